@@ -1,0 +1,150 @@
+"""Normalisation methods, missing-value policies and ranks (spec sections 2 and 4).
+
+Every function works along the last axis (units), so the same code scores one
+period (shape ``(n_units,)``) or many perturbed samples at once (shape
+``(n_samples, n_units)``). ``nan`` stands for a missing value.
+
+>>> import numpy as np
+>>> score_indicator(np.array([1.0, 2.0, np.nan]), method="minmax", direction="higher")
+array([  0., 100.,  nan])
+>>> competition_rank(np.array([3.0, 5.0, 3.0]))
+array([2., 1., 2.])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from leitai.engine.scheme import PARAMS
+
+__all__ = ["DECIMALS", "apply_missing", "competition_rank", "score_indicator"]
+
+DECIMALS = 6
+
+
+def competition_rank(*keys: np.ndarray) -> np.ndarray:
+    """Competition ranks ("1224") along the last axis, higher keys first.
+
+    Ties on the first key are broken by the following keys in turn; values are
+    compared after rounding to 6 decimals. Where the first key is nan the rank is nan
+    and the unit takes no place.
+    """
+    primary = np.asarray(keys[0], dtype=float)
+    missing = np.isnan(primary)
+    rounded = [np.where(np.isnan(k), -np.inf, np.round(np.asarray(k, dtype=float), DECIMALS)) for k in keys]
+    # lexsort sorts ascending by its last key first: negate for "higher first".
+    order = np.lexsort([-k for k in reversed(rounded)], axis=-1)
+    n = primary.shape[-1]
+    new_group = np.zeros(primary.shape, dtype=bool)
+    new_group[..., 0] = True
+    for key in rounded:
+        ordered = np.take_along_axis(key, order, axis=-1)
+        new_group[..., 1:] |= ordered[..., 1:] != ordered[..., :-1]
+    positions = np.broadcast_to(np.arange(n), primary.shape)
+    starts = np.maximum.accumulate(np.where(new_group, positions, 0), axis=-1)
+    ranks = np.empty(primary.shape)
+    np.put_along_axis(ranks, order, starts + 1.0, axis=-1)
+    ranks[missing] = np.nan
+    return ranks
+
+
+def _efficacy(x: np.ndarray, higher: bool, base: float, span: float, best: Any, worst: Any) -> np.ndarray:
+    present = ~np.isnan(x)
+    any_present = present.any(axis=-1, keepdims=True)
+    hi = np.nanmax(np.where(any_present, x, 0.0), axis=-1, keepdims=True)
+    lo = np.nanmin(np.where(any_present, x, 0.0), axis=-1, keepdims=True)
+    b = (hi if higher else lo) if best is None else np.asarray(float(best))
+    w = (lo if higher else hi) if worst is None else np.asarray(float(worst))
+    spread = b - w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(spread == 0, base + span, base + span * (x - w) / np.where(spread == 0, 1.0, spread))
+    if best is not None or worst is not None:
+        s = np.clip(s, base, base + span)
+    return s
+
+
+def score_indicator(
+    x: np.ndarray,
+    *,
+    method: str,
+    direction: str,
+    params: dict[str, Any] | None = None,
+    target: np.ndarray | None = None,
+) -> np.ndarray:
+    """Score raw values with one method; missing values stay nan.
+
+    Parameters
+    ----------
+    x : ndarray
+        Raw values along the last axis; nan is missing.
+    method : {'rank_points', 'efficacy', 'minmax', 'zscore', 'target', 'bands', 'raw'}
+    direction : {'higher', 'lower'}
+    params : dict, optional
+        The method's parameters (validated by the scheme's parameter model).
+    target : ndarray, optional
+        Targets for ``method='target'``, > 0 wherever x is present.
+
+    Examples
+    --------
+    >>> score_indicator(np.array([6.1, 5.2, 7.0]), method="efficacy", direction="higher")
+    array([ 88.,  60., 100.])
+    """
+    options = PARAMS[method].model_validate(params or {})
+    x = np.asarray(x, dtype=float)
+    higher = direction == "higher"
+    present = ~np.isnan(x)
+    if method == "rank_points":
+        ranks = competition_rank(x if higher else -x)
+        s = np.maximum(options.floor, options.top - (ranks - 1) * options.step)
+    elif method in ("efficacy", "minmax"):
+        base, span = (options.base, options.span) if method == "efficacy" else (0.0, 100.0)
+        s = _efficacy(x, higher, base, span, options.best, options.worst)
+    elif method == "zscore":
+        count = np.maximum(present.sum(axis=-1, keepdims=True), 1)
+        mean = np.nansum(x, axis=-1, keepdims=True) / count
+        sd = np.sqrt(np.nansum((x - mean) ** 2, axis=-1, keepdims=True) / count)
+        # All values equal means sd == 0 exactly; rounding in the mean must not say otherwise.
+        hi = np.where(present, x, -np.inf).max(axis=-1, keepdims=True)
+        lo = np.where(present, x, np.inf).min(axis=-1, keepdims=True)
+        constant = (hi <= lo) | (sd == 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(constant, 0.0, (x - mean) / np.where(constant, 1.0, sd))
+        s = options.center + options.scale * (z if higher else -z)
+    elif method == "target":
+        if target is None:
+            raise ValueError("method 'target' needs targets")
+        t = np.asarray(target, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if higher:
+                s = 100.0 * x / t
+            else:
+                s = np.where(x <= 0, options.cap, 100.0 * t / np.where(x <= 0, 1.0, x))
+        s = np.minimum(options.cap, np.maximum(0.0, s))
+    elif method == "bands":
+        pairs = sorted(options.thresholds, key=lambda p: p[0], reverse=higher)
+        s = np.full(x.shape, float(options.else_))
+        # Assign from the last pair back, so the first matching pair wins.
+        for value, points in reversed(pairs):
+            s = np.where((x >= value) if higher else (x <= value), points, s)
+    elif method == "raw":
+        s = x.copy()
+        if options.min is not None or options.max is not None:
+            s = np.clip(s, options.min, options.max)
+    else:  # pragma: no cover - the scheme model admits no other
+        raise ValueError(f"unknown method {method!r}")
+    return np.where(present, s, np.nan)
+
+
+def apply_missing(scores: np.ndarray, policy: str) -> np.ndarray:
+    """Fill the scores of missing values by policy: zero, worst or exclude (stays nan)."""
+    if policy == "exclude":
+        return scores
+    missing = np.isnan(scores)
+    if policy == "zero":
+        fill: Any = 0.0
+    else:
+        any_present = (~missing).any(axis=-1, keepdims=True)
+        fill = np.where(any_present, np.nanmin(np.where(any_present, scores, 0.0), axis=-1, keepdims=True), 0.0)
+    return np.where(missing, fill, scores)

@@ -1,0 +1,283 @@
+"""The result of a period: immutable arrays and the tables that explain them.
+
+Rows are plain dicts, like pingouin's self-describing tables: every number a
+person may ask about (value, score, weight, contribution, rank) is in a column.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from leitai.engine.methods import competition_rank
+from leitai.engine.scheme import Scheme
+
+__all__ = ["Result"]
+
+
+def _num(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _int(value: Any) -> int | None:
+    value = float(value)
+    return None if math.isnan(value) else int(round(value))
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """One period's assessment. Arrays are read-only; rows follow the scheme's units.
+
+    Attributes
+    ----------
+    values : (n_units, n_indicators) raw values as given; ``prepared`` after section 9.
+    scores : (n_units, n_indicators) indicator scores; nan where left out by ``exclude``.
+    weights : (n_units, n_indicators) the composite points each indicator carries for
+        each unit (its contribution is ``weights * scores / 100``).
+    board_scores, board_ranks, stars : (n_units, n_boards), boards depth-first.
+    composite, rank, prev_rank : (n_units,)
+    """
+
+    scheme: Scheme
+    period: str | None
+    values: np.ndarray
+    prepared: np.ndarray
+    targets: np.ndarray
+    scores: np.ndarray
+    weights: np.ndarray
+    board_scores: np.ndarray
+    board_ranks: np.ndarray
+    stars: np.ndarray
+    composite: np.ndarray
+    rank: np.ndarray
+    prev_rank: np.ndarray
+    adjustments: dict[str, np.ndarray]
+    vetoed: np.ndarray
+    flags: np.ndarray
+    grades: tuple[str | None, ...]
+    preparation: tuple[dict[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+        for array in self.adjustments.values():
+            array.setflags(write=False)
+
+    # -- lookups ---------------------------------------------------------------
+    @cached_property
+    def boards(self) -> list[Any]:
+        return self.scheme.all_boards()
+
+    @cached_property
+    def indicators(self) -> list[Any]:
+        return self.scheme.all_indicators()
+
+    @cached_property
+    def order(self) -> np.ndarray:
+        """Unit indices by rank, then by the scheme's order."""
+        return np.lexsort((np.arange(len(self.rank)), self.rank))
+
+    @cached_property
+    def indicator_ranks(self) -> np.ndarray:
+        """Each unit's rank on each indicator's score (nan where left out)."""
+        return competition_rank(self.scores.T).T
+
+    @cached_property
+    def _board_of_indicator(self) -> dict[str, Any]:
+        return {ind.id: board for board in self.boards for ind in board.indicators}
+
+    def unit_index(self, unit: str) -> int:
+        try:
+            return self.scheme.unit_ids.index(unit)
+        except ValueError:
+            raise KeyError(f"unknown unit {unit!r}") from None
+
+    @property
+    def rank_change(self) -> np.ndarray:
+        return self.prev_rank - self.rank
+
+    def flag_ids(self, u: int) -> list[str]:
+        return [flag.id for k, flag in enumerate(self.scheme.flags) if self.flags[u, k]]
+
+    # -- tables ----------------------------------------------------------------
+    def league_table(self) -> list[dict[str, Any]]:
+        """One row per unit in rank order: composite, rank change, flags, stars, grade."""
+        top = [(b, self.boards.index(b)) for b in self.scheme.boards]
+        names = {flag.id: flag.name for flag in self.scheme.flags}
+        rows = []
+        for u in self.order:
+            unit = self.scheme.units[u]
+            flags = self.flag_ids(u)
+            row: dict[str, Any] = {
+                "unit": unit.id,
+                "name": unit.name,
+                "rank": _int(self.rank[u]),
+                "score": float(self.composite[u]),
+                "prev_rank": _int(self.prev_rank[u]),
+                "rank_change": _int(self.rank_change[u]),
+                "vetoed": bool(self.vetoed[u]),
+                "flags": flags,
+                "flag_names": [names[f] for f in flags],
+                "grade": self.grades[u],
+            }
+            for board, b in top:
+                row[f"score_{board.id}"] = float(self.board_scores[u, b])
+                row[f"stars_{board.id}"] = _int(self.stars[u, b])
+            rows.append(row)
+        return rows
+
+    def board_table(self) -> list[dict[str, Any]]:
+        """One row per unit and board (every level): score, rank and stars."""
+        return [
+            {
+                "unit": self.scheme.unit_ids[u],
+                "board": board.id,
+                "name": board.name,
+                "score": float(self.board_scores[u, b]),
+                "rank": _int(self.board_ranks[u, b]),
+                "stars": _int(self.stars[u, b]),
+            }
+            for u in self.order
+            for b, board in enumerate(self.boards)
+        ]
+
+    def indicator_table(self) -> list[dict[str, Any]]:
+        """One row per unit and indicator: value, score, weight, contribution, rank."""
+        rows = []
+        for u in self.order:
+            for j, indicator in enumerate(self.indicators):
+                rows.append(self._indicator_row(u, j, indicator))
+        return rows
+
+    def _indicator_row(self, u: int, j: int, indicator: Any) -> dict[str, Any]:
+        board = self._board_of_indicator[indicator.id]
+        score = _num(self.scores[u, j])
+        weight = float(self.weights[u, j])
+        return {
+            "unit": self.scheme.unit_ids[u],
+            "indicator": indicator.id,
+            "name": indicator.name,
+            "board": board.id,
+            "board_name": board.name,
+            "unit_of_measure": indicator.unit,
+            "value": _num(self.values[u, j]),
+            "target": _num(self.targets[u, j]),
+            "score": score,
+            "weight": weight,
+            "contribution": 0.0 if score is None else weight * score / 100.0,
+            "rank": _int(self.indicator_ranks[u, j]),
+        }
+
+    # -- explanation -----------------------------------------------------------
+    def explain(self, unit: str, *, top: int = 3) -> dict[str, Any]:
+        """Why ``unit`` stands where it does.
+
+        Returns a dict with the unit's composite and rank, a row per indicator (value,
+        score, weight in composite points, contribution in composite points and the
+        unit's rank on it), its ``top`` strongest and weakest indicators by rank, its
+        boards and adjustments, and ``above``: the unit one place above and the gap to
+        it in composite points (None for the first).
+        """
+        u = self.unit_index(unit)
+        rows = [self._indicator_row(u, j, ind) for j, ind in enumerate(self.indicators)]
+        ranked = [row for row in rows if row["rank"] is not None]
+        strongest = sorted(ranked, key=lambda r: (r["rank"], -r["weight"]))[:top]
+        weakest = sorted(ranked, key=lambda r: (-r["rank"], -r["weight"]))[:top]
+        better = np.flatnonzero(self.rank < self.rank[u])
+        above = None
+        if better.size:
+            nearest = better[self.rank[better] == self.rank[better].max()]
+            a = int(nearest[np.argmin(self.composite[nearest])])
+            above = {
+                "unit": self.scheme.unit_ids[a],
+                "name": self.scheme.units[a].name,
+                "rank": _int(self.rank[a]),
+                "score": float(self.composite[a]),
+                "gap": float(self.composite[a] - self.composite[u]),
+            }
+        return {
+            "unit": unit,
+            "name": self.scheme.units[u].name,
+            "period": self.period,
+            "rank": _int(self.rank[u]),
+            "score": float(self.composite[u]),
+            "prev_rank": _int(self.prev_rank[u]),
+            "rank_change": _int(self.rank_change[u]),
+            "vetoed": bool(self.vetoed[u]),
+            "flags": self.flag_ids(u),
+            "grade": self.grades[u],
+            "boards": [
+                {
+                    "board": board.id,
+                    "name": board.name,
+                    "score": float(self.board_scores[u, b]),
+                    "rank": _int(self.board_ranks[u, b]),
+                    "stars": _int(self.stars[u, b]),
+                }
+                for b, board in enumerate(self.boards)
+            ],
+            "adjustments": self._adjustments_of(u),
+            "indicators": rows,
+            "strongest": [row["indicator"] for row in strongest],
+            "weakest": [row["indicator"] for row in weakest],
+            "above": above,
+        }
+
+    def _adjustments_of(self, u: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for adjustment in self.scheme.adjustments:
+            value = self.adjustments[adjustment.id][u]
+            out[adjustment.id] = bool(value) if adjustment.kind == "veto" else float(value)
+        return out
+
+    # -- JSON ------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The result in the form of spec section 8."""
+        results = []
+        for u in self.order:
+            unit = self.scheme.units[u]
+            results.append(
+                {
+                    "unit": unit.id,
+                    "name": unit.name,
+                    "score": float(self.composite[u]),
+                    "rank": _int(self.rank[u]),
+                    "prev_rank": _int(self.prev_rank[u]),
+                    "rank_change": _int(self.rank_change[u]),
+                    "boards": {
+                        board.id: {
+                            "score": float(self.board_scores[u, b]),
+                            "rank": _int(self.board_ranks[u, b]),
+                            "stars": _int(self.stars[u, b]),
+                        }
+                        for b, board in enumerate(self.boards)
+                    },
+                    "indicators": {
+                        ind.id: {"value": _num(self.values[u, j]), "score": _num(self.scores[u, j])}
+                        for j, ind in enumerate(self.indicators)
+                    },
+                    "adjustments": self._adjustments_of(u),
+                    "vetoed": bool(self.vetoed[u]),
+                    "flags": self.flag_ids(u),
+                    "grade": self.grades[u],
+                }
+            )
+        out: dict[str, Any] = {
+            "scheme": {"id": self.scheme.id, "version": self.scheme.version, "sha256": self.scheme.sha256},
+            "period": self.period,
+            "results": results,
+        }
+        if self.preparation:
+            out["preparation"] = list(self.preparation)
+        return out
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text (UTF-8 characters kept as they are)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

@@ -1,0 +1,259 @@
+"""Read a period's data table, long or wide, CSV or XLSX (spec section 7).
+
+Cells are handed to the engine as :class:`~leitai.engine.Record` objects that
+carry their location (file, sheet, row, column), so every error a person sees
+points at the cell to fix. Nothing is returned from a table with any error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from leitai.engine import DataError, PeriodData, Record, Scheme
+
+__all__ = ["TEMPLATE_SHEET", "read_previous", "read_rows", "read_table"]
+
+TEMPLATE_SHEET = "数据填报"
+META_SHEET = "_leitai"
+ALIASES = {
+    "unit": {"unit", "单位", "单位代码", "被考核单位"},
+    "indicator": {"indicator", "指标", "指标代码", "项目"},
+    "value": {"value", "数值", "值", "完成值"},
+    "target": {"target", "目标", "目标值"},
+}
+LABEL_COLUMNS = {"name", "单位名称", "名称"}
+TARGET_SUFFIX = ".target"
+
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_bytes(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if hasattr(source, "read"):
+        return source.read()  # type: ignore[union-attr]
+    with open(source, "rb") as handle:  # type: ignore[arg-type]
+        return handle.read()
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"{name}: expected a UTF-8 (or GBK) text file")
+
+
+class Sheet:
+    """Rows of cells with a way to name each cell for messages."""
+
+    def __init__(self, rows: list[list[Any]], name: str, sheet: str | None, meta: dict[str, str]) -> None:
+        self.rows = rows
+        self.name = name
+        self.sheet = sheet
+        self.meta = meta
+
+    def where(self, row: int) -> str:
+        return f"sheet {self.sheet}, row {row}" if self.sheet else f"row {row}"
+
+    def cell(self, row: int, column: int, header: str) -> str:
+        if self.sheet:
+            return f"cell {_column_letter(column)}{row} (column {header})"
+        return f"column {header}"
+
+
+def read_rows(source: Source, *, filename: str | None = None) -> Sheet:
+    """Read the first (or the template's) sheet of a CSV or XLSX file into rows."""
+    name = filename or (os.fspath(source) if isinstance(source, str | os.PathLike) else "<upload>")
+    try:
+        data = _read_bytes(source)
+    except OSError as exc:
+        raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
+    is_zip = data[:4] == b"PK\x03\x04"
+    if name.lower().endswith((".xlsx", ".xlsm")) or is_zip:
+        return _read_xlsx(data, name)
+    if name.lower().endswith(".xls"):
+        raise DataError(f"{name}: the old .xls format is not read; save the workbook as .xlsx")
+    text = _decode(data, name)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    return Sheet(rows, name, None, {})
+
+
+def _read_xlsx(data: bytes, name: str) -> Sheet:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DataError(f"{name}: not a spreadsheet (expected an .xlsx workbook: {exc})") from None
+    try:
+        meta: dict[str, str] = {}
+        if META_SHEET in book.sheetnames:
+            for row in book[META_SHEET].iter_rows(values_only=True):
+                if row and row[0] is not None:
+                    meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+        sheet_name = TEMPLATE_SHEET if TEMPLATE_SHEET in book.sheetnames else book.sheetnames[0]
+        rows = [list(row) for row in book[sheet_name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return Sheet(rows, name, sheet_name, meta)
+
+
+def _blank(row: Iterable[Any]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in row)
+
+
+def _canonical(header: Any) -> str:
+    text = "" if header is None else str(header).strip()
+    for key, names in ALIASES.items():
+        if text.lower() in names:
+            return key
+    return text
+
+
+def _records(sheet: Sheet) -> Iterator[Record]:
+    rows = sheet.rows
+    while rows and _blank(rows[0]):
+        rows = rows[1:]
+    if not rows:
+        raise DataError(f"{sheet.name}: the table is empty (expected a header row)")
+    offset = len(sheet.rows) - len(rows)
+    header = [_canonical(h) for h in rows[0]]
+    skip = int(sheet.meta.get("header_rows", "1") or 1)
+    first_data = skip
+    if {"unit", "indicator", "value"} <= set(header):
+        col = {key: header.index(key) for key in ("unit", "indicator", "value")}
+        target = header.index("target") if "target" in header else None
+        for r in range(first_data, len(rows)):
+            row = rows[r]
+            if _blank(row):
+                continue
+            number = r + 1 + offset
+
+            def get(i: int | None, row: list[Any] = row) -> Any:
+                return row[i] if i is not None and i < len(row) else None
+
+            yield Record(
+                unit=get(col["unit"]),
+                indicator=get(col["indicator"]),
+                value=get(col["value"]),
+                target=get(target),
+                where=sheet.where(number),
+                value_at=sheet.cell(number, col["value"], "value"),
+                target_at=sheet.cell(number, target or 0, "target"),
+            )
+        return
+    if header[0] != "unit":
+        raise DataError(
+            f"{sheet.name}: row {1 + offset}: expected a header with unit, indicator and value "
+            f"(long form) or unit followed by indicator ids (wide form), found {rows[0][:4]!r}"
+        )
+    columns = [(i, h) for i, h in enumerate(header) if i > 0 and h and h not in LABEL_COLUMNS]
+    targets = {h[: -len(TARGET_SUFFIX)]: i for i, h in columns if h.endswith(TARGET_SUFFIX)}
+    for r in range(first_data, len(rows)):
+        row = rows[r]
+        if _blank(row):
+            continue
+        number = r + 1 + offset
+        for i, indicator in columns:
+            if indicator.endswith(TARGET_SUFFIX):
+                continue
+            t = targets.get(indicator)
+            yield Record(
+                unit=row[0],
+                indicator=indicator,
+                value=row[i] if i < len(row) else None,
+                target=row[t] if t is not None and t < len(row) else None,
+                where=sheet.where(number),
+                value_at=sheet.cell(number, i, indicator),
+                target_at=sheet.cell(number, t or 0, f"{indicator}{TARGET_SUFFIX}"),
+            )
+
+
+def read_table(source: Source, scheme: Scheme, *, filename: str | None = None) -> PeriodData:
+    """Read and check a period's data table against ``scheme``.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file
+        A CSV (UTF-8 or GBK) or XLSX file, in long form (columns unit, indicator,
+        value and optional target) or wide form (unit, then a column per indicator,
+        adjustment or series id; ``<id>.target`` columns give targets). A workbook
+        made by ``leitai template`` is read as it is.
+    scheme : Scheme
+    filename : str, optional
+        The name to use in messages (for uploads).
+
+    Raises
+    ------
+    DataError
+        Listing every problem with its file, row and column; nothing is returned from a
+        table that has any.
+    """
+    sheet = read_rows(source, filename=filename)
+    errors: list[str] = []
+    meta_scheme = sheet.meta.get("scheme_id")
+    if meta_scheme and meta_scheme != scheme.id:
+        errors.append(f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}")
+    try:
+        data = PeriodData.from_records(scheme, list(_records(sheet)), source=sheet.name)
+    except DataError as exc:
+        raise DataError(errors + exc.errors) from None
+    if errors:
+        raise DataError(errors)
+    return data
+
+
+def read_previous(source: Source, *, filename: str | None = None) -> dict[str, int]:
+    """Read previous ranks from a JSON result (spec section 8) or a CSV with unit and rank."""
+    import json
+
+    name = filename or (os.fspath(source) if isinstance(source, str | os.PathLike) else "<previous>")
+    try:
+        data = _read_bytes(source)
+    except OSError as exc:
+        raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
+    text = _decode(data, name)
+    if text.lstrip().startswith("{"):
+        try:
+            document = json.loads(text)
+            return {str(row["unit"]): int(row["rank"]) for row in document["results"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"{name}: expected a result in the JSON form of spec section 8 ({exc})") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [_canonical(h) for h in rows[0]] if rows else []
+    if "unit" not in header or "rank" not in header:
+        raise DataError(f"{name}: row 1: expected the columns unit and rank")
+    unit_col, rank_col = header.index("unit"), header.index("rank")
+    ranks: dict[str, int] = {}
+    errors = []
+    for r, row in enumerate(rows[1:], start=2):
+        if _blank(row):
+            continue
+        try:
+            ranks[row[unit_col].strip()] = int(float(row[rank_col]))
+        except (ValueError, IndexError):
+            found = row[rank_col] if rank_col < len(row) else ""
+            errors.append(f"{name}: row {r}: column rank: expected a whole number, found {found!r}")
+    if errors:
+        raise DataError(errors)
+    return ranks

@@ -189,7 +189,9 @@ def _records(sheet: Sheet) -> Iterator[Record]:
             )
 
 
-def read_table(source: Source, scheme: Scheme, *, filename: str | None = None) -> PeriodData:
+def read_table(
+    source: Source, scheme: Scheme, *, filename: str | None = None, require_all_units: bool = True
+) -> PeriodData:
     """Read and check a period's data table against ``scheme``.
 
     Parameters
@@ -202,6 +204,8 @@ def read_table(source: Source, scheme: Scheme, *, filename: str | None = None) -
     scheme : Scheme
     filename : str, optional
         The name to use in messages (for uploads).
+    require_all_units : bool
+        Whether every unit of the scheme must appear (False for one unit's upload).
 
     Raises
     ------
@@ -215,7 +219,9 @@ def read_table(source: Source, scheme: Scheme, *, filename: str | None = None) -
     if meta_scheme and meta_scheme != scheme.id:
         errors.append(f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}")
     try:
-        data = PeriodData.from_records(scheme, list(_records(sheet)), source=sheet.name)
+        data = PeriodData.from_records(
+            scheme, list(_records(sheet)), source=sheet.name, require_all_units=require_all_units
+        )
     except DataError as exc:
         raise DataError(errors + exc.errors) from None
     if errors:

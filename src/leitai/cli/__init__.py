@@ -1,0 +1,53 @@
+"""The ``leitai`` command: parses arguments and calls the layers below.
+
+Each command module has ``register(subparsers)``; its handlers take the parsed
+arguments and return the exit code: 0 on success, 2 on bad input (a message on
+stderr and nothing on stdout). Heavy imports stay inside the handlers so that
+the command starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from leitai import __version__
+
+COMMAND_MODULES = ("assess", "serve", "arena", "analysis")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leitai",
+        description="leitai（擂台）：摘星夺旗考核 — 考核办法、评分、星级、红旗、擂台与目标跟踪",
+    )
+    parser.add_argument("--version", action="version", version=f"leitai {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"leitai.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"leitai.cli.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # Chinese output on any console
+        sys.stderr.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""``leitai assess``, ``validate``, ``template`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded
+from leitai.labels import arrow, label
+
+if TYPE_CHECKING:
+    from leitai.engine import Result
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("assess", help="计算一期考核结果 / assess one period")
+    p.add_argument("scheme", help="考核办法 YAML / scheme file")
+    p.add_argument("data", help="数据表 CSV/XLSX / data table")
+    p.add_argument("--previous", help="上期结果 JSON 或 unit,rank CSV / previous result")
+    p.add_argument("--period", help="考核期，如 2023Q1 / period label")
+    _add_output(p)
+    p.set_defaults(handler=run_assess)
+
+    p = subparsers.add_parser("validate", help="校验考核办法与数据 / check a scheme (and data)")
+    p.add_argument("scheme")
+    p.add_argument("data", nargs="?")
+    add_lang(p)
+    p.set_defaults(handler=run_validate)
+
+    p = subparsers.add_parser("template", help="生成数据填报模板 / write a data-collection workbook")
+    p.add_argument("scheme")
+    p.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件 / output workbook")
+    p.add_argument("--unit", action="append", help="只含该单位（可重复）/ only this unit (repeatable)")
+    p.add_argument("--period", help="考核期 / period label")
+    add_lang(p)
+    p.set_defaults(handler=run_template)
+
+    p = subparsers.add_parser("demo", help="运行内置示例（青岛2023）/ run the bundled demo")
+    p.add_argument("--period", help="考核期，默认最新一期 / period, default the latest")
+    p.add_argument("--out-dir", default="leitai-demo-results", help="结果文件目录 / where result files go")
+    _add_output(p)
+    p.set_defaults(handler=run_demo)
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="table", help="输出格式 / output format")
+    p.add_argument("-o", "--output", help="输出文件（默认标准输出）/ output file (default stdout)")
+    add_lang(p)
+
+
+def league_table_text(result: Result, lang: str = "zh") -> Any:
+    """The league table as a rich Table: rank, unit, composite, change, flags, ★ per board, grade."""
+    from rich.table import Table
+
+    scheme = result.scheme
+    period = f" {result.period}" if result.period else ""
+    table = Table(title=f"{scheme.name}{period}\n{label('title', lang)}", title_style="bold red",
+                  header_style="bold white on red", show_lines=False)
+    table.add_column(label("rank", lang), justify="right")
+    table.add_column(label("unit", lang))
+    table.add_column(label("score", lang), justify="right")
+    table.add_column(label("change", lang), justify="center")
+    for board in scheme.boards:
+        table.add_column(f"{board.name}★", justify="right")
+    table.add_column(label("flags", lang), style="bold red")
+    table.add_column(label("grade", lang), justify="center")
+    for row in result.league_table():
+        change = row["rank_change"]
+        colour = "green" if change and change > 0 else "red" if change and change < 0 else ""
+        grade = row["grade"] or ""
+        if row["vetoed"]:
+            grade += f" ({label('vetoed', lang)})"
+        table.add_row(
+            str(row["rank"]),
+            row["name"],
+            f"{row['score']:.2f}",
+            f"[{colour}]{arrow(change, lang)}[/]" if colour else arrow(change, lang),
+            *[f"{row[f'stars_{b.id}']}★" for b in scheme.boards],
+            "🚩" + " 🚩".join(row["flag_names"]) if row["flag_names"] else "",
+            grade,
+        )
+    return table
+
+
+def league_csv(result: Result, lang: str = "zh") -> str:
+    """The league table as CSV text, one row per unit, top-level board scores and stars."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    boards = result.scheme.boards
+    writer.writerow(
+        ["rank", "unit", "name", "score", "prev_rank", "rank_change"]
+        + [f"score_{b.id}" for b in boards] + [f"stars_{b.id}" for b in boards]
+        + ["vetoed", "flags", "grade"]
+    )
+    for row in result.league_table():
+        writer.writerow(
+            [row["rank"], row["unit"], row["name"], repr(row["score"]), row["prev_rank"] or "",
+             "" if row["rank_change"] is None else row["rank_change"]]
+            + [repr(row[f"score_{b.id}"]) for b in boards] + [row[f"stars_{b.id}"] for b in boards]
+            + [str(row["vetoed"]).lower(), ";".join(row["flags"]), row["grade"] or ""]
+        )
+    return buffer.getvalue()
+
+
+def emit(result: Result, args: argparse.Namespace, *, default_book: Path) -> Path | None:
+    """Write ``result`` in the requested format; returns the path of a written file."""
+    fmt, lang, output = args.format, args.lang, args.output
+    if fmt == "xlsx":
+        from leitai.reports.book import write_result_book
+
+        path = Path(output) if output else default_book
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_result_book(result, path, lang=lang)
+        return path
+    if fmt == "json":
+        text = result.to_json() + "\n"
+    elif fmt == "csv":
+        text = league_csv(result, lang)
+    else:
+        if output:
+            from rich.console import Console
+
+            with open(output, "w", encoding="utf-8") as handle:
+                Console(file=handle, width=160).print(league_table_text(result, lang))
+            return Path(output)
+        console().print(league_table_text(result, lang))
+        return None
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        return Path(output)
+    sys.stdout.write(text)
+    return None
+
+
+@guarded
+def run_assess(args: argparse.Namespace) -> int:
+    from leitai.engine import assess, load_scheme
+    from leitai.io import read_previous, read_table
+
+    scheme = load_scheme(args.scheme)
+    data = read_table(args.data, scheme)
+    previous = read_previous(args.previous) if args.previous else None
+    result = assess(scheme, data, previous=previous, period=args.period)
+    name = f"{scheme.id}-{args.period}.xlsx" if args.period else f"{scheme.id}.xlsx"
+    written = emit(result, args, default_book=Path(name))
+    if written is not None:
+        print(f"{label('book_written' if args.format == 'xlsx' else 'results_written', args.lang)}: {written}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+@guarded
+def run_validate(args: argparse.Namespace) -> int:
+    from leitai.engine import load_scheme
+    from leitai.io import read_table
+
+    scheme = load_scheme(args.scheme)
+    message = f"{label('valid', args.lang)}: {args.scheme} ({scheme.id} v{scheme.version}"
+    message += f", {len(scheme.units)} {label('unit', args.lang)}, {len(scheme.all_indicators())} "
+    message += f"{label('indicator', args.lang)})"
+    if args.data:
+        read_table(args.data, scheme)
+        message += f"; {args.data}"
+    print(message)
+    return EXIT_OK
+
+
+@guarded
+def run_template(args: argparse.Namespace) -> int:
+    from leitai.engine import load_scheme
+    from leitai.io import write_template
+
+    scheme = load_scheme(args.scheme)
+    if args.unit:
+        unknown = [u for u in args.unit if u not in scheme.unit_ids]
+        if unknown:
+            return fail(f"--unit: unknown unit {', '.join(unknown)} (expected one of {', '.join(scheme.unit_ids)})")
+    if not args.output.lower().endswith(".xlsx"):
+        return fail(f"-o {args.output}: expected a file name ending in .xlsx")
+    write_template(scheme, args.output, units=args.unit, period=args.period, lang=args.lang)
+    print(f"{label('template_written', args.lang)}: {args.output}")
+    return EXIT_OK
+
+
+@guarded
+def run_demo(args: argparse.Namespace) -> int:
+    from leitai.demo import assess_demo, demo_periods
+
+    periods = [p.period for p in demo_periods()]
+    period = args.period or periods[-1]
+    if period not in periods:
+        return fail(f"--period {period}: the demo has the periods {', '.join(periods)}")
+    results = assess_demo()
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, result in results.items():
+        (out_dir / f"{name}.json").write_text(result.to_json() + "\n", encoding="utf-8")
+    from leitai.reports.book import write_result_book
+
+    book = out_dir / f"{period}.xlsx"
+    write_result_book(results[period], book, lang=args.lang)
+    result = results[period]
+    written = emit(result, args, default_book=book)
+    note = f"{label('results_written', args.lang)}: {out_dir.resolve()}"
+    if written is not None and written != book:
+        note += f" ; {written}"
+    machine_readable = args.format in ("json", "csv") and not args.output
+    print(note, file=sys.stderr if machine_readable else sys.stdout)
+    return EXIT_OK

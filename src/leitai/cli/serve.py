@@ -1,0 +1,26 @@
+"""``leitai serve``: the web application on a production WSGI server."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from leitai.cli.common import EXIT_OK, guarded
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("serve", help="启动网页应用 / start the web application")
+    p.add_argument("--demo", action="store_true", help="载入内置示例并公开榜单 / load the demo, public boards on")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data-dir", default="leitai-data", help="数据目录（SQLite、密钥）/ data directory")
+    p.set_defaults(handler=run_serve)
+
+
+@guarded
+def run_serve(args: argparse.Namespace) -> int:
+    from leitai.web.server import serve
+
+    serve(host=args.host, port=args.port, data_dir=Path(args.data_dir).resolve(), demo=args.demo)
+    return EXIT_OK

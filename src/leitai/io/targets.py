@@ -1,0 +1,501 @@
+"""Reading targets (目标) and their reported actuals from CSV and XLSX tables.
+
+Both tables are in long form, one row per target or per report, with a header row.
+Column names are matched without regard to case or surrounding spaces; a few
+Chinese headers are accepted as well (see ``TARGET_COLUMNS`` and ``ACTUAL_COLUMNS``).
+
+Targets::
+
+    unit,id,name,indicator,target,unit_of_measure,direction,start,deadline,milestones,source,pledged_on
+    pingdu,key_projects,重点项目开工,,115,个,higher,,2023-12-31,2023-06-30:83,pledged,2023-05-27
+
+Actuals (cumulative values from the start of the year)::
+
+    unit,target,period,value,note,evidence
+    pingdu,key_projects,2023-05,61,新开工12个,pingdu-2023-05.pdf
+
+Required columns: ``unit, id, name, target`` and ``unit, target, period, value``.
+Values may be written as a person writes them (``1,234.5``, full-width digits, a
+trailing ``%``); periods as ``2023-05``, ``2023Q2`` or ``2023-05-31``; milestones as
+``date:value`` pairs separated by ``;``. Lines before the header that begin with
+``#`` are comments. CSV files are read as UTF-8 (with or without a byte-order mark)
+or, failing that, as GB18030 as Excel writes them on Chinese Windows.
+
+Every problem of a table is collected and reported together in one
+:class:`TargetsTableError`, each naming the file, the row (as a spreadsheet numbers
+it, the header being row 1 when nothing precedes it) and the column; nothing is
+returned from a table with any problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from leitai.engine.data import MISSING_WORDS, parse_number
+from leitai.engine.errors import DataError
+from leitai.engine.targets import Actual, Milestone, Target, TargetError, parse_period
+
+__all__ = [
+    "ACTUAL_COLUMNS",
+    "TARGET_COLUMNS",
+    "TargetsTableError",
+    "demo_paths",
+    "read_actuals",
+    "read_demo",
+    "read_targets",
+]
+
+
+class TargetsTableError(DataError):
+    """A targets or actuals table with problems; ``errors`` lists every one."""
+
+
+# Canonical column -> accepted headers (after NFKC, strip and lower-casing).
+TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "unit": ("unit", "单位"),
+    "id": ("id", "编号", "目标编号"),
+    "name": ("name", "名称", "目标名称"),
+    "indicator": ("indicator", "指标"),
+    "target": ("target", "目标值"),
+    "unit_of_measure": ("unit_of_measure", "计量单位"),
+    "direction": ("direction", "方向"),
+    "start": ("start", "起始值", "基数"),
+    "deadline": ("deadline", "截止日期"),
+    "milestones": ("milestones", "节点目标"),
+    "source": ("source", "来源"),
+    "pledged_on": ("pledged_on", "承诺日期"),
+}
+TARGET_REQUIRED = ("unit", "id", "name", "target")
+
+ACTUAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "unit": ("unit", "单位"),
+    "target": ("target", "目标编号"),
+    "period": ("period", "期间"),
+    "value": ("value", "累计完成"),
+    "note": ("note", "说明", "进展情况"),
+    "evidence": ("evidence", "佐证材料"),
+}
+ACTUAL_REQUIRED = ("unit", "target", "period", "value")
+
+_DIRECTIONS = {
+    "higher": "higher",
+    "high": "higher",
+    "越高越好": "higher",
+    "正向": "higher",
+    "↑": "higher",
+    "lower": "lower",
+    "low": "lower",
+    "越低越好": "lower",
+    "逆向": "lower",
+    "↓": "lower",
+}
+_SOURCES = {
+    "assigned": "assigned",
+    "city": "assigned",
+    "市级下达": "assigned",
+    "下达": "assigned",
+    "pledged": "pledged",
+    "pledge": "pledged",
+    "擂台承诺": "pledged",
+    "承诺": "pledged",
+    "军令状": "pledged",
+}
+
+
+# ---------------------------------------------------------------------------
+# Raw rows
+
+
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def _norm(text: Any) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _raw_rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
+    """Numbered rows of the file, comments and blank rows dropped."""
+    suffix = path.suffix.lower()
+    rows: list[tuple[int, list[Any]]] = []
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = book[sheet] if sheet is not None else book.worksheets[0]
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                rows.append((number, list(values)))
+        finally:
+            book.close()
+    elif suffix in (".csv", ".txt", ""):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        previous_end = 0
+        for values in reader:
+            # A quoted field may span lines: number a row by the line it starts on.
+            rows.append((previous_end + 1, values))
+            previous_end = reader.line_num
+    else:
+        raise TargetsTableError(
+            [f"{path.name}: expected a .csv or .xlsx file, found {path.suffix or 'no suffix'}"]
+        )
+    kept = []
+    header_seen = False
+    for number, values in rows:
+        if all(_is_blank(v) for v in values):
+            continue
+        first = next((v for v in values if not _is_blank(v)), "")
+        if not header_seen and isinstance(first, str) and first.lstrip().startswith("#"):
+            continue
+        header_seen = True
+        kept.append((number, values))
+    return kept
+
+
+def _read(
+    path: Path,
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    sheet: str | None,
+) -> tuple[Rows, list[str]]:
+    """Rows as ``{canonical column: raw value}`` and the header problems."""
+    try:
+        raw = _raw_rows(path, sheet)
+    except TargetsTableError:
+        raise
+    except Exception as error:  # any reader failure is reported as the file's problem
+        raise TargetsTableError([f"{path.name}: cannot be read: {error}"]) from None
+    if not raw:
+        return [], [f"{path.name}: expected a header row, found an empty table"]
+    header_number, header = raw[0]
+    lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
+    errors = []
+    positions: dict[str, int] = {}
+    for k, cell in enumerate(header):
+        if _is_blank(cell):
+            continue
+        label = _norm(cell).lower().replace(" ", "_")
+        name = lookup.get(label)
+        if name is None:
+            errors.append(
+                f"{path.name}: row {header_number}, column {_norm(cell)!r}: unknown column; "
+                f"expected columns are {', '.join(columns)}"
+            )
+        elif name in positions:
+            errors.append(f"{path.name}: row {header_number}, column {name!r}: appears twice")
+        else:
+            positions[name] = k
+    for name in required:
+        if name not in positions:
+            errors.append(f"{path.name}: row {header_number}: missing the column {name!r}")
+    rows = []
+    for number, values in raw[1:]:
+        row = {
+            name: (values[k] if k < len(values) else None) for name, k in positions.items()
+        }
+        rows.append((number, row))
+    return rows, errors
+
+
+# ---------------------------------------------------------------------------
+# Cell readers: each returns a value or raises ValueError("expected ..., found ...").
+
+
+def _found(value: Any) -> str:
+    return "an empty cell" if _is_blank(value) else repr(_norm(value))
+
+
+def _text(value: Any, required: bool) -> str | None:
+    if _is_blank(value):
+        if required:
+            raise ValueError("expected a text, found an empty cell")
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _norm(value)
+
+
+def _number(value: Any, required: bool) -> float | None:
+    number = parse_number(value)
+    if number is None and required:
+        raise ValueError(f"expected a number, found {_found(value)}")
+    return number
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if _is_blank(value) or _norm(value).lower() in MISSING_WORDS:
+        return None
+    try:
+        kind, day, _ = parse_period(_norm(value))
+    except ValueError:
+        kind = None
+    if kind != "day":
+        raise ValueError(f"expected a date such as 2023-06-30, found {_found(value)}")
+    return day
+
+
+def _choice(value: Any, words: dict[str, str], default: str, expected: str) -> str:
+    if _is_blank(value):
+        return default
+    word = _norm(value).lower()
+    if word not in words:
+        raise ValueError(f"expected {expected}, found {_found(value)}")
+    return words[word]
+
+
+def _milestones(value: Any) -> tuple[Milestone, ...]:
+    if _is_blank(value):
+        return ()
+    text = _norm(value).replace("；", ";").replace("|", ";").replace("\n", ";")
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        date_text, sep, value_text = part.rpartition(":")
+        expected = f"milestones as date:value pairs such as 2023-06-30:83, found {part!r}"
+        if not sep:
+            raise ValueError(f"expected {expected}")
+        try:
+            day = _date(date_text)
+            number = parse_number(value_text)
+        except ValueError:
+            raise ValueError(f"expected {expected}") from None
+        if day is None or number is None:
+            raise ValueError(f"expected {expected}")
+        out.append(Milestone(day, number))
+    return tuple(out)
+
+
+def _cell(
+    errors: list[str], where: str, row: dict[str, Any], column: str, read: Any, *args: Any
+) -> Any:
+    """Read one cell, recording a located error instead of raising."""
+    try:
+        return read(row.get(column), *args)
+    except ValueError as error:
+        errors.append(f"{where}, column {column!r}: {error}")
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Public readers
+
+
+def read_targets(
+    path: str | os.PathLike[str],
+    *,
+    units: Iterable[str] | None = None,
+    sheet: str | None = None,
+) -> list[Target]:
+    """Read a targets table.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv`` or ``.xlsx`` file.
+    units : iterable of str, optional
+        The unit ids allowed; any other unit is an error.
+    sheet : str, optional
+        The worksheet of an XLSX file; the first by default.
+
+    Returns
+    -------
+    list of Target
+        In the table's order.
+
+    Raises
+    ------
+    TargetsTableError
+        Listing every problem, each with the file, the row and the column.
+
+    Examples
+    --------
+    >>> from leitai.io.targets import demo_paths
+    >>> targets = read_targets(demo_paths()[0])
+    >>> [t.value for t in targets if t.key == ("pingdu", "key_projects")]
+    [115.0]
+    """
+    path = Path(path)
+    rows, errors = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet)
+    allowed = set(units) if units is not None else None
+    targets: list[Target] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, row in rows:
+        where = f"{path.name}: row {number}"
+        before = len(errors)
+        unit = _cell(errors, where, row, "unit", _text, True)
+        ident = _cell(errors, where, row, "id", _text, True)
+        name = _cell(errors, where, row, "name", _text, True)
+        value = _cell(errors, where, row, "target", _number, True)
+        start = _cell(errors, where, row, "start", _number, False)
+        deadline = _cell(errors, where, row, "deadline", _date)
+        pledged_on = _cell(errors, where, row, "pledged_on", _date)
+        milestones = _cell(errors, where, row, "milestones", _milestones)
+        direction = _cell(
+            errors, where, row, "direction", _choice, _DIRECTIONS, "higher", "higher or lower"
+        )
+        source = _cell(
+            errors,
+            where,
+            row,
+            "source",
+            _choice,
+            _SOURCES,
+            "pledged" if pledged_on else "assigned",
+            "assigned or pledged",
+        )
+        indicator = _cell(errors, where, row, "indicator", _text, False)
+        measure = _cell(errors, where, row, "unit_of_measure", _text, False)
+        if unit is not None and allowed is not None and unit not in allowed:
+            errors.append(f"{where}, column 'unit': unknown unit {unit!r}")
+        if unit is not None and ident is not None:
+            if (unit, ident) in seen:
+                errors.append(
+                    f"{where}, column 'id': target {ident!r} of unit {unit!r} "
+                    f"is already on row {seen[unit, ident]}"
+                )
+            seen.setdefault((unit, ident), number)
+        if len(errors) > before:
+            continue
+        try:
+            targets.append(
+                Target(
+                    unit=unit,
+                    id=ident,
+                    name=name,
+                    value=value,
+                    unit_of_measure=measure or "",
+                    direction=direction,
+                    start=start,
+                    deadline=deadline,
+                    milestones=milestones or (),
+                    indicator=indicator,
+                    source=source,
+                    pledged_on=pledged_on,
+                )
+            )
+        except TargetError as error:
+            detail = str(error).split(": ", 2)[-1]
+            errors.append(f"{where}, column {error.field or 'id'!r}: {detail}")
+    if errors:
+        raise TargetsTableError(errors)
+    return targets
+
+
+def read_actuals(
+    path: str | os.PathLike[str],
+    *,
+    targets: Iterable[Target] | None = None,
+    sheet: str | None = None,
+) -> list[Actual]:
+    """Read a table of reported cumulative actuals.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv`` or ``.xlsx`` file.
+    targets : iterable of Target, optional
+        The targets reported on; a row naming any other (unit, target) is an error.
+    sheet : str, optional
+        The worksheet of an XLSX file; the first by default.
+
+    Returns
+    -------
+    list of Actual
+        In the table's order.
+
+    Raises
+    ------
+    TargetsTableError
+        Listing every problem, each with the file, the row and the column. Besides
+        unreadable cells: a period reported twice for one target, and one target
+        reported in more than one frequency (months and quarters, say).
+    """
+    path = Path(path)
+    rows, errors = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet)
+    known = {t.key for t in targets} if targets is not None else None
+    actuals: list[Actual] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    frequency: dict[tuple[str, str], tuple[str, int]] = {}
+    for number, row in rows:
+        where = f"{path.name}: row {number}"
+        before = len(errors)
+        unit = _cell(errors, where, row, "unit", _text, True)
+        target = _cell(errors, where, row, "target", _text, True)
+        period = _cell(errors, where, row, "period", _period)
+        value = _cell(errors, where, row, "value", _number, True)
+        note = _cell(errors, where, row, "note", _text, False)
+        evidence = _cell(errors, where, row, "evidence", _text, False)
+        if unit is not None and target is not None:
+            if known is not None and (unit, target) not in known:
+                errors.append(
+                    f"{where}, column 'target': unit {unit!r} has no target {target!r}"
+                )
+            if period is not None:
+                kind, _, label = parse_period(period)
+                if (unit, target, label) in seen:
+                    errors.append(
+                        f"{where}, column 'period': {label} of {unit}/{target} "
+                        f"is already reported on row {seen[unit, target, label]}"
+                    )
+                seen.setdefault((unit, target, label), number)
+                first_kind, first_row = frequency.setdefault((unit, target), (kind, number))
+                if kind != first_kind:
+                    errors.append(
+                        f"{where}, column 'period': expected a {first_kind} like row "
+                        f"{first_row} of {unit}/{target}, found a {kind} ({label})"
+                    )
+        if len(errors) > before:
+            continue
+        try:
+            actuals.append(Actual(unit, target, period, value, note or "", evidence))
+        except TargetError as error:
+            detail = str(error).split(": ", 2)[-1]
+            errors.append(f"{where}, column {error.field or 'value'!r}: {detail}")
+    if errors:
+        raise TargetsTableError(errors)
+    return actuals
+
+
+def _period(value: Any) -> str | dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"expected a period such as 2023-05, 2023Q2 or 2023-05-31, found {value!r}")
+    if _is_blank(value):
+        raise ValueError("expected a period such as 2023-05, 2023Q2 or 2023-05-31, found an empty cell")
+    parse_period(_norm(value))  # raises ValueError naming what was expected
+    return _norm(value)
+
+
+def demo_paths() -> tuple[Path, Path]:
+    """The bundled illustrative ``targets.csv`` and ``actuals.csv`` (Qingdao 2023)."""
+    root = resources.files("leitai") / "demo"
+    return Path(str(root / "targets.csv")), Path(str(root / "actuals.csv"))
+
+
+def read_demo() -> tuple[list[Target], list[Actual]]:
+    """The bundled demo targets and their synthetic monthly actuals for 2023."""
+    targets_path, actuals_path = demo_paths()
+    targets = read_targets(targets_path)
+    return targets, read_actuals(actuals_path, targets=targets)

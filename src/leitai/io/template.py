@@ -1,0 +1,140 @@
+"""Data-collection workbooks (填报模板) that :func:`leitai.io.read_table` reads back as they are.
+
+Sheet 数据填报: row 1 holds the machine-readable column ids (``unit``, ``name``,
+indicator, target, adjustment and series ids), rows 2 to 4 the name, unit of
+measure and direction a person reads, then a row per unit. A hidden sheet
+``_leitai`` records the scheme id, version and hash and the number of header rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+from leitai.engine import Scheme
+from leitai.io.tables import META_SHEET, TARGET_SUFFIX, TEMPLATE_SHEET
+from leitai.labels import label
+
+__all__ = ["template_columns", "write_template"]
+
+HEADER_ROWS = 4
+
+
+def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
+    """The data columns of the template: id, name, unit of measure, direction text, kind."""
+    columns: list[dict[str, Any]] = []
+    for indicator in scheme.all_indicators():
+        method, direction, _ = scheme.resolved(indicator)
+        columns.append({"id": indicator.id, "name": indicator.name, "measure": indicator.unit or "",
+                        "direction": label(direction, lang), "kind": "value"})
+        if method == "target":
+            columns.append({"id": indicator.id + TARGET_SUFFIX, "name": f"{indicator.name}（{label('target', lang)}）",
+                            "measure": indicator.unit or "", "direction": "> 0", "kind": "target"})
+    for adjustment in scheme.adjustments:
+        if adjustment.kind == "veto":
+            rule = f"{label('veto', lang)}（{label('yes', lang)}/{label('no', lang)}）"
+        else:
+            rule = f"{label(adjustment.kind, lang)} 0–{adjustment.max_points:g}"
+        columns.append({"id": adjustment.id, "name": adjustment.name, "measure": "", "direction": rule,
+                        "kind": adjustment.kind, "max": adjustment.max_points})
+    for series in scheme.series:
+        columns.append({"id": series.id, "name": series.name, "measure": series.unit or "", "direction": "",
+                        "kind": "series"})
+    return columns
+
+
+def write_template(
+    scheme: Scheme,
+    target: str | os.PathLike[str] | IO[bytes],
+    *,
+    units: Sequence[str] | None = None,
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    period: str | None = None,
+    lang: str = "zh",
+) -> None:
+    """Write a data-collection workbook for ``scheme``.
+
+    Parameters
+    ----------
+    units : list of unit ids, optional
+        Only these units' rows (e.g. one reporter's unit); default all.
+    values : mapping unit -> column id -> value, optional
+        Values to fill in (e.g. what a unit already reported).
+    period : str, optional
+        Recorded in the workbook.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = template_columns(scheme, lang)
+    chosen = [u for u in scheme.units if units is None or u.id in units]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = TEMPLATE_SHEET
+    sheet.append(["unit", "name", *[c["id"] for c in columns]])
+    sheet.append([label("unit_id", lang), label("unit", lang), *[c["name"] for c in columns]])
+    sheet.append([label("measure", lang), "", *[c["measure"] for c in columns]])
+    sheet.append([label("direction", lang), "", *[c["direction"] for c in columns]])
+    values = values or {}
+    for unit in chosen:
+        row = values.get(unit.id, {})
+        sheet.append([unit.id, unit.name, *[row.get(c["id"]) for c in columns]])
+
+    grey = PatternFill("solid", fgColor="D9D9D9")
+    red = PatternFill("solid", fgColor="C00000")
+    for cell in sheet[1]:
+        cell.font = Font(color="808080", size=9)
+        cell.fill = grey
+    for cell in sheet[2]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = red
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for r in (3, 4):
+        for cell in sheet[r]:
+            cell.font = Font(italic=True, color="595959", size=9)
+            cell.alignment = Alignment(wrap_text=True, horizontal="center")
+    sheet.row_dimensions[2].height = 48
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 22
+    first, last = HEADER_ROWS + 1, HEADER_ROWS + max(len(chosen), 1)
+    for i, column in enumerate(columns, start=3):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = 16
+        cells = f"{letter}{first}:{letter}{last}"
+        if column["kind"] == "veto":
+            rule = DataValidation(type="list", formula1=f'"{label("no", lang)},{label("yes", lang)}"',
+                                  allow_blank=True)
+        elif column["kind"] in ("bonus", "deduction"):
+            rule = DataValidation(type="decimal", operator="between", formula1="0",
+                                  formula2=f"{column['max']:g}", allow_blank=True)
+        else:
+            rule = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+                                  allow_blank=True)
+            # A warning, not a stop: people write "-" or "N/A" for a missing value.
+            rule.errorStyle = "warning"
+        rule.error = f"{column['name']}: {column['direction']}"
+        rule.prompt = f"{column['name']} {column['measure']}".strip()
+        rule.showInputMessage = True
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(cells)
+    sheet.freeze_panes = f"C{first}"
+
+    meta = book.create_sheet(META_SHEET)
+    for key, value in (
+        ("scheme_id", scheme.id),
+        ("scheme_version", scheme.version),
+        ("scheme_sha256", scheme.sha256),
+        ("period", period or ""),
+        ("header_rows", HEADER_ROWS),
+        ("units", ",".join(u.id for u in chosen)),
+    ):
+        meta.append([key, value])
+    meta.sheet_state = "hidden"
+    if isinstance(target, str | os.PathLike):
+        book.save(os.fspath(target))
+    else:
+        book.save(target)

@@ -1,0 +1,156 @@
+"""The result book (成绩册): an XLSX workbook of one period's results.
+
+Sheets: 综合成绩 (league table), 摘星情况 (stars by board), 指标得分 (values and
+scores per indicator), 成绩解读 (each unit's explanation) and 说明 (scheme and
+period). Plain styles only, so the book opens cleanly in Excel and WPS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import IO, Any
+
+from leitai.engine import Result
+from leitai.labels import arrow, label
+
+__all__ = ["write_result_book"]
+
+RED = "C00000"
+GOLD = "FFD966"
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="BFBFBF")
+    return {
+        "head_font": Font(bold=True, color="FFFFFF", name="Microsoft YaHei"),
+        "head_fill": PatternFill("solid", fgColor=RED),
+        "title_font": Font(bold=True, size=14, color=RED, name="Microsoft YaHei"),
+        "gold_fill": PatternFill("solid", fgColor=GOLD),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "body_font": Font(name="Microsoft YaHei"),
+    }
+
+
+def _table(sheet: Any, title: str, header: list[str], rows: list[list[Any]], styles: dict[str, Any],
+           *, widths: list[int] | None = None, formats: dict[int, str] | None = None) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([title])
+    sheet["A1"].font = styles["title_font"]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = styles["head_font"]
+        cell.fill = styles["head_fill"]
+        cell.alignment = styles["center"]
+        cell.border = styles["border"]
+    for row in rows:
+        sheet.append(row)
+    formats = formats or {}
+    for row_cells in sheet.iter_rows(min_row=3, max_row=2 + len(rows)):
+        for cell in row_cells:
+            cell.border = styles["border"]
+            cell.font = styles["body_font"]
+            if cell.column - 1 in formats and isinstance(cell.value, int | float):
+                cell.number_format = formats[cell.column - 1]
+    for i, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "C3"
+
+
+def write_result_book(result: Result, target: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh") -> None:
+    """Write the result book of ``result`` to a path or a binary stream.
+
+    Parameters
+    ----------
+    result : Result
+    target : path or binary file
+    lang : {'zh', 'en'}
+    """
+    from openpyxl import Workbook
+
+    L = lambda key: label(key, lang)  # noqa: E731
+    styles = _styles()
+    scheme = result.scheme
+    book = Workbook()
+    period = result.period or ""
+    top = scheme.boards
+    flag_names = {f.id: f.name for f in scheme.flags}
+
+    league = book.active
+    league.title = L("league")
+    header = [L("rank"), L("unit"), L("score"), L("change")]
+    header += [f"{b.name}{L('stars')}" for b in top] + [L("flags"), L("grade"), L("vetoed"), L("unit_id")]
+    rows = []
+    for row in result.league_table():
+        rows.append(
+            [row["rank"], row["name"], row["score"], arrow(row["rank_change"], lang)]
+            + [row[f"stars_{b.id}"] for b in top]
+            + ["、".join(row["flag_names"]), row["grade"] or "", L("yes") if row["vetoed"] else "", row["unit"]]
+        )
+    _table(league, f"{scheme.name} {period} {L('league')}", header, rows, styles,
+           widths=[8, 22, 12, 10] + [12] * len(top) + [34, 8, 10, 12], formats={2: "0.00"})
+    for r, row in enumerate(result.league_table(), start=3):
+        if row["flags"]:
+            for cell in league[r]:
+                cell.fill = styles["gold_fill"]
+
+    stars_sheet = book.create_sheet(L("star_sheet"))
+    boards = result.boards
+    header = [L("rank"), L("unit")] + [b.name for b in boards] + [f"{L('stars')} Σ"]
+    rows = []
+    for u in result.order:
+        stars = [int(result.stars[u, b]) for b in range(len(boards))]
+        total = sum(int(result.stars[u, boards.index(b)]) for b in top)
+        rows.append([int(result.rank[u]), scheme.units[u].name, *stars, total])
+    _table(stars_sheet, f"{period} {L('star_sheet')}", header, rows, styles,
+           widths=[8, 22] + [14] * len(boards) + [10])
+
+    scores_sheet = book.create_sheet(L("indicator_sheet"))
+    header = [L("rank"), L("unit"), L("board"), L("indicator"), L("measure"), L("value"), L("target"),
+              L("ind_score"), L("weight"), L("contribution"), L("ind_rank"), L("indicator_id")]
+    units = {u.id: u for u in scheme.units}
+    rows = [
+        [int(result.rank[result.unit_index(r["unit"])]), units[r["unit"]].name,
+         r["board_name"], r["name"], r["unit_of_measure"] or "", r["value"], r["target"], r["score"],
+         r["weight"], r["contribution"], r["rank"], r["indicator"]]
+        for r in result.indicator_table()
+    ]
+    _table(scores_sheet, f"{period} {L('indicator_sheet')}", header, rows, styles,
+           widths=[8, 22, 16, 28, 12, 12, 10, 10, 12, 12, 10, 16],
+           formats={7: "0.00", 8: "0.00", 9: "0.00"})
+
+    explain_sheet = book.create_sheet(L("explain_sheet"))
+    header = [L("rank"), L("unit"), L("score"), L("strongest"), L("weakest"), L("above"), L("gap_above"),
+              L("flags")]
+    names = {ind.id: ind.name for ind in result.indicators}
+    rows = []
+    for u in result.order:
+        card = result.explain(scheme.unit_ids[u])
+        above = card["above"]
+        rows.append([
+            card["rank"], card["name"], card["score"],
+            "、".join(names[i] for i in card["strongest"]), "、".join(names[i] for i in card["weakest"]),
+            above["name"] if above else "", above["gap"] if above else None,
+            "、".join(flag_names[f] for f in card["flags"]),
+        ])
+    _table(explain_sheet, f"{period} {L('explain_sheet')}", header, rows, styles,
+           widths=[8, 22, 12, 44, 44, 22, 16, 30], formats={2: "0.00", 6: "0.00"})
+
+    about = book.create_sheet(L("about_sheet"))
+    for key, value in (
+        ("scheme", scheme.name), ("version", scheme.version), ("period", period),
+        ("sha256", scheme.sha256), ("generated", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ):
+        about.append([L(key), value])
+    about.append([f"{L('scheme')} id", scheme.id])
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 70
+
+    if isinstance(target, str | os.PathLike):
+        book.save(os.fspath(target))
+    else:
+        book.save(target)

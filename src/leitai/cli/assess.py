@@ -33,17 +33,23 @@ def register(subparsers: Any) -> None:
     add_lang(p)
     p.set_defaults(handler=run_validate)
 
-    p = subparsers.add_parser("template", help="生成数据填报模板 / write a data-collection workbook")
+    p = subparsers.add_parser(
+        "template", help="生成数据填报模板 / write a data-collection workbook"
+    )
     p.add_argument("scheme")
     p.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件 / output workbook")
-    p.add_argument("--unit", action="append", help="只含该单位（可重复）/ only this unit (repeatable)")
+    p.add_argument(
+        "--unit", action="append", help="只含该单位（可重复）/ only this unit (repeatable)"
+    )
     p.add_argument("--period", help="考核期 / period label")
     add_lang(p)
     p.set_defaults(handler=run_template)
 
     p = subparsers.add_parser("demo", help="运行内置示例（青岛2023）/ run the bundled demo")
     p.add_argument("--period", help="考核期，默认最新一期 / period, default the latest")
-    p.add_argument("--out-dir", default="leitai-demo-results", help="结果文件目录 / where result files go")
+    p.add_argument(
+        "--out-dir", default="leitai-demo-results", help="结果文件目录 / where result files go"
+    )
     _add_output(p)
     p.set_defaults(handler=run_demo)
 
@@ -60,8 +66,12 @@ def league_table_text(result: Result, lang: str = "zh") -> Any:
 
     scheme = result.scheme
     period = f" {result.period}" if result.period else ""
-    table = Table(title=f"{scheme.name}{period}\n{label('title', lang)}", title_style="bold red",
-                  header_style="bold white on red", show_lines=False)
+    table = Table(
+        title=f"{scheme.name}{period}\n{label('title', lang)}",
+        title_style="bold red",
+        header_style="bold white on red",
+        show_lines=False,
+    )
     table.add_column(label("rank", lang), justify="right")
     table.add_column(label("unit", lang))
     table.add_column(label("score", lang), justify="right")
@@ -95,14 +105,22 @@ def league_csv(result: Result, lang: str = "zh") -> str:
     boards = result.scheme.boards
     writer.writerow(
         ["rank", "unit", "name", "score", "prev_rank", "rank_change"]
-        + [f"score_{b.id}" for b in boards] + [f"stars_{b.id}" for b in boards]
+        + [f"score_{b.id}" for b in boards]
+        + [f"stars_{b.id}" for b in boards]
         + ["vetoed", "flags", "grade"]
     )
     for row in result.league_table():
         writer.writerow(
-            [row["rank"], row["unit"], row["name"], repr(row["score"]), row["prev_rank"] or "",
-             "" if row["rank_change"] is None else row["rank_change"]]
-            + [repr(row[f"score_{b.id}"]) for b in boards] + [row[f"stars_{b.id}"] for b in boards]
+            [
+                row["rank"],
+                row["unit"],
+                row["name"],
+                repr(row["score"]),
+                row["prev_rank"] or "",
+                "" if row["rank_change"] is None else row["rank_change"],
+            ]
+            + [repr(row[f"score_{b.id}"]) for b in boards]
+            + [row[f"stars_{b.id}"] for b in boards]
             + [str(row["vetoed"]).lower(), ";".join(row["flags"]), row["grade"] or ""]
         )
     return buffer.getvalue()
@@ -150,8 +168,10 @@ def run_assess(args: argparse.Namespace) -> int:
     name = f"{scheme.id}-{args.period}.xlsx" if args.period else f"{scheme.id}.xlsx"
     written = emit(result, args, default_book=Path(name))
     if written is not None:
-        print(f"{label('book_written' if args.format == 'xlsx' else 'results_written', args.lang)}: {written}",
-              file=sys.stderr)
+        print(
+            f"{label('book_written' if args.format == 'xlsx' else 'results_written', args.lang)}: {written}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -180,7 +200,9 @@ def run_template(args: argparse.Namespace) -> int:
     if args.unit:
         unknown = [u for u in args.unit if u not in scheme.unit_ids]
         if unknown:
-            return fail(f"--unit: unknown unit {', '.join(unknown)} (expected one of {', '.join(scheme.unit_ids)})")
+            return fail(
+                f"--unit: unknown unit {', '.join(unknown)} (expected one of {', '.join(scheme.unit_ids)})"
+            )
     if not args.output.lower().endswith(".xlsx"):
         return fail(f"-o {args.output}: expected a file name ending in .xlsx")
     write_template(scheme, args.output, units=args.unit, period=args.period, lang=args.lang)

@@ -13,7 +13,9 @@ EXIT_BAD_INPUT = 2
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language"
+    )
 
 
 def fail(errors: list[str] | str) -> int:

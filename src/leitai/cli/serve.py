@@ -11,10 +11,16 @@ from leitai.cli.common import EXIT_OK, guarded
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("serve", help="启动网页应用 / start the web application")
-    p.add_argument("--demo", action="store_true", help="载入内置示例并公开榜单 / load the demo, public boards on")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="载入内置示例并公开榜单 / load the demo, public boards on",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--data-dir", default="leitai-data", help="数据目录（SQLite、密钥）/ data directory")
+    p.add_argument(
+        "--data-dir", default="leitai-data", help="数据目录（SQLite、密钥）/ data directory"
+    )
     p.set_defaults(handler=run_serve)
 
 

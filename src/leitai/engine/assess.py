@@ -100,7 +100,9 @@ def previous_ranks(scheme: Scheme, previous: Any) -> np.ndarray:
         try:
             out[u] = float(rank)
         except (TypeError, ValueError):
-            raise DataError(f"previous result: unit {unit}: expected a rank, found {rank!r}") from None
+            raise DataError(
+                f"previous result: unit {unit}: expected a rank, found {rank!r}"
+            ) from None
     return out
 
 
@@ -157,8 +159,13 @@ def assess(
     DataError
         When the data do not fit the scheme (e.g. a target method without a target).
     """
-    if data.scheme_id != scheme.id or data.values.shape != (len(scheme.units), len(scheme.all_indicators())):
-        raise DataError(f"{data.source}: the data were read for scheme {data.scheme_id!r}, not {scheme.id!r}")
+    if data.scheme_id != scheme.id or data.values.shape != (
+        len(scheme.units),
+        len(scheme.all_indicators()),
+    ):
+        raise DataError(
+            f"{data.source}: the data were read for scheme {data.scheme_id!r}, not {scheme.id!r}"
+        )
     _check_targets(scheme, data)
     indicators = scheme.all_indicators()
     n = len(scheme.units)
@@ -173,7 +180,11 @@ def assess(
     for j, indicator in enumerate(indicators):
         method, direction, missing = scheme.resolved(indicator)
         raw = score_indicator(
-            values[:, j], method=method, direction=direction, params=indicator.params, target=data.targets[:, j]
+            values[:, j],
+            method=method,
+            direction=direction,
+            params=indicator.params,
+            target=data.targets[:, j],
         )
         scores[:, j] = apply_missing(raw, missing)
 
@@ -259,13 +270,19 @@ def aggregate(plans: list[BoardPlan], scores: np.ndarray) -> tuple[np.ndarray, n
     # Children come after their parent in depth-first order: fill from the end.
     for plan in reversed(plans):
         children = np.concatenate(
-            [scores[..., list(plan.indicator_columns)], board_scores[..., list(plan.board_columns)]], axis=-1
+            [
+                scores[..., list(plan.indicator_columns)],
+                board_scores[..., list(plan.board_columns)],
+            ],
+            axis=-1,
         )
         present = ~np.isnan(children)
         den = (present * plan.weights).sum(axis=-1)
         num = (np.where(present, children, 0.0) * plan.weights).sum(axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            board_scores[..., plan.index] = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+            board_scores[..., plan.index] = np.where(
+                den > 0, num / np.where(den > 0, den, 1.0), 0.0
+            )
         denominators[..., plan.index] = den
     board_share = np.zeros((*lead, len(plans)))
     shares = np.zeros(scores.shape)
@@ -274,7 +291,9 @@ def aggregate(plans: list[BoardPlan], scores: np.ndarray) -> tuple[np.ndarray, n
             board_share[..., plan.index] = (plan.board.points or 0.0) / 100.0
         den = denominators[..., plan.index]
         with np.errstate(divide="ignore", invalid="ignore"):
-            per_weight = np.where(den > 0, board_share[..., plan.index] / np.where(den > 0, den, 1.0), 0.0)
+            per_weight = np.where(
+                den > 0, board_share[..., plan.index] / np.where(den > 0, den, 1.0), 0.0
+            )
         k = len(plan.indicator_columns)
         for c, column in enumerate(plan.indicator_columns):
             present = ~np.isnan(scores[..., column])
@@ -295,7 +314,9 @@ def _stars(scheme: Scheme, board_scores: np.ndarray, board_ranks: np.ndarray) ->
     return stars
 
 
-def _grades(scheme: Scheme, env: Mapping[str, np.ndarray], vetoed: np.ndarray) -> tuple[str | None, ...]:
+def _grades(
+    scheme: Scheme, env: Mapping[str, np.ndarray], vetoed: np.ndarray
+) -> tuple[str | None, ...]:
     n = len(vetoed)
     grades = np.full(n, None, dtype=object)
     assigned = vetoed.copy()

@@ -88,7 +88,9 @@ def parse_flag(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"expected yes or no (1/true/yes/是/Y or 0/false/no/否/N), found {str(value)!r}")
+    raise ValueError(
+        f"expected yes or no (1/true/yes/是/Y or 0/false/no/否/N), found {str(value)!r}"
+    )
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ class PeriodData:
         targets = np.full((n, len(indicators)), np.nan)
         series = np.full((n, len(series_ids)), np.nan)
         adjustments: dict[str, np.ndarray] = {
-            a: (np.zeros(n, dtype=bool) if kind == "veto" else np.full(n, np.nan)) for a, kind in kinds.items()
+            a: (np.zeros(n, dtype=bool) if kind == "veto" else np.full(n, np.nan))
+            for a, kind in kinds.items()
         }
         errors: list[str] = []
         seen: dict[tuple[str, str], str] = {}
@@ -171,7 +174,9 @@ class PeriodData:
             unit = "" if record.unit is None else str(record.unit).strip()
             name = "" if record.indicator is None else str(record.indicator).strip()
             if unit not in units:
-                errors.append(f"{where}column unit: unknown unit {unit!r} (expected one of the scheme's unit ids)")
+                errors.append(
+                    f"{where}column unit: unknown unit {unit!r} (expected one of the scheme's unit ids)"
+                )
                 continue
             present_units.add(unit)
             if name not in indicators and name not in kinds and name not in series_ids:
@@ -206,7 +211,9 @@ class PeriodData:
         if require_all_units:
             absent = [u for u in scheme.unit_ids if u not in present_units]
             if absent:
-                errors.append(f"{prefix}units of the scheme absent from the table: {', '.join(absent)}")
+                errors.append(
+                    f"{prefix}units of the scheme absent from the table: {', '.join(absent)}"
+                )
         if errors:
             raise DataError(errors)
         return cls(

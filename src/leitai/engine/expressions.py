@@ -74,7 +74,9 @@ class _Parser:
     def take(self, value: str | None = None) -> tuple[str, str]:
         token = self.peek()
         if token is None:
-            raise ExpressionError("unexpected end of expression" + (f", expected {value!r}" if value else ""))
+            raise ExpressionError(
+                "unexpected end of expression" + (f", expected {value!r}" if value else "")
+            )
         if value is not None and token[1] != value:
             raise ExpressionError(f"expected {value!r}, found {token[1]!r}")
         self.pos += 1
@@ -164,7 +166,9 @@ class _Parser:
                     args.append(self.disjunction())
                 self.take(")")
                 if len(args) != FUNCTIONS[value]:
-                    raise ExpressionError(f"{value}() takes {FUNCTIONS[value]} argument(s), got {len(args)}")
+                    raise ExpressionError(
+                        f"{value}() takes {FUNCTIONS[value]} argument(s), got {len(args)}"
+                    )
                 return ("call", value, *args)
             self.variables.add(value)
             return ("var", value)
@@ -212,8 +216,12 @@ def _eval(node: tuple[Any, ...], env: Mapping[str, np.ndarray], size: int) -> np
         left, right = _eval(node[2], env, size), _eval(node[3], env, size)
         with np.errstate(invalid="ignore"):
             outcome = {
-                "<": np.less, "<=": np.less_equal, ">": np.greater,
-                ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal,
+                "<": np.less,
+                "<=": np.less_equal,
+                ">": np.greater,
+                ">=": np.greater_equal,
+                "==": np.equal,
+                "!=": np.not_equal,
             }[node[1]](left, right)
         return (outcome & ~np.isnan(left) & ~np.isnan(right)).astype(float)
     if op == "arith":

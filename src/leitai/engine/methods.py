@@ -33,7 +33,9 @@ def competition_rank(*keys: np.ndarray) -> np.ndarray:
     """
     primary = np.asarray(keys[0], dtype=float)
     missing = np.isnan(primary)
-    rounded = [np.where(np.isnan(k), -np.inf, np.round(np.asarray(k, dtype=float), DECIMALS)) for k in keys]
+    rounded = [
+        np.where(np.isnan(k), -np.inf, np.round(np.asarray(k, dtype=float), DECIMALS)) for k in keys
+    ]
     # lexsort sorts ascending by its last key first: negate for "higher first".
     order = np.lexsort([-k for k in reversed(rounded)], axis=-1)
     n = primary.shape[-1]
@@ -50,7 +52,9 @@ def competition_rank(*keys: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _efficacy(x: np.ndarray, higher: bool, base: float, span: float, best: Any, worst: Any) -> np.ndarray:
+def _efficacy(
+    x: np.ndarray, higher: bool, base: float, span: float, best: Any, worst: Any
+) -> np.ndarray:
     present = ~np.isnan(x)
     any_present = present.any(axis=-1, keepdims=True)
     hi = np.nanmax(np.where(any_present, x, 0.0), axis=-1, keepdims=True)
@@ -59,7 +63,9 @@ def _efficacy(x: np.ndarray, higher: bool, base: float, span: float, best: Any, 
     w = (lo if higher else hi) if worst is None else np.asarray(float(worst))
     spread = b - w
     with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(spread == 0, base + span, base + span * (x - w) / np.where(spread == 0, 1.0, spread))
+        s = np.where(
+            spread == 0, base + span, base + span * (x - w) / np.where(spread == 0, 1.0, spread)
+        )
     if best is not None or worst is not None:
         s = np.clip(s, base, base + span)
     return s
@@ -146,5 +152,7 @@ def apply_missing(scores: np.ndarray, policy: str) -> np.ndarray:
         fill: Any = 0.0
     else:
         any_present = (~missing).any(axis=-1, keepdims=True)
-        fill = np.where(any_present, np.nanmin(np.where(any_present, scores, 0.0), axis=-1, keepdims=True), 0.0)
+        fill = np.where(
+            any_present, np.nanmin(np.where(any_present, scores, 0.0), axis=-1, keepdims=True), 0.0
+        )
     return np.where(missing, fill, scores)

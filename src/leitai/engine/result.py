@@ -27,7 +27,7 @@ def _num(value: Any) -> float | None:
 
 def _int(value: Any) -> int | None:
     value = float(value)
-    return None if math.isnan(value) else int(round(value))
+    return None if math.isnan(value) else round(value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,7 +270,11 @@ class Result:
                 }
             )
         out: dict[str, Any] = {
-            "scheme": {"id": self.scheme.id, "version": self.scheme.version, "sha256": self.scheme.sha256},
+            "scheme": {
+                "id": self.scheme.id,
+                "version": self.scheme.version,
+                "sha256": self.scheme.sha256,
+            },
             "period": self.period,
             "results": results,
         }

@@ -34,7 +34,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    StrictBool,
     ValidationError,
     field_validator,
 )
@@ -359,7 +358,10 @@ def _structure_errors(scheme: Scheme, raw: dict[str, Any]) -> list[tuple[str, st
                     errors.append((_path((*_split(ipath), "params", *err["loc"])), _describe(err)))
             if indicator.denominator is not None and indicator.denominator not in series_ids:
                 errors.append(
-                    (f"{ipath}.denominator", f"expected the id of a series, found {indicator.denominator!r}")
+                    (
+                        f"{ipath}.denominator",
+                        f"expected the id of a series, found {indicator.denominator!r}",
+                    )
                 )
         for j, child in enumerate(board.boards):
             visit(child, f"{path}.boards[{j}]", top=False)
@@ -369,14 +371,18 @@ def _structure_errors(scheme: Scheme, raw: dict[str, Any]) -> list[tuple[str, st
     for i, adjustment in enumerate(scheme.adjustments):
         claim(adjustment.id, f"adjustments[{i}].id")
         if adjustment.kind != "veto" and adjustment.max_points is None:
-            errors.append((f"adjustments[{i}].max_points", f"a {adjustment.kind} needs max_points (>= 0)"))
+            errors.append(
+                (f"adjustments[{i}].max_points", f"a {adjustment.kind} needs max_points (>= 0)")
+            )
     for i, flag in enumerate(scheme.flags):
         claim(flag.id, f"flags[{i}].id")
 
     top_ids = {b.id for b in scheme.boards}
     for i, board_id in enumerate(scheme.tie_break):
         if board_id not in top_ids:
-            errors.append((f"tie_break[{i}]", f"expected the id of a top-level board, found {board_id!r}"))
+            errors.append(
+                (f"tie_break[{i}]", f"expected the id of a top-level board, found {board_id!r}")
+            )
     stars = scheme.stars
     if stars.min > stars.max:
         errors.append(("stars.min", f"expected min <= max ({stars.max}), found {stars.min}"))
@@ -426,7 +432,9 @@ def parse_scheme(text: str, *, source: str = "<scheme>", sha256: str | None = No
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise SchemeError(f"{source}: {where}not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise SchemeError(
+            f"{source}: {where}not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(raw, dict):
         raise SchemeError(f"{source}: expected a mapping with id, name, version, units and boards")
     try:

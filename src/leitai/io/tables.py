@@ -62,7 +62,9 @@ def _decode(data: bytes, name: str) -> str:
 class Sheet:
     """Rows of cells with a way to name each cell for messages."""
 
-    def __init__(self, rows: list[list[Any]], name: str, sheet: str | None, meta: dict[str, str]) -> None:
+    def __init__(
+        self, rows: list[list[Any]], name: str, sheet: str | None, meta: dict[str, str]
+    ) -> None:
         self.rows = rows
         self.name = name
         self.sheet = sheet
@@ -217,7 +219,9 @@ def read_table(
     errors: list[str] = []
     meta_scheme = sheet.meta.get("scheme_id")
     if meta_scheme and meta_scheme != scheme.id:
-        errors.append(f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}")
+        errors.append(
+            f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}"
+        )
     try:
         data = PeriodData.from_records(
             scheme, list(_records(sheet)), source=sheet.name, require_all_units=require_all_units
@@ -233,7 +237,9 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
     """Read previous ranks from a JSON result (spec section 8) or a CSV with unit and rank."""
     import json
 
-    name = filename or (os.fspath(source) if isinstance(source, str | os.PathLike) else "<previous>")
+    name = filename or (
+        os.fspath(source) if isinstance(source, str | os.PathLike) else "<previous>"
+    )
     try:
         data = _read_bytes(source)
     except OSError as exc:
@@ -244,7 +250,9 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
             document = json.loads(text)
             return {str(row["unit"]): int(row["rank"]) for row in document["results"]}
         except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(f"{name}: expected a result in the JSON form of spec section 8 ({exc})") from None
+            raise DataError(
+                f"{name}: expected a result in the JSON form of spec section 8 ({exc})"
+            ) from None
     rows = list(csv.reader(io.StringIO(text)))
     header = [_canonical(h) for h in rows[0]] if rows else []
     if "unit" not in header or "rank" not in header:

@@ -26,21 +26,50 @@ def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
     columns: list[dict[str, Any]] = []
     for indicator in scheme.all_indicators():
         method, direction, _ = scheme.resolved(indicator)
-        columns.append({"id": indicator.id, "name": indicator.name, "measure": indicator.unit or "",
-                        "direction": label(direction, lang), "kind": "value"})
+        columns.append(
+            {
+                "id": indicator.id,
+                "name": indicator.name,
+                "measure": indicator.unit or "",
+                "direction": label(direction, lang),
+                "kind": "value",
+            }
+        )
         if method == "target":
-            columns.append({"id": indicator.id + TARGET_SUFFIX, "name": f"{indicator.name}（{label('target', lang)}）",
-                            "measure": indicator.unit or "", "direction": "> 0", "kind": "target"})
+            columns.append(
+                {
+                    "id": indicator.id + TARGET_SUFFIX,
+                    "name": f"{indicator.name}（{label('target', lang)}）",
+                    "measure": indicator.unit or "",
+                    "direction": "> 0",
+                    "kind": "target",
+                }
+            )
     for adjustment in scheme.adjustments:
         if adjustment.kind == "veto":
             rule = f"{label('veto', lang)}（{label('yes', lang)}/{label('no', lang)}）"
         else:
             rule = f"{label(adjustment.kind, lang)} 0–{adjustment.max_points:g}"
-        columns.append({"id": adjustment.id, "name": adjustment.name, "measure": "", "direction": rule,
-                        "kind": adjustment.kind, "max": adjustment.max_points})
+        columns.append(
+            {
+                "id": adjustment.id,
+                "name": adjustment.name,
+                "measure": "",
+                "direction": rule,
+                "kind": adjustment.kind,
+                "max": adjustment.max_points,
+            }
+        )
     for series in scheme.series:
-        columns.append({"id": series.id, "name": series.name, "measure": series.unit or "", "direction": "",
-                        "kind": "series"})
+        columns.append(
+            {
+                "id": series.id,
+                "name": series.name,
+                "measure": series.unit or "",
+                "direction": "",
+                "kind": "series",
+            }
+        )
     return columns
 
 
@@ -105,14 +134,27 @@ def write_template(
         sheet.column_dimensions[letter].width = 16
         cells = f"{letter}{first}:{letter}{last}"
         if column["kind"] == "veto":
-            rule = DataValidation(type="list", formula1=f'"{label("no", lang)},{label("yes", lang)}"',
-                                  allow_blank=True)
+            rule = DataValidation(
+                type="list",
+                formula1=f'"{label("no", lang)},{label("yes", lang)}"',
+                allow_blank=True,
+            )
         elif column["kind"] in ("bonus", "deduction"):
-            rule = DataValidation(type="decimal", operator="between", formula1="0",
-                                  formula2=f"{column['max']:g}", allow_blank=True)
+            rule = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="0",
+                formula2=f"{column['max']:g}",
+                allow_blank=True,
+            )
         else:
-            rule = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-                                  allow_blank=True)
+            rule = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="-1E+15",
+                formula2="1E+15",
+                allow_blank=True,
+            )
             # A warning, not a stop: people write "-" or "N/A" for a missing value.
             rule.errorStyle = "warning"
         rule.error = f"{column['name']}: {column['direction']}"

@@ -35,8 +35,16 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _table(sheet: Any, title: str, header: list[str], rows: list[list[Any]], styles: dict[str, Any],
-           *, widths: list[int] | None = None, formats: dict[int, str] | None = None) -> None:
+def _table(
+    sheet: Any,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    styles: dict[str, Any],
+    *,
+    widths: list[int] | None = None,
+    formats: dict[int, str] | None = None,
+) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet.append([title])
@@ -61,7 +69,9 @@ def _table(sheet: Any, title: str, header: list[str], rows: list[list[Any]], sty
     sheet.freeze_panes = "C3"
 
 
-def write_result_book(result: Result, target: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh") -> None:
+def write_result_book(
+    result: Result, target: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh"
+) -> None:
     """Write the result book of ``result`` to a path or a binary stream.
 
     Parameters
@@ -83,16 +93,33 @@ def write_result_book(result: Result, target: str | os.PathLike[str] | IO[bytes]
     league = book.active
     league.title = L("league")
     header = [L("rank"), L("unit"), L("score"), L("change")]
-    header += [f"{b.name}{L('stars')}" for b in top] + [L("flags"), L("grade"), L("vetoed"), L("unit_id")]
+    header += [f"{b.name}{L('stars')}" for b in top] + [
+        L("flags"),
+        L("grade"),
+        L("vetoed"),
+        L("unit_id"),
+    ]
     rows = []
     for row in result.league_table():
         rows.append(
             [row["rank"], row["name"], row["score"], arrow(row["rank_change"], lang)]
             + [row[f"stars_{b.id}"] for b in top]
-            + ["、".join(row["flag_names"]), row["grade"] or "", L("yes") if row["vetoed"] else "", row["unit"]]
+            + [
+                "、".join(row["flag_names"]),
+                row["grade"] or "",
+                L("yes") if row["vetoed"] else "",
+                row["unit"],
+            ]
         )
-    _table(league, f"{scheme.name} {period} {L('league')}", header, rows, styles,
-           widths=[8, 22, 12, 10] + [12] * len(top) + [34, 8, 10, 12], formats={2: "0.00"})
+    _table(
+        league,
+        f"{scheme.name} {period} {L('league')}",
+        header,
+        rows,
+        styles,
+        widths=[8, 22, 12, 10] + [12] * len(top) + [34, 8, 10, 12],
+        formats={2: "0.00"},
+    )
     for r, row in enumerate(result.league_table(), start=3):
         if row["flags"]:
             for cell in league[r]:
@@ -106,44 +133,103 @@ def write_result_book(result: Result, target: str | os.PathLike[str] | IO[bytes]
         stars = [int(result.stars[u, b]) for b in range(len(boards))]
         total = sum(int(result.stars[u, boards.index(b)]) for b in top)
         rows.append([int(result.rank[u]), scheme.units[u].name, *stars, total])
-    _table(stars_sheet, f"{period} {L('star_sheet')}", header, rows, styles,
-           widths=[8, 22] + [14] * len(boards) + [10])
+    _table(
+        stars_sheet,
+        f"{period} {L('star_sheet')}",
+        header,
+        rows,
+        styles,
+        widths=[8, 22] + [14] * len(boards) + [10],
+    )
 
     scores_sheet = book.create_sheet(L("indicator_sheet"))
-    header = [L("rank"), L("unit"), L("board"), L("indicator"), L("measure"), L("value"), L("target"),
-              L("ind_score"), L("weight"), L("contribution"), L("ind_rank"), L("indicator_id")]
+    header = [
+        L("rank"),
+        L("unit"),
+        L("board"),
+        L("indicator"),
+        L("measure"),
+        L("value"),
+        L("target"),
+        L("ind_score"),
+        L("weight"),
+        L("contribution"),
+        L("ind_rank"),
+        L("indicator_id"),
+    ]
     units = {u.id: u for u in scheme.units}
     rows = [
-        [int(result.rank[result.unit_index(r["unit"])]), units[r["unit"]].name,
-         r["board_name"], r["name"], r["unit_of_measure"] or "", r["value"], r["target"], r["score"],
-         r["weight"], r["contribution"], r["rank"], r["indicator"]]
+        [
+            int(result.rank[result.unit_index(r["unit"])]),
+            units[r["unit"]].name,
+            r["board_name"],
+            r["name"],
+            r["unit_of_measure"] or "",
+            r["value"],
+            r["target"],
+            r["score"],
+            r["weight"],
+            r["contribution"],
+            r["rank"],
+            r["indicator"],
+        ]
         for r in result.indicator_table()
     ]
-    _table(scores_sheet, f"{period} {L('indicator_sheet')}", header, rows, styles,
-           widths=[8, 22, 16, 28, 12, 12, 10, 10, 12, 12, 10, 16],
-           formats={7: "0.00", 8: "0.00", 9: "0.00"})
+    _table(
+        scores_sheet,
+        f"{period} {L('indicator_sheet')}",
+        header,
+        rows,
+        styles,
+        widths=[8, 22, 16, 28, 12, 12, 10, 10, 12, 12, 10, 16],
+        formats={7: "0.00", 8: "0.00", 9: "0.00"},
+    )
 
     explain_sheet = book.create_sheet(L("explain_sheet"))
-    header = [L("rank"), L("unit"), L("score"), L("strongest"), L("weakest"), L("above"), L("gap_above"),
-              L("flags")]
+    header = [
+        L("rank"),
+        L("unit"),
+        L("score"),
+        L("strongest"),
+        L("weakest"),
+        L("above"),
+        L("gap_above"),
+        L("flags"),
+    ]
     names = {ind.id: ind.name for ind in result.indicators}
     rows = []
     for u in result.order:
         card = result.explain(scheme.unit_ids[u])
         above = card["above"]
-        rows.append([
-            card["rank"], card["name"], card["score"],
-            "、".join(names[i] for i in card["strongest"]), "、".join(names[i] for i in card["weakest"]),
-            above["name"] if above else "", above["gap"] if above else None,
-            "、".join(flag_names[f] for f in card["flags"]),
-        ])
-    _table(explain_sheet, f"{period} {L('explain_sheet')}", header, rows, styles,
-           widths=[8, 22, 12, 44, 44, 22, 16, 30], formats={2: "0.00", 6: "0.00"})
+        rows.append(
+            [
+                card["rank"],
+                card["name"],
+                card["score"],
+                "、".join(names[i] for i in card["strongest"]),
+                "、".join(names[i] for i in card["weakest"]),
+                above["name"] if above else "",
+                above["gap"] if above else None,
+                "、".join(flag_names[f] for f in card["flags"]),
+            ]
+        )
+    _table(
+        explain_sheet,
+        f"{period} {L('explain_sheet')}",
+        header,
+        rows,
+        styles,
+        widths=[8, 22, 12, 44, 44, 22, 16, 30],
+        formats={2: "0.00", 6: "0.00"},
+    )
 
     about = book.create_sheet(L("about_sheet"))
     for key, value in (
-        ("scheme", scheme.name), ("version", scheme.version), ("period", period),
-        ("sha256", scheme.sha256), ("generated", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("scheme", scheme.name),
+        ("version", scheme.version),
+        ("period", period),
+        ("sha256", scheme.sha256),
+        ("generated", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ):
         about.append([L(key), value])
     about.append([f"{L('scheme')} id", scheme.id])

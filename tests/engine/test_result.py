@@ -1,0 +1,83 @@
+"""The result: immutable, tidy tables, explanations and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from leitai.engine import assess, load_scheme
+from leitai.io import read_previous, read_table
+
+
+@pytest.fixture
+def case1(examples):
+    folder = examples / "case1"
+    scheme = load_scheme(folder / "scheme.yaml")
+    return assess(
+        scheme,
+        read_table(folder / "data.csv", scheme),
+        previous=read_previous(folder / "previous.csv"),
+        period="2023Q1",
+    )
+
+
+def test_arrays_of_a_result_cannot_be_changed(case1):
+    with pytest.raises(ValueError):
+        case1.composite[0] = 0
+    with pytest.raises(ValueError):
+        case1.adjustments["satisfaction"][0] = 0
+
+
+def test_the_league_table_is_in_rank_order_with_names_of_flags(case1):
+    rows = case1.league_table()
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+    assert rows[0]["name"] == "甲区" and rows[0]["flag_names"] == ["真抓实干、勇当排头"]
+    assert {"stars_economy", "stars_projects", "score_economy"} <= set(rows[0])
+
+
+def test_explain_gives_weights_and_contributions_in_composite_points(case1):
+    card = case1.explain("a")
+    gdp = next(r for r in card["indicators"] if r["indicator"] == "gdp_growth")
+    # economy carries 60 points; gdp_growth has weight 2 of 3 there
+    assert gdp["weight"] == pytest.approx(40)
+    assert gdp["contribution"] == pytest.approx(40 * gdp["score"] / 100)
+    total = sum(r["contribution"] for r in card["indicators"]) + card["adjustments"]["satisfaction"]
+    assert total == pytest.approx(card["score"])
+
+
+def test_explain_names_the_strongest_and_weakest_indicators_by_rank(case1):
+    card = case1.explain("b")
+    ranks = {r["indicator"]: r["rank"] for r in card["indicators"]}
+    assert ranks[card["strongest"][0]] == min(ranks.values())
+    assert ranks[card["weakest"][0]] == max(ranks.values())
+
+
+def test_explain_gives_the_gap_to_the_unit_one_place_above(case1):
+    card = case1.explain("c")
+    assert card["above"]["unit"] == "b"
+    assert card["above"]["gap"] == pytest.approx(case1.composite[1] - case1.composite[2])
+    assert case1.explain("a")["above"] is None
+
+
+def test_an_excluded_indicator_has_a_null_score_in_json(examples):
+    folder = examples / "case2"
+    scheme = load_scheme(folder / "scheme.yaml")
+    result = assess(scheme, read_table(folder / "data.csv", scheme))
+    document = json.loads(result.to_json())
+    nulls = [
+        (r["unit"], i)
+        for r in document["results"]
+        for i, v in r["indicators"].items()
+        if v["score"] is None
+    ]
+    assert nulls, "case2 has indicators left out by exclude"
+    for unit, indicator in nulls:
+        j = [ind.id for ind in scheme.all_indicators()].index(indicator)
+        assert np.isnan(result.values[scheme.unit_ids.index(unit), j])
+
+
+def test_unknown_unit_in_explain_is_a_key_error(case1):
+    with pytest.raises(KeyError, match="zz"):
+        case1.explain("zz")

@@ -97,7 +97,7 @@ def score_indicator(
     >>> score_indicator(np.array([6.1, 5.2, 7.0]), method="efficacy", direction="higher")
     array([ 88.,  60., 100.])
     """
-    options = PARAMS[method].model_validate(params or {})
+    options: Any = PARAMS[method].model_validate(params or {})
     x = np.asarray(x, dtype=float)
     higher = direction == "higher"
     present = ~np.isnan(x)

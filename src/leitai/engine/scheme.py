@@ -54,7 +54,6 @@ __all__ = [
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64)]
 Number = float | int
-METHODS = ("rank_points", "efficacy", "minmax", "zscore", "target", "bands", "raw")
 
 
 class _Model(BaseModel):
@@ -305,7 +304,7 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Any) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "extra_forbidden":
@@ -320,7 +319,7 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{message}, found {given!r}" if not isinstance(given, dict | list) else message
 
 
-def _structure_errors(scheme: Scheme, raw: dict[str, Any]) -> list[tuple[str, str]]:
+def _structure_errors(scheme: Scheme) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
 
@@ -392,14 +391,15 @@ def _structure_errors(scheme: Scheme, raw: dict[str, Any]) -> list[tuple[str, st
     allowed = {"score", "rank", "prev_rank", "rank_change", "n", "vetoed"}
     for board in scheme.all_boards():
         allowed |= {f"score_{board.id}", f"rank_{board.id}", f"stars_{board.id}"}
-    for kind, items in (("flags", scheme.flags), ("grades", scheme.grades)):
-        for i, item in enumerate(items):
-            key = f"flag:{item.id}" if kind == "flags" else f"grade:{i}"
-            try:
-                scheme._expressions[key] = parse_expression(item.when, allowed=allowed)
-            except ExpressionError as exc:
-                errors.append((f"{kind}[{i}].when", f"{exc} in {item.when!r}"))
-    del raw
+    rules: list[tuple[str, str, str]] = [
+        (f"flags[{i}].when", f"flag:{f.id}", f.when) for i, f in enumerate(scheme.flags)
+    ]
+    rules += [(f"grades[{i}].when", f"grade:{i}", g.when) for i, g in enumerate(scheme.grades)]
+    for path, key, when in rules:
+        try:
+            scheme._expressions[key] = parse_expression(when, allowed=allowed)
+        except ExpressionError as exc:
+            errors.append((path, f"{exc} in {when!r}"))
     return errors
 
 
@@ -442,7 +442,7 @@ def parse_scheme(text: str, *, source: str = "<scheme>", sha256: str | None = No
     except ValidationError as exc:
         messages = [f"{source}: {_path(err['loc'])}: {_describe(err)}" for err in exc.errors()]
         raise SchemeError(messages) from None
-    problems = _structure_errors(scheme, raw)
+    problems = _structure_errors(scheme)
     if problems:
         raise SchemeError([f"{source}: {path}: {what}" for path, what in problems])
     scheme._source = source

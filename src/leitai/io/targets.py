@@ -206,9 +206,7 @@ def _read(
             errors.append(f"{path.name}: row {header_number}: missing the column {name!r}")
     rows = []
     for number, values in raw[1:]:
-        row = {
-            name: (values[k] if k < len(values) else None) for name, k in positions.items()
-        }
+        row = {name: (values[k] if k < len(values) else None) for name, k in positions.items()}
         rows.append((number, row))
     return rows, errors
 
@@ -254,7 +252,7 @@ def _date(value: Any) -> dt.date | None:
     return day
 
 
-def _choice(value: Any, words: dict[str, str], default: str, expected: str) -> str:
+def _choice(value: Any, words: dict[str, str], default: str | None, expected: str) -> str | None:
     if _is_blank(value):
         return default
     word = _norm(value).lower()
@@ -341,29 +339,22 @@ def read_targets(
     for number, row in rows:
         where = f"{path.name}: row {number}"
         before = len(errors)
+        # Read in the columns' order, so that a row's errors read left to right.
         unit = _cell(errors, where, row, "unit", _text, True)
         ident = _cell(errors, where, row, "id", _text, True)
         name = _cell(errors, where, row, "name", _text, True)
+        indicator = _cell(errors, where, row, "indicator", _text, False)
         value = _cell(errors, where, row, "target", _number, True)
-        start = _cell(errors, where, row, "start", _number, False)
-        deadline = _cell(errors, where, row, "deadline", _date)
-        pledged_on = _cell(errors, where, row, "pledged_on", _date)
-        milestones = _cell(errors, where, row, "milestones", _milestones)
+        measure = _cell(errors, where, row, "unit_of_measure", _text, False)
         direction = _cell(
             errors, where, row, "direction", _choice, _DIRECTIONS, "higher", "higher or lower"
         )
-        source = _cell(
-            errors,
-            where,
-            row,
-            "source",
-            _choice,
-            _SOURCES,
-            "pledged" if pledged_on else "assigned",
-            "assigned or pledged",
-        )
-        indicator = _cell(errors, where, row, "indicator", _text, False)
-        measure = _cell(errors, where, row, "unit_of_measure", _text, False)
+        start = _cell(errors, where, row, "start", _number, False)
+        deadline = _cell(errors, where, row, "deadline", _date)
+        milestones = _cell(errors, where, row, "milestones", _milestones)
+        source = _cell(errors, where, row, "source", _choice, _SOURCES, None, "assigned or pledged")
+        pledged_on = _cell(errors, where, row, "pledged_on", _date)
+        source = source or ("pledged" if pledged_on else "assigned")
         if unit is not None and allowed is not None and unit not in allowed:
             errors.append(f"{where}, column 'unit': unknown unit {unit!r}")
         if unit is not None and ident is not None:
@@ -446,9 +437,7 @@ def read_actuals(
         evidence = _cell(errors, where, row, "evidence", _text, False)
         if unit is not None and target is not None:
             if known is not None and (unit, target) not in known:
-                errors.append(
-                    f"{where}, column 'target': unit {unit!r} has no target {target!r}"
-                )
+                errors.append(f"{where}, column 'target': unit {unit!r} has no target {target!r}")
             if period is not None:
                 kind, _, label = parse_period(period)
                 if (unit, target, label) in seen:
@@ -481,9 +470,13 @@ def _period(value: Any) -> str | dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(f"expected a period such as 2023-05, 2023Q2 or 2023-05-31, found {value!r}")
+        raise ValueError(
+            f"expected a period such as 2023-05, 2023Q2 or 2023-05-31, found {value!r}"
+        )
     if _is_blank(value):
-        raise ValueError("expected a period such as 2023-05, 2023Q2 or 2023-05-31, found an empty cell")
+        raise ValueError(
+            "expected a period such as 2023-05, 2023Q2 or 2023-05-31, found an empty cell"
+        )
     parse_period(_norm(value))  # raises ValueError naming what was expected
     return _norm(value)
 

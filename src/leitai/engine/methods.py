@@ -95,7 +95,7 @@ def score_indicator(
     Examples
     --------
     >>> score_indicator(np.array([6.1, 5.2, 7.0]), method="efficacy", direction="higher")
-    array([ 88.,  60., 100.])
+    array([ 80.,  60., 100.])
     """
     options: Any = PARAMS[method].model_validate(params or {})
     x = np.asarray(x, dtype=float)

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from leitai.engine import DataError, PeriodData, Record, Scheme
 
-__all__ = ["TEMPLATE_SHEET", "read_previous", "read_rows", "read_table"]
+__all__ = ["TEMPLATE_SHEET", "iter_records", "read_previous", "read_rows", "read_table"]
 
 TEMPLATE_SHEET = "数据填报"
 META_SHEET = "_leitai"
@@ -132,7 +132,7 @@ def _canonical(header: Any) -> str:
     return text
 
 
-def _records(sheet: Sheet) -> Iterator[Record]:
+def iter_records(sheet: Sheet) -> Iterator[Record]:
     rows = sheet.rows
     while rows and _blank(rows[0]):
         rows = rows[1:]
@@ -224,7 +224,7 @@ def read_table(
         )
     try:
         data = PeriodData.from_records(
-            scheme, list(_records(sheet)), source=sheet.name, require_all_units=require_all_units
+            scheme, list(iter_records(sheet)), source=sheet.name, require_all_units=require_all_units
         )
     except DataError as exc:
         raise DataError(errors + exc.errors) from None

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.accounts.models import SiteSettings, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "role", "unit", "is_active", "last_login")
+    list_filter = ("role", "is_active", "unit")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Role"), {"fields": ("role", "unit")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Role"), {"fields": ("role", "unit")}),
+    )
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "public_boards", "updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.pk = 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

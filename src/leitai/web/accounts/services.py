@@ -1,0 +1,61 @@
+"""Writing accounts and site settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from leitai.web.accounts.models import SiteSettings, User
+
+if TYPE_CHECKING:
+    from leitai.web.assessments.models import Unit
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    unit: Unit | None = None,
+    first_name: str = "",
+) -> User:
+    """Create a user in a role; the office may use the Django admin as well.
+
+    ``password=None`` makes an account that cannot log in until a password is set.
+    """
+    if role == User.Role.REPORTER and unit is None:
+        raise ValueError("a reporter needs a unit")
+    if role != User.Role.REPORTER and unit is not None:
+        raise ValueError("only a reporter is bound to a unit")
+    office = role == User.Role.OFFICE
+    user = User(
+        username=username,
+        role=role,
+        unit=unit,
+        first_name=first_name,
+        is_staff=office,
+        is_superuser=office,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def site_settings_update(*, public_boards: bool, user: User | None = None) -> SiteSettings:
+    """Switch the public (anonymous) boards on or off."""
+    settings_row, _created = SiteSettings.objects.select_for_update().get_or_create(pk=1)
+    settings_row.public_boards = public_boards
+    settings_row.updated_by = user
+    settings_row.save()
+    return settings_row

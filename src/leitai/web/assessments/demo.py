@@ -1,0 +1,83 @@
+"""Install the bundled demo (Qingdao 2023, illustrative) into the database.
+
+Every demo period is imported, computed and published in time order, the public
+boards are switched on, and the demo accounts are created (or their passwords reset):
+an office admin, one reporter per unit and a viewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from leitai.web.accounts.models import User
+from leitai.web.accounts.services import site_settings_update, user_create, user_set_password
+from leitai.web.assessments.models import Period, Unit
+from leitai.web.assessments.services import (
+    data_values_import,
+    period_compute,
+    period_create,
+    scheme_version_create,
+    snapshot_publish,
+)
+
+DEMO_PASSWORD = "leitai-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    unit: str | None
+
+    @property
+    def description(self) -> str:
+        if self.role == User.Role.OFFICE:
+            return "考核办 office admin"
+        if self.role == User.Role.VIEWER:
+            return "查看 viewer"
+        return f"填报员 reporter · {self.unit}"
+
+
+@transaction.atomic
+def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    """Load the demo (once) and return its accounts. Safe to call on every start."""
+    from leitai.demo import demo_periods
+
+    periods: dict[str, Period] = {p.code: p for p in Period.objects.all()}
+    for item in demo_periods():
+        if item.period in periods:
+            continue
+        version = scheme_version_create(
+            content=item.scheme_path.read_bytes(),
+            source=item.scheme_path.name,
+            comment="demo",
+        )
+        period = period_create(
+            code=item.period,
+            scheme_version=version,
+            previous=periods.get(item.previous) if item.previous else None,
+        )
+        data_values_import(period=period, source=item.data_path, filename=item.data_path.name)
+        snapshot_publish(snapshot=period_compute(period=period))
+        periods[item.period] = period
+    site_settings_update(public_boards=True)
+    return demo_accounts_ensure(password=password) if accounts else []
+
+
+def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    wanted: list[tuple[str, str, Unit | None, str]] = [("office", User.Role.OFFICE, None, "考核办")]
+    for unit in Unit.objects.order_by("position", "code"):
+        wanted.append((unit.code, User.Role.REPORTER, unit, f"{unit.name}填报员"))
+    wanted.append(("viewer", User.Role.VIEWER, None, "查看"))
+    out = []
+    for username, role, unit, name in wanted:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user_create(username=username, password=password, role=role, unit=unit, first_name=name)
+        else:
+            user_set_password(user=user, password=password)
+        out.append(DemoAccount(username, password, role, unit.name if unit else None))
+    return out

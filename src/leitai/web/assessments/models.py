@@ -1,0 +1,280 @@
+"""Schemes, units, periods, data values and result snapshots.
+
+A period is assessed on one scheme version; its figures are data values, one per
+unit and indicator (or adjustment); computing it stores a snapshot: the engine's
+result together with the exact inputs it was computed from. Published snapshots are
+frozen: a correction is a new revision, and both stay.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9_-]+$", _("Use letters, digits, hyphens and underscores only.")
+)
+
+
+class Scheme(models.Model):
+    """A line of scheme versions sharing the scheme id of the YAML file."""
+
+    code = models.CharField(_("id"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeVersion(models.Model):
+    """One version of a scheme (考核办法), kept as the YAML text it was read from."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=300)
+    text = models.TextField(_("YAML text"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("scheme version")
+        verbose_name_plural = _("scheme versions")
+        ordering = ["scheme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="scheme_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} v{self.number}"
+
+
+class Unit(models.Model):
+    """An assessed unit (被考核单位), known by the id schemes give it."""
+
+    code = models.CharField(_("id"), max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(models.Model):
+    """An assessment period such as 2023Q1, on one scheme version."""
+
+    class State(models.TextChoices):
+        COLLECTING = "collecting", _("Collecting data")
+        REVIEW = "review", _("Under review")
+        PUBLISHED = "published", _("Published")
+
+    code = models.CharField(_("period"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    scheme_version = models.ForeignKey(
+        SchemeVersion,
+        verbose_name=_("scheme version"),
+        on_delete=models.PROTECT,
+        related_name="periods",
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous period"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="following",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.COLLECTING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class DataValue(models.Model):
+    """One figure of one unit in one period, as the person wrote it.
+
+    ``key`` is an indicator, adjustment or series id of the period's scheme. The text
+    is kept as written (``1,234.5``, ``5.2%``, ``是``); the engine parses it.
+    """
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="values"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="values"
+    )
+    key = models.CharField(_("indicator"), max_length=64)
+    value = models.CharField(_("value"), max_length=100, blank=True)
+    target = models.CharField(_("target"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        ordering = ["period", "unit", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "key"], name="data_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.unit.code} {self.key} = {self.value}"
+
+
+class SnapshotFrozen(Exception):
+    """A published snapshot was about to be changed or deleted."""
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def published(self) -> SnapshotQuerySet:
+        return self.filter(state=Snapshot.State.PUBLISHED)
+
+    def update(self, **kwargs: Any) -> int:
+        if self.filter(state=Snapshot.State.PUBLISHED).exists():
+            raise SnapshotFrozen("a published snapshot cannot be changed")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.filter(state=Snapshot.State.PUBLISHED).exists():
+            raise SnapshotFrozen("a published snapshot cannot be deleted")
+        return super().delete()
+
+
+class Snapshot(models.Model):
+    """A computed result of a period, with everything it was computed from.
+
+    ``inputs`` is the long-form CSV table given to the engine, ``previous_ranks`` the
+    previous period's ranks, ``result`` the engine's JSON (spec section 8) as it wrote
+    it, and ``explanations`` the engine's explanation of every unit. Once published a
+    snapshot is frozen; a correction is a new snapshot with the next revision number.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    revision = models.PositiveIntegerField(_("revision"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
+    scheme_version = models.ForeignKey(
+        SchemeVersion,
+        verbose_name=_("scheme version"),
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+    )
+    scheme_sha256 = models.CharField(_("scheme SHA-256"), max_length=64)
+    inputs = models.TextField(_("input table"))
+    previous_ranks = models.JSONField(_("previous ranks"), null=True, blank=True)
+    inputs_sha256 = models.CharField(_("inputs SHA-256"), max_length=64)
+    result = models.TextField(_("result (JSON)"))
+    result_sha256 = models.CharField(_("result SHA-256"), max_length=64)
+    explanations = models.TextField(_("explanations (JSON)"))
+    reason = models.TextField(_("reason for the revision"), blank=True)
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("result snapshot")
+        verbose_name_plural = _("result snapshots")
+        ordering = ["period", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "revision"], name="snapshot_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} r{self.revision} ({self.get_state_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if (
+            self.pk is not None
+            and Snapshot.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
+        ):
+            raise SnapshotFrozen("a published snapshot cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if (
+            self.pk is not None
+            and Snapshot.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
+        ):
+            raise SnapshotFrozen("a published snapshot cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+    @cached_property
+    def result_dict(self) -> dict[str, Any]:
+        return json.loads(self.result)
+
+    @cached_property
+    def explanation_dict(self) -> dict[str, Any]:
+        return json.loads(self.explanations)

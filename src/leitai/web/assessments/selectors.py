@@ -1,0 +1,337 @@
+"""Reading periods and results, and deciding which result a person may see.
+
+Published snapshots are immutable, so their parsed form is cached per process,
+keyed by the hash of the stored JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from leitai.engine import Scheme as EngineScheme
+from leitai.engine import parse_scheme
+from leitai.web.accounts.selectors import (
+    user_can_read_published,
+    user_is_office,
+    user_reports_for,
+)
+from leitai.web.assessments.models import Period, SchemeVersion, Snapshot, Unit
+
+_lock = threading.Lock()
+_schemes: dict[str, EngineScheme] = {}
+_views: OrderedDict[tuple[int, str], ResultView] = OrderedDict()
+_VIEW_CACHE_SIZE = 128
+
+
+def scheme_version_parsed(version: SchemeVersion) -> EngineScheme:
+    """The engine's model of a stored scheme version (parsed once per process)."""
+    scheme = _schemes.get(version.sha256)
+    if scheme is None:
+        scheme = parse_scheme(version.text, source=f"v{version.number}", sha256=version.sha256)
+        with _lock:
+            _schemes[version.sha256] = scheme
+    return scheme
+
+
+# -- periods ---------------------------------------------------------------------------
+
+_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
+_HALF = re.compile(r"^(\d{4})[Hh]([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_label(period: Period | str) -> str:
+    """A period's name for people: ``2023年第一季度`` or ``2023 Q1``."""
+    if isinstance(period, Period):
+        if period.name:
+            return period.name
+        code = period.code
+    else:
+        code = period
+    if m := _QUARTER.match(code):
+        quarters = [
+            pgettext("period", "Q1"),
+            pgettext("period", "Q2"),
+            pgettext("period", "Q3"),
+            pgettext("period", "Q4"),
+        ]
+        return _("%(year)s %(part)s") % {"year": m[1], "part": quarters[int(m[2]) - 1]}
+    if m := _HALF.match(code):
+        halves = [pgettext("period", "H1"), pgettext("period", "H2")]
+        return _("%(year)s %(part)s") % {"year": m[1], "part": halves[int(m[2]) - 1]}
+    if m := _YEAR.match(code):
+        return _("Year %(year)s") % {"year": m[1]}
+    return code
+
+
+def period_published_snapshot(period: Period) -> Snapshot | None:
+    """The current published result of a period: its latest published revision."""
+    return period.snapshots.published().order_by("-revision").first()
+
+
+def period_draft_snapshot(period: Period) -> Snapshot | None:
+    return period.snapshots.filter(state=Snapshot.State.DRAFT).order_by("-revision").first()
+
+
+class NotVisible(Exception):
+    """The result asked for does not exist for this person, or they may not read it.
+
+    ``reason`` is ``"missing"`` (answer 404), ``"login"`` (ask a visitor to log in) or
+    ``"forbidden"`` (403).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def snapshot_visible(*, period: Period, user: Any, unit: Unit | None = None) -> Snapshot:
+    """The snapshot of ``period`` that ``user`` may read, or :class:`NotVisible`.
+
+    Published results go to everyone allowed to read published results. Before
+    publication the office reads the draft, and a unit's reporter reads the draft
+    of their own unit (pass ``unit``) and nothing of any other unit.
+    """
+    published = period_published_snapshot(period)
+    if published is not None and user_can_read_published(user):
+        return published
+    if user_is_office(user) or (unit is not None and user_reports_for(user, unit.pk)):
+        draft = period_draft_snapshot(period)
+        if draft is not None:
+            return draft
+    if published is None:
+        raise NotVisible("missing")
+    raise NotVisible("forbidden" if getattr(user, "is_authenticated", False) else "login")
+
+
+def periods_visible(*, user: Any, unit: Unit | None = None) -> list[tuple[Period, Snapshot]]:
+    """Every period with a result ``user`` may read, in order, with that result.
+
+    The same rule as :func:`snapshot_visible`; pass ``unit`` to include the drafts
+    its reporter may read.
+    """
+    snapshots = (
+        Snapshot.objects.select_related("period", "scheme_version")
+        .defer("inputs", "explanations", "result", "scheme_version__text")
+        .order_by("period__code", "revision")
+    )
+    published: dict[int, Snapshot] = {}
+    drafts: dict[int, Snapshot] = {}
+    for snapshot in snapshots:
+        (published if snapshot.is_published else drafts)[snapshot.period_id] = snapshot
+    can_read = user_can_read_published(user)
+    may_draft = user_is_office(user) or (unit is not None and user_reports_for(user, unit.pk))
+    chosen = []
+    for period_id in {*published, *drafts}:
+        if period_id in published and can_read:
+            chosen.append(published[period_id])
+        elif period_id in drafts and may_draft:
+            chosen.append(drafts[period_id])
+    chosen.sort(key=lambda s: s.period.code)
+    return [(s.period, s) for s in chosen]
+
+
+# -- results as the boards show them ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardInfo:
+    id: str
+    name: str
+    depth: int
+    top: str
+    points: float | None
+    weight: float | None
+    descendants: int
+
+
+@dataclass
+class ResultView:
+    """A snapshot's result arranged for the boards (parsed once, read many times)."""
+
+    scheme: EngineScheme
+    document: dict[str, Any]
+    rows: list[dict[str, Any]]
+    by_unit: dict[str, dict[str, Any]]
+    boards: list[BoardInfo]
+    top_boards: list[BoardInfo]
+    flags: dict[str, str]
+    explanations: dict[str, Any] = field(repr=False)
+
+    @property
+    def has_sub_boards(self) -> bool:
+        return len(self.boards) > len(self.top_boards)
+
+    def indicator(self, indicator_id: str) -> Any | None:
+        return next((i for i in self.scheme.all_indicators() if i.id == indicator_id), None)
+
+
+def _boards_of(scheme: EngineScheme) -> list[BoardInfo]:
+    out: list[BoardInfo] = []
+
+    def visit(board: Any, depth: int, top: str) -> None:
+        out.append(
+            BoardInfo(
+                id=board.id,
+                name=board.name,
+                depth=depth,
+                top=top,
+                points=board.points,
+                weight=board.weight,
+                descendants=sum(1 for _ in board.walk()) - 1,
+            )
+        )
+        for child in board.boards:
+            visit(child, depth + 1, top)
+
+    for board in scheme.boards:
+        visit(board, 0, board.id)
+    return out
+
+
+def _arrow(change: int | None) -> str:
+    if change is None:
+        return "new"
+    return "up" if change > 0 else "down" if change < 0 else "same"
+
+
+def result_view(snapshot: Snapshot) -> ResultView:
+    """The parsed, board-ready form of a snapshot's result (cached)."""
+    key = (snapshot.pk, snapshot.result_sha256)
+    view = _views.get(key)
+    if view is not None:
+        return view
+    scheme = scheme_version_parsed(snapshot.scheme_version)
+    document = json.loads(snapshot.result)
+    explanations = json.loads(snapshot.explanations)
+    boards = _boards_of(scheme)
+    flags = {flag.id: flag.name for flag in scheme.flags}
+    grades = [grade.name for grade in scheme.grades]
+    rows = []
+    for row in document["results"]:
+        row = dict(row)
+        row["arrow"] = _arrow(row["rank_change"])
+        row["rank_change_abs"] = abs(row["rank_change"] or 0)
+        row["flag_list"] = [{"id": f, "name": flags.get(f, f)} for f in row["flags"]]
+        row["board_cells"] = [dict(row["boards"][b.id], id=b.id, depth=b.depth) for b in boards]
+        row["top_cells"] = [c for c in row["board_cells"] if c["depth"] == 0]
+        row["stars_total"] = sum(c["stars"] or 0 for c in row["top_cells"])
+        row["grade_level"] = grades.index(row["grade"]) if row["grade"] in grades else None
+        rows.append(row)
+    view = ResultView(
+        scheme=scheme,
+        document=document,
+        rows=rows,
+        by_unit={row["unit"]: row for row in rows},
+        boards=boards,
+        top_boards=[b for b in boards if b.depth == 0],
+        flags=flags,
+        explanations=explanations,
+    )
+    with _lock:
+        _views[key] = view
+        while len(_views) > _VIEW_CACHE_SIZE:
+            _views.popitem(last=False)
+    return view
+
+
+def unit_card(view: ResultView, unit_code: str) -> dict[str, Any]:
+    """A unit's report card: its row, the engine's explanation and the indicator table."""
+    explanation = view.explanations[unit_code]
+    names = {i["indicator"]: i["name"] for i in explanation["indicators"]}
+    indicators = sorted(
+        explanation["indicators"], key=lambda r: (r["board"] != "", -(r["contribution"] or 0))
+    )
+    by_board: dict[str, list[dict[str, Any]]] = {}
+    for item in explanation["indicators"]:
+        by_board.setdefault(item["board"], []).append(item)
+    total = sum(r["contribution"] or 0 for r in indicators)
+    return {
+        "row": view.by_unit[unit_code],
+        "explanation": explanation,
+        "indicators": explanation["indicators"],
+        "indicators_by_contribution": indicators,
+        "strongest": [{"id": i, "name": names.get(i, i)} for i in explanation["strongest"]],
+        "weakest": [{"id": i, "name": names.get(i, i)} for i in explanation["weakest"]],
+        "above": explanation["above"],
+        "boards": [
+            dict(b, depth=info.depth)
+            for b, info in zip(explanation["boards"], view.boards, strict=True)
+        ],
+        "adjustments": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "value": explanation["adjustments"].get(a.id),
+            }
+            for a in view.scheme.adjustments
+        ],
+        "contribution_total": total,
+        "n": len(view.rows),
+    }
+
+
+def unit_history(*, unit: Unit, user: Any) -> list[dict[str, Any]]:
+    """The unit's rank, score, flags and stars in every period ``user`` may read."""
+    history = []
+    for period, snapshot in periods_visible(user=user, unit=unit):
+        # Deferred fields load only when the parsed view is not cached yet.
+        view = result_view(snapshot)
+        row = view.by_unit.get(unit.code)
+        if row is None:
+            continue
+        history.append(
+            {
+                "period": period,
+                "label": period_label(period),
+                "draft": not snapshot.is_published,
+                "rank": row["rank"],
+                "score": row["score"],
+                "rank_change": row["rank_change"],
+                "arrow": row["arrow"],
+                "flags": row["flag_list"],
+                "grade": row["grade"],
+                "n": len(view.rows),
+                "stars": [
+                    {"name": b.name, "stars": row["boards"][b.id]["stars"]} for b in view.top_boards
+                ],
+                "stars_total": sum(row["boards"][b.id]["stars"] or 0 for b in view.top_boards),
+            }
+        )
+    return history
+
+
+def period_comparison(earlier: ResultView, later: ResultView) -> list[dict[str, Any]]:
+    """Every unit present in both periods: ranks, scores and how far it moved."""
+    rows = []
+    for row in later.rows:
+        before = earlier.by_unit.get(row["unit"])
+        if before is None:
+            continue
+        change = before["rank"] - row["rank"]
+        rows.append(
+            {
+                "unit": row["unit"],
+                "name": row["name"],
+                "rank_before": before["rank"],
+                "rank_after": row["rank"],
+                "score_before": before["score"],
+                "score_after": row["score"],
+                "score_change": row["score"] - before["score"],
+                "rank_change": change,
+                "rank_change_abs": abs(change),
+                "arrow": _arrow(change),
+                "flags_after": row["flag_list"],
+            }
+        )
+    rows.sort(key=lambda r: (-r["rank_change"], r["rank_after"]))
+    return rows

@@ -1,0 +1,81 @@
+"""Template filters for the boards: scores, stars, periods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from leitai.web.assessments.selectors import period_label
+
+register = template.Library()
+
+
+@register.filter
+def score(value: Any, places: int = 2) -> str:
+    """A score as the boards print it: fixed decimals, a dash for none."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.{int(places)}f}"
+
+
+@register.filter
+def signed(value: Any, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    number = float(value)
+    return f"{number:+.{int(places)}f}" if number else f"{0:.{int(places)}f}"
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A raw value without a spurious ``.0``."""
+    if value is None:
+        return "—"
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def stars(count: Any) -> str:
+    """``count`` stars as glyphs (the number is given beside them in the markup)."""
+    try:
+        n = int(count)
+    except (TypeError, ValueError):
+        return ""
+    return "★" * max(n, 0)
+
+
+@register.filter
+def period_name(period: Any) -> str:
+    return period_label(period)
+
+
+@register.filter
+def percent_of(value: Any, total: Any) -> float:
+    try:
+        return max(0.0, min(100.0, 100.0 * float(value) / float(total)))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 0.0
+
+
+@register.simple_tag
+def rank_change(change: Any) -> str:
+    """An arrow and the number of places climbed (▲) or fallen (▼)."""
+    if change is None:
+        return format_html(
+            '<span class="change change-new" title="{}">—</span>', _("no previous rank")
+        )
+    n = int(change)
+    if n > 0:
+        label = ngettext("up %(n)d place", "up %(n)d places", n) % {"n": n}
+        return format_html('<span class="change change-up" title="{}">▲{}</span>', label, n)
+    if n < 0:
+        label = ngettext("down %(n)d place", "down %(n)d places", -n) % {"n": -n}
+        return format_html('<span class="change change-down" title="{}">▼{}</span>', label, -n)
+    return format_html('<span class="change change-same" title="{}">●</span>', _("unchanged"))

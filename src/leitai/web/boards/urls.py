@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from leitai.web.boards import views
+
+app_name = "boards"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("periods/<slug:period>/", views.league, name="league"),
+    path("periods/<slug:period>/stars/", views.stars, name="stars"),
+    path("periods/<slug:period>/posters/", views.posters, name="posters"),
+    path("periods/<slug:period>/compare/", views.compare, name="compare"),
+    path("periods/<slug:period>/book.xlsx", views.book, name="book"),
+    path("periods/<slug:period>/units/<slug:unit>/", views.unit, name="unit"),
+    path("periods/<slug:period>/units/<slug:unit>/data/", views.unit_data, name="unit_data"),
+    path("periods/<slug:period>/indicators/<slug:indicator>/", views.indicator, name="indicator"),
+]

@@ -1,0 +1,388 @@
+"""The boards: league table, star matrix, posters, unit and indicator pages, exports.
+
+Views are thin: find the period, ask the selectors which result this person may
+read, render. Every view goes through :func:`visible` so that none forgets to check
+who is asking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from leitai.web.accounts.selectors import (
+    user_can_read_published,
+    user_is_office,
+    user_reports_for,
+)
+from leitai.web.assessments import selectors
+from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
+from leitai.web.assessments.selectors import NotVisible, ResultView
+from leitai.web.assessments.services import snapshot_recompute
+
+
+def visible(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn :class:`NotVisible` into the right answer: log in, 403 or 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotVisible as exc:
+            if exc.reason == "login":
+                return redirect_to_login(request.get_full_path())
+            if exc.reason == "forbidden":
+                raise PermissionDenied from None
+            raise Http404 from None
+
+    return require_GET(wrapper)
+
+
+@dataclass
+class Context:
+    period: Period
+    snapshot: Snapshot
+    view: ResultView
+
+    @property
+    def draft(self) -> bool:
+        return not self.snapshot.is_published
+
+
+def _load(request: HttpRequest, period_code: str, unit: Unit | None = None) -> Context:
+    period = get_object_or_404(Period.objects.select_related("scheme_version"), code=period_code)
+    snapshot = selectors.snapshot_visible(period=period, user=request.user, unit=unit)
+    return Context(period=period, snapshot=snapshot, view=selectors.result_view(snapshot))
+
+
+def _switcher(
+    request: HttpRequest, ctx: Context, url_name: str, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """Links to the same page in every other period this person may read."""
+    unit = kwargs.get("unit")
+    unit_obj = Unit.objects.filter(code=unit).first() if unit else None
+    links = []
+    for period, snapshot in selectors.periods_visible(user=request.user, unit=unit_obj):
+        name, args = url_name, dict(kwargs)
+        if "indicator" in kwargs:
+            scheme = selectors.scheme_version_parsed(snapshot.scheme_version)
+            if kwargs["indicator"] not in {i.id for i in scheme.all_indicators()}:
+                name, args = "boards:league", {}
+        if unit and not snapshot.is_published and not user_is_office(request.user):
+            name, args = "boards:unit", {"unit": unit}
+        links.append(
+            {
+                "period": period,
+                "label": selectors.period_label(period),
+                "url": reverse(name, kwargs={"period": period.code, **args}),
+                "current": period.pk == ctx.period.pk,
+                "draft": not snapshot.is_published,
+            }
+        )
+    return links
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    ctx: Context,
+    url_name: str,
+    url_kwargs: dict[str, Any] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    url_kwargs = url_kwargs or {}
+    revisions = ctx.period.snapshots.published().count()
+    return render(
+        request,
+        template,
+        {
+            "period": ctx.period,
+            "period_label": selectors.period_label(ctx.period),
+            "snapshot": ctx.snapshot,
+            "result": ctx.view,
+            "draft": ctx.draft,
+            "revised": ctx.snapshot.is_published and revisions > 1,
+            "switcher": _switcher(request, ctx, url_name, **url_kwargs),
+            "section": url_name.split(":")[-1],
+            **extra,
+        },
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    periods = selectors.periods_visible(user=request.user)
+    latest = None
+    for period, snapshot in reversed(periods):
+        if snapshot.is_published:
+            latest = {
+                "period": period,
+                "label": selectors.period_label(period),
+                "view": selectors.result_view(snapshot),
+                "snapshot": snapshot,
+            }
+            break
+    listed = [
+        {"period": p, "label": selectors.period_label(p), "snapshot": s}
+        for p, s in reversed(periods)
+    ]
+    office_periods = []
+    if user_is_office(request.user):
+        office_periods = [
+            {"period": p, "label": selectors.period_label(p)}
+            for p in Period.objects.select_related("scheme_version__scheme").order_by("-code")
+        ]
+    return render(
+        request,
+        "boards/home.html",
+        {
+            "latest": latest,
+            "periods": listed,
+            "office_periods": office_periods,
+            "can_read": user_can_read_published(request.user),
+            "section": "home",
+        },
+    )
+
+
+@visible
+def league(request: HttpRequest, period: str) -> HttpResponse:
+    ctx = _load(request, period)
+    return _page(request, "boards/league.html", ctx, "boards:league")
+
+
+@visible
+def stars(request: HttpRequest, period: str) -> HttpResponse:
+    ctx = _load(request, period)
+    return _page(request, "boards/stars.html", ctx, "boards:stars")
+
+
+@visible
+def posters(request: HttpRequest, period: str) -> HttpResponse:
+    ctx = _load(request, period)
+    boards = []
+    for board in ctx.view.top_boards:
+        rows = sorted(ctx.view.rows, key=lambda r, b=board.id: (r["boards"][b]["rank"], r["rank"]))
+        boards.append({"board": board, "rows": [(r, r["boards"][board.id]) for r in rows]})
+    return _page(request, "boards/posters.html", ctx, "boards:posters", board_posters=boards)
+
+
+@visible
+def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    unit_obj = get_object_or_404(Unit, code=unit)
+    ctx = _load(request, period, unit=unit_obj)
+    if unit not in ctx.view.by_unit:
+        raise Http404
+    # A reporter reading their own draft sees only their own unit's card.
+    if ctx.draft and not user_is_office(request.user):
+        ctx.view = _only_unit(ctx.view, unit)
+    card = selectors.unit_card(ctx.view, unit)
+    history = selectors.unit_history(unit=unit_obj, user=request.user)
+    chart = {
+        "labels": [h["label"] for h in history],
+        "ranks": [h["rank"] for h in history],
+        "scores": [round(h["score"], 2) for h in history],
+        "n": max([h["n"] for h in history] or [1]),
+        "rank_label": _("Rank"),
+        "score_label": _("Composite score"),
+    }
+    return _page(
+        request,
+        "boards/unit.html",
+        ctx,
+        "boards:unit",
+        {"unit": unit},
+        unit=unit_obj,
+        card=card,
+        history=history,
+        chart=chart,
+        can_see_data=user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk),
+    )
+
+
+def _only_unit(view: ResultView, unit: str) -> ResultView:
+    return ResultView(
+        scheme=view.scheme,
+        document=view.document,
+        rows=[view.by_unit[unit]],
+        by_unit={unit: view.by_unit[unit]},
+        boards=view.boards,
+        top_boards=view.top_boards,
+        flags=view.flags,
+        # The gap to the unit above would tell another unit's draft score.
+        explanations={unit: dict(view.explanations[unit], above=None)},
+    )
+
+
+@require_GET
+def unit_data(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    """A unit's figures as entered: for the office and the unit's own reporter."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    period_obj = get_object_or_404(Period.objects.select_related("scheme_version"), code=period)
+    unit_obj = get_object_or_404(Unit, code=unit)
+    if not (user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk)):
+        raise PermissionDenied
+    scheme = selectors.scheme_version_parsed(period_obj.scheme_version)
+    values = {v.key: v for v in DataValue.objects.filter(period=period_obj, unit=unit_obj)}
+    rows = []
+    for board in scheme.all_boards():
+        for indicator in board.indicators:
+            rows.append(
+                {
+                    "kind": "indicator",
+                    "item": indicator,
+                    "board": board,
+                    "value": values.get(indicator.id),
+                }
+            )
+    for adjustment in scheme.adjustments:
+        rows.append(
+            {
+                "kind": adjustment.kind,
+                "item": adjustment,
+                "board": None,
+                "value": values.get(adjustment.id),
+            }
+        )
+    for series in scheme.series:
+        rows.append(
+            {"kind": "series", "item": series, "board": None, "value": values.get(series.id)}
+        )
+    return render(
+        request,
+        "boards/unit_data.html",
+        {
+            "period": period_obj,
+            "period_label": selectors.period_label(period_obj),
+            "unit": unit_obj,
+            "rows": rows,
+            "section": "unit",
+        },
+    )
+
+
+@visible
+def indicator(request: HttpRequest, period: str, indicator: str) -> HttpResponse:
+    ctx = _load(request, period)
+    item = ctx.view.indicator(indicator)
+    if item is None:
+        raise Http404
+    method, direction, _missing = ctx.view.scheme.resolved(item)
+    rows = []
+    for row in ctx.view.rows:
+        explained = next(
+            r
+            for r in ctx.view.explanations[row["unit"]]["indicators"]
+            if r["indicator"] == indicator
+        )
+        rows.append(dict(explained, unit_name=row["name"], composite_rank=row["rank"]))
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["composite_rank"]))
+    chart = {
+        "labels": [r["unit_name"] for r in rows],
+        "values": [r["value"] for r in rows],
+        "scores": [None if r["score"] is None else round(r["score"], 2) for r in rows],
+        "value_label": _("Value") + (f" ({item.unit})" if item.unit else ""),
+        "score_label": _("Score"),
+    }
+    board = next(
+        b for b in ctx.view.scheme.all_boards() if any(i.id == indicator for i in b.indicators)
+    )
+    return _page(
+        request,
+        "boards/indicator.html",
+        ctx,
+        "boards:indicator",
+        {"indicator": indicator},
+        indicator=item,
+        board=board,
+        method=method,
+        direction=direction,
+        rows=rows,
+        chart=chart,
+    )
+
+
+@visible
+def compare(request: HttpRequest, period: str) -> HttpResponse:
+    ctx = _load(request, period)
+    options = [
+        (p, s) for p, s in selectors.periods_visible(user=request.user) if p.pk != ctx.period.pk
+    ]
+    other_code = request.GET.get("with") or (
+        ctx.period.previous.code if ctx.period.previous else ""
+    )
+    other = next(((p, s) for p, s in options if p.code == other_code), None)
+    if other is None and options and not request.GET.get("with"):
+        earlier = [o for o in options if o[0].code < ctx.period.code]
+        other = earlier[-1] if earlier else options[0]
+    if other is None and request.GET.get("with"):
+        raise Http404
+    rows, earlier_label, later_label = [], "", ""
+    if other is not None:
+        other_view = selectors.result_view(other[1])
+        if other[0].code < ctx.period.code:
+            rows = selectors.period_comparison(other_view, ctx.view)
+            earlier_label, later_label = (
+                selectors.period_label(other[0]),
+                selectors.period_label(ctx.period),
+            )
+        else:
+            rows = selectors.period_comparison(ctx.view, other_view)
+            earlier_label, later_label = (
+                selectors.period_label(ctx.period),
+                selectors.period_label(other[0]),
+            )
+    return _page(
+        request,
+        "boards/compare.html",
+        ctx,
+        "boards:compare",
+        other=other[0] if other else None,
+        options=[{"period": p, "label": selectors.period_label(p)} for p, _s in options],
+        rows=rows,
+        climbed=[r for r in rows if r["rank_change"] > 0],
+        fell=[r for r in rows if r["rank_change"] < 0],
+        earlier_label=earlier_label,
+        later_label=later_label,
+    )
+
+
+@visible
+def book(request: HttpRequest, period: str) -> HttpResponse:
+    """The engine's result book (XLSX), rebuilt from the snapshot's own inputs."""
+    from leitai.reports.book import write_result_book
+
+    ctx = _load(request, period)
+    result = snapshot_recompute(snapshot=ctx.snapshot)
+    digest = hashlib.sha256(result.to_json().encode("utf-8")).hexdigest()
+    if digest != ctx.snapshot.result_sha256:
+        raise RuntimeError(f"the result of {period} no longer reproduces from its stored inputs")
+    buffer = io.BytesIO()
+    write_result_book(result, buffer, lang="zh" if get_language().startswith("zh") else "en")
+    suffix = "" if ctx.snapshot.is_published else "-draft"
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="leitai-{period}{suffix}.xlsx"'
+    return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    Period.objects.exists()
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,0 +1,22 @@
+"""The URLs of the web application."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from leitai.web.boards.api import api
+
+admin.site.site_header = _("Leitai administration")
+admin.site.site_title = _("Leitai")
+admin.site.index_title = _("Assessment office")
+
+urlpatterns = [
+    path("", include("leitai.web.boards.urls")),
+    path("", include("leitai.web.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

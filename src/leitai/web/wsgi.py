@@ -1,0 +1,10 @@
+"""WSGI entry point: ``leitai.web.wsgi:application``."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leitai.web.settings")
+application = get_wsgi_application()

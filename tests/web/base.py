@@ -1,0 +1,69 @@
+"""The one test case every web test builds on: the demo, a draft period and named users.
+
+- ``office``: the assessment office (考核办);
+- ``reporter_shibei`` and ``reporter_licang``: the reporters of 市北区 and 李沧区;
+- ``viewer``: reads published results;
+- ``outsider``: logged in, but without any role.
+
+The demo's five periods (2022Q4 to 2023Q4) are published; ``2024Q1`` has a draft
+result only. The public boards are on, as the demo leaves them; tests that need them
+off call ``self.public_boards(False)``.
+"""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from leitai.demo import demo_periods
+from leitai.web.accounts.models import User
+from leitai.web.accounts.services import site_settings_update, user_create
+from leitai.web.assessments.demo import demo_install
+from leitai.web.assessments.models import Period, Snapshot, Unit
+from leitai.web.assessments.services import data_values_import, period_compute, period_create
+
+PASSWORD = "correct horse battery staple"
+
+
+class BaseTestCase(TestCase):
+    office: User
+    reporter_shibei: User
+    reporter_licang: User
+    viewer: User
+    outsider: User
+    draft_period: Period
+    draft: Snapshot
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        demo_install(accounts=False)
+        cls.office = user_create(username="kaoheban", password=PASSWORD, role=User.Role.OFFICE)
+        cls.reporter_shibei = user_create(
+            username="tianbao-shibei",
+            password=PASSWORD,
+            role=User.Role.REPORTER,
+            unit=Unit.objects.get(code="shibei"),
+        )
+        cls.reporter_licang = user_create(
+            username="tianbao-licang",
+            password=PASSWORD,
+            role=User.Role.REPORTER,
+            unit=Unit.objects.get(code="licang"),
+        )
+        cls.viewer = user_create(username="lingdao", password=PASSWORD, role=User.Role.VIEWER)
+        cls.outsider = user_create(username="waibu", password=PASSWORD, role="")
+        last = demo_periods()[-1]
+        q4 = Period.objects.get(code=last.period)
+        cls.draft_period = period_create(
+            code="2024Q1", scheme_version=q4.scheme_version, previous=q4
+        )
+        data_values_import(period=cls.draft_period, source=last.data_path)
+        cls.draft = period_compute(period=cls.draft_period, user=cls.office)
+
+    def public_boards(self, on: bool) -> None:
+        site_settings_update(public_boards=on, user=self.office)
+
+    def login(self, user: User | None) -> None:
+        """Act as ``user`` (None: an anonymous visitor)."""
+        self.client.logout()
+        if user is not None:
+            self.client.force_login(user)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from tests.web.base import BaseTestCase
+
+
+class ApiTests(BaseTestCase):
+    def test_the_periods_list_holds_the_published_periods_in_order(self) -> None:
+        data = self.client.get("/api/periods").json()
+        self.assertEqual(
+            [p["period"] for p in data], ["2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"]
+        )
+        self.assertEqual(data[1]["previous"], "2022Q4")
+        self.assertEqual(data[1]["label"], "2023年第一季度")
+
+    def test_the_office_lists_the_draft_as_well(self) -> None:
+        self.login(self.office)
+        data = self.client.get("/api/periods").json()
+        self.assertEqual(data[-1]["period"], "2024Q1")
+        self.assertFalse(data[-1]["published"])
+
+    def test_the_league_table_is_the_engine_result_in_rank_order(self) -> None:
+        data = self.client.get("/api/periods/2023Q1").json()
+        self.assertEqual([r["rank"] for r in data["results"]], list(range(1, 11)))
+        self.assertEqual(data["results"][0]["unit"], "huangdao")
+        self.assertEqual(data["flags"]["climber"], "加压奋进、进位赶超")
+        self.assertEqual(len(data["scheme"]["sha256"]), 64)
+
+    def test_a_unit_card_carries_the_explanation(self) -> None:
+        data = self.client.get("/api/periods/2023Q1/units/shibei").json()
+        self.assertEqual(data["result"]["unit"], "shibei")
+        self.assertEqual(data["explanation"]["above"]["unit"], "laoshan")
+        self.assertEqual(len(data["explanation"]["strongest"]), 3)
+
+    def test_a_reporter_reading_its_draft_card_learns_nothing_of_the_unit_above(self) -> None:
+        self.login(self.reporter_shibei)
+        data = self.client.get("/api/periods/2024Q1/units/shibei").json()
+        self.assertIsNone(data["explanation"]["above"])
+        self.assertFalse(data["period"]["published"])
+
+    def test_the_openapi_schema_documents_every_endpoint(self) -> None:
+        schema = self.client.get("/api/openapi.json").json()
+        self.assertEqual(
+            set(schema["paths"]),
+            {"/api/periods", "/api/periods/{period}", "/api/periods/{period}/units/{unit}"},
+        )
+        self.assertIn("LeagueOut", schema["components"]["schemas"])
+
+    def test_the_api_is_read_only(self) -> None:
+        self.login(self.office)
+        self.assertEqual(self.client.post("/api/periods/2023Q1").status_code, 405)
+        self.assertEqual(self.client.delete("/api/periods/2023Q1").status_code, 405)

@@ -1,0 +1,312 @@
+"""The permission matrix: every URL of the application, as every role, public boards on and off.
+
+``MATRIX`` holds an entry per URL name. A URL added without an entry fails
+``test_every_url_has_an_entry``. Each entry lists requests (method, URL arguments,
+form data) and the expected status for each role, either one status or a pair
+(public boards on, public boards off). The Django admin's URLs are generated per
+registered model, so they are checked by one rule covering all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from leitai.web.assessments.models import Unit
+from tests.web.base import BaseTestCase
+
+ROLES = ("anonymous", "outsider", "viewer", "reporter_shibei", "reporter_licang", "office")
+
+Expect = int | tuple[int, int]
+
+
+def roles(**expected: Expect) -> dict[str, Expect]:
+    """Expectations for every role; ``rest`` gives the one for roles not named."""
+    rest = expected.pop("rest", None)
+    out = {role: expected.get(role, rest) for role in ROLES}
+    missing = [role for role, value in out.items() if value is None]
+    assert not missing, f"no expectation for {missing}"
+    return out  # type: ignore[return-value]
+
+
+# Published results: every role; visitors and role-less accounts only with public boards on.
+PUBLISHED = roles(anonymous=(200, 302), outsider=(200, 403), rest=200)
+# A draft result: the office only; nobody else learns that it exists.
+DRAFT = roles(office=200, rest=404)
+LOGGED_IN = roles(anonymous=302, rest=200)
+OFFICE_ONLY = roles(anonymous=302, office=200, rest=403)
+
+
+@dataclass
+class Request:
+    method: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    expect: dict[str, Expect] = field(default_factory=dict)
+    data: dict[str, Any] | None = None
+    query: str = ""
+
+
+def period_pages(name: str) -> list[Request]:
+    return [
+        Request("get", {"period": "2023Q1"}, PUBLISHED),
+        Request("get", {"period": "2024Q1"}, DRAFT),
+        Request("get", {"period": "1999Q1"}, roles(rest=404)),
+        Request("post", {"period": "2023Q1"}, roles(rest=405)),
+    ]
+
+
+MATRIX: dict[str, list[Request]] = {
+    "boards:home": [Request("get", {}, roles(rest=200))],
+    "boards:healthz": [Request("get", {}, roles(rest=200))],
+    "boards:league": period_pages("league"),
+    "boards:stars": period_pages("stars"),
+    "boards:posters": period_pages("posters"),
+    "boards:compare": [
+        *period_pages("compare"),
+        Request("get", {"period": "2023Q3"}, PUBLISHED, query="with=2023Q1"),
+        Request(
+            "get",
+            {"period": "2023Q3"},
+            roles(anonymous=(404, 302), outsider=(404, 403), office=200, rest=404),
+            query="with=2024Q1",
+        ),
+    ],
+    "boards:book": period_pages("book"),
+    "boards:unit": [
+        Request("get", {"period": "2023Q1", "unit": "shibei"}, PUBLISHED),
+        Request("get", {"period": "2023Q1", "unit": "licang"}, PUBLISHED),
+        Request(
+            "get",
+            {"period": "2024Q1", "unit": "shibei"},
+            roles(reporter_shibei=200, office=200, rest=404),
+        ),
+        Request(
+            "get",
+            {"period": "2024Q1", "unit": "licang"},
+            roles(reporter_licang=200, office=200, rest=404),
+        ),
+        Request("get", {"period": "2023Q1", "unit": "nowhere"}, roles(rest=404)),
+    ],
+    "boards:unit_data": [
+        Request(
+            "get",
+            {"period": "2023Q1", "unit": "shibei"},
+            roles(anonymous=302, reporter_shibei=200, office=200, rest=403),
+        ),
+        Request(
+            "get",
+            {"period": "2024Q1", "unit": "licang"},
+            roles(anonymous=302, reporter_licang=200, office=200, rest=403),
+        ),
+    ],
+    "boards:indicator": [
+        Request("get", {"period": "2023Q1", "indicator": "gdp_growth"}, PUBLISHED),
+        Request("get", {"period": "2024Q1", "indicator": "gdp_growth"}, DRAFT),
+        Request(
+            "get",
+            {"period": "2023Q1", "indicator": "entity_growth"},
+            roles(anonymous=(404, 302), outsider=(404, 403), rest=404),
+        ),
+    ],
+    "accounts:login": [
+        Request("get", {}, roles(anonymous=200, rest=302)),
+        Request(
+            "post",
+            {},
+            roles(anonymous=200, rest=302),
+            data={"username": "nobody", "password": "wrong"},
+        ),
+    ],
+    "accounts:logout": [
+        Request("get", {}, roles(rest=405)),
+        Request("post", {}, roles(rest=302)),
+    ],
+    "accounts:password_change": [
+        Request("get", {}, LOGGED_IN),
+        Request("post", {}, LOGGED_IN, data={"old_password": "wrong"}),
+    ],
+    "accounts:password_change_done": [Request("get", {}, LOGGED_IN)],
+    "accounts:settings": [
+        Request("get", {}, OFFICE_ONLY),
+        Request(
+            "post", {}, roles(anonymous=302, office=302, rest=403), data={"public_boards": "on"}
+        ),
+    ],
+    "set_language": [
+        Request("get", {}, roles(rest=302)),
+        Request("post", {}, roles(rest=302), data={"language": "en", "next": "/"}),
+    ],
+    "api:api-root": [Request("get", {}, roles(rest=404))],
+    "api:openapi-json": [Request("get", {}, roles(rest=200))],
+    "api:openapi-view": [Request("get", {}, roles(rest=200))],
+    "api:periods": [Request("get", {}, roles(rest=200))],
+    "api:league": [
+        Request(
+            "get", {"period": "2023Q1"}, roles(anonymous=(200, 401), outsider=(200, 403), rest=200)
+        ),
+        Request("get", {"period": "2024Q1"}, DRAFT),
+        Request("post", {"period": "2023Q1"}, roles(rest=405)),
+    ],
+    "api:card": [
+        Request(
+            "get",
+            {"period": "2023Q1", "unit": "shibei"},
+            roles(anonymous=(200, 401), outsider=(200, 403), rest=200),
+        ),
+        Request(
+            "get",
+            {"period": "2024Q1", "unit": "shibei"},
+            roles(reporter_shibei=200, office=200, rest=404),
+        ),
+        Request(
+            "get",
+            {"period": "2024Q1", "unit": "licang"},
+            roles(reporter_licang=200, office=200, rest=404),
+        ),
+    ],
+}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            elif isinstance(pattern, URLPattern):
+                if namespace == "admin" and not pattern.name:
+                    continue  # the admin's redirect of old change URLs
+                assert pattern.name, f"every URL needs a name: {pattern.pattern}"
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+class PermissionMatrixTests(BaseTestCase):
+    def as_role(self, role: str) -> None:
+        users = {
+            "anonymous": None,
+            "outsider": self.outsider,
+            "viewer": self.viewer,
+            "reporter_shibei": self.reporter_shibei,
+            "reporter_licang": self.reporter_licang,
+            "office": self.office,
+        }
+        self.login(users[role])
+
+    def test_every_url_has_an_entry(self) -> None:
+        names = {n for n in url_names() if not n.startswith("admin:")}
+        self.assertEqual(sorted(names - MATRIX.keys()), [], "URLs without an entry in MATRIX")
+        self.assertEqual(sorted(MATRIX.keys() - names), [], "entries for URLs that do not exist")
+
+    def test_every_url_answers_every_role_as_the_matrix_says(self) -> None:
+        failures = []
+        for public in (True, False):
+            for name, requests in MATRIX.items():
+                for request in requests:
+                    url = reverse(name, kwargs=request.kwargs) + (
+                        f"?{request.query}" if request.query else ""
+                    )
+                    for role in ROLES:
+                        # Set again each time: the office's own request may switch it.
+                        self.public_boards(public)
+                        self.as_role(role)
+                        expected = request.expect[role]
+                        if isinstance(expected, tuple):
+                            expected = expected[0] if public else expected[1]
+                        response = getattr(self.client, request.method)(url, request.data or {})
+                        if response.status_code != expected:
+                            failures.append(
+                                f"{request.method.upper()} {url} as {role} (public {'on' if public else 'off'}): "
+                                f"{response.status_code}, expected {expected}"
+                            )
+                        if (
+                            role == "anonymous"
+                            and expected == 302
+                            and request.expect["office"] != 302
+                        ):
+                            self.assertIn("/accounts/login/", response["Location"], url)
+        self.assertEqual(failures, [], "\n" + "\n".join(failures))
+
+    def test_every_admin_url_is_for_the_office_only(self) -> None:
+        """The admin's URLs, one per registered model and action, with real objects."""
+        from django.contrib.auth.models import Group
+
+        Group.objects.create(name="demo")
+        self.public_boards(True)
+        checked = 0
+        failures = []
+        unit_type = ContentType.objects.get_for_model(Unit)
+        for model in admin.site._registry:
+            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            obj = model._default_manager.order_by("pk").first()
+            urls = [
+                (reverse(f"{prefix}_changelist"), {200}),
+                (reverse(f"{prefix}_add"), {200, 403}),
+            ]
+            if obj is not None:
+                for action in ("change", "history", "delete"):
+                    urls.append((reverse(f"{prefix}_{action}", args=[obj.pk]), {200, 403}))
+            for url, office_ok in urls:
+                for role in ROLES:
+                    self.as_role(role)
+                    response = self.client.get(url)
+                    ok = (
+                        response.status_code in office_ok
+                        if role == "office"
+                        else (
+                            response.status_code == 302 and "/admin/login/" in response["Location"]
+                        )
+                    )
+                    if not ok:
+                        failures.append(f"GET {url} as {role}: {response.status_code}")
+                    checked += 1
+        site_urls = [
+            (reverse("admin:index"), 200),
+            (reverse("admin:app_list", kwargs={"app_label": "assessments"}), 200),
+            (reverse("admin:password_change"), 200),
+            (reverse("admin:password_change_done"), 200),
+            (reverse("admin:jsi18n"), 200),
+            (reverse("admin:autocomplete"), 403),
+            (reverse("admin:login"), 302),
+        ]
+        for url, office_status in site_urls:
+            for role in ROLES:
+                self.as_role(role)
+                response = self.client.get(url)
+                expected = (
+                    office_status
+                    if role == "office"
+                    else (200 if url == reverse("admin:login") else 302)
+                )
+                if response.status_code != expected:
+                    failures.append(
+                        f"GET {url} as {role}: {response.status_code}, expected {expected}"
+                    )
+                checked += 1
+        # The admin's "view on site" shortcut: none of leitai's models has a public page.
+        shortcut = reverse("admin:view_on_site", args=[unit_type.pk, Unit.objects.first().pk])
+        for role in ROLES:
+            self.as_role(role)
+            status = self.client.get(shortcut).status_code
+            if status != (404 if role == "office" else 302):
+                failures.append(f"GET {shortcut} as {role}: {status}")
+        # Logging out of the admin is a POST, like every logout, and leads home.
+        for role in ROLES:
+            self.as_role(role)
+            response = self.client.post(reverse("admin:logout"))
+            if response.status_code != 302:
+                failures.append(f"POST admin:logout as {role}: {response.status_code}")
+        self.assertEqual(failures, [], "\n" + "\n".join(failures))
+        admin_names = {n for n in url_names() if n.startswith("admin:")}
+        self.assertGreater(checked, len(admin_names))

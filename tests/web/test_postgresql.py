@@ -1,0 +1,62 @@
+"""The web suite on PostgreSQL, when a server is reachable (SQLite is the default run)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+POSTGRES_URL = os.environ.get("LEITAI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def reachable(url: str) -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        psycopg.connect(url.replace("postgres://", "postgresql://"), connect_timeout=3).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="this run is on PostgreSQL"
+)
+def test_the_web_suite_passes_on_postgresql():
+    if not reachable(POSTGRES_URL):
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    env = dict(os.environ, DATABASE_URL=POSTGRES_URL)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/web",
+            "-q",
+            "-m",
+            "not browser",
+            "-p",
+            "no:cacheprovider",
+            "--deselect",
+            "tests/web/test_server.py",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=900,
+    )
+    tail = "\n".join(done.stdout.splitlines()[-30:])
+    assert done.returncode == 0, (
+        f"the web suite failed on PostgreSQL:\n{tail}\n{done.stderr[-2000:]}"
+    )
+    assert " passed" in tail

@@ -9,7 +9,8 @@ registered model, so they are checked by one rule covering all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+from pathlib import Path
 from typing import Any
 
 from django.contrib import admin
@@ -18,46 +19,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from leitai.web.assessments.models import Unit
 from tests.web.base import BaseTestCase
-
-ROLES = ("anonymous", "outsider", "viewer", "reporter_shibei", "reporter_licang", "office")
-
-Expect = int | tuple[int, int]
-
-
-def roles(**expected: Expect) -> dict[str, Expect]:
-    """Expectations for every role; ``rest`` gives the one for roles not named."""
-    rest = expected.pop("rest", None)
-    out = {role: expected.get(role, rest) for role in ROLES}
-    missing = [role for role, value in out.items() if value is None]
-    assert not missing, f"no expectation for {missing}"
-    return out  # type: ignore[return-value]
-
-
-# Published results: every role; visitors and role-less accounts only with public boards on.
-PUBLISHED = roles(anonymous=(200, 302), outsider=(200, 403), rest=200)
-# A draft result: the office only; nobody else learns that it exists.
-DRAFT = roles(office=200, rest=404)
-LOGGED_IN = roles(anonymous=302, rest=200)
-OFFICE_ONLY = roles(anonymous=302, office=200, rest=403)
-
-
-@dataclass
-class Request:
-    method: str
-    kwargs: dict[str, str] = field(default_factory=dict)
-    expect: dict[str, Expect] = field(default_factory=dict)
-    data: dict[str, Any] | None = None
-    query: str = ""
-
-
-def period_pages(name: str) -> list[Request]:
-    return [
-        Request("get", {"period": "2023Q1"}, PUBLISHED),
-        Request("get", {"period": "2024Q1"}, DRAFT),
-        Request("get", {"period": "1999Q1"}, roles(rest=404)),
-        Request("post", {"period": "2023Q1"}, roles(rest=405)),
-    ]
-
+from tests.web.matrix import (
+    DRAFT,
+    LOGGED_IN,
+    OFFICE_ONLY,
+    PUBLISHED,
+    ROLES,
+    Request,
+    period_pages,
+    roles,
+)
 
 MATRIX: dict[str, list[Request]] = {
     "boards:home": [Request("get", {}, roles(rest=200))],
@@ -169,6 +140,13 @@ MATRIX: dict[str, list[Request]] = {
         ),
     ],
 }
+
+
+# Entries of the other areas, one module each (tests/web/matrix_<area>.py).
+for _part in sorted(Path(__file__).parent.glob("matrix_*.py")):
+    _entries = importlib.import_module(f"tests.web.{_part.stem}").ENTRIES
+    assert not (MATRIX.keys() & _entries.keys()), f"{_part.name} repeats entries"
+    MATRIX.update(_entries)
 
 
 def url_names() -> set[str]:

@@ -1,0 +1,49 @@
+"""What the permission matrix is made of: roles, expectations and requests.
+
+Each area of the application keeps its entries in ``tests/web/matrix_<area>.py`` as
+``ENTRIES: dict[str, list[Request]]``; ``test_permissions`` gathers them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anonymous", "outsider", "viewer", "reporter_shibei", "reporter_licang", "office")
+
+Expect = int | tuple[int, int]
+
+
+def roles(**expected: Expect) -> dict[str, Expect]:
+    """Expectations for every role; ``rest`` gives the one for roles not named."""
+    rest = expected.pop("rest", None)
+    out = {role: expected.get(role, rest) for role in ROLES}
+    missing = [role for role, value in out.items() if value is None]
+    assert not missing, f"no expectation for {missing}"
+    return out  # type: ignore[return-value]
+
+
+# Published results: every role; visitors and role-less accounts only with public boards on.
+PUBLISHED = roles(anonymous=(200, 302), outsider=(200, 403), rest=200)
+# A draft result: the office only; nobody else learns that it exists.
+DRAFT = roles(office=200, rest=404)
+LOGGED_IN = roles(anonymous=302, rest=200)
+OFFICE_ONLY = roles(anonymous=302, office=200, rest=403)
+
+
+@dataclass
+class Request:
+    method: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    expect: dict[str, Expect] = field(default_factory=dict)
+    data: dict[str, Any] | None = None
+    query: str = ""
+
+
+def period_pages(name: str) -> list[Request]:
+    return [
+        Request("get", {"period": "2023Q1"}, PUBLISHED),
+        Request("get", {"period": "2024Q1"}, DRAFT),
+        Request("get", {"period": "1999Q1"}, roles(rest=404)),
+        Request("post", {"period": "2023Q1"}, roles(rest=405)),
+    ]

@@ -1,0 +1,519 @@
+"""``leitai analyse``, ``whatif`` and ``import-coinr``.
+
+- ``analyse``: how solid each rank is (Monte Carlo uncertainty and sensitivity
+  analysis), with the statistical audit of the data and any preparation applied.
+- ``whatif``: for a unit, the smallest change of each indicator alone that moves it
+  up a place, earns a star or wins a flag; with ``--set`` a recomputation from
+  edited values.
+- ``import-coinr``: a leitai scheme and data table from COINr's iData and iMeta.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded
+from leitai.labels import label
+
+if TYPE_CHECKING:
+    from leitai.engine.diagnostics import Diagnostics
+    from leitai.engine.sensitivity import SensitivityResult
+    from leitai.engine.whatif import WhatIf
+
+WORDS: dict[str, tuple[str, str]] = {
+    "robustness": ("排名稳健性分析", "How solid is each rank"),
+    "samples_note": ("次抽样，随机种子", "samples, seed"),
+    "median": ("中位排名", "Median rank"),
+    "interval": ("90%排名区间", "90% rank interval"),
+    "p_flag": ("夺旗概率", "P(flag)"),
+    "p_stars": ("保星概率", "P(same stars)"),
+    "sensitivity": ("敏感性指数（对平均名次变动）", "Sensitivity indices (on mean rank shift)"),
+    "input": ("不确定因素", "Uncertain input"),
+    "first_order": ("一阶指数", "First order"),
+    "total": ("总效应指数", "Total effect"),
+    "weights": ("权重 ±{share}", "weights ±{share}"),
+    "methods": ("标准化方法", "normalisation method"),
+    "missing": ("缺失值处理", "missing-value policy"),
+    "leave_one_out": ("逐一剔除指标", "leaving one indicator out"),
+    "mean_shift": ("平均名次变动", "Mean rank shift"),
+    "diagnostics": ("指标统计诊断", "Indicator diagnostics"),
+    "availability": ("数据完整率", "Availability"),
+    "mean": ("均值", "Mean"),
+    "sd": ("标准差", "SD"),
+    "skew": ("偏度", "Skew"),
+    "kurtosis": ("峰度", "Kurtosis"),
+    "notes": ("提示", "Notes"),
+    "outlier": ("存在异常值", "outliers"),
+    "low_discrimination": ("区分度低", "barely discriminates"),
+    "low_availability": ("缺失较多", "many missing"),
+    "collinear": ("高度相关（可能重复计分）", "Highly correlated (double counting?)"),
+    "alpha": ("板块内部一致性（Cronbach α）", "Board consistency (Cronbach's alpha)"),
+    "items": ("指标数", "Items"),
+    "preparation": ("数据预处理", "Data preparation"),
+    "prep_what": ("处理", "What was done"),
+    "denominated": ("除以{d}", "divided by {d}"),
+    "imputed": ("插补{n}个", "{n} imputed"),
+    "winsorised": ("缩尾{n}个", "{n} winsorised"),
+    "log": ("对数变换", "log-transformed"),
+    "whatif": ("进位所需（单项指标单独变动）", "What it takes (one indicator at a time)"),
+    "current": ("当前值", "Value"),
+    "goal_rank": ("进一名（至第{r}名）", "Up one place (to {r})"),
+    "goal_stars": ("{b}升一星（至{s}星）", "{b}: one more star ({s})"),
+    "met": ("已达成", "already"),
+    "any_value": ("报送任意值即可", "any value"),
+    "vetoed": ("已被否决", "vetoed"),
+    "capped": ("得分已封顶", "score capped"),
+    "limit": ("单靠此项无法达到", "not by this alone"),
+    "bound": ("需低于0", "needs a value below 0"),
+    "no_target": ("缺目标值", "no target"),
+    "edited": ("修改后重新计算", "Recomputed with edits"),
+    "before": ("原", "before"),
+    "after": ("新", "after"),
+    "written": ("已写入", "Written"),
+    "running": ("模拟计算中", "Simulating"),
+}
+
+
+def word(key: str, lang: str, **values: Any) -> str:
+    zh, en = WORDS[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "analyse", help="排名稳健性、敏感性与指标诊断 / robustness, sensitivity, diagnostics"
+    )
+    p.add_argument("scheme", help="考核办法 YAML / scheme file")
+    p.add_argument("data", help="数据表 CSV/XLSX / data table")
+    p.add_argument("--samples", type=int, default=1000, help="抽样次数 / Monte Carlo samples")
+    p.add_argument("--seed", type=int, default=0, help="随机种子 / random seed")
+    p.add_argument("--previous", help="上期结果 / previous result (JSON or unit,rank CSV)")
+    p.add_argument("--period", help="考核期 / period label")
+    p.add_argument(
+        "--weights", type=float, default=0.25, help="权重扰动幅度 / weight perturbation share"
+    )
+    p.add_argument(
+        "--methods",
+        default="efficacy,minmax,zscore,rank_points",
+        help="备选标准化方法，逗号分隔，none 为不变 / alternative methods, or none",
+    )
+    p.add_argument(
+        "--missing",
+        default="zero,worst,exclude",
+        help="备选缺失值处理，逗号分隔，none 为不变 / alternative missing policies, or none",
+    )
+    p.add_argument(
+        "--no-leave-one-out", action="store_true", help="不逐一剔除指标 / keep every indicator"
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_lang(p)
+    p.set_defaults(handler=run_analyse)
+
+    p = subparsers.add_parser("whatif", help="进位所需与模拟重算 / what it takes to move")
+    p.add_argument("scheme")
+    p.add_argument("data")
+    p.add_argument("--unit", required=True, help="单位代码 / unit id")
+    p.add_argument("--previous", help="上期结果 / previous result")
+    p.add_argument("--indicator", action="append", help="只看该指标（可重复）/ only this indicator")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="INDICATOR=VALUE",
+        help="修改该单位的指标值后重算（可重复）/ recompute with this value (repeatable)",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_lang(p)
+    p.set_defaults(handler=run_whatif)
+
+    p = subparsers.add_parser(
+        "import-coinr", help="从 COINr 的 iData/iMeta 导入 / convert COINr tables"
+    )
+    p.add_argument("idata", help="iData CSV")
+    p.add_argument("imeta", help="iMeta CSV")
+    p.add_argument("-o", "--out-dir", required=True, help="输出目录 / output directory")
+    p.add_argument(
+        "--group",
+        default="auto",
+        help="按此分组列插补，none 为全体 / group column to impute by, or none",
+    )
+    p.add_argument("--time", help="面板数据取该时间 / time point of a panel")
+    add_lang(p)
+    p.set_defaults(handler=run_import_coinr)
+
+
+def _choices(
+    text: str, allowed: tuple[str, ...], option: str
+) -> tuple[list[str] | None, str | None]:
+    if text.strip().lower() in ("none", ""):
+        return None, None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    bad = [t for t in items if t not in allowed]
+    if bad:
+        return (
+            None,
+            f"{option} {text}: expected some of {', '.join(allowed)} (or none), found {', '.join(bad)}",
+        )
+    return items, None
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+@guarded
+def run_analyse(args: argparse.Namespace) -> int:
+    from leitai.engine import assess, load_scheme
+    from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_MISSING
+    from leitai.io import read_previous, read_table
+
+    if args.samples < 2:
+        return fail(f"--samples {args.samples}: expected a whole number >= 2")
+    if not 0 <= args.weights < 1:
+        return fail(f"--weights {args.weights}: expected a share in [0, 1), e.g. 0.25")
+    methods, error = _choices(args.methods, ALTERNATIVE_METHODS, "--methods")
+    if error:
+        return fail(error)
+    missing, error = _choices(args.missing, DEFAULT_MISSING, "--missing")
+    if error:
+        return fail(error)
+    scheme = load_scheme(args.scheme)
+    data = read_table(args.data, scheme)
+    previous = read_previous(args.previous) if args.previous else None
+    assess(scheme, data, previous=previous)  # bad input fails here, before any output
+
+    from leitai.engine.diagnostics import diagnose
+    from leitai.engine.sensitivity import analyse
+
+    err = console(stderr=True)
+    with _Progress(err, word("running", args.lang)) as advance:
+        robustness = analyse(
+            scheme,
+            data,
+            samples=args.samples,
+            seed=args.seed,
+            weights=args.weights,
+            methods=methods,
+            missing=missing,
+            leave_one_out=not args.no_leave_one_out,
+            previous=previous,
+            period=args.period,
+            progress=advance,
+        )
+    diagnostics = diagnose(scheme, data)
+    if args.format == "json":
+        document = {
+            "robustness": robustness.to_dict(),
+            "diagnostics": diagnostics.to_dict(),
+            "preparation": list(robustness.nominal.preparation),
+        }
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    out = console()
+    out.print(_robustness_table(robustness, args.lang))
+    out.print(_indices_table(robustness, args.lang))
+    for table in _diagnostics_tables(diagnostics, args.lang):
+        out.print(table)
+    if robustness.nominal.preparation:
+        out.print(_preparation_table(robustness.nominal.preparation, args.lang))
+    return EXIT_OK
+
+
+class _Progress:
+    """A rich progress bar on stderr while the simulation runs (only on a terminal)."""
+
+    def __init__(self, err: Any, description: str) -> None:
+        self.err = err
+        self.description = description
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.err.is_terminal:
+            return None
+        from rich.progress import BarColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress(
+            "{task.description}",
+            BarColumn(),
+            "{task.completed}/{task.total}",
+            TimeElapsedColumn(),
+            console=self.err,
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task(self.description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            self.bar.update(self.task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _robustness_table(result: SensitivityResult, lang: str) -> Any:
+    from rich.table import Table
+
+    scheme = result.scheme
+    note = f"{result.samples} {word('samples_note', lang)} {result.seed}"
+    note = f" ({note})" if lang == "en" else f"（{note}）"
+    title = f"{scheme.name}\n{word('robustness', lang)}{note}"
+    table = Table(title=title, title_style="bold red", header_style="bold white on red")
+    table.add_column(label("rank", lang), justify="right")
+    table.add_column(label("unit", lang))
+    table.add_column(label("score", lang), justify="right")
+    table.add_column(word("median", lang), justify="right")
+    table.add_column(word("interval", lang), justify="center")
+    for flag in scheme.flags:
+        table.add_column(f"{word('p_flag', lang)}\n{flag.name}", justify="right")
+    for board in scheme.boards:
+        table.add_column(f"{word('p_stars', lang)}\n{board.name}", justify="right")
+    for row in result.unit_table():
+        u = scheme.unit_ids.index(row["unit"])
+        low, high = int(row["p5"]), int(row["p95"])
+        interval = f"{low}" if low == high else f"{low}–{high}"
+        cells = [
+            str(row["rank"]),
+            row["name"],
+            f"{row['score']:.2f}",
+            f"{row['median']:.0f}",
+            interval if low == high else f"[yellow]{interval}[/]",
+        ]
+        cells += [f"{row['flags'][f.id]:.0%}" for f in scheme.flags]
+        for board in scheme.boards:
+            b = result.nominal.boards.index(board)
+            stars = str(int(result.nominal.stars[u, b]))
+            cells.append(f"{row['stars'][board.id].get(stars, 0.0):.0%}")
+        table.add_row(*cells)
+    return table
+
+
+def _indices_table(result: SensitivityResult, lang: str) -> Any:
+    from rich.table import Table
+
+    caption = f"{word('mean_shift', lang)}: {result.mean_rank_shift:.3f}"
+    table = Table(title=word("sensitivity", lang), caption=caption, header_style="bold")
+    table.add_column(word("input", lang))
+    table.add_column(word("first_order", lang), justify="right")
+    table.add_column(word("total", lang), justify="right")
+    share = f"{result.settings['weights']:.0%}"
+    for row in result.indices:
+        table.add_row(
+            word(row["input"], lang, share=share),
+            _fmt(row["first_order"], 3),
+            _fmt(row["total"], 3),
+        )
+    return table
+
+
+def _diagnostics_tables(report: Diagnostics, lang: str) -> list[Any]:
+    from rich.table import Table
+
+    table = Table(title=word("diagnostics", lang), header_style="bold")
+    for key, justify in (
+        ("indicator", "left"),
+        ("availability", "right"),
+        ("mean", "right"),
+        ("sd", "right"),
+        ("skew", "right"),
+        ("kurtosis", "right"),
+        ("notes", "left"),
+    ):
+        heading = label(key, lang) if key == "indicator" else word(key, lang)
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    for row in report.indicators:
+        notes = [
+            word(k, lang) for k in ("outlier", "low_discrimination", "low_availability") if row[k]
+        ]
+        table.add_row(
+            row["name"],
+            f"{row['availability']:.0%}",
+            _fmt(row["mean"], 3),
+            _fmt(row["sd"], 3),
+            _fmt(row["skew"]),
+            _fmt(row["kurtosis"]),
+            f"[red]{'；'.join(notes)}[/]" if notes else "",
+        )
+    tables = [table]
+    names = {row["indicator"]: row["name"] for row in report.indicators}
+    if report.collinear:
+        pairs = Table(title=word("collinear", lang), header_style="bold")
+        pairs.add_column(label("indicator", lang))
+        pairs.add_column(label("indicator", lang))
+        pairs.add_column("r", justify="right")
+        for pair in report.collinear:
+            pairs.add_row(names[pair["a"]], names[pair["b"]], f"{pair['r']:.3f}")
+        tables.append(pairs)
+    if report.alpha:
+        alpha = Table(title=word("alpha", lang), header_style="bold")
+        alpha.add_column(label("board", lang))
+        alpha.add_column(word("items", lang), justify="right")
+        alpha.add_column("α", justify="right")
+        for row in report.alpha:
+            alpha.add_row(row["name"], str(row["items"]), _fmt(row["alpha"], 3))
+        tables.append(alpha)
+    return tables
+
+
+def _preparation_table(records: Any, lang: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title=word("preparation", lang), header_style="bold")
+    table.add_column(label("indicator", lang))
+    table.add_column(word("prep_what", lang))
+    for record in records:
+        what = []
+        if "denominator" in record:
+            what.append(word("denominated", lang, d=record["denominator"]))
+        if "imputed" in record:
+            what.append(word("imputed", lang, n=len(record["imputed"])))
+        if record.get("treatment") == "log":
+            what.append(word("log", lang))
+        elif "treatment" in record:
+            units = ", ".join(record["changed_units"])
+            what.append(word("winsorised", lang, n=record["winsorised_count"]) + f" ({units})")
+        table.add_row(record["indicator"], "；".join(what) if lang == "zh" else "; ".join(what))
+    return table
+
+
+@guarded
+def run_whatif(args: argparse.Namespace) -> int:
+    from leitai.engine import assess, load_scheme
+    from leitai.engine.whatif import recompute, what_it_takes
+    from leitai.io import read_previous, read_table
+
+    scheme = load_scheme(args.scheme)
+    if args.unit not in scheme.unit_ids:
+        return fail(
+            f"--unit {args.unit}: unknown unit (expected one of {', '.join(scheme.unit_ids)})"
+        )
+    data = read_table(args.data, scheme)
+    previous = read_previous(args.previous) if args.previous else None
+    edits: dict[str, Any] = {}
+    for item in args.set or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            return fail(f"--set {item}: expected INDICATOR=VALUE")
+        edits[name.strip()] = value.strip()
+    if edits:
+        before = assess(scheme, data, previous=previous)
+        after = recompute(scheme, data, {args.unit: edits}, previous=previous)
+        if args.format == "json":
+            u = scheme.unit_ids.index(args.unit)
+            document = {
+                "unit": args.unit,
+                "before": _unit_summary(before, u),
+                "after": after.to_dict(),
+            }
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        else:
+            console().print(_edited_table(before, after, args.unit, args.lang))
+        return EXIT_OK
+    report = what_it_takes(scheme, data, args.unit, previous=previous, indicators=args.indicator)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    console().print(_whatif_table(report, args.lang))
+    return EXIT_OK
+
+
+def _unit_summary(result: Any, u: int) -> dict[str, Any]:
+    return {
+        "score": float(result.composite[u]),
+        "rank": int(result.rank[u]),
+        "stars": {b.id: int(result.stars[u, i]) for i, b in enumerate(result.boards)},
+        "flags": result.flag_ids(u),
+    }
+
+
+def _edited_table(before: Any, after: Any, unit: str, lang: str) -> Any:
+    from rich.table import Table
+
+    scheme = before.scheme
+    u = scheme.unit_ids.index(unit)
+    table = Table(title=f"{scheme.units[u].name} {word('edited', lang)}", header_style="bold")
+    table.add_column("")
+    table.add_column(word("before", lang), justify="right")
+    table.add_column(word("after", lang), justify="right")
+    table.add_row(label("score", lang), f"{before.composite[u]:.2f}", f"{after.composite[u]:.2f}")
+    table.add_row(label("rank", lang), str(int(before.rank[u])), str(int(after.rank[u])))
+    for board in scheme.boards:
+        b = before.boards.index(board)
+        table.add_row(f"{board.name}★", str(int(before.stars[u, b])), str(int(after.stars[u, b])))
+    names = {f.id: f.name for f in scheme.flags}
+    table.add_row(
+        label("flags", lang),
+        " ".join(names[f] for f in before.flag_ids(u)),
+        " ".join(names[f] for f in after.flag_ids(u)),
+    )
+    return table
+
+
+def _whatif_cell(row: dict[str, Any], lang: str) -> str:
+    if row["status"] == "met":
+        return f"[green]{word('met', lang)}[/]"
+    if row["status"] == "unreachable":
+        return f"[dim]✗ {word(row['reason'], lang)}[/]"
+    if row["reason"] == "any_value":
+        return word("any_value", lang)
+    step = row["step"]
+    digits = max(0, -round(math.log10(step))) if step else 2
+    text = f"{row['required']:.{digits}f}"
+    if row["change"] is not None:
+        text += f" ({row['change']:+.{digits}f})"
+    return f"[bold]{text}[/]"
+
+
+def _whatif_table(report: WhatIf, lang: str) -> Any:
+    from rich.table import Table
+
+    result = report.result
+    scheme = result.scheme
+    u = scheme.unit_ids.index(report.unit)
+    rank = int(result.rank[u])
+    title = (
+        f"{scheme.units[u].name}{': ' if lang == 'en' else '：'}{label('rank', lang)} {rank}"
+        f"{', ' if lang == 'en' else '，'}{label('score', lang)} "
+        f"{result.composite[u]:.2f}\n{word('whatif', lang)}"
+    )
+    table = Table(title=title, title_style="bold red", header_style="bold white on red")
+    table.add_column(label("indicator", lang))
+    table.add_column(word("current", lang), justify="right")
+    table.add_column(word("goal_rank", lang, r=max(rank - 1, 1)), justify="right")
+    table.add_column(label("stars", lang), justify="right")
+    for flag in scheme.flags:
+        table.add_column(flag.name, justify="right")
+    by_indicator: dict[str, dict[tuple[str, str | None], dict[str, Any]]] = {}
+    for row in report.rows:
+        by_indicator.setdefault(row["indicator"], {})[(row["goal"], row["flag"])] = row
+    for goals in by_indicator.values():
+        first = goals[("rank", None)]
+        value = "—" if first["value"] is None else f"{first['value']:g}"
+        stars = goals[("stars", None)]
+        board = next(b for b in scheme.boards if b.id == stars["board"])
+        star_cell = _whatif_cell(stars, lang)
+        if stars["status"] == "reachable":
+            star_cell = f"{board.name}→{stars['want']}★ {star_cell}"
+        cells = [first["name"], value, _whatif_cell(first, lang), star_cell]
+        cells += [_whatif_cell(goals[("flag", f.id)], lang) for f in scheme.flags]
+        table.add_row(*cells)
+    return table
+
+
+@guarded
+def run_import_coinr(args: argparse.Namespace) -> int:
+    from leitai.io.coinr import convert_coinr
+
+    group = None if args.group.lower() == "none" else args.group
+    scheme_path, data_path = convert_coinr(
+        args.idata, args.imeta, args.out_dir, group=group, time=args.time
+    )
+    print(f"{word('written', args.lang)}: {scheme_path}")
+    print(f"{word('written', args.lang)}: {data_path}")
+    return EXIT_OK

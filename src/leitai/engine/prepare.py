@@ -1,0 +1,429 @@
+"""Data preparation before scoring: denomination, imputation, outlier treatment (spec section 9).
+
+The three steps run in this order, per indicator, on the raw values of a period:
+
+1. **Denomination**: ``x / d`` with ``d`` the unit's value of the indicator's
+   ``denominator`` series; a missing or zero ``d`` makes the value missing.
+2. **Imputation** (``prepare.impute``): a missing value becomes the mean or median of
+   the present values of the unit's group (units without a group form one group) or
+   of all units.
+3. **Outlier treatment** (``prepare.treat``): COINr 1.1's default treatment. A series
+   whose skewness and kurtosis both reach their thresholds is winsorised point by
+   point; if that does not bring it within bounds, the original values are replaced by
+   ``ln(x - min + 0.01 (max - min))`` (``fallback: log``).
+
+Each indicator that was changed gets a record (a JSON-able dict) saying what was done
+to which units; :func:`leitai.engine.assess` puts these under ``"preparation"``.
+
+Examples
+--------
+The vector of COINr's treatment vignette, ``1..10, 30, 100``, fails the test (skewness
+3.06, kurtosis 9.74) and passes after one point is winsorised:
+
+>>> import numpy as np
+>>> x = np.array([*range(1, 11), 30.0, 100.0])
+>>> round(float(skewness(x)), 6), round(float(kurtosis(x)), 6)
+(3.063241, 9.741391)
+>>> out = winsorise(x, max_points=2)
+>>> float(out.values[-1]), out.count, out.passed
+(30.0, 1, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from leitai.engine.scheme import Indicator, Scheme
+
+__all__ = [
+    "Winsorised",
+    "impute_column",
+    "kurtosis",
+    "log_transform",
+    "passes",
+    "prepare_column",
+    "prepare_values",
+    "skewness",
+    "treat_column",
+    "winsorise",
+]
+
+
+def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
+    """n and the central moments m2, m3, m4 (divided by n) of the present values."""
+    v = np.asarray(x, dtype=float)
+    v = v[~np.isnan(v)]
+    n = int(v.size)
+    if n == 0:
+        return 0, math.nan, math.nan, math.nan
+    d = v - v.mean()
+    d2 = d * d
+    return n, float(d2.mean()), float((d2 * d).mean()), float((d2 * d2).mean())
+
+
+def skewness(x: np.ndarray) -> float:
+    """Sample skewness G1 of the present values (nan is ignored).
+
+    ``G1 = sqrt(n (n - 1)) / (n - 2) * m3 / m2**1.5`` with ``m_k`` the k-th central
+    moment divided by n: the estimator of COINr's ``skew()``, Excel's ``SKEW`` and
+    ``scipy.stats.skew(bias=False)``. nan with fewer than 3 values or no spread.
+
+    Examples
+    --------
+    >>> round(skewness(np.array([1.0, 2.0, 3.0, 10.0, np.nan])), 6)
+    1.763633
+    """
+    n, m2, m3, _ = _moments(x)
+    if n < 3 or not m2 > 0:
+        return math.nan
+    return math.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5
+
+
+def kurtosis(x: np.ndarray) -> float:
+    """Sample excess kurtosis G2 of the present values (nan is ignored).
+
+    ``G2 = ((n + 1) (m4 / m2**2 - 3) + 6) (n - 1) / ((n - 2) (n - 3))``: the estimator
+    of COINr's ``kurt()``, Excel's ``KURT`` and ``scipy.stats.kurtosis(bias=False)``.
+    nan with fewer than 4 values or no spread.
+
+    Examples
+    --------
+    >>> round(kurtosis(np.array([1.0, 2.0, 3.0, 10.0])), 6)
+    3.228
+    """
+    n, m2, _, m4 = _moments(x)
+    if n < 4 or not m2 > 0:
+        return math.nan
+    return ((n + 1) * (m4 / m2**2 - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+
+
+def passes(x: np.ndarray, *, skew: float = 2.0, kurt: float = 3.5) -> bool | None:
+    """COINr's ``check_SkewKurt``: True when ``|G1| < skew`` or ``G2 < kurt``.
+
+    None when the statistics cannot be computed (fewer than 4 values or all equal):
+    such a series is left alone, as COINr does.
+
+    Examples
+    --------
+    >>> passes(np.array([1.0, 2.0, 3.0, 4.0, 100.0]))
+    False
+    """
+    g1, g2 = skewness(x), kurtosis(x)
+    if math.isnan(g1) or math.isnan(g2):
+        return None
+    return bool(abs(g1) < skew or g2 < kurt)
+
+
+@dataclass(frozen=True)
+class Winsorised:
+    """The outcome of :func:`winsorise`.
+
+    Attributes
+    ----------
+    values : ndarray
+        The winsorised series (missing values stay nan).
+    count : int
+        Points winsorised: the size of the last set replaced at the top plus that of
+        the last set replaced at the bottom (COINr's ``nwin``).
+    high, low : tuple of int
+        Positions in the last set replaced at the top and at the bottom.
+    passed : bool or None
+        Whether the winsorised series passes the skewness and kurtosis test.
+    """
+
+    values: np.ndarray
+    count: int
+    high: tuple[int, ...] = ()
+    low: tuple[int, ...] = ()
+    passed: bool | None = None
+    rounds: int = 0
+
+
+def winsorise(
+    x: np.ndarray, *, skew: float = 2.0, kurt: float = 3.5, max_points: int = 5
+) -> Winsorised:
+    """Winsorise a series as COINr 1.1's ``winsorise()`` does.
+
+    While the series fails the test of :func:`passes` and fewer than ``max_points``
+    points are winsorised: when the skewness is >= 0, every value equal to the maximum
+    is set to the largest value below it, otherwise every value equal to the minimum is
+    set to the smallest value above it.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n,)
+        The series; nan is missing and ignored.
+    skew, kurt : float
+        Thresholds of absolute skewness and of kurtosis.
+    max_points : int
+        COINr's ``winmax``.
+
+    Examples
+    --------
+    Two tied maxima are replaced together and count as two points:
+
+    >>> w = winsorise(np.array([*range(1, 21), 100.0, 100.0]))
+    >>> w.values[-3:].tolist(), w.count, w.high, w.passed
+    ([20.0, 20.0, 20.0], 2, (20, 21), True)
+    """
+    v = np.array(x, dtype=float)
+    present = ~np.isnan(v)
+    passed = passes(v, skew=skew, kurt=kurt)
+    high: np.ndarray = np.empty(0, dtype=int)
+    low: np.ndarray = np.empty(0, dtype=int)
+    count = 0
+    rounds = 0
+    while passed is False and count < max_points:
+        g1 = skewness(v)
+        if g1 >= 0:
+            top = np.nanmax(v)
+            hit = present & (v == top)
+            rest = v[present & ~hit]
+            if rest.size == 0:
+                break
+            high = np.flatnonzero(hit)
+            v[hit] = rest.max()
+        else:
+            bottom = np.nanmin(v)
+            hit = present & (v == bottom)
+            rest = v[present & ~hit]
+            if rest.size == 0:
+                break
+            low = np.flatnonzero(hit)
+            v[hit] = rest.min()
+        rounds += 1
+        count = int(high.size + low.size)
+        passed = passes(v, skew=skew, kurt=kurt)
+    return Winsorised(
+        values=v,
+        count=count,
+        high=tuple(int(i) for i in high),
+        low=tuple(int(i) for i in low),
+        passed=passed,
+        rounds=rounds,
+    )
+
+
+def log_transform(x: np.ndarray) -> np.ndarray:
+    """COINr's ``log_CT``: ``ln(x - min + 0.01 (max - min))`` over the present values.
+
+    Examples
+    --------
+    >>> log_transform(np.array([0.0, 99.0, np.nan])).round(4).tolist()
+    [-0.0101, 4.6051, nan]
+    """
+    v = np.asarray(x, dtype=float)
+    lo, hi = np.nanmin(v), np.nanmax(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(v - lo + 0.01 * (hi - lo))
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def impute_column(
+    x: np.ndarray, groups: Sequence[Any] | None, *, method: str = "mean"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fill missing values with the mean or median of the present ones of their group.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n,)
+    groups : sequence of n group labels, or None for one group of all units
+        Units whose label is None form one group together.
+    method : {'mean', 'median'}
+
+    Returns
+    -------
+    values : ndarray
+        The imputed series; where a group has no present value it stays nan.
+    imputed : ndarray of bool
+        Where a value was filled in.
+
+    Examples
+    --------
+    >>> v, hit = impute_column(np.array([1.0, np.nan, 5.0, 7.0]), ["a", "a", "b", "a"])
+    >>> v.tolist(), hit.tolist()
+    ([1.0, 4.0, 5.0, 7.0], [False, True, False, False])
+    """
+    v = np.array(x, dtype=float)
+    missing = np.isnan(v)
+    labels = [None] * v.size if groups is None else list(groups)
+    reducer = np.mean if method == "mean" else np.median
+    imputed = np.zeros(v.size, dtype=bool)
+    for label in dict.fromkeys(labels):
+        members = np.array([g == label for g in labels])
+        present = members & ~missing
+        if not present.any():
+            continue
+        fill = members & missing
+        v[fill] = float(reducer(v[present]))
+        imputed |= fill
+    return v, imputed
+
+
+def treat_column(
+    x: np.ndarray,
+    *,
+    skew: float = 2.0,
+    kurt: float = 3.5,
+    max_points: int = 5,
+    fallback: str = "log",
+) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """COINr 1.1's default outlier treatment of one series.
+
+    Returns the treated series and a record of what was done, or None when the series
+    passed untouched (or the test cannot be computed: fewer than 4 values, all equal).
+
+    Examples
+    --------
+    >>> v, record = treat_column(np.array([*range(1, 11), 30.0, 100.0]), max_points=2)
+    >>> record["treatment"], record["winsorised_count"], float(v[-1])
+    ('winsorised', 1, 30.0)
+    """
+    v = np.asarray(x, dtype=float)
+    before = passes(v, skew=skew, kurt=kurt)
+    if before is not False:
+        return v.copy(), None
+    record: dict[str, Any] = {"skew": _num(skewness(v)), "kurtosis": _num(kurtosis(v))}
+    w = winsorise(v, skew=skew, kurt=kurt, max_points=max_points)
+    record.update(
+        winsorised_count=w.count,
+        winsorised_high=list(w.high),
+        winsorised_low=list(w.low),
+    )
+    out = w.values
+    if w.passed is not True and fallback == "log":
+        # COINr applies the fallback to the original values, not the winsorised ones.
+        out = log_transform(v)
+        record["treatment"] = "log"
+    else:
+        record["treatment"] = "winsorised" if w.passed else "winsorised_failing"
+    record["skew_after"] = _num(skewness(out))
+    record["kurtosis_after"] = _num(kurtosis(out))
+    record["passed"] = passes(out, skew=skew, kurt=kurt)
+    return out, record
+
+
+def prepare_column(
+    scheme: Scheme,
+    indicator: Indicator,
+    x: np.ndarray,
+    series: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """Prepare one indicator's raw values (section 9, steps 1 to 3).
+
+    Parameters
+    ----------
+    scheme : Scheme
+    indicator : Indicator
+        One of ``scheme.all_indicators()``.
+    x : ndarray of shape (n_units,)
+        Its raw values (nan is missing).
+    series : ndarray of shape (n_units, n_series)
+        The period's series, aligned with ``scheme.series``.
+
+    Returns
+    -------
+    values : ndarray of shape (n_units,)
+    record : dict or None
+        What was done, with unit ids, or None when nothing changed.
+    """
+    unit_ids = scheme.unit_ids
+    v = np.array(x, dtype=float)
+    record: dict[str, Any] = {"indicator": indicator.id}
+    changed = False
+    if indicator.denominator is not None:
+        k = [s.id for s in scheme.series].index(indicator.denominator)
+        d = np.asarray(series[:, k], dtype=float)
+        bad = np.isnan(d) | (d == 0)
+        was_present = ~np.isnan(v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.where(bad, np.nan, v / np.where(bad, 1.0, d))
+        record["denominator"] = indicator.denominator
+        lost = was_present & bad
+        if lost.any():
+            record["denominator_missing"] = [unit_ids[u] for u in np.flatnonzero(lost)]
+        changed = True
+    prepare = scheme.prepare
+    if prepare is not None and prepare.impute is not None and np.isnan(v).any():
+        groups = [u.group for u in scheme.units] if prepare.impute.by == "group" else None
+        v, imputed = impute_column(v, groups, method=prepare.impute.method)
+        if imputed.any():
+            record["imputed"] = {unit_ids[u]: float(v[u]) for u in np.flatnonzero(imputed)}
+            record["imputation"] = f"{prepare.impute.method} by {prepare.impute.by}"
+            changed = True
+    if prepare is not None and prepare.treat is not None and indicator.treat != "none":
+        t = prepare.treat
+        treated, treat_record = treat_column(
+            v, skew=t.skew, kurt=t.kurtosis, max_points=t.max_points, fallback=t.fallback
+        )
+        if treat_record is not None:
+            moved = ~np.isnan(v) & (treated != v)
+            treat_record["winsorised_high"] = [unit_ids[u] for u in treat_record["winsorised_high"]]
+            treat_record["winsorised_low"] = [unit_ids[u] for u in treat_record["winsorised_low"]]
+            treat_record["changed_units"] = [unit_ids[u] for u in np.flatnonzero(moved)]
+            record.update(treat_record)
+            v = treated
+            changed = True
+    return v, (record if changed else None)
+
+
+def prepare_values(
+    scheme: Scheme, values: np.ndarray, series: np.ndarray
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Apply section 9 to a period's raw values.
+
+    Parameters
+    ----------
+    scheme : Scheme
+    values : ndarray of shape (n_units, n_indicators)
+        Raw values aligned with ``scheme.all_indicators()``; nan is missing.
+    series : ndarray of shape (n_units, n_series)
+        Values of ``scheme.series`` (denominators).
+
+    Returns
+    -------
+    prepared : ndarray of shape (n_units, n_indicators)
+    records : list of dict
+        One JSON-able record per indicator that was changed: ``indicator``,
+        ``denominator`` (and ``denominator_missing``), ``imputed`` (unit -> value),
+        and for a treated series ``treatment`` (``winsorised``, ``winsorised_failing``
+        or ``log``), ``skew``, ``kurtosis``, ``winsorised_count``, ``winsorised_high``,
+        ``winsorised_low``, ``changed_units``, ``skew_after``, ``kurtosis_after``,
+        ``passed``. With ``log`` the winsorisation fields tell what was tried and
+        discarded; ``changed_units`` is then every unit with a value.
+
+    Examples
+    --------
+    >>> from leitai.engine import parse_scheme
+    >>> scheme = parse_scheme('''
+    ... id: p
+    ... name: p
+    ... version: 1
+    ... units: [{id: a, name: A, group: g}, {id: b, name: B, group: g}, {id: c, name: C}]
+    ... series: [{id: pop, name: 人口}]
+    ... boards: [{id: b1, name: B1, points: 100,
+    ...           indicators: [{id: gdp, name: GDP, denominator: pop}]}]
+    ... prepare: {impute: {method: mean, by: group}}
+    ... ''')
+    >>> values = np.array([[10.0], [np.nan], [6.0]])
+    >>> series = np.array([[2.0], [1.0], [3.0]])
+    >>> prepared, records = prepare_values(scheme, values, series)
+    >>> prepared.ravel().tolist(), records[0]["imputed"]
+    ([5.0, 5.0, 2.0], {'b': 5.0})
+    """
+    prepared = np.array(values, dtype=float)
+    records: list[dict[str, Any]] = []
+    for j, indicator in enumerate(scheme.all_indicators()):
+        column, record = prepare_column(scheme, indicator, prepared[:, j], series)
+        prepared[:, j] = column
+        if record is not None:
+            records.append(record)
+    return prepared, records

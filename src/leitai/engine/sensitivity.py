@@ -1,0 +1,659 @@
+"""How solid is each rank? Monte Carlo uncertainty and sensitivity analysis.
+
+The rules of a scheme are choices, and other reasonable choices would rank the units
+differently. This module redraws those choices many times and reassesses the period
+each time, as COINr (the EU JRC's composite-indicator package) does:
+
+- **weights**: every indicator weight, sub-board weight and top-level board's points
+  multiplied by a factor drawn uniformly from ``[1 - share, 1 + share]`` (the points
+  are then rescaled to their nominal total, so composites stay on the same scale);
+- **methods**: each indicator scored with ``efficacy``, ``minmax``, ``zscore`` or
+  ``rank_points`` drawn independently from a set of alternatives (indicators scored by
+  ``target``, ``bands`` or ``raw`` keep their method: their scores are not a
+  normalisation of the raw values);
+- **missing**: the missing-value policy of every indicator set to one drawn from a set;
+- **leave_one_out**: one indicator (among those sharing their board with another
+  child) or none left out.
+
+It reports each unit's rank distribution (nominal, median, 5th and 95th percentile),
+the probability of each flag and of each star count per board, and the first-order
+and total sensitivity indices of each group of inputs on the mean absolute rank shift
+(``mean over units of |rank - nominal rank|``), estimated with Saltelli's design: two
+independent sample matrices A and B and, per input group g, A with g's columns taken
+from B; ``S_g = mean((y_B - mean y) (y_ABg - y_A)) / V`` (Saltelli 2010, y_B centred) and
+``ST_g = mean((y_A - y_ABg)^2) / (2 V)`` (Jansen), ``V`` the variance of y over A and B.
+The rank distributions and probabilities come from the ``samples`` rows of A.
+
+Everything is vectorised over samples: each indicator's scores under each method and
+missing policy are computed once, and each board's scores for a block of samples are
+one matrix product. Blocks are sized to bound memory.
+
+Examples
+--------
+>>> from leitai.engine import PeriodData, parse_scheme
+>>> scheme = parse_scheme('''
+... id: s
+... name: s
+... version: 1
+... units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}]
+... boards:
+...   - {id: x, name: X, points: 100, indicators: [
+...       {id: i1, name: I1, method: minmax}, {id: i2, name: I2, method: minmax}]}
+... ''')
+>>> data = PeriodData.from_mapping(scheme, {
+...     "a": {"i1": 10, "i2": 9}, "b": {"i1": 5, "i2": 5}, "c": {"i1": 1, "i2": 6.8}})
+>>> out = analyse(scheme, data, samples=200, seed=1, methods=None, missing=None,
+...               leave_one_out=False)
+>>> out.rank_p5.tolist(), out.rank_p95.tolist()
+([1.0, 2.0, 2.0], [1.0, 3.0, 3.0])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from leitai.engine.assess import _stars, assess, board_plan
+from leitai.engine.data import PeriodData
+from leitai.engine.methods import apply_missing, competition_rank, score_indicator
+from leitai.engine.result import Result
+from leitai.engine.scheme import Scheme
+
+__all__ = [
+    "ALTERNATIVE_METHODS",
+    "DEFAULT_METHODS",
+    "DEFAULT_MISSING",
+    "SensitivityResult",
+    "analyse",
+    "flag_hits",
+]
+
+ALTERNATIVE_METHODS = ("efficacy", "minmax", "zscore", "rank_points")
+DEFAULT_METHODS = ALTERNATIVE_METHODS
+DEFAULT_MISSING = ("zero", "worst", "exclude")
+INPUTS = ("weights", "methods", "missing", "leave_one_out")
+_BLOCK_BYTES = 192 * 2**20
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, eq=False)
+class SensitivityResult:
+    """The outcome of :func:`analyse`. Arrays follow the scheme's units.
+
+    Attributes
+    ----------
+    nominal : Result
+        The period assessed with the scheme as written.
+    samples, seed, evaluations : int
+        Monte Carlo samples (rows of A), the seed, and all assessments made.
+    settings : dict
+        The uncertain inputs as configured.
+    inputs : tuple of str
+        The input groups that varied (of weights, methods, missing, leave_one_out).
+    ranks : ndarray of int32 (samples, n_units)
+        The composite rank of each unit in each sample.
+    rank_median, rank_p5, rank_p95, rank_mean : ndarray (n_units,)
+        Percentiles are empirical (``inverted_cdf``), so always ranks that occurred.
+    rank_shift : ndarray (samples,)
+        Mean absolute rank shift from the nominal ranks in each sample.
+    flag_probability : ndarray (n_units, n_flags)
+    star_values : dict of board id to tuple of int
+    star_probability : dict of board id to ndarray (n_units, n_values)
+    indices : list of dict
+        Per input group: ``input``, ``first_order``, ``total`` (None without variance).
+    """
+
+    nominal: Result
+    samples: int
+    seed: int
+    evaluations: int
+    settings: dict[str, Any]
+    inputs: tuple[str, ...]
+    ranks: np.ndarray
+    rank_median: np.ndarray
+    rank_p5: np.ndarray
+    rank_p95: np.ndarray
+    rank_mean: np.ndarray
+    rank_shift: np.ndarray
+    flag_probability: np.ndarray
+    star_values: dict[str, tuple[int, ...]]
+    star_probability: dict[str, np.ndarray]
+    indices: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.nominal.scheme
+
+    @property
+    def mean_rank_shift(self) -> float:
+        return float(self.rank_shift.mean()) if self.rank_shift.size else 0.0
+
+    def unit_table(self) -> list[dict[str, Any]]:
+        """A row per unit, in nominal rank order: rank interval, flag and star probabilities."""
+        scheme = self.scheme
+        rows = []
+        for u in self.nominal.order:
+            unit = scheme.units[u]
+            stars = {}
+            for board_id, values in self.star_values.items():
+                probs = self.star_probability[board_id][u]
+                stars[board_id] = {
+                    str(v): float(p) for v, p in zip(values, probs, strict=True) if p > 0
+                }
+            rows.append(
+                {
+                    "unit": unit.id,
+                    "name": unit.name,
+                    "rank": int(self.nominal.rank[u]),
+                    "score": float(self.nominal.composite[u]),
+                    "median": float(self.rank_median[u]),
+                    "p5": float(self.rank_p5[u]),
+                    "p95": float(self.rank_p95[u]),
+                    "mean": float(self.rank_mean[u]),
+                    "flags": {
+                        flag.id: float(self.flag_probability[u, k])
+                        for k, flag in enumerate(scheme.flags)
+                    },
+                    "stars": stars,
+                }
+            )
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary: settings, sensitivity indices and the unit table."""
+        return {
+            "scheme": {
+                "id": self.scheme.id,
+                "version": self.scheme.version,
+                "sha256": self.scheme.sha256,
+            },
+            "period": self.nominal.period,
+            "samples": self.samples,
+            "seed": self.seed,
+            "evaluations": self.evaluations,
+            "settings": self.settings,
+            "inputs": list(self.inputs),
+            "mean_rank_shift": self.mean_rank_shift,
+            "indices": self.indices,
+            "units": self.unit_table(),
+        }
+
+
+class _Model:
+    """Everything that does not change between samples, precomputed once."""
+
+    def __init__(
+        self,
+        scheme: Scheme,
+        data: PeriodData,
+        nominal: Result,
+        methods: Sequence[str] | None,
+        missing: Sequence[str] | None,
+    ) -> None:
+        self.scheme = scheme
+        self.plans = board_plan(scheme)
+        indicators = scheme.all_indicators()
+        self.n_ind = len(indicators)
+        self.n_boards = len(self.plans)
+        self.n_units = len(scheme.units)
+        prepared = np.asarray(nominal.prepared, dtype=float)
+
+        # Method slots: 0 is the indicator's own method; 1.. the alternatives.
+        alternatives = list(dict.fromkeys(methods or ()))
+        nominal_methods = [scheme.resolved(ind)[0] for ind in indicators]
+        self.eligible = np.array(
+            [j for j, m in enumerate(nominal_methods) if alternatives and m in ALTERNATIVE_METHODS],
+            dtype=int,
+        )
+        self.n_methods = 1 + len(alternatives) if self.eligible.size else 1
+        # Policy variants: 0 is each indicator's own policy; 1.. the alternatives.
+        policies = list(dict.fromkeys(missing or ()))
+        self.n_variants = 1 + len(policies)
+
+        raw = np.empty((self.n_methods, self.n_units, self.n_ind))
+        for j, ind in enumerate(indicators):
+            method, direction, _ = scheme.resolved(ind)
+            for m in range(self.n_methods):
+                name = method if m == 0 else alternatives[m - 1]
+                if m > 0 and j not in self.eligible:
+                    raw[m, :, j] = raw[0, :, j]
+                    continue
+                params = ind.params if name == method else {}
+                raw[m, :, j] = score_indicator(
+                    prepared[:, j],
+                    method=name,
+                    direction=direction,
+                    params=params,
+                    target=data.targets[:, j],
+                )
+        own_policy = [scheme.resolved(ind)[2] for ind in indicators]
+        filled = np.empty((self.n_variants, self.n_methods, self.n_units, self.n_ind))
+        present = np.ones((self.n_variants, self.n_units, self.n_ind))
+        missing_mask = np.isnan(prepared)
+        for v in range(self.n_variants):
+            for j in range(self.n_ind):
+                policy = own_policy[j] if v == 0 else policies[v - 1]
+                for m in range(self.n_methods):
+                    filled[v, m, :, j] = apply_missing(raw[m, :, j], policy)
+                if policy == "exclude":
+                    present[v, :, j] = ~missing_mask[:, j]
+        self.all_present = [bool(present[v].all()) for v in range(self.n_variants)]
+        filled = np.nan_to_num(filled, nan=0.0)
+
+        # Per board and variant: (n_units, n_methods * k) score blocks, method-major.
+        self.blocks: list[list[np.ndarray]] = []
+        self.presence: list[list[np.ndarray | None]] = []
+        for plan in self.plans:
+            cols = list(plan.indicator_columns)
+            per_variant, pres_variant = [], []
+            for v in range(self.n_variants):
+                if cols:
+                    block = np.concatenate(
+                        [filled[v, m][:, cols] for m in range(self.n_methods)], axis=1
+                    )
+                else:
+                    block = np.zeros((self.n_units, 0))
+                per_variant.append(np.ascontiguousarray(block))
+                pres = (
+                    None
+                    if self.all_present[v] or not cols
+                    else np.ascontiguousarray(present[v][:, cols])
+                )
+                pres_variant.append(pres)
+            self.blocks.append(per_variant)
+            self.presence.append(pres_variant)
+
+        self.indicator_weights = np.array([ind.weight for ind in indicators], dtype=float)
+        self.board_weights = np.array(
+            [
+                (p.board.points or 0.0) if p.parent is None else (p.board.weight or 1.0)
+                for p in self.plans
+            ],
+            dtype=float,
+        )
+        self.top = np.array([p.index for p in self.plans if p.parent is None], dtype=int)
+        self.points_total = float(self.board_weights[self.top].sum())
+        board_index = {p.board.id: p.index for p in self.plans}
+        self.tie_break = [board_index[b] for b in scheme.tie_break]
+        adjust = np.zeros(self.n_units)
+        for adjustment in scheme.adjustments:
+            if adjustment.kind == "bonus":
+                adjust = adjust + nominal.adjustments[adjustment.id]
+            elif adjustment.kind == "deduction":
+                adjust = adjust - nominal.adjustments[adjustment.id]
+        self.adjust = adjust
+        # Leave-one-out candidates: indicators that share their board with another child.
+        self.loo = np.array(
+            [c for p in self.plans if len(p.weights) >= 2 for c in p.indicator_columns], dtype=int
+        )
+
+    def evaluate(
+        self,
+        w_ind: np.ndarray,
+        w_board: np.ndarray,
+        slot: np.ndarray,
+        variant: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Composite (S, u) and board scores (S, n_boards, u) for a block of samples."""
+        s_count = w_ind.shape[0]
+        board_scores = np.zeros((s_count, self.n_boards, self.n_units))
+        for v in np.unique(variant):
+            rows = np.flatnonzero(variant == v)
+            wi, wb, sl = w_ind[rows], w_board[rows], slot[rows]
+            out = np.zeros((self.n_boards, self.n_units, rows.size))
+            for plan in reversed(self.plans):
+                cols = list(plan.indicator_columns)
+                subs = list(plan.board_columns)
+                num = np.zeros((self.n_units, rows.size))
+                den: np.ndarray = np.zeros((1, rows.size))
+                if cols:
+                    w = wi[:, cols]  # (S_v, k)
+                    pick = sl[:, cols]
+                    stacked = np.concatenate(
+                        [np.where(pick == m, w, 0.0) for m in range(self.n_methods)], axis=1
+                    )
+                    num = self.blocks[plan.index][v] @ stacked.T
+                    pres = self.presence[plan.index][v]
+                    den = w.sum(axis=1)[None, :] if pres is None else pres @ w.T
+                if subs:
+                    ws = wb[:, subs]  # (S_v, n_sub)
+                    num = num + np.einsum("bus,sb->us", out[subs], ws)
+                    den = den + ws.sum(axis=1)[None, :]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[plan.index] = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+            board_scores[rows] = out.transpose(2, 0, 1)
+        points = w_board[:, self.top]
+        points = points * (self.points_total / points.sum(axis=1, keepdims=True))
+        composite = np.einsum("sbu,sb->su", board_scores[:, self.top, :], points) / 100.0
+        return composite + self.adjust, board_scores
+
+    def rank(self, composite: np.ndarray, board_scores: np.ndarray) -> np.ndarray:
+        keys = [board_scores[:, b, :] for b in self.tie_break]
+        return competition_rank(composite, *keys)
+
+
+class _Design:
+    """Maps rows of uniform numbers to the uncertain inputs."""
+
+    def __init__(
+        self,
+        model: _Model,
+        *,
+        share: float,
+        methods: bool,
+        missing: bool,
+        leave_one_out: bool,
+    ) -> None:
+        self.model = model
+        self.share = share
+        groups: list[tuple[str, slice]] = []
+        at = 0
+        if share > 0:
+            n = model.n_ind + model.n_boards
+            groups.append(("weights", slice(at, at + n)))
+            at += n
+        if methods and model.eligible.size and model.n_methods > 1:
+            groups.append(("methods", slice(at, at + model.eligible.size)))
+            at += model.eligible.size
+        if missing and model.n_variants > 1:
+            groups.append(("missing", slice(at, at + 1)))
+            at += 1
+        if leave_one_out and model.loo.size:
+            groups.append(("leave_one_out", slice(at, at + 1)))
+            at += 1
+        self.groups = groups
+        self.dims = at
+        self.where = dict(groups)
+
+    def decode(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        m = self.model
+        s_count = u.shape[0]
+        w_ind = np.broadcast_to(m.indicator_weights, (s_count, m.n_ind)).copy()
+        w_board = np.broadcast_to(m.board_weights, (s_count, m.n_boards)).copy()
+        slot = np.zeros((s_count, m.n_ind), dtype=np.intp)
+        variant = np.zeros(s_count, dtype=np.intp)
+        if "weights" in self.where:
+            factor = 1.0 + self.share * (2.0 * u[:, self.where["weights"]] - 1.0)
+            w_ind *= factor[:, : m.n_ind]
+            w_board *= factor[:, m.n_ind :]
+        if "methods" in self.where:
+            choice = np.minimum(
+                (u[:, self.where["methods"]] * (m.n_methods - 1)).astype(np.intp), m.n_methods - 2
+            )
+            slot[:, m.eligible] = 1 + choice
+        if "missing" in self.where:
+            choice = np.minimum(
+                (u[:, self.where["missing"]][:, 0] * (m.n_variants - 1)).astype(np.intp),
+                m.n_variants - 2,
+            )
+            variant = 1 + choice
+        if "leave_one_out" in self.where:
+            k = m.loo.size + 1
+            choice = np.minimum(
+                (u[:, self.where["leave_one_out"]][:, 0] * k).astype(np.intp), k - 1
+            )
+            out = np.flatnonzero(choice > 0)
+            w_ind[out, m.loo[choice[out] - 1]] = 0.0
+        return w_ind, w_board, slot, variant
+
+
+def flag_hits(scheme: Scheme, env: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+    """Each flag's ``when`` over arrays of any shape; returns bool of ``(*shape, n_flags)``.
+
+    The expressions evaluate 1-D arrays, so the variables are flattened and the
+    outcome reshaped.
+
+    Examples
+    --------
+    >>> from leitai.engine import parse_scheme
+    >>> scheme = parse_scheme("id: f\\nname: f\\nversion: 1\\nunits: [{id: a, name: A}]\\n"
+    ...     "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]\\n"
+    ...     "flags: [{id: top, name: T, when: 'rank <= 1'}]")
+    >>> flag_hits(scheme, {"rank": np.array([[1.0, 2.0], [2.0, 1.0]])}, (2, 2))[..., 0].tolist()
+    [[True, False], [False, True]]
+    """
+    size = int(np.prod(shape))
+    flat = {key: np.broadcast_to(value, shape).reshape(size) for key, value in env.items()}
+    out = np.zeros((*shape, len(scheme.flags)), dtype=bool)
+    for f, flag in enumerate(scheme.flags):
+        out[..., f] = scheme.expression(f"flag:{flag.id}").evaluate(flat, size).reshape(shape)
+    return out
+
+
+def _block_size(model: _Model, requested: int | None) -> int:
+    if requested is not None:
+        return max(1, int(requested))
+    per_sample = 8 * model.n_units * (3 * model.n_boards + 16) + 8 * model.n_ind * (
+        model.n_methods + 4
+    )
+    return int(max(1, min(4096, _BLOCK_BYTES // per_sample)))
+
+
+def _star_values(scheme: Scheme) -> tuple[int, ...]:
+    rule = scheme.stars
+    if rule.method == "rank":
+        return tuple(range(rule.min, rule.max + 1))
+    return tuple(sorted({rule.min, *(int(c) for _, c in rule.thresholds)}))
+
+
+def analyse(
+    scheme: Scheme,
+    data: PeriodData,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    weights: float = 0.25,
+    methods: Sequence[str] | None = DEFAULT_METHODS,
+    missing: Sequence[str] | None = DEFAULT_MISSING,
+    leave_one_out: bool = True,
+    previous: Any = None,
+    period: str | None = None,
+    sensitivity: bool = True,
+    block_size: int | None = None,
+    progress: Progress | None = None,
+) -> SensitivityResult:
+    """Monte Carlo uncertainty and sensitivity analysis of a period's ranking.
+
+    Parameters
+    ----------
+    scheme : Scheme
+    data : PeriodData
+    samples : int
+        Monte Carlo samples N (rows of A). With ``sensitivity`` the period is assessed
+        ``N * (k + 2)`` times, k being the number of input groups that vary.
+    seed : int
+        Seed of the random generator (numpy's PCG64): the same seed gives the same numbers.
+    weights : float
+        Share by which every weight and board's points may move (0 keeps them).
+    methods : sequence of str or None
+        Alternative normalisation methods, among efficacy, minmax, zscore and
+        rank_points; None keeps each indicator's method. An alternative equal to the
+        indicator's own method keeps its parameters; others take their defaults.
+    missing : sequence of str or None
+        Alternative missing-value policies among zero, worst and exclude, applied to
+        every indicator together; None keeps each indicator's policy.
+    leave_one_out : bool
+        Whether one indicator (or none) is left out in each sample.
+    previous : optional
+        The previous period's ranks, for flags on ``rank_change`` (as for ``assess``).
+    period : str, optional
+    sensitivity : bool
+        Whether to estimate sensitivity indices (needs the B and AB matrices).
+    block_size : int, optional
+        Samples assessed at once; by default sized to keep a block near 200 MB.
+    progress : callable(done, total), optional
+        Called after each block with the assessments done and to do.
+
+    Returns
+    -------
+    SensitivityResult
+
+    Raises
+    ------
+    ValueError
+        For a share outside [0, 1), fewer than 1 sample (2 with sensitivity) or an
+        unknown method or policy.
+
+    Examples
+    --------
+    >>> from leitai.engine import PeriodData, parse_scheme
+    >>> scheme = parse_scheme(
+    ...     "id: r\\nname: r\\nversion: 1\\n"
+    ...     "units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}]\\n"
+    ...     "boards: [{id: x, name: X, points: 100, indicators: ["
+    ...     "{id: i, name: I, method: minmax}, {id: j, name: J, method: zscore}]}]")
+    >>> data = PeriodData.from_mapping(
+    ...     scheme, {"a": {"i": 1, "j": 9}, "b": {"i": 2, "j": 5}, "c": {"i": 3, "j": 4}})
+    >>> out = analyse(scheme, data, samples=500, seed=7)
+    >>> out.inputs
+    ('weights', 'methods', 'missing', 'leave_one_out')
+    >>> missing = next(row for row in out.indices if row["input"] == "missing")
+    >>> missing["first_order"], missing["total"]  # no value is missing: no effect
+    (0.0, 0.0)
+    """
+    if not 0 <= weights < 1:
+        raise ValueError(f"weights: expected a share in [0, 1), found {weights}")
+    if samples < (2 if sensitivity else 1):
+        raise ValueError(f"samples: expected at least {2 if sensitivity else 1}, found {samples}")
+    for name in methods or ():
+        if name not in ALTERNATIVE_METHODS:
+            raise ValueError(
+                f"methods: expected some of {', '.join(ALTERNATIVE_METHODS)}, found {name!r}"
+            )
+    for name in missing or ():
+        if name not in DEFAULT_MISSING:
+            raise ValueError(
+                f"missing: expected some of {', '.join(DEFAULT_MISSING)}, found {name!r}"
+            )
+
+    nominal = assess(scheme, data, previous=previous, period=period)
+    model = _Model(scheme, data, nominal, methods, missing)
+    design = _Design(
+        model,
+        share=float(weights),
+        methods=bool(methods),
+        missing=bool(missing),
+        leave_one_out=leave_one_out,
+    )
+    rng = np.random.default_rng(seed)
+    a = rng.random((samples, design.dims))
+    b = rng.random((samples, design.dims)) if sensitivity else None
+    k = len(design.groups)
+    total = samples * ((k + 2) if sensitivity and k else 1)
+    block = _block_size(model, block_size)
+    nominal_rank = np.asarray(nominal.rank, dtype=float)
+    n = model.n_units
+    flags = scheme.flags
+    star_values = _star_values(scheme)
+    board_ids = [p.board.id for p in model.plans]
+    prev = np.asarray(nominal.prev_rank, dtype=float)
+    vetoed = np.asarray(nominal.vetoed, dtype=bool)
+
+    ranks = np.empty((samples, n), dtype=np.int32)
+    flag_counts = np.zeros((n, len(flags)))
+    star_counts = np.zeros((model.n_boards, n, len(star_values)))
+    y_a = np.empty(samples)
+    done = 0
+
+    def shift(rank: np.ndarray) -> np.ndarray:
+        return np.abs(rank - nominal_rank).mean(axis=1)
+
+    # A: the full assessment (ranks, stars, flags) of every sample.
+    for start in range(0, samples, block):
+        rows = slice(start, min(samples, start + block))
+        composite, board_scores = model.evaluate(*design.decode(a[rows]))
+        rank = model.rank(composite, board_scores)
+        ranks[rows] = rank.astype(np.int32)
+        y_a[rows] = shift(rank)
+        board_ranks = competition_rank(board_scores)
+        stars = _stars(scheme, board_scores, board_ranks)
+        for i, value in enumerate(star_values):
+            star_counts[:, :, i] += (stars == value).sum(axis=0)
+        if flags:
+            size = composite.shape
+            env: dict[str, np.ndarray] = {
+                "score": composite,
+                "rank": rank,
+                "prev_rank": np.broadcast_to(prev, size),
+                "rank_change": prev - rank,
+                "n": np.full(size, float(n)),
+                "vetoed": np.broadcast_to(vetoed.astype(float), size),
+            }
+            for p, board_id in enumerate(board_ids):
+                env[f"score_{board_id}"] = board_scores[:, p, :]
+                env[f"rank_{board_id}"] = board_ranks[:, p, :]
+                env[f"stars_{board_id}"] = stars[:, p, :]
+            hits = flag_hits(scheme, env, size) & ~vetoed[:, None]
+            flag_counts += hits.sum(axis=0)
+        done += rows.stop - rows.start
+        if progress is not None:
+            progress(done, total)
+
+    indices: list[dict[str, Any]] = []
+    if sensitivity and k and b is not None:
+
+        def ys(matrix: np.ndarray) -> np.ndarray:
+            nonlocal done
+            out = np.empty(samples)
+            for start in range(0, samples, block):
+                rows = slice(start, min(samples, start + block))
+                composite, board_scores = model.evaluate(*design.decode(matrix[rows]))
+                out[rows] = shift(model.rank(composite, board_scores))
+                done += rows.stop - rows.start
+                if progress is not None:
+                    progress(done, total)
+            return out
+
+        y_b = ys(b)
+        both = np.concatenate([y_a, y_b])
+        variance = float(np.var(both))
+        # Centring y_B leaves the estimator's expectation alone and cuts its variance.
+        y_b_centred = y_b - both.mean()
+        for name, columns in design.groups:
+            ab = a.copy()
+            ab[:, columns] = b[:, columns]
+            y_ab = ys(ab)
+            if variance > 0:
+                first = float(np.mean(y_b_centred * (y_ab - y_a)) / variance)
+                total_index = float(np.mean((y_a - y_ab) ** 2) / (2.0 * variance))
+            else:
+                first = total_index = math.nan
+            indices.append(
+                {
+                    "input": name,
+                    "first_order": None if math.isnan(first) else first,
+                    "total": None if math.isnan(total_index) else total_index,
+                }
+            )
+
+    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf").astype(float)
+    return SensitivityResult(
+        nominal=nominal,
+        samples=samples,
+        seed=seed,
+        evaluations=total,
+        settings={
+            "weights": float(weights),
+            "methods": list(methods) if methods else None,
+            "missing": list(missing) if missing else None,
+            "leave_one_out": bool(leave_one_out),
+        },
+        inputs=tuple(name for name, _ in design.groups),
+        ranks=ranks,
+        rank_median=q[1],
+        rank_p5=q[0],
+        rank_p95=q[2],
+        rank_mean=ranks.mean(axis=0),
+        rank_shift=y_a,
+        flag_probability=flag_counts / samples,
+        star_values={board_id: star_values for board_id in board_ids},
+        star_probability={
+            board_id: star_counts[p] / samples for p, board_id in enumerate(board_ids)
+        },
+        indices=indices,
+    )

@@ -1,0 +1,430 @@
+"""Bring a COINr index over: its iData and iMeta tables to a leitai scheme and data table.
+
+COINr (the EU JRC's R package for composite indicators) describes an index with two
+tables. ``iMeta`` has a row per indicator (``Level`` 1, ``Direction`` 1 or -1,
+``Weight``, ``Denominator``, ``Parent``) and per aggregate (levels 2 and up), plus
+rows of ``Type`` Group and Denominator naming columns of ``iData``; ``iData`` has a row
+per unit (``uCode``, ``uName``, group columns, denominators and indicator values).
+
+The scheme written here reproduces COINr's documented example build
+(``build_example_coin()``): denominate, impute each missing value with the mean of the
+unit's group, treat outliers with COINr's defaults (spec section 9), normalise by
+min-max to 0-100 with the indicators' directions, and aggregate by weighted arithmetic
+mean up the tree. The top aggregate becomes the one top-level board, with 100 points,
+so that the composite equals COINr's index score.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> asem = Path("/work/shared/data/asem")
+>>> scheme_path, data_path = convert_coinr(
+...     asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", "out")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leitai.engine.errors import DataError
+
+__all__ = ["CoinrTables", "convert_coinr", "read_coinr", "scheme_document"]
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_EXAMPLE_GROUP = "EurAsia_group"  # the group COINr's build_example_coin() imputes by
+
+
+@dataclass
+class _Node:
+    code: str
+    name: str
+    level: int
+    weight: float
+    parent: str | None
+    direction: int = 1
+    unit: str | None = None
+    denominator: str | None = None
+    children: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CoinrTables:
+    """COINr's two tables, read and checked.
+
+    Attributes
+    ----------
+    nodes : dict of code to node
+        Indicators (level 1) and aggregates, in iMeta's order.
+    groups : list of str
+        Group columns of iData (iMeta rows of Type Group).
+    denominators : dict of code to (name, unit)
+        Denominator columns of iData.
+    units : list of dict
+        ``{"code", "name", "groups": {column: label}, "values": {code: float or None}}``.
+    """
+
+    nodes: dict[str, _Node]
+    groups: list[str]
+    denominators: dict[str, tuple[str, str | None]]
+    units: list[dict[str, Any]]
+
+
+def _read_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[dict[str, str]]]:
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"{name}: expected UTF-8 text") from None
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if text == "" or text.upper() in ("NA", "NAN"):
+        return None
+    return float(text)
+
+
+def read_coinr(
+    idata_path: str | os.PathLike[str], imeta_path: str | os.PathLike[str], *, time: Any = None
+) -> CoinrTables:
+    """Read and check COINr's iData and iMeta tables.
+
+    Parameters
+    ----------
+    idata_path, imeta_path : path
+        The two tables as CSV (UTF-8), as written by R's ``write.csv``.
+    time : optional
+        With a panel (several values of iData's ``Time``), the time point to take.
+
+    Raises
+    ------
+    DataError
+        Naming the file, row and column of every problem found.
+    """
+    meta_name, data_name = os.fspath(imeta_path), os.fspath(idata_path)
+    meta_cols, meta_rows = _read_csv(imeta_path)
+    errors: list[str] = []
+    for needed in ("iCode", "Level", "Type", "Parent"):
+        if needed not in meta_cols:
+            errors.append(f"{meta_name}: row 1: expected a column {needed}")
+    if errors:
+        raise DataError(errors)
+    nodes: dict[str, _Node] = {}
+    groups: list[str] = []
+    denominators: dict[str, tuple[str, str | None]] = {}
+    for r, row in enumerate(meta_rows, start=2):
+        code = (row.get("iCode") or "").strip()
+        kind = (row.get("Type") or "").strip()
+        where = f"{meta_name}: row {r}"
+        if not code:
+            errors.append(f"{where}: column iCode: expected a code")
+            continue
+        if not _ID.match(code):
+            errors.append(
+                f"{where}: column iCode: {code!r} is not usable as an id (letters, digits, _ and -)"
+            )
+            continue
+        if kind == "Group":
+            groups.append(code)
+            continue
+        if kind == "Denominator":
+            denominators[code] = (
+                (row.get("iName") or code).strip(),
+                (row.get("Unit") or "").strip() or None,
+            )
+            continue
+        if kind not in ("Indicator", "Aggregate"):
+            continue
+        try:
+            level = int(float(row.get("Level") or ""))
+            weight = _number(row.get("Weight"))
+            direction = _number(row.get("Direction"))
+        except ValueError as exc:
+            errors.append(f"{where}: {exc}")
+            continue
+        if kind == "Indicator" and direction not in (1.0, -1.0):
+            errors.append(
+                f"{where}: column Direction: expected 1 or -1, found {row.get('Direction')!r}"
+            )
+            continue
+        parent = (row.get("Parent") or "").strip() or None
+        nodes[code] = _Node(
+            code=code,
+            name=(row.get("iName") or code).strip(),
+            level=level,
+            weight=1.0 if weight is None else weight,
+            parent=parent,
+            direction=int(direction or 1),
+            unit=(row.get("Unit") or "").strip() or None,
+            denominator=(row.get("Denominator") or "").strip() or None,
+        )
+    for code, node in nodes.items():
+        if node.parent is not None:
+            if node.parent not in nodes:
+                errors.append(
+                    f"{meta_name}: {code}: column Parent: unknown aggregate {node.parent!r}"
+                )
+            else:
+                nodes[node.parent].children.append(code)
+        if node.level == 1 and node.denominator and node.denominator not in denominators:
+            denominators[node.denominator] = (node.denominator, None)
+        if node.weight <= 0:
+            errors.append(
+                f"{meta_name}: {code}: column Weight: expected a number > 0, found {node.weight}"
+            )
+    for code, node in nodes.items():
+        if node.level > 1 and not node.children:
+            errors.append(f"{meta_name}: {code}: an aggregate without children")
+        if node.level == 1 and node.parent is None:
+            errors.append(f"{meta_name}: {code}: an indicator without a Parent aggregate")
+    if errors:
+        raise DataError(errors)
+
+    data_cols, data_rows = _read_csv(idata_path)
+    if "uCode" not in data_cols:
+        raise DataError(f"{data_name}: row 1: expected a column uCode")
+    indicator_codes = [c for c, n in nodes.items() if n.level == 1]
+    for code in [*indicator_codes, *denominators, *groups]:
+        if code not in data_cols:
+            errors.append(f"{data_name}: row 1: expected a column {code} (named in {meta_name})")
+    if errors:
+        raise DataError(errors)
+    times = {(row.get("Time") or "").strip() for row in data_rows} if "Time" in data_cols else {""}
+    if len(times) > 1 and time is None:
+        raise DataError(
+            f"{data_name}: column Time: a panel of {len(times)} time points; choose one "
+            f"(found {', '.join(sorted(times))})"
+        )
+    units: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for r, row in enumerate(data_rows, start=2):
+        if time is not None and _number(row.get("Time")) != float(time):
+            continue
+        code = (row.get("uCode") or "").strip()
+        where = f"{data_name}: row {r}"
+        if not _ID.match(code):
+            errors.append(f"{where}: column uCode: {code!r} is not usable as an id")
+            continue
+        if code in seen:
+            errors.append(f"{where}: column uCode: {code} appears twice")
+            continue
+        seen.add(code)
+        values: dict[str, float | None] = {}
+        for column in [*indicator_codes, *denominators]:
+            try:
+                values[column] = _number(row.get(column))
+            except ValueError:
+                errors.append(
+                    f"{where}: column {column}: expected a number, found {row.get(column)!r}"
+                )
+        units.append(
+            {
+                "code": code,
+                "name": (row.get("uName") or code).strip(),
+                "groups": {g: (row.get(g) or "").strip() or None for g in groups},
+                "values": values,
+            }
+        )
+    if not units:
+        errors.append(f"{data_name}: no units" + (f" at Time {time}" if time is not None else ""))
+    if errors:
+        raise DataError(errors)
+    return CoinrTables(nodes=nodes, groups=groups, denominators=denominators, units=units)
+
+
+def _choose_group(tables: CoinrTables, group: str | None) -> str | None:
+    if group == "auto":
+        if len(tables.groups) == 1:
+            return tables.groups[0]
+        return _EXAMPLE_GROUP if _EXAMPLE_GROUP in tables.groups else None
+    if group is not None and group not in tables.groups:
+        raise DataError(
+            f"group {group!r}: expected one of the Group columns {', '.join(tables.groups)}"
+        )
+    return group
+
+
+def _scheme_id(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+    return f"coinr-{slug or 'index'}"[:64]
+
+
+def scheme_document(
+    tables: CoinrTables,
+    *,
+    group: str | None = "auto",
+    impute: str | None = "mean",
+    treat: bool = True,
+) -> dict[str, Any]:
+    """The leitai scheme, as a mapping ready for YAML, for COINr's tables.
+
+    Parameters
+    ----------
+    tables : CoinrTables
+    group : str, 'auto' or None
+        The Group column to impute by. ``'auto'``: the only one, else COINr's example
+        choice ``EurAsia_group`` when present, else impute over all units.
+    impute : {'mean', 'median'} or None
+        Imputation of missing values; None to leave them missing (they are then left
+        out of their pillar's mean, as COINr's aggregation with ``na.rm`` does).
+    treat : bool
+        COINr's default outlier treatment (winsorisation, log fallback).
+    """
+    chosen = _choose_group(tables, group)
+    nodes = tables.nodes
+
+    def indicator(node: _Node) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": node.code,
+            "name": node.name,
+            "direction": "higher" if node.direction > 0 else "lower",
+        }
+        if node.unit:
+            out["unit"] = node.unit
+        if node.weight != 1.0:
+            out["weight"] = node.weight
+        if node.denominator:
+            out["denominator"] = node.denominator
+        return out
+
+    def board(node: _Node, points: float | None) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": node.code, "name": node.name}
+        if points is not None:
+            out["points"] = points
+        else:
+            out["weight"] = node.weight
+        kids = [nodes[c] for c in node.children]
+        leaves = [indicator(k) for k in kids if k.level == 1]
+        subs = [board(k, None) for k in kids if k.level > 1]
+        if leaves:
+            out["indicators"] = leaves
+        if subs:
+            out["boards"] = subs
+        return out
+
+    tops = [n for n in nodes.values() if n.level > 1 and n.parent is None]
+    total = sum(n.weight for n in tops)
+    units = []
+    for unit in tables.units:
+        entry: dict[str, Any] = {"id": unit["code"], "name": unit["name"]}
+        label = unit["groups"].get(chosen) if chosen else None
+        if label:
+            entry["group"] = label
+        units.append(entry)
+    used = {n.denominator for n in nodes.values() if n.level == 1 and n.denominator}
+    name = tops[0].name if len(tops) == 1 else "COINr index"
+    document: dict[str, Any] = {
+        "id": _scheme_id(tops[0].code if len(tops) == 1 else "index"),
+        "name": name,
+        "version": 1,
+        "units": units,
+        "defaults": {"method": "minmax", "missing": "exclude"},
+    }
+    series: list[dict[str, str]] = []
+    for code, (series_name, series_unit) in tables.denominators.items():
+        if code in used:
+            entry = {"id": code, "name": series_name}
+            if series_unit:
+                entry["unit"] = series_unit
+            series.append(entry)
+    if series:
+        document["series"] = series
+    document["boards"] = [board(n, 100.0 * n.weight / total) for n in tops]
+    prepare: dict[str, Any] = {}
+    if impute:
+        prepare["impute"] = {"method": impute, "by": "group" if chosen else "all"}
+    if treat:
+        prepare["treat"] = {
+            "method": "winsorise",
+            "skew": 2,
+            "kurtosis": 3.5,
+            "max_points": 5,
+            "fallback": "log",
+        }
+    if prepare:
+        document["prepare"] = prepare
+    return document
+
+
+def _cell(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return repr(float(value))
+
+
+def convert_coinr(
+    idata_path: str | os.PathLike[str],
+    imeta_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    group: str | None = "auto",
+    impute: str | None = "mean",
+    treat: bool = True,
+    time: Any = None,
+) -> tuple[Path, Path]:
+    """Write ``scheme.yaml`` and ``data.csv`` in ``out_dir`` from COINr's iData and iMeta.
+
+    Parameters
+    ----------
+    idata_path, imeta_path : path
+        COINr's tables as CSV.
+    out_dir : path
+        Created if needed.
+    group, impute, treat
+        See :func:`scheme_document`; the defaults give COINr's example build.
+    time : optional
+        The time point to take from a panel.
+
+    Returns
+    -------
+    scheme_path, data_path : Path
+        The data table is in wide form: ``unit``, ``name``, then a column per
+        indicator and per denominator series.
+
+    Raises
+    ------
+    DataError
+        When the tables cannot be read or do not describe an index.
+    """
+    tables = read_coinr(idata_path, imeta_path, time=time)
+    document = scheme_document(tables, group=group, impute=impute, treat=treat)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    scheme_path = out / "scheme.yaml"
+    data_path = out / "data.csv"
+    header = (
+        f"# Converted from COINr tables {Path(idata_path).name} and {Path(imeta_path).name} by leitai.\n"
+        "# Build: denominate, impute by group mean, COINr's default outlier treatment,\n"
+        "# min-max 0-100 with directions, weighted arithmetic means up the tree.\n"
+    )
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    scheme_path.write_text(header + text, encoding="utf-8")
+    indicators = [c for c, n in tables.nodes.items() if n.level == 1]
+    series = [s["id"] for s in document.get("series", [])]
+    with open(data_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["unit", "name", *indicators, *series])
+        for unit in tables.units:
+            writer.writerow(
+                [unit["code"], unit["name"]]
+                + [_cell(unit["values"][c]) for c in [*indicators, *series]]
+            )
+    return scheme_path, data_path

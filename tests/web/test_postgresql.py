@@ -32,7 +32,9 @@ def reachable(url: str) -> bool:
 def test_the_web_suite_passes_on_postgresql():
     if not reachable(POSTGRES_URL):
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    env = dict(os.environ, DATABASE_URL=POSTGRES_URL)
+    # A database name of this run's own, so that concurrent runs do not share test_<name>.
+    own = POSTGRES_URL.rsplit("/", 1)[0] + f"/leitai_{os.getpid()}"
+    env = dict(os.environ, DATABASE_URL=own)
     done = subprocess.run(
         [
             sys.executable,

@@ -55,6 +55,7 @@ def _table(
         cell.fill = styles["head_fill"]
         cell.alignment = styles["center"]
         cell.border = styles["border"]
+    sheet.row_dimensions[2].height = 32  # room for two lines of a wrapped header
     for row in rows:
         sheet.append(row)
     formats = formats or {}
@@ -67,6 +68,13 @@ def _table(
     for i, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "C3"
+    # Print on A4 landscape, one page wide, with the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
 
 
 def write_result_book(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -63,3 +65,19 @@ def test_the_book_in_english(result):
     assert book.sheetnames == ["League table", "Stars", "Indicator scores", "Explanations", "About"]
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
     assert about["Scheme file SHA-256"] == result.scheme.sha256
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_libreoffice_opens_the_book_and_prints_it(result, tmp_path):
+    path = tmp_path / "book.xlsx"
+    write_result_book(result, path)
+    done = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    pdf = tmp_path / "book.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), done.stderr

@@ -30,7 +30,15 @@ from leitai.engine.methods import apply_missing, competition_rank, score_indicat
 from leitai.engine.result import Result
 from leitai.engine.scheme import Board, Scheme
 
-__all__ = ["BoardPlan", "assess", "board_plan", "previous_ranks"]
+__all__ = [
+    "BoardPlan",
+    "aggregate",
+    "assess",
+    "board_plan",
+    "board_stars",
+    "needs_preparation",
+    "previous_ranks",
+]
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,8 @@ def _check_targets(scheme: Scheme, data: PeriodData) -> None:
         raise DataError(errors)
 
 
-def _needs_preparation(scheme: Scheme) -> bool:
+def needs_preparation(scheme: Scheme) -> bool:
+    """Whether the scheme asks for section 9 data preparation."""
     return scheme.prepare is not None or any(i.denominator for i in scheme.all_indicators())
 
 
@@ -171,7 +180,7 @@ def assess(
     n = len(scheme.units)
     values = data.values
     preparation: list[dict[str, Any]] = []
-    if _needs_preparation(scheme):
+    if needs_preparation(scheme):
         from leitai.engine.prepare import prepare_values
 
         values, preparation = prepare_values(scheme, data.values, data.series)
@@ -209,7 +218,7 @@ def assess(
     board_index = {p.board.id: p.index for p in plans}
     rank = competition_rank(composite, *[board_scores[:, board_index[b]] for b in scheme.tie_break])
     board_ranks = competition_rank(board_scores.T).T
-    stars = _stars(scheme, board_scores, board_ranks)
+    stars = board_stars(scheme, board_scores, board_ranks)
     prev = previous_ranks(scheme, previous)
     rank_change = prev - rank
 
@@ -303,7 +312,8 @@ def aggregate(plans: list[BoardPlan], scores: np.ndarray) -> tuple[np.ndarray, n
     return board_scores, shares
 
 
-def _stars(scheme: Scheme, board_scores: np.ndarray, board_ranks: np.ndarray) -> np.ndarray:
+def board_stars(scheme: Scheme, board_scores: np.ndarray, board_ranks: np.ndarray) -> np.ndarray:
+    """Stars of every board (spec section 5), by rank or by bands of board score."""
     rule = scheme.stars
     if rule.method == "rank":
         return np.maximum(rule.min, rule.max - (board_ranks - 1))

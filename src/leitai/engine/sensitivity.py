@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.engine.assess import _stars, assess, board_plan
+from leitai.engine.assess import assess, board_plan, board_stars
 from leitai.engine.data import PeriodData
 from leitai.engine.methods import apply_missing, competition_rank, score_indicator
 from leitai.engine.result import Result
@@ -571,7 +571,7 @@ def analyse(
         ranks[rows] = rank.astype(np.int32)
         y_a[rows] = shift(rank)
         board_ranks = competition_rank(board_scores)
-        stars = _stars(scheme, board_scores, board_ranks)
+        stars = board_stars(scheme, board_scores, board_ranks)
         for i, value in enumerate(star_values):
             star_counts[:, :, i] += (stars == value).sum(axis=0)
         if flags:

@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.engine.assess import _needs_preparation, _stars, aggregate, assess, board_plan
+from leitai.engine.assess import aggregate, assess, board_plan, board_stars, needs_preparation
 from leitai.engine.data import PeriodData, parse_number
 from leitai.engine.errors import DataError
 from leitai.engine.methods import apply_missing, competition_rank, score_indicator
@@ -150,7 +150,7 @@ class _Batch:
         self.points = np.array([p.board.points or 0.0 for p in self.plans if p.parent is None])
         index = {p.board.id: p.index for p in self.plans}
         self.tie_break = [index[b] for b in scheme.tie_break]
-        self.prepare = _needs_preparation(scheme)
+        self.prepare = needs_preparation(scheme)
         adjust = np.zeros(len(scheme.units))
         for adjustment in scheme.adjustments:
             if adjustment.kind == "bonus":
@@ -186,7 +186,7 @@ class _Batch:
         composite = board_scores[:, :, self.top] @ self.points / 100.0 + self.adjust
         rank = competition_rank(composite, *[board_scores[:, :, b] for b in self.tie_break])
         board_ranks = np.swapaxes(competition_rank(np.swapaxes(board_scores, 1, 2)), 1, 2)
-        stars = _stars(scheme, board_scores, board_ranks)
+        stars = board_stars(scheme, board_scores, board_ranks)
         flags = np.zeros((k, len(scheme.flags)), dtype=bool)
         if scheme.flags:
             prev = np.asarray(self.nominal.prev_rank, dtype=float)

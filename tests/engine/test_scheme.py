@@ -153,3 +153,11 @@ def test_the_scheme_is_frozen():
     )
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
         scheme.units[0].name = "B"  # type: ignore[misc]
+
+
+def test_defaults_say_only_what_the_spec_lists():
+    with pytest.raises(SchemeError, match=r"defaults\.direction: is not a recognised key here"):
+        parse_scheme(
+            "id: d\nname: D\nversion: 1\nunits: [{id: a, name: A}]\ndefaults: {direction: lower}\n"
+            "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]\n"
+        )

@@ -202,9 +202,10 @@ class Grade(_Model):
 
 
 class Defaults(_Model):
+    """What fills indicators that omit ``method`` or ``missing`` (spec section 1)."""
+
     method: Method | None = None
     missing: Missing | None = None
-    direction: Direction | None = None
 
 
 class Impute(_Model):
@@ -289,7 +290,7 @@ class Scheme(_Model):
         """(method, direction, missing) of an indicator with the scheme's defaults applied."""
         return (
             indicator.method or self.defaults.method or "efficacy",
-            indicator.direction or self.defaults.direction or "higher",
+            indicator.direction or "higher",
             indicator.missing or self.defaults.missing or "zero",
         )
 

@@ -5,14 +5,19 @@
 - ``viewer``: reads published results;
 - ``outsider``: logged in, but without any role.
 
-The demo's five periods (2022Q4 to 2023Q4) are published; ``2024Q1`` has a draft
+The demo's periods 2022Q4 to 2023Q3 are published; 2023Q4 is in collection (seven
+units submitted, 平度市 returned, 市北区 and 莱西市 not submitted, a draft result and
+城阳区's objection waiting; see ``leitai.web.workflow.demo``); ``2024Q1`` has a draft
 result only. The public boards are on, as the demo leaves them; tests that need them
-off call ``self.public_boards(False)``.
+off call ``self.public_boards(False)``. Uploaded files go to a temporary folder of
+each test class, never to the data directory.
 """
 
 from __future__ import annotations
 
-from django.test import TestCase
+import tempfile
+
+from django.test import TestCase, override_settings
 
 from leitai.demo import demo_periods
 from leitai.web.accounts.models import User
@@ -32,6 +37,19 @@ class BaseTestCase(TestCase):
     outsider: User
     draft_period: Period
     draft: Snapshot
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls._media = tempfile.TemporaryDirectory(prefix="leitai-test-media-")
+        cls._media_settings = override_settings(MEDIA_ROOT=cls._media.name)
+        cls._media_settings.enable()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        super().tearDownClass()
+        cls._media_settings.disable()
+        cls._media.cleanup()
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -6,9 +6,8 @@ from tests.web.base import BaseTestCase
 class ApiTests(BaseTestCase):
     def test_the_periods_list_holds_the_published_periods_in_order(self) -> None:
         data = self.client.get("/api/periods").json()
-        self.assertEqual(
-            [p["period"] for p in data], ["2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"]
-        )
+        # 2023Q4 is in collection in the demo: not listed until it is published.
+        self.assertEqual([p["period"] for p in data], ["2022Q4", "2023Q1", "2023Q2", "2023Q3"])
         self.assertEqual(data[1]["previous"], "2022Q4")
         self.assertEqual(data[1]["label"], "2023年第一季度")
 

@@ -50,7 +50,10 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
         from leitai.web.assessments.demo import demo_install
 
         accounts = demo_install()
-        print("Demo loaded: every period computed and published; public boards are on.", file=out)
+        print(
+            "Demo loaded: 2022Q4-2023Q3 published, 2023Q4 in collection; public boards are on.",
+            file=out,
+        )
         print("Demo accounts (演示账号):", file=out)
         width = max(len(a.username) for a in accounts)
         for account in accounts:

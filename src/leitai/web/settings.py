@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "leitai.web.accounts",
     "leitai.web.assessments",
     "leitai.web.boards",
+    "leitai.web.targets",
+    "leitai.web.arena",
+    "leitai.web.analysis",
+    "leitai.web.workflow",
+    "leitai.web.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,7 +169,11 @@ _MANIFEST = os.environ.get("LEITAI_STATIC_MANIFEST") == "1"
 # Collected (by ``leitai serve``) only for the hashed, compressed files of production.
 STATIC_ROOT = DATA_DIR / "static" if _MANIFEST else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded workbooks and objection attachments. No URL serves this folder: files go out
+# only through the workflow's views, which check who is asking (there is no MEDIA_URL).
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -16,6 +16,11 @@ admin.site.index_title = _("Assessment office")
 urlpatterns = [
     path("", include("leitai.web.boards.urls")),
     path("", include("leitai.web.accounts.urls")),
+    path("", include("leitai.web.targets.urls")),
+    path("", include("leitai.web.arena.urls")),
+    path("", include("leitai.web.analysis.urls")),
+    path("", include("leitai.web.workflow.urls")),
+    path("", include("leitai.web.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

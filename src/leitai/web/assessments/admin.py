@@ -1,5 +1,6 @@
-"""The office's raw view of the data. Snapshots are read-only here: results change
-only through computing and publishing, never by editing a row."""
+"""The office's raw view of the data. Snapshots, scheme versions, periods and figures
+are read-only here: they change only through the workflow's pages, which check the
+rules and record every change in the audit log, never by editing a row."""
 
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ class SchemeAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-@admin.register(SchemeVersion)
-class SchemeVersionAdmin(admin.ModelAdmin):
-    list_display = ("scheme", "number", "name", "comment", "created_at", "created_by")
-    list_filter = ("scheme",)
-    readonly_fields = ("scheme", "number", "name", "text", "sha256", "created_at", "created_by")
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(SchemeVersion)
+class SchemeVersionAdmin(ReadOnlyAdmin):
+    list_display = ("scheme", "number", "name", "comment", "created_at", "created_by")
+    list_filter = ("scheme",)
 
 
 @admin.register(Unit)
@@ -31,14 +39,13 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "scheme_version", "previous", "state", "published_at")
     list_filter = ("state", "scheme_version__scheme")
-    readonly_fields = ("state", "published_at")
 
 
 @admin.register(DataValue)
-class DataValueAdmin(admin.ModelAdmin):
+class DataValueAdmin(ReadOnlyAdmin):
     list_display = ("period", "unit", "key", "value", "target", "updated_at", "updated_by")
     list_filter = ("period", "unit")
     search_fields = ("key", "unit__code", "unit__name")

@@ -1,8 +1,10 @@
 """Install the bundled demo (Qingdao 2023, illustrative) into the database.
 
-Every demo period is imported, computed and published in time order, the public
-boards are switched on, and the demo accounts are created (or their passwords reset):
-an office admin, one reporter per unit and a viewer.
+The demo periods up to 2023Q3 are imported, computed and published in time order;
+2023Q4 is opened in collection, half way through its quarter's work (see
+:mod:`leitai.web.workflow.demo`). The public boards are switched on, and the demo
+accounts are created (or their passwords reset): an office admin, one reporter per
+unit and a viewer.
 """
 
 from __future__ import annotations
@@ -45,10 +47,15 @@ class DemoAccount:
 def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """Load the demo (once) and return its accounts. Safe to call on every start."""
     from leitai.demo import demo_periods
+    from leitai.web.workflow.demo import COLLECTING, workflow_demo_install
 
     periods: dict[str, Period] = {p.code: p for p in Period.objects.all()}
+    collecting = None
     for item in demo_periods():
         if item.period in periods:
+            continue
+        if item.period == COLLECTING:
+            collecting = item  # opened in collection below, once the accounts exist
             continue
         version = scheme_version_create(
             content=item.scheme_path.read_bytes(),
@@ -64,7 +71,13 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
         snapshot_publish(snapshot=period_compute(period=period))
         periods[item.period] = period
     site_settings_update(public_boards=True)
-    return demo_accounts_ensure(password=password) if accounts else []
+    from leitai.web.arena.demo import arena_demo_install  # targets, actuals, 2023-05-27 arena
+
+    arena_demo_install()
+    out = demo_accounts_ensure(password=password) if accounts else []
+    if collecting is not None:
+        workflow_demo_install(item=collecting, previous=periods.get(collecting.previous or ""))
+    return out
 
 
 def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:

@@ -220,12 +220,13 @@ class Snapshot(models.Model):
     explanations = models.TextField(_("explanations (JSON)"))
     reason = models.TextField(_("reason for the revision"), blank=True)
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    # PROTECT, not SET_NULL: deleting an account must not rewrite a frozen snapshot's row.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("computed by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -234,7 +235,7 @@ class Snapshot(models.Model):
         verbose_name=_("published by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 

@@ -11,7 +11,8 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +35,8 @@ from leitai.web.assessments.selectors import (
     period_published_snapshot,
     scheme_version_parsed,
 )
+from leitai.web.audit.models import Action
+from leitai.web.audit.services import audit_record
 
 
 class AssessmentError(Exception):
@@ -70,6 +73,7 @@ def scheme_version_create(
     if scheme.name != parsed.name:
         scheme.name = parsed.name
         scheme.save(update_fields=["name"])
+    latest = scheme.versions.order_by("-number").first()
     version = SchemeVersion.objects.create(
         scheme=scheme,
         number=parsed.version,
@@ -80,7 +84,65 @@ def scheme_version_create(
         created_by=user,
     )
     units_sync(scheme=parsed)
+    audit_record(
+        action=Action.SCHEME_VERSION_CREATED,
+        actor=user,
+        obj=version,
+        before=_version_state(latest) if latest else None,
+        after=_version_state(version),
+        note=comment,
+        summary=f"{scheme.code} v{version.number}",
+    )
     return version
+
+
+def _version_state(version: SchemeVersion) -> dict[str, Any]:
+    return {
+        "scheme": version.scheme.code,
+        "version": version.number,
+        "name": version.name,
+        "sha256": version.sha256,
+    }
+
+
+_VERSION_LINE = re.compile(r"^version[ \t]*:[^\n]*$", re.MULTILINE)
+
+
+@transaction.atomic
+def scheme_version_save(
+    *,
+    text: str,
+    comment: str,
+    user: User | None = None,
+    source: str = "scheme.yaml",
+) -> SchemeVersion:
+    """Save a scheme edited or uploaded by the office as a new version, with a comment.
+
+    The engine validates the text first (``SchemeError`` names every problem's YAML
+    path). When the text's ``version`` number is already taken by different rules,
+    the version line is rewritten to the next free number, so that every saved change
+    is a new version and no stored version ever changes. A text identical to the
+    latest version is refused: there is nothing to save.
+    """
+    text = text.replace("\r\n", "\n")
+    parsed = parse_scheme(text, source=source)
+    if not comment.strip():
+        raise AssessmentError("a new scheme version needs a comment saying what changed")
+    scheme = Scheme.objects.select_for_update().filter(code=parsed.id).first()
+    if scheme is not None:
+        latest = scheme.versions.order_by("-number").first()
+        if latest is not None and latest.text.replace("\r\n", "\n") == text:
+            raise AssessmentError(
+                f"nothing changed: the text is version {latest.number} as it is stored"
+            )
+        # Taken by other rules, or by an older version the office goes back to.
+        taken = scheme.versions.filter(number=parsed.version).first()
+        if taken is not None:
+            number = (latest.number if latest else 0) + 1
+            if not _VERSION_LINE.search(text):
+                raise AssessmentError("the scheme has no top-level version line to renumber")
+            text = _VERSION_LINE.sub(f"version: {number}", text, count=1)
+    return scheme_version_create(content=text, source=source, comment=comment.strip(), user=user)
 
 
 def units_sync(*, scheme: EngineScheme) -> list[Unit]:
@@ -101,10 +163,49 @@ def period_create(
     scheme_version: SchemeVersion,
     previous: Period | None = None,
     name: str = "",
+    user: User | None = None,
 ) -> Period:
     period = Period(code=code, name=name, scheme_version=scheme_version, previous=previous)
     period.full_clean()
     period.save()
+    audit_record(
+        action=Action.PERIOD_OPENED,
+        actor=user,
+        obj=period,
+        period=period,
+        after={
+            "code": period.code,
+            "name": period.name,
+            "scheme_version": str(scheme_version),
+            "previous": previous.code if previous else None,
+            "state": period.state,
+        },
+        summary=f"{period.code} · {scheme_version}",
+    )
+    return period
+
+
+@transaction.atomic
+def period_state_set(
+    *, period: Period, state: str, user: User | None = None, note: str = ""
+) -> Period:
+    """Move a period to ``state`` and record it; the workflow decides when that is allowed."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    before = period.state
+    if before == state:
+        return period
+    period.state = state
+    period.save(update_fields=["state"])
+    audit_record(
+        action=Action.PERIOD_STATE_CHANGED,
+        actor=user,
+        obj=period,
+        period=period,
+        before={"state": before},
+        after={"state": state},
+        note=note,
+        summary=f"{period.code}: {before} → {state}",
+    )
     return period
 
 
@@ -151,6 +252,8 @@ def data_values_replace(
 ) -> int:
     """Store ``(unit id, indicator id, value, target)`` rows as the period's figures."""
     units = {u.code: u for u in Unit.objects.all()}
+    rows = list(rows)
+    old = _period_cells(period=period)
     DataValue.objects.filter(period=period).delete()
     values = []
     for unit, key, value, target in rows:
@@ -167,7 +270,115 @@ def data_values_replace(
             )
         )
     DataValue.objects.bulk_create(values)
+    new = {(u, k): (v, t) for u, k, v, t in rows}
+    _audit_cells(period=period, old=old, new=new, user=user, note="import")
     return len(values)
+
+
+def _period_cells(*, period: Period, units: Iterable[Unit] | None = None) -> dict:
+    values = DataValue.objects.filter(period=period).select_related("unit")
+    if units is not None:
+        values = values.filter(unit__in=list(units))
+    return {(v.unit.code, v.key): (v.value, v.target) for v in values}
+
+
+def _cell_fields(key: str, pair: tuple[str, str] | None) -> dict[str, str | None]:
+    """A cell as the audit log shows it: the value under its id, a target under ``id.target``."""
+    if pair is None:
+        return {key: None}
+    value, target = pair
+    out: dict[str, str | None] = {key: value}
+    if target:
+        out[f"{key}.target"] = target
+    return out
+
+
+def _audit_cells(
+    *,
+    period: Period,
+    old: Mapping[tuple[str, str], tuple[str, str]],
+    new: Mapping[tuple[str, str], tuple[str, str]],
+    user: User | None,
+    note: str,
+) -> int:
+    """One audit entry per unit whose figures differ between ``old`` and ``new``."""
+    by_unit: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for cell in sorted(set(old) | set(new)):
+        before, after = old.get(cell), new.get(cell)
+        if before == after:
+            continue
+        unit, key = cell
+        b, a = by_unit.setdefault(unit, ({}, {}))
+        fields_before, fields_after = _cell_fields(key, before), _cell_fields(key, after)
+        for name in fields_before.keys() | fields_after.keys():
+            if fields_before.get(name) != fields_after.get(name):
+                b[name] = fields_before.get(name)
+                a[name] = fields_after.get(name)
+    for unit, (b, a) in by_unit.items():
+        audit_record(
+            action=Action.DATA_CHANGED,
+            actor=user,
+            period=period,
+            unit=unit,
+            before=b,
+            after=a,
+            note=note,
+            summary=f"{period.code} {unit}: {len(a)}",
+        )
+    return sum(len(a) for _b, a in by_unit.values())
+
+
+@transaction.atomic
+def data_values_update(
+    *,
+    period: Period,
+    cells: Mapping[tuple[str, str], tuple[str, str | None]],
+    user: User | None = None,
+    note: str = "",
+) -> int:
+    """Set some of a period's figures: ``{(unit id, key): (value, target)}``.
+
+    A target of ``None`` keeps the stored target. Cells not given are left as they
+    are. Each unit's changes are recorded in the audit log with the values before and
+    after. The cells must have been checked against the scheme already (by the upload
+    or the form). Returns the number of cells that changed.
+    """
+    units = {u.code: u for u in Unit.objects.filter(code__in={u for u, _k in cells})}
+    unknown = sorted({u for u, _k in cells} - units.keys())
+    if unknown:
+        raise DataError(f"unknown unit {unknown[0]!r}")
+    stored = {
+        (v.unit.code, v.key): v
+        for v in DataValue.objects.select_for_update(of=("self",))
+        .filter(period=period, unit__in=units.values())
+        .select_related("unit")
+    }
+    old: dict[tuple[str, str], tuple[str, str]] = {}
+    new: dict[tuple[str, str], tuple[str, str]] = {}
+    for (unit, key), (value, target) in cells.items():
+        current = stored.get((unit, key))
+        wanted_target = (current.target if current else "") if target is None else target
+        if current is not None:
+            old[unit, key] = (current.value, current.target)
+            if current.value == value and current.target == wanted_target:
+                continue
+            current.value, current.target, current.updated_by = value, wanted_target, user
+            current.save(update_fields=["value", "target", "updated_by", "updated_at"])
+        elif value or wanted_target:
+            DataValue.objects.create(
+                period=period,
+                unit=units[unit],
+                key=key,
+                value=value,
+                target=wanted_target,
+                updated_by=user,
+            )
+        else:
+            continue  # blank where nothing was reported: nothing to store
+        new[unit, key] = (value, wanted_target)
+    for cell in list(old):
+        new.setdefault(cell, old[cell])
+    return _audit_cells(period=period, old=old, new=new, user=user, note=note)
 
 
 def period_inputs(*, period: Period) -> str:
@@ -193,6 +404,28 @@ def _inputs_hash(*, scheme_sha256: str, period: str, inputs: str, previous: Any)
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
+def period_current_inputs(*, period: Period) -> tuple[str, dict[str, int] | None, str]:
+    """What computing the period now would start from: its figures as the engine's table,
+    the previous period's published ranks, and the hash of both with the scheme.
+
+    A draft whose ``inputs_sha256`` equals this hash is the result of the figures as
+    they stand; any other draft is out of date.
+    """
+    inputs = period_inputs(period=period)
+    previous_ranks = None
+    if period.previous is not None:
+        earlier = period_published_snapshot(period.previous)
+        if earlier is not None:
+            previous_ranks = {row["unit"]: row["rank"] for row in earlier.result_dict["results"]}
+    sha256 = _inputs_hash(
+        scheme_sha256=period.scheme_version.sha256,
+        period=period.code,
+        inputs=inputs,
+        previous=previous_ranks,
+    )
+    return inputs, previous_ranks, sha256
+
+
 def snapshot_recompute(*, snapshot: Snapshot) -> Result:
     """The engine's result again, from exactly the inputs the snapshot keeps."""
     scheme = scheme_version_parsed(snapshot.scheme_version)
@@ -211,35 +444,50 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
     """
     version = period.scheme_version
     scheme = scheme_version_parsed(version)
-    inputs = period_inputs(period=period)
-    previous_ranks = None
-    if period.previous is not None:
-        earlier = period_published_snapshot(period.previous)
-        if earlier is not None:
-            previous_ranks = {row["unit"]: row["rank"] for row in earlier.result_dict["results"]}
+    inputs, previous_ranks, inputs_sha256 = period_current_inputs(period=period)
     data = read_table(inputs.encode("utf-8"), scheme, filename=f"{period.code}.csv")
     result = assess(scheme, data, previous=previous_ranks, period=period.code)
     result_json = result.to_json()
     explanations = json.dumps(
         {unit: result.explain(unit) for unit in scheme.unit_ids}, ensure_ascii=False
     )
+    replaced = period.snapshots.filter(state=Snapshot.State.DRAFT).order_by("-revision").first()
+    before = _snapshot_state(replaced) if replaced else None
     period.snapshots.filter(state=Snapshot.State.DRAFT).delete()
     last = period.snapshots.aggregate(last=Max("revision"))["last"] or 0
-    return Snapshot.objects.create(
+    snapshot = Snapshot.objects.create(
         period=period,
         revision=last + 1,
         scheme_version=version,
         scheme_sha256=version.sha256,
         inputs=inputs,
         previous_ranks=previous_ranks,
-        inputs_sha256=_inputs_hash(
-            scheme_sha256=version.sha256, period=period.code, inputs=inputs, previous=previous_ranks
-        ),
+        inputs_sha256=inputs_sha256,
         result=result_json,
         result_sha256=hashlib.sha256(result_json.encode("utf-8")).hexdigest(),
         explanations=explanations,
         created_by=user,
     )
+    audit_record(
+        action=Action.SNAPSHOT_COMPUTED,
+        actor=user,
+        obj=snapshot,
+        period=period,
+        before=before,
+        after=_snapshot_state(snapshot),
+        summary=f"{period.code} r{snapshot.revision}",
+    )
+    return snapshot
+
+
+def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "revision": snapshot.revision,
+        "state": snapshot.state,
+        "scheme_version": snapshot.scheme_version.number,
+        "inputs_sha256": snapshot.inputs_sha256,
+        "result_sha256": snapshot.result_sha256,
+    }
 
 
 @transaction.atomic
@@ -252,8 +500,14 @@ def snapshot_publish(*, snapshot: Snapshot, user: User | None = None, reason: st
     if snapshot.is_published:
         raise AssessmentError("this result is already published")
     period = Period.objects.select_for_update().get(pk=snapshot.period_id)
-    if period.snapshots.published().exists() and not reason.strip():
+    earlier = period_published_snapshot(period)
+    if earlier is not None and not reason.strip():
         raise AssessmentError("a revision of a published result needs a reason")
+    before = _snapshot_state(snapshot)
+    if earlier is not None:
+        before["published_revision"] = earlier.revision
+        before["published_result_sha256"] = earlier.result_sha256
+    period_state = period.state
     now = timezone.now()
     snapshot.state = Snapshot.State.PUBLISHED
     snapshot.reason = reason.strip()
@@ -264,4 +518,24 @@ def snapshot_publish(*, snapshot: Snapshot, user: User | None = None, reason: st
     if period.published_at is None:
         period.published_at = now
     period.save(update_fields=["state", "published_at"])
+    audit_record(
+        action=Action.SNAPSHOT_REVISED if earlier is not None else Action.SNAPSHOT_PUBLISHED,
+        actor=user,
+        obj=snapshot,
+        period=period,
+        before=before,
+        after=_snapshot_state(snapshot),
+        note=snapshot.reason,
+        summary=f"{period.code} r{snapshot.revision}",
+    )
+    if period_state != period.state:
+        audit_record(
+            action=Action.PERIOD_STATE_CHANGED,
+            actor=user,
+            obj=period,
+            period=period,
+            before={"state": period_state},
+            after={"state": period.state},
+            summary=f"{period.code}: {period_state} → {period.state}",
+        )
     return snapshot

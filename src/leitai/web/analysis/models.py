@@ -1,0 +1,97 @@
+"""Robustness runs: a period result's Monte Carlo analysis, kept once computed.
+
+A run belongs to one snapshot and one set of settings (:class:`RunSettings`, named by
+the hash of its canonical JSON). Published snapshots never change, so neither does a
+finished run of one; a draft's runs go when the draft is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.analysis.options import RunSettings
+from leitai.web.assessments.models import Snapshot
+
+# A run whose worker has not reported for this long died with its process.
+STALE_AFTER = timedelta(minutes=10)
+
+
+class AnalysisRun(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    snapshot = models.ForeignKey(
+        Snapshot,
+        verbose_name=_("result snapshot"),
+        on_delete=models.CASCADE,
+        related_name="analysis_runs",
+    )
+    key = models.CharField(_("settings hash"), max_length=64)
+    settings = models.JSONField(_("settings"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default="pending")
+    done = models.PositiveIntegerField(_("assessments done"), default=0)
+    total = models.PositiveIntegerField(_("assessments to do"), default=0)
+    result = models.TextField(_("result (JSON)"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("robustness run")
+        verbose_name_plural = _("robustness runs")
+        ordering = ["snapshot", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "key"], name="analysis_run_unique")
+        ]
+
+    def __str__(self) -> str:
+        s = self.run_settings
+        return f"{self.snapshot} · N={s.samples} seed={s.seed} ({self.get_state_display()})"
+
+    @property
+    def run_settings(self) -> RunSettings:
+        return RunSettings.from_dict(self.settings)
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting or running, with a worker that is still alive."""
+        return self.state in (self.State.PENDING, self.State.RUNNING) and not self.is_stale
+
+    @property
+    def is_stale(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING) and (
+            self.updated_at is not None and timezone.now() - self.updated_at > STALE_AFTER
+        )
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @cached_property
+    def result_dict(self) -> dict[str, Any]:
+        return json.loads(self.result) if self.result else {}

@@ -1,0 +1,34 @@
+"""Links from the boards to the analysis pages, shown only to those they are for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from leitai.web.analysis.selectors import user_may_whatif
+
+register = template.Library()
+
+
+@register.inclusion_tag("analysis/_tabs.html", takes_context=True)
+def analysis_tabs(context: template.Context) -> dict[str, Any]:
+    """The robustness tab (for whoever reads the period) and diagnostics (the office)."""
+    return {
+        "period": context.get("period"),
+        "section": context.get("section"),
+        "is_office": context.get("is_office"),
+    }
+
+
+@register.inclusion_tag("analysis/_whatif_link.html", takes_context=True)
+def whatif_link(context: template.Context, unit: Any) -> dict[str, Any]:
+    """A link to the unit's what-if page, if the person may use it."""
+    request = context.get("request")
+    snapshot = context.get("snapshot")
+    allowed = bool(
+        request is not None
+        and snapshot is not None
+        and user_may_whatif(user=request.user, unit=unit, snapshot=snapshot)
+    )
+    return {"allowed": allowed, "period": context.get("period"), "unit": unit}

@@ -1,0 +1,82 @@
+"""Arena sessions (书记擂台): when, on which period's results, in which order."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.assessments.models import Period
+
+DEFAULT_TITLE = "书记擂台"
+
+
+class ArenaSession(models.Model):
+    """One arena: the units come on stage in the order of a period's published result.
+
+    Each speaker gets three screens generated from the data (晒成绩, 查不足, 谈举措) and
+    ``minutes_per_speaker`` on the clock. Pledges made on stage become targets that
+    point back here (``pledges``).
+    """
+
+    class Order(models.TextChoices):
+        RANK = "rank", _("By rank, best first")
+        REVERSE = "reverse", _("By rank, worst first")
+        MANUAL = "manual", _("Set by hand")
+
+    slug = models.SlugField(
+        _("address"), max_length=64, unique=True, help_text=_("The session's date by default.")
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=100, default=DEFAULT_TITLE)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("period"),
+        on_delete=models.PROTECT,
+        related_name="arena_sessions",
+        help_text=_("Its published result sets the order and fills the screens."),
+    )
+    order_mode = models.CharField(
+        _("order"), max_length=8, choices=Order.choices, default=Order.RANK
+    )
+    manual_order = models.JSONField(
+        _("order set by hand"),
+        default=list,
+        blank=True,
+        help_text=_("Unit ids in the order they speak (when the order is set by hand)."),
+    )
+    minutes_per_speaker = models.PositiveSmallIntegerField(
+        _("minutes per speaker"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    as_of = models.DateField(
+        _("progress as of"),
+        null=True,
+        blank=True,
+        help_text=_("Target progress is shown as of this date; the session's date when empty."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("arena session")
+        verbose_name_plural = _("arena sessions")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.title}"
+
+    @property
+    def progress_date(self):  # type: ignore[no-untyped-def]
+        return self.as_of or self.date

@@ -1,0 +1,215 @@
+"""The arena (书记擂台): sessions, the presenter view, the PPTX deck and pledges."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from leitai.web.accounts.selectors import user_is_office
+from leitai.web.arena import selectors
+from leitai.web.arena.forms import PledgeForm, SessionForm
+from leitai.web.arena.models import ArenaSession
+from leitai.web.arena.services import (
+    ArenaError,
+    pledge_create,
+    session_create,
+    session_speakers,
+    session_update,
+)
+from leitai.web.targets.services import TargetsError
+from leitai.web.targets.views import office, readers
+
+
+def _session(request: HttpRequest, slug: str) -> ArenaSession:
+    """The session, if this person may read it; otherwise as if it did not exist."""
+    session = get_object_or_404(ArenaSession.objects.select_related("period"), slug=slug)
+    if not selectors.session_readable(request.user, session):
+        raise Http404
+    return session
+
+
+def _arena(request: HttpRequest, session: ArenaSession) -> selectors.Arena:
+    arena = selectors.arena_build(session)
+    if arena is None:
+        raise Http404(_("The results of this session's period are not published yet."))
+    return arena
+
+
+@require_GET
+@readers
+def session_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "arena/list.html",
+        {"sessions": selectors.sessions_visible(request.user), "section": "arena"},
+    )
+
+
+def _detail(
+    request: HttpRequest, session: ArenaSession, pledge_form: PledgeForm | None = None
+) -> HttpResponse:
+    arena = selectors.arena_build(session)
+    speakers = session_speakers(session)
+    if pledge_form is None and user_is_office(request.user):
+        pledge_form = PledgeForm(
+            speakers=speakers, initial={"unit": request.GET.get("unit") or None}
+        )
+    return render(
+        request,
+        "arena/detail.html",
+        {
+            "session": session,
+            "arena": arena,
+            "pledges": list(
+                session.pledges.select_related("unit").order_by("unit__position", "pk")
+            ),
+            "pledge_form": pledge_form,
+            "section": "arena",
+        },
+        status=200,
+    )
+
+
+@require_GET
+@readers
+def detail(request: HttpRequest, session: str) -> HttpResponse:
+    return _detail(request, _session(request, session))
+
+
+def _session_fields(form: SessionForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+def _save(request: HttpRequest, form: SessionForm, session: ArenaSession | None) -> Any:
+    try:
+        if session is None:
+            return session_create(user=request.user, **_session_fields(form))
+        return session_update(session=session, user=request.user, **_session_fields(form))
+    except ArenaError as error:
+        form.apply_error(error)
+    except ValidationError as error:
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def create(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None, initial={"minutes_per_speaker": 6})
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, None)
+        if saved is not None:
+            messages.success(request, _("Arena session created."))
+            return redirect("arena:detail", saved.slug)
+    return render(request, "arena/form.html", {"form": form, "session": None, "section": "arena"})
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def edit(request: HttpRequest, session: str) -> HttpResponse:
+    obj = get_object_or_404(ArenaSession, slug=session)
+    form = SessionForm(request.POST or None, instance=ArenaSession.objects.get(pk=obj.pk))
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, obj)
+        if saved is not None:
+            messages.success(request, _("Arena session saved."))
+            return redirect("arena:detail", saved.slug)
+    return render(request, "arena/form.html", {"form": form, "session": obj, "section": "arena"})
+
+
+@require_POST
+@office
+def pledge(request: HttpRequest, session: str) -> HttpResponse:
+    """A pledge made on stage, entered against the speaker's unit: it becomes a target."""
+    obj = get_object_or_404(ArenaSession.objects.select_related("period"), slug=session)
+    form = PledgeForm(request.POST, speakers=session_speakers(obj))
+    if form.is_valid():
+        try:
+            target = pledge_create(session=obj, user=request.user, **form.cleaned_data)
+        except TargetsError as error:
+            form.apply_error(error)
+        except ValidationError as error:
+            form.add_error(None, "; ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Pledge recorded for %(unit)s: %(name)s")
+                % {"unit": target.unit.name, "name": target.name},
+            )
+            return redirect(reverse("arena:detail", args=[obj.slug]) + "#pledges")
+    return _detail(request, obj, pledge_form=form)
+
+
+def _minutes(request: HttpRequest, session: ArenaSession) -> float:
+    """Minutes per speaker; ``?minutes=`` overrides them for a rehearsal."""
+    try:
+        minutes = float(request.GET.get("minutes", ""))
+    except ValueError:
+        return float(session.minutes_per_speaker)
+    return min(max(minutes, 0.05), 60.0)
+
+
+@require_GET
+@readers
+def present(request: HttpRequest, session: str) -> HttpResponse:
+    """The presenter view: full screen, keyboard navigation, a countdown per speaker."""
+    obj = _session(request, session)
+    arena = selectors.arena_build(obj)
+    if arena is None:
+        messages.error(request, _("The results of this session's period are not published yet."))
+        return redirect("arena:detail", obj.slug)
+    return render(
+        request,
+        "arena/present.html",
+        {
+            "session": obj,
+            "arena": arena,
+            "seconds": round(_minutes(request, obj) * 60),
+        },
+    )
+
+
+@require_GET
+@readers
+def deck(request: HttpRequest, session: str) -> HttpResponse:
+    """The same deck as a PPTX file (python-pptx), built by :mod:`leitai.reports.arena`."""
+    from leitai.reports.arena import write_arena_deck
+
+    obj = _session(request, session)
+    arena = selectors.arena_build(obj)
+    if arena is None:
+        messages.error(request, _("The results of this session's period are not published yet."))
+        return redirect("arena:detail", obj.slug)
+    inputs = selectors.session_deck_inputs(arena)
+    lang = "zh" if (get_language() or "").startswith("zh") else "en"
+    with tempfile.TemporaryDirectory(prefix="leitai-arena-") as folder:
+        path = Path(folder) / "arena.pptx"
+        write_arena_deck(
+            inputs["result"],
+            path=path,
+            targets=inputs["targets"],
+            actuals=inputs["actuals"],
+            previous=inputs["previous"],
+            session=inputs["session"],
+            lang=lang,
+            scheme=inputs["scheme"],
+        )
+        content = path.read_bytes()
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    )
+    response["Content-Disposition"] = f'attachment; filename="leitai-arena-{obj.slug}.pptx"'
+    return response

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.assessments.models import Period, Unit
+from leitai.web.audit.models import Action
+from leitai.web.audit.selectors import audit_actor_names
+
+
+class AuditFilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.ChoiceField(label=_("Who"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("Text"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        every = [("", _("all"))]
+        self.fields["period"].choices = every + [
+            (p, p) for p in Period.objects.order_by("-code").values_list("code", flat=True)
+        ]
+        self.fields["unit"].choices = every + [(u.code, u.name) for u in Unit.objects.all()]
+        self.fields["action"].choices = every + list(Action.choices)
+        self.fields["actor"].choices = every + [(n, n) for n in audit_actor_names()]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

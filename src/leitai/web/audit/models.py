@@ -1,0 +1,93 @@
+"""The audit log: who changed what, when, with the state before and after.
+
+The log is append-only. Entries are written only by :func:`audit_record`; the model
+refuses to change or delete a stored entry (saving, ``update()``, ``delete()``), the
+database refuses an ``UPDATE`` (and on PostgreSQL a ``DELETE``) by trigger, and every
+entry carries the SHA-256 of its content chained to the entry before it, so that an
+entry edited or removed behind the application's back shows up when the chain is
+verified (:func:`leitai.web.audit.selectors.audit_verify`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogAppendOnly(Exception):
+    """A stored audit entry was about to be changed or deleted."""
+
+
+class Action(models.TextChoices):
+    SCHEME_VERSION_CREATED = "scheme.version_created", _("Scheme version saved")
+    PERIOD_OPENED = "period.opened", _("Period opened")
+    PERIOD_STATE_CHANGED = "period.state_changed", _("Period state changed")
+    DATA_CHANGED = "data.changed", _("Figures changed")
+    SUBMISSION_SUBMITTED = "submission.submitted", _("Figures submitted")
+    SUBMISSION_RETURNED = "submission.returned", _("Submission returned")
+    OBJECTION_RAISED = "objection.raised", _("Objection raised")
+    OBJECTION_ANSWERED = "objection.answered", _("Objection answered")
+    SNAPSHOT_COMPUTED = "snapshot.computed", _("Draft result computed")
+    SNAPSHOT_PUBLISHED = "snapshot.published", _("Result published")
+    SNAPSHOT_REVISED = "snapshot.revised", _("Revision published")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogAppendOnly("the audit log is append-only")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AuditLogAppendOnly("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogAppendOnly("the audit log is append-only")
+
+
+class AuditEntry(models.Model):
+    """One recorded change. ``before`` and ``after`` hold what changed, as JSON."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        # The log must keep naming the person: an account that acted cannot be deleted.
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, choices=Action.choices, db_index=True)
+    period = models.CharField(_("period"), max_length=32, blank=True, db_index=True)
+    unit = models.CharField(_("unit"), max_length=64, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    note = models.TextField(_("reason or comment"), blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    previous_digest = models.CharField(_("digest of the previous entry"), max_length=64)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["period", "unit"], name="audit_period_unit")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogAppendOnly("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogAppendOnly("the audit log is append-only")

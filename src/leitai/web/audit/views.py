@@ -1,0 +1,158 @@
+"""The audit log for the office: filter, read an entry's before and after, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from leitai.web.accounts.selectors import user_is_office
+from leitai.web.assessments.models import Unit
+from leitai.web.audit.forms import AuditFilterForm
+from leitai.web.audit.models import Action, AuditEntry
+from leitai.web.audit.selectors import audit_entries, audit_verify, changed_keys
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not user_is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return require_GET(login_required(wrapper))
+
+
+def _labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Action.choices}
+
+
+@office
+def log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries(**form.filters())
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for item in page:
+        changed = [r for r in changed_keys(item.before, item.after) if r["changed"]]
+        item.shown_changes = changed[:3]
+        item.more_changes = max(len(changed) - 3, 0)
+    query = request.GET.copy()
+    query.pop("page", None)
+    units = dict(Unit.objects.values_list("code", "name"))
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "section": "audit",
+            "tab": "audit",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "labels": _labels(),
+            "units": units,
+            "chain": audit_verify(),
+        },
+    )
+
+
+@office
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AuditEntry.objects.select_related("actor"), pk=pk)
+    return render(
+        request,
+        "audit/entry.html",
+        {
+            "section": "audit",
+            "tab": "audit",
+            "entry": item,
+            "label": _labels().get(item.action, item.action),
+            "rows": changed_keys(item.before, item.after),
+            "units": dict(Unit.objects.values_list("code", "name")),
+            "newer": AuditEntry.objects.filter(pk__gt=item.pk).order_by("pk").first(),
+            "older": AuditEntry.objects.filter(pk__lt=item.pk).order_by("-pk").first(),
+        },
+    )
+
+
+COLUMNS = (
+    "id",
+    "at",
+    "who",
+    "action",
+    "action_name",
+    "period",
+    "unit",
+    "object",
+    "note",
+    "before",
+    "after",
+    "digest",
+)
+
+
+def _rows(entries: Any) -> Any:
+    labels = _labels()
+    zone = timezone.get_current_timezone()
+    for e in entries.iterator(chunk_size=1000):
+        yield [
+            e.pk,
+            e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_name or _("system"),
+            e.action,
+            labels.get(e.action, e.action),
+            e.period,
+            e.unit,
+            f"{e.object_type} {e.object_id}".strip(),
+            e.note,
+            "" if e.before is None else json.dumps(e.before, ensure_ascii=False, sort_keys=True),
+            "" if e.after is None else json.dumps(e.after, ensure_ascii=False, sort_keys=True),
+            e.digest,
+        ]
+
+
+@office
+def export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as CSV (UTF-8 with BOM, for Excel) or XLSX."""
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries(**form.filters()).order_by("pk")
+    kind = request.GET.get("format", "csv")
+    if kind not in EXPORT_FORMATS:
+        kind = "csv"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Audit log")[:31])
+        sheet.append(list(COLUMNS))
+        for row in _rows(entries):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        buffer_text = io.StringIO()
+        buffer_text.write("\ufeff")
+        writer = csv.writer(buffer_text, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(_rows(entries))
+        response = HttpResponse(buffer_text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leitai-audit-{stamp}.{kind}"'
+    return response

@@ -1,0 +1,80 @@
+"""Template filters of the targets pages: percentages, the gap in words, statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+STATUS_SHORT = {
+    "green": gettext_lazy("Green"),
+    "yellow": gettext_lazy("Yellow"),
+    "red": gettext_lazy("Red"),
+    "unreported": gettext_lazy("Not reported"),
+}
+DOUBLE_HALF = {
+    "achieved": gettext_lazy("Achieved"),
+    "missed": gettext_lazy("Missed"),
+    "pending": gettext_lazy("Not yet due"),
+}
+
+
+@register.filter
+def pct(value: Any, places: int = 1) -> str:
+    """A percentage as the boards print it: ``62.0%``, a dash for none."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.{int(places)}f}%"
+
+
+@register.filter
+def gap_text(progress: Any) -> str:
+    """The engine's words for the gap to time progress, in the page's language."""
+    return progress.gap_text("zh" if (get_language() or "").startswith("zh") else "en")
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_SHORT.get(status, status))
+
+
+@register.filter
+def double_half_label(verdict: str) -> str:
+    return str(DOUBLE_HALF.get(verdict, verdict))
+
+
+@register.filter
+def amount(value: Any) -> str:
+    """A target's or actual's value without a spurious ``.0``."""
+    if value is None:
+        return "—"
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def cn_quotes(text: str) -> str:
+    """Straight double quotes as Chinese curly ones in Chinese pages (奋战"双过半" → 奋战“双过半”)."""
+    if '"' not in (text or "") or not (get_language() or "").startswith("zh"):
+        return text
+    parts = text.split('"')
+    out = parts[0]
+    for k, part in enumerate(parts[1:]):
+        out += ("“" if k % 2 == 0 else "”") + part
+    return out
+
+
+@register.simple_tag
+def progress_title(progress: Any) -> str:
+    task = pct(progress.task_progress)
+    time = pct(progress.time_progress)
+    text = _("Task progress %(task)s; time progress %(time)s") % {"task": task, "time": time}
+    if progress.basis == "milestone":
+        text += _("; due by the milestones %(due)s") % {"due": pct(progress.expected_progress)}
+    return text

@@ -1,0 +1,39 @@
+"""The workflow's records in the admin, read only: they change through the workflow's
+pages, which check the rules and write the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from leitai.web.workflow.models import Objection, Submission, Upload
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnly):
+    list_display = ("period", "unit", "state", "submitted_at", "submitted_by", "returned_at")
+    list_filter = ("state", "period")
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnly):
+    list_display = ("pk", "period", "unit", "filename", "state", "uploaded_at", "uploaded_by")
+    list_filter = ("state", "period")
+    exclude = ("file",)  # downloaded through the workflow's page, which checks who asks
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnly):
+    list_display = ("pk", "period", "unit", "key", "state", "raised_at", "answered_at")
+    list_filter = ("state", "period")
+    exclude = ("attachment",)

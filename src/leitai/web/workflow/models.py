@@ -1,0 +1,225 @@
+"""A period's daily work: uploads of figures, submissions, objections.
+
+The figures themselves are :class:`~leitai.web.assessments.models.DataValue` rows;
+what is kept here is how they came in and what the units said about the result.
+Files (uploaded workbooks, objection attachments) are stored under the data
+directory and are only ever served by views that check who is asking.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.assessments.models import Period, Unit
+
+
+def _upload_path(instance: Upload, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"workflow/uploads/{instance.period.code}/{uuid.uuid4().hex}{suffix}"
+
+
+def _attachment_path(instance: Objection, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"workflow/objections/{instance.period.code}/{uuid.uuid4().hex}{suffix}"
+
+
+class UnitStatus(models.TextChoices):
+    """Where a unit stands in a period's collection (derived, not stored)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    FILLED = "filled", _("Filled in")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+
+
+class Submission(models.Model):
+    """A unit's submission of its figures for a period; the office may return it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["period", "unit"]
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="submission_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.unit.code} ({self.get_state_display()})"
+
+
+class Upload(models.Model):
+    """A data table uploaded for a period: checked and previewed, then applied or not.
+
+    ``unit`` is the only unit a reporter's upload may touch; the office's uploads have
+    none and may touch every unit. ``problems`` lists every error at its cell,
+    ``changes`` every figure that would change, and ``grid`` the sheet as it was
+    uploaded with those marked, for showing the errors in place.
+    """
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        REFUSED = "refused", _("Refused")
+        APPLIED = "applied", _("Saved")
+        DISCARDED = "discarded", _("Discarded")
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="uploads"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+    )
+    file = models.FileField(_("file"), upload_to=_upload_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    grid = models.JSONField(_("sheet"), default=dict, blank=True)
+    decided_at = models.DateTimeField(_("saved or discarded at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved or discarded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} #{self.pk} {self.filename}"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.state == self.State.CHECKED
+
+    @property
+    def changed_units(self) -> list[str]:
+        return sorted({c["unit"] for c in self.changes})
+
+
+class Objection(models.Model):
+    """A unit's objection (异议) to its draft result, and the office's answer."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="objections"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="objections"
+    )
+    key = models.CharField(
+        _("indicator"),
+        max_length=64,
+        blank=True,
+        help_text=_("The indicator or adjustment the objection is about, if one."),
+    )
+    text = models.TextField(_("objection"))
+    attachment = models.FileField(
+        _("attachment"), upload_to=_attachment_path, max_length=255, blank=True
+    )
+    attachment_name = models.CharField(_("attachment name"), max_length=255, blank=True)
+    attachment_size = models.PositiveIntegerField(_("attachment size"), null=True, blank=True)
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revision = models.PositiveIntegerField(_("draft revision"))
+    result_sha256 = models.CharField(_("draft result SHA-256"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrections = models.JSONField(_("corrections"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.unit.code} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    def as_audit(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "key": self.key,
+            "text": self.text,
+            "attachment": self.attachment_name,
+            "revision": self.revision,
+            "answer": self.answer,
+        }

@@ -1,0 +1,437 @@
+"""Reading a period's workflow: where each unit stands, what is missing, who may do what.
+
+Every rule about who may change what lives here, in :func:`unit_rights`, so that the
+views, the templates and the services ask the same question the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from leitai.engine import Scheme as EngineScheme
+from leitai.web.accounts.selectors import user_is_office, user_reports_for
+from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
+from leitai.web.assessments.selectors import (
+    period_draft_snapshot,
+    period_published_snapshot,
+    result_view,
+    scheme_version_parsed,
+)
+from leitai.web.assessments.services import period_current_inputs
+from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
+
+# -- the period's units ------------------------------------------------------------------
+
+
+def period_units(period: Period) -> list[Unit]:
+    """The units of the period's scheme, in the scheme's order."""
+    scheme = scheme_version_parsed(period.scheme_version)
+    units = {u.code: u for u in Unit.objects.filter(code__in=scheme.unit_ids)}
+    return [units[code] for code in scheme.unit_ids if code in units]
+
+
+def scheme_keys(scheme: EngineScheme) -> list[str]:
+    """Every id a unit reports a figure for: indicators, adjustments and series."""
+    return (
+        [i.id for i in scheme.all_indicators()]
+        + [a.id for a in scheme.adjustments]
+        + [s.id for s in scheme.series]
+    )
+
+
+def scheme_names(scheme: EngineScheme) -> dict[str, str]:
+    names = {i.id: i.name for i in scheme.all_indicators()}
+    names.update({a.id: a.name for a in scheme.adjustments})
+    names.update({s.id: s.name for s in scheme.series})
+    return names
+
+
+def target_keys(scheme: EngineScheme) -> set[str]:
+    """Indicators scored against a target, whose target is reported beside the value."""
+    return {i.id for i in scheme.all_indicators() if scheme.resolved(i)[0] == "target"}
+
+
+@dataclass
+class UnitRow:
+    """One line of the status board."""
+
+    unit: Unit
+    status: str
+    submission: Submission | None
+    filled: int
+    total: int
+    last_change_at: Any = None
+    last_change_by: str = ""
+    pending_objections: int = 0
+    objections: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return str(UnitStatus(self.status).label)
+
+    @property
+    def blank(self) -> int:
+        return max(self.total - self.filled, 0)
+
+
+def unit_status(*, filled: int, submission: Submission | None) -> str:
+    if submission is not None and submission.state == Submission.State.SUBMITTED:
+        return UnitStatus.SUBMITTED
+    if submission is not None and submission.state == Submission.State.RETURNED:
+        return UnitStatus.RETURNED
+    return UnitStatus.FILLED if filled else UnitStatus.NOT_STARTED
+
+
+def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:
+    """Each unit's status (未填报 / 已填报 / 已提交 / 已退回), with who and when."""
+    units = units if units is not None else period_units(period)
+    scheme = scheme_version_parsed(period.scheme_version)
+    total = len(scheme_keys(scheme))
+    counts = {
+        row["unit_id"]: row
+        for row in DataValue.objects.filter(period=period, unit__in=units)
+        .exclude(value="")
+        .values("unit_id")
+        .annotate(n=Count("pk"), last=Max("updated_at"))
+    }
+    last_by = {}
+    for value in (
+        DataValue.objects.filter(period=period, unit__in=units)
+        .select_related("updated_by")
+        .order_by("unit_id", "-updated_at")
+    ):
+        last_by.setdefault(value.unit_id, value)
+    submissions = {
+        s.unit_id: s
+        for s in Submission.objects.filter(period=period, unit__in=units).select_related(
+            "submitted_by", "returned_by"
+        )
+    }
+    objections = {
+        row["unit_id"]: row
+        for row in Objection.objects.filter(period=period, unit__in=units)
+        .values("unit_id")
+        .annotate(n=Count("pk"), pending=Count("pk", filter=Q(state=Objection.State.PENDING)))
+    }
+    rows = []
+    for unit in units:
+        count = counts.get(unit.pk, {})
+        last = last_by.get(unit.pk)
+        rows.append(
+            UnitRow(
+                unit=unit,
+                status=unit_status(filled=count.get("n", 0), submission=submissions.get(unit.pk)),
+                submission=submissions.get(unit.pk),
+                filled=count.get("n", 0),
+                total=total,
+                last_change_at=last.updated_at if last else None,
+                last_change_by=last.updated_by.username if last and last.updated_by else "",
+                pending_objections=objections.get(unit.pk, {}).get("pending", 0),
+                objections=objections.get(unit.pk, {}).get("n", 0),
+            )
+        )
+    return rows
+
+
+def unit_row(period: Period, unit: Unit) -> UnitRow:
+    return status_board(period, [unit])[0]
+
+
+# -- who may do what ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rights:
+    view: bool = False
+    edit: bool = False
+    submit: bool = False
+    give_back: bool = False
+    object: bool = False
+    office: bool = False
+    correction: bool = False  # the office changing figures of a published period
+
+
+def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = None) -> Rights:
+    """What ``user`` may do with ``unit``'s figures in ``period``.
+
+    - The unit's reporter edits while the period collects and the unit has not submitted,
+      or whenever the office has returned the submission (until publication); submits
+      what they entered; raises objections to the unit's draft result before publication.
+    - The office edits every unit's figures (after publication only towards a revision),
+      and returns a submission before publication.
+    - Nobody else sees anything of a unit's work.
+    """
+    office = user_is_office(user)
+    reporter = user_reports_for(user, unit.pk)
+    if not (office or reporter):
+        return Rights()
+    row = row or unit_row(period, unit)
+    published = period.state == Period.State.PUBLISHED
+    returned = row.status == UnitStatus.RETURNED
+    open_for_unit = not published and (
+        (period.state == Period.State.COLLECTING and row.status != UnitStatus.SUBMITTED) or returned
+    )
+    has_draft = not published and period_draft_snapshot(period) is not None
+    return Rights(
+        view=True,
+        edit=office or (reporter and open_for_unit),
+        submit=reporter and open_for_unit and row.filled > 0,
+        give_back=office and not published and row.status == UnitStatus.SUBMITTED,
+        object=reporter and has_draft,
+        office=office,
+        correction=office and published,
+    )
+
+
+# -- uploads and objections, as far as a person may see them ---------------------------------
+
+
+def uploads_visible(*, user: Any) -> QuerySet[Upload]:
+    """The office sees every upload; a reporter their own unit's; nobody else any."""
+    uploads = Upload.objects.select_related("period", "unit", "uploaded_by")
+    if user_is_office(user):
+        return uploads
+    if getattr(user, "is_authenticated", False) and user.is_reporter:
+        return uploads.filter(unit_id=user.unit_id)
+    return uploads.none()
+
+
+def objections_visible(*, user: Any) -> QuerySet[Objection]:
+    """The office sees every objection; a reporter their own unit's; nobody else any."""
+    objections = Objection.objects.select_related("period", "unit", "raised_by", "answered_by")
+    if user_is_office(user):
+        return objections
+    if getattr(user, "is_authenticated", False) and user.is_reporter:
+        return objections.filter(unit_id=user.unit_id)
+    return objections.none()
+
+
+# -- the online form -------------------------------------------------------------------------
+
+
+@dataclass
+class FormField:
+    key: str
+    name: str
+    kind: str  # indicator, bonus, deduction, veto, series
+    group: str
+    measure: str
+    direction: str
+    value: str
+    target: str | None  # None: no target is asked for this field
+    previous: str | None
+    previous_target: str | None
+    max_points: float | None = None
+    updated_at: Any = None
+    updated_by: str = ""
+
+
+def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
+    """The fields of a unit's figures, with the stored value and the previous period's."""
+    scheme = scheme_version_parsed(period.scheme_version)
+    stored = {
+        v.key: v
+        for v in DataValue.objects.filter(period=period, unit=unit).select_related("updated_by")
+    }
+    before: dict[str, DataValue] = {}
+    if period.previous_id is not None:
+        before = {
+            v.key: v for v in DataValue.objects.filter(period_id=period.previous_id, unit=unit)
+        }
+    targets = target_keys(scheme)
+    fields = []
+
+    def add(key: str, name: str, kind: str, group: str, measure: str, direction: str, **kw: Any):
+        value = stored.get(key)
+        old = before.get(key)
+        fields.append(
+            FormField(
+                key=key,
+                name=name,
+                kind=kind,
+                group=group,
+                measure=measure,
+                direction=direction,
+                value=value.value if value else "",
+                target=(value.target if value else "") if key in targets else None,
+                previous=old.value if old else None,
+                previous_target=old.target if old and key in targets else None,
+                updated_at=value.updated_at if value else None,
+                updated_by=value.updated_by.username if value and value.updated_by else "",
+                **kw,
+            )
+        )
+
+    for board in scheme.all_boards():
+        for indicator in board.indicators:
+            _method, direction, _missing = scheme.resolved(indicator)
+            add(
+                indicator.id,
+                indicator.name,
+                "indicator",
+                board.name,
+                indicator.unit or "",
+                direction,
+            )
+    for adjustment in scheme.adjustments:
+        add(
+            adjustment.id,
+            adjustment.name,
+            adjustment.kind,
+            "",
+            "",
+            "",
+            max_points=adjustment.max_points,
+        )
+    for series in scheme.series:
+        add(series.id, series.name, "series", "", series.unit or "", "")
+    return fields
+
+
+# -- the draft result and what stands between it and publication ------------------------------
+
+
+def draft_is_current(period: Period, draft: Snapshot | None) -> bool:
+    """Whether ``draft`` was computed from the figures as they stand now."""
+    if draft is None:
+        return False
+    return draft.inputs_sha256 == period_current_inputs(period=period)[2]
+
+
+def unit_draft(period: Period, unit: Unit) -> dict[str, Any] | None:
+    """The unit's own line of the draft result (before publication only)."""
+    if period.state == Period.State.PUBLISHED:
+        return None
+    draft = period_draft_snapshot(period)
+    if draft is None:
+        return None
+    view = result_view(draft)
+    row = view.by_unit.get(unit.code)
+    if row is None:
+        return None
+    return {
+        "snapshot": draft,
+        "row": row,
+        "n": len(view.rows),
+        "boards": [
+            {
+                "name": b.name,
+                "stars": row["boards"][b.id]["stars"],
+                "score": row["boards"][b.id]["score"],
+            }
+            for b in view.top_boards
+        ],
+    }
+
+
+@dataclass
+class Readiness:
+    """Where a period stands and what is missing before its next step."""
+
+    rows: list[UnitRow]
+    draft: Snapshot | None
+    draft_current: bool
+    published: Snapshot | None
+    pending_objections: list[Objection] = field(default_factory=list)
+
+    def with_status(self, *statuses: str) -> list[UnitRow]:
+        return [r for r in self.rows if r.status in statuses]
+
+    @property
+    def not_started(self) -> list[UnitRow]:
+        return self.with_status(UnitStatus.NOT_STARTED)
+
+    @property
+    def outstanding(self) -> list[UnitRow]:
+        """Units whose figures are in but not (or no longer) submitted."""
+        return self.with_status(UnitStatus.FILLED, UnitStatus.RETURNED)
+
+    @property
+    def submitted(self) -> list[UnitRow]:
+        return self.with_status(UnitStatus.SUBMITTED)
+
+    @property
+    def with_blanks(self) -> list[UnitRow]:
+        return [r for r in self.rows if r.filled and r.blank]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {status: 0 for status in UnitStatus.values}
+        for row in self.rows:
+            out[row.status] += 1
+        return out
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """Each status's share of the units, in per cent (for the progress bar)."""
+        n = len(self.rows) or 1
+        return {status: 100.0 * count / n for status, count in self.counts.items()}
+
+    @property
+    def can_publish(self) -> bool:
+        return (
+            self.draft is not None
+            and self.draft_current
+            and not self.pending_objections
+            and not self.not_started
+        )
+
+
+def period_readiness(period: Period) -> Readiness:
+    draft = period_draft_snapshot(period)
+    return Readiness(
+        rows=status_board(period),
+        draft=draft,
+        draft_current=draft_is_current(period, draft),
+        published=period_published_snapshot(period),
+        pending_objections=list(
+            Objection.objects.filter(period=period, state=Objection.State.PENDING).select_related(
+                "unit", "raised_by"
+            )
+        ),
+    )
+
+
+def periods_for(user: Any) -> list[Period]:
+    """The periods a person works on, newest first (all of them for the office)."""
+    periods = Period.objects.select_related("scheme_version__scheme", "previous").order_by("-code")
+    if user_is_office(user):
+        return list(periods)
+    if getattr(user, "is_authenticated", False) and user.is_reporter:
+        return [
+            p for p in periods if user.unit.code in scheme_version_parsed(p.scheme_version).unit_ids
+        ]
+    return []
+
+
+def result_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    return result_view(snapshot).rows
+
+
+def revision_changes(older: Snapshot, newer: Snapshot) -> list[dict[str, Any]]:
+    """Unit by unit, how a newer result differs from an older one of the same period."""
+    before = result_view(older).by_unit
+    rows = []
+    for row in result_view(newer).rows:
+        old = before.get(row["unit"])
+        rows.append(
+            {
+                "row": row,
+                "old": old,
+                "rank_changed": old is None or old["rank"] != row["rank"],
+                "score_changed": old is None or abs(old["score"] - row["score"]) > 1e-9,
+                "flags_changed": old is None or old["flags"] != row["flags"],
+            }
+        )
+    return rows
+
+
+def period_units_for(user: Any, period: Period) -> list[Unit]:
+    """The units whose work ``user`` sees in ``period``: all for the office, one for a reporter."""
+    units = period_units(period)
+    if user_is_office(user):
+        return units
+    return [u for u in units if user_reports_for(user, u.pk)]

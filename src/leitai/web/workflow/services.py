@@ -1,0 +1,702 @@
+"""The workflow's writes: uploads, the online form, submissions, objections, the period's
+steps and publication. Each checks who is acting and in what state the period is, calls
+the assessments services for the figures and results, and records itself in the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leitai.engine import DataError, PeriodData, Record, parse_scheme
+from leitai.web.accounts.models import User
+from leitai.web.accounts.selectors import user_is_office, user_reports_for
+from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
+from leitai.web.assessments.selectors import period_draft_snapshot, scheme_version_parsed
+from leitai.web.assessments.services import (
+    AssessmentError,
+    data_values_update,
+    period_compute,
+    period_create,
+    period_state_set,
+    scheme_version_save,
+    snapshot_publish,
+)
+from leitai.web.audit.models import Action
+from leitai.web.audit.services import audit_record
+from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
+from leitai.web.workflow.selectors import (
+    period_readiness,
+    scheme_keys,
+    target_keys,
+    unit_rights,
+    unit_row,
+)
+from leitai.web.workflow.tables import table_check
+
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_SUFFIXES = frozenset(
+    {
+        ".pdf",
+        ".ofd",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".webp",
+        ".doc",
+        ".docx",
+        ".wps",
+        ".xls",
+        ".xlsx",
+        ".et",
+        ".txt",
+        ".csv",
+        ".zip",
+        ".rar",
+        ".7z",
+    }
+)
+
+
+class WorkflowError(Exception):
+    """A step that cannot be taken as asked. ``messages`` are for people; ``code`` says
+    which rule refused it; ``fields`` ties messages to form fields where it can."""
+
+    def __init__(
+        self,
+        messages: list[str] | str,
+        *,
+        code: str = "",
+        fields: Mapping[str, str] | None = None,
+    ) -> None:
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        self.code = code
+        self.fields = dict(fields or {})
+        super().__init__("\n".join(self.messages))
+
+
+def _require(condition: bool, message: str, code: str) -> None:
+    if not condition:
+        raise WorkflowError(message, code=code)
+
+
+def _safe_name(name: str) -> str:
+    """A file name fit for messages: no folders, no colons (they separate message parts)."""
+    name = PurePath(name.replace("\\", "/")).name or "upload"
+    return name.replace(":", "_")[:200]
+
+
+# -- schemes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scheme_change_save(*, text: str, comment: str, user: User, source: str) -> SchemeVersion:
+    """Save a scheme uploaded or edited by the office as a new version with a comment.
+
+    The engine's ``SchemeError`` (every problem at its YAML path) passes through.
+    """
+    _require(user_is_office(user), _("Only the assessment office changes schemes."), "forbidden")
+    parsed = parse_scheme(text.replace("\r\n", "\n"), source=source)
+    _require(bool(comment.strip()), _("Say in a comment what changed."), "comment")
+    latest = SchemeVersion.objects.filter(scheme__code=parsed.id).order_by("-number").first()
+    if latest is not None and latest.text.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
+        raise WorkflowError(
+            _("Nothing changed: this is version %(number)s as it is stored.")
+            % {"number": latest.number},
+            code="unchanged",
+        )
+    try:
+        return scheme_version_save(text=text, comment=comment, user=user, source=source)
+    except AssessmentError as exc:
+        raise WorkflowError(str(exc), code="scheme") from None
+
+
+# -- periods ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_open(
+    *,
+    code: str,
+    scheme_version: SchemeVersion,
+    previous: Period | None,
+    name: str = "",
+    user: User,
+) -> Period:
+    _require(user_is_office(user), _("Only the assessment office opens periods."), "forbidden")
+    return period_create(
+        code=code, scheme_version=scheme_version, previous=previous, name=name, user=user
+    )
+
+
+@transaction.atomic
+def period_review_start(*, period: Period, user: User, acknowledge: bool = False) -> Period:
+    """Close the collection: from now on only returned units change their figures.
+
+    Every unit must have entered figures; units that have not submitted (or were
+    returned) are taken as they are only when the office acknowledges them.
+    """
+    _require(
+        user_is_office(user), _("Only the assessment office closes a collection."), "forbidden"
+    )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        period.state == Period.State.COLLECTING,
+        _("The period is not collecting figures."),
+        "state",
+    )
+    readiness = period_readiness(period)
+    if readiness.not_started:
+        names = "、".join(r.unit.name for r in readiness.not_started)
+        raise WorkflowError(
+            _("These units have not entered any figures: %(units)s.") % {"units": names},
+            code="not_started",
+        )
+    outstanding = readiness.outstanding
+    if outstanding and not acknowledge:
+        names = "、".join(r.unit.name for r in outstanding)
+        raise WorkflowError(
+            _(
+                "These units have not submitted: %(units)s. Tick the box to close the "
+                "collection anyway and take their figures as they are."
+            )
+            % {"units": names},
+            code="acknowledge",
+        )
+    note = ""
+    if outstanding:
+        note = "not submitted: " + ", ".join(f"{r.unit.code} ({r.status})" for r in outstanding)
+    return period_state_set(period=period, state=Period.State.REVIEW, user=user, note=note)
+
+
+@transaction.atomic
+def period_collection_reopen(*, period: Period, user: User, reason: str = "") -> Period:
+    _require(
+        user_is_office(user), _("Only the assessment office reopens a collection."), "forbidden"
+    )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        period.state == Period.State.REVIEW,
+        _("Only a period under review can go back to collecting figures."),
+        "state",
+    )
+    return period_state_set(period=period, state=Period.State.COLLECTING, user=user, note=reason)
+
+
+@transaction.atomic
+def period_draft_compute(*, period: Period, user: User) -> Snapshot:
+    """Compute the draft result from the figures as they stand (the engine checks them)."""
+    _require(user_is_office(user), _("Only the assessment office computes results."), "forbidden")
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    try:
+        return period_compute(period=period, user=user)
+    except DataError as exc:
+        raise WorkflowError(exc.errors, code="data") from None
+
+
+@transaction.atomic
+def period_result_publish(
+    *, period: Period, user: User, reason: str = "", acknowledge: bool = False
+) -> Snapshot:
+    """Publish the period's draft result; from then on it is frozen.
+
+    The first publication needs the period under review, a draft computed from the
+    figures as they stand and every objection answered; units that have not submitted
+    must be acknowledged. Publishing again is a revision, which needs a reason.
+    """
+    _require(user_is_office(user), _("Only the assessment office publishes."), "forbidden")
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    readiness = period_readiness(period)
+    revision = readiness.published is not None
+    if not revision:
+        _require(
+            period.state == Period.State.REVIEW,
+            _("Close the collection first: a result is published from the review."),
+            "state",
+        )
+    _require(readiness.draft is not None, _("There is no draft result to publish."), "no_draft")
+    _require(
+        readiness.draft_current,
+        _("The figures have changed since the draft was computed: compute it again first."),
+        "stale",
+    )
+    if readiness.pending_objections:
+        names = "、".join(sorted({o.unit.name for o in readiness.pending_objections}))
+        raise WorkflowError(
+            _("Objections are waiting for an answer: %(units)s.") % {"units": names},
+            code="objections",
+        )
+    if revision:
+        _require(
+            bool(reason.strip()),
+            _("A revision of a published result needs a reason."),
+            "reason",
+        )
+    elif readiness.outstanding and not acknowledge:
+        names = "、".join(r.unit.name for r in readiness.outstanding)
+        raise WorkflowError(
+            _(
+                "These units have not submitted: %(units)s. Tick the box to publish "
+                "with their figures as they are."
+            )
+            % {"units": names},
+            code="acknowledge",
+        )
+    return snapshot_publish(snapshot=readiness.draft, user=user, reason=reason)
+
+
+# -- figures: checking and saving -------------------------------------------------------------
+
+
+def figures_check(
+    *, period: Period, unit: Unit, values: Mapping[str, tuple[str, str | None]]
+) -> dict[str, str]:
+    """Check a unit's figures with the engine; return the message of each bad field.
+
+    Fields are named by their id; a target's field is ``<id>.target``.
+    """
+    scheme = scheme_version_parsed(period.scheme_version)
+    records = [
+        Record(
+            unit=unit.code,
+            indicator=key,
+            value=value,
+            target=target,
+            where="",
+            value_at=key,
+            target_at=f"{key}.target",
+        )
+        for key, (value, target) in values.items()
+    ]
+    try:
+        PeriodData.from_records(scheme, records, source="", require_all_units=False)
+    except DataError as exc:
+        errors: dict[str, str] = {}
+        for message in exc.errors:
+            name, _sep, reason = message.partition(": ")
+            errors.setdefault(name, reason or message)
+        return errors
+    return {}
+
+
+@transaction.atomic
+def unit_figures_save(
+    *,
+    period: Period,
+    unit: Unit,
+    user: User,
+    values: Mapping[str, tuple[str, str | None]],
+) -> int:
+    """Save the figures of the online form for one unit: all of them or none.
+
+    Only the scheme's own fields are taken; the values are checked by the engine
+    exactly as an upload's are. Returns the number of figures that changed.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    rights = unit_rights(user=user, period=period, unit=unit)
+    _require(rights.edit, _("You may not change these figures now."), "forbidden")
+    scheme = scheme_version_parsed(period.scheme_version)
+    allowed = set(scheme_keys(scheme))
+    targets = target_keys(scheme)
+    values = {
+        key: (value.strip(), None if key not in targets or target is None else target.strip())
+        for key, (value, target) in values.items()
+        if key in allowed
+    }
+    errors = figures_check(period=period, unit=unit, values=values)
+    if errors:
+        raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
+    return data_values_update(
+        period=period,
+        cells={(unit.code, key): pair for key, pair in values.items()},
+        user=user,
+        note="form",
+    )
+
+
+@transaction.atomic
+def upload_check(
+    *, period: Period, user: User, file: UploadedFile, unit: Unit | None = None
+) -> Upload:
+    """Check an uploaded table; nothing in the database changes unless it is correct.
+
+    A reporter's upload may touch only their own unit (``unit`` is theirs whatever the
+    request says); the office's may touch every unit, or one when ``unit`` is given.
+    Returns an :class:`Upload`: refused (every problem at its cell) and *not stored*,
+    or checked, stored with its file and waiting for :func:`upload_confirm`.
+    """
+    if user_is_office(user):
+        scope = unit
+    elif getattr(user, "is_reporter", False):
+        scope = user.unit
+    else:
+        raise WorkflowError(_("You may not upload figures."), code="forbidden")
+    if scope is not None:
+        rights = unit_rights(user=user, period=period, unit=scope)
+        _require(rights.edit, _("You may not change these figures now."), "forbidden")
+    name = _safe_name(file.name or "upload")
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        raise WorkflowError(
+            _("Upload the period's .xlsx template or a .csv table."), code="file_type"
+        )
+    if file.size is not None and file.size > UPLOAD_MAX_BYTES:
+        raise WorkflowError(
+            _("The file is larger than %(mb)d MB.") % {"mb": UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="file_size",
+        )
+    data = b"".join(file.chunks())
+    scheme = scheme_version_parsed(period.scheme_version)
+    upload = Upload(
+        period=period,
+        unit=scope,
+        filename=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+        state=Upload.State.REFUSED,
+    )
+    _check_into(upload, data=data, scheme=scheme)
+    if upload.is_checked:
+        upload.file.save(name, ContentFile(data), save=False)
+        upload.save()
+    return upload
+
+
+def _current_cells(period: Period, unit: Unit | None) -> dict[tuple[str, str], tuple[str, str]]:
+    values = DataValue.objects.filter(period=period).select_related("unit")
+    if unit is not None:
+        values = values.filter(unit=unit)
+    return {(v.unit.code, v.key): (v.value, v.target) for v in values}
+
+
+def _check_into(upload: Upload, *, data: bytes, scheme: Any) -> Any:
+    checked = table_check(
+        data=data,
+        filename=upload.filename,
+        scheme=scheme,
+        period=upload.period.code,
+        current=_current_cells(upload.period, None),
+        unit=upload.unit.code if upload.unit else None,
+        unit_names={u.id: u.name for u in scheme.units},
+    )
+    if checked.ok and not checked.changes:
+        checked.problem(f"{upload.filename}: nothing would change")
+    upload.problems = checked.problems
+    upload.changes = checked.changes
+    upload.grid = checked.grid
+    upload.state = Upload.State.CHECKED if checked.ok else Upload.State.REFUSED
+    return checked
+
+
+def upload_confirm(*, upload: Upload, user: User) -> int:
+    """Save a checked upload's figures: all of them, or none when anything changed since.
+
+    The file is checked again against the figures as they stand; if the changes are
+    not those the preview showed (someone saved figures in between), nothing is saved
+    and the preview is brought up to date for the person to look at again.
+    """
+    with transaction.atomic():
+        upload = (
+            Upload.objects.select_for_update(of=("self",))
+            .select_related("period", "unit")
+            .get(pk=upload.pk)
+        )
+        _require(
+            user_is_office(user) or upload.uploaded_by_id == user.pk,
+            _("Only the person who uploaded the file (or the office) may save it."),
+            "forbidden",
+        )
+        _require(upload.is_checked, _("This upload cannot be saved."), "state")
+        period = Period.objects.select_for_update().get(pk=upload.period_id)
+        if upload.unit is not None:
+            rights = unit_rights(user=user, period=period, unit=upload.unit)
+            _require(rights.edit, _("You may not change these figures now."), "forbidden")
+        with upload.file.open("rb") as handle:
+            data = handle.read()
+        previewed = upload.changes
+        scheme = scheme_version_parsed(period.scheme_version)
+        checked = _check_into(upload, data=data, scheme=scheme)
+        if checked.ok and upload.changes == previewed:
+            changed = data_values_update(
+                period=period,
+                cells=checked.cells,
+                user=user,
+                note=f"upload #{upload.pk} {upload.filename}",
+            )
+            upload.state = Upload.State.APPLIED
+            upload.decided_at = timezone.now()
+            upload.decided_by = user
+            upload.save(
+                update_fields=["state", "decided_at", "decided_by", "problems", "changes", "grid"]
+            )
+            return changed
+    # Outside the transaction above, which saved nothing: the preview as it now stands.
+    upload.save(update_fields=["problems", "changes", "grid", "state"])
+    raise WorkflowError(
+        _("The figures have changed since this preview. Look at it again before saving."),
+        code="stale",
+    )
+
+
+@transaction.atomic
+def upload_discard(*, upload: Upload, user: User) -> Upload:
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    _require(
+        user_is_office(user) or upload.uploaded_by_id == user.pk,
+        _("Only the person who uploaded the file (or the office) may discard it."),
+        "forbidden",
+    )
+    _require(upload.is_checked, _("This upload cannot be discarded."), "state")
+    upload.state = Upload.State.DISCARDED
+    upload.decided_at = timezone.now()
+    upload.decided_by = user
+    upload.save(update_fields=["state", "decided_at", "decided_by"])
+    return upload
+
+
+# -- submissions ---------------------------------------------------------------------------------
+
+
+def _submission_state(submission: Submission | None) -> dict[str, Any]:
+    if submission is None:
+        return {"state": None}
+    return {"state": submission.state, "reason": submission.return_reason or None}
+
+
+@transaction.atomic
+def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
+    """The unit's reporter submits its figures; they are then locked for the reporter."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(user_reports_for(user, unit.pk), _("Only the unit's reporter submits."), "forbidden")
+    row = unit_row(period, unit)
+    rights = unit_rights(user=user, period=period, unit=unit, row=row)
+    if row.status == UnitStatus.SUBMITTED:
+        raise WorkflowError(_("The figures are already submitted."), code="state")
+    _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
+    _require(rights.submit, _("The figures cannot be submitted now."), "state")
+    submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
+    before = _submission_state(submission)
+    if submission is None:
+        submission = Submission(period=period, unit=unit)
+    submission.state = Submission.State.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = user
+    submission.save()
+    audit_record(
+        action=Action.SUBMISSION_SUBMITTED,
+        actor=user,
+        obj=submission,
+        period=period,
+        unit=unit,
+        before=before,
+        after=_submission_state(submission) | {"filled": row.filled, "blank": row.blank},
+        summary=f"{period.code} {unit.code}",
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, period: Period, unit: Unit, user: User, reason: str) -> Submission:
+    """The office returns a submission with a reason; the reporter may then edit again."""
+    _require(
+        user_is_office(user), _("Only the assessment office returns submissions."), "forbidden"
+    )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        period.state != Period.State.PUBLISHED,
+        _("The period is published; its submissions are closed."),
+        "state",
+    )
+    _require(bool(reason.strip()), _("Say why the submission is returned."), "reason")
+    submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
+    _require(
+        submission is not None and submission.state == Submission.State.SUBMITTED,
+        _("Only submitted figures can be returned."),
+        "state",
+    )
+    before = _submission_state(submission)
+    submission.state = Submission.State.RETURNED
+    submission.returned_at = timezone.now()
+    submission.returned_by = user
+    submission.return_reason = reason.strip()
+    submission.save()
+    audit_record(
+        action=Action.SUBMISSION_RETURNED,
+        actor=user,
+        obj=submission,
+        period=period,
+        unit=unit,
+        before=before,
+        after=_submission_state(submission),
+        note=submission.return_reason,
+        summary=f"{period.code} {unit.code}",
+    )
+    return submission
+
+
+# -- objections ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_raise(
+    *,
+    period: Period,
+    unit: Unit,
+    user: User,
+    text: str,
+    key: str = "",
+    attachment: UploadedFile | None = None,
+) -> Objection:
+    """The unit's reporter contests the unit's draft result, with text and an attachment."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        user_reports_for(user, unit.pk),
+        _("Only the unit's reporter raises its objections."),
+        "forbidden",
+    )
+    _require(
+        period.state != Period.State.PUBLISHED,
+        _("The result is published; objections are closed."),
+        "state",
+    )
+    draft = period_draft_snapshot(period)
+    _require(draft is not None, _("There is no draft result to object to yet."), "no_draft")
+    _require(bool(text.strip()), _("Say what is wrong."), "text")
+    scheme = scheme_version_parsed(period.scheme_version)
+    if key and key not in scheme_keys(scheme):
+        raise WorkflowError(_("Choose one of the scheme's indicators."), code="key")
+    objection = Objection(
+        period=period,
+        unit=unit,
+        key=key,
+        text=text.strip(),
+        raised_by=user,
+        revision=draft.revision,
+        result_sha256=draft.result_sha256,
+    )
+    if attachment is not None:
+        name = _safe_name(attachment.name or "attachment")
+        if PurePath(name).suffix.lower() not in ATTACHMENT_SUFFIXES:
+            raise WorkflowError(
+                _(
+                    "Attach a document, spreadsheet, image or archive (PDF, Word, Excel, JPG, PNG, ZIP…)."
+                ),
+                code="file_type",
+            )
+        if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
+            raise WorkflowError(
+                _("The attachment is larger than %(mb)d MB.")
+                % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                code="file_size",
+            )
+        objection.attachment.save(name, attachment, save=False)
+        objection.attachment_name = name
+        objection.attachment_size = attachment.size
+    objection.save()
+    audit_record(
+        action=Action.OBJECTION_RAISED,
+        actor=user,
+        obj=objection,
+        period=period,
+        unit=unit,
+        after=objection.as_audit(),
+        note=objection.text,
+        summary=f"{period.code} {unit.code} #{objection.pk}",
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    *,
+    objection: Objection,
+    user: User,
+    accepted: bool,
+    answer: str,
+    corrections: Mapping[str, tuple[str, str | None]] | None = None,
+) -> Objection:
+    """The office answers an objection.
+
+    Accepted: the corrected figures (if any) are saved and the draft result is computed
+    again, all in one step. Rejected: the answer must give the reason. Either way the
+    unit sees the answer.
+    """
+    _require(user_is_office(user), _("Only the assessment office answers objections."), "forbidden")
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("period", "unit")
+        .get(pk=objection.pk)
+    )
+    period = Period.objects.select_for_update().get(pk=objection.period_id)
+    _require(objection.is_pending, _("This objection has been answered."), "state")
+    _require(
+        period.state != Period.State.PUBLISHED,
+        _("The result is published; correct it with a revision instead."),
+        "state",
+    )
+    _require(
+        bool(answer.strip()),
+        _("Give the reason for rejecting it.") if not accepted else _("Write the answer."),
+        "answer",
+    )
+    before = objection.as_audit()
+    applied: list[dict[str, Any]] = []
+    if accepted and corrections:
+        scheme = scheme_version_parsed(period.scheme_version)
+        allowed = set(scheme_keys(scheme))
+        targets = target_keys(scheme)
+        values = {
+            k: (v.strip(), None if k not in targets or t is None else t.strip())
+            for k, (v, t) in corrections.items()
+            if k in allowed
+        }
+        errors = figures_check(period=period, unit=objection.unit, values=values)
+        if errors:
+            raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
+        stored = {
+            v.key: (v.value, v.target)
+            for v in DataValue.objects.filter(period=period, unit=objection.unit, key__in=values)
+        }
+        for key, (value, target) in values.items():
+            old = stored.get(key, ("", ""))
+            if (value, old[1] if target is None else target) != old:
+                applied.append({"key": key, "before": old[0], "after": value})
+        data_values_update(
+            period=period,
+            cells={(objection.unit.code, k): pair for k, pair in values.items()},
+            user=user,
+            note=f"objection #{objection.pk}",
+        )
+    objection.state = Objection.State.ACCEPTED if accepted else Objection.State.REJECTED
+    objection.answer = answer.strip()
+    objection.answered_at = timezone.now()
+    objection.answered_by = user
+    objection.corrections = applied
+    objection.save()
+    audit_record(
+        action=Action.OBJECTION_ANSWERED,
+        actor=user,
+        obj=objection,
+        period=period,
+        unit=objection.unit,
+        before=before,
+        after=objection.as_audit() | {"corrections": applied},
+        note=objection.answer,
+        summary=f"{period.code} {objection.unit.code} #{objection.pk}",
+    )
+    if applied:
+        try:
+            period_compute(period=period, user=user)
+        except DataError as exc:
+            raise WorkflowError(exc.errors, code="data") from None
+    return objection

@@ -1,0 +1,39 @@
+"""Template helpers of the workflow pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` (or ``sequence[index]``), or None."""
+    if isinstance(mapping, list | tuple):
+        try:
+            return mapping[int(key)]
+        except (IndexError, TypeError, ValueError):
+            return None
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def show(value: Any) -> str:
+    """A value of the audit log as a person reads it: blank for nothing, text as it is."""
+    if value is None:
+        return "—"
+    if value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

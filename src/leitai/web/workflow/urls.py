@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from leitai.web.workflow import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("workflow/", views.home, name="home"),
+    path("workflow/schemes/", views.scheme_list, name="scheme_list"),
+    path("workflow/schemes/new/", views.scheme_new, name="scheme_new"),
+    path("workflow/schemes/<slug:scheme>/compare/", views.scheme_compare, name="scheme_compare"),
+    path(
+        "workflow/schemes/<slug:scheme>/v<int:number>/", views.scheme_version, name="scheme_version"
+    ),
+    path(
+        "workflow/schemes/<slug:scheme>/v<int:number>.yaml",
+        views.scheme_version_yaml,
+        name="scheme_version_yaml",
+    ),
+    path(
+        "workflow/schemes/<slug:scheme>/v<int:number>/edit/", views.scheme_edit, name="scheme_edit"
+    ),
+    path("workflow/periods/new/", views.period_new, name="period_new"),
+    path("workflow/periods/<slug:period>/", views.period, name="period"),
+    path("workflow/periods/<slug:period>/step/", views.period_step, name="period_step"),
+    path("workflow/periods/<slug:period>/compute/", views.period_compute, name="period_compute"),
+    path("workflow/periods/<slug:period>/publish/", views.period_publish, name="period_publish"),
+    path("workflow/periods/<slug:period>/template.xlsx", views.template, name="template"),
+    path("workflow/periods/<slug:period>/upload/", views.upload, name="upload"),
+    path("workflow/periods/<slug:period>/objections/", views.objection_list, name="objection_list"),
+    path("workflow/periods/<slug:period>/units/<slug:unit>/", views.unit, name="unit"),
+    path(
+        "workflow/periods/<slug:period>/units/<slug:unit>/submit/",
+        views.unit_submit,
+        name="unit_submit",
+    ),
+    path(
+        "workflow/periods/<slug:period>/units/<slug:unit>/return/",
+        views.unit_return,
+        name="unit_return",
+    ),
+    path(
+        "workflow/periods/<slug:period>/units/<slug:unit>/objections/new/",
+        views.objection_new,
+        name="objection_new",
+    ),
+    path("workflow/uploads/<int:pk>/", views.upload_detail, name="upload_detail"),
+    path("workflow/uploads/<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
+    path("workflow/uploads/<int:pk>/discard/", views.upload_discard, name="upload_discard"),
+    path("workflow/uploads/<int:pk>/file/", views.upload_file, name="upload_file"),
+    path("workflow/objections/<int:pk>/", views.objection, name="objection"),
+    path("workflow/objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path(
+        "workflow/objections/<int:pk>/attachment/",
+        views.objection_attachment,
+        name="objection_attachment",
+    ),
+    path("periods/<slug:period>/revisions/", views.revisions, name="revisions"),
+]

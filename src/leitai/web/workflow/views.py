@@ -1,0 +1,968 @@
+"""The workflow's pages. Thin, as in healthchecks: find what is asked for through a
+selector that knows who may see it, check a small form, call a service, redirect.
+
+A reporter reaching for another unit's figures, uploads or objections gets 403 (a unit
+named in the address) or 404 (an upload or objection by number: its existence is not
+confirmed); nothing a request adds (fields, ids) widens what the service allows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from leitai.engine import SchemeError
+from leitai.engine.compare import compare_schemes
+from leitai.io import write_template
+from leitai.web.accounts.selectors import (
+    user_can_read_published,
+    user_is_office,
+    user_reports_for,
+)
+from leitai.web.assessments.models import Period, Scheme, SchemeVersion, Unit
+from leitai.web.assessments.selectors import (
+    period_label,
+    result_view,
+    scheme_version_parsed,
+)
+from leitai.web.workflow import forms, services
+from leitai.web.workflow.messages import humanize, reason_text
+from leitai.web.workflow.models import Objection, Upload
+from leitai.web.workflow.selectors import (
+    objections_visible,
+    period_readiness,
+    periods_for,
+    revision_changes,
+    scheme_names,
+    unit_draft,
+    unit_form_fields,
+    unit_rights,
+    unit_row,
+    uploads_visible,
+)
+from leitai.web.workflow.services import WorkflowError
+from leitai.web.workflow.yamlpath import scheme_problems
+
+# -- who may come in ---------------------------------------------------------------------------
+
+
+def worker(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The office and the units' reporters; everyone else logged in gets 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not (user_is_office(request.user) or request.user.is_reporter):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not user_is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _period(code: str) -> Period:
+    return get_object_or_404(
+        Period.objects.select_related("scheme_version__scheme", "previous"), code=code
+    )
+
+
+def _unit(request: HttpRequest, period: Period, code: str) -> Unit:
+    """A unit of the period that this person may work on (403 for another unit's reporter)."""
+    unit = get_object_or_404(Unit, code=code)
+    if not (user_is_office(request.user) or user_reports_for(request.user, unit.pk)):
+        raise PermissionDenied
+    if unit.code not in scheme_version_parsed(period.scheme_version).unit_ids:
+        raise Http404
+    return unit
+
+
+def _fail(request: HttpRequest, error: WorkflowError, names: dict[str, str] | None = None) -> None:
+    for message in error.messages:
+        messages.error(request, str(humanize(message, names)))
+
+
+def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
+    return {"section": "workflow", "tab": section, **context}
+
+
+# -- the workflow's home -------------------------------------------------------------------------
+
+
+@require_GET
+@worker
+def home(request: HttpRequest) -> HttpResponse:
+    items = []
+    is_office = user_is_office(request.user)
+    for period in periods_for(request.user):
+        item: dict[str, Any] = {"period": period, "label": period_label(period)}
+        if is_office:
+            readiness = period_readiness(period) if period.state != Period.State.PUBLISHED else None
+            item["readiness"] = readiness
+            item["revisions"] = period.snapshots.published().count()
+        else:
+            unit = request.user.unit
+            item["row"] = unit_row(period, unit)
+            item["draft"] = unit_draft(period, unit)
+            item["pending"] = (
+                objections_visible(user=request.user)
+                .filter(period=period, state=Objection.State.PENDING)
+                .count()
+            )
+        items.append(item)
+    return render(
+        request,
+        "workflow/home.html",
+        _base(request, "home", items=items, schemes=Scheme.objects.count() if is_office else 0),
+    )
+
+
+# -- schemes ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@office
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    schemes = []
+    for scheme in Scheme.objects.prefetch_related("versions__created_by", "versions__periods"):
+        versions = sorted(scheme.versions.all(), key=lambda v: -v.number)
+        schemes.append({"scheme": scheme, "versions": versions})
+    return render(request, "workflow/scheme_list.html", _base(request, "schemes", schemes=schemes))
+
+
+def _save_scheme(
+    request: HttpRequest, form: Any, *, text: str, source: str, template: str, **context: Any
+) -> HttpResponse:
+    try:
+        version = services.scheme_change_save(
+            text=text, comment=form.cleaned_data["comment"], user=request.user, source=source
+        )
+    except SchemeError as exc:
+        context["problems"] = [
+            dataclasses.replace(problem, message=reason_text(problem.message))
+            for problem in scheme_problems(text, exc.errors, source=source)
+        ]
+    except WorkflowError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+    else:
+        messages.success(
+            request,
+            _("Saved as version %(number)s of %(scheme)s.")
+            % {"number": version.number, "scheme": version.scheme.name},
+        )
+        return redirect("workflow:scheme_version", version.scheme.code, version.number)
+    return render(request, template, _base(request, "schemes", form=form, text=text, **context))
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def scheme_new(request: HttpRequest) -> HttpResponse:
+    form = forms.SchemeNewForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        source = upload.name if upload else "scheme.yaml"
+        return _save_scheme(
+            request,
+            form,
+            text=form.cleaned_data["text"],
+            source=source.replace(":", "_"),
+            template="workflow/scheme_new.html",
+        )
+    return render(request, "workflow/scheme_new.html", _base(request, "schemes", form=form))
+
+
+def _version(scheme: str, number: int) -> SchemeVersion:
+    return get_object_or_404(
+        SchemeVersion.objects.select_related("scheme", "created_by"),
+        scheme__code=scheme,
+        number=number,
+    )
+
+
+@require_GET
+@office
+def scheme_version(request: HttpRequest, scheme: str, number: int) -> HttpResponse:
+    version = _version(scheme, number)
+    versions = list(version.scheme.versions.order_by("-number"))
+    return render(
+        request,
+        "workflow/scheme_version.html",
+        _base(
+            request,
+            "schemes",
+            version=version,
+            versions=versions,
+            lines=version.text.splitlines(),
+            periods=version.periods.order_by("code"),
+            parsed=scheme_version_parsed(version),
+        ),
+    )
+
+
+@require_GET
+@office
+def scheme_version_yaml(request: HttpRequest, scheme: str, number: int) -> HttpResponse:
+    version = _version(scheme, number)
+    response = HttpResponse(version.text, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{scheme}-v{number}.yaml"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def scheme_edit(request: HttpRequest, scheme: str, number: int) -> HttpResponse:
+    version = _version(scheme, number)
+    form = forms.SchemeEditForm(request.POST or None, initial={"text": version.text})
+    context = {"version": version}
+    if request.method == "POST" and form.is_valid():
+        return _save_scheme(
+            request,
+            form,
+            text=form.cleaned_data["text"],
+            source=f"{scheme}.yaml",
+            template="workflow/scheme_edit.html",
+            **context,
+        )
+    return render(
+        request,
+        "workflow/scheme_edit.html",
+        _base(request, "schemes", form=form, text=version.text, **context),
+    )
+
+
+def _side_by_side(a: str, b: str, context: int = 3) -> list[dict[str, Any]]:
+    """The two texts line by line, aligned, changed lines marked; long unchanged runs are
+    folded into one row saying how many lines they hold."""
+    left, right = a.splitlines(), b.splitlines()
+    rows: list[dict[str, Any]] = []
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    shown_a = 0
+    for group in matcher.get_grouped_opcodes(context):
+        first_a = group[0][1]
+        if first_a > shown_a:
+            rows.append({"tag": "skip", "count": first_a - shown_a})
+        for tag, i1, i2, j1, j2 in group:
+            for k in range(max(i2 - i1, j2 - j1)):
+                i, j = i1 + k, j1 + k
+                rows.append(
+                    {
+                        "tag": tag,
+                        "a_no": i + 1 if i < i2 else None,
+                        "a": left[i] if i < i2 else None,
+                        "b_no": j + 1 if j < j2 else None,
+                        "b": right[j] if j < j2 else None,
+                    }
+                )
+        shown_a = group[-1][2]
+    if shown_a < len(left) and rows:
+        rows.append({"tag": "skip", "count": len(left) - shown_a})
+    return rows
+
+
+@require_GET
+@office
+def scheme_compare(request: HttpRequest, scheme: str) -> HttpResponse:
+    scheme_obj = get_object_or_404(Scheme, code=scheme)
+    versions = list(scheme_obj.versions.order_by("-number"))
+    if len(versions) < 2:
+        raise Http404
+    try:
+        a = int(request.GET.get("a") or versions[1].number)
+        b = int(request.GET.get("b") or versions[0].number)
+    except ValueError:
+        raise Http404 from None
+    old, new = _version(scheme, a), _version(scheme, b)
+    changes = compare_schemes(scheme_version_parsed(old), scheme_version_parsed(new))
+    return render(
+        request,
+        "workflow/scheme_compare.html",
+        _base(
+            request,
+            "schemes",
+            scheme=scheme_obj,
+            versions=versions,
+            old=old,
+            new=new,
+            changes=changes,
+            rows=_side_by_side(old.text, new.text),
+        ),
+    )
+
+
+# -- periods ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def period_new(request: HttpRequest) -> HttpResponse:
+    latest_version = SchemeVersion.objects.order_by("-created_at", "-pk").first()
+    latest_period = Period.objects.order_by("-code").first()
+    form = forms.PeriodOpenForm(
+        request.POST or None,
+        initial={"scheme_version": latest_version, "previous": latest_period},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_open(
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                scheme_version=form.cleaned_data["scheme_version"],
+                previous=form.cleaned_data["previous"],
+                user=request.user,
+            )
+        except WorkflowError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(
+                request, _("Period %(period)s is open for collection.") % {"period": period.code}
+            )
+            return redirect("workflow:period", period.code)
+    return render(request, "workflow/period_new.html", _base(request, "home", form=form))
+
+
+@require_GET
+@worker
+def period(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(period)
+    if not user_is_office(request.user):
+        if request.user.unit.code not in scheme_version_parsed(period_obj.scheme_version).unit_ids:
+            raise Http404
+        return redirect("workflow:unit", period_obj.code, request.user.unit.code)
+    readiness = period_readiness(period_obj)
+    return render(
+        request,
+        "workflow/period.html",
+        _base(
+            request,
+            "home",
+            period=period_obj,
+            label=period_label(period_obj),
+            readiness=readiness,
+            objections=Objection.objects.filter(period=period_obj).select_related("unit")[:50],
+            uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[
+                :10
+            ],
+            revisions=period_obj.snapshots.published().order_by("revision"),
+        ),
+    )
+
+
+@require_POST
+@office
+def period_step(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(period)
+    form = forms.PeriodStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a step."))
+        return redirect("workflow:period", period_obj.code)
+    try:
+        if form.cleaned_data["step"] == "review":
+            services.period_review_start(
+                period=period_obj,
+                user=request.user,
+                acknowledge=form.cleaned_data["acknowledge"],
+            )
+            messages.success(request, _("The collection is closed; the period is under review."))
+        else:
+            services.period_collection_reopen(
+                period=period_obj, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The period collects figures again."))
+    except WorkflowError as exc:
+        _fail(request, exc)
+    return redirect("workflow:period", period_obj.code)
+
+
+@require_POST
+@office
+def period_compute(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(period)
+    names = scheme_names(scheme_version_parsed(period_obj.scheme_version))
+    try:
+        snapshot = services.period_draft_compute(period=period_obj, user=request.user)
+    except WorkflowError as exc:
+        messages.error(request, _("The draft result could not be computed:"))
+        _fail(request, exc, names)
+    else:
+        messages.success(
+            request,
+            _("Draft result computed (revision %(revision)s).") % {"revision": snapshot.revision},
+        )
+    return redirect(request.POST.get("next") or reverse("workflow:period", args=[period_obj.code]))
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def period_publish(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(period)
+    form = forms.PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            snapshot = services.period_result_publish(
+                period=period_obj,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                acknowledge=form.cleaned_data["acknowledge"],
+            )
+        except WorkflowError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Published: %(period)s, revision %(revision)s.")
+                % {"period": period_label(period_obj), "revision": snapshot.revision},
+            )
+            return redirect("boards:league", period_obj.code)
+    readiness = period_readiness(period_obj)
+    draft_rows = result_view(readiness.draft).rows if readiness.draft else []
+    changes = (
+        revision_changes(readiness.published, readiness.draft)
+        if readiness.published and readiness.draft
+        else []
+    )
+    return render(
+        request,
+        "workflow/publish.html",
+        _base(
+            request,
+            "home",
+            period=period_obj,
+            label=period_label(period_obj),
+            readiness=readiness,
+            draft_rows=draft_rows,
+            changes=changes,
+            form=form,
+        ),
+    )
+
+
+# -- collecting figures --------------------------------------------------------------------------
+
+
+@require_GET
+@worker
+def template(request: HttpRequest, period: str) -> HttpResponse:
+    """The period's data-collection workbook, filled in with the figures stored so far."""
+    period_obj = _period(period)
+    scheme = scheme_version_parsed(period_obj.scheme_version)
+    code = request.GET.get("unit", "")
+    if not user_is_office(request.user):
+        code = code or request.user.unit.code
+    unit = _unit(request, period_obj, code) if code else None
+    units = [unit.code] if unit else None
+    values: dict[str, dict[str, Any]] = {}
+    from leitai.web.assessments.models import DataValue
+
+    stored = DataValue.objects.filter(period=period_obj).select_related("unit")
+    if unit is not None:
+        stored = stored.filter(unit=unit)
+    for value in stored:
+        row = values.setdefault(value.unit.code, {})
+        row[value.key] = value.value
+        if value.target:
+            row[f"{value.key}.target"] = value.target
+    buffer = io.BytesIO()
+    write_template(
+        scheme,
+        buffer,
+        units=units,
+        values=values,
+        period=period_obj.code,
+        lang="zh" if get_language().startswith("zh") else "en",
+    )
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"leitai-{period_obj.code}-{unit.code if unit else 'all'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@worker
+def upload(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(period)
+    is_office = user_is_office(request.user)
+    if not is_office:
+        # A reporter's page is about their own unit, whatever the request says.
+        _unit(request, period_obj, request.user.unit.code)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        scope = None
+        if is_office and form.cleaned_data["unit"]:
+            scope = _unit(request, period_obj, form.cleaned_data["unit"])
+        try:
+            upload_obj = services.upload_check(
+                period=period_obj, user=request.user, file=form.cleaned_data["file"], unit=scope
+            )
+        except WorkflowError as exc:
+            _fail(request, exc)
+        else:
+            if upload_obj.pk is None:  # refused: shown, not stored
+                return _upload_page(request, upload_obj)
+            return redirect("workflow:upload_detail", upload_obj.pk)
+    uploads = uploads_visible(user=request.user).filter(period=period_obj)[:30]
+    unit = None if is_office else request.user.unit
+    rights = unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
+    return render(
+        request,
+        "workflow/upload.html",
+        _base(
+            request,
+            "home",
+            period=period_obj,
+            label=period_label(period_obj),
+            form=form,
+            uploads=uploads,
+            unit=unit,
+            rights=rights,
+        ),
+    )
+
+
+def _upload(request: HttpRequest, pk: int) -> Upload:
+    return get_object_or_404(uploads_visible(user=request.user), pk=pk)
+
+
+@require_GET
+@worker
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _upload_page(request, _upload(request, pk))
+
+
+def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
+    """The preview of an upload: its problems in place, or the figures it would change."""
+    scheme = scheme_version_parsed(upload_obj.period.scheme_version)
+    names = scheme_names(scheme)
+    unit_names = {u.id: u.name for u in scheme.units}
+    problems = [
+        {"number": i, "cell": p["cell"], "message": humanize(p["message"], names)}
+        for i, p in enumerate(upload_obj.problems, start=1)
+    ]
+    header = _grid_header(upload_obj.grid, names)
+    may_decide = (
+        upload_obj.pk is not None
+        and upload_obj.is_checked
+        and (user_is_office(request.user) or upload_obj.uploaded_by_id == request.user.pk)
+    )
+    return render(
+        request,
+        "workflow/upload_detail.html",
+        _base(
+            request,
+            "home",
+            upload=upload_obj,
+            period=upload_obj.period,
+            label=period_label(upload_obj.period),
+            problems=problems,
+            grid=upload_obj.grid,
+            header=header,
+            changes=[
+                dict(
+                    c,
+                    name=names.get(c["key"], c["key"]),
+                    unit_name=unit_names.get(c["unit"], c["unit"]),
+                )
+                for c in upload_obj.changes
+            ],
+            may_decide=may_decide,
+        ),
+    )
+
+
+def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
+    """People's names for the columns of the grid, taken from its id row."""
+    rows = grid.get("rows") or []
+    if not rows:
+        return {}
+    out = {}
+    for i, cell in enumerate(rows[0]["cells"]):
+        key = cell["text"]
+        base = key[: -len(".target")] if key.endswith(".target") else key
+        if base in names:
+            out[i] = names[base] + (_(" (target)") if key.endswith(".target") else "")
+    return out
+
+
+@require_POST
+@worker
+def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    upload_obj = _upload(request, pk)
+    try:
+        changed = services.upload_confirm(upload=upload_obj, user=request.user)
+    except WorkflowError as exc:
+        _fail(request, exc)
+        return redirect("workflow:upload_detail", upload_obj.pk)
+    messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+    if upload_obj.unit is not None:
+        return redirect("workflow:unit", upload_obj.period.code, upload_obj.unit.code)
+    return redirect("workflow:period", upload_obj.period.code)
+
+
+@require_POST
+@worker
+def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    upload_obj = _upload(request, pk)
+    try:
+        services.upload_discard(upload=upload_obj, user=request.user)
+    except WorkflowError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The upload was discarded; nothing was saved."))
+    return redirect("workflow:upload", upload_obj.period.code)
+
+
+@require_GET
+@worker
+def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
+    upload_obj = _upload(request, pk)
+    return _download(upload_obj.file, upload_obj.filename)
+
+
+def _download(field: Any, name: str) -> HttpResponse:
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    # Never rendered by the browser: an uploaded file is handed over as a download.
+    return FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/octet-stream"
+    )
+
+
+# -- a unit's work -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@worker
+def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    row = unit_row(period_obj, unit_obj)
+    rights = unit_rights(user=request.user, period=period_obj, unit=unit_obj, row=row)
+    fields = unit_form_fields(period_obj, unit_obj)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not rights.edit:
+            raise PermissionDenied
+        # Only the scheme's fields that the form sent: a field left out is left as it is.
+        values = {
+            f.key: (
+                request.POST.get(f"v-{f.key}", f.value),
+                None if f.target is None else request.POST.get(f"t-{f.key}", f.target),
+            )
+            for f in fields
+            if f"v-{f.key}" in request.POST or f"t-{f.key}" in request.POST
+        }
+        try:
+            changed = services.unit_figures_save(
+                period=period_obj, unit=unit_obj, user=request.user, values=values
+            )
+        except WorkflowError as exc:
+            errors = {k: str(humanize(v).reason) for k, v in exc.fields.items()}
+            if not errors:
+                _fail(request, exc)
+            for f in fields:
+                if f.key in values:
+                    f.value, target = values[f.key]
+                    if f.target is not None:
+                        f.target = target
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        else:
+            if changed:
+                messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("workflow:unit", period_obj.code, unit_obj.code)
+    groups: list[dict[str, Any]] = []
+    for f in fields:
+        f.error = errors.get(f.key) or errors.get(f"{f.key}.target", "")  # type: ignore[attr-defined]
+        name = f.group or ("series" if f.kind == "series" else "adjustments")
+        if not groups or groups[-1]["name"] != name:
+            groups.append({"name": name, "kind": f.kind, "fields": []})
+        groups[-1]["fields"].append(f)
+    return render(
+        request,
+        "workflow/unit.html",
+        _base(
+            request,
+            "home",
+            period=period_obj,
+            label=period_label(period_obj),
+            unit=unit_obj,
+            row=row,
+            rights=rights,
+            groups=groups,
+            errors=errors,
+            draft=unit_draft(period_obj, unit_obj),
+            objections=objections_visible(user=request.user).filter(
+                period=period_obj, unit=unit_obj
+            ),
+            uploads=uploads_visible(user=request.user).filter(period=period_obj, unit=unit_obj)[:5],
+            return_form=forms.ReturnForm(),
+            scheme_names=scheme_names(scheme_version_parsed(period_obj.scheme_version)),
+        ),
+        status=200,
+    )
+
+
+@require_POST
+@worker
+def unit_submit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    try:
+        services.submission_submit(period=period_obj, unit=unit_obj, user=request.user)
+    except WorkflowError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Submitted. The assessment office has been told."))
+    return redirect("workflow:unit", period_obj.code, unit_obj.code)
+
+
+@require_POST
+@office
+def unit_return(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the submission is returned."))
+    else:
+        try:
+            services.submission_return(
+                period=period_obj,
+                unit=unit_obj,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except WorkflowError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(
+                request, _("Returned to %(unit)s with your reason.") % {"unit": unit_obj.name}
+            )
+    return redirect(
+        request.POST.get("next") or reverse("workflow:unit", args=[period_obj.code, unit_obj.code])
+    )
+
+
+# -- objections ---------------------------------------------------------------------------------------
+
+
+def _keys(period: Period) -> list[tuple[str, str]]:
+    scheme = scheme_version_parsed(period.scheme_version)
+    keys = [(i.id, i.name) for i in scheme.all_indicators()]
+    keys += [(a.id, a.name) for a in scheme.adjustments]
+    return keys
+
+
+@require_http_methods(["GET", "POST"])
+@worker
+def objection_new(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    if not user_reports_for(request.user, unit_obj.pk):
+        raise PermissionDenied  # the office answers objections; it does not raise them
+    rights = unit_rights(user=request.user, period=period_obj, unit=unit_obj)
+    form = forms.ObjectionForm(request.POST or None, request.FILES or None, keys=_keys(period_obj))
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection = services.objection_raise(
+                period=period_obj,
+                unit=unit_obj,
+                user=request.user,
+                text=form.cleaned_data["text"],
+                key=form.cleaned_data["key"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except WorkflowError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Your objection has been sent to the assessment office."))
+            return redirect("workflow:objection", objection.pk)
+    return render(
+        request,
+        "workflow/objection_new.html",
+        _base(
+            request,
+            "objections",
+            period=period_obj,
+            label=period_label(period_obj),
+            unit=unit_obj,
+            form=form,
+            rights=rights,
+            draft=unit_draft(period_obj, unit_obj),
+        ),
+    )
+
+
+@require_GET
+@worker
+def objection_list(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(period)
+    objections = objections_visible(user=request.user).filter(period=period_obj)
+    names = dict(_keys(period_obj))
+    return render(
+        request,
+        "workflow/objection_list.html",
+        _base(
+            request,
+            "objections",
+            period=period_obj,
+            label=period_label(period_obj),
+            objections=objections,
+            names=names,
+        ),
+    )
+
+
+def _objection(request: HttpRequest, pk: int) -> Objection:
+    return get_object_or_404(objections_visible(user=request.user), pk=pk)
+
+
+@require_GET
+@worker
+def objection(request: HttpRequest, pk: int) -> HttpResponse:
+    objection_obj = _objection(request, pk)
+    period_obj = objection_obj.period
+    names = dict(_keys(period_obj))
+    current = None
+    if objection_obj.key:
+        from leitai.web.assessments.models import DataValue
+
+        current = DataValue.objects.filter(
+            period=period_obj, unit=objection_obj.unit, key=objection_obj.key
+        ).first()
+    return render(
+        request,
+        "workflow/objection.html",
+        _base(
+            request,
+            "objections",
+            objection=objection_obj,
+            period=period_obj,
+            label=period_label(period_obj),
+            key_name=names.get(objection_obj.key, objection_obj.key),
+            current=current,
+            form=forms.AnswerForm(initial={"value": current.value if current else ""}),
+            draft=unit_draft(period_obj, objection_obj.unit),
+            names=names,
+        ),
+    )
+
+
+@require_POST
+@office
+def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    objection_obj = _objection(request, pk)
+    form = forms.AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or reject and write the answer."))
+        return redirect("workflow:objection", objection_obj.pk)
+    accepted = form.cleaned_data["decision"] == "accept"
+    corrections = None
+    if (
+        accepted
+        and objection_obj.key
+        and (form.cleaned_data["value"] or form.cleaned_data["target"])
+    ):
+        corrections = {
+            objection_obj.key: (form.cleaned_data["value"], form.cleaned_data["target"] or None)
+        }
+    names = scheme_names(scheme_version_parsed(objection_obj.period.scheme_version))
+    try:
+        with transaction.atomic():
+            services.objection_answer(
+                objection=objection_obj,
+                user=request.user,
+                accepted=accepted,
+                answer=form.cleaned_data["answer"],
+                corrections=corrections,
+            )
+    except WorkflowError as exc:
+        _fail(request, exc, names)
+    else:
+        messages.success(
+            request,
+            _("Answered. The figure was corrected and the draft result computed again.")
+            if corrections
+            else _("Answered."),
+        )
+    return redirect("workflow:objection", objection_obj.pk)
+
+
+@require_GET
+@worker
+def objection_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    objection_obj = _objection(request, pk)
+    if not objection_obj.attachment:
+        raise Http404
+    return _download(objection_obj.attachment, objection_obj.attachment_name)
+
+
+# -- published revisions ----------------------------------------------------------------------------
+
+
+@require_GET
+def revisions(request: HttpRequest, period: str) -> HttpResponse:
+    """Every published revision of a period, each with its reason: both stay visible."""
+    period_obj = _period(period)
+    published = list(
+        period_obj.snapshots.published().select_related("published_by").order_by("revision")
+    )
+    if not published:
+        raise Http404
+    if not user_can_read_published(request.user):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    items = []
+    for i, snapshot in enumerate(published):
+        items.append(
+            {
+                "snapshot": snapshot,
+                "rows": revision_changes(published[i - 1], snapshot)
+                if i
+                else [{"row": r, "old": None} for r in result_view(snapshot).rows],
+                "current": i == len(published) - 1,
+            }
+        )
+    return render(
+        request,
+        "workflow/revisions.html",
+        {
+            "section": "revisions",
+            "period": period_obj,
+            "period_label": period_label(period_obj),
+            "items": list(reversed(items)),
+            "scheme_name": result_view(published[-1]).scheme.name,
+        },
+    )

@@ -1,0 +1,591 @@
+"""Robustness, what-if and diagnostics pages: what they show, to whom, and that they hold.
+
+Who may open which URL at all is in the permission matrix (``matrix_analysis.py``);
+these tests check what the pages say and that what they claim is true.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from datetime import timedelta
+from unittest import mock
+
+from django.test import TransactionTestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from leitai.engine.diagnostics import diagnose
+from leitai.engine.sensitivity import analyse
+from leitai.web.analysis import services
+from leitai.web.analysis.models import AnalysisRun
+from leitai.web.analysis.options import RunSettings
+from leitai.web.analysis.selectors import snapshot_period_data, whatif_report
+from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
+from leitai.web.assessments.selectors import period_published_snapshot
+from leitai.web.assessments.services import (
+    data_values_import,
+    period_compute,
+    period_create,
+    scheme_version_create,
+    snapshot_publish,
+)
+from tests.web.base import BaseTestCase
+
+
+def robustness_url(period: str) -> str:
+    return reverse("analysis:robustness", kwargs={"period": period})
+
+
+def whatif_url(period: str, unit: str) -> str:
+    return reverse("analysis:whatif", kwargs={"period": period, "unit": unit})
+
+
+def recompute_url(period: str, unit: str) -> str:
+    return reverse("analysis:whatif_recompute", kwargs={"period": period, "unit": unit})
+
+
+class RobustnessPageTests(BaseTestCase):
+    def test_a_viewer_sees_rank_intervals_flag_and_star_probabilities_and_the_settings(
+        self,
+    ) -> None:
+        self.login(self.viewer)
+        response = self.client.get(robustness_url("2023Q3"))
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        self.assertIn('data-analysis-chart="intervals"', page)
+        self.assertIn("1000", page)  # samples, stated with the seed
+        self.assertContains(response, "chart.umd.min.js")
+        tables = response.context["tables"]
+        self.assertEqual(len(tables["rows"]), 10)
+        self.assertEqual(
+            [r["rank"] for r in tables["rows"]], sorted(r["rank"] for r in tables["rows"])
+        )
+        for row in tables["rows"]:
+            self.assertLessEqual(row["p5"], row["median"])
+            self.assertLessEqual(row["median"], row["p95"])
+            self.assertEqual({f["id"] for f in row["flags"]}, {"vanguard", "climber"})
+        # One heat table per top-level board, and each unit's star probabilities sum to 1.
+        self.assertEqual(len(tables["star_tables"]), 4)
+        for table in tables["star_tables"]:
+            for row in table["rows"]:
+                self.assertAlmostEqual(sum(c["p"] for c in row["cells"]), 1.0, places=9)
+        self.assertEqual(
+            {i["input"] for i in tables["indices"]},
+            {"weights", "methods", "missing", "leave_one_out"},
+        )
+        # The office's form and diagnostics tab are not for viewers.
+        self.assertIsNone(response.context["form"])
+        self.assertNotContains(
+            response, reverse("analysis:diagnostics", kwargs={"period": "2023Q3"})
+        )
+
+    def test_the_numbers_are_the_engines_with_the_stated_seed_and_are_computed_once(self) -> None:
+        self.login(self.viewer)
+        with mock.patch.object(services, "analyse", wraps=analyse) as spy:
+            self.client.get(robustness_url("2023Q3"))
+            self.client.get(robustness_url("2023Q3"))
+            self.login(self.office)
+            self.client.get(robustness_url("2023Q3"))
+        self.assertEqual(spy.call_count, 1)
+        snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
+        run = AnalysisRun.objects.get(snapshot=snapshot)
+        self.assertEqual(run.run_settings, RunSettings())
+        scheme, data = snapshot_period_data(snapshot)
+        again = analyse(
+            scheme,
+            data,
+            samples=1000,
+            seed=0,
+            previous=snapshot.previous_ranks,
+            period="2023Q3",
+        ).to_dict()
+        self.assertEqual(run.result_dict["units"], json.loads(json.dumps(again["units"])))
+        self.assertEqual(run.result_dict["indices"], again["indices"])
+
+    def test_the_office_runs_again_with_other_settings_and_the_page_states_them(self) -> None:
+        self.login(self.office)
+        response = self.client.post(
+            reverse("analysis:robustness_run", kwargs={"period": "2023Q3"}),
+            {
+                "samples": "300",
+                "seed": "42",
+                "weights": "10",
+                "methods": ["minmax", "zscore"],
+                "missing": [],
+                "leave_one_out": "",
+            },
+        )
+        run = AnalysisRun.objects.exclude(key=RunSettings().key).get()
+        self.assertRedirects(response, robustness_url("2023Q3") + f"?run={run.pk}")
+        self.assertEqual(
+            run.run_settings,
+            RunSettings(
+                samples=300,
+                seed=42,
+                weights=0.1,
+                methods=("minmax", "zscore"),
+                missing=(),
+                leave_one_out=False,
+            ),
+        )
+        self.assertTrue(run.is_done)
+        self.assertEqual(run.created_by, self.office)
+        page = self.client.get(robustness_url("2023Q3") + f"?run={run.pk}")
+        self.assertContains(page, "300")
+        self.assertContains(page, "42")
+        self.assertEqual(page.context["run"], run)
+        # Only weights and methods varied: two input groups, two indices.
+        self.assertEqual(len(page.context["tables"]["inputs"]), 2)
+        self.assertEqual(
+            [i["input"] for i in page.context["tables"]["indices"]], ["weights", "methods"]
+        )
+        # Everyone who reads the period may follow the link to the run.
+        self.login(self.viewer)
+        self.assertEqual(
+            self.client.get(robustness_url("2023Q3") + f"?run={run.pk}").status_code, 200
+        )
+
+    def test_the_same_settings_again_reuse_the_run(self) -> None:
+        self.login(self.office)
+        data = {
+            "samples": "200",
+            "seed": "3",
+            "weights": "25",
+            "methods": ["minmax"],
+            "missing": ["zero"],
+            "leave_one_out": "on",
+        }
+        url = reverse("analysis:robustness_run", kwargs={"period": "2023Q3"})
+        self.client.post(url, data)
+        self.client.post(url, data)
+        self.assertEqual(AnalysisRun.objects.exclude(key=RunSettings().key).count(), 1)
+
+    def test_bad_settings_are_shown_with_the_form_and_run_nothing(self) -> None:
+        self.login(self.office)
+        response = self.client.post(
+            reverse("analysis:robustness_run", kwargs={"period": "2023Q3"}),
+            {"samples": "999999", "seed": "-1", "weights": "95"},
+        )
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        self.assertEqual(set(form.errors), {"samples", "seed", "weights"})
+        self.assertFalse(AnalysisRun.objects.exclude(key=RunSettings().key).exists())
+
+    def test_a_run_of_another_period_or_a_bad_run_id_is_not_found(self) -> None:
+        self.login(self.office)
+        self.client.get(robustness_url("2023Q2"))
+        other = AnalysisRun.objects.get()
+        self.assertEqual(
+            self.client.get(robustness_url("2023Q3") + f"?run={other.pk}").status_code, 404
+        )
+        self.assertEqual(self.client.get(robustness_url("2023Q3") + "?run=abc").status_code, 404)
+
+    def test_a_run_still_computing_shows_its_progress_and_the_status_answers(self) -> None:
+        snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
+        s = RunSettings(samples=5000)
+        run = AnalysisRun.objects.create(
+            snapshot=snapshot,
+            key=s.key,
+            settings=s.to_dict(),
+            state=AnalysisRun.State.RUNNING,
+            done=1200,
+            total=30000,
+        )
+        self.login(self.viewer)
+        response = self.client.get(robustness_url("2023Q3") + f"?run={run.pk}")
+        self.assertContains(response, "data-run-progress")
+        self.assertContains(response, '<progress max="30000" value="1200"', html=False)
+        self.assertContains(response, 'http-equiv="refresh"')  # without JavaScript
+        self.assertIsNone(response.context["tables"])
+        status = self.client.get(
+            reverse("analysis:robustness_status", kwargs={"period": "2023Q3"}) + f"?run={run.pk}"
+        ).json()
+        self.assertEqual(status, {"state": "running", "done": 1200, "total": 30000, "percent": 4})
+
+    def test_a_run_whose_worker_died_is_started_again(self) -> None:
+        snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
+        run = AnalysisRun.objects.create(
+            snapshot=snapshot,
+            key=RunSettings().key,
+            settings=RunSettings().to_dict(),
+            state=AnalysisRun.State.RUNNING,
+        )
+        AnalysisRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+        self.login(self.viewer)
+        response = self.client.get(robustness_url("2023Q3"))
+        run.refresh_from_db()
+        self.assertTrue(run.is_done)
+        self.assertIsNotNone(response.context["tables"])
+
+    def test_a_failed_run_is_not_repeated_on_every_view_but_the_office_may_retry(self) -> None:
+        self.login(self.office)
+        with mock.patch.object(services, "analyse", side_effect=ValueError("boom")):
+            response = self.client.get(robustness_url("2023Q3"))
+        self.assertContains(response, "boom")
+        with mock.patch.object(services, "analyse", wraps=analyse) as spy:
+            self.client.get(robustness_url("2023Q3"))
+            self.assertEqual(spy.call_count, 0)
+            self.login(self.viewer)
+            self.assertNotContains(self.client.get(robustness_url("2023Q3")), "boom")
+            self.login(self.office)
+            self.client.post(
+                reverse("analysis:robustness_run", kwargs={"period": "2023Q3"}),
+                {
+                    "samples": "1000",
+                    "seed": "0",
+                    "weights": "25",
+                    "methods": ["efficacy", "minmax", "zscore", "rank_points"],
+                    "missing": ["zero", "worst", "exclude"],
+                    "leave_one_out": "on",
+                },
+            )
+            self.assertEqual(spy.call_count, 1)
+        self.assertTrue(AnalysisRun.objects.get().is_done)
+
+    def test_a_drafts_runs_go_with_the_draft_when_it_is_computed_again(self) -> None:
+        self.login(self.office)
+        self.assertEqual(self.client.get(robustness_url("2024Q1")).status_code, 200)
+        self.assertEqual(AnalysisRun.objects.filter(snapshot=self.draft).count(), 1)
+        fresh = period_compute(period=self.draft_period, user=self.office)
+        self.assertFalse(Snapshot.objects.filter(pk=self.draft.pk).exists())
+        self.assertFalse(AnalysisRun.objects.exists())
+        self.client.get(robustness_url("2024Q1"))
+        self.assertEqual(AnalysisRun.objects.get().snapshot, fresh)
+
+    def test_a_reporter_cannot_read_the_robustness_of_a_draft(self) -> None:
+        self.login(self.reporter_shibei)
+        self.assertEqual(self.client.get(robustness_url("2024Q1")).status_code, 404)
+        self.assertFalse(AnalysisRun.objects.exists())
+
+
+class LinksTests(BaseTestCase):
+    def test_the_league_table_links_robustness_for_all_and_diagnostics_for_the_office(self) -> None:
+        league = reverse("boards:league", kwargs={"period": "2023Q1"})
+        diagnostics = reverse("analysis:diagnostics", kwargs={"period": "2023Q1"})
+        self.login(self.viewer)
+        page = self.client.get(league)
+        self.assertContains(page, robustness_url("2023Q1"))
+        self.assertNotContains(page, diagnostics)
+        self.login(self.office)
+        page = self.client.get(league)
+        self.assertContains(page, robustness_url("2023Q1"))
+        self.assertContains(page, diagnostics)
+
+    def test_the_unit_page_links_the_what_if_only_for_the_office_and_the_units_reporter(
+        self,
+    ) -> None:
+        unit_page = reverse("boards:unit", kwargs={"period": "2023Q1", "unit": "shibei"})
+        link = whatif_url("2023Q1", "shibei")
+        for user, shown in (
+            (self.office, True),
+            (self.reporter_shibei, True),
+            (self.reporter_licang, False),
+            (self.viewer, False),
+            (None, False),
+        ):
+            self.login(user)
+            page = self.client.get(unit_page)
+            self.assertEqual(link in page.content.decode(), shown, user)
+
+    def test_the_reporters_draft_card_has_no_what_if_link(self) -> None:
+        self.login(self.reporter_shibei)
+        page = self.client.get(
+            reverse("boards:unit", kwargs={"period": "2024Q1", "unit": "shibei"})
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, whatif_url("2024Q1", "shibei"))
+        self.login(self.office)
+        page = self.client.get(
+            reverse("boards:unit", kwargs={"period": "2024Q1", "unit": "shibei"})
+        )
+        self.assertContains(page, whatif_url("2024Q1", "shibei"))
+
+
+class WhatIfTests(BaseTestCase):
+    def outcome(self, period: str, unit: str, values: dict[str, str]) -> dict:
+        data = {f"value-{k}": v for k, v in values.items()}
+        response = self.client.post(recompute_url(period, unit), data)
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        return response.json()
+
+    def test_the_page_shows_per_indicator_the_smallest_change_for_each_goal(self) -> None:
+        self.login(self.reporter_shibei)
+        response = self.client.get(whatif_url("2023Q3", "shibei"))
+        self.assertEqual(response.status_code, 200)
+        report = response.context["report"]
+        self.assertEqual(
+            [g["key"] for g in report["goals"]], ["rank", "stars", "flag:vanguard", "flag:climber"]
+        )
+        items = [item for group in report["groups"] for item in group["items"]]
+        self.assertEqual(len(items), 25)
+        gdp = next(i for i in items if i["indicator"] == "gdp_growth")
+        self.assertEqual(gdp["written"], "4.5")
+        rank_cell = gdp["cells"][0]
+        self.assertEqual(rank_cell["status"], "reachable")
+        self.assertContains(response, f'value="gdp_growth={rank_cell["required_text"]}"')
+        # The form carries the unit's figures as written; the outcome is the reported one.
+        self.assertContains(response, 'name="value-gdp_growth" value="4.5"')
+        self.assertEqual(response.context["outcome"]["edited"], [])
+
+    def test_each_claimed_change_applied_moves_the_unit_as_claimed_and_one_step_short_does_not(
+        self,
+    ) -> None:
+        self.login(self.office)
+        snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
+        scheme, _data = snapshot_period_data(snapshot)
+        direction = {i.id: scheme.resolved(i)[1] for i in scheme.all_indicators()}
+        rows = whatif_report(snapshot=snapshot, unit="shibei")["rows"]
+        checked = 0
+        for row in rows:
+            if row["status"] != "reachable" or row["required"] is None:
+                continue
+            decimals = max(0, -round(math.log10(row["step"])))
+            sign = 1 if direction[row["indicator"]] == "higher" else -1
+            value = f"{row['required']:.{decimals}f}"
+            short = f"{row['required'] - sign * row['step']:.{decimals}f}"
+
+            def reached(o: dict, row: dict = row) -> bool:
+                if row["goal"] == "rank":
+                    return o["after"]["rank"] <= row["want"]
+                if row["goal"] == "stars":
+                    return o["after"]["stars"][row["board"]] >= row["want"]
+                return row["flag"] in o["after"]["flags"]
+
+            got = self.outcome("2023Q3", "shibei", {row["indicator"]: value})
+            self.assertTrue(reached(got), (row, got["after"]))
+            self.assertEqual(got["after"]["rank"], row["new_rank"], row)
+            if row["verified"]:
+                self.assertFalse(
+                    reached(self.outcome("2023Q3", "shibei", {row["indicator"]: short})), row
+                )
+            checked += 1
+        self.assertGreaterEqual(checked, 5)
+
+    def test_editing_values_gives_the_new_rank_stars_and_flags_and_who_is_passed(self) -> None:
+        self.login(self.reporter_shibei)
+        # 2023Q3: 市北区 is 6th; a GDP growth of 8.5 instead of 4.5 makes it 5th.
+        got = self.outcome("2023Q3", "shibei", {"gdp_growth": "8.5"})
+        self.assertEqual(got["before"]["rank"], 6)
+        self.assertEqual(got["after"]["rank"], 5)
+        self.assertEqual(got["rank_change"], 1)
+        self.assertEqual(
+            got["edited"],
+            [{"indicator": "gdp_growth", "name": "地区生产总值增速", "before": 4.5, "after": 8.5}],
+        )
+        self.assertEqual(len(got["passed"]), 1)
+        economy = next(s for s in got["stars"] if s["board"] == "economy")
+        self.assertGreater(economy["after"], economy["before"])
+        self.assertEqual({f["id"] for f in got["flags"]}, {"vanguard", "climber"})
+
+    def test_the_form_works_without_javascript_and_a_suggestion_button_applies_its_value(
+        self,
+    ) -> None:
+        self.login(self.reporter_shibei)
+        response = self.client.post(
+            whatif_url("2023Q3", "shibei"),
+            {"value-gdp_growth": "4.5", "apply": "gdp_growth=8.5"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["outcome"]["after"]["rank"], 5)
+        self.assertContains(response, 'name="value-gdp_growth" value="8.5"')
+        self.assertContains(response, 'data-out="rank">5<')
+        # Reset brings back the reported values.
+        response = self.client.post(
+            whatif_url("2023Q3", "shibei"), {"value-gdp_growth": "50", "reset": "1"}
+        )
+        self.assertEqual(response.context["outcome"]["after"]["rank"], 6)
+        self.assertContains(response, 'name="value-gdp_growth" value="4.5"')
+
+    def test_a_value_that_is_not_a_number_is_named_and_the_rest_still_computed(self) -> None:
+        self.login(self.office)
+        got = self.outcome("2023Q3", "shibei", {"gdp_growth": "lots", "industry_growth": "30"})
+        self.assertEqual(list(got["errors"]), ["gdp_growth"])
+        self.assertEqual([e["indicator"] for e in got["edited"]], ["industry_growth"])
+        page = self.client.post(whatif_url("2023Q3", "shibei"), {"value-gdp_growth": "lots"})
+        self.assertContains(page, "lots")
+
+    def test_a_crafted_form_cannot_reach_another_unit_or_unknown_fields(self) -> None:
+        self.login(self.reporter_shibei)
+        # Another unit's what-if, however it is asked for.
+        for url in (whatif_url("2023Q3", "licang"), recompute_url("2023Q3", "licang")):
+            self.assertEqual(self.client.post(url, {"value-gdp_growth": "99"}).status_code, 403)
+        self.assertEqual(self.client.get(whatif_url("2023Q3", "licang")).status_code, 403)
+        # Fields naming another unit, adjustments or nonsense are ignored.
+        got = self.outcome(
+            "2023Q3",
+            "shibei",
+            {"licang": "1", "satisfaction": "2", "unit": "licang", "../gdp_growth": "9"},
+        )
+        self.assertEqual(got["unit"], "shibei")
+        self.assertEqual(got["edited"], [])
+        got = self.client.post(
+            recompute_url("2023Q3", "shibei"), {"unit": "licang", "value-gdp_growth": "8.5"}
+        ).json()
+        self.assertEqual(got["unit"], "shibei")
+        self.assertEqual(got["after"]["rank"], 5)
+
+    def test_a_reporter_has_no_what_if_on_a_draft_and_the_office_has(self) -> None:
+        self.login(self.reporter_shibei)
+        self.assertEqual(self.client.get(whatif_url("2024Q1", "shibei")).status_code, 403)
+        self.assertEqual(
+            self.client.post(
+                recompute_url("2024Q1", "shibei"), {"value-gdp_growth": "1"}
+            ).status_code,
+            403,
+        )
+        self.login(self.office)
+        response = self.client.get(whatif_url("2024Q1", "shibei"))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["draft"])
+        self.assertEqual(response.context["snapshot"], self.draft)
+
+    def test_the_period_switcher_lists_only_periods_where_the_what_if_is_open(self) -> None:
+        published = Period.objects.filter(snapshots__state=Snapshot.State.PUBLISHED).distinct()
+        with_result = Period.objects.filter(snapshots__isnull=False).distinct()
+        self.login(self.reporter_shibei)
+        links = self.client.get(whatif_url("2023Q3", "shibei")).context["switcher"]
+        self.assertEqual(len(links), published.count())
+        self.assertFalse(any(link["draft"] for link in links))
+        self.login(self.office)
+        links = self.client.get(whatif_url("2023Q3", "shibei")).context["switcher"]
+        self.assertEqual(len(links), with_result.count())
+        self.assertTrue(any(link["draft"] for link in links))
+
+    def test_a_what_if_never_saves_anything(self) -> None:
+        self.login(self.office)
+        before = (
+            list(DataValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
+            list(Snapshot.objects.order_by("pk").values_list("pk", "result_sha256", "state")),
+        )
+        self.outcome("2023Q3", "shibei", {"gdp_growth": "99", "industry_growth": ""})
+        self.client.post(whatif_url("2023Q3", "shibei"), {"value-gdp_growth": "99"})
+        self.client.post(whatif_url("2024Q1", "licang"), {"apply": "gdp_growth=1"})
+        after = (
+            list(DataValue.objects.order_by("pk").values_list("pk", "value", "updated_at")),
+            list(Snapshot.objects.order_by("pk").values_list("pk", "result_sha256", "state")),
+        )
+        self.assertEqual(before, after)
+
+
+class DiagnosticsPageTests(BaseTestCase):
+    def test_the_office_sees_the_engines_diagnostics_with_heatmap_and_alpha(self) -> None:
+        self.login(self.office)
+        response = self.client.get(reverse("analysis:diagnostics", kwargs={"period": "2023Q3"}))
+        self.assertEqual(response.status_code, 200)
+        report = response.context["report"]
+        snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
+        scheme, data = snapshot_period_data(snapshot)
+        expected = diagnose(scheme, data)
+        self.assertEqual([r["indicator"] for r in report["indicators"]], expected.indicator_ids)
+        for row, want in zip(report["indicators"], expected.indicators, strict=True):
+            self.assertEqual(row["skew"], want["skew"])
+            self.assertEqual(row["kurtosis"], want["kurtosis"])
+        n = len(expected.indicator_ids)
+        self.assertEqual(len(report["heat_rows"]), n)
+        self.assertTrue(all(len(r["cells"]) == n for r in report["heat_rows"]))
+        high = {(c["title"]) for r in report["heat_rows"] for c in r["cells"] if c["high"]}
+        self.assertEqual(len(high), 2 * len(expected.collinear))
+        self.assertEqual(
+            [a["board"] for a in report["alpha"]], [a["board"] for a in expected.alpha]
+        )
+        self.assertContains(response, '<th class="right">α</th>', html=False)
+
+    def test_outliers_and_pairs_above_the_threshold_are_flagged(self) -> None:
+        # A draft with an extreme value and one indicator copied into another.
+        self.login(self.office)
+        period = self.draft_period
+        values = {
+            (v.unit.code, v.key): v
+            for v in DataValue.objects.filter(period=period).select_related("unit")
+        }
+        extreme = values[("shibei", "funds_in_place")]
+        extreme.value = "90000"
+        extreme.save()
+        for unit in Unit.objects.all():
+            source = values.get((unit.code, "gdp_growth"))
+            target = values.get((unit.code, "industry_growth"))
+            if source and target:
+                target.value = source.value
+                target.save()
+        period_compute(period=period, user=self.office)
+        report = self.client.get(
+            reverse("analysis:diagnostics", kwargs={"period": "2024Q1"})
+        ).context["report"]
+        funds = next(r for r in report["indicators"] if r["indicator"] == "funds_in_place")
+        self.assertTrue(funds["outlier"])
+        self.assertIn(
+            "funds_in_place", {r["indicator"] for r in report["indicators"] if r["notes"]}
+        )
+        pairs = {(p["a"], p["b"]) for p in report["collinear"]}
+        self.assertIn(("gdp_growth", "industry_growth"), pairs)
+
+
+class BackgroundRunTests(TransactionTestCase):
+    """A long run is computed by a worker thread and the page shows its progress meanwhile."""
+
+    SCHEME = (
+        "id: tiny\nname: tiny\nversion: 1\n"
+        "units: [{id: ua, name: A}, {id: ub, name: B}, {id: uc, name: C}, {id: ud, name: D}]\n"
+        "boards:\n"
+        "  - {id: x, name: X, points: 60, indicators: [{id: i1, name: I1, method: minmax},"
+        " {id: i2, name: I2, method: zscore}]}\n"
+        "  - {id: y, name: Y, points: 40, indicators: [{id: i3, name: I3}, {id: i4, name: I4}]}\n"
+        "flags: [{id: top, name: Top, when: 'rank <= 1'}]\n"
+    )
+    DATA = (
+        "unit,indicator,value\n"
+        "ua,i1,1\nua,i2,9\nua,i3,4\nua,i4,2\n"
+        "ub,i1,2\nub,i2,5\nub,i3,3\nub,i4,8\n"
+        "uc,i1,3\nuc,i2,4\nuc,i3,5\nuc,i4,5\n"
+        "ud,i1,4\nud,i2,6\nud,i3,1\nud,i4,6\n"
+    )
+
+    def setUp(self) -> None:
+        from leitai.web.accounts.models import User
+        from leitai.web.accounts.services import site_settings_update, user_create
+
+        version = scheme_version_create(content=self.SCHEME, source="tiny.yaml")
+        period = period_create(code="2030Q1", scheme_version=version)
+        data_values_import(period=period, source=self.DATA.encode(), filename="tiny.csv")
+        snapshot_publish(snapshot=period_compute(period=period))
+        site_settings_update(public_boards=True)
+        self.viewer = user_create(
+            username="v", password="correct horse battery", role=User.Role.VIEWER
+        )
+
+    @override_settings(LEITAI_ANALYSIS_WAIT=0)
+    def test_the_page_shows_progress_until_the_worker_is_done_then_the_result(self) -> None:
+        release = threading.Event()
+
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            kwargs["progress"](10, 100)
+            release.wait(10)
+            return analyse(*args, **kwargs)
+
+        self.client.force_login(self.viewer)
+        with (
+            mock.patch.object(services, "analyse", side_effect=slow),
+            mock.patch.object(services, "_PROGRESS_EVERY", 0),
+        ):
+            first = self.client.get(robustness_url("2030Q1"))
+            self.assertContains(first, "data-run-progress")
+            run = AnalysisRun.objects.get()
+            status_url = reverse("analysis:robustness_status", kwargs={"period": "2030Q1"})
+            for _ in range(200):
+                status = self.client.get(status_url).json()
+                if status["done"]:
+                    break
+                threading.Event().wait(0.02)
+            self.assertEqual(status["state"], "running")
+            self.assertEqual((status["done"], status["total"]), (10, 100))
+            release.set()
+            worker = services._workers.get(run.pk)
+            if worker is not None:
+                worker.join(10)
+        run.refresh_from_db()
+        self.assertTrue(run.is_done, run.error)
+        page = self.client.get(robustness_url("2030Q1"))
+        self.assertNotContains(page, "data-run-progress")
+        self.assertEqual(len(page.context["tables"]["rows"]), 4)

@@ -1,0 +1,67 @@
+"""The demo's 2023Q4 is in collection, half way through, so every step can be tried."""
+
+from __future__ import annotations
+
+from leitai.web.accounts.models import User
+from leitai.web.assessments.demo import demo_install
+from leitai.web.assessments.models import Period
+from leitai.web.assessments.selectors import period_published_snapshot
+from leitai.web.audit.models import AuditEntry
+from leitai.web.audit.selectors import audit_verify
+from leitai.web.workflow.models import Objection
+from leitai.web.workflow.selectors import period_readiness
+from tests.web.base import BaseTestCase
+
+
+class DemoCollectionTests(BaseTestCase):
+    def test_the_demo_has_2023q4_in_collection_with_submissions_a_return_and_an_objection(
+        self,
+    ) -> None:
+        q4 = Period.objects.get(code="2023Q4")
+        self.assertEqual((q4.state, q4.previous.code), ("collecting", "2023Q3"))
+        self.assertIsNone(period_published_snapshot(q4))
+        readiness = period_readiness(q4)
+        statuses = {r.unit.code: r.status for r in readiness.rows}
+        self.assertEqual(
+            sorted(u for u, s in statuses.items() if s == "submitted"),
+            ["chengyang", "huangdao", "jiaozhou", "jimo", "laoshan", "licang", "shinan"],
+        )
+        self.assertEqual([u for u, s in statuses.items() if s == "returned"], ["pingdu"])
+        self.assertEqual(
+            sorted(u for u, s in statuses.items() if s == "filled"), ["laixi", "shibei"]
+        )
+        self.assertTrue(readiness.draft_current)
+        pending = Objection.objects.get(period=q4)
+        self.assertEqual(
+            (pending.unit.code, pending.key, pending.state),
+            ("chengyang", "pipes_renewed", "pending"),
+        )
+        self.assertIn("12.6", pending.text)
+        self.assertTrue(readiness.with_status("returned")[0].submission.return_reason)
+
+    def test_the_demo_is_in_the_audit_log_and_installs_once(self) -> None:
+        actions = set(AuditEntry.objects.filter(period="2023Q4").values_list("action", flat=True))
+        self.assertEqual(
+            actions,
+            {
+                "period.opened",
+                "data.changed",
+                "submission.submitted",
+                "snapshot.computed",
+                "objection.raised",
+                "submission.returned",
+            },
+        )
+        count = AuditEntry.objects.count()
+        demo_install(accounts=False)
+        self.assertEqual(AuditEntry.objects.count(), count)
+        self.assertTrue(audit_verify().intact)
+
+    def test_with_accounts_the_demo_work_is_by_the_demo_people(self) -> None:
+        Period.objects.filter(code="2023Q4").update(code="2023Q4-old")  # make room
+        demo_install()
+        q4 = Period.objects.get(code="2023Q4")
+        objection = Objection.objects.get(period=q4)
+        self.assertEqual(objection.raised_by, User.objects.get(username="chengyang"))
+        returned = q4.submissions.get(unit__code="pingdu")
+        self.assertEqual(returned.returned_by, User.objects.get(username="office"))

@@ -33,7 +33,7 @@ class Ref:
 
 
 def licang_upload() -> int:
-    """A refused upload of 李沧区's reporter (a bad cell), with its file."""
+    """A checked upload of 李沧区's reporter, with its file (2024Q1 is open for it)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from leitai.web.accounts.models import User
@@ -47,7 +47,7 @@ def licang_upload() -> int:
             period=Period.objects.get(code="2024Q1"),
             user=User.objects.get(username="tianbao-licang"),
             file=SimpleUploadedFile(
-                "matrix-licang.csv", b"unit,indicator,value\nlicang,gdp_growth,abc\n"
+                "matrix-licang.csv", b"unit,indicator,value\nlicang,gdp_growth,6.6\n"
             ),
         )
     return found.pk
@@ -182,7 +182,8 @@ ENTRIES: dict[str, list[Request]] = {
     ],
     "workflow:upload_confirm": [
         Request("get", UPLOAD, GET_ONLY),
-        Request("post", UPLOAD, LICANG_POST),  # refused upload: nothing to save, back to it
+        # Saved by 李沧区's reporter; for the office then (saved already) refused: back to it.
+        Request("post", UPLOAD, LICANG_POST),
     ],
     "workflow:upload_discard": [
         Request("get", UPLOAD, GET_ONLY),

@@ -74,24 +74,20 @@ class ReporterIsolationTests(BaseTestCase):
                 template(self.q1, ["shibei", "licang"]),
                 {("shibei", "gdp_growth"): "6.6", ("licang", "gdp_growth"): "1.1"},
             )
-            self.client.post(
+            response = self.client.post(
                 reverse("workflow:upload", args=["2024Q1"]), {"file": xlsx(book), **extra}
             )
-        mine = Upload.objects.filter(uploaded_by=self.reporter_shibei)
-        self.assertEqual(mine.count(), 3)
-        self.assertEqual(set(mine.values_list("state", flat=True)), {"refused"})
-        self.assertEqual(set(mine.values_list("unit__code", flat=True)), {"shibei"})
+            self.assertEqual(response.context["upload"].state, "refused")
+            self.assertEqual(response.context["upload"].unit.code, "shibei")
+            self.assertContains(response, "不是本单位")
+        self.assertFalse(Upload.objects.filter(uploaded_by=self.reporter_shibei).exists())
         self.assertEqual(figures(self.q1), before)
         # A long table with a licang row among shibei's, likewise.
-        self.client.post(
-            reverse("workflow:upload", args=["2024Q1"]),
-            {
-                "file": csv_file(
-                    "unit,indicator,value\nshibei,gdp_growth,6.6\nlicang,gdp_growth,1\n"
-                )
-            },
+        text = "unit,indicator,value\nshibei,gdp_growth,6.6\nlicang,gdp_growth,1\n"
+        response = self.client.post(
+            reverse("workflow:upload", args=["2024Q1"]), {"file": csv_file(text)}
         )
-        self.assertEqual(Upload.objects.latest("pk").state, "refused")
+        self.assertEqual(response.context["upload"].state, "refused")
         self.assertEqual(figures(self.q1), before)
 
     def test_licangs_uploads_are_not_found(self) -> None:

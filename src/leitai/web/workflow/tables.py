@@ -17,6 +17,7 @@ from typing import Any
 from leitai.engine import DataError, PeriodData, Record
 from leitai.engine import Scheme as EngineScheme
 from leitai.io.tables import TARGET_SUFFIX, Sheet, iter_records, read_rows
+from leitai.io.tables import _canonical as canonical_header
 
 MAX_GRID_ROWS = 400
 MAX_GRID_COLUMNS = 80
@@ -80,9 +81,7 @@ def _layout(sheet: Sheet, records: list[Record]) -> list[_Located]:
         start += 1
     header = [cell_text(h) for h in rows[start]] if start < len(rows) else []
     canonical = {h: i for i, h in enumerate(header)}
-    from leitai.io.tables import _canonical
-
-    keys = {_canonical(h): i for i, h in enumerate(header)}
+    keys = {canonical_header(h): i for i, h in enumerate(header)}
     long_form = {"unit", "indicator", "value"} <= keys.keys()
     located = []
     for record in records:
@@ -157,7 +156,7 @@ def table_check(
     except DataError as exc:
         for message in exc.errors:
             checked.problem(message)
-        checked.grid = _grid(sheet, {}, {})
+        checked.grid = _grid(sheet, {})
         return checked
     located = _layout(sheet, records)
     marks: dict[tuple[int, int], dict[str, Any]] = {}
@@ -228,7 +227,7 @@ def table_check(
                     mark((item.row, item.value_col), changed=True, before=before_value)
                 if new_target != before_target and item.target_col is not None:
                     mark((item.row, item.target_col), changed=True, before=before_target)
-    checked.grid = _grid(sheet, marks, {})
+    checked.grid = _grid(sheet, marks)
     return checked
 
 
@@ -254,9 +253,7 @@ def _message_index(located: list[_Located], prefix: str) -> list[tuple[str, tupl
     return sorted(index.items(), key=lambda pair: -len(pair[0]))
 
 
-def _grid(
-    sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]], _extra: dict[str, Any]
-) -> dict[str, Any]:
+def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[str, Any]:
     """The sheet as rows of text, with the marked cells; long sheets keep marked rows only."""
     rows = sheet.rows
     width = min(max((len(r) for r in rows), default=0), MAX_GRID_COLUMNS)

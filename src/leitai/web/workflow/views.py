@@ -35,7 +35,7 @@ from leitai.web.accounts.selectors import (
     user_is_office,
     user_reports_for,
 )
-from leitai.web.assessments.models import Period, Scheme, SchemeVersion, Unit
+from leitai.web.assessments.models import DataValue, Period, Scheme, SchemeVersion, Unit
 from leitai.web.assessments.selectors import (
     period_label,
     result_view,
@@ -362,7 +362,6 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             period=period_obj,
             label=period_label(period_obj),
             readiness=readiness,
-            objections=Objection.objects.filter(period=period_obj).select_related("unit")[:50],
             uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[
                 :10
             ],
@@ -475,8 +474,6 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
     unit = _unit(request, period_obj, code) if code else None
     units = [unit.code] if unit else None
     values: dict[str, dict[str, Any]] = {}
-    from leitai.web.assessments.models import DataValue
-
     stored = DataValue.objects.filter(period=period_obj).select_related("unit")
     if unit is not None:
         stored = stored.filter(unit=unit)
@@ -856,8 +853,6 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
     names = dict(_keys(period_obj))
     current = None
     if objection_obj.key:
-        from leitai.web.assessments.models import DataValue
-
         current = DataValue.objects.filter(
             period=period_obj, unit=objection_obj.unit, key=objection_obj.key
         ).first()

@@ -34,11 +34,20 @@ def large_scheme(n_units: int, n_indicators: int, n_boards: int) -> str:
     lines.append("boards:")
     per_board = n_indicators // n_boards
     for b in range(n_boards):
-        lines += [f"  - id: b{b}", f"    name: 板块{b}", f"    points: {100 / n_boards}", "    indicators:"]
+        lines += [
+            f"  - id: b{b}",
+            f"    name: 板块{b}",
+            f"    points: {100 / n_boards}",
+            "    indicators:",
+        ]
         for k in range(per_board):
             i = b * per_board + k
             method = METHODS[i % len(METHODS)]
-            params = ", params: {thresholds: [[80, 100], [50, 80], [20, 60]]}" if method == "bands" else ""
+            params = (
+                ", params: {thresholds: [[80, 100], [50, 80], [20, 60]]}"
+                if method == "bands"
+                else ""
+            )
             direction = "lower" if i % 4 == 3 else "higher"
             lines.append(
                 f"      - {{id: i{i}, name: 指标{i}, method: {method}, direction: {direction}, "
@@ -91,12 +100,33 @@ def time_cli(repeat: int) -> tuple[float, float]:
         previous = Path(tmp) / "prev.json"
         before = next(p for p in demo_periods() if p.period == period.previous)
         subprocess.run(
-            [sys.executable, "-m", "leitai.cli", "assess", str(before.scheme_path), str(before.data_path),
-             "--format", "json", "-o", str(previous)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "leitai.cli",
+                "assess",
+                str(before.scheme_path),
+                str(before.data_path),
+                "--format",
+                "json",
+                "-o",
+                str(previous),
+            ],
+            check=True,
+            capture_output=True,
         )
-        argv = [sys.executable, "-m", "leitai.cli", "assess", str(period.scheme_path), str(period.data_path),
-                "--previous", str(previous), "--period", "2023Q1"]
+        argv = [
+            sys.executable,
+            "-m",
+            "leitai.cli",
+            "assess",
+            str(period.scheme_path),
+            str(period.data_path),
+            "--previous",
+            str(previous),
+            "--period",
+            "2023Q1",
+        ]
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
@@ -114,11 +144,22 @@ def main() -> None:
     table = Table(title="leitai engine benchmark")
     for column in ("case", "median", "best", "peak memory", "target", "met"):
         table.add_column(column)
-    table.add_row("assess 3,000 units x 100 indicators, 5 boards", f"{median * 1000:.1f} ms",
-                  f"{best * 1000:.1f} ms", f"{peak:.0f} MB", "< 200 ms, < 300 MB",
-                  "yes" if median < 0.2 and peak < 300 else "NO")
-    table.add_row("`leitai assess` on the demo, whole process", f"{cli_median * 1000:.0f} ms",
-                  f"{cli_best * 1000:.0f} ms", "", "< 1 s", "yes" if cli_median < 1 else "NO")
+    table.add_row(
+        "assess 3,000 units x 100 indicators, 5 boards",
+        f"{median * 1000:.1f} ms",
+        f"{best * 1000:.1f} ms",
+        f"{peak:.0f} MB",
+        "< 200 ms, < 300 MB",
+        "yes" if median < 0.2 and peak < 300 else "NO",
+    )
+    table.add_row(
+        "`leitai assess` on the demo, whole process",
+        f"{cli_median * 1000:.0f} ms",
+        f"{cli_best * 1000:.0f} ms",
+        "",
+        "< 1 s",
+        "yes" if cli_median < 1 else "NO",
+    )
     Console().print(table)
 
 

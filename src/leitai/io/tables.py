@@ -224,7 +224,10 @@ def read_table(
         )
     try:
         data = PeriodData.from_records(
-            scheme, list(iter_records(sheet)), source=sheet.name, require_all_units=require_all_units
+            scheme,
+            list(iter_records(sheet)),
+            source=sheet.name,
+            require_all_units=require_all_units,
         )
     except DataError as exc:
         raise DataError(errors + exc.errors) from None

@@ -9,38 +9,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
+from tests.web.browser import MARKS, screenshot
+from tests.web.browser import log_in as shared_log_in
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no system Chromium at /usr/bin/chromium"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
+pytestmark = MARKS
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"analysis-{name}.png"), full_page=True)
+    screenshot(page, f"analysis-{name}")
 
 
 def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("leitai-demo")
-    page.get_by_role("button", name="登录").click()
+    shared_log_in(page, base, username)
     page.wait_for_url(re.compile(r"/$"))
 
 

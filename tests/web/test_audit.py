@@ -77,6 +77,35 @@ class AuditTrailTests(BaseTestCase):
             self.assertEqual(entry.period, "2023Q4")
         self.assertTrue(audit_verify().intact)
 
+    def test_switching_the_public_boards_is_recorded_with_before_and_after(self) -> None:
+        from leitai.web.accounts.services import site_settings_update
+
+        site_settings_update(public_boards=True, user=self.office)
+        start = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+        site_settings_update(public_boards=False, user=self.office)
+        site_settings_update(public_boards=False, user=self.office)  # no change, no entry
+        [entry] = AuditEntry.objects.filter(pk__gt=start)
+        self.assertEqual(entry.action, "settings.changed")
+        self.assertEqual(entry.get_action_display(), "修改系统设置")
+        self.assertEqual(
+            (entry.before, entry.after), ({"public_boards": True}, {"public_boards": False})
+        )
+        self.assertEqual(entry.actor, self.office)
+
+    def test_every_action_other_apps_record_has_a_label(self) -> None:
+        from leitai.web.audit.models import Action
+
+        labels = dict(Action.choices)
+        for action in (
+            "target.created",
+            "actual.reported",
+            "targets.imported",
+            "actuals.imported",
+            "arena.pledge_recorded",
+            "arena.session_created",
+        ):
+            self.assertIn(action, labels)
+
     def test_an_entry_cannot_be_changed_or_deleted_through_the_model(self) -> None:
         entry = AuditEntry.objects.order_by("pk").first()
         entry.note = "rewritten"

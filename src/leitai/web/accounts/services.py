@@ -54,8 +54,19 @@ def user_set_password(*, user: User, password: str) -> User:
 @transaction.atomic
 def site_settings_update(*, public_boards: bool, user: User | None = None) -> SiteSettings:
     """Switch the public (anonymous) boards on or off."""
+    from leitai.web.audit.services import audit_record
+
     settings_row, _created = SiteSettings.objects.select_for_update().get_or_create(pk=1)
+    before = settings_row.public_boards
     settings_row.public_boards = public_boards
     settings_row.updated_by = user
     settings_row.save()
+    if before != public_boards:
+        audit_record(
+            action="settings.changed",
+            actor=user,
+            obj=settings_row,
+            before={"public_boards": before},
+            after={"public_boards": public_boards},
+        )
     return settings_row

@@ -34,6 +34,17 @@ class Action(models.TextChoices):
     SNAPSHOT_COMPUTED = "snapshot.computed", _("Draft result computed")
     SNAPSHOT_PUBLISHED = "snapshot.published", _("Result published")
     SNAPSHOT_REVISED = "snapshot.revised", _("Revision published")
+    TARGET_CREATED = "target.created", _("Target created")
+    TARGET_CHANGED = "target.changed", _("Target changed")
+    TARGET_DELETED = "target.deleted", _("Target deleted")
+    ACTUAL_REPORTED = "actual.reported", _("Progress reported")
+    ACTUAL_CORRECTED = "actual.corrected", _("Progress corrected")
+    TARGETS_IMPORTED = "targets.imported", _("Targets imported")
+    ACTUALS_IMPORTED = "actuals.imported", _("Progress imported")
+    ARENA_SESSION_CREATED = "arena.session_created", _("Arena session created")
+    ARENA_SESSION_CHANGED = "arena.session_changed", _("Arena session changed")
+    ARENA_PLEDGE_RECORDED = "arena.pledge_recorded", _("Pledge recorded")
+    SETTINGS_CHANGED = "settings.changed", _("Site settings changed")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from leitai.web.accounts.fields import person_field
 
 
 class User(AbstractUser):
@@ -62,14 +63,7 @@ class SiteSettings(models.Model):
         help_text=_("Visitors who are not logged in may read published results."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = person_field(_("updated by"))
 
     class Meta:
         verbose_name = _("site settings")

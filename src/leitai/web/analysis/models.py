@@ -12,11 +12,11 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leitai.web.accounts.fields import person_field
 from leitai.web.analysis.options import RunSettings
 from leitai.web.assessments.models import Snapshot
 
@@ -48,14 +48,7 @@ class AnalysisRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        django_settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = person_field(_("started by"))
 
     class Meta:
         verbose_name = _("robustness run")

@@ -12,10 +12,11 @@ import json
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from leitai.web.accounts.fields import person_field
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]+$", _("Use letters, digits, hyphens and underscores only.")
@@ -50,14 +51,7 @@ class SchemeVersion(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = person_field(_("created by"))
 
     class Meta:
         verbose_name = _("scheme version")
@@ -147,14 +141,7 @@ class DataValue(models.Model):
     value = models.CharField(_("value"), max_length=100, blank=True)
     target = models.CharField(_("target"), max_length=100, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = person_field(_("updated by"))
 
     class Meta:
         verbose_name = _("data value")
@@ -221,23 +208,9 @@ class Snapshot(models.Model):
     reason = models.TextField(_("reason for the revision"), blank=True)
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
     # PROTECT, not SET_NULL: deleting an account must not rewrite a frozen snapshot's row.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("computed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = person_field(_("computed by"), on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = person_field(_("published by"), on_delete=models.PROTECT)
 
     objects = SnapshotQuerySet.as_manager()
 

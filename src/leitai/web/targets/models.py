@@ -11,12 +11,12 @@ import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from leitai.web.accounts.fields import person_field
 from leitai.web.assessments.models import Unit, code_validator
 
 
@@ -80,23 +80,9 @@ class Target(models.Model):
         related_name="pledges",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = person_field(_("created by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = person_field(_("updated by"))
 
     class Meta:
         verbose_name = pgettext_lazy("targets", "target")
@@ -151,14 +137,7 @@ class Actual(models.Model):
         _("evidence file"), upload_to=evidence_path, blank=True, max_length=300
     )
     evidence_name = models.CharField(_("evidence"), max_length=200, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reported_by = person_field(_("reported by"))
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
 
     class Meta:

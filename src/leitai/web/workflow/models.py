@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from leitai.web.accounts.fields import person_field
 from leitai.web.assessments.models import Period, Unit
 
 
@@ -53,23 +54,9 @@ class Submission(models.Model):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = person_field(_("submitted by"))
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("returned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    returned_by = person_field(_("returned by"))
     return_reason = models.TextField(_("reason for returning"), blank=True)
 
     class Meta:
@@ -125,14 +112,7 @@ class Upload(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     grid = models.JSONField(_("sheet"), default=dict, blank=True)
     decided_at = models.DateTimeField(_("saved or discarded at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("saved or discarded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = person_field(_("saved or discarded by"))
 
     class Meta:
         verbose_name = _("upload")
@@ -192,14 +172,7 @@ class Objection(models.Model):
     )
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = person_field(_("answered by"))
     corrections = models.JSONField(_("corrections"), default=list, blank=True)
 
     class Meta:

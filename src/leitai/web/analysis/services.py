@@ -17,7 +17,13 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import (
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from leitai.engine.sensitivity import analyse
@@ -33,6 +39,7 @@ _slots = threading.BoundedSemaphore(2)
 _workers: dict[int, threading.Thread] = {}
 _workers_lock = threading.Lock()
 _PROGRESS_EVERY = 0.25  # seconds between progress writes
+_PROGRESS_TRIES = 50  # a progress write meeting a lock is tried again for up to ~0.5 s
 
 
 def analysis_run_ensure(
@@ -131,9 +138,20 @@ def analysis_run_execute(*, run_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= _PROGRESS_EVERY:
             last[0] = now
-            AnalysisRun.objects.filter(pk=run_id).update(
-                done=done, total=total, updated_at=timezone.now()
-            )
+            # Progress is only shown, never relied on: a write that meets a lock held by a
+            # page reading the run (SQLite locks whole tables) is tried again briefly, then
+            # skipped, rather than failing the run.
+            for attempt in range(_PROGRESS_TRIES):
+                try:
+                    AnalysisRun.objects.filter(pk=run_id).update(
+                        done=done, total=total, updated_at=timezone.now()
+                    )
+                    return
+                except OperationalError:
+                    if attempt == _PROGRESS_TRIES - 1:
+                        logger.warning("robustness run %s: progress not recorded", run_id)
+                    else:
+                        time.sleep(0.01)
 
     try:
         scheme, data = snapshot_period_data(run.snapshot)

@@ -207,6 +207,8 @@ class ReportingTests(BaseTestCase):
             if status == 200:
                 self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4 evidence")
                 self.assertIn("attachment", response["Content-Disposition"])
+                self.assertEqual(response["Content-Type"], "application/octet-stream")
+                self.assertIn("sandbox", response["Content-Security-Policy"])
         self.assertFalse(
             self.client.get(
                 f"/media/{self.target.actuals.get(period='2023-07').evidence.name}"

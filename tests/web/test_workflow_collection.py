@@ -254,6 +254,7 @@ class UploadTests(CollectionTestCase):
         response = self.client.get(reverse("workflow:upload_file", args=[upload.pk]))
         self.assertEqual(response["Content-Type"], "application/octet-stream")
         self.assertIn("attachment", response["Content-Disposition"])
+        self.assertIn("sandbox", response["Content-Security-Policy"])
         self.assertEqual(b"".join(response.streaming_content), text.encode())
 
 

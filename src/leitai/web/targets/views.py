@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import Unit
+from leitai.web.downloads import uploaded_file_response
 from leitai.web.targets import selectors
 from leitai.web.targets.forms import (
     STATUS_LABELS,
@@ -260,15 +261,8 @@ def evidence(request: HttpRequest, unit: str, target: str, period: str) -> FileR
     actual = target_obj.actuals.filter(period=period).first()
     if actual is None or not actual.evidence:
         raise Http404
-    try:
-        handle = actual.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     name = actual.evidence_name or actual.evidence.name.rsplit("/", 1)[-1]
-    # Always a download: an uploaded HTML or SVG file must never run in the site's origin.
-    response = FileResponse(handle, as_attachment=True, filename=name)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file_response(actual.evidence, name)
 
 
 def _save_target(request: HttpRequest, form: TargetForm, target: Target | None) -> Target | None:

@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -41,6 +41,7 @@ from leitai.web.assessments.selectors import (
     result_view,
     scheme_version_parsed,
 )
+from leitai.web.downloads import uploaded_file_response
 from leitai.web.workflow import forms, services
 from leitai.web.workflow.messages import humanize, reason_text
 from leitai.web.workflow.models import Objection, Upload
@@ -638,18 +639,7 @@ def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @worker
 def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
-    return _download(upload_obj.file, upload_obj.filename)
-
-
-def _download(field: Any, name: str) -> HttpResponse:
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    # Never rendered by the browser: an uploaded file is handed over as a download.
-    return FileResponse(
-        handle, as_attachment=True, filename=name, content_type="application/octet-stream"
-    )
+    return uploaded_file_response(upload_obj.file, upload_obj.filename)
 
 
 # -- a unit's work -----------------------------------------------------------------------------------
@@ -920,7 +910,7 @@ def objection_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     objection_obj = _objection(request, pk)
     if not objection_obj.attachment:
         raise Http404
-    return _download(objection_obj.attachment, objection_obj.attachment_name)
+    return uploaded_file_response(objection_obj.attachment, objection_obj.attachment_name)
 
 
 # -- published revisions ----------------------------------------------------------------------------

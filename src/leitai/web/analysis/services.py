@@ -39,7 +39,7 @@ _slots = threading.BoundedSemaphore(2)
 _workers: dict[int, threading.Thread] = {}
 _workers_lock = threading.Lock()
 _PROGRESS_EVERY = 0.25  # seconds between progress writes
-_PROGRESS_TRIES = 50  # a progress write meeting a lock is tried again for up to ~0.5 s
+_WRITE_TRIES = 50  # a worker's write meeting a lock is tried again for up to ~0.5 s
 
 
 def analysis_run_ensure(
@@ -122,15 +122,33 @@ def analysis_run_wait(*, run: AnalysisRun, timeout: float | None = None) -> Anal
     return run
 
 
+def _run_update(run_id: int, *, required: bool = False, **fields: Any) -> bool:
+    """Write a run's fields from its worker; returns whether it was written.
+
+    A page reading the run may hold a lock for a moment (SQLite locks whole tables), so a
+    write that meets one is tried again for up to about half a second; after that a
+    ``required`` write raises and any other is given up.
+    """
+    for attempt in range(_WRITE_TRIES):
+        try:
+            AnalysisRun.objects.filter(pk=run_id).update(updated_at=timezone.now(), **fields)
+            return True
+        except OperationalError:
+            if attempt == _WRITE_TRIES - 1:
+                if required:
+                    raise
+                return False
+            time.sleep(0.01)
+    return False
+
+
 def analysis_run_execute(*, run_id: int) -> None:
     """Compute a run now, writing its progress and then its result (or its error)."""
     run = AnalysisRun.objects.select_related("snapshot__scheme_version", "snapshot__period").get(
         pk=run_id
     )
     run_settings = run.run_settings
-    AnalysisRun.objects.filter(pk=run_id).update(
-        state=AnalysisRun.State.RUNNING, updated_at=timezone.now()
-    )
+    _run_update(run_id, required=True, state=AnalysisRun.State.RUNNING)
     started = time.perf_counter()
     last = [0.0]
 
@@ -138,20 +156,9 @@ def analysis_run_execute(*, run_id: int) -> None:
         now = time.monotonic()
         if now - last[0] >= _PROGRESS_EVERY:
             last[0] = now
-            # Progress is only shown, never relied on: a write that meets a lock held by a
-            # page reading the run (SQLite locks whole tables) is tried again briefly, then
-            # skipped, rather than failing the run.
-            for attempt in range(_PROGRESS_TRIES):
-                try:
-                    AnalysisRun.objects.filter(pk=run_id).update(
-                        done=done, total=total, updated_at=timezone.now()
-                    )
-                    return
-                except OperationalError:
-                    if attempt == _PROGRESS_TRIES - 1:
-                        logger.warning("robustness run %s: progress not recorded", run_id)
-                    else:
-                        time.sleep(0.01)
+            # Progress is only shown, never relied on: skipped rather than failing the run.
+            if not _run_update(run_id, done=done, total=total):
+                logger.warning("robustness run %s: progress not recorded", run_id)
 
     try:
         scheme, data = snapshot_period_data(run.snapshot)
@@ -166,19 +173,21 @@ def analysis_run_execute(*, run_id: int) -> None:
         document = result.to_dict()
     except Exception as exc:
         logger.exception("robustness run %s failed", run_id)
-        AnalysisRun.objects.filter(pk=run_id).update(
+        _run_update(
+            run_id,
+            required=True,
             state=AnalysisRun.State.FAILED,
             error=f"{type(exc).__name__}: {exc}",
             finished_at=timezone.now(),
-            updated_at=timezone.now(),
         )
         return
-    AnalysisRun.objects.filter(pk=run_id).update(
+    _run_update(
+        run_id,
+        required=True,
         state=AnalysisRun.State.DONE,
         result=json.dumps(document, ensure_ascii=False),
         done=result.evaluations,
         total=result.evaluations,
         seconds=time.perf_counter() - started,
         finished_at=timezone.now(),
-        updated_at=timezone.now(),
     )

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from leitai.cli import main
-
-ASEM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "asem"
+from tests.conftest import ASEM
 
 
 @pytest.fixture
@@ -150,8 +149,6 @@ def test_whatif_refuses_bad_input(case1, capsys, extra, message):
 
 
 def test_import_coinr_writes_files_that_assess_reads(tmp_path, capsys):
-    if not (ASEM / "ASEM_iData.csv").is_file():
-        pytest.skip("the shared ASEM data are not beside the project")
     out_dir = tmp_path / "asem"
     args = [
         "import-coinr",

@@ -19,8 +19,7 @@ from leitai.engine import DataError, assess, load_scheme
 from leitai.engine.prepare import kurtosis, skewness, treat_column
 from leitai.io import read_table
 from leitai.io.coinr import convert_coinr, read_coinr
-
-ASEM = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "asem"
+from tests.conftest import ASEM
 
 # get_results(build_example_coin(), dset = "Aggregated", tab_type = "Aggs"): the first six rows.
 PUBLISHED_TOP6 = {
@@ -62,8 +61,6 @@ PUBLISHED_TREATMENT = {
 
 @pytest.fixture(scope="module")
 def asem() -> Path:
-    if not (ASEM / "ASEM_iData.csv").is_file():
-        pytest.skip("the shared ASEM data are not beside the project")
     return ASEM
 
 

@@ -21,8 +21,9 @@ from leitai.reports.arena import (
     load_session,
     write_arena_deck,
 )
+from tests.conftest import EXAMPLES
 
-CASE1 = Path("/work/shared/spec/examples/case1")
+CASE1 = EXAMPLES / "case1"
 DEMO_SESSION = Path(__file__).parents[2] / "src" / "leitai" / "demo" / "arena.yaml"
 P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"
 NAMES = {"a": "甲区", "b": "乙区", "c": "丙区", "d": "丁区", "e": "戊区"}

@@ -143,6 +143,10 @@ class Indicator(_Model):
     missing: Missing | None = None
     denominator: Id | None = None
     treat: Literal["none", "default"] = "default"
+    # Plausibility (spec section 1): never change a score; checked on the data.
+    range: tuple[float | None, float | None] | None = None
+    integer: bool = False
+    change_alert: float | None = Field(None, gt=0)
 
     @field_validator("weight", mode="before")
     @classmethod

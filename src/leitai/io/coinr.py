@@ -16,7 +16,7 @@ so that the composite equals COINr's index score.
 Examples
 --------
 >>> from pathlib import Path
->>> asem = Path("/work/shared/data/asem")
+>>> asem = Path("tests/data/asem")
 >>> scheme_path, data_path = convert_coinr(
 ...     asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", "out")  # doctest: +SKIP
 """

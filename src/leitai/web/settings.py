@@ -159,7 +159,7 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR.parent / "locale"]
 TIME_ZONE = os.environ.get("LEITAI_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

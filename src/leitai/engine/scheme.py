@@ -122,6 +122,8 @@ class Unit(_Model):
     id: Id
     name: str = Field(min_length=1)
     group: str | None = None
+    # Other names the unit goes by in speeches and reports (西海岸新区 for 黄岛区).
+    aliases: tuple[str, ...] = ()
 
 
 class Series(_Model):

@@ -19,6 +19,11 @@ def gettext_noop(text: str) -> str:
 
 MESSAGES: dict[str, str] = {
     "text": "%(text)s",  # TRANSITIONAL: an unconverted plain message; must disappear
+    # leitai.text: reading the texts of an arena (speeches, slides, reports)
+    "text.too_large": gettext_noop("the file has %(size)s bytes; at most %(limit)s are read"),
+    "text.too_long": gettext_noop("the text has %(size)s characters; at most %(limit)s are read"),
+    "text.unknown_kind": gettext_noop("expected a file of the kinds %(expected)s, found %(found)s"),
+    "text.unreadable": gettext_noop("the file cannot be read (%(detail)s)"),
 }
 
 

@@ -72,6 +72,9 @@ TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "milestones": ("milestones", "节点目标"),
     "source": ("source", "来源"),
     "pledged_on": ("pledged_on", "承诺日期"),
+    # Kept for the person who confirms proposed pledges (``leitai pledges``); not read.
+    "evidence": ("evidence", "依据", "佐证材料"),
+    "confidence": ("confidence", "置信度"),
 }
 TARGET_REQUIRED = ("unit", "id", "name", "target")
 

@@ -59,11 +59,11 @@ def char_logprob(char: str) -> float:
     if char == "\ufffd":
         return _UNSEEN
     table = _table()
-    if char in table:
-        return table[char]
     simple = _simplify().convert(char)  # type: ignore[attr-defined]
-    if simple in table:
-        return table[simple]
+    # jieba's dictionary holds a few traditional words, with small counts.
+    known = [table[c] for c in (char, simple) if c in table]
+    if known:
+        return max(known)
     code = ord(char)
     # Full-width letters are rare in real text and common in GBK read out of step.
     if (

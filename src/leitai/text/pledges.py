@@ -67,7 +67,6 @@ REPORT = (
     "同比",
     "累计",
     "共完成",
-    "开行",
 )
 VERBS = (
     "引进",
@@ -113,10 +112,14 @@ MEASURES = (
     "名",
     "亩",
     "场",
+    "列",
+    "吨",
     "%",
 )
+# After 万/亿 these keep the multiplier in the measure (5万亩, 30亿元); counts multiply out.
+_KEEP_MULTIPLIER = ("亩", "平方米", "元", "吨", "千瓦", "公里")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_NUMBER = rf"(?P<num>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)(?P<mult>[万亿](?!元|平方米))?"
+_NUMBER = rf"(?P<num>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)(?P<mult>[万亿])?"
 _QUANTITY = re.compile(rf"{_NUMBER}(?P<measure>{'|'.join(MEASURES)})(?P<bound>以上|左右|以内)?")
 _AT_LEAST_BEFORE = ("不少于", "不低于", "超过", "至少")
 _TITLES = ("区委书记", "市委书记", "县委书记", "党工委书记", "委书记", "书记", "区长", "市长")
@@ -175,20 +178,37 @@ def _opening_unit(paragraph: str, names: dict[str, str]) -> str | None:
     return None
 
 
+_NEW_SPEAKER = re.compile(r"^\W{0,3}[^，。：:]{0,12}(书记|区长|市长)|^【[^】]{1,12}】")
+
+
+def _mentioned_unit(paragraph: str, names: dict[str, str]) -> str | None:
+    """The one unit a paragraph names, if it names exactly one."""
+    found = {ident for name, ident in names.items() if name in paragraph}
+    return found.pop() if len(found) == 1 else None
+
+
 def speakers_of(text: str, names: dict[str, str]) -> list[Speaker]:
-    """The parts of the text, each with the unit speaking (None before the first one)."""
+    """The parts of the text, each with the unit speaking (None before the first one).
+
+    A paragraph that opens like a new speaker's (``…书记``, ``【…】``) but whose unit
+    cannot be read (a damaged name) is given to the one unit its text names, or to
+    no unit: never to the speaker before.
+    """
     parts: list[Speaker] = []
     unit: str | None = None
     start = 0
     position = 0
     for paragraph in text.split("\n"):
         found = _opening_unit(paragraph, names) if paragraph.strip() else None
+        if found is None and paragraph.strip() and _NEW_SPEAKER.search(paragraph.strip()):
+            found = _mentioned_unit(paragraph, names) or ""
         if found is not None and found != unit:
             if position > start:
                 parts.append(Speaker(unit, start, position))
             unit, start = found, position
         position += len(paragraph) + 1
     parts.append(Speaker(unit, start, len(text)))
+    parts = [Speaker(p.unit or None, p.start, p.end) for p in parts]
     return [p for p in parts if p.end > p.start]
 
 
@@ -356,10 +376,9 @@ def _pledges_in_clause(
         for match in _QUANTITY.finditer(segment):
             if _is_not_a_figure(segment, match):
                 continue
-            value = _number(match.group("num"), match.group("mult"))
+            value, measure = _figure(match)
             if value is None or value <= 0:
                 continue
-            measure = match.group("measure")
             rate = None
             why = list(reasons)
             if "每月" in segment or "每月" in clause:
@@ -396,11 +415,28 @@ def _pledges_in_clause(
     return found
 
 
+def _figure(match: re.Match[str]) -> tuple[float | None, str]:
+    """The value and the measure word of a matched quantity."""
+    number, mult, measure = match.group("num"), match.group("mult"), match.group("measure")
+    if number in ("一", "两", "几"):
+        return None, measure  # 一批, 一个中心: a manner of speaking, not a figure
+    if mult and measure.startswith(_KEEP_MULTIPLIER):
+        return _number(number, None), mult + measure
+    return _number(number, mult), measure
+
+
 def _is_not_a_figure(segment: str, match: re.Match[str]) -> bool:
-    """A date, an ordinal or a part of a name rather than a pledged quantity."""
+    """A date, an ordinal, a threshold (过10亿元项目) or a range, not a pledged quantity."""
     before = segment[max(0, match.start() - 1) : match.start()]
     after = segment[match.end() : match.end() + 1]
     if before in ("第", "-", "—", "至", "~"):
+        return True
+    # 过10亿元项目, 超千万元楼宇: the figure qualifies the object that follows it.
+    if (
+        before in ("过", "超")
+        and re.match(r"[\u4e00-\u9fff]", after)
+        and not after.startswith(("以", "左"))
+    ):
         return True
     # 5-10个: a range is not one figure; never guess which end was meant.
     if re.match(r"[-—~至到]\d", segment[match.end() - len(match.group("measure")) :]):

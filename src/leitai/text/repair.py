@@ -50,7 +50,7 @@ MAX_CHARS = 400_000
 # A character this rare (natural log of its frequency) may belong to mojibake.
 _RARE = -9.5
 # A repair is kept only when it raises the mean log-frequency by this much ...
-_GAIN = 2.5
+_GAIN = 0.5
 # ... and leaves text at least this plausible.
 _PLAUSIBLE = -10.0
 
@@ -61,6 +61,10 @@ def _suspicious(char: str) -> bool:
     return char_logprob(char) < _RARE
 
 
+# Mojibake of Chinese text hardly ever yields these: a stretch ends at them.
+_BREAKS = "，。；：！？"
+
+
 def _clusters(text: str) -> list[tuple[int, int]]:
     """Stretches of non-ASCII text dense in rare characters: where mojibake may be."""
     spans: list[tuple[int, int]] = []
@@ -68,7 +72,7 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     gap = 0
     count = 0
     for i, char in enumerate(text):
-        if char.isascii() and char != "?":
+        if (char.isascii() and char != "?") or char in _BREAKS:
             if start >= 0 and count >= 2:
                 spans.append((start, end))
             start, gap, count = -1, 0, 0
@@ -91,8 +95,14 @@ def _clusters(text: str) -> list[tuple[int, int]]:
 
 
 def _gbk_bytes(text: str) -> bytes:
-    """The text as GBK bytes; a character GBK lacks (U+FFFD) becomes ``?``."""
-    return b"".join(c.encode("gbk", errors="replace") for c in text)
+    """The text as GBK bytes; a character GBK lacks (U+FFFD) becomes 0xFF, invalid in both."""
+    out = []
+    for char in text:
+        try:
+            out.append(char.encode("gbk"))
+        except UnicodeEncodeError:
+            out.append(b"\xff")
+    return b"".join(out)
 
 
 def _collapse(text: str) -> str:
@@ -139,9 +149,11 @@ def _best_repair(text: str, start: int, end: int) -> tuple[int, int, str] | None
                     continue
                 score = _plausibility(reading)
                 gain = (score - before) * len(segment)
+                rare = sum(1 for c in reading if c != "\ufffd" and _suspicious(c))
                 if (
                     score - before >= _GAIN
                     and score >= _PLAUSIBLE
+                    and rare <= len(reading) // 4
                     and (best is None or gain > best[0])
                 ):
                     best = (gain, s, e, reading)

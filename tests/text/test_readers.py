@@ -1,0 +1,79 @@
+"""Reading texts from plain text, DOCX, PPTX and PDF, bounded."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from leitai.i18n import render, translator
+from leitai.text import readers
+from leitai.text.readers import TextReadError, read_text, text_from_bytes
+
+SPEECH = "李沧区委书记：力争全年引进项目5个。"
+
+
+def test_plain_text_in_utf8_and_in_gb18030():
+    assert text_from_bytes(SPEECH.encode("utf-8-sig"), "a.txt") == SPEECH
+    assert text_from_bytes(SPEECH.encode("gb18030"), "a.txt") == SPEECH
+
+
+def test_docx_paragraphs_and_tables():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(SPEECH)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "确保上半年开工"
+    table.cell(0, 1).text = "83个"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = text_from_bytes(buffer.getvalue(), "speech.docx")
+    assert SPEECH in text
+    assert "确保上半年开工，83个" in text
+
+
+def test_pptx_slides():
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(5), Inches(1))
+    box.text_frame.text = "谈举措"
+    box.text_frame.add_paragraph().text = SPEECH
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    assert text_from_bytes(buffer.getvalue(), "slides.pptx").split("\n")[:2] == ["谈举措", SPEECH]
+
+
+def test_pdf_text():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    # A page without text reads as empty text, not as an error.
+    assert text_from_bytes(buffer.getvalue(), "report.pdf").strip() == ""
+
+
+def test_damaged_files_unknown_kinds_and_large_files_are_refused_with_a_problem(monkeypatch):
+    with pytest.raises(TextReadError) as caught:
+        text_from_bytes(b"not a zip", "speech.docx")
+    assert caught.value.problems[0].code == "text.unreadable"
+    assert caught.value.problems[0].where.file == "speech.docx"
+    with pytest.raises(TextReadError) as caught:
+        text_from_bytes(b"x", "table.xls")
+    assert caught.value.problems[0].code == "text.unknown_kind"
+    assert "应为" in render(caught.value.problems[0], translator("zh"))
+    monkeypatch.setattr(readers, "MAX_BYTES", 10)
+    with pytest.raises(TextReadError) as caught:
+        text_from_bytes(b"x" * 11, "a.txt")
+    assert caught.value.problems[0].code == "text.too_large"
+
+
+def test_read_text_reads_the_demo_speech():
+    from leitai.demo import demo_dir
+
+    assert "军令状" in read_text(demo_dir() / "arena-speech.txt")

@@ -83,4 +83,18 @@ def arena_demo_install() -> ArenaSession | None:
         for a in actuals
         if a.key in stored and (a.unit, a.target, a.period) not in reported
     )
+    _install_speech(session, settings)
     return session
+
+
+def _install_speech(session: ArenaSession, settings: dict) -> None:
+    """The demo session's illustrative speech, and the pledges proposed from it (once)."""
+    from leitai.demo import demo_dir
+    from leitai.web.arena.proposals import demo_link_proposals, text_propose
+
+    name = settings.get("speech")
+    if not name or session.texts.exists():
+        return
+    text = (demo_dir() / str(name)).read_text(encoding="utf-8")
+    stored = text_propose(session=session, text=text, name=str(name))
+    demo_link_proposals(stored)

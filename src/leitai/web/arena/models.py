@@ -73,3 +73,91 @@ class ArenaSession(models.Model):
     @property
     def progress_date(self):  # type: ignore[no-untyped-def]
         return self.as_of or self.date
+
+
+class PledgeText(models.Model):
+    """A text of the session (a speech, the slides, a report) given to find pledges in.
+
+    ``original`` is kept as received, ``repaired`` is what :func:`leitai.text.repair`
+    made of it; the spans of the proposals point into ``repaired``.
+    """
+
+    session = models.ForeignKey(
+        ArenaSession,
+        verbose_name=_("arena session"),
+        on_delete=models.CASCADE,
+        related_name="texts",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    original = models.TextField(_("original text"))
+    repaired = models.TextField(_("repaired text"))
+    changed = models.JSONField(_("repair steps applied"), default=list, blank=True)
+    lost = models.JSONField(_("unrecoverable spans"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = person_field(_("created by"))
+
+    class Meta:
+        verbose_name = _("arena text")
+        verbose_name_plural = _("arena texts")
+        ordering = ["session", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.name}"
+
+
+class PledgeProposal(models.Model):
+    """A pledge found in a text, waiting for the office to accept or reject it.
+
+    An accepted proposal points to the target it became; the sentence and the span
+    are the target's evidence.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    text = models.ForeignKey(
+        PledgeText, verbose_name=_("text"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    unit = models.ForeignKey(
+        "assessments.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    value = models.FloatField(_("target value"))
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=32, blank=True)
+    deadline = models.DateField(_("deadline"))
+    bound = models.CharField(_("bound"), max_length=16, default="exact")
+    rate = models.FloatField(_("monthly rate"), null=True, blank=True)
+    confidence = models.FloatField(_("confidence"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    sentence = models.TextField(_("sentence"))
+    sentence_start = models.PositiveIntegerField(_("sentence start"))
+    start = models.PositiveIntegerField(_("figure start"))
+    end = models.PositiveIntegerField(_("figure end"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    target = models.OneToOneField(
+        "targets.Target",
+        verbose_name=_("target"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = person_field(_("decided by"))
+
+    class Meta:
+        verbose_name = _("proposed pledge")
+        verbose_name_plural = _("proposed pledges")
+        ordering = ["text", "start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value:g}{self.unit_of_measure}"

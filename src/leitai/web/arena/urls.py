@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from leitai.web.arena import views
+from leitai.web.arena import proposal_views, views
 
 app_name = "arena"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("arena/<slug:session>/present/", views.present, name="present"),
     path("arena/<slug:session>/deck.pptx", views.deck, name="deck"),
     path("arena/<slug:session>/pledges/", views.pledge, name="pledge"),
+    # Pledges proposed from the texts of the session (leitai.web.arena.proposals)
+    path("arena/<slug:session>/texts/", proposal_views.texts, name="texts"),
+    path("arena/<slug:session>/texts/<int:pk>/", proposal_views.text, name="text"),
+    path(
+        "arena/<slug:session>/texts/<int:pk>/<int:proposal>/accept/",
+        proposal_views.accept,
+        name="proposal_accept",
+    ),
+    path(
+        "arena/<slug:session>/texts/<int:pk>/<int:proposal>/reject/",
+        proposal_views.reject,
+        name="proposal_reject",
+    ),
 ]

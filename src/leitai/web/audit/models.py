@@ -44,6 +44,9 @@ class Action(models.TextChoices):
     ARENA_SESSION_CREATED = "arena.session_created", _("Arena session created")
     ARENA_SESSION_CHANGED = "arena.session_changed", _("Arena session changed")
     ARENA_PLEDGE_RECORDED = "arena.pledge_recorded", _("Pledge recorded")
+    ARENA_PLEDGES_PROPOSED = "arena.pledges_proposed", _("Pledges proposed from a text")
+    ARENA_PROPOSAL_ACCEPTED = "arena.proposal_accepted", _("Proposed pledge accepted")
+    ARENA_PROPOSAL_REJECTED = "arena.proposal_rejected", _("Proposed pledge rejected")
     SETTINGS_CHANGED = "settings.changed", _("Site settings changed")
 
 

@@ -90,7 +90,7 @@ def actual_engine(actual: Actual, *, unit: str | None = None, target: str | None
 
 
 def targets_query(*, unit: Unit | None = None, session: Any = None):  # type: ignore[no-untyped-def]
-    query = Target.objects.select_related("unit", "session")
+    query = Target.objects.select_related("unit", "session", "proposal__text__session")
     if unit is not None:
         query = query.filter(unit=unit)
     if session is not None:

@@ -66,7 +66,7 @@ def proposals_csv(pledges: list[Any], *, date: dt.date) -> str:
                 f"p{date:%Y%m%d}-{counts[p.unit]}",
                 p.name,
                 "",
-                f"{p.value:g}",
+                str(int(p.value)) if p.value.is_integer() else repr(p.value),
                 p.measure,
                 "higher",
                 "",

@@ -262,11 +262,16 @@ def highlighted(text: PledgeText, proposals: list[PledgeProposal]) -> list[Segme
     return segments
 
 
+def _plain_number(value: float) -> str:
+    """``83`` rather than ``83.0``, and never an exponent."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def proposal_initial(proposal: PledgeProposal) -> dict[str, Any]:
     return {
         "unit": proposal.unit.code if proposal.unit else None,
         "name": proposal.name,
-        "value": proposal.value,
+        "value": _plain_number(proposal.value),
         "unit_of_measure": proposal.unit_of_measure,
         "deadline": proposal.deadline,
     }

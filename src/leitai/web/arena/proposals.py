@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from leitai.web.accounts.models import User
 from leitai.web.arena.models import ArenaSession, PledgeProposal, PledgeText
@@ -105,7 +106,7 @@ def text_propose(
 def _decided(proposal: PledgeProposal) -> PledgeProposal:
     locked = PledgeProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != PledgeProposal.Status.PROPOSED:
-        raise ArenaError("this proposal has already been decided", field=None)
+        raise ArenaError(gettext("this proposal has already been decided"), field=None)
     return locked
 
 

@@ -77,3 +77,21 @@ def test_read_text_reads_the_demo_speech():
     from leitai.demo import demo_dir
 
     assert "军令状" in read_text(demo_dir() / "arena-speech.txt")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * 2_000_000)
+    monkeypatch.setattr(readers, "MAX_UNPACKED", 1_000_000)
+    with pytest.raises(TextReadError) as caught:
+        text_from_bytes(buffer.getvalue(), "bomb.docx")
+    assert caught.value.problems[0].code == "text.unreadable"
+
+
+def test_a_text_longer_than_asked_is_refused():
+    with pytest.raises(TextReadError) as caught:
+        text_from_bytes("字".encode() * 11, "a.txt", max_chars=10)
+    assert caught.value.problems[0].code == "text.too_long"

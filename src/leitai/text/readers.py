@@ -20,6 +20,8 @@ __all__ = ["MAX_BYTES", "MAX_CHARS", "MAX_PAGES", "TextReadError", "read_text", 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 300
 MAX_CHARS = 400_000
+# DOCX and PPTX are zip files: refuse one that would unpack to more than this.
+MAX_UNPACKED = 200 * 1024 * 1024
 KINDS = (".txt", ".md", ".docx", ".pptx", ".pdf")
 
 
@@ -42,9 +44,20 @@ def _plain(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip bomb before a parser unpacks it."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        if len(entries) > 10_000 or sum(e.file_size for e in entries) > MAX_UNPACKED:
+            raise ValueError("unpacks too large")
+
+
 def _docx(data: bytes) -> str:
     import docx
 
+    _check_zip(data)
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
@@ -56,6 +69,7 @@ def _docx(data: bytes) -> str:
 def _pptx(data: bytes) -> str:
     from pptx import Presentation
 
+    _check_zip(data)
     deck = Presentation(io.BytesIO(data))
     parts = []
     for number, slide in enumerate(deck.slides):
@@ -83,7 +97,7 @@ def _pdf(data: bytes) -> str:
 _READERS = {".txt": _plain, ".md": _plain, ".docx": _docx, ".pptx": _pptx, ".pdf": _pdf}
 
 
-def text_from_bytes(data: bytes, name: str) -> str:
+def text_from_bytes(data: bytes, name: str, *, max_chars: int = MAX_CHARS) -> str:
     """The text of a file given as bytes; ``name``'s suffix says which kind it is.
 
     Raises
@@ -101,8 +115,8 @@ def text_from_bytes(data: bytes, name: str) -> str:
         text = reader(data)
     except Exception as error:  # any parser failure is the file's problem
         raise _problem("text.unreadable", name, detail=type(error).__name__) from None
-    if len(text) > MAX_CHARS:
-        raise _problem("text.too_long", name, size=len(text), limit=MAX_CHARS)
+    if len(text) > max_chars:
+        raise _problem("text.too_long", name, size=len(text), limit=max_chars)
     return text
 
 

@@ -7,19 +7,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from leitai.text.readers import KINDS, MAX_CHARS
+from leitai.text.readers import KINDS
 from leitai.web.assessments.models import Unit
 from leitai.web.targets.forms import DateInput, NumberField
 
-# An uploaded file is read in the request: keep it small (a speech is a few hundred KB).
+# A text is read, repaired and searched in the request (about 2 s for the longest):
+# keep it to what a session produces (a speech is a few thousand characters).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+TEXT_MAX_CHARS = 100_000
 
 
 class TextForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),
         required=False,
-        max_length=MAX_CHARS,
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Paste the speech, the slides' words or the report."),
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leitai.engine import LeitaiError
 from leitai.i18n import render as render_problem
 from leitai.web.arena.models import ArenaSession, PledgeProposal, PledgeText
-from leitai.web.arena.proposal_forms import ProposalForm, TextForm
+from leitai.web.arena.proposal_forms import TEXT_MAX_CHARS, ProposalForm, TextForm
 from leitai.web.arena.proposals import (
     highlighted,
     proposal_accept,
@@ -37,7 +37,7 @@ def _read(form: TextForm) -> tuple[str, str]:
     upload = form.cleaned_data.get("upload")
     name = (form.cleaned_data.get("name") or "").strip()
     if upload is not None:
-        text = text_from_bytes(upload.read(), upload.name)
+        text = text_from_bytes(upload.read(), upload.name, max_chars=TEXT_MAX_CHARS)
         return text, name or upload.name
     return form.cleaned_data["text"], name or _("Pasted text")
 

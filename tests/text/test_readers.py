@@ -47,15 +47,48 @@ def test_pptx_slides():
     assert text_from_bytes(buffer.getvalue(), "slides.pptx").split("\n")[:2] == ["谈举措", SPEECH]
 
 
+def _pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII) in Helvetica, written by hand."""
+    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
 def test_pdf_text():
-    from pypdf import PdfWriter
+    assert "Pledge 83" in text_from_bytes(_pdf("Pledge 83"), "report.pdf")
+
+
+def test_pdf_pages_beyond_the_limit_are_not_read(monkeypatch):
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
+    page = PdfReader(io.BytesIO(_pdf("page"))).pages[0]
+    for _ in range(3):
+        writer.add_page(page)
     buffer = io.BytesIO()
     writer.write(buffer)
-    # A page without text reads as empty text, not as an error.
-    assert text_from_bytes(buffer.getvalue(), "report.pdf").strip() == ""
+    monkeypatch.setattr(readers, "MAX_PAGES", 2)
+    assert text_from_bytes(buffer.getvalue(), "report.pdf").count("page") == 2
 
 
 def test_damaged_files_unknown_kinds_and_large_files_are_refused_with_a_problem(monkeypatch):

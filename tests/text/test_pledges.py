@@ -135,3 +135,25 @@ def test_a_figure_without_a_known_speaker_has_lower_confidence():
     (known,) = extract_pledges("李沧区委书记：力争全年引进项目5个。", units=UNITS, date=DAY)
     assert pledge.unit is None
     assert pledge.confidence < known.confidence
+
+
+def test_aliases_declared_in_a_scheme_file_attribute_the_speaker(tmp_path):
+    import yaml
+
+    from leitai.demo import demo_dir
+    from leitai.engine import load_scheme
+
+    data = yaml.safe_load((demo_dir() / "scheme-2023-v1.yaml").read_text(encoding="utf-8"))
+    for unit in data["units"]:
+        if unit["id"] == "laixi":
+            unit["aliases"] = ["莱西"]
+        if unit["id"] == "huangdao":
+            unit["name"] = "黄岛区"
+            unit["aliases"] = ["西海岸新区", "新区"]
+    path = tmp_path / "scheme.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    scheme = load_scheme(path)
+    assert next(u for u in scheme.units if u.id == "huangdao").aliases == ("西海岸新区", "新区")
+    text = "西海岸新区工委书记：确保上半年开工重点项目110个。"
+    (pledge,) = extract_pledges(text, units=scheme.units, date=DAY)
+    assert pledge.key == ("huangdao", 110.0, "个", dt.date(2023, 6, 30))

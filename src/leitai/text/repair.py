@@ -51,6 +51,8 @@ MAX_CHARS = 400_000
 _RARE = -9.5
 # A repair is kept only when it raises the mean log-frequency by this much ...
 _GAIN = 0.5
+# ... or by this much when the reading marks characters as lost that were not marked.
+_GAIN_WITH_LOSS = 2.0
 # ... and leaves text at least this plausible.
 _PLAUSIBLE = -10.0
 
@@ -150,8 +152,15 @@ def _best_repair(text: str, start: int, end: int) -> tuple[int, int, str] | None
                 score = _plausibility(reading)
                 gain = (score - before) * len(segment)
                 rare = sum(1 for c in reading if c != "\ufffd" and _suspicious(c))
+                lost = reading.count("\ufffd") - segment.count("\ufffd")
+                # A reading that loses characters must be clearly better, and mostly kept.
+                needed = _GAIN if lost <= 0 else _GAIN_WITH_LOSS
+                if lost > 0 and reading.count("\ufffd") * 3 > len(reading):
+                    continue
+                if not any(c not in "\ufffd?" for c in reading):
+                    continue  # nothing read back: leave the stretch as it is
                 if (
-                    score - before >= _GAIN
+                    score - before >= needed
                     and score >= _PLAUSIBLE
                     and rare <= len(reading) // 4
                     and (best is None or gain > best[0])
@@ -215,7 +224,8 @@ def fix_mojibake(text: str) -> str:
     """
     import ftfy
 
-    text = ftfy.fix_encoding(text)
+    # C0 controls are never part of a confusion of encodings; they only split stretches.
+    text = ftfy.fix_encoding(_CONTROL.sub("", text))
     text = _fix_latin1_runs(text)
     return _fix_gbk(text)
 
@@ -267,8 +277,8 @@ def normalise(text: str) -> str:
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = re.compile(
-    rf"(?<=[\u3400-\u4dbf\u4e00-\u9fff])\s?[(（]\s?"
-    rf"(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,6}}\s?[)）]",
+    rf"(?<=[\u3400-\u4dbf\u4e00-\u9fff])(?:\s?[(（]\s?"
+    rf"(?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,6}}\s?[)）])+",
     re.IGNORECASE,
 )
 

@@ -16,7 +16,9 @@ depends on besides the template:
 Drafts, pages with a pending message and answers that are not visible get no
 validator and are rendered every time. Anonymous readers of public boards get
 ``Cache-Control: public`` (a shared proxy cache may keep the answer, keyed by the
-``Vary: Cookie`` every answer carries); everyone else ``private``. ``max-age`` is
+``Vary: Cookie`` every answer carries) unless the answer sets a cookie — a rendered
+page renews the CSRF cookie of its forms, so pages are public only as 304s and the
+API always; everyone else gets ``private``. ``max-age`` is
 ``LEITAI_CACHE_MAX_AGE`` (default 0: always revalidate, answered by 304).
 """
 
@@ -129,9 +131,12 @@ def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime 
     return found.last_modified if found else None
 
 
-def _cache_headers(response: HttpResponse, found: Validators) -> None:
+def _cache_headers(request: HttpRequest, response: HttpResponse, found: Validators) -> None:
     max_age = settings.LEITAI_CACHE_MAX_AGE
-    if found.public:
+    # An answer that sets a cookie is nobody else's: pages with a form renew the CSRF
+    # cookie each time they are rendered, so only the API and 304s end up public.
+    sets_cookie = bool(response.cookies) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    if found.public and not sets_cookie:
         patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
     else:
         patch_cache_control(response, private=True, max_age=max_age, must_revalidate=True)
@@ -149,7 +154,7 @@ def published_condition(view: Callable[..., HttpResponse]) -> Callable[..., Http
         response = conditional(request, *args, **kwargs)
         found = getattr(request, _ATTRIBUTE, None)
         if found is not None and response.status_code in (200, 304):
-            _cache_headers(response, found)
+            _cache_headers(request, response, found)
         return response
 
     return wrapper

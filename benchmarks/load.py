@@ -121,7 +121,9 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], limit: float = 180
     raise SystemExit(f"the server on port {port} did not start")
 
 
-def start_servers(count: int, database_url: str, work: Path, threads: int | None) -> Servers:
+def start_servers(
+    count: int, database_url: str, work: Path, threads: int | None, connection_limit: int | None
+) -> Servers:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEITAI_", "DJANGO_"))}
     env.pop("PYTEST_VERSION", None)
     env.update(
@@ -130,6 +132,8 @@ def start_servers(count: int, database_url: str, work: Path, threads: int | None
     )
     if threads:
         env["LEITAI_THREADS"] = str(threads)
+    if connection_limit:
+        env["LEITAI_CONNECTION_LIMIT"] = str(connection_limit)
     servers = Servers(env=env)
     for n in range(count):
         port = free_port()
@@ -327,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     parser.add_argument("--processes", type=int, default=2, help="server processes")
     parser.add_argument("--threads", type=int, default=None, help="threads per process")
+    parser.add_argument(
+        "--connection-limit", type=int, default=None, help="connections per process"
+    )
     parser.add_argument("--revalidate", action="store_true", help="send If-None-Match")
     parser.add_argument("--target", type=int, default=100, help="levels that must be clean")
     parser.add_argument(
@@ -352,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="leitai-load-") as work:
             started = time.perf_counter()
-            servers = start_servers(args.processes, database_url, Path(work), args.threads)
+            servers = start_servers(
+                args.processes, database_url, Path(work), args.threads, args.connection_limit
+            )
             console.print(
                 f"{args.processes} server processes on {HOST} ports {servers.ports} "
                 f"(PostgreSQL database {name}), ready in {time.perf_counter() - started:.0f} s"

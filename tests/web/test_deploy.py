@@ -354,3 +354,51 @@ class CachingTests(BaseTestCase):
     def test_max_age_comes_from_the_settings(self) -> None:
         response = self.client.get("/periods/2023Q1/")
         self.assertIn("max-age=60", response["Cache-Control"])
+
+
+# -- the real server ------------------------------------------------------------------------------
+
+
+def test_the_real_server_keeps_150_connections_open_and_answers_every_one(
+    demo_server: tuple[str, Path],
+) -> None:
+    """waitress's default of 100 connections left the 101st client without an answer."""
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlsplit
+
+    where = urlsplit(demo_server[0])
+    connections = [
+        http.client.HTTPConnection(where.hostname, where.port, timeout=30) for _ in range(150)
+    ]
+    try:
+        for connection in connections:
+            connection.connect()
+
+        def ask(connection: http.client.HTTPConnection) -> int:
+            connection.request("HEAD", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            return response.status
+
+        # Every connection stays open (keep-alive) while the others ask.
+        with ThreadPoolExecutor(max_workers=150) as pool:
+            statuses = list(pool.map(ask, connections))
+    finally:
+        for connection in connections:
+            connection.close()
+    assert statuses == [200] * 150
+
+
+def test_the_real_server_answers_head_and_sends_the_policy(demo_server: tuple[str, Path]) -> None:
+    import urllib.request
+
+    base, data_dir = demo_server
+    request = urllib.request.Request(base + "/periods/2023Q1/", method="HEAD")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert response.read() == b""
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["ETag"]
+    assert mode(data_dir) == 0o700
+    assert mode(data_dir / "leitai.sqlite3") == 0o600

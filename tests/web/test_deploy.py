@@ -178,7 +178,10 @@ def test_data_files_are_private_to_the_account(
     data.mkdir(mode=0o755)
     (data / "secret_key").write_text("k" * 60)
     (data / "secret_key").chmod(0o644)
+    (data / "leitai.sqlite3-wal").write_bytes(b"")
+    (data / "leitai.sqlite3-wal").chmod(0o644)
     prepare_data_dir(data)
+    assert mode(data / "leitai.sqlite3-wal") == 0o600
     assert mode(data) == 0o700
     assert mode(data / "media") == 0o700
     assert mode(data / "leitai.sqlite3") == 0o600

@@ -38,9 +38,11 @@ def prepare_data_dir(data_dir: Path) -> None:
     _private_dir(data_dir / "media")
     if not os.environ.get("DATABASE_URL"):
         _private_file(data_dir / "leitai.sqlite3")
-    key_file = data_dir / "secret_key"
-    if key_file.exists():
-        key_file.chmod(0o600)
+    # Files of an older installation (created 0644) are tightened too; the 0700 data
+    # directory already keeps other accounts from reaching anything inside it.
+    for name in ("secret_key", "leitai.sqlite3-wal", "leitai.sqlite3-shm"):
+        if (data_dir / name).exists():
+            (data_dir / name).chmod(0o600)
 
 
 def _write_secret_key(key_file: Path) -> None:

@@ -405,3 +405,16 @@ def test_the_real_server_answers_head_and_sends_the_policy(demo_server: tuple[st
         assert response.headers["ETag"]
     assert mode(data_dir) == 0o700
     assert mode(data_dir / "leitai.sqlite3") == 0o600
+
+
+def test_leitai_serve_passes_the_server_size_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import leitai.web.server
+    from leitai.cli import main
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(leitai.web.server, "serve", lambda **kwargs: seen.update(kwargs))
+    code = main(["serve", "--threads", "12", "--connection-limit", "400", "--port", "8123"])
+    assert code in (0, None)
+    assert seen["threads"] == 12
+    assert seen["connection_limit"] == 400
+    assert seen["port"] == 8123

@@ -24,7 +24,7 @@ class PasswordAndLoginTests(BaseTestCase):
         self.assertRedirects(response, "/periods/2023Q1/")
 
     def test_repeated_failures_lock_the_account_even_with_the_right_password(self) -> None:
-        for _ in range(settings.AXES_FAILURE_LIMIT):
+        for _ in range(settings.LEITAI_LOGIN_ACCOUNT_LIMIT):
             self.client.post(
                 reverse("accounts:login"), {"username": self.viewer.username, "password": "wrong"}
             )

@@ -21,6 +21,14 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--data-dir", default="leitai-data", help="数据目录（SQLite、密钥）/ data directory"
     )
+    # Server sizing (else LEITAI_THREADS, LEITAI_CONNECTION_LIMIT; docs/deploy.md).
+    p.add_argument("--threads", type=int, default=None, help="工作线程数 / worker threads")
+    p.add_argument(
+        "--connection-limit",
+        type=int,
+        default=None,
+        help="同时连接数上限 / simultaneous connections",
+    )
     p.set_defaults(handler=run_serve)
 
 
@@ -28,5 +36,12 @@ def register(subparsers: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     from leitai.web.server import serve
 
-    serve(host=args.host, port=args.port, data_dir=Path(args.data_dir).resolve(), demo=args.demo)
+    serve(
+        host=args.host,
+        port=args.port,
+        data_dir=Path(args.data_dir).resolve(),
+        demo=args.demo,
+        threads=args.threads,
+        connection_limit=args.connection_limit,
+    )
     return EXIT_OK

@@ -50,3 +50,54 @@ class ServerTimingMiddleware:
         elapsed = (time.perf_counter() - start) * 1000.0
         response.headers["Server-Timing"] = f"app;dur={elapsed:.2f}"
         return response
+
+
+class HeadAsGetMiddleware:
+    """Answer ``HEAD`` exactly as ``GET``, without the body (RFC 9110, section 9.3.2).
+
+    The views declare the methods they accept with ``require_GET`` and
+    ``require_http_methods(["GET", "POST"])``, which turn ``HEAD`` away with 405 —
+    health checks and link checkers included. Rather than remember ``require_safe``
+    in every view, the request is handed on as a ``GET`` here and the body dropped on
+    the way out; the headers, Content-Length included, stay those of the ``GET``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        request.META["REQUEST_METHOD"] = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+            request.META["REQUEST_METHOD"] = "HEAD"
+        if response.streaming:
+            response.close()
+            response.streaming_content = []
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.LEITAI_CONTENT_SECURITY_POLICY`` with every answer.
+
+    A view that needs another policy sets the header itself; it is then left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = "; ".join(
+            " ".join([directive, *sources])
+            for directive, sources in settings.LEITAI_CONTENT_SECURITY_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response

@@ -7,31 +7,82 @@ fast for every other command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 
 
+def _private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) readable by this account only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty if missing, and make it readable by this account only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """The data directory, its media folder and SQLite database: 0700 folders, 0600 files.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, and
+    Django's ``FILE_UPLOAD_*_PERMISSIONS`` keep uploads private too.
+    """
+    _private_dir(data_dir)
+    _private_dir(data_dir / "media")
+    if not os.environ.get("DATABASE_URL"):
+        _private_file(data_dir / "leitai.sqlite3")
+    # Files of an older installation (created 0644) are tightened too; the 0700 data
+    # directory already keeps other accounts from reaching anything inside it.
+    for name in ("secret_key", "leitai.sqlite3-wal", "leitai.sqlite3-shm"):
+        if (data_dir / name).exists():
+            (data_dir / name).chmod(0o600)
+
+
+def _write_secret_key(key_file: Path) -> None:
+    if key_file.exists():
+        return
+    # Generated once and kept, so that sessions survive a restart.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+
+
+def default_allowed_hosts(host: str) -> list[str]:
+    """The host names to accept when ``LEITAI_ALLOWED_HOSTS`` is not set: never ``*``.
+
+    On a wildcard address (0.0.0.0, ::) these are this machine's names and addresses,
+    so that the demo answers on the local network; a public name behind a proxy must
+    be listed in ``LEITAI_ALLOWED_HOSTS``.
+    """
+    names = ["localhost", "127.0.0.1", "[::1]"]
+    if host in ("0.0.0.0", "::", ""):
+        hostname = socket.gethostname()
+        names += [hostname, socket.getfqdn()]
+        with contextlib.suppress(OSError):
+            names += socket.gethostbyname_ex(hostname)[2]
+    else:
+        names.insert(0, f"[{host}]" if ":" in host else host)
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def _prepare_environment(*, host: str, data_dir: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key_file = data_dir / "secret_key"
-    if not key_file.exists():
-        # Generated once and kept, so that sessions survive a restart.
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_urlsafe(50) + "\n")
+    prepare_data_dir(data_dir)
+    if not os.environ.get("LEITAI_SECRET_KEY", "").strip():
+        # Without a key from the environment (several hosts share one that way), the
+        # data directory keeps one.
+        _write_secret_key(data_dir / "secret_key")
     os.environ["LEITAI_DATA_DIR"] = str(data_dir)
     os.environ["LEITAI_DEBUG"] = "0"
     os.environ["LEITAI_STATIC_MANIFEST"] = "1"
-    os.environ.pop("LEITAI_SECRET_KEY", None)
-    if "LEITAI_ALLOWED_HOSTS" not in os.environ:
-        if host in ("0.0.0.0", "::", ""):
-            os.environ["LEITAI_ALLOWED_HOSTS"] = "*"
-        else:
-            os.environ["LEITAI_ALLOWED_HOSTS"] = ",".join(
-                dict.fromkeys([host, "localhost", "127.0.0.1", "[::1]"])
-            )
+    if not os.environ.get("LEITAI_ALLOWED_HOSTS", "").strip():
+        os.environ["LEITAI_ALLOWED_HOSTS"] = ",".join(default_allowed_hosts(host))
     os.environ["DJANGO_SETTINGS_MODULE"] = "leitai.web.settings"
 
 
@@ -73,22 +124,71 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
     return application
 
 
-def serve(*, host: str, port: int, data_dir: Path, demo: bool) -> None:
+# -- waitress: how many connections and threads ------------------------------------------
+# waitress's own defaults (100 connections, 4 threads) left clients of a 100-client
+# load without an answer; each option can be set from the environment.
+SERVER_OPTIONS = {
+    # name: (environment variable, default)
+    "threads": ("LEITAI_THREADS", 8),
+    "connection_limit": ("LEITAI_CONNECTION_LIMIT", 1000),
+    "backlog": ("LEITAI_BACKLOG", 2048),
+    "channel_timeout": ("LEITAI_CHANNEL_TIMEOUT", 120),
+}
+
+
+def server_options(**given: int | None) -> dict[str, int]:
+    """waitress options: those given (command line), else the environment, else defaults."""
+    options = {}
+    for name, (variable, default) in SERVER_OPTIONS.items():
+        value = given.get(name)
+        if value is None:
+            raw = os.environ.get(variable, "").strip()
+            try:
+                value = int(raw) if raw else default
+            except ValueError:
+                raise SystemExit(f"{variable} must be a whole number, not {raw!r}") from None
+        if value < 1:
+            raise SystemExit(f"{variable} must be at least 1, not {value}")
+        options[name] = value
+    return options
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    data_dir: Path,
+    demo: bool,
+    threads: int | None = None,
+    connection_limit: int | None = None,
+) -> None:
     """Run leitai's web application on a production WSGI server (waitress).
 
     DEBUG is off and WhiteNoise serves the static files. On start the database is
     migrated, the static files are collected into ``data_dir/static`` and, with
     ``demo``, the bundled demo is loaded with every period published, the public
-    boards are switched on and the demo accounts are printed. The secret key is
-    generated once into ``data_dir/secret_key``. SQLite in ``data_dir`` is the
-    database unless ``DATABASE_URL`` names another.
+    boards are switched on and the demo accounts are printed. The secret key comes
+    from ``LEITAI_SECRET_KEY`` or is generated once into ``data_dir/secret_key``.
+    SQLite in ``data_dir`` is the database unless ``DATABASE_URL`` names another.
+    ``threads`` and ``connection_limit`` (else ``LEITAI_THREADS``,
+    ``LEITAI_CONNECTION_LIMIT``; see :data:`SERVER_OPTIONS`) size the server.
     """
     from waitress import serve as waitress_serve
 
+    options = server_options(threads=threads, connection_limit=connection_limit)
     application = setup(host=host, data_dir=data_dir, demo=demo)
     shown = f"[{host}]" if ":" in host else host
     print(f"leitai is serving on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=8, ident="leitai", _quiet=True)
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        ident="leitai",
+        # poll(), not select(): select() cannot watch descriptors past 1024.
+        asyncore_use_poll=True,
+        _quiet=True,
+        **options,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -98,8 +198,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--data-dir", type=Path, default=Path("leitai-data"))
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--connection-limit", type=int, default=None)
     args = parser.parse_args(argv)
-    serve(host=args.host, port=args.port, data_dir=args.data_dir, demo=args.demo)
+    serve(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        demo=args.demo,
+        threads=args.threads,
+        connection_limit=args.connection_limit,
+    )
 
 
 if __name__ == "__main__":

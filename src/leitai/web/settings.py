@@ -1,51 +1,127 @@
 """Django settings of the leitai web application.
 
-Everything that differs between installations comes from the environment, which
-:func:`leitai.web.server.serve` fills in before Django starts:
+Everything that differs between installations comes from the environment
+(``docs/deploy.md`` has the full table); :func:`leitai.web.server.serve` fills in
+the part that ``leitai serve`` decides:
 
 - ``LEITAI_DATA_DIR``: where the SQLite database, the secret key, uploads and the
   collected static files live (default ``./leitai-data``);
 - ``DATABASE_URL``: a PostgreSQL (or other) database instead of SQLite;
-- ``LEITAI_SECRET_KEY``: the secret key (otherwise read from ``DATA_DIR/secret_key``);
+- ``REDIS_URL``: the shared cache (and the task queue's broker) of several processes;
+- ``LEITAI_SECRET_KEY``: the secret key, else read from ``DATA_DIR/secret_key``; one of
+  the two is required (see :func:`_secret_key`);
 - ``LEITAI_DEBUG=1``: development mode;
-- ``LEITAI_ALLOWED_HOSTS``: comma-separated host names;
+- ``LEITAI_ALLOWED_HOSTS``, ``LEITAI_CSRF_TRUSTED_ORIGINS``: comma-separated;
+- ``LEITAI_TRUSTED_PROXIES``: how many reverse proxies stand in front (client
+  addresses are read from ``X-Forwarded-For`` only that far);
+- ``LEITAI_HTTPS=1`` and its parts ``LEITAI_SECURE_COOKIES``, ``LEITAI_HSTS_SECONDS``,
+  ``LEITAI_SSL_REDIRECT``, ``LEITAI_PROXY_SSL_HEADER``;
 - ``LEITAI_STATIC_MANIFEST=1``: serve collected, hashed and compressed static files.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("LEITAI_DATA_DIR", "leitai-data")).resolve()
 
 
+# -- deployment: values from the environment ---------------------------------------------
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = _env_flag("LEITAI_DEBUG")
+# The test suite (pytest sets PYTEST_VERSION) and development may run without a key.
+_UNDER_TEST = "PYTEST_VERSION" in os.environ
+# A fixed, visibly insecure key for development and tests only: never a random key per
+# process, which would make each of several processes reject the others' sessions.
+_DEVELOPMENT_KEY = "django-insecure-leitai-development-key-never-use-in-production"
+
+
 def _secret_key() -> str:
-    key = os.environ.get("LEITAI_SECRET_KEY")
+    """The secret key: ``LEITAI_SECRET_KEY``, else the key file of the data directory.
+
+    ``leitai serve`` writes the key file (mode 0600) on first start; several processes
+    or hosts share one key through ``LEITAI_SECRET_KEY`` (or the same file). Outside
+    development and the test suite a missing key stops the process instead of being
+    replaced by a random one.
+    """
+    key = os.environ.get("LEITAI_SECRET_KEY", "").strip()
     if key:
         return key
     try:
-        return (DATA_DIR / "secret_key").read_text(encoding="utf-8").strip()
+        key = (DATA_DIR / "secret_key").read_text(encoding="utf-8").strip()
     except OSError:
-        # Tests and one-off management commands: sessions do not outlive the process.
-        return secrets.token_urlsafe(50)
+        key = ""
+    if key:
+        return key
+    if DEBUG or _UNDER_TEST:
+        return _DEVELOPMENT_KEY
+    raise ImproperlyConfigured(
+        "No secret key: set LEITAI_SECRET_KEY (the same on every process and host) or "
+        f"start `leitai serve` once to create {DATA_DIR / 'secret_key'}."
+    )
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("LEITAI_DEBUG") == "1"
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("LEITAI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(
-        ","
-    )
-    if h.strip()
-]
+# Never "*": a host name that is not listed is refused (Django's Host header check).
+ALLOWED_HOSTS = _env_list("LEITAI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("LEITAI_ALLOWED_HOSTS must name the hosts; '*' is refused.")
+CSRF_TRUSTED_ORIGINS = _env_list("LEITAI_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of the application whose X-Forwarded-For entries are
+# believed (leitai.web.clientip); 0 means the peer address is the client.
+LEITAI_TRUSTED_PROXIES = _env_int("LEITAI_TRUSTED_PROXIES", 0)
+
+# HTTPS: LEITAI_HTTPS=1 turns on every part; each part can be set on its own.
+_HTTPS = _env_flag("LEITAI_HTTPS")
+_SECURE_COOKIES = _env_flag("LEITAI_SECURE_COOKIES", _HTTPS)
+SESSION_COOKIE_SECURE = _SECURE_COOKIES
+CSRF_COOKIE_SECURE = _SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = _SECURE_COOKIES
+SECURE_HSTS_SECONDS = _env_int("LEITAI_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("LEITAI_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = _env_flag("LEITAI_HSTS_PRELOAD", _HTTPS)
+SECURE_SSL_REDIRECT = _env_flag("LEITAI_SSL_REDIRECT", _HTTPS)
+# Load balancers probe the health check over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if _env_flag("LEITAI_PROXY_SSL_HEADER", _HTTPS and LEITAI_TRUSTED_PROXIES > 0):
+    # Only behind a proxy that sets (and overwrites) X-Forwarded-Proto itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "leitai.web.accounts",
@@ -69,11 +145,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "leitai.web.middleware.ServerTimingMiddleware",
+    # HEAD is answered as GET without the body, whatever the view's allowed methods.
+    "leitai.web.middleware.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "leitai.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "leitai.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag of the body and 304 for answers without their own validators (the API).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -101,6 +182,8 @@ TEMPLATES = [
     },
 ]
 
+# -- databases and the shared cache -----------------------------------------------------
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(
@@ -122,6 +205,15 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+if os.environ.get("REDIS_URL"):
+    # One cache for every process and host (Django's Redis backend needs ``redis``).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -142,11 +234,18 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "boards:home"
 LOGOUT_REDIRECT_URL = "boards:home"
 
-# Lockout after repeated failures, per user name and address (django-axes).
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Login throttling (django-axes): a lock per account whatever the address, and a
+# higher one per address whatever the account (leitai.web.accounts.throttle). The
+# address is the client's as told by trusted proxies only (leitai.web.clientip).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "leitai.web.accounts.throttle.failure_limit"
+LEITAI_LOGIN_ACCOUNT_LIMIT = _env_int("LEITAI_LOGIN_ACCOUNT_LIMIT", 5, minimum=1)
+LEITAI_LOGIN_ADDRESS_LIMIT = _env_int("LEITAI_LOGIN_ADDRESS_LIMIT", 20, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("LEITAI_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_CLIENT_IP_CALLABLE = "leitai.web.clientip.client_ip"
+# A success must not wipe the failures that other addresses piled up on the account
+# (with the two parameters above a reset would delete both sets): they age out instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -156,6 +255,25 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every answer by leitai.web.middleware.ContentSecurityPolicyMiddleware. No
+# inline script anywhere (charts read their data from json_script blocks); inline
+# style attributes remain (bar widths computed in templates), hence 'unsafe-inline'
+# for styles only.
+LEITAI_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Published boards: seconds a browser or proxy may reuse them before asking again
+# (always with If-None-Match / If-Modified-Since, answered 304 when nothing changed).
+LEITAI_CACHE_MAX_AGE = _env_int("LEITAI_CACHE_MAX_AGE", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -71,7 +71,8 @@ def _chosen_run(request: HttpRequest, snapshot: Snapshot) -> AnalysisRun:
     """The run asked for with ``?run=``, else the default run (started if need be)."""
     run_id = request.GET.get("run", "")
     if run_id:
-        if not run_id.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within a database integer.
+        if not (run_id.isascii() and run_id.isdigit() and len(run_id) <= 18):
             raise Http404
         return get_object_or_404(AnalysisRun, pk=int(run_id), snapshot=snapshot)
     return analysis_run_ensure(snapshot=snapshot, run_settings=RunSettings(), user=request.user)
@@ -142,7 +143,8 @@ def robustness_status(request: HttpRequest, period: str) -> JsonResponse:
     ctx = _load(request, period)
     run_id = request.GET.get("run", "")
     if run_id:
-        if not run_id.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within a database integer.
+        if not (run_id.isascii() and run_id.isdigit() and len(run_id) <= 18):
             raise Http404
         run = get_object_or_404(AnalysisRun, pk=int(run_id), snapshot=ctx.snapshot)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -155,8 +156,10 @@ def pledge(request: HttpRequest, session: str) -> HttpResponse:
 def _minutes(request: HttpRequest, session: ArenaSession) -> float:
     """Minutes per speaker; ``?minutes=`` overrides them for a rehearsal."""
     try:
-        minutes = float(request.GET.get("minutes", ""))
+        minutes = float(request.GET.get("minutes", "")[:32])
     except ValueError:
+        return float(session.minutes_per_speaker)
+    if not math.isfinite(minutes):  # "nan" and "inf" parse as floats
         return float(session.minutes_per_speaker)
     return min(max(minutes, 0.05), 60.0)
 

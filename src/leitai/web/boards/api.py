@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from leitai import __version__
@@ -19,6 +20,7 @@ from leitai.web.accounts.selectors import user_is_office
 from leitai.web.assessments import selectors
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
+from leitai.web.caching import published_condition
 
 api = NinjaAPI(
     title="leitai API",
@@ -163,6 +165,7 @@ def periods(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+@decorate_view(published_condition)
 @api.get(
     "/periods/{period}",
     response={200: LeagueOut, 401: Error, 403: Error, 404: Error},
@@ -180,6 +183,7 @@ def league(request: HttpRequest, period: str) -> dict[str, Any]:
     }
 
 
+@decorate_view(published_condition)
 @api.get(
     "/periods/{period}/units/{unit}",
     response={200: CardOut, 401: Error, 403: Error, 404: Error},

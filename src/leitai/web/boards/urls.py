@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
+from leitai.web import health
 from leitai.web.boards import views
 
 app_name = "boards"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("periods/<slug:period>/", views.league, name="league"),
     path("periods/<slug:period>/stars/", views.stars, name="stars"),
     path("periods/<slug:period>/posters/", views.posters, name="posters"),

@@ -32,6 +32,7 @@ from leitai.web.assessments import selectors
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible, ResultView
 from leitai.web.assessments.services import snapshot_recompute
+from leitai.web.caching import published_condition
 
 
 def visible(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -158,18 +159,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@published_condition
 @visible
 def league(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
     return _page(request, "boards/league.html", ctx, "boards:league")
 
 
+@published_condition
 @visible
 def stars(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
     return _page(request, "boards/stars.html", ctx, "boards:stars")
 
 
+@published_condition
 @visible
 def posters(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
@@ -180,6 +184,7 @@ def posters(request: HttpRequest, period: str) -> HttpResponse:
     return _page(request, "boards/posters.html", ctx, "boards:posters", board_posters=boards)
 
 
+@published_condition
 @visible
 def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     unit_obj = get_object_or_404(Unit, code=unit)
@@ -275,6 +280,7 @@ def unit_data(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     )
 
 
+@published_condition
 @visible
 def indicator(request: HttpRequest, period: str, indicator: str) -> HttpResponse:
     ctx = _load(request, period)
@@ -316,6 +322,7 @@ def indicator(request: HttpRequest, period: str, indicator: str) -> HttpResponse
     )
 
 
+@published_condition
 @visible
 def compare(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
@@ -361,6 +368,7 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
+@published_condition
 @visible
 def book(request: HttpRequest, period: str) -> HttpResponse:
     """The engine's result book (XLSX), rebuilt from the snapshot's own inputs."""
@@ -380,9 +388,3 @@ def book(request: HttpRequest, period: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="leitai-{period}{suffix}.xlsx"'
     return response
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    Period.objects.exists()
-    return HttpResponse("ok\n", content_type="text/plain")

@@ -42,6 +42,7 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.downloads import uploaded_file_response
+from leitai.web.redirects import next_url
 from leitai.web.workflow import forms, services
 from leitai.web.workflow.messages import humanize, reason_text
 from leitai.web.workflow.models import Objection, Upload
@@ -412,7 +413,7 @@ def period_compute(request: HttpRequest, period: str) -> HttpResponse:
             request,
             _("Draft result computed (revision %(revision)s).") % {"revision": snapshot.revision},
         )
-    return redirect(request.POST.get("next") or reverse("workflow:period", args=[period_obj.code]))
+    return redirect(next_url(request, reverse("workflow:period", args=[period_obj.code])))
 
 
 @require_http_methods(["GET", "POST"])
@@ -757,7 +758,7 @@ def unit_return(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 request, _("Returned to %(unit)s with your reason.") % {"unit": unit_obj.name}
             )
     return redirect(
-        request.POST.get("next") or reverse("workflow:unit", args=[period_obj.code, unit_obj.code])
+        next_url(request, reverse("workflow:unit", args=[period_obj.code, unit_obj.code]))
     )
 
 

@@ -1,0 +1,160 @@
+"""HTTP caching of published results: ETag, Last-Modified, Cache-Control and 304.
+
+A published snapshot never changes (a correction is a new revision), so a page or an
+API answer drawn from one can be validated cheaply, before anything is rendered, by
+Django's ``condition`` machinery. The validator is a digest of everything the answer
+depends on besides the template:
+
+- the snapshot shown (id, revision, stored result and input hashes);
+- the state of every result (count, newest id and newest publication), since period
+  switchers, histories and comparisons list the other periods;
+- the names and order of units and periods, and the public-boards switch;
+- who is asking (their account and role, or anonymous), their language, their CSRF
+  cookie (pages carry a form token tied to it) and the query string;
+- the version of leitai (templates change with it).
+
+Drafts, pages with a pending message and answers that are not visible get no
+validator and are rendered every time. Anonymous readers of public boards get
+``Cache-Control: public`` (a shared proxy cache may keep the answer, keyed by the
+``Vary: Cookie`` every answer carries) unless the answer sets a cookie — a rendered
+page renews the CSRF cookie of its forms, so pages are public only as 304s and the
+API always; everyone else gets ``private``. ``max-age`` is
+``LEITAI_CACHE_MAX_AGE`` (default 0: always revalidate, answered by 304).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
+
+from leitai import __version__
+from leitai.web.accounts.selectors import public_boards_enabled
+from leitai.web.assessments import selectors
+from leitai.web.assessments.models import Period, Snapshot, Unit
+from leitai.web.assessments.selectors import NotVisible
+
+_ATTRIBUTE = "_leitai_validators"
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: datetime | None
+    public: bool
+
+
+def _published_snapshot(request: HttpRequest, kwargs: dict[str, Any]) -> Snapshot | None:
+    period = Period.objects.filter(code=str(kwargs.get("period", ""))[:64]).first()
+    if period is None:
+        return None
+    unit = None
+    if "unit" in kwargs:
+        unit = Unit.objects.filter(code=str(kwargs["unit"])[:64]).first()
+        if unit is None:
+            return None
+    try:
+        snapshot = selectors.snapshot_visible(period=period, user=request.user, unit=unit)
+    except NotVisible:
+        return None
+    return snapshot if snapshot.is_published else None
+
+
+def _world() -> tuple[list[Any], datetime | None]:
+    """What every published answer may mention besides its own snapshot."""
+    results = Snapshot.objects.aggregate(
+        n=Count("pk"), newest=Max("pk"), published=Max("published_at")
+    )
+    units = list(Unit.objects.order_by("pk").values_list("code", "name", "position"))
+    periods = list(Period.objects.order_by("pk").values_list("code", "name", "state"))
+    public = public_boards_enabled()
+    return [results, units, periods, public], results["published"]
+
+
+def _who(request: HttpRequest) -> list[Any]:
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return ["anonymous"]
+    return [user.pk, user.get_username(), getattr(user, "role", ""), getattr(user, "unit_id", "")]
+
+
+def validators(request: HttpRequest, **kwargs: Any) -> Validators | None:
+    """The validators of the published answer to ``request``, or ``None`` (computed once)."""
+    if hasattr(request, _ATTRIBUTE):
+        return getattr(request, _ATTRIBUTE)
+    found = None
+    if len(messages.get_messages(request)) == 0:
+        snapshot = _published_snapshot(request, kwargs)
+        if snapshot is not None:
+            world, newest = _world()
+            key = [
+                __version__,
+                snapshot.pk,
+                snapshot.revision,
+                snapshot.result_sha256,
+                snapshot.inputs_sha256,
+                world,
+                _who(request),
+                get_language(),
+                request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+                request.get_full_path(),
+            ]
+            digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+            anonymous = not getattr(request.user, "is_authenticated", False)
+            found = Validators(
+                etag=f'"{digest}"',
+                last_modified=max(filter(None, [newest, snapshot.published_at]), default=None),
+                public=anonymous,
+            )
+    setattr(request, _ATTRIBUTE, found)
+    return found
+
+
+def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
+    found = validators(request, **kwargs)
+    return found.etag if found else None
+
+
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime | None:
+    found = validators(request, **kwargs)
+    return found.last_modified if found else None
+
+
+def _cache_headers(request: HttpRequest, response: HttpResponse, found: Validators) -> None:
+    max_age = settings.LEITAI_CACHE_MAX_AGE
+    # An answer that sets a cookie is nobody else's: pages with a form renew the CSRF
+    # cookie each time they are rendered, so only the API and 304s end up public.
+    sets_cookie = bool(response.cookies) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    if found.public and not sets_cookie:
+        patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
+    else:
+        patch_cache_control(response, private=True, max_age=max_age, must_revalidate=True)
+
+
+def published_condition(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Validate answers drawn from a published snapshot; 304 when the client has it.
+
+    The view's URL gives ``period`` (and ``unit`` for a unit's answers).
+    """
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = conditional(request, *args, **kwargs)
+        found = getattr(request, _ATTRIBUTE, None)
+        if found is not None and response.status_code in (200, 304):
+            _cache_headers(request, response, found)
+        return response
+
+    return wrapper

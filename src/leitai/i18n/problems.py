@@ -51,6 +51,9 @@ MESSAGES: dict[str, str] = {
         "the published result of %(period)s, revision %(revision)s, has no publication with "
         "its SHA-256 in the audit log"
     ),
+    "audit.key_missing": gettext_noop(
+        "no audit key: set LEITAI_AUDIT_KEY, or put this installation's key file back"
+    ),
     "backup.unreadable": gettext_noop("not a leitai backup archive, or a damaged one"),
     "backup.member_altered": gettext_noop(
         "the archive's member %(member)s does not match the SHA-256 its manifest records"

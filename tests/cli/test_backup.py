@@ -156,10 +156,22 @@ def test_verify_finds_an_entry_edited_in_the_middle_with_the_trigger_dropped(
     assert "audit entry #5 does not match its keyed digest" in english.stdout
 
 
+def test_verify_finds_the_last_entry_deleted(source, tmp_path) -> None:
+    data_dir = tmp_path / "copy"
+    shutil.copytree(source[0], data_dir)
+    with sqlite3.connect(data_dir / "leitai.sqlite3") as db:
+        db.execute("DROP TRIGGER audit_entry_no_delete")
+        db.execute("DELETE FROM audit_auditentry WHERE id = (SELECT max(id) FROM audit_auditentry)")
+    done = verify(data_dir, None, "--lang", "en")
+    assert done.returncode == 1
+    assert "audit_head.json" in done.stdout and "cut short or wiped" in done.stdout
+
+
 def test_verify_finds_the_log_wiped_by_the_anchors_of_a_backup(source, tmp_path) -> None:
     data_dir = tmp_path / "copy"
     shutil.copytree(source[0], data_dir)
-    (data_dir / "audit_anchors.jsonl").unlink()  # the attacker removed that too
+    (data_dir / "audit_anchors.jsonl").unlink()  # the attacker removed these too
+    (data_dir / "audit_head.json").unlink()
     with sqlite3.connect(data_dir / "leitai.sqlite3") as db:
         db.execute("DROP TRIGGER audit_entry_no_delete")
         db.execute("DELETE FROM audit_auditentry")

@@ -121,6 +121,20 @@ class KeyedChainTests(BaseTestCase):
         self.assertEqual(codes(report), ["audit.anchor_missing"])
         self.assertEqual(report.problems[0].params["source"], "backup nightly.zip")
 
+    def test_the_tail_cut_between_backups_is_found_by_the_head_the_server_kept(self) -> None:
+        from leitai.web.audit.services import audit_record
+
+        with self.captureOnCommitCallbacks(execute=True):
+            last = audit_record(action="settings.changed", actor=self.office, after={"x": 1})
+        with open(f"{self.data_dir.name}/audit_head.json", encoding="utf-8") as handle:
+            self.assertEqual(json.load(handle)["id"], last.pk)
+        self.assertEqual(integrity_report().problems, [])
+        drop_triggers()
+        sql("DELETE FROM audit_auditentry WHERE id = %s", [last.pk])
+        report = integrity_report()
+        self.assertEqual(codes(report), ["audit.anchor_missing"])
+        self.assertEqual(report.problems[0].params["source"], "audit_head.json")
+
     def test_the_tail_cut_back_past_a_publication_is_found_by_its_snapshot(self) -> None:
         published = period_published_snapshot(Period.objects.get(code="2023Q3"))
         drop_triggers()

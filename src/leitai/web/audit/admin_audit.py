@@ -102,7 +102,6 @@ def admin_record(
         before=before,
         after=after,
         summary=_summary(obj),
-        note="admin",
         **_where(obj),
     )
     done = getattr(request, "_leitai_admin_audited", set())

@@ -7,19 +7,23 @@ directory — and every snapshot against its seal. It finds:
 
 - an entry edited in the middle, or the chain recomputed without the key
   (``audit.entry_altered``), an entry removed or moved (``audit.link_broken``);
-- the log cut short or wiped (``TRUNCATE``) after an anchor was taken
+- the log cut short or wiped (``TRUNCATE``) after an anchor was taken — the data
+  directory keeps the newest head the installation wrote (``audit_head.json``), so
+  on a server a cut tail is found even between publications and backups
   (``audit.anchor_missing``), or rewritten up to it (``audit.anchor_differs``);
 - a result whose numbers or seal no longer fit (``snapshot.result_altered``,
   ``snapshot.seal_invalid``), and a published result whose publication is not in the
   log with the same SHA-256 (``snapshot.publication_unrecorded``).
 
 Entries added after the newest anchor and then removed cannot be told from entries
-never written; each publication and each backup moves the anchor forward.
+never written; every committed entry (on a server), publication and backup moves an
+anchor forward.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,7 @@ from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.audit.selectors import GENESIS, ChainHead, audit_head, entry_expected_digest
 
 ANCHORS_FILE = "audit_anchors.jsonl"
+HEAD_FILE = "audit_head.json"
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,49 @@ def anchor_write(head: ChainHead, *, source: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def head_path() -> Path:
+    return Path(settings.DATA_DIR) / HEAD_FILE
+
+
+def head_note(head: ChainHead) -> None:
+    """Keep the newest chain head this installation wrote in the data directory.
+
+    Called after every committed audit entry, so that cutting the log's tail is found
+    even between publications and backups. Only where the data directory exists (a
+    server's), never creating it; a head older than the one kept is ignored.
+    """
+    path = head_path()
+    if not path.parent.is_dir():
+        return
+    try:
+        current = json.loads(path.read_text(encoding="utf-8"))
+        if int(current.get("id", 0)) >= head.id:
+            return
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass
+    record = {"id": head.id, "digest": head.digest, "at": timezone.now().isoformat(), "source": ""}
+    record["seal"] = seal(_anchor_text(record))
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(record), encoding="utf-8")
+    partial.replace(path)
+
+
+def _head_anchor(problems: list[Problem]) -> list[Anchor]:
+    path = head_path()
+    if not path.exists():
+        return []
+    where = Where(file=str(path))
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        valid = seals_equal(str(record.get("seal", "")), seal(_anchor_text(record)))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        valid = False
+    if not valid:
+        problems.append(Problem("anchor.invalid", where))
+        return []
+    return [Anchor(int(record["id"]), str(record["digest"]), path.name, where)]
 
 
 def _file_anchors(problems: list[Problem]) -> list[Anchor]:
@@ -215,6 +263,7 @@ def integrity_report(*, extra_anchors: list[Anchor] | None = None) -> IntegrityR
     report = IntegrityReport()
     snapshots = list(Snapshot.objects.select_related("period").order_by("period__code", "revision"))
     anchors = _snapshot_anchors(snapshots) + _file_anchors(report.problems)
+    anchors += _head_anchor(report.problems)
     anchors += extra_anchors or []
     report.anchors = len(anchors)
     _check_anchors(report, anchors)

@@ -119,6 +119,13 @@ class AlteredResultTests(BaseTestCase):
         self.login(self.office)
         self.assertEqual(self.client.get("/api/periods/2023Q3/units/shinan").status_code, 409)
 
+    def test_the_next_period_is_not_computed_from_altered_ranks(self) -> None:
+        from leitai.web.assessments.integrity import SnapshotAltered
+
+        following = Period.objects.get(previous=self.period)
+        with self.assertRaises(SnapshotAltered):
+            period_compute(period=following, user=self.office)
+
     def test_other_periods_are_still_served(self) -> None:
         self.login(self.viewer)
         url = reverse("boards:league", kwargs={"period": "2023Q2"})

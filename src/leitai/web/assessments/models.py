@@ -263,8 +263,15 @@ class Snapshot(models.Model):
 
     @cached_property
     def result_dict(self) -> dict[str, Any]:
+        """The result, once checked against the seal (``SnapshotAltered`` otherwise)."""
+        from leitai.web.assessments.integrity import snapshot_check
+
+        snapshot_check(self)
         return json.loads(self.result)
 
     @cached_property
     def explanation_dict(self) -> dict[str, Any]:
+        from leitai.web.assessments.integrity import snapshot_check
+
+        snapshot_check(self)
         return json.loads(self.explanations)

@@ -173,7 +173,7 @@ class AuditPageTests(BaseTestCase):
         self.assertEqual(len(entries), 1)
         self.assertEqual(entries[0].after, {"gdp_growth": "6.3"})
         self.assertContains(response, "数据变更")
-        self.assertContains(response, "哈希链校验通过")
+        self.assertContains(response, "记录校验通过")
         everything = self.client.get(reverse("audit:log"))
         self.assertEqual(everything.context["page"].paginator.count, AuditEntry.objects.count())
 

@@ -112,5 +112,7 @@ class CompareAndExportTests(BaseTestCase):
             inputs=self.draft.inputs.replace("shinan,gdp_growth,", "shinan,gdp_growth,1", 1)
         )
         self.login(self.office)
-        with self.assertRaises(RuntimeError):
-            self.client.get(reverse("boards:book", args=["2024Q1"]))
+        # Changed behind leitai's back: the seal fails first; a clear page, never a 500.
+        response = self.client.get(reverse("boards:book", args=["2024Q1"]))
+        self.assertEqual(response.status_code, 409)
+        self.assertNotIn("spreadsheetml", response["Content-Type"])

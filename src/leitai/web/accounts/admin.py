@@ -5,10 +5,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.models import SiteSettings, User
+from leitai.web.audit.admin_audit import AuditedAdmin, reregister
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "first_name", "role", "unit", "is_active", "last_login")
     list_filter = ("role", "is_active", "unit")
     fieldsets = (
@@ -22,7 +23,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(AuditedAdmin):
     list_display = ("__str__", "public_boards", "updated_at", "updated_by")
     readonly_fields = ("updated_at", "updated_by")
 
@@ -36,3 +37,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         obj.pk = 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# The admins of Django and of libraries are audited too: groups, and the login lockouts
+# (deleting an access attempt unlocks an account).
+import axes.admin  # noqa: E402,F401  (registers axes' admins first, to replace them)
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
+    reregister(_model)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from leitai.web.analysis.models import AnalysisRun
+from leitai.web.audit.admin_audit import AuditedAdmin
 
 
 @admin.register(AnalysisRun)
-class AnalysisRunAdmin(admin.ModelAdmin):
+class AnalysisRunAdmin(AuditedAdmin):
     """Runs are computed, never typed in: the office may look at them and delete them."""
 
     list_display = ("snapshot", "state", "done", "total", "seconds", "created_at", "created_by")

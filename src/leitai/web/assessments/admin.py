@@ -7,15 +7,16 @@ from __future__ import annotations
 from django.contrib import admin
 
 from leitai.web.assessments.models import DataValue, Period, Scheme, SchemeVersion, Snapshot, Unit
+from leitai.web.audit.admin_audit import AuditedAdmin
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(AuditedAdmin):
     list_display = ("code", "name", "created_at")
     search_fields = ("code", "name")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
 
@@ -33,7 +34,7 @@ class SchemeVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("code", "name", "position")
     search_fields = ("code", "name")
 
@@ -52,7 +53,7 @@ class DataValueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(AuditedAdmin):
     list_display = ("period", "revision", "state", "scheme_version", "created_at", "published_at")
     list_filter = ("state", "period")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.fields import person_field
@@ -206,11 +207,20 @@ class Snapshot(models.Model):
     result_sha256 = models.CharField(_("result SHA-256"), max_length=64)
     explanations = models.TextField(_("explanations (JSON)"))
     reason = models.TextField(_("reason for the revision"), blank=True)
-    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    # A default, not auto_now_add: the seal is made before the row is inserted.
+    created_at = models.DateTimeField(_("computed at"), default=timezone.now, editable=False)
     # PROTECT, not SET_NULL: deleting an account must not rewrite a frozen snapshot's row.
     created_by = person_field(_("computed by"), on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = person_field(_("published by"), on_delete=models.PROTECT)
+    # The audit chain's head when the snapshot was published: were the log cut short
+    # or wiped later, this entry would be missing (see leitai.web.audit.integrity).
+    chain_head_id = models.PositiveBigIntegerField(
+        _("audit chain head (id)"), null=True, blank=True
+    )
+    chain_head_digest = models.CharField(_("audit chain head (digest)"), max_length=64, blank=True)
+    # HMAC of everything above under the audit key (leitai.web.assessments.integrity).
+    seal = models.CharField(_("seal"), max_length=64, blank=True)
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -235,6 +245,12 @@ class Snapshot(models.Model):
             and Snapshot.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
         ):
             raise SnapshotFrozen("a published snapshot cannot be changed")
+        from leitai.web.assessments.integrity import snapshot_seal
+
+        self.seal = snapshot_seal(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "seal" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "seal"]
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -247,8 +263,15 @@ class Snapshot(models.Model):
 
     @cached_property
     def result_dict(self) -> dict[str, Any]:
+        """The result, once checked against the seal (``SnapshotAltered`` otherwise)."""
+        from leitai.web.assessments.integrity import snapshot_check
+
+        snapshot_check(self)
         return json.loads(self.result)
 
     @cached_property
     def explanation_dict(self) -> dict[str, Any]:
+        from leitai.web.assessments.integrity import snapshot_check
+
+        snapshot_check(self)
         return json.loads(self.explanations)

@@ -1,7 +1,7 @@
 """Reading periods and results, and deciding which result a person may see.
 
 Published snapshots are immutable, so their parsed form is cached per process,
-keyed by the hash of the stored JSON.
+keyed by their seal; every read checks the seal first (see ``integrity``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from leitai.web.accounts.selectors import (
     user_is_office,
     user_reports_for,
 )
+from leitai.web.assessments.integrity import snapshot_check
 from leitai.web.assessments.models import Period, SchemeVersion, Snapshot, Unit
 
 _lock = threading.Lock()
@@ -204,8 +205,13 @@ def _arrow(change: int | None) -> str:
 
 
 def result_view(snapshot: Snapshot) -> ResultView:
-    """The parsed, board-ready form of a snapshot's result (cached)."""
-    key = (snapshot.pk, snapshot.result_sha256)
+    """The parsed, board-ready form of a snapshot's result (cached).
+
+    Every read checks the snapshot against its seal first and raises
+    :class:`~leitai.web.assessments.integrity.SnapshotAltered` when it was changed
+    outside leitai: altered numbers are never shown as the result."""
+    snapshot_check(snapshot)
+    key = (snapshot.pk, snapshot.seal)
     view = _views.get(key)
     if view is not None:
         return view

@@ -36,6 +36,7 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.audit.models import Action
+from leitai.web.audit.selectors import audit_head
 from leitai.web.audit.services import audit_record
 
 
@@ -513,6 +514,8 @@ def snapshot_publish(*, snapshot: Snapshot, user: User | None = None, reason: st
     snapshot.reason = reason.strip()
     snapshot.published_at = now
     snapshot.published_by = user
+    head = audit_head()  # anchors the log as it stands: a cut or a wipe later shows
+    snapshot.chain_head_id, snapshot.chain_head_digest = head.id, head.digest
     snapshot.save()
     period.state = Period.State.PUBLISHED
     if period.published_at is None:

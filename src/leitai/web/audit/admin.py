@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from leitai.web.audit.admin_audit import AuditedAdmin
 from leitai.web.audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AuditedAdmin):
     list_display = ("pk", "at", "actor_name", "action", "period", "unit", "summary")
     list_filter = ("action", "period")
     search_fields = ("note", "summary", "actor_name", "unit")

@@ -2,10 +2,13 @@
 
 The log is append-only. Entries are written only by :func:`audit_record`; the model
 refuses to change or delete a stored entry (saving, ``update()``, ``delete()``), the
-database refuses an ``UPDATE`` (and on PostgreSQL a ``DELETE``) by trigger, and every
-entry carries the SHA-256 of its content chained to the entry before it, so that an
-entry edited or removed behind the application's back shows up when the chain is
-verified (:func:`leitai.web.audit.selectors.audit_verify`).
+database refuses ``UPDATE``, ``DELETE`` (and on PostgreSQL ``TRUNCATE``) by trigger
+(:mod:`leitai.web.audit.guard`), and every entry carries the HMAC-SHA256, under a key
+kept outside the database (:mod:`leitai.web.audit.keys`), of its content chained to
+the entry before it, so that an entry edited or removed behind the application's back
+shows up when the chain is verified (:mod:`leitai.web.audit.integrity`). The head of
+the chain is copied into every published snapshot and every backup, so that a log cut
+short or wiped is found too.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ class Action(models.TextChoices):
     ARENA_PROPOSAL_ACCEPTED = "arena.proposal_accepted", _("Proposed pledge accepted")
     ARENA_PROPOSAL_REJECTED = "arena.proposal_rejected", _("Proposed pledge rejected")
     SETTINGS_CHANGED = "settings.changed", _("Site settings changed")
+    ADMIN_ADDED = "admin.added", _("Added in the admin")
+    ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
+    ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from leitai.web.audit.keys import seal, seals_equal
 from leitai.web.audit.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -31,9 +31,10 @@ def entry_digest(
     after: Any,
     previous: str,
 ) -> str:
-    """The SHA-256 of an entry's content and the digest of the entry before it."""
+    """The HMAC-SHA256, under the audit key, of an entry's content and the digest of the
+    entry before it. Without the key nobody can make a rewritten entry fit the chain."""
     document = {
-        "at": at.astimezone(dt.UTC).isoformat(),
+        "at": canonical_time(at),
         "actor": actor_id,
         "actor_name": actor_name,
         "action": action,
@@ -48,12 +49,37 @@ def entry_digest(
         "previous": previous,
     }
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return seal(text)
+
+
+def canonical_time(at: dt.datetime) -> str:
+    """A moment as it enters a digest: UTC, always to the microsecond.
+
+    SQLite and PostgreSQL both keep microseconds, so the text is the same after a
+    backup and restore between them (``isoformat`` would drop ``.000000``)."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def audit_last_digest() -> str:
     last = AuditEntry.objects.order_by("-pk").values_list("digest", flat=True).first()
     return last or GENESIS
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The last entry of the log when it was read: its id and digest (0 and the
+    genesis digest for an empty log)."""
+
+    id: int
+    digest: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "digest": self.digest}
+
+
+def audit_head() -> ChainHead:
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", "digest").first()
+    return ChainHead(*last) if last else ChainHead(0, GENESIS)
 
 
 def audit_entries(
@@ -105,27 +131,31 @@ class ChainCheck:
         return self.broken_at is None
 
 
+def entry_expected_digest(entry: AuditEntry, previous: str) -> str:
+    return entry_digest(
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor_name,
+        action=entry.action,
+        period=entry.period,
+        unit=entry.unit,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        summary=entry.summary,
+        note=entry.note,
+        before=entry.before,
+        after=entry.after,
+        previous=previous,
+    )
+
+
 def audit_verify() -> ChainCheck:
     """Recompute every entry's digest in order; report the first one that does not match."""
     previous = GENESIS
     count = 0
     for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=500):
-        expected = entry_digest(
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_name=entry.actor_name,
-            action=entry.action,
-            period=entry.period,
-            unit=entry.unit,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            summary=entry.summary,
-            note=entry.note,
-            before=entry.before,
-            after=entry.after,
-            previous=previous,
-        )
-        if entry.previous_digest != previous or entry.digest != expected:
+        expected = entry_expected_digest(entry, previous)
+        if entry.previous_digest != previous or not seals_equal(entry.digest, expected):
             return ChainCheck(count=count, broken_at=entry.pk)
         previous = entry.digest
         count += 1

@@ -4,6 +4,7 @@ transaction as the change, so that the change and its record stand or fall toget
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -83,4 +84,15 @@ def audit_record(
     }
     previous = audit_last_digest()
     digest = entry_digest(**fields, previous=previous)
-    return AuditEntry.objects.create(**fields, previous_digest=previous, digest=digest)
+    entry = AuditEntry.objects.create(**fields, previous_digest=previous, digest=digest)
+    transaction.on_commit(lambda: _note_head(entry))
+    return entry
+
+
+def _note_head(entry: AuditEntry) -> None:
+    from leitai.web.audit.integrity import head_note
+    from leitai.web.audit.selectors import ChainHead
+
+    # A read-only data directory: the other anchors remain.
+    with contextlib.suppress(OSError):
+        head_note(ChainHead(entry.pk, entry.digest))

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from leitai.i18n import render as render_problem
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.assessments.models import Unit
 from leitai.web.audit.forms import AuditFilterForm
+from leitai.web.audit.integrity import integrity_report
 from leitai.web.audit.models import Action, AuditEntry
-from leitai.web.audit.selectors import audit_entries, audit_verify, changed_keys
+from leitai.web.audit.selectors import audit_entries, changed_keys
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -64,9 +66,19 @@ def log(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "labels": _labels(),
             "units": units,
-            "chain": audit_verify(),
+            **_integrity(),
         },
     )
+
+
+def _integrity() -> dict[str, Any]:
+    """The whole record's verification for the log page: the chain against its anchors
+    and every published result against its seal, each finding in words."""
+    report = integrity_report()
+    return {
+        "report": report,
+        "findings": [render_problem(problem, _) for problem in report.problems],
+    }
 
 
 @office

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from leitai import __version__
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.assessments import selectors
+from leitai.web.assessments.integrity import NotReproducible, SnapshotAltered
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
 from leitai.web.caching import published_condition
@@ -35,6 +36,22 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+def _integrity_failed(request: HttpRequest, exc: Exception) -> Any:
+    """A result that fails its seal or does not reproduce: never served (409 for the
+    office, 503 for everyone else, as the pages answer)."""
+    office = user_is_office(request.user)
+    detail = (
+        f"the result of {exc.snapshot.period.code} failed its integrity check"  # type: ignore[attr-defined]
+        if office
+        else "this result is unavailable while it is being verified"
+    )
+    return api.create_response(request, {"detail": detail}, status=409 if office else 503)
+
+
+api.add_exception_handler(SnapshotAltered, _integrity_failed)
+api.add_exception_handler(NotReproducible, _integrity_failed)
 
 
 class SchemeRef(Schema):

@@ -7,7 +7,6 @@ who is asking.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from leitai.web.accounts.selectors import (
     user_reports_for,
 )
 from leitai.web.assessments import selectors
+from leitai.web.assessments.integrity import snapshot_reproduces
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible, ResultView
 from leitai.web.assessments.services import snapshot_recompute
@@ -376,9 +376,7 @@ def book(request: HttpRequest, period: str) -> HttpResponse:
 
     ctx = _load(request, period)
     result = snapshot_recompute(snapshot=ctx.snapshot)
-    digest = hashlib.sha256(result.to_json().encode("utf-8")).hexdigest()
-    if digest != ctx.snapshot.result_sha256:
-        raise RuntimeError(f"the result of {period} no longer reproduces from its stored inputs")
+    snapshot_reproduces(ctx.snapshot, result)  # to the contract's 1e-6, else a clear page
     buffer = io.BytesIO()
     write_result_book(result, buffer, lang="zh" if get_language().startswith("zh") else "en")
     suffix = "" if ctx.snapshot.is_published else "-draft"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from leitai.web.audit.admin_audit import AuditedAdmin
 from leitai.web.targets.models import Actual, Target
 
 
@@ -15,7 +16,7 @@ class ActualInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
     list_display = ("unit", "code", "name", "value", "unit_of_measure", "source", "pledged_on")
     list_filter = ("source", "unit")
     search_fields = ("code", "name", "unit__code", "unit__name")
@@ -24,7 +25,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(admin.ModelAdmin):
+class ActualAdmin(AuditedAdmin):
     list_display = ("target", "period", "value", "reported_by", "reported_at")
     list_filter = ("target__unit",)
     search_fields = ("target__code", "target__name", "note")

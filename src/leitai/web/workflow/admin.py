@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from leitai.web.audit.admin_audit import AuditedAdmin
 from leitai.web.workflow.models import Objection, Submission, Upload
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(AuditedAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
 

@@ -1,0 +1,168 @@
+"""Whether a stored result is still the one computed and published.
+
+Every snapshot carries a seal: the HMAC-SHA256, under the audit key kept outside the
+database (:mod:`leitai.web.audit.keys`), of everything it says — the exact bytes of
+its result, explanations and inputs, its state, who published it and when, and the
+head of the audit chain at its publication. The seal is made whenever the application
+saves the row and checked whenever a result is read (:func:`snapshot_check`), so
+that numbers edited in the database behind the application's back (even with
+``result_sha256`` recomputed) are never served as official.
+
+The reproducibility check (a result recomputed from the stored inputs gives the same
+numbers) compares :func:`result_fingerprint`\\ s: the result with every number
+rounded to the precision the scoring contract promises (1e-6), so that a numpy or
+BLAS upgrade that changes a last bit gives the same fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from leitai.web.audit.keys import seal, seals_equal
+
+# The scoring specification's contract: two correct implementations agree to 1e-6.
+FINGERPRINT_DECIMALS = 6
+
+
+class SnapshotAltered(Exception):
+    """A stored result no longer matches its seal: it was changed outside leitai."""
+
+    def __init__(self, snapshot: Any, reason: str) -> None:
+        super().__init__(f"snapshot {snapshot.pk} ({reason})")
+        self.snapshot = snapshot
+        self.reason = reason
+
+
+class NotReproducible(Exception):
+    """A result recomputed from its stored inputs differs from the stored result."""
+
+    def __init__(self, snapshot: Any, differences: list[str]) -> None:
+        super().__init__(f"snapshot {snapshot.pk}: {', '.join(differences[:5])}")
+        self.snapshot = snapshot
+        self.differences = differences
+
+
+def _sha256(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+
+
+def _time(value: Any) -> str | None:
+    if value is None:
+        return None
+    from leitai.web.audit.selectors import canonical_time
+
+    return canonical_time(value)
+
+
+def snapshot_seal_document(snapshot: Any) -> str:
+    """The text the seal is taken over (every field that says what the result is)."""
+    document = {
+        "period": snapshot.period_id,
+        "revision": snapshot.revision,
+        "state": snapshot.state,
+        "scheme_version": snapshot.scheme_version_id,
+        "scheme_sha256": snapshot.scheme_sha256,
+        "inputs": _sha256(snapshot.inputs),
+        "inputs_sha256": snapshot.inputs_sha256,
+        "previous_ranks": snapshot.previous_ranks,
+        "result": _sha256(snapshot.result),
+        "result_sha256": snapshot.result_sha256,
+        "explanations": _sha256(snapshot.explanations),
+        "reason": snapshot.reason,
+        "created_at": _time(snapshot.created_at),
+        "created_by": snapshot.created_by_id,
+        "published_at": _time(snapshot.published_at),
+        "published_by": snapshot.published_by_id,
+        "chain_head_id": snapshot.chain_head_id,
+        "chain_head_digest": snapshot.chain_head_digest,
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def snapshot_seal(snapshot: Any) -> str:
+    return seal(snapshot_seal_document(snapshot))
+
+
+def snapshot_problem(snapshot: Any) -> str | None:
+    """What is wrong with a stored snapshot, or None when it is as sealed.
+
+    ``"result"``: the result is not the one its ``result_sha256`` names;
+    ``"seal"``: something the seal covers was changed (or the seal itself).
+    """
+    if _sha256(snapshot.result) != snapshot.result_sha256:
+        return "result"
+    if not snapshot.seal or not seals_equal(snapshot.seal, snapshot_seal(snapshot)):
+        return "seal"
+    return None
+
+
+def snapshot_check(snapshot: Any) -> None:
+    """Raise :class:`SnapshotAltered` unless the snapshot is exactly as sealed."""
+    reason = snapshot_problem(snapshot)
+    if reason is not None:
+        raise SnapshotAltered(snapshot, reason)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)
+        rounded = round(value, FINGERPRINT_DECIMALS)
+        return 0.0 if rounded == 0 else rounded  # no "-0.0"
+    if isinstance(value, int):
+        return float(value) if abs(value) < 2**53 else value
+    if isinstance(value, dict):
+        return {str(k): _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def result_canonical(document: Any) -> Any:
+    """A result with every number rounded to 6 decimals (ints and floats alike)."""
+    return _rounded(document)
+
+
+def result_fingerprint(document: Any) -> str:
+    """The SHA-256 of a result's canonical form (see :func:`result_canonical`)."""
+    if isinstance(document, str):
+        document = json.loads(document)
+    text = json.dumps(
+        result_canonical(document), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def result_differences(stored: Any, recomputed: Any, path: str = "") -> list[str]:
+    """Where two results differ beyond the contract's precision (JSON paths)."""
+    a, b = result_canonical(stored), result_canonical(recomputed)
+    out: list[str] = []
+
+    def walk(x: Any, y: Any, where: str) -> None:
+        if len(out) >= 1000:
+            return
+        if isinstance(x, dict) and isinstance(y, dict):
+            for key in sorted(set(x) | set(y)):
+                walk(x.get(key), y.get(key), f"{where}.{key}" if where else key)
+        elif isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+            for i, (p, q) in enumerate(zip(x, y, strict=True)):
+                walk(p, q, f"{where}[{i}]")
+        elif x != y:
+            out.append(where or "$")
+
+    walk(a, b, path)
+    # The composite and ranks first, then boards, then indicators.
+    return sorted(out, key=lambda p: (p.count(".") + p.count("["), p))[:20]
+
+
+def snapshot_reproduces(snapshot: Any, recomputed: Any) -> None:
+    """Raise :class:`NotReproducible` unless ``recomputed`` (an engine result, or its
+    JSON) gives the stored result's fingerprint."""
+    text = recomputed if isinstance(recomputed, str) else recomputed.to_json()
+    stored, again = json.loads(snapshot.result), json.loads(text)
+    if result_fingerprint(stored) != result_fingerprint(again):
+        raise NotReproducible(snapshot, result_differences(stored, again))

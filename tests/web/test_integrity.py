@@ -1,0 +1,186 @@
+"""Published results guarded by the database, checked on every read, reproducible to 1e-6."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+
+from leitai.web.assessments.integrity import (
+    result_fingerprint,
+    snapshot_problem,
+)
+from leitai.web.assessments.models import Period, Snapshot
+from leitai.web.assessments.selectors import period_published_snapshot
+from leitai.web.assessments.services import period_compute, snapshot_publish
+from tests.web.base import BaseTestCase
+
+DROP_UPDATE_TRIGGER = {
+    "sqlite": "DROP TRIGGER IF EXISTS snapshot_published_no_update",
+    "postgresql": "DROP TRIGGER IF EXISTS snapshot_published_no_change ON assessments_snapshot",
+}
+
+
+def raw(sql: str, params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def tamper(snapshot: Snapshot, score: float = 99.9, *, fix_hash: bool = True) -> None:
+    """What someone with access to the database would do: drop the trigger, set a score."""
+    raw(DROP_UPDATE_TRIGGER[connection.vendor])
+    document = json.loads(snapshot.result)
+    document["results"][-1]["score"] = score
+    text = json.dumps(document, ensure_ascii=False)
+    import hashlib
+
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if fix_hash else None
+    raw(
+        "UPDATE assessments_snapshot SET result = %s, result_sha256 = %s WHERE id = %s",
+        [text, digest or snapshot.result_sha256, snapshot.pk],
+    )
+
+
+class DatabaseGuardTests(BaseTestCase):
+    def test_the_database_refuses_to_update_a_published_snapshot(self) -> None:
+        published = Snapshot.objects.published().first()
+        with self.assertRaises(DatabaseError), transaction.atomic():
+            raw("UPDATE assessments_snapshot SET result = '{}' WHERE id = %s", [published.pk])
+        self.assertIsNone(snapshot_problem(Snapshot.objects.get(pk=published.pk)))
+
+    def test_the_database_refuses_to_delete_a_published_snapshot(self) -> None:
+        published = Snapshot.objects.published().first()
+        with self.assertRaises(DatabaseError), transaction.atomic():
+            raw("DELETE FROM assessments_snapshot WHERE id = %s", [published.pk])
+        self.assertTrue(Snapshot.objects.filter(pk=published.pk).exists())
+
+    def test_drafts_can_still_be_replaced_and_a_revision_published(self) -> None:
+        period = Period.objects.get(code="2023Q3")
+        first = period_published_snapshot(period)
+        draft = period_compute(period=period, user=self.office)
+        draft = period_compute(period=period, user=self.office)  # replaces the draft
+        revision = snapshot_publish(snapshot=draft, user=self.office, reason="更正")
+        self.assertEqual(revision.revision, first.revision + 1)
+        self.assertIsNone(snapshot_problem(Snapshot.objects.get(pk=first.pk)))
+        self.assertIsNone(snapshot_problem(Snapshot.objects.get(pk=revision.pk)))
+        self.assertTrue(revision.chain_head_id)
+        self.assertEqual(len(revision.chain_head_digest), 64)
+
+    def test_every_snapshot_is_sealed_and_the_seal_covers_the_numbers(self) -> None:
+        for snapshot in Snapshot.objects.all():
+            self.assertIsNone(snapshot_problem(snapshot), snapshot)
+        published = Snapshot.objects.published().first()
+        tamper(published, fix_hash=False)
+        self.assertEqual(snapshot_problem(Snapshot.objects.get(pk=published.pk)), "result")
+        tamper(published, fix_hash=True)  # the hash recomputed: the keyed seal still fails
+        self.assertEqual(snapshot_problem(Snapshot.objects.get(pk=published.pk)), "seal")
+
+
+class AlteredResultTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.period = Period.objects.get(code="2023Q3")
+        self.snapshot = period_published_snapshot(self.period)
+        tamper(self.snapshot)
+
+    def assert_not_served(self, url: str) -> None:
+        self.login(self.office)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 409, url)
+        self.assertNotIn("99.9", response.content.decode())
+        self.login(self.viewer)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 503, url)
+        self.assertNotIn("99.9", response.content.decode())
+        self.login(None)
+        self.assertEqual(self.client.get(url).status_code, 503, url)
+
+    def test_the_boards_show_a_warning_and_never_the_altered_numbers(self) -> None:
+        for name in ("league", "stars", "posters", "book", "compare"):
+            self.assert_not_served(reverse(f"boards:{name}", kwargs={"period": "2023Q3"}))
+        self.assert_not_served(
+            reverse("boards:unit", kwargs={"period": "2023Q3", "unit": "shinan"})
+        )
+        self.login(self.office)
+        page = self.client.get(reverse("boards:league", kwargs={"period": "2023Q3"}))
+        self.assertIn("完整性校验未通过", page.content.decode())
+
+    def test_a_comparison_with_the_altered_period_is_not_served(self) -> None:
+        url = reverse("boards:compare", kwargs={"period": "2023Q2"}) + "?with=2023Q3"
+        self.assert_not_served(url)
+
+    def test_the_api_answers_503_or_409(self) -> None:
+        self.login(self.viewer)
+        response = self.client.get("/api/periods/2023Q3")
+        self.assertEqual(response.status_code, 503)
+        self.assertNotIn("99.9", response.content.decode())
+        self.login(self.office)
+        self.assertEqual(self.client.get("/api/periods/2023Q3/units/shinan").status_code, 409)
+
+    def test_the_next_period_is_not_computed_from_altered_ranks(self) -> None:
+        from leitai.web.assessments.integrity import SnapshotAltered
+
+        following = Period.objects.get(previous=self.period)
+        with self.assertRaises(SnapshotAltered):
+            period_compute(period=following, user=self.office)
+
+    def test_other_periods_are_still_served(self) -> None:
+        self.login(self.viewer)
+        url = reverse("boards:league", kwargs={"period": "2023Q2"})
+        self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class StableFingerprintTests(BaseTestCase):
+    @staticmethod
+    def perturbed(text: str, factor: float) -> str:
+        def walk(value):  # type: ignore[no-untyped-def]
+            if isinstance(value, float):
+                return value * factor
+            if isinstance(value, dict):
+                return {k: walk(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            return value
+
+        return json.dumps(walk(json.loads(text)), ensure_ascii=False)
+
+    def test_the_last_bits_of_the_floats_do_not_change_the_fingerprint(self) -> None:
+        text = period_published_snapshot(Period.objects.get(code="2023Q3")).result
+        changed = self.perturbed(text, 1 + 4e-16)
+        self.assertNotEqual(changed, text)
+        self.assertEqual(result_fingerprint(changed), result_fingerprint(text))
+        self.assertNotEqual(
+            result_fingerprint(self.perturbed(text, 1.001)), result_fingerprint(text)
+        )
+
+    def recomputed_as(self, factor: float):  # type: ignore[no-untyped-def]
+        from leitai.web.assessments import services
+
+        real = services.snapshot_recompute
+
+        def fake(*, snapshot):  # type: ignore[no-untyped-def]
+            result = real(snapshot=snapshot)
+            changed = self.perturbed(result.to_json(), factor)
+            object.__setattr__(result, "to_json", lambda: changed)  # only what is compared
+            return result
+
+        return mock.patch("leitai.web.boards.views.snapshot_recompute", side_effect=fake)
+
+    def test_the_book_downloads_when_a_recomputation_differs_in_the_last_bits(self) -> None:
+        self.login(self.office)
+        with self.recomputed_as(1 + 4e-16):
+            response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
+        self.assertEqual(response.status_code, 200)
+
+    def test_a_real_difference_is_a_clear_page_for_the_office_not_a_500(self) -> None:
+        self.login(self.office)
+        with self.recomputed_as(1.01):
+            response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("results[0].score", response.content.decode())
+        self.login(self.viewer)
+        with self.recomputed_as(1.01):
+            response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
+        self.assertEqual(response.status_code, 503)

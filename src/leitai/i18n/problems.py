@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from leitai.engine.problems import Problem, Where
+from leitai.i18n.files import FILE_MESSAGES
 
 
 def gettext_noop(text: str) -> str:
@@ -20,6 +21,7 @@ def gettext_noop(text: str) -> str:
 MESSAGES: dict[str, str] = {
     "text": "%(text)s",  # TRANSITIONAL: an unconverted plain message; must disappear
 }
+MESSAGES.update(FILE_MESSAGES)
 
 
 def _value(value: Any) -> Any:

@@ -444,6 +444,7 @@ def read_sheet(
     limits: Limits = DEFAULT_LIMITS,
     sheet: str | None = None,
     prefer: str | None = None,
+    csv_only: bool = False,
 ) -> RawSheet:
     """Read the rows of a CSV or XLSX file within ``limits``.
 
@@ -458,6 +459,8 @@ def read_sheet(
         visible sheet.
     prefer : str, optional
         The sheet to read when present and visible (the template's sheet).
+    csv_only : bool
+        Read only a CSV text (COINr's tables); a workbook or another binary is refused.
 
     Raises
     ------
@@ -468,6 +471,10 @@ def read_sheet(
     name = display_name(source, filename)
     data = read_bounded(source, name=name, limits=limits)
     lower = name.lower()
+    if csv_only:
+        if data[:4] == b"PK\x03\x04" or lower.endswith((*XLSX_SUFFIXES, ".xls")):
+            raise _refuse("file.wrong_type", name)
+        return _csv_rows(data, name, limits)
     if data[:4] == b"PK\x03\x04" or lower.endswith(XLSX_SUFFIXES):
         return _xlsx_rows(data, name, limits, sheet=sheet, prefer=prefer)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or lower.endswith(".xls"):

@@ -295,14 +295,14 @@ def _check_zip(data: bytes, name: str, limits: Limits) -> None:
             raise _refuse("file.zip_members", name, limit=limits.max_members)
         total = 0
         for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > _RATIO_FLOOR and ratio > limits.max_ratio:
+                raise _refuse("file.zip_ratio", name, limit=limits.max_ratio)
             total += member.file_size
             if total > limits.max_unzipped_bytes:
                 raise _refuse(
                     "file.unzipped_too_large", name, limit_mb=_mb(limits.max_unzipped_bytes)
                 )
-            ratio = member.file_size / max(member.compress_size, 1)
-            if member.file_size > _RATIO_FLOOR and ratio > limits.max_ratio:
-                raise _refuse("file.zip_ratio", name, limit=limits.max_ratio)
             path = member.filename.replace("\\", "/")
             if path.startswith("/") or ".." in path.split("/") or ":" in path:
                 raise _refuse("file.zip_path", name)

@@ -324,7 +324,6 @@ def unit_figures_save(
     )
 
 
-@transaction.atomic
 def upload_check(
     *, period: Period, user: User, file: UploadedFile, unit: Unit | None = None
 ) -> Upload:
@@ -379,19 +378,25 @@ def _current_cells(period: Period, unit: Unit | None) -> dict[tuple[str, str], t
     return {(v.unit.code, v.key): (v.value, v.target) for v in values}
 
 
-def _check_into(upload: Upload, *, data: bytes, scheme: Any) -> Any:
+def _check_into(
+    upload: Upload,
+    *,
+    data: bytes,
+    scheme: Any,
+    current: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+) -> Any:
     checked = table_check(
         data=data,
         filename=upload.filename,
         scheme=scheme,
         period=upload.period.code,
-        current=_current_cells(upload.period, None),
+        current=_current_cells(upload.period, None) if current is None else current,
         unit=upload.unit.code if upload.unit else None,
         unit_names={u.id: u.name for u in scheme.units},
     )
     if checked.ok and not checked.changes:
         checked.problem(f"{upload.filename}: nothing would change")
-    upload.problems = checked.problems
+    upload.problems = checked.listed()
     upload.changes = checked.changes
     upload.grid = checked.grid
     upload.state = Upload.State.CHECKED if checked.ok else Upload.State.REFUSED
@@ -405,47 +410,70 @@ def upload_confirm(*, upload: Upload, user: User) -> int:
     not those the preview showed (someone saved figures in between), nothing is saved
     and the preview is brought up to date for the person to look at again.
     """
+    # The file is read and checked before the write transaction (which holds the
+    # database's write lock): against the figures as read now, then, under the lock,
+    # only those figures are compared again, which is linear and quick.
+    upload = Upload.objects.select_related("period", "unit").get(pk=upload.pk)
+    _upload_may_save(upload, user, upload.period)
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    previewed = upload.changes
+    scheme = scheme_version_parsed(upload.period.scheme_version)
+    before = _current_cells(upload.period, None)
+    checked = _check_into(upload, data=data, scheme=scheme, current=before)
     with transaction.atomic():
-        upload = (
+        locked = (
             Upload.objects.select_for_update(of=("self",))
             .select_related("period", "unit")
             .get(pk=upload.pk)
         )
-        _require(
-            user_is_office(user) or upload.uploaded_by_id == user.pk,
-            _("Only the person who uploaded the file (or the office) may save it."),
-            "forbidden",
-        )
-        _require(upload.is_checked, _("This upload cannot be saved."), "state")
-        period = Period.objects.select_for_update().get(pk=upload.period_id)
-        if upload.unit is not None:
-            rights = unit_rights(user=user, period=period, unit=upload.unit)
-            _require(rights.edit, _("You may not change these figures now."), "forbidden")
-        with upload.file.open("rb") as handle:
-            data = handle.read()
-        previewed = upload.changes
-        scheme = scheme_version_parsed(period.scheme_version)
-        checked = _check_into(upload, data=data, scheme=scheme)
-        if checked.ok and upload.changes == previewed:
+        period = Period.objects.select_for_update().get(pk=locked.period_id)
+        _upload_may_save(locked, user, period)
+        now = _current_cells(period, None)
+        unchanged = all(now.get(key) == before.get(key) for key in checked.cells)
+        if checked.ok and unchanged and upload.changes == previewed:
             changed = data_values_update(
                 period=period,
                 cells=checked.cells,
                 user=user,
                 note=f"upload #{upload.pk} {upload.filename}",
             )
-            upload.state = Upload.State.APPLIED
-            upload.decided_at = timezone.now()
-            upload.decided_by = user
-            upload.save(
+            locked.problems, locked.changes, locked.grid = (
+                upload.problems,
+                upload.changes,
+                upload.grid,
+            )
+            locked.state = Upload.State.APPLIED
+            locked.decided_at = timezone.now()
+            locked.decided_by = user
+            locked.save(
                 update_fields=["state", "decided_at", "decided_by", "problems", "changes", "grid"]
             )
             return changed
-    # Outside the transaction above, which saved nothing: the preview as it now stands.
-    upload.save(update_fields=["problems", "changes", "grid", "state"])
+        # Nothing saved: the preview as it now stands, for the person to look at again.
+        locked.problems, locked.changes, locked.grid, locked.state = (
+            upload.problems,
+            upload.changes,
+            upload.grid,
+            upload.state,
+        )
+        locked.save(update_fields=["problems", "changes", "grid", "state"])
     raise WorkflowError(
         _("The figures have changed since this preview. Look at it again before saving."),
         code="stale",
     )
+
+
+def _upload_may_save(upload: Upload, user: User, period: Period) -> None:
+    _require(
+        user_is_office(user) or upload.uploaded_by_id == user.pk,
+        _("Only the person who uploaded the file (or the office) may save it."),
+        "forbidden",
+    )
+    _require(upload.is_checked, _("This upload cannot be saved."), "state")
+    if upload.unit is not None:
+        rights = unit_rights(user=user, period=period, unit=upload.unit)
+        _require(rights.edit, _("You may not change these figures now."), "forbidden")
 
 
 @transaction.atomic

@@ -156,10 +156,11 @@ def _read(
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     sheet: str | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Rows, list[str]]:
     """Rows as ``{canonical column: raw value}`` and the header problems."""
     try:
-        raw = _raw_rows(path, sheet)
+        raw = _raw_rows(path, sheet, limits)
     except TargetsTableError:
         raise
     except Exception as error:  # any reader failure is reported as the file's problem
@@ -285,6 +286,7 @@ def read_targets(
     *,
     units: Iterable[str] | None = None,
     sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Target]:
     """Read a targets table.
 
@@ -315,7 +317,7 @@ def read_targets(
     [115.0]
     """
     path = Path(path)
-    rows, errors = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet)
+    rows, errors = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet, limits)
     allowed = set(units) if units is not None else None
     targets: list[Target] = []
     seen: dict[tuple[str, str], int] = {}
@@ -379,6 +381,7 @@ def read_actuals(
     *,
     targets: Iterable[Target] | None = None,
     sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Actual]:
     """Read a table of reported cumulative actuals.
 
@@ -404,7 +407,7 @@ def read_actuals(
         reported in more than one frequency (months and quarters, say).
     """
     path = Path(path)
-    rows, errors = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet)
+    rows, errors = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet, limits)
     known = {t.key for t in targets} if targets is not None else None
     actuals: list[Actual] = []
     seen: dict[tuple[str, str, str], int] = {}

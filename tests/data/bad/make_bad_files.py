@@ -610,7 +610,7 @@ CORPUS: dict[str, Bad] = {
     "too_many_members": Bad(too_many_members_xlsx, "members.xlsx", "xlsx", "file.zip_members"),
     "encrypted_member": Bad(encrypted_member_xlsx, "encrypted.xlsx", "xlsx", "file.encrypted"),
     "utf16_xml": Bad(utf16_xml_xlsx, "utf16-xml.xlsx", "xlsx", "file.xml_encoding"),
-    "malformed_xml": Bad(malformed_xml_xlsx, "malformed.xlsx", "xlsx", "file.not_xlsx"),
+    "malformed_xml": Bad(malformed_xml_xlsx, "malformed.xlsx", "xlsx", "file.bad_cell"),
     "not_a_zip": Bad(not_a_zip_xlsx, "text.xlsx", "xlsx", "file.not_xlsx"),
     "ods_as_xlsx": Bad(ods_as_xlsx, "calc.xlsx", "xlsx", "file.not_xlsx"),
     "only_header": Bad(only_header_csv, "header.csv", "csv", None),

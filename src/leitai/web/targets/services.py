@@ -28,7 +28,7 @@ from leitai.engine.targets import TargetError, parse_period
 from leitai.io.targets import TargetsTableError, read_actuals, read_targets
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Unit
-from leitai.web.files import problem_texts, upload_limits
+from leitai.web.files import attachment_problems, problem_texts, upload_limits
 from leitai.web.targets.models import Actual, Target
 from leitai.web.targets.selectors import actual_engine, target_engine
 
@@ -315,6 +315,11 @@ def period_outside(target: Target | engine.Target, end: dt.date) -> str:
 
 
 def evidence_check(upload: UploadedFile) -> None:
+    refused = attachment_problems(
+        PurePosixPath((upload.name or "").replace("\\", "/")).name, upload.size
+    )
+    if refused:  # before the type: a cut-off name would lose its suffix
+        raise TargetsError(" ".join(refused), field="evidence")
     suffix = PurePosixPath(upload.name or "").suffix.lower()
     if suffix not in EVIDENCE_SUFFIXES:
         raise TargetsError(

@@ -32,6 +32,7 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
 from leitai.web.workflow.selectors import (
     period_readiness,
@@ -348,9 +349,10 @@ def upload_check(
         raise WorkflowError(
             _("Upload the period's .xlsx template or a .csv table."), code="file_type"
         )
-    if file.size is not None and file.size > UPLOAD_MAX_BYTES:
+    limit = upload_limits().max_bytes
+    if file.size is not None and file.size > limit:
         raise WorkflowError(
-            _("The file is larger than %(mb)d MB.") % {"mb": UPLOAD_MAX_BYTES // (1024 * 1024)},
+            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
             code="file_size",
         )
     data = b"".join(file.chunks())
@@ -613,6 +615,11 @@ def objection_raise(
         result_sha256=draft.result_sha256,
     )
     if attachment is not None:
+        refused = attachment_problems(
+            PurePath((attachment.name or "").replace("\\", "/")).name, attachment.size
+        )
+        if refused:  # before the type: a cut-off name would lose its suffix
+            raise WorkflowError(" ".join(refused), code="file_name")
         name = _safe_name(attachment.name or "attachment")
         if PurePath(name).suffix.lower() not in ATTACHMENT_SUFFIXES:
             raise WorkflowError(

@@ -14,11 +14,14 @@ import contextlib
 import io
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.db import connection
+from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from leitai.cli import main as cli_main
@@ -208,3 +211,64 @@ class LimitsFromSettingsTests(BadFilesTestCase):
         self.assertIn(response.status_code, (200, 400))
         self.assertContains(response, "MB")
         self.assertEqual(Upload.objects.count(), 0)
+
+
+class CheckingHoldsNoLockTests(TransactionTestCase):
+    """Another person logs in while a big upload is being checked (no write lock held)."""
+
+    SCHEME = (
+        "id: tiny\nname: tiny\nversion: 1\n"
+        "units: [{id: ua, name: A}, {id: ub, name: B}]\n"
+        "boards:\n"
+        "  - {id: x, name: X, points: 100, indicators: [{id: i1, name: I1, method: minmax}]}\n"
+    )
+    PASSWORD = "correct horse battery"
+
+    def setUp(self) -> None:
+        from leitai.web.accounts.models import User
+        from leitai.web.accounts.services import user_create
+        from leitai.web.assessments.services import period_create, scheme_version_create
+
+        version = scheme_version_create(content=self.SCHEME, source="tiny.yaml")
+        self.period = period_create(code="2030Q1", scheme_version=version)
+        self.office = user_create(username="o", password=self.PASSWORD, role=User.Role.OFFICE)
+        user_create(username="v", password=self.PASSWORD, role=User.Role.VIEWER)
+
+    def test_a_login_succeeds_while_a_big_upload_is_checked(self) -> None:
+        from leitai.web.workflow import services
+
+        rows = "".join(f"ua,i{n},{n}\n" for n in range(8000))
+        big = SimpleUploadedFile("big.csv", ("unit,indicator,value\n" + rows).encode())
+        checking, release = threading.Event(), threading.Event()
+        original = services.table_check
+        outcome: dict[str, object] = {}
+
+        def held_check(**kwargs: object) -> object:
+            checking.set()  # the check has begun: hold it until the login is done
+            release.wait(30)
+            return original(**kwargs)
+
+        def upload() -> None:
+            try:
+                outcome["upload"] = services.upload_check(
+                    period=self.period, user=self.office, file=big
+                )
+            except Exception as error:  # reported by the assertion below
+                outcome["error"] = error
+            finally:
+                connection.close()
+
+        with mock.patch.object(services, "table_check", held_check):
+            thread = threading.Thread(target=upload)
+            thread.start()
+            try:
+                self.assertTrue(checking.wait(30))
+                response = self.client.post(
+                    reverse("accounts:login"), {"username": "v", "password": self.PASSWORD}
+                )
+            finally:
+                release.set()
+                thread.join(60)
+        self.assertEqual(response.status_code, 302)
+        self.assertNotIn("error", outcome)
+        self.assertEqual(outcome["upload"].state, Upload.State.REFUSED)

@@ -27,8 +27,8 @@ sys.path.insert(0, str(HERE.parent / "tests" / "data" / "bad"))
 CASES = {
     "8,000 rows of another unit (reporter)": ("other_unit_rows", "rows.csv", "shinan", 2.0, 300),
     "8,000 duplicated rows (office)": ("duplicated_rows", "rows.csv", None, 2.0, 300),
-    "5 MB long CSV (office)": ("big_csv", "big.csv", None, 10.0, 500),
-    "5 MB long XLSX (office)": ("big_xlsx", "big.xlsx", None, 10.0, 500),
+    "5 MB long CSV, 99,999 rows (office)": ("big_csv", "big.csv", None, 10.0, 500),
+    "XLSX of 99,999 rows (office)": ("big_xlsx", "big.xlsx", None, 10.0, 500),
     "16,384-column CSV (reporter)": ("wide_csv", "wide.csv", "shinan", 10.0, 300),
     "dimension bomb XLSX": ("dimension_bomb", "bomb.xlsx", "shinan", 2.0, 200),
     "deflate bomb XLSX": ("deflate_bomb", "bomb.xlsx", "shinan", 2.0, 200),

@@ -112,6 +112,18 @@ class UploadPreviewTests(BadFilesTestCase):
                 self.assert_located(name, response)
         self.assertEqual(self.state(), before)
 
+    def test_a_value_longer_than_the_database_keeps_is_refused_at_its_cell(self) -> None:
+        self.login(self.reporter_shibei)
+        before = self.state()
+        table = f"unit,indicator,value\nshibei,gdp_growth,{'9' * 101}\n"
+        response = self.client.post(
+            reverse("workflow:upload", args=["2023Q4"]),
+            {"file": SimpleUploadedFile("digits.csv", table.encode())},
+            follow=True,
+        )
+        self.assertContains(response, "该值长 101 个字符，最多可保存 100 个")
+        self.assertEqual(self.state(), before)
+
     def test_a_hidden_first_sheet_is_not_read(self) -> None:
         self.login(self.reporter_shibei)
         response = self.client.post(

@@ -215,16 +215,32 @@ def _long_rows(target_bytes: int) -> list[list[object]]:
     return rows
 
 
+def _wide_rows(count: int = 99_999) -> list[list[object]]:
+    """Rows up to the row limit, with names long enough to make about 5 MB of CSV."""
+    rng = random.Random(7)
+    return [
+        HEADER,
+        *[
+            [
+                f"unit_name_{i % 97:04d}",
+                f"indicator_name_{i:07d}",
+                round(rng.random() * 1000, 3),
+            ]
+            for i in range(count)
+        ],
+    ]
+
+
 def big_csv() -> bytes:
-    """Just under 5 MB of long-form rows (most of them unknown units)."""
-    return csv_bytes(_long_rows(5 * 1024 * 1024 - 64 * 1024))
+    """Just under 5 MB: 99,999 long-form rows (the row limit), most of unknown units."""
+    return csv_bytes(_wide_rows())
 
 
 def big_xlsx() -> bytes:
-    """A workbook just under 5 MB (about 100,000 rows, the row limit)."""
+    """A workbook of 99,999 rows (the row limit), about 3 MB."""
     from openpyxl import Workbook
 
-    rows = _long_rows(2_900_000)[:99_999]
+    rows = _wide_rows()
     book = Workbook(write_only=True)
     sheet = book.create_sheet("数据填报")
     for row in rows:

@@ -284,3 +284,26 @@ class CheckingHoldsNoLockTests(TransactionTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertNotIn("error", outcome)
         self.assertEqual(outcome["upload"].state, Upload.State.REFUSED)
+
+
+class ExportTests(BaseTestCase):
+    """An objection's or a note's text that looks like a formula stays text in the audit export."""
+
+    def test_the_audit_export_writes_formula_like_text_as_text(self) -> None:
+        import csv as csv_module
+
+        import openpyxl
+
+        from leitai.web.audit.services import audit_record
+
+        audit_record(action="objection.raised", note="=1+1", summary="@SUM(A1)", unit="=cmd")
+        self.login(self.office)
+        text = self.client.get(reverse("audit:export") + "?format=csv").content.decode("utf-8-sig")
+        cells = [c for row in csv_module.reader(io.StringIO(text, newline="")) for c in row]
+        self.assertIn("'=1+1", cells)
+        self.assertFalse([c for c in cells if c.startswith(("=", "@", "+"))])
+        data = self.client.get(reverse("audit:export") + "?format=xlsx").content
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        cells = [c for row in book.active.iter_rows() for c in row]
+        self.assertIn("=1+1", [c.value for c in cells])
+        self.assertFalse([c for c in cells if c.data_type == "f"])

@@ -154,6 +154,26 @@ class TargetsImportTests(BadFilesTestCase):
                     self.assertIn(_fixed_part(case.code), response.content.decode(), name)
         self.assertEqual(self.state(), before)
 
+    def test_the_preview_of_a_long_bad_table_lists_100_problems_and_counts_the_rest(
+        self,
+    ) -> None:
+        self.login(self.office)
+        rows = "".join(f"nowhere,t{n},目标{n},,100\n" for n in range(300))
+        table = "unit,id,name,indicator,target\n" + rows
+        response = self.client.post(
+            reverse("targets:import"),
+            {
+                "kind": "targets",
+                "file": SimpleUploadedFile("t.csv", table.encode()),
+                "preview": "1",
+            },
+        )
+        page = response.content.decode()
+        listed = page.split('<ul class="problems">')[1].split("</ul>")[0]
+        self.assertEqual(listed.count("<li>"), 100)
+        self.assertIn("另有 200 处问题未在此列出", page)
+        self.assertEqual(Target.objects.filter(unit__code="nowhere").count(), 0)
+
 
 class CommandLineTests(BadFilesTestCase):
     def test_leitai_assess_refuses_every_bad_file_with_exit_status_2(self) -> None:

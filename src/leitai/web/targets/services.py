@@ -60,6 +60,7 @@ EVIDENCE_SUFFIXES = frozenset(
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
+PREVIEW_MAX = 100  # problems and rows listed on an import's preview
 IMPORT_KINDS = ("targets", "actuals")
 
 # The engine names fields as the tables do; the forms name them as the models do.
@@ -428,6 +429,23 @@ class ImportPreview:
     @property
     def created(self) -> int:
         return len(self.new)
+
+    # The preview page stays small: at most PREVIEW_MAX of each list, the rest counted.
+    @property
+    def errors_shown(self) -> list[str]:
+        return self.errors[:PREVIEW_MAX]
+
+    @property
+    def errors_more(self) -> int:
+        return max(len(self.errors) - PREVIEW_MAX, 0)
+
+    @property
+    def rows_shown(self) -> list[Any]:
+        return self.rows[:PREVIEW_MAX]
+
+    @property
+    def rows_more(self) -> int:
+        return max(len(self.rows) - PREVIEW_MAX, 0)
 
     @property
     def updated(self) -> int:

@@ -96,3 +96,19 @@ def test_the_result_book_has_no_formula(hostile_scheme):
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     texts = {c.value for s in book.worksheets for row in s.iter_rows() for c in row}
     assert "=1+1" in texts
+
+
+def test_the_cli_csv_and_xlsx_outputs_keep_hostile_names_as_text(hostile_scheme, tmp_path, capsys):
+    from leitai.cli import main
+
+    scheme = tmp_path / "scheme.yaml"
+    data = tmp_path / "data.csv"
+    data.write_text("unit,indicator,value\na,x,1\nb,x,2\nc,x,3\n", encoding="utf-8")
+    assert main(["assess", str(scheme), str(data), "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+    assert "'=1+1" in cells and "'@SUM(A1)" in cells and "'+cmd" in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+    book = tmp_path / "book.xlsx"
+    assert main(["assess", str(scheme), str(data), "--format", "xlsx", "-o", str(book)]) == 0
+    assert _formula_cells(book.read_bytes()) == []

@@ -107,8 +107,10 @@ def test_a_unit_of_the_scheme_absent_from_the_table_is_an_error(scheme, long_tex
 def test_an_xlsx_that_is_not_a_spreadsheet_is_refused(scheme, tmp_path):
     path = tmp_path / "data.xlsx"
     path.write_bytes(b"this is not a workbook")
-    with pytest.raises(DataError, match=r"data\.xlsx: not a spreadsheet"):
+    with pytest.raises(DataError) as caught:
         read_table(path, scheme)
+    assert caught.value.problems[0].code == "file.not_xlsx"
+    assert caught.value.problems[0].where.file.endswith("data.xlsx")
 
 
 def test_a_gbk_csv_from_a_chinese_excel_is_read(scheme, long_text):

@@ -220,7 +220,7 @@ class UploadTests(CollectionTestCase):
         self.assertContains(response, "请上传本期的 .xlsx 模板或 .csv 表格")
         self.assertFalse(Upload.objects.exists())
         response = self.upload(csv_file("PK\x03\x04garbage", name="broken.xlsx"))
-        self.assertContains(response, "不是电子表格")
+        self.assertContains(response, "不是可读取的 .xlsx 工作簿")
         self.assertFalse(Upload.objects.exists())
 
     def test_an_upload_that_changes_nothing_is_not_offered_for_saving(self) -> None:

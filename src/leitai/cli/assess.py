@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded
+from leitai.io.export import csv_text
 from leitai.labels import arrow, label
 
 if TYPE_CHECKING:
@@ -100,17 +99,16 @@ def league_table_text(result: Result, lang: str = "zh") -> Any:
 
 def league_csv(result: Result, lang: str = "zh") -> str:
     """The league table as CSV text, one row per unit, top-level board scores and stars."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     boards = result.scheme.boards
-    writer.writerow(
+    header = (
         ["rank", "unit", "name", "score", "prev_rank", "rank_change"]
         + [f"score_{b.id}" for b in boards]
         + [f"stars_{b.id}" for b in boards]
         + ["vetoed", "flags", "grade"]
     )
+    rows = []
     for row in result.league_table():
-        writer.writerow(
+        rows.append(
             [
                 row["rank"],
                 row["unit"],
@@ -123,7 +121,7 @@ def league_csv(result: Result, lang: str = "zh") -> str:
             + [row[f"stars_{b.id}"] for b in boards]
             + [str(row["vetoed"]).lower(), ";".join(row["flags"]), row["grade"] or ""]
         )
-    return buffer.getvalue()
+    return csv_text(rows, header=header)
 
 
 def emit(result: Result, args: argparse.Namespace, *, default_book: Path) -> Path | None:

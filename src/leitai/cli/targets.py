@@ -102,13 +102,10 @@ def run_targets(args: argparse.Namespace) -> int:
         rows = [r for r in rows if r["status"] == args.status]
     lang = args.lang
     if args.format == "csv":
-        import csv
+        from leitai.io.export import write_csv
 
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=list(rows[0]) if rows else ["unit"], lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+        fields = list(rows[0]) if rows else ["unit"]
+        write_csv(sys.stdout, ([row.get(f) for f in fields] for row in rows), header=fields)
         return EXIT_OK
     from rich.table import Table
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from leitai.engine.problems import Problem, Where
+from leitai.i18n.files import FILE_MESSAGES
 
 
 def gettext_noop(text: str) -> str:
@@ -78,6 +79,7 @@ MESSAGES: dict[str, str] = {
         "the uploaded file %(name)s already exists with other content"
     ),
 }
+MESSAGES.update(FILE_MESSAGES)
 
 
 def _value(value: Any) -> Any:

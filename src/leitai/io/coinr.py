@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import re
@@ -35,6 +34,7 @@ from typing import Any
 import yaml
 
 from leitai.engine.errors import DataError
+from leitai.io.files import read_sheet
 
 __all__ = ["CoinrTables", "convert_coinr", "read_coinr", "scheme_document"]
 
@@ -79,18 +79,16 @@ class CoinrTables:
 
 def _read_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[dict[str, str]]]:
     name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{name}: expected UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    rows = list(reader)
-    return list(reader.fieldnames or []), rows
+    raw = read_sheet(path, filename=name, csv_only=True)
+    if not raw.rows:
+        return [], []
+    header = [str(h) for h in raw.rows[0]]
+    rows = [
+        {h: (row[k] if k < len(row) else "") for k, h in enumerate(header)}
+        for row in raw.rows[1:]
+        if any(cell != "" for cell in row)
+    ]
+    return header, rows
 
 
 def _number(text: str | None) -> float | None:

@@ -7,14 +7,12 @@ points at the cell to fix. Nothing is returned from a table with any error.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import zipfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from leitai.engine import DataError, PeriodData, Record, Scheme
+from leitai.io.files import DEFAULT_LIMITS, Limits, read_bounded, read_sheet, read_text
 
 __all__ = ["TEMPLATE_SHEET", "iter_records", "read_previous", "read_rows", "read_table"]
 
@@ -41,24 +39,6 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _read_bytes(source: Source) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if hasattr(source, "read"):
-        return source.read()  # type: ignore[union-attr]
-    with open(source, "rb") as handle:  # type: ignore[arg-type]
-        return handle.read()
-
-
-def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataError(f"{name}: expected a UTF-8 (or GBK) text file")
-
-
 class Sheet:
     """Rows of cells with a way to name each cell for messages."""
 
@@ -79,45 +59,15 @@ class Sheet:
         return f"column {header}"
 
 
-def read_rows(source: Source, *, filename: str | None = None) -> Sheet:
-    """Read the first (or the template's) sheet of a CSV or XLSX file into rows."""
-    name = filename or (os.fspath(source) if isinstance(source, str | os.PathLike) else "<upload>")
-    try:
-        data = _read_bytes(source)
-    except OSError as exc:
-        raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
-    is_zip = data[:4] == b"PK\x03\x04"
-    if name.lower().endswith((".xlsx", ".xlsm")) or is_zip:
-        return _read_xlsx(data, name)
-    if name.lower().endswith(".xls"):
-        raise DataError(f"{name}: the old .xls format is not read; save the workbook as .xlsx")
-    text = _decode(data, name)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
-    return Sheet(rows, name, None, {})
+def read_rows(
+    source: Source, *, filename: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Sheet:
+    """Read the first visible (or the template's) sheet of a CSV or XLSX file into rows.
 
-
-def _read_xlsx(data: bytes, name: str) -> Sheet:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DataError(f"{name}: not a spreadsheet (expected an .xlsx workbook: {exc})") from None
-    try:
-        meta: dict[str, str] = {}
-        if META_SHEET in book.sheetnames:
-            for row in book[META_SHEET].iter_rows(values_only=True):
-                if row and row[0] is not None:
-                    meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
-        sheet_name = TEMPLATE_SHEET if TEMPLATE_SHEET in book.sheetnames else book.sheetnames[0]
-        rows = [list(row) for row in book[sheet_name].iter_rows(values_only=True)]
-    finally:
-        book.close()
-    return Sheet(rows, name, sheet_name, meta)
+    The file is opened within ``limits`` by :func:`leitai.io.files.read_sheet`.
+    """
+    raw = read_sheet(source, filename=filename, limits=limits, prefer=TEMPLATE_SHEET)
+    return Sheet(raw.rows, raw.name, raw.sheet, raw.meta)
 
 
 def _blank(row: Iterable[Any]) -> bool:
@@ -243,11 +193,7 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
     name = filename or (
         os.fspath(source) if isinstance(source, str | os.PathLike) else "<previous>"
     )
-    try:
-        data = _read_bytes(source)
-    except OSError as exc:
-        raise DataError(f"{name}: cannot read the file ({exc.strerror})") from None
-    text = _decode(data, name)
+    text = read_text(read_bounded(source, name=name), name=name)
     if text.lstrip().startswith("{"):
         try:
             document = json.loads(text)
@@ -256,7 +202,7 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
             raise DataError(
                 f"{name}: expected a result in the JSON form of spec section 8 ({exc})"
             ) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = read_sheet(text.encode("utf-8"), filename=name).rows
     header = [_canonical(h) for h in rows[0]] if rows else []
     if "unit" not in header or "rank" not in header:
         raise DataError(f"{name}: row 1: expected the columns unit and rank")
@@ -268,7 +214,7 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
             continue
         try:
             ranks[row[unit_col].strip()] = int(float(row[rank_col]))
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, OverflowError):
             found = row[rank_col] if rank_col < len(row) else ""
             errors.append(f"{name}: row {r}: column rank: expected a whole number, found {found!r}")
     if errors:

@@ -29,9 +29,7 @@ returned from a table with any problem.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import unicodedata
 from collections.abc import Iterable
@@ -42,6 +40,7 @@ from typing import Any
 from leitai.engine.data import MISSING_WORDS, parse_number
 from leitai.engine.errors import DataError
 from leitai.engine.targets import Actual, Milestone, Target, TargetError, parse_period
+from leitai.io.files import DEFAULT_LIMITS, FileRefused, Limits, read_sheet
 
 __all__ = [
     "ACTUAL_COLUMNS",
@@ -128,36 +127,20 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _raw_rows(path: Path, sheet: str | None) -> list[tuple[int, list[Any]]]:
+def _raw_rows(
+    path: Path, sheet: str | None, limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[int, list[Any]]]:
     """Numbered rows of the file, comments and blank rows dropped."""
     suffix = path.suffix.lower()
-    rows: list[tuple[int, list[Any]]] = []
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = book[sheet] if sheet is not None else book.worksheets[0]
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                rows.append((number, list(values)))
-        finally:
-            book.close()
-    elif suffix in (".csv", ".txt", ""):
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030")
-        reader = csv.reader(io.StringIO(text, newline=""))
-        previous_end = 0
-        for values in reader:
-            # A quoted field may span lines: number a row by the line it starts on.
-            rows.append((previous_end + 1, values))
-            previous_end = reader.line_num
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ""):
         raise TargetsTableError(
             [f"{path.name}: expected a .csv or .xlsx file, found {path.suffix or 'no suffix'}"]
         )
+    try:
+        raw = read_sheet(path, filename=path.name, limits=limits, sheet=sheet)
+    except FileRefused as refused:
+        raise TargetsTableError(refused.problems) from None
+    rows = list(zip(raw.numbers, raw.rows, strict=True))
     kept = []
     header_seen = False
     for number, values in rows:
@@ -176,10 +159,11 @@ def _read(
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     sheet: str | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Rows, list[str]]:
     """Rows as ``{canonical column: raw value}`` and the header problems."""
     try:
-        raw = _raw_rows(path, sheet)
+        raw = _raw_rows(path, sheet, limits)
     except TargetsTableError:
         raise
     except Exception as error:  # any reader failure is reported as the file's problem
@@ -305,6 +289,7 @@ def read_targets(
     *,
     units: Iterable[str] | None = None,
     sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Target]:
     """Read a targets table.
 
@@ -335,7 +320,7 @@ def read_targets(
     [115.0]
     """
     path = Path(path)
-    rows, errors = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet)
+    rows, errors = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet, limits)
     allowed = set(units) if units is not None else None
     targets: list[Target] = []
     seen: dict[tuple[str, str], int] = {}
@@ -399,6 +384,7 @@ def read_actuals(
     *,
     targets: Iterable[Target] | None = None,
     sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[Actual]:
     """Read a table of reported cumulative actuals.
 
@@ -424,7 +410,7 @@ def read_actuals(
         reported in more than one frequency (months and quarters, say).
     """
     path = Path(path)
-    rows, errors = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet)
+    rows, errors = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet, limits)
     known = {t.key for t in targets} if targets is not None else None
     actuals: list[Actual] = []
     seen: dict[tuple[str, str, str], int] = {}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from leitai.engine import Scheme
+from leitai.io.export import append_row
 from leitai.io.tables import META_SHEET, TARGET_SUFFIX, TEMPLATE_SHEET
 from leitai.labels import label
 
@@ -103,14 +104,14 @@ def write_template(
     book = Workbook()
     sheet = book.active
     sheet.title = TEMPLATE_SHEET
-    sheet.append(["unit", "name", *[c["id"] for c in columns]])
-    sheet.append([label("unit_id", lang), label("unit", lang), *[c["name"] for c in columns]])
-    sheet.append([label("measure", lang), "", *[c["measure"] for c in columns]])
-    sheet.append([label("direction", lang), "", *[c["direction"] for c in columns]])
+    append_row(sheet, ["unit", "name", *[c["id"] for c in columns]])
+    append_row(sheet, [label("unit_id", lang), label("unit", lang), *[c["name"] for c in columns]])
+    append_row(sheet, [label("measure", lang), "", *[c["measure"] for c in columns]])
+    append_row(sheet, [label("direction", lang), "", *[c["direction"] for c in columns]])
     values = values or {}
     for unit in chosen:
         row = values.get(unit.id, {})
-        sheet.append([unit.id, unit.name, *[row.get(c["id"]) for c in columns]])
+        append_row(sheet, [unit.id, unit.name, *[row.get(c["id"]) for c in columns]])
 
     grey = PatternFill("solid", fgColor="D9D9D9")
     red = PatternFill("solid", fgColor="C00000")
@@ -174,7 +175,7 @@ def write_template(
         ("header_rows", HEADER_ROWS),
         ("units", ",".join(u.id for u in chosen)),
     ):
-        meta.append([key, value])
+        append_row(meta, [key, value])
     meta.sheet_state = "hidden"
     if isinstance(target, str | os.PathLike):
         book.save(os.fspath(target))

@@ -12,6 +12,7 @@ import os
 from typing import IO, Any
 
 from leitai.engine import Result
+from leitai.io.export import append_row
 from leitai.labels import arrow, label
 
 __all__ = ["write_result_book"]
@@ -47,9 +48,9 @@ def _table(
 ) -> None:
     from openpyxl.utils import get_column_letter
 
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = styles["title_font"]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[2]:
         cell.font = styles["head_font"]
         cell.fill = styles["head_fill"]
@@ -57,7 +58,7 @@ def _table(
         cell.border = styles["border"]
     sheet.row_dimensions[2].height = 32  # room for two lines of a wrapped header
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     formats = formats or {}
     for row_cells in sheet.iter_rows(min_row=3, max_row=2 + len(rows)):
         for cell in row_cells:
@@ -239,8 +240,8 @@ def write_result_book(
         ("sha256", scheme.sha256),
         ("generated", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ):
-        about.append([L(key), value])
-    about.append([f"{L('scheme')} id", scheme.id])
+        append_row(about, [L(key), value])
+    append_row(about, [f"{L('scheme')} id", scheme.id])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 70
 

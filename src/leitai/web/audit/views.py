@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from leitai.i18n import render as render_problem
+from leitai.io.export import append_row, csv_text
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.assessments.models import Unit
 from leitai.web.audit.forms import AuditFilterForm
@@ -150,9 +150,9 @@ def export(request: HttpRequest) -> HttpResponse:
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Audit log")[:31])
-        sheet.append(list(COLUMNS))
+        append_row(sheet, list(COLUMNS))
         for row in _rows(entries):
-            sheet.append(row)
+            append_row(sheet, row)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
@@ -160,11 +160,7 @@ def export(request: HttpRequest) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        buffer_text = io.StringIO()
-        buffer_text.write("\ufeff")
-        writer = csv.writer(buffer_text, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(_rows(entries))
-        response = HttpResponse(buffer_text.getvalue(), content_type="text/csv; charset=utf-8")
+        text = csv_text(_rows(entries), header=COLUMNS, bom=True, lineterminator="\r\n")
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leitai-audit-{stamp}.{kind}"'
     return response

@@ -28,6 +28,7 @@ from leitai.engine.targets import TargetError, parse_period
 from leitai.io.targets import TargetsTableError, read_actuals, read_targets
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Unit
+from leitai.web.files import attachment_problems, problem_texts, upload_limits
 from leitai.web.targets.models import Actual, Target
 from leitai.web.targets.selectors import actual_engine, target_engine
 
@@ -59,6 +60,7 @@ EVIDENCE_SUFFIXES = frozenset(
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
+PREVIEW_MAX = 100  # problems and rows listed on an import's preview
 IMPORT_KINDS = ("targets", "actuals")
 
 # The engine names fields as the tables do; the forms name them as the models do.
@@ -314,6 +316,11 @@ def period_outside(target: Target | engine.Target, end: dt.date) -> str:
 
 
 def evidence_check(upload: UploadedFile) -> None:
+    refused = attachment_problems(
+        PurePosixPath((upload.name or "").replace("\\", "/")).name, upload.size
+    )
+    if refused:  # before the type: a cut-off name would lose its suffix
+        raise TargetsError(" ".join(refused), field="evidence")
     suffix = PurePosixPath(upload.name or "").suffix.lower()
     if suffix not in EVIDENCE_SUFFIXES:
         raise TargetsError(
@@ -423,6 +430,23 @@ class ImportPreview:
     def created(self) -> int:
         return len(self.new)
 
+    # The preview page stays small: at most PREVIEW_MAX of each list, the rest counted.
+    @property
+    def errors_shown(self) -> list[str]:
+        return self.errors[:PREVIEW_MAX]
+
+    @property
+    def errors_more(self) -> int:
+        return max(len(self.errors) - PREVIEW_MAX, 0)
+
+    @property
+    def rows_shown(self) -> list[Any]:
+        return self.rows[:PREVIEW_MAX]
+
+    @property
+    def rows_more(self) -> int:
+        return max(len(self.rows) - PREVIEW_MAX, 0)
+
     @property
     def updated(self) -> int:
         return len(self.rows) - len(self.new)
@@ -434,6 +458,13 @@ def _safe_name(filename: str) -> str:
 
 
 def _read_table(kind: str, data: bytes, filename: str) -> ImportPreview:
+    """Read a table and say what importing it would do, as things stand."""
+    preview = _read_file(kind, data, filename)
+    return _evaluate(preview) if preview.ok else preview
+
+
+def _read_file(kind: str, data: bytes, filename: str) -> ImportPreview:
+    """The file's targets or actuals, read within the upload limits; writes nothing."""
     name = _safe_name(filename)
     preview = ImportPreview(kind=kind, filename=name)
     if kind not in IMPORT_KINDS:
@@ -451,12 +482,20 @@ def _read_table(kind: str, data: bytes, filename: str) -> ImportPreview:
         try:
             if kind == "targets":
                 units = Unit.objects.values_list("code", flat=True)
-                preview.targets = read_targets(path, units=list(units))
+                preview.targets = read_targets(path, units=list(units), limits=upload_limits())
             else:
-                preview.actuals = read_actuals(path, targets=list(stored.values()))
+                preview.actuals = read_actuals(
+                    path, targets=list(stored.values()), limits=upload_limits()
+                )
         except TargetsTableError as error:
-            preview.errors = list(error.errors)
-            return preview
+            preview.errors = problem_texts(error)
+    return preview
+
+
+def _evaluate(preview: ImportPreview) -> ImportPreview:
+    """What importing the read rows would create, and what they conflict with."""
+    kind = preview.kind
+    stored = {t.key: t for t in _stored_engine_targets()}
     if kind == "targets":
         preview.new = {t.key for t in preview.targets if t.key not in stored}
         preview.errors = _target_rows(preview.targets, user=None)[1]
@@ -512,7 +551,6 @@ def targets_import_preview(*, kind: str, data: bytes, filename: str) -> ImportPr
     return _read_table(kind, data, filename)
 
 
-@transaction.atomic
 def targets_import(
     *, kind: str, data: bytes, filename: str, user: User | None = None
 ) -> ImportPreview:
@@ -522,8 +560,19 @@ def targets_import(
     the table's values. Actuals are matched on (unit, target, period) in the same way.
     A pledged target whose pledge date is an arena session's date is linked to it.
     Raises :class:`TargetsError` listing every problem when there is any.
+
+    The file is read before the write transaction (which holds the database's write
+    lock); only the checks against the stored rows run under it.
     """
-    preview = _read_table(kind, data, filename)
+    preview = _read_file(kind, data, filename)
+    if not preview.ok:
+        raise TargetsError(preview.errors)
+    with transaction.atomic():
+        return _targets_import_write(_evaluate(preview), user=user)
+
+
+def _targets_import_write(preview: ImportPreview, *, user: User | None) -> ImportPreview:
+    kind = preview.kind
     if not preview.ok:
         raise TargetsError(preview.errors)
     if kind == "targets":

@@ -32,6 +32,7 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
 from leitai.web.workflow.selectors import (
     period_readiness,
@@ -324,7 +325,6 @@ def unit_figures_save(
     )
 
 
-@transaction.atomic
 def upload_check(
     *, period: Period, user: User, file: UploadedFile, unit: Unit | None = None
 ) -> Upload:
@@ -349,9 +349,10 @@ def upload_check(
         raise WorkflowError(
             _("Upload the period's .xlsx template or a .csv table."), code="file_type"
         )
-    if file.size is not None and file.size > UPLOAD_MAX_BYTES:
+    limit = upload_limits().max_bytes
+    if file.size is not None and file.size > limit:
         raise WorkflowError(
-            _("The file is larger than %(mb)d MB.") % {"mb": UPLOAD_MAX_BYTES // (1024 * 1024)},
+            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
             code="file_size",
         )
     data = b"".join(file.chunks())
@@ -379,19 +380,25 @@ def _current_cells(period: Period, unit: Unit | None) -> dict[tuple[str, str], t
     return {(v.unit.code, v.key): (v.value, v.target) for v in values}
 
 
-def _check_into(upload: Upload, *, data: bytes, scheme: Any) -> Any:
+def _check_into(
+    upload: Upload,
+    *,
+    data: bytes,
+    scheme: Any,
+    current: Mapping[tuple[str, str], tuple[str, str]] | None = None,
+) -> Any:
     checked = table_check(
         data=data,
         filename=upload.filename,
         scheme=scheme,
         period=upload.period.code,
-        current=_current_cells(upload.period, None),
+        current=_current_cells(upload.period, None) if current is None else current,
         unit=upload.unit.code if upload.unit else None,
         unit_names={u.id: u.name for u in scheme.units},
     )
     if checked.ok and not checked.changes:
         checked.problem(f"{upload.filename}: nothing would change")
-    upload.problems = checked.problems
+    upload.problems = checked.listed()
     upload.changes = checked.changes
     upload.grid = checked.grid
     upload.state = Upload.State.CHECKED if checked.ok else Upload.State.REFUSED
@@ -405,47 +412,70 @@ def upload_confirm(*, upload: Upload, user: User) -> int:
     not those the preview showed (someone saved figures in between), nothing is saved
     and the preview is brought up to date for the person to look at again.
     """
+    # The file is read and checked before the write transaction (which holds the
+    # database's write lock): against the figures as read now, then, under the lock,
+    # only those figures are compared again, which is linear and quick.
+    upload = Upload.objects.select_related("period", "unit").get(pk=upload.pk)
+    _upload_may_save(upload, user, upload.period)
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    previewed = upload.changes
+    scheme = scheme_version_parsed(upload.period.scheme_version)
+    before = _current_cells(upload.period, None)
+    checked = _check_into(upload, data=data, scheme=scheme, current=before)
     with transaction.atomic():
-        upload = (
+        locked = (
             Upload.objects.select_for_update(of=("self",))
             .select_related("period", "unit")
             .get(pk=upload.pk)
         )
-        _require(
-            user_is_office(user) or upload.uploaded_by_id == user.pk,
-            _("Only the person who uploaded the file (or the office) may save it."),
-            "forbidden",
-        )
-        _require(upload.is_checked, _("This upload cannot be saved."), "state")
-        period = Period.objects.select_for_update().get(pk=upload.period_id)
-        if upload.unit is not None:
-            rights = unit_rights(user=user, period=period, unit=upload.unit)
-            _require(rights.edit, _("You may not change these figures now."), "forbidden")
-        with upload.file.open("rb") as handle:
-            data = handle.read()
-        previewed = upload.changes
-        scheme = scheme_version_parsed(period.scheme_version)
-        checked = _check_into(upload, data=data, scheme=scheme)
-        if checked.ok and upload.changes == previewed:
+        period = Period.objects.select_for_update().get(pk=locked.period_id)
+        _upload_may_save(locked, user, period)
+        now = _current_cells(period, None)
+        unchanged = all(now.get(key) == before.get(key) for key in checked.cells)
+        if checked.ok and unchanged and upload.changes == previewed:
             changed = data_values_update(
                 period=period,
                 cells=checked.cells,
                 user=user,
                 note=f"upload #{upload.pk} {upload.filename}",
             )
-            upload.state = Upload.State.APPLIED
-            upload.decided_at = timezone.now()
-            upload.decided_by = user
-            upload.save(
+            locked.problems, locked.changes, locked.grid = (
+                upload.problems,
+                upload.changes,
+                upload.grid,
+            )
+            locked.state = Upload.State.APPLIED
+            locked.decided_at = timezone.now()
+            locked.decided_by = user
+            locked.save(
                 update_fields=["state", "decided_at", "decided_by", "problems", "changes", "grid"]
             )
             return changed
-    # Outside the transaction above, which saved nothing: the preview as it now stands.
-    upload.save(update_fields=["problems", "changes", "grid", "state"])
+        # Nothing saved: the preview as it now stands, for the person to look at again.
+        locked.problems, locked.changes, locked.grid, locked.state = (
+            upload.problems,
+            upload.changes,
+            upload.grid,
+            upload.state,
+        )
+        locked.save(update_fields=["problems", "changes", "grid", "state"])
     raise WorkflowError(
         _("The figures have changed since this preview. Look at it again before saving."),
         code="stale",
     )
+
+
+def _upload_may_save(upload: Upload, user: User, period: Period) -> None:
+    _require(
+        user_is_office(user) or upload.uploaded_by_id == user.pk,
+        _("Only the person who uploaded the file (or the office) may save it."),
+        "forbidden",
+    )
+    _require(upload.is_checked, _("This upload cannot be saved."), "state")
+    if upload.unit is not None:
+        rights = unit_rights(user=user, period=period, unit=upload.unit)
+        _require(rights.edit, _("You may not change these figures now."), "forbidden")
 
 
 @transaction.atomic
@@ -585,6 +615,11 @@ def objection_raise(
         result_sha256=draft.result_sha256,
     )
     if attachment is not None:
+        refused = attachment_problems(
+            PurePath((attachment.name or "").replace("\\", "/")).name, attachment.size
+        )
+        if refused:  # before the type: a cut-off name would lose its suffix
+            raise WorkflowError(" ".join(refused), code="file_name")
         name = _safe_name(attachment.name or "attachment")
         if PurePath(name).suffix.lower() not in ATTACHMENT_SUFFIXES:
             raise WorkflowError(

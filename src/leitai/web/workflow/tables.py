@@ -10,17 +10,23 @@ cell, so that a person sees the mistake where they made it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from leitai.engine import DataError, PeriodData, Record
 from leitai.engine import Scheme as EngineScheme
+from leitai.engine.problems import Problem, Where
+from leitai.i18n import render
 from leitai.io.tables import TARGET_SUFFIX, Sheet, iter_records, read_rows
 from leitai.io.tables import _canonical as canonical_header
+from leitai.web.files import problem_texts, stored_value_max_chars, upload_limits
 
 MAX_GRID_ROWS = 400
 MAX_GRID_COLUMNS = 80
+MAX_PROBLEMS = 100  # listed on the preview; the rest are counted
 _ROW = re.compile(r"row (\d+)$")
 
 
@@ -50,17 +56,39 @@ class Checked:
     cells: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
     grid: dict[str, Any] = field(default_factory=dict)
+    more: int = 0  # problems found but not listed (beyond MAX_PROBLEMS)
+    _numbers: dict[str, int | None] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def problem(self, message: str, at: tuple[int, int] | None = None) -> None:
+    def problem(self, message: str, at: tuple[int, int] | None = None) -> int | None:
+        """Add a problem once; returns its number in the list (None when not listed)."""
+        if message in self._numbers:
+            return self._numbers[message]
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more += 1
+            self._numbers[message] = None
+            return None
         row, col = at if at else (None, None)
         cell = f"{column_letter(col)}{row}" if at else ""
-        if any(p["message"] == message for p in self.problems):
-            return
         self.problems.append({"message": message, "row": row, "col": col, "cell": cell})
+        self._numbers[message] = len(self.problems)
+        return len(self.problems)
+
+    def has_room(self) -> bool:
+        """Whether another problem would still be listed (else it is only counted)."""
+        return len(self.problems) < MAX_PROBLEMS
+
+    def listed(self) -> list[dict[str, Any]]:
+        """The problems to store and show, with a last entry counting those not listed."""
+        if not self.more:
+            return self.problems
+        return [
+            *self.problems,
+            {"message": "", "row": None, "col": None, "cell": "", "more": self.more},
+        ]
 
 
 @dataclass
@@ -135,10 +163,10 @@ def table_check(
     checked = Checked()
     unit_names = unit_names or {}
     try:
-        sheet = read_rows(data, filename=filename)
+        sheet = read_rows(data, filename=filename, limits=upload_limits())
     except DataError as exc:
-        for message in exc.errors:
-            checked.problem(message)
+        for text in problem_texts(exc):
+            checked.problem(text)
         return checked
     meta_scheme = sheet.meta.get("scheme_id")
     if meta_scheme and meta_scheme != scheme.id:
@@ -186,19 +214,24 @@ def table_check(
                 f"you may upload only {own}'s rows, so the whole upload is refused"
             )
             at = (item.row, item.unit_col) if item.row else None
-            checked.problem(message, at)
-            mark(at, error=len(checked.problems))
+            number = checked.problem(message, at)
+            if number is not None:
+                mark(at, error=number)
     if not records:
         checked.problem(f"{sheet.name}: the table has no figures")
+    for problem, at in _too_long_for_storage(sheet, located):
+        number = checked.problem(render(problem, gettext), at)
+        if number is not None:
+            mark(at, error=number)
     try:
         PeriodData.from_records(scheme, records, source=sheet.name, require_all_units=False)
     except DataError as exc:
-        index = _message_index(located, prefix)
+        index = _MessageIndex(located, prefix)
         for message in exc.errors:
-            at = next((cell for start, cell in index if message.startswith(start)), None)
-            checked.problem(message, at)
-            number = next(i for i, p in enumerate(checked.problems, 1) if p["message"] == message)
-            mark(at, error=number)
+            at = index.locate(message) if checked.has_room() else None
+            number = checked.problem(message, at)
+            if number is not None:
+                mark(at, error=number)
     if checked.ok:
         for item in located:
             key = (cell_text(item.record.unit), cell_text(item.record.indicator))
@@ -231,26 +264,70 @@ def table_check(
     return checked
 
 
-def _message_index(located: list[_Located], prefix: str) -> list[tuple[str, tuple[int, int]]]:
-    """Message beginnings the engine writes for each cell, longest first."""
-    index: dict[str, tuple[int, int]] = {}
+def _too_long_for_storage(
+    sheet: Sheet, located: list[_Located]
+) -> Iterator[tuple[Problem, tuple[int, int] | None]]:
+    """Values longer than the database keeps (a 101-digit number), refused before saving."""
+    limit = stored_value_max_chars()
     for item in located:
-        if item.row is None:
-            continue
-        where = f"{prefix}{item.record.where}: "
-        if item.value_col is not None:
-            index[f"{where}{item.record.value_at}"] = (item.row, item.value_col)
-            key = f"({cell_text(item.record.unit)}, {cell_text(item.record.indicator)})"
-            index[f"{where}duplicated {key}"] = (item.row, item.value_col)
-        if item.target_col is not None:
-            index[f"{where}{item.record.target_at}"] = (item.row, item.target_col)
-        if item.unit_col is not None:
-            index.setdefault(f"{where}column unit", (item.row, item.unit_col))
-        if item.indicator_col is not None:
-            index[f"{where}column indicator"] = (item.row, item.indicator_col)
-        elif item.value_col is not None:
-            index.setdefault(f"{where}column indicator", (item.row, item.value_col))
-    return sorted(index.items(), key=lambda pair: -len(pair[0]))
+        for value, col in (
+            (item.record.value, item.value_col),
+            (item.record.target, item.target_col),
+        ):
+            text = cell_text(value)
+            if len(text) <= limit:
+                continue
+            at = (item.row, col) if item.row is not None and col is not None else None
+            where = Where(
+                file=sheet.name,
+                sheet=sheet.sheet,
+                row=item.row,
+                cell=f"{column_letter(col)}{item.row}" if at and sheet.sheet else None,
+            )
+            yield Problem("file.value_too_long", where, {"found": len(text), "limit": limit}), at
+
+
+class _MessageIndex:
+    """Where the engine's messages point: the message beginnings written for each cell.
+
+    The items are grouped by their row's own place (``row 12``) and a row's beginnings
+    are worked out only when a message names that row, so each message is compared
+    with the few beginnings of its own row, not with every cell of the sheet (which
+    made checking quadratic in rows).
+    """
+
+    def __init__(self, located: list[_Located], prefix: str) -> None:
+        self.prefix = prefix
+        self.items: dict[str, list[_Located]] = {}
+        for item in located:
+            if item.row is not None:
+                self.items.setdefault(item.record.where, []).append(item)
+        self.starts: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+
+    def locate(self, message: str) -> tuple[int, int] | None:
+        where, _sep, _rest = message[len(self.prefix) :].partition(": ")
+        if where not in self.starts:
+            self.starts[where] = self._starts(self.items.get(where, []))
+        return next((cell for start, cell in self.starts[where] if message.startswith(start)), None)
+
+    def _starts(self, items: list[_Located]) -> list[tuple[str, tuple[int, int]]]:
+        index: dict[str, tuple[int, int]] = {}
+        for item in items:
+            row = int(item.row or 0)
+            where = f"{self.prefix}{item.record.where}: "
+            if item.value_col is not None:
+                index[f"{where}{item.record.value_at}"] = (row, item.value_col)
+                key = f"({cell_text(item.record.unit)}, {cell_text(item.record.indicator)})"
+                index[f"{where}duplicated {key}"] = (row, item.value_col)
+            if item.target_col is not None:
+                index[f"{where}{item.record.target_at}"] = (row, item.target_col)
+            if item.unit_col is not None:
+                index.setdefault(f"{where}column unit", (row, item.unit_col))
+            if item.indicator_col is not None:
+                index[f"{where}column indicator"] = (row, item.indicator_col)
+            elif item.value_col is not None:
+                index.setdefault(f"{where}column indicator", (row, item.value_col))
+        return sorted(index.items(), key=lambda pair: -len(pair[0]))
 
 
 def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[str, Any]:
@@ -259,10 +336,12 @@ def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[st
     width = min(max((len(r) for r in rows), default=0), MAX_GRID_COLUMNS)
     marked_rows = {r for r, _c in marks}
     keep_all = len(rows) <= MAX_GRID_ROWS
-    out_rows = []
+    out_rows: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=1):
         if not keep_all and number not in marked_rows and number > 5:
             continue
+        if len(out_rows) >= MAX_GRID_ROWS:  # the page stays small: the problems list the rest
+            break
         cells = []
         for col in range(width):
             value = row[col] if col < len(row) else None

@@ -554,15 +554,21 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _upload_page(request, _upload(request, pk))
 
 
+MAX_CHANGES_SHOWN = 500  # the preview page stays small; the rest are counted
+
+
 def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
     """The preview of an upload: its problems in place, or the figures it would change."""
     scheme = scheme_version_parsed(upload_obj.period.scheme_version)
     names = scheme_names(scheme)
     unit_names = {u.id: u.name for u in scheme.units}
+    listed = [p for p in upload_obj.problems if not p.get("more")]
+    problems_more = sum(int(p.get("more", 0)) for p in upload_obj.problems)
     problems = [
         {"number": i, "cell": p["cell"], "message": humanize(p["message"], names)}
-        for i, p in enumerate(upload_obj.problems, start=1)
+        for i, p in enumerate(listed, start=1)
     ]
+    changes_shown = upload_obj.changes[:MAX_CHANGES_SHOWN]
     header = _grid_header(upload_obj.grid, names)
     may_decide = (
         upload_obj.pk is not None
@@ -579,6 +585,10 @@ def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
             period=upload_obj.period,
             label=period_label(upload_obj.period),
             problems=problems,
+            problems_more=problems_more,
+            problems_total=len(problems) + problems_more,
+            changes_more=len(upload_obj.changes) - len(changes_shown),
+            changes_total=len(upload_obj.changes),
             grid=upload_obj.grid,
             header=header,
             changes=[
@@ -587,7 +597,7 @@ def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
                     name=names.get(c["key"], c["key"]),
                     unit_name=unit_names.get(c["unit"], c["unit"]),
                 )
-                for c in upload_obj.changes
+                for c in changes_shown
             ],
             may_decide=may_decide,
         ),

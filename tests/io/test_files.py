@@ -1,0 +1,154 @@
+"""Reading a person's file within limits: every bad file gets one located problem."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leitai.engine.errors import DataError
+from leitai.i18n import render, translator
+from leitai.io.files import FileRefused, Limits, check_attachment, read_sheet
+from leitai.io.tables import read_rows
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data" / "bad"))
+import make_bad_files as bad
+
+REFUSED = {name: case for name, case in bad.CORPUS.items() if case.code}
+READ = {name: case for name, case in bad.CORPUS.items() if not case.code}
+ZH = translator("zh")
+
+
+def test_the_corpus_holds_at_least_forty_bad_files():
+    assert len(bad.CORPUS) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_bad_file_is_refused_with_its_located_problem_in_chinese(name):
+    case = REFUSED[name]
+    with pytest.raises(FileRefused) as caught:
+        read_sheet(case.build(), filename=case.filename, prefer="数据填报")
+    problem = caught.value.problems[0]
+    assert problem.code == case.code
+    assert problem.where.file == case.filename
+    text = render(problem, ZH)
+    assert text.startswith(case.filename) and any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_a_file_whose_fault_is_its_content_is_read_without_error(name):
+    case = READ[name]
+    sheet = read_sheet(case.build(), filename=case.filename, prefer="数据填报")
+    assert isinstance(sheet.rows, list)
+
+
+def test_cr_only_line_endings_are_rows():
+    sheet = read_sheet(bad.cr_only_csv(), filename="cr.csv")
+    assert sheet.rows[1] == ["shinan", "gdp_growth", "x"] and len(sheet.rows) == 5
+
+
+def test_a_utf16_tab_separated_text_is_read():
+    sheet = read_sheet(bad.utf16_csv(), filename="u.csv")
+    assert sheet.rows[0] == ["unit", "indicator", "value"]
+
+
+def test_the_visible_sheet_is_read_not_a_hidden_first_one():
+    sheet = read_sheet(bad.hidden_first_sheet_xlsx(), filename="h.xlsx", prefer="数据填报")
+    assert sheet.sheet == "visible" and sheet.rows[1][0] == "shinan"
+
+
+def test_an_infinite_number_is_a_located_error_not_a_blank():
+    with pytest.raises(FileRefused) as caught:
+        read_sheet(bad.inf_xlsx(), filename="inf.xlsx")
+    assert caught.value.problems[0].where.cell == "C2"
+
+
+def test_the_limit_is_named_in_the_message():
+    with pytest.raises(DataError) as caught:
+        read_rows(b"x" * 2048, filename="a.csv", limits=Limits(max_bytes=1024))
+    assert render(caught.value.problems[0], ZH) == "a.csv：文件超过 0.000976562 MB 上限。"
+    with pytest.raises(DataError) as caught:
+        read_rows(bad.too_large_csv(), filename="big.csv")
+    assert "文件超过 5 MB 上限" in render(caught.value.problems[0], ZH)
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a" * 2000)
+    with pytest.raises(FileRefused) as caught:
+        read_sheet(path, limits=Limits(max_bytes=1000))
+    assert caught.value.problems[0].code == "file.too_large"
+
+
+def test_limits_are_taken_from_settings():
+    class Settings:
+        LEITAI_UPLOAD_MAX_BYTES = 123
+        LEITAI_UPLOAD_MAX_ROWS = "7"
+
+    limits = Limits.from_settings(Settings())
+    assert (limits.max_bytes, limits.max_rows, limits.max_columns) == (123, 7, 1_000)
+
+
+def test_rows_beyond_the_limit_are_refused_at_the_first_one():
+    text = "unit,indicator,value\n" + "a,b,1\n" * 20
+    with pytest.raises(FileRefused) as caught:
+        read_sheet(text.encode(), filename="a.csv", limits=Limits(max_rows=10))
+    assert caught.value.problems[0].where.row == 11
+
+
+def test_a_long_attachment_name_is_named_too_long_not_a_wrong_type():
+    with pytest.raises(FileRefused) as caught:
+        check_attachment("a" * 296 + ".pdf", 100)
+    problem = caught.value.problems[0]
+    assert problem.code == "file.name_too_long" and problem.params["found"] == 300
+    assert "文件名长 300 个字符，最多允许 200 个" in render(problem, ZH)
+
+
+CHILD = r"""
+import json, resource, sys, time
+from leitai.io.files import FileRefused, read_sheet
+
+def peak_mb():
+    # VmHWM restarts at exec; ru_maxrss keeps the forking parent's high-water mark.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+path, filename = sys.argv[1], sys.argv[2]
+before = peak_mb()
+start = time.perf_counter()
+try:
+    read_sheet(path, filename=filename, prefer="数据填报")
+    code = None
+except FileRefused as error:
+    code = error.problems[0].code
+print(json.dumps({"code": code, "seconds": time.perf_counter() - start,
+                  "peak_mb": peak_mb(), "before_mb": before}))
+"""
+
+
+@pytest.mark.parametrize("name", ["dimension_bomb", "deflate_bomb", "million_empty_rows"])
+def test_a_bomb_is_refused_quickly_in_bounded_memory(name, tmp_path):
+    """Measured in a fresh process that only reads the file: its peak resident memory."""
+    case = bad.CORPUS[name]
+    path = tmp_path / case.filename
+    path.write_bytes(case.build())
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), case.filename],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == bad.CORPUS[name].code
+    assert result["seconds"] < 2.0 + (2.0 if name == "million_empty_rows" else 0)
+    assert result["peak_mb"] < 200

@@ -93,7 +93,9 @@ def parse_number(value: Any) -> float | None:
     shown = found.strip()[:40]
     if "," in text:
         if not _GROUPED.match(text):
-            raise NumberError("number.decimal_comma", found=shown)
+            if _PLAIN.match(text.replace(",", "")):
+                raise NumberError("number.decimal_comma", found=shown)
+            raise NumberError("number.not_a_number", found=shown)
         text = text.replace(",", "")
     if not _PLAIN.match(text):
         raise NumberError("number.not_a_number", found=shown)

@@ -84,12 +84,16 @@ class Sheet:
         return self.where(row).but(cell=f"{_column_letter(column)}{row}", column=header or None)
 
     def header_text(self, column: int) -> str:
-        """The header of a column as written in the file (the first non-blank row)."""
-        for row in self.rows:
-            if not _blank(row):
-                value = row[column] if column < len(row) else None
-                return "" if value is None else str(value).strip()
-        return ""
+        """The header of a column as written in the file.
+
+        The first non-blank row; in a workbook made by ``leitai template`` (several
+        header rows) the row of names a person reads, when it has one for the column.
+        """
+        rows = [row for row in self.rows[:10] if not _blank(row)]
+        texts = [_text(row[column] if column < len(row) else None) for row in rows[:2]]
+        if int(self.meta.get("header_rows", "1") or 1) > 1 and len(texts) > 1 and texts[1]:
+            return texts[1]
+        return texts[0] if texts else ""
 
 
 def read_rows(source: Source, *, filename: str | None = None) -> Sheet:
@@ -135,6 +139,10 @@ def _read_xlsx(data: bytes, name: str) -> Sheet:
     return Sheet(rows, name, sheet_name, meta)
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
 def _blank(row: Iterable[Any]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)
 
@@ -155,7 +163,7 @@ def iter_records(sheet: Sheet) -> Iterator[Record]:
         raise DataError(Problem("table.empty", Where(file=sheet.name, sheet=sheet.sheet), {}))
     offset = len(sheet.rows) - len(rows)
     header = [_canonical(h) for h in rows[0]]
-    raw_header = ["" if h is None else str(h).strip() for h in rows[0]]
+    raw_header = [sheet.header_text(i) for i in range(len(rows[0]))]
     skip = int(sheet.meta.get("header_rows", "1") or 1)
     first_data = skip
     if {"unit", "indicator", "value"} <= set(header):

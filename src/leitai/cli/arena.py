@@ -36,15 +36,14 @@ def register(subparsers: Any) -> None:
 
 def _read_json(path: str) -> dict[str, Any]:
     from leitai.engine import DataError
+    from leitai.engine.problems import Problem, Where
 
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except ValueError as exc:
-        raise DataError(f"{path}: expected a result in JSON ({exc})") from None
+    except ValueError:
+        raise DataError(Problem("previous.not_a_result", Where(file=path), {})) from None
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
-        raise DataError(
-            f"{path}: expected a result in the JSON form of spec section 8, with a 'results' list"
-        )
+        raise DataError(Problem("previous.not_a_result", Where(file=path), {}))
     return document
 
 

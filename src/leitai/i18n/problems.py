@@ -38,6 +38,24 @@ MESSAGES: dict[str, str] = {
     "cli.weights": gettext_noop(
         "--weights %(found)s: expected a share from 0 up to (not including) 1, e.g. 0.25"
     ),
+    "coinr.bad_code": gettext_noop(
+        "“%(found)s” cannot be used as an id (letters, digits, _ and - only)"
+    ),
+    "coinr.childless": gettext_noop("%(code)s: an aggregate without children"),
+    "coinr.direction": gettext_noop("expected 1 or -1, found “%(found)s”"),
+    "coinr.missing_column": gettext_noop("expected a column %(column)s"),
+    "coinr.no_code": gettext_noop("expected a code"),
+    "coinr.no_units": gettext_noop("no units (time point %(time)s)"),
+    "coinr.orphan": gettext_noop("%(code)s: an indicator without a parent aggregate"),
+    "coinr.panel": gettext_noop(
+        "a panel of several time points (%(found)s): choose one with --time"
+    ),
+    "coinr.twice": gettext_noop("%(found)s appears twice"),
+    "coinr.unknown_group": gettext_noop(
+        "unknown group column “%(found)s” (expected one of %(expected)s)"
+    ),
+    "coinr.unknown_parent": gettext_noop("%(code)s: unknown parent aggregate “%(found)s”"),
+    "coinr.weight": gettext_noop("%(code)s: expected a weight greater than 0, found %(found)s"),
     "data.above_range": gettext_noop(
         "%(found)s is above the plausible range of this indicator (at most %(max)s)"
     ),

@@ -131,7 +131,7 @@ def read_coinr(
     errors: list[Problem] = []
     for needed in ("iCode", "Level", "Type", "Parent"):
         if needed not in meta_cols:
-            errors.append(_p("coinr.missing_column", meta_name, 1, column=needed))
+            errors.append(_p("coinr.missing_column", meta_name, 1, needed))
     if errors:
         raise DataError(errors)
     nodes: dict[str, _Node] = {}

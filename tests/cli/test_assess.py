@@ -108,7 +108,7 @@ SCHEME_SPOILERS = {
     ),
     "unknown variable": (
         lambda d: d["flags"][0].update(when="rnak <= 2"),
-        "flags[0].when，第 49 行：未知变量 rnak",
+        "flags[0].when，第49行：未知变量 rnak",
     ),
 }
 

@@ -354,13 +354,16 @@ _PYDANTIC_CODES = {
 }
 
 
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return value if isinstance(value, int | str) else str(value)
+
+
 def _pydantic_problem(error: Any, source: str, prefix: tuple[Any, ...] = ()) -> Problem:
     """A pydantic error as a Problem: its YAML path, its type and context as params."""
     kind = error["type"]
-    ctx = {
-        k: (v if isinstance(v, int | float | str) else str(v))
-        for k, v in (error.get("ctx") or {}).items()
-    }
+    ctx = {k: _plain_value(v) for k, v in (error.get("ctx") or {}).items()}
     params: dict[str, Any] = {"type": kind, **ctx}
     if kind == "value_error":
         # Our own validators raise ValueError("scheme.<code>") with the code as message.
@@ -533,20 +536,22 @@ def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
         return problems
     out = []
     for problem in problems:
-        node = root
-        for part in _split(problem.where.path or "") if problem.where.path else []:
-            child = None
+        node, line = root, None
+        for part in _split(problem.where.path) if problem.where.path else []:
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-                child = next((v for k, v in node.value if k.value == part), None)
-                if child is None:  # an unknown key: point at the key itself
-                    child = next((k for k, _v in node.value if k.value == part), None)
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    break
+                line, node = pair[0].start_mark.line + 1, pair[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                child = node.value[part] if part < len(node.value) else None
-            if child is None:
+                if part >= len(node.value):
+                    break
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
                 break
-            node = child
-        if node is not None and problem.where.line is None:
-            problem = problem.located(line=node.start_mark.line + 1)
+        if line is not None and problem.where.line is None:
+            problem = problem.located(line=line)
         out.append(problem)
     return out
 

@@ -16,12 +16,13 @@ from typing import Any
 
 from leitai.engine import DataError, PeriodData, Record
 from leitai.engine import Scheme as EngineScheme
+from leitai.engine.problems import Problem, Where
 from leitai.io.tables import TARGET_SUFFIX, Sheet, iter_records, read_rows
 from leitai.io.tables import _canonical as canonical_header
 
 MAX_GRID_ROWS = 400
 MAX_GRID_COLUMNS = 80
-_ROW = re.compile(r"row (\d+)$")
+_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
 def column_letter(index: int) -> str:
@@ -44,7 +45,11 @@ def cell_text(value: Any) -> str:
 
 @dataclass
 class Checked:
-    """What an uploaded table would do: its problems, its changes and its grid."""
+    """What an uploaded table would do: its problems, its changes and its grid.
+
+    Each problem is stored as ``{"problem": Problem.to_dict(), "row", "col", "cell"}``
+    (row and column of its cell in the grid, when it has one); the page words it.
+    """
 
     problems: list[dict[str, Any]] = field(default_factory=list)
     cells: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
@@ -55,12 +60,29 @@ class Checked:
     def ok(self) -> bool:
         return not self.problems
 
-    def problem(self, message: str, at: tuple[int, int] | None = None) -> None:
+    def problem(self, problem: Problem) -> int:
+        """Add a problem (once); returns its number in the list."""
+        data = problem.to_dict()
+        for number, known in enumerate(self.problems, start=1):
+            if known["problem"] == data:
+                return number
+        at = cell_position(problem.where.cell)
         row, col = at if at else (None, None)
-        cell = f"{column_letter(col)}{row}" if at else ""
-        if any(p["message"] == message for p in self.problems):
-            return
-        self.problems.append({"message": message, "row": row, "col": col, "cell": cell})
+        self.problems.append(
+            {"problem": data, "row": row, "col": col, "cell": problem.where.cell or ""}
+        )
+        return len(self.problems)
+
+
+def cell_position(reference: str | None) -> tuple[int, int] | None:
+    """``"D6"`` as (row 6, column index 3); None for no or another reference."""
+    match = _CELL.match(reference or "")
+    if not match:
+        return None
+    col = 0
+    for letter in match[1]:
+        col = col * 26 + ord(letter) - 64
+    return int(match[2]), col - 1
 
 
 @dataclass
@@ -85,8 +107,7 @@ def _layout(sheet: Sheet, records: list[Record]) -> list[_Located]:
     long_form = {"unit", "indicator", "value"} <= keys.keys()
     located = []
     for record in records:
-        match = _ROW.search(record.where)
-        row = int(match[1]) if match else None
+        row = record.where.row
         if long_form:
             located.append(
                 _Located(
@@ -137,25 +158,25 @@ def table_check(
     try:
         sheet = read_rows(data, filename=filename)
     except DataError as exc:
-        for message in exc.errors:
-            checked.problem(message)
+        for problem in exc.problems:
+            checked.problem(problem)
         return checked
+    in_sheet = Where(file=sheet.name, sheet=sheet.sheet)
     meta_scheme = sheet.meta.get("scheme_id")
     if meta_scheme and meta_scheme != scheme.id:
         checked.problem(
-            f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}"
+            Problem("table.other_scheme", in_sheet, {"made": meta_scheme, "wanted": scheme.id})
         )
     meta_period = sheet.meta.get("period")
     if meta_period and meta_period != period:
         checked.problem(
-            f"{sheet.name}: this template was made for period {meta_period}, not {period}; "
-            f"download the template of {period}"
+            Problem("upload.other_period", in_sheet, {"made": meta_period, "wanted": period})
         )
     try:
         records = list(iter_records(sheet))
     except DataError as exc:
-        for message in exc.errors:
-            checked.problem(message)
+        for problem in exc.problems:
+            checked.problem(problem)
         checked.grid = _grid(sheet, {})
         return checked
     located = _layout(sheet, records)
@@ -170,7 +191,6 @@ def table_check(
         else:
             entry.update(info)
 
-    prefix = f"{sheet.name}: "
     if unit is not None:
         own = unit_names.get(unit, unit)
         refused_rows: set[int | None] = set()
@@ -180,25 +200,20 @@ def table_check(
                 continue
             refused_rows.add(item.row)
             name = unit_names.get(other)
-            found = f"{other} ({name})" if name else repr(other)
-            message = (
-                f"{prefix}{item.record.where}: column unit: {found} is not your unit; "
-                f"you may upload only {own}'s rows, so the whole upload is refused"
+            found = f"{other}（{name}）" if name else other
+            where = item.record.unit_at or item.record.where
+            number = checked.problem(
+                Problem("upload.not_your_unit", where, {"found": found, "own": own})
             )
-            at = (item.row, item.unit_col) if item.row else None
-            checked.problem(message, at)
-            mark(at, error=len(checked.problems))
+            mark(cell_position(where.cell), error=number)
     if not records:
-        checked.problem(f"{sheet.name}: the table has no figures")
+        checked.problem(Problem("upload.no_figures", in_sheet, {}))
     try:
         PeriodData.from_records(scheme, records, source=sheet.name, require_all_units=False)
     except DataError as exc:
-        index = _message_index(located, prefix)
-        for message in exc.errors:
-            at = next((cell for start, cell in index if message.startswith(start)), None)
-            checked.problem(message, at)
-            number = next(i for i, p in enumerate(checked.problems, 1) if p["message"] == message)
-            mark(at, error=number)
+        for problem in exc.problems:
+            number = checked.problem(problem)
+            mark(cell_position(problem.where.cell), error=number)
     if checked.ok:
         for item in located:
             key = (cell_text(item.record.unit), cell_text(item.record.indicator))
@@ -229,28 +244,6 @@ def table_check(
                     mark((item.row, item.target_col), changed=True, before=before_target)
     checked.grid = _grid(sheet, marks)
     return checked
-
-
-def _message_index(located: list[_Located], prefix: str) -> list[tuple[str, tuple[int, int]]]:
-    """Message beginnings the engine writes for each cell, longest first."""
-    index: dict[str, tuple[int, int]] = {}
-    for item in located:
-        if item.row is None:
-            continue
-        where = f"{prefix}{item.record.where}: "
-        if item.value_col is not None:
-            index[f"{where}{item.record.value_at}"] = (item.row, item.value_col)
-            key = f"({cell_text(item.record.unit)}, {cell_text(item.record.indicator)})"
-            index[f"{where}duplicated {key}"] = (item.row, item.value_col)
-        if item.target_col is not None:
-            index[f"{where}{item.record.target_at}"] = (item.row, item.target_col)
-        if item.unit_col is not None:
-            index.setdefault(f"{where}column unit", (item.row, item.unit_col))
-        if item.indicator_col is not None:
-            index[f"{where}column indicator"] = (item.row, item.indicator_col)
-        elif item.value_col is not None:
-            index.setdefault(f"{where}column indicator", (item.row, item.value_col))
-    return sorted(index.items(), key=lambda pair: -len(pair[0]))
 
 
 def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[str, Any]:

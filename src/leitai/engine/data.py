@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.engine.errors import DataError
+from leitai.engine.errors import DataError, InvalidValue
 from leitai.engine.problems import Problem, Where
 from leitai.engine.scheme import Scheme
 
@@ -37,12 +37,8 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
-class NumberError(ValueError):
+class NumberError(InvalidValue):
     """A cell that is not a number; ``problem`` says why (its place is added by the caller)."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.problem = Problem(code, Where(), params)
-        super().__init__(f"{code} {params}")
 
 
 def parse_number(value: Any) -> float | None:

@@ -389,12 +389,12 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     errors: list[Problem] = []
     seen: dict[str, str] = {}
 
-    def problem(path: str, code: str, **params: Any) -> None:
+    def report(path: str, code: str, **params: Any) -> None:
         errors.append(Problem(code, Where(file=source, path=path), params))
 
     def claim(identifier: str, path: str) -> None:
         if identifier in seen:
-            problem(path, "scheme.duplicate_id", id=identifier, first=seen[identifier])
+            report(path, "scheme.duplicate_id", id=identifier, first=seen[identifier])
         else:
             seen[identifier] = path
 
@@ -408,13 +408,13 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
         claim(board.id, f"{path}.id")
         if top:
             if board.points is None:
-                problem(f"{path}.points", "scheme.top_board_needs_points")
+                report(f"{path}.points", "scheme.top_board_needs_points")
             if board.weight is not None:
-                problem(f"{path}.weight", "scheme.top_board_has_weight")
+                report(f"{path}.weight", "scheme.top_board_has_weight")
         elif board.points is not None:
-            problem(f"{path}.points", "scheme.sub_board_has_points")
+            report(f"{path}.points", "scheme.sub_board_has_points")
         if not board.indicators and not board.boards:
-            problem(path, "scheme.empty_board")
+            report(path, "scheme.empty_board")
         for j, indicator in enumerate(board.indicators):
             ipath = f"{path}.indicators[{j}]"
             claim(indicator.id, f"{ipath}.id")
@@ -425,13 +425,11 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
                 for err in exc.errors():
                     errors.append(_pydantic_problem(err, source, (*_split(ipath), "params")))
             if indicator.denominator is not None and indicator.denominator not in series_ids:
-                problem(
-                    f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator
-                )
+                report(f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator)
             if indicator.range is not None:
                 low, high = indicator.range
                 if low is not None and high is not None and low > high:
-                    problem(
+                    report(
                         f"{ipath}.range", "scheme.range_reversed", min=f"{low:g}", max=f"{high:g}"
                     )
         for j, child in enumerate(board.boards):
@@ -442,19 +440,19 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     for i, adjustment in enumerate(scheme.adjustments):
         claim(adjustment.id, f"adjustments[{i}].id")
         if adjustment.kind != "veto" and adjustment.max_points is None:
-            problem(f"adjustments[{i}].max_points", "scheme.adjustment_needs_max_points")
+            report(f"adjustments[{i}].max_points", "scheme.adjustment_needs_max_points")
     for i, flag in enumerate(scheme.flags):
         claim(flag.id, f"flags[{i}].id")
 
     top_ids = {b.id for b in scheme.boards}
     for i, board_id in enumerate(scheme.tie_break):
         if board_id not in top_ids:
-            problem(f"tie_break[{i}]", "scheme.unknown_tie_break_board", found=board_id)
+            report(f"tie_break[{i}]", "scheme.unknown_tie_break_board", found=board_id)
     stars = scheme.stars
     if stars.min > stars.max:
-        problem("stars.min", "scheme.stars_min_above_max", min=stars.min, max=stars.max)
+        report("stars.min", "scheme.stars_min_above_max", min=stars.min, max=stars.max)
     if stars.method == "bands" and not stars.thresholds:
-        problem("stars.thresholds", "scheme.stars_need_thresholds")
+        report("stars.thresholds", "scheme.stars_need_thresholds")
 
     allowed = {"score", "rank", "prev_rank", "rank_change", "n", "vetoed"}
     for board in scheme.all_boards():

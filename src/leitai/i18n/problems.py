@@ -177,6 +177,63 @@ MESSAGES: dict[str, str] = {
     "table.other_scheme": gettext_noop(
         "this template was made for scheme %(made)s, not %(wanted)s"
     ),
+    "target.direction": gettext_noop("expected higher or lower, found “%(found)s”"),
+    "target.empty_text": gettext_noop("must not be empty"),
+    "target.frequency": gettext_noop(
+        "expected a reporting frequency, one of %(expected)s, found “%(found)s”"
+    ),
+    "target.higher_not_above_start": gettext_noop(
+        "%(unit)s/%(id)s: a target that should rise must exceed its start %(start)s"
+    ),
+    "target.impossible_date": gettext_noop("“%(found)s” is not a date of the calendar"),
+    "target.listed_twice": gettext_noop("%(unit)s/%(id)s: the target is listed twice"),
+    "target.lower_needs_start": gettext_noop(
+        "%(unit)s/%(id)s: a target that should fall (lower) needs a start value, the value at the start of the year"
+    ),
+    "target.lower_not_below_start": gettext_noop(
+        "%(unit)s/%(id)s: a target that should fall must lie below its start %(start)s"
+    ),
+    "target.margin": gettext_noop("expected a margin of at least 0 points, found “%(found)s”"),
+    "target.milestone_outside_year": gettext_noop(
+        "%(unit)s/%(id)s: the milestone of %(date)s lies outside the target year ending %(deadline)s"
+    ),
+    "target.milestone_pairs": gettext_noop(
+        "%(unit)s/%(id)s: milestones must be (date, value) pairs"
+    ),
+    "target.milestones_same_date": gettext_noop("%(unit)s/%(id)s: two milestones share a date"),
+    "target.milestones_years": gettext_noop(
+        "%(unit)s/%(id)s: the milestones lie in different years"
+    ),
+    "target.mixed_frequencies": gettext_noop(
+        "%(unit)s/%(id)s: the actuals mix reporting frequencies (%(found)s); report by month, by quarter or by day throughout"
+    ),
+    "target.no_such_target": gettext_noop("unit %(unit)s has no target %(id)s"),
+    "target.not_a_date": gettext_noop("expected a date such as 2023-06-30, found “%(found)s”"),
+    "target.not_a_period": gettext_noop(
+        "expected a period such as 2023-05, 2023Q2 or 2023-05-31, found “%(found)s”"
+    ),
+    "target.period_twice": gettext_noop("%(unit)s/%(id)s: the period %(period)s is reported twice"),
+    "target.source": gettext_noop("expected assigned or pledged, found “%(found)s”"),
+    "targets.column_twice": gettext_noop("the column “%(found)s” appears twice"),
+    "targets.duplicate": gettext_noop("target %(id)s of unit %(unit)s is already on row %(first)s"),
+    "targets.empty_cell": gettext_noop("this cell must not be empty"),
+    "targets.empty_table": gettext_noop("the table is empty: it needs a header row"),
+    "targets.file_type": gettext_noop("expected a .csv or .xlsx file, found “%(found)s”"),
+    "targets.milestones_syntax": gettext_noop(
+        "expected milestones as date:value pairs such as 2023-06-30:83, found “%(found)s”"
+    ),
+    "targets.missing_column": gettext_noop("the column %(name)s is missing"),
+    "targets.mixed_frequency": gettext_noop(
+        "%(unit)s/%(id)s: %(period)s is of another reporting frequency than row %(first)s"
+    ),
+    "targets.not_one_of": gettext_noop("expected %(expected)s, found “%(found)s”"),
+    "targets.period_twice": gettext_noop(
+        "%(period)s of %(unit)s/%(id)s is already reported on row %(first)s"
+    ),
+    "targets.unknown_column": gettext_noop(
+        "unknown column “%(found)s”; the columns are %(expected)s"
+    ),
+    "targets.unknown_unit": gettext_noop("unknown unit “%(unit)s”"),
     "upload.no_figures": gettext_noop("the table has no figures"),
     "upload.not_your_unit": gettext_noop(
         "%(found)s is not your unit: you may upload only the rows of %(own)s, so the whole upload is refused and nothing is saved"

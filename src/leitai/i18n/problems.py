@@ -18,6 +18,10 @@ def gettext_noop(text: str) -> str:
 
 
 MESSAGES: dict[str, str] = {
+    "arena.not_speaking": gettext_noop("%(unit)s does not speak at this session"),
+    "arena.order_empty": gettext_noop("list the units in the order they speak"),
+    "arena.units_not_assessed": gettext_noop("units not assessed in %(period)s: %(units)s"),
+    "arena.units_twice": gettext_noop("units listed twice: %(units)s"),
     "cli.arena_input": gettext_noop(
         "the result, the session settings or the order (%(order)s) cannot be used for the arena deck"
     ),
@@ -99,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "expression.unknown_variable": gettext_noop("unknown variable %(names)s"),
     "file.cannot_read": gettext_noop("cannot read the file (%(reason)s)"),
     "file.not_text": gettext_noop("not a text file: expected a UTF-8 or GBK encoded .csv file"),
+    "file.too_large": gettext_noop("the file is too large (at most %(limit)s MB)"),
     "flag.not_yes_no": gettext_noop("expected 是 (yes) or 否 (no), found “%(found)s”"),
     "number.decimal_comma": gettext_noop(
         "“%(found)s” has a comma that is not a thousands separator (groups of three digits, as in 1,234); a decimal point was probably meant (write 1.5, not 1,5)"
@@ -214,10 +219,14 @@ MESSAGES: dict[str, str] = {
     ),
     "target.period_twice": gettext_noop("%(unit)s/%(id)s: the period %(period)s is reported twice"),
     "target.source": gettext_noop("expected assigned or pledged, found “%(found)s”"),
+    "targets.code_taken": gettext_noop("%(unit)s already has a target %(code)s"),
     "targets.column_twice": gettext_noop("the column “%(found)s” appears twice"),
     "targets.duplicate": gettext_noop("target %(id)s of unit %(unit)s is already on row %(first)s"),
     "targets.empty_cell": gettext_noop("this cell must not be empty"),
     "targets.empty_table": gettext_noop("the table is empty: it needs a header row"),
+    "targets.evidence_type": gettext_noop(
+        "expected a file of one of these kinds: %(expected)s; found “%(found)s”"
+    ),
     "targets.file_type": gettext_noop("expected a .csv or .xlsx file, found “%(found)s”"),
     "targets.milestones_syntax": gettext_noop(
         "expected milestones as date:value pairs such as 2023-06-30:83, found “%(found)s”"
@@ -227,6 +236,10 @@ MESSAGES: dict[str, str] = {
         "%(unit)s/%(id)s: %(period)s is of another reporting frequency than row %(first)s"
     ),
     "targets.not_one_of": gettext_noop("expected %(expected)s, found “%(found)s”"),
+    "targets.not_stored": gettext_noop("%(unit)s/%(id)s: %(detail)s"),
+    "targets.period_outside": gettext_noop(
+        "the period ends on %(end)s, outside the target's year %(year)s (deadline %(deadline)s)"
+    ),
     "targets.period_twice": gettext_noop(
         "%(period)s of %(unit)s/%(id)s is already reported on row %(first)s"
     ),

@@ -58,7 +58,7 @@ def _po_entries(text: str) -> dict[str, str]:
     entries: dict[str, str] = {}
     key = None
     parts: dict[str, list[str]] = {}
-    for line in text.splitlines() + [""]:
+    for line in [*text.splitlines(), ""]:
         line = line.strip()
         if line.startswith("msgid "):
             if key == "msgstr":

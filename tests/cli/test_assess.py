@@ -218,3 +218,49 @@ def test_the_installed_command_runs_as_a_process(case1):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"][0]["unit"] == "a"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: " + "[" * 3000 + "]" * 3000, "第1行"),
+        (
+            "id: x\nname: x\nversion: 1\nunits: [{id: a, name: A}]\n"
+            "boards: [{id: b, name: B, points: 1e309, indicators: [{id: i, name: I}]}]\n",
+            "boards[0].points",
+        ),
+        (
+            "id: x\nname: x\nversion: 1\nunits: [{id: a, name: A}]\n"
+            "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]\n"
+            "flags: [{id: f, name: F, when: '" + "not " * 5000 + "true'}]\n",
+            "flags[0].when",
+        ),
+    ],
+)
+def test_validate_refuses_deep_or_infinite_schemes_with_exit_2_and_no_traceback(
+    text, where, tmp_path, capsys
+):
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and where in captured.err
+    assert "Traceback" not in captured.err and "RecursionError" not in captured.err
+
+
+def test_problems_are_printed_in_the_language_asked_for(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "id: x\nname: x\nversion: 1\nunits: [{id: a, name: A}]\n"
+        "boards: [{id: b, name: B, points: .inf, indicators: [{id: i, name: I}]}]\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    english = capsys.readouterr().err
+    assert (
+        english
+        == f"error: {path}, at boards[0].points, line 5: expected a finite number, found inf\n"
+    )
+    assert main(["validate", str(path)]) == 2
+    chinese = capsys.readouterr().err
+    assert chinese == f"错误：{path}，位置 boards[0].points，第5行：应为有限的数字，实际为 inf\n"

@@ -27,7 +27,7 @@ import numpy as np
 from leitai.engine.data import PeriodData
 from leitai.engine.errors import DataError
 from leitai.engine.methods import apply_missing, competition_rank, score_indicator
-from leitai.engine.problems import Problem, Where
+from leitai.engine.problems import Problem, Where, number_text
 from leitai.engine.result import Result
 from leitai.engine.scheme import Board, Scheme
 
@@ -139,7 +139,7 @@ def _check_targets(scheme: Scheme, data: PeriodData) -> None:
                     Problem(
                         "data.target_not_positive",
                         where,
-                        {"found": f"{found:g}", "unit": unit, "indicator": indicator.id},
+                        {"found": number_text(found), "unit": unit, "indicator": indicator.id},
                     )
                 )
     if errors:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from leitai.engine.errors import DataError, InvalidValue
-from leitai.engine.problems import Problem, Where
+from leitai.engine.problems import Problem, Where, number_text
 from leitai.engine.scheme import Scheme
 
 __all__ = ["MISSING_WORDS", "NumberError", "PeriodData", "Record", "parse_flag", "parse_number"]
@@ -146,7 +146,7 @@ class Record:
     indicator_at: Where | None = None
 
 
-def plausibility(indicator: Any, number: float, *, method: str | None = None) -> list[Problem]:
+def plausibility(indicator: Any, number: float) -> list[Problem]:
     """The plausibility problems of a value of ``indicator`` (spec section 1), unlocated.
 
     A value outside the indicator's ``range`` and a non-whole value where ``integer`` is
@@ -170,7 +170,7 @@ def plausibility(indicator: Any, number: float, *, method: str | None = None) ->
 
 def _shown(number: float) -> str:
     """A number as a person wrote it: ``3`` rather than ``3.0``."""
-    return f"{number:g}" if abs(number) < 1e15 else repr(number)
+    return number_text(number)
 
 
 @dataclass(frozen=True)

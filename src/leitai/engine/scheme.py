@@ -41,7 +41,7 @@ from pydantic import (
 
 from leitai.engine.errors import SchemeError
 from leitai.engine.expressions import Expression, ExpressionError, parse_expression
-from leitai.engine.problems import Problem, Where
+from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = [
     "Adjustment",
@@ -356,7 +356,7 @@ _PYDANTIC_CODES = {
 
 def _plain_value(value: Any) -> Any:
     if isinstance(value, float):
-        return f"{value:g}"
+        return number_text(value)
     return value if isinstance(value, int | str) else str(value)
 
 
@@ -430,7 +430,10 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
                 low, high = indicator.range
                 if low is not None and high is not None and low > high:
                     report(
-                        f"{ipath}.range", "scheme.range_reversed", min=f"{low:g}", max=f"{high:g}"
+                        f"{ipath}.range",
+                        "scheme.range_reversed",
+                        min=number_text(low),
+                        max=number_text(high),
                     )
         for j, child in enumerate(board.boards):
             visit(child, f"{path}.boards[{j}]", top=False)

@@ -34,7 +34,7 @@ from typing import Any, Literal
 import numpy as np
 
 from leitai.engine.errors import InvalidValue, LeitaiError
-from leitai.engine.problems import Problem, Where
+from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = [
     "Actual",
@@ -355,9 +355,9 @@ class Target:
             raise fail("start", "target.lower_needs_start")
         start = self.baseline
         if self.direction == "higher" and not self.value > start:
-            raise fail("target", "target.higher_not_above_start", start=f"{start:g}")
+            raise fail("target", "target.higher_not_above_start", start=number_text(start))
         if self.direction == "lower" and not self.value < start:
-            raise fail("target", "target.lower_not_below_start", start=f"{start:g}")
+            raise fail("target", "target.lower_not_below_start", start=number_text(start))
         milestones = tuple(sorted(milestones))
         dates = [m.date for m in milestones]
         if len(set(dates)) != len(dates):

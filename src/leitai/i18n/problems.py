@@ -258,9 +258,15 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def _value(value: Any) -> Any:
+def _value(value: Any, _: Any) -> Any:
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        items = [str(v) for v in value]
+        if not items:
+            return ""
+        text = items[0]
+        for item in items[1:]:
+            text = _("%(items)s, %(item)s") % {"items": text, "item": item}
+        return text
     return value
 
 
@@ -268,7 +274,7 @@ def message(problem: Problem, _: Any) -> str:
     template = MESSAGES.get(problem.code)
     if template is None:
         raise KeyError(f"no message for problem code {problem.code!r}")
-    params = {k: _value(v) for k, v in problem.params.items()}
+    params = {k: _value(v, _) for k, v in problem.params.items()}
     return _(template) % params
 
 

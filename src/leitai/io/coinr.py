@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 
 from leitai.engine.errors import DataError
-from leitai.engine.problems import Problem, Where
+from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = ["CoinrTables", "convert_coinr", "read_coinr", "scheme_document"]
 
@@ -205,7 +205,14 @@ def read_coinr(
             denominators[node.denominator] = (node.denominator, None)
         if node.weight <= 0:
             errors.append(
-                _p("coinr.weight", meta_name, None, "Weight", code=code, found=f"{node.weight:g}")
+                _p(
+                    "coinr.weight",
+                    meta_name,
+                    None,
+                    "Weight",
+                    code=code,
+                    found=number_text(node.weight),
+                )
             )
     for code, node in nodes.items():
         if node.level > 1 and not node.children:

@@ -25,7 +25,9 @@ RANGES = {
 ASCII_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 
-class PlausibilityTests(BaseTestCase):
+class RangesTestCase(BaseTestCase):
+    """The 2023Q4 scheme with plausible ranges and a count that must be whole."""
+
     def setUp(self) -> None:
         self.q4 = Period.objects.get(code="2023Q4")
         version = self.q4.scheme_version
@@ -39,6 +41,8 @@ class PlausibilityTests(BaseTestCase):
         self.q4.refresh_from_db()
         self.text = text
 
+
+class PlausibilityTests(RangesTestCase):
     def bad_book(self):  # type: ignore[no-untyped-def]
         book = edited(
             template(self.q4),
@@ -105,3 +109,29 @@ class PlausibilityTests(BaseTestCase):
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         return Path(folder.name)
+
+
+class OnlineFormPlausibilityTests(RangesTestCase):
+    def test_the_online_form_refuses_implausible_figures_at_their_fields(self) -> None:
+        self.login(self.reporter_shibei)
+        before = figures(self.q4)
+        response = self.client.post(
+            reverse("workflow:unit", args=["2023Q4", "shibei"]),
+            {
+                "v-online_rate": "120",
+                "v-started_projects": "2.5",
+                "v-signed_projects": "30",
+                "t-signed_projects": "-5",
+                "v-gdp_growth": "6,3",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(figures(self.q4), before)
+        errors = response.context["errors"]
+        self.assertEqual(
+            set(errors), {"online_rate", "started_projects", "signed_projects.target", "gdp_growth"}
+        )
+        self.assertIn("不应大于 100", errors["online_rate"])
+        self.assertIn("不是整数", errors["started_projects"])
+        self.assertIn("目标值应大于 0", errors["signed_projects.target"])
+        self.assertIn("小数点", errors["gdp_growth"])

@@ -561,6 +561,17 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _upload_problem(number: int, stored: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     """A stored problem of an upload, worded in the page's language: where and what apart."""
+    if "problem" not in stored:  # stored by an earlier version, before problems were data
+        text = str(stored.get("message", ""))
+        cell = stored.get("cell", "")
+        return {
+            "number": number,
+            "cell": cell,
+            "column": "",
+            "where": "",
+            "what": text,
+            "text": text,
+        }
     problem = Problem.from_dict(stored["problem"])
     column = problem.where.column or ""
     base = column[: -len(".target")] if column.endswith(".target") else column

@@ -491,8 +491,48 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
+def _flow_depth(text: str) -> tuple[int, int] | None:
+    """Where ``[`` and ``{`` first nest deeper than :data:`MAX_DEPTH`, in one linear pass.
+
+    PyYAML looks ahead up to 1024 characters inside flow collections, slowly; this pass
+    refuses ``[[[[...`` at once. Quoted text and comments are skipped; a bracket it
+    cannot tell apart is left to the parser's own events (the check after it).
+    """
+    depth, quote, comment, line, column, previous = 0, "", False, 1, 0, "\n"
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column, comment = line + 1, 0, False
+        elif comment:
+            pass
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and previous in " \t\n[{,:":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        previous = char
+    return None
+
+
 def _check_depth(text: str, source: str) -> None:
     """Refuse YAML nested deeper than :data:`MAX_DEPTH` before it is built (no recursion)."""
+    at = _flow_depth(text)
+    if at is not None:
+        raise SchemeError(
+            Problem(
+                "scheme.too_deep",
+                Where(file=source, line=at[0], column_number=at[1]),
+                {"limit": MAX_DEPTH},
+            )
+        )
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):

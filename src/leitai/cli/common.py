@@ -33,6 +33,8 @@ def fail(problems: Problem | Iterable[Problem], lang: str = "zh") -> int:
     from leitai.engine.problems import Problem
     from leitai.i18n import render, translator
 
+    if isinstance(problems, str):
+        raise TypeError("fail() takes Problem objects (leitai.cli.common.problem), not text")
     _ = translator(lang)
     prefix = _("error: ")
     for item in [problems] if isinstance(problems, Problem) else problems:

@@ -85,8 +85,14 @@ def test_analyse_options_narrow_the_uncertainty(case1, capsys):
     [
         (["--samples", "1"], "--samples 1"),
         (["--weights", "1.5"], "--weights 1.5"),
-        (["--methods", "minmax,target"], "--methods minmax,target"),
-        (["--missing", "skip"], "--missing skip"),
+        (
+            ["--methods", "minmax,target"],
+            "--methods：应为 efficacy、minmax、zscore、rank_points 中的若干项（或 none），实际为 target",
+        ),
+        (
+            ["--missing", "skip"],
+            "--missing：应为 zero、worst、exclude 中的若干项（或 none），实际为 skip",
+        ),
     ],
 )
 def test_analyse_refuses_bad_options_with_exit_2_and_nothing_on_stdout(
@@ -137,9 +143,9 @@ def test_whatif_set_recomputes_with_edited_values(case1, capsys):
 @pytest.mark.parametrize(
     "extra, message",
     [
-        (["--unit", "zz"], "--unit zz"),
+        (["--unit", "zz"], "--unit：未知单位 zz"),
         (["--unit", "a", "--set", "gdp_growth"], "INDICATOR=VALUE"),
-        (["--unit", "a", "--set", "nope=1"], "unknown indicator"),
+        (["--unit", "a", "--set", "nope=1"], "未知指标“nope”"),
     ],
 )
 def test_whatif_refuses_bad_input(case1, capsys, extra, message):
@@ -177,7 +183,7 @@ def test_import_coinr_writes_files_that_assess_reads(tmp_path, capsys):
     ]
     assert main(bad) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and "panel" in captured.err
+    assert captured.out == "" and "--time" in captured.err and "Time" in captured.err
 
 
 def test_the_command_module_imports_nothing_heavy():

@@ -108,7 +108,7 @@ SCHEME_SPOILERS = {
     ),
     "unknown variable": (
         lambda d: d["flags"][0].update(when="rnak <= 2"),
-        "unknown variable 'rnak'",
+        "flags[0].when，第49行：未知变量 rnak",
     ),
 }
 
@@ -129,10 +129,13 @@ def test_a_bad_scheme_exits_2_with_a_located_message_and_nothing_on_stdout(
 DATA_SPOILERS = {
     "bad cell": (
         lambda t: t.replace("a,energy_use,0.42,", 'a,energy_use,"12,3x",'),
-        "row 3: column value: expected a number, found '12,3x'",
+        "单元格 C3（value）：应填数字，实际为“12,3x”",
     ),
-    "unknown unit": (lambda t: t + "zz,gdp_growth,1,\n", "unknown unit 'zz'"),
-    "duplicated pair": (lambda t: t + "b,signed,3,10\n", "duplicated (b, signed)"),
+    "unknown unit": (lambda t: t + "zz,gdp_growth,1,\n", "单元格 A32（unit）：未知单位“zz”"),
+    "duplicated pair": (
+        lambda t: t + "b,signed,3,10\n",
+        "单元格 C32（value）：b / signed 填了两次（首次在 C10）",
+    ),
 }
 
 
@@ -155,7 +158,7 @@ def test_an_xlsx_that_is_not_a_spreadsheet_exits_2(case1, tmp_path, capsys):
     fake.write_text("plain text", encoding="utf-8")
     assert main(["assess", str(case1 / "scheme.yaml"), str(fake)]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and "data.xlsx" in captured.err and "not_xlsx" in captured.err
+    assert captured.out == "" and "data.xlsx：文件不是可读取的 .xlsx 工作簿" in captured.err
 
 
 def test_validate_says_what_it_checked(case1, capsys):
@@ -202,7 +205,7 @@ def test_template_refuses_an_unknown_unit(case1, tmp_path, capsys):
         )
         == 2
     )
-    assert "unknown unit zz" in capsys.readouterr().err
+    assert "--unit：未知单位 zz（应为 a、b、c、d、e 之一）" in capsys.readouterr().err
 
 
 def test_the_installed_command_runs_as_a_process(case1):
@@ -215,3 +218,49 @@ def test_the_installed_command_runs_as_a_process(case1):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"][0]["unit"] == "a"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: " + "[" * 3000 + "]" * 3000, "第1行"),
+        (
+            "id: x\nname: x\nversion: 1\nunits: [{id: a, name: A}]\n"
+            "boards: [{id: b, name: B, points: 1e309, indicators: [{id: i, name: I}]}]\n",
+            "boards[0].points",
+        ),
+        (
+            "id: x\nname: x\nversion: 1\nunits: [{id: a, name: A}]\n"
+            "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]\n"
+            "flags: [{id: f, name: F, when: '" + "not " * 5000 + "true'}]\n",
+            "flags[0].when",
+        ),
+    ],
+)
+def test_validate_refuses_deep_or_infinite_schemes_with_exit_2_and_no_traceback(
+    text, where, tmp_path, capsys
+):
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and where in captured.err
+    assert "Traceback" not in captured.err and "RecursionError" not in captured.err
+
+
+def test_problems_are_printed_in_the_language_asked_for(tmp_path, capsys):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "id: x\nname: x\nversion: 1\nunits: [{id: a, name: A}]\n"
+        "boards: [{id: b, name: B, points: .inf, indicators: [{id: i, name: I}]}]\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    english = capsys.readouterr().err
+    assert (
+        english
+        == f"error: {path}, at boards[0].points, line 5: expected a finite number, found inf\n"
+    )
+    assert main(["validate", str(path)]) == 2
+    chinese = capsys.readouterr().err
+    assert chinese == f"错误：{path}，位置 boards[0].points，第5行：应为有限的数字，实际为 inf\n"

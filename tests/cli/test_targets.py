@@ -38,4 +38,4 @@ def test_a_targets_table_with_a_bad_row_exits_2_naming_it(tmp_path, capsys):
     actuals.write_text("unit,target,period,value\n", encoding="utf-8")
     assert main(["targets", str(targets), str(actuals)]) == 2
     err = capsys.readouterr().err
-    assert "t.csv" in err and "row 2" in err and "十五" in err
+    assert "t.csv，第2行，“target”列：应填数字，实际为“十五”" in err

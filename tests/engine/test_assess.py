@@ -147,19 +147,29 @@ def test_a_target_indicator_without_a_target_is_a_located_data_error():
         "id: t\nname: T\nversion: 1\nunits: [{id: a, name: A}, {id: b, name: B}]\n"
         "boards: [{id: x, name: X, points: 100, indicators: [{id: i, name: I, method: target}]}]\n"
     )
-    data = PeriodData.from_mapping(
-        scheme, {"a": {"i": 5}, "b": {"i": 6}}, targets={"a": {"i": 10}, "b": {"i": 0}}
-    )
-    with pytest.raises(DataError, match=r"b\.i: column target: .* expected a target > 0, found 0"):
+    with pytest.raises(DataError) as caught:  # a target <= 0 is refused when read
+        PeriodData.from_mapping(
+            scheme, {"a": {"i": 5}, "b": {"i": 6}}, targets={"a": {"i": 10}, "b": {"i": 0}}
+        )
+    assert [(p.code, p.where.path, p.params["found"]) for p in caught.value.problems] == [
+        ("data.target_not_positive", "b.i", "0")
+    ]
+    data = PeriodData.from_mapping(scheme, {"a": {"i": 5}, "b": {"i": 6}}, targets={"a": {"i": 10}})
+    with pytest.raises(DataError) as caught:  # no target at all: refused when assessed
         assess(scheme, data)
+    assert [(p.code, p.where.path, p.params["unit"]) for p in caught.value.problems] == [
+        ("data.target_missing", "b.i", "b")
+    ]
 
 
 def test_data_read_for_another_scheme_are_refused():
     scheme = parse_scheme(NESTED)
     other = parse_scheme(NESTED.replace("id: nested", "id: other"))
     data = PeriodData.from_mapping(other, {u: {"i1": 1} for u in "abc"})
-    with pytest.raises(DataError, match="scheme 'other'"):
+    with pytest.raises(DataError) as caught:
         assess(scheme, data)
+    assert caught.value.problems[0].code == "data.other_scheme"
+    assert caught.value.problems[0].params == {"made": "other", "wanted": "nested"}
 
 
 def test_previous_ranks_may_come_from_a_result_or_its_json():

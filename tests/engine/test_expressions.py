@@ -62,5 +62,9 @@ def test_anything_outside_the_language_is_refused(text):
 
 
 def test_unknown_variables_are_named():
-    with pytest.raises(ExpressionError, match="unknown variable 'os'"):
+    with pytest.raises(ExpressionError) as caught:
         parse_expression("os > 1", allowed={"rank"})
+    assert (caught.value.code, caught.value.params) == (
+        "expression.unknown_variable",
+        {"names": ["os"]},
+    )

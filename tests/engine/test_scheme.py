@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from leitai.engine import SchemeError, load_scheme, parse_scheme
+from leitai.engine.problems import Problem
 
 
 def write(tmp_path: Path, examples: Path, change) -> Path:
@@ -18,11 +19,16 @@ def write(tmp_path: Path, examples: Path, change) -> Path:
     return path
 
 
-def refusal(path: Path) -> list[str]:
+def refusal(path: Path) -> list[Problem]:
     with pytest.raises(SchemeError) as caught:
         load_scheme(path)
-    assert all(str(path) in line for line in caught.value.errors)
-    return caught.value.errors
+    assert all(p.where.file == str(path) for p in caught.value.problems)
+    assert all(p.where.line for p in caught.value.problems)
+    return caught.value.problems
+
+
+def at(problems: list[Problem]) -> dict[str, Problem]:
+    return {p.where.path: p for p in problems}
 
 
 def test_the_worked_example_loads_with_the_hash_of_its_bytes(examples):
@@ -39,13 +45,19 @@ def test_an_unknown_method_is_refused_at_its_path(tmp_path, examples):
         tmp_path, examples, lambda d: d["boards"][0]["indicators"][1].update(method="magic")
     )
     [error] = refusal(path)
-    assert "boards[0].indicators[1].method" in error and "'magic'" in error and "efficacy" in error
+    assert error.where.path == "boards[0].indicators[1].method"
+    assert error.code == "scheme.not_one_of" and error.params["found"] == "magic"
+    assert "efficacy" in error.params["expected"]
 
 
 def test_a_weight_that_is_not_a_number_is_refused(tmp_path, examples):
     path = write(tmp_path, examples, lambda d: d["boards"][0]["indicators"][0].update(weight="abc"))
     [error] = refusal(path)
-    assert "boards[0].indicators[0].weight" in error and "number" in error and "'abc'" in error
+    assert (error.where.path, error.code, error.params["found"]) == (
+        "boards[0].indicators[0].weight",
+        "scheme.not_a_number",
+        "abc",
+    )
 
 
 def test_a_sub_board_with_points_is_refused(tmp_path, examples):
@@ -60,7 +72,10 @@ def test_a_sub_board_with_points_is_refused(tmp_path, examples):
         ]
 
     [error] = refusal(write(tmp_path, examples, nest))
-    assert "boards[0].boards[0].points" in error and "weight, not points" in error
+    assert (error.where.path, error.code) == (
+        "boards[0].boards[0].points",
+        "scheme.sub_board_has_points",
+    )
 
 
 def test_a_flag_that_tries_to_call_python_is_refused(tmp_path, examples):
@@ -68,13 +83,14 @@ def test_a_flag_that_tries_to_call_python_is_refused(tmp_path, examples):
         tmp_path, examples, lambda d: d["flags"][0].update(when="__import__('os').system('id')")
     )
     [error] = refusal(path)
-    assert "flags[0].when" in error
+    assert error.where.path == "flags[0].when" and error.code.startswith("expression.")
 
 
 def test_a_flag_naming_an_unknown_variable_is_refused(tmp_path, examples):
     path = write(tmp_path, examples, lambda d: d["flags"][1].update(when="rank_chnge >= 2"))
     [error] = refusal(path)
-    assert "flags[1].when" in error and "unknown variable 'rank_chnge'" in error
+    assert error.where.path == "flags[1].when"
+    assert (error.code, error.params["names"]) == ("expression.unknown_variable", ["rank_chnge"])
 
 
 def test_several_problems_are_reported_together(tmp_path, examples):
@@ -83,11 +99,9 @@ def test_several_problems_are_reported_together(tmp_path, examples):
         d["boards"][1]["indicators"][0]["params"] = {"cap": "lots"}
         d["boards"][1]["indicators"][1]["colour"] = "red"
 
-    errors = refusal(write(tmp_path, examples, spoil))
-    text = "\n".join(errors)
-    assert "boards[0].indicators[0].weight" in text
-    assert "boards[1].indicators[1].colour: is not a recognised key here" in text
-    assert len(errors) >= 2
+    errors = at(refusal(write(tmp_path, examples, spoil)))
+    assert errors["boards[0].indicators[0].weight"].code == "scheme.not_greater_than"
+    assert errors["boards[1].indicators[1].colour"].code == "scheme.unknown_key"
 
 
 def test_method_parameters_are_checked_against_the_method(tmp_path, examples):
@@ -96,22 +110,20 @@ def test_method_parameters_are_checked_against_the_method(tmp_path, examples):
         examples,
         lambda d: d["boards"][1]["indicators"][0].update(params={"cap": "x", "top": 3}),
     )
-    text = "\n".join(refusal(path))
-    assert (
-        "boards[1].indicators[0].params.cap" in text
-        and "boards[1].indicators[0].params.top" in text
-    )
+    errors = at(refusal(path))
+    assert errors["boards[1].indicators[0].params.cap"].code == "scheme.not_a_number"
+    assert errors["boards[1].indicators[0].params.top"].code == "scheme.unknown_key"
 
 
 def test_ids_must_be_unique_across_the_whole_scheme(tmp_path, examples):
     path = write(tmp_path, examples, lambda d: d["adjustments"][0].update(id="economy"))
     [error] = refusal(path)
-    assert "adjustments[0].id" in error and "boards[0].id" in error
+    assert error.where.path == "adjustments[0].id" and error.params["first"] == "boards[0].id"
 
 
 def test_tie_break_names_a_top_level_board(tmp_path, examples):
     [error] = refusal(write(tmp_path, examples, lambda d: d.update(tie_break=["nowhere"])))
-    assert "tie_break[0]" in error
+    assert error.where.path == "tie_break[0]"
 
 
 def test_bands_need_thresholds(tmp_path, examples):
@@ -119,23 +131,25 @@ def test_bands_need_thresholds(tmp_path, examples):
         tmp_path, examples, lambda d: d["boards"][0]["indicators"][0].update(method="bands")
     )
     [error] = refusal(path)
-    assert "params.thresholds" in error and "required" in error
+    assert error.where.path.endswith("params.thresholds") and error.code == "scheme.required"
 
 
 def test_a_board_without_children_is_refused(tmp_path, examples):
     [error] = refusal(write(tmp_path, examples, lambda d: d["boards"][1].update(indicators=[])))
-    assert "boards[1]" in error and "at least one" in error
+    assert (error.where.path, error.code) == ("boards[1]", "scheme.empty_board")
 
 
 def test_yaml_syntax_errors_name_the_line():
     with pytest.raises(SchemeError) as caught:
         parse_scheme("id: [unclosed\n", source="bad.yaml")
-    assert "bad.yaml: line" in str(caught.value)
+    [error] = caught.value.problems
+    assert (error.code, error.where.file, error.where.line) == ("scheme.yaml_syntax", "bad.yaml", 2)
 
 
 def test_a_missing_file_is_a_scheme_error(tmp_path):
-    with pytest.raises(SchemeError, match="cannot read"):
+    with pytest.raises(SchemeError) as caught:
         load_scheme(tmp_path / "none.yaml")
+    assert caught.value.problems[0].code == "file.cannot_read"
 
 
 def test_defaults_fill_indicators_that_omit_method_and_missing():
@@ -156,8 +170,77 @@ def test_the_scheme_is_frozen():
 
 
 def test_defaults_say_only_what_the_spec_lists():
-    with pytest.raises(SchemeError, match=r"defaults\.direction: is not a recognised key here"):
+    with pytest.raises(SchemeError) as caught:
         parse_scheme(
             "id: d\nname: D\nversion: 1\nunits: [{id: a, name: A}]\ndefaults: {direction: lower}\n"
             "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]\n"
         )
+    [error] = caught.value.problems
+    assert (error.where.path, error.code) == ("defaults.direction", "scheme.unknown_key")
+
+
+FINITE = """id: f
+name: F
+version: 1
+units: [{id: a, name: A}]
+boards:
+  - id: b
+    name: B
+    points: %s
+    indicators:
+      - {id: i, name: I, method: target, params: {cap: %s}, range: [%s]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("points", "cap", "span", "path", "line"),
+    [
+        ("1e309", "120", "0, 100", "boards[0].points", 8),
+        (".inf", "120", "0, 100", "boards[0].points", 8),
+        ("100", ".nan", "0, 100", "boards[0].indicators[0].params.cap", 10),
+        ("100", "120", "-.inf, 100", "boards[0].indicators[0].range[0]", 10),
+    ],
+)
+def test_every_number_of_a_scheme_is_finite(points, cap, span, path, line):
+    with pytest.raises(SchemeError) as caught:
+        parse_scheme(FINITE % (points, cap, span), source="f.yaml")
+    [error] = caught.value.problems
+    assert (error.code, error.where.path, error.where.line) == ("scheme.not_finite", path, line)
+
+
+def test_a_range_whose_minimum_is_above_its_maximum_is_refused():
+    with pytest.raises(SchemeError) as caught:
+        parse_scheme(FINITE % ("100", "120", "100, 0"), source="f.yaml")
+    [error] = caught.value.problems
+    assert error.code == "scheme.range_reversed"
+    assert error.where.path == "boards[0].indicators[0].range"
+    assert dict(error.params) == {"min": "100", "max": "0"}
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 3000 + "]" * 3000, "a: " + "{b: " * 5000 + "1" + "}" * 5000]
+)
+def test_deep_yaml_is_a_located_problem_not_a_recursion_error(text):
+    with pytest.raises(SchemeError) as caught:
+        parse_scheme(text, source="deep.yaml")
+    [error] = caught.value.problems
+    assert (error.code, error.where.file, error.where.line) == ("scheme.too_deep", "deep.yaml", 1)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "(" * 3000 + "rank" + ")" * 3000,
+        "not " * 5000 + "vetoed",
+        "-" * 1500 + "rank > 1",
+        " + ".join(["rank"] * 400) + " > 1",
+    ],
+)
+def test_deep_or_long_expressions_are_located_problems(when):
+    text = (FINITE % ("100", "120", "0, 100")).replace("method: target, params: {cap: 120}, ", "")
+    text += f"flags:\n  - {{id: x, name: X, when: '{when}'}}\n"
+    with pytest.raises(SchemeError) as caught:
+        parse_scheme(text, source="f.yaml")
+    [error] = caught.value.problems
+    assert error.code in ("expression.too_deep", "expression.too_long")
+    assert (error.where.path, error.where.line) == ("flags[0].when", 12)

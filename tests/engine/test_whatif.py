@@ -170,9 +170,9 @@ boards:
     )
     row = what_it_takes(scheme, data, "b").find("t", "rank")
     assert row["status"] == "unreachable" and row["reason"] == "no_target"
-    with pytest.raises(DataError, match="unknown unit"):
+    with pytest.raises(DataError, match=r"data\.unknown_unit"):
         what_it_takes(scheme, data, "zz")
-    with pytest.raises(DataError, match="unknown indicator"):
+    with pytest.raises(DataError, match=r"data\.unknown_indicator"):
         what_it_takes(scheme, data, "a", indicators=["nope"])
 
 

@@ -152,18 +152,29 @@ def test_bad_tables_are_refused_with_the_file_and_column(tmp_path, asem):
     meta.write_text("iCode,Level,Type\nX,1,Indicator\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
         read_coinr(asem / "ASEM_iData.csv", meta)
-    assert "meta.csv: row 1: expected a column Parent" in caught.value.errors[0]
+    [problem] = caught.value.problems
+    assert (problem.code, problem.where.file, problem.where.row, problem.where.column) == (
+        "coinr.missing_column",
+        str(meta),
+        1,
+        "Parent",
+    )
     text = (asem / "ASEM_iMeta.csv").read_text(encoding="utf-8")
     bad = tmp_path / "bad.csv"
     bad.write_text(text.replace(",Physical,Indicator", ",Nowhere,Indicator", 1), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         read_coinr(asem / "ASEM_iData.csv", bad)
-    assert any("unknown aggregate 'Nowhere'" in e for e in caught.value.errors)
+    assert any(
+        p.code == "coinr.unknown_parent" and p.params["found"] == "Nowhere"
+        for p in caught.value.problems
+    )
 
 
 def test_a_panel_needs_a_time_point(asem, tmp_path):
-    with pytest.raises(DataError, match="panel of 5 time points"):
+    with pytest.raises(DataError) as caught:
         read_coinr(asem / "ASEM_iData_p.csv", asem / "ASEM_iMeta.csv")
+    assert caught.value.problems[0].code == "coinr.panel"
+    assert len(caught.value.problems[0].params["found"]) == 5
     scheme_path, data_path = convert_coinr(
         asem / "ASEM_iData_p.csv", asem / "ASEM_iMeta.csv", tmp_path, time=2022
     )

@@ -9,6 +9,7 @@ import pytest
 
 from leitai.engine import DataError, load_scheme, parse_number
 from leitai.engine.data import parse_flag
+from leitai.engine.problems import Problem, Where
 from leitai.io import read_previous, read_table, write_template
 
 
@@ -45,8 +46,10 @@ def test_values_are_read_as_a_person_writes_them(text, number):
 
 @pytest.mark.parametrize("text", ["12,3x", "abc", "1.2.3", "nan", "inf", "--"])
 def test_text_that_is_not_a_number_is_refused(text):
-    with pytest.raises(ValueError, match="expected a number"):
+    with pytest.raises(ValueError) as caught:
         parse_number(text)
+    assert caught.value.problem.code == "number.not_a_number"
+    assert caught.value.problem.params["found"] == text
 
 
 @pytest.mark.parametrize(
@@ -68,8 +71,9 @@ def test_veto_words(text, flag):
 
 
 def test_a_veto_word_that_is_neither_yes_nor_no_is_refused():
-    with pytest.raises(ValueError, match="expected yes or no"):
+    with pytest.raises(ValueError) as caught:
         parse_flag("maybe")
+    assert caught.value.problem.code == "flag.not_yes_no"
 
 
 def test_a_bad_cell_is_named_by_row_and_column(scheme, long_text, tmp_path):
@@ -79,7 +83,13 @@ def test_a_bad_cell_is_named_by_row_and_column(scheme, long_text, tmp_path):
     )
     with pytest.raises(DataError) as caught:
         read_table(path, scheme)
-    assert caught.value.errors == [f"{path}: row 3: column value: expected a number, found '12,3x'"]
+    assert caught.value.problems == [
+        Problem(
+            "number.not_a_number",
+            Where(file=str(path), row=3, cell="C3", column="value"),
+            {"found": "12,3x"},
+        )
+    ]
 
 
 def test_errors_are_collected_together(scheme, long_text, tmp_path):
@@ -90,18 +100,25 @@ def test_errors_are_collected_together(scheme, long_text, tmp_path):
     )
     with pytest.raises(DataError) as caught:
         read_table(path, scheme)
-    text = "\n".join(caught.value.errors)
-    assert "row 32: column unit: unknown unit 'zz'" in text
-    assert "row 33: duplicated (a, gdp_growth): already given at row 2" in text
-    assert "row 34: column indicator: unknown indicator or adjustment 'nothing'" in text
-    assert "row 35: duplicated (c, signed)" in text
-    assert "column value: expected yes or no" in text
+    found = {(p.code, p.where.cell): dict(p.params) for p in caught.value.problems}
+    assert found[("data.unknown_unit", "A32")] == {"unit": "zz"}
+    assert found[("data.duplicated", "C33")] == {
+        "unit": "a",
+        "indicator": "gdp_growth",
+        "first": "C2",
+    }
+    assert found[("data.unknown_indicator", "B34")] == {"indicator": "nothing"}
+    assert found[("data.duplicated", "C35")]["indicator"] == "signed"
+    assert any(code == "flag.not_yes_no" for code, _cell in found)
 
 
 def test_a_unit_of_the_scheme_absent_from_the_table_is_an_error(scheme, long_text):
     kept = "\n".join(line for line in long_text.splitlines() if not line.startswith("e,"))
-    with pytest.raises(DataError, match="absent from the table: e"):
+    with pytest.raises(DataError) as caught:
         read_table(kept.encode(), scheme, filename="upload.csv")
+    assert caught.value.problems == [
+        Problem("data.units_absent", Where(file="upload.csv"), {"units": ["e"]})
+    ]
 
 
 def test_an_xlsx_that_is_not_a_spreadsheet_is_refused(scheme, tmp_path):
@@ -169,18 +186,25 @@ def test_a_template_bad_cell_is_named_by_sheet_and_cell(scheme, tmp_path):
     book.save(path)
     with pytest.raises(DataError) as caught:
         read_table(path, scheme)
-    assert any(
-        "sheet 数据填报, row 6: cell D6 (column energy_use): expected a number, found '12,3x'" in e
-        for e in caught.value.errors
-    ), caught.value.errors
+    name = scheme.all_indicators()[1].name  # the header a person reads in the template
+    assert (
+        Problem(
+            "number.not_a_number",
+            Where(file=str(path), sheet="数据填报", row=6, cell="D6", column=name),
+            {"found": "12,3x"},
+        )
+        in caught.value.problems
+    ), caught.value.problems
 
 
 def test_a_template_for_another_scheme_is_refused(scheme, examples, tmp_path):
     other = load_scheme(examples / "case2" / "scheme.yaml")
     path = tmp_path / "t.xlsx"
     write_template(other, path)
-    with pytest.raises(DataError, match="made for scheme 'case-7'"):
+    with pytest.raises(DataError) as caught:
         read_table(path, scheme)
+    assert caught.value.problems[0].code == "table.other_scheme"
+    assert caught.value.problems[0].params["made"] == "case-7"
 
 
 def test_previous_ranks_from_csv_or_json(examples, tmp_path):
@@ -195,10 +219,15 @@ def test_previous_ranks_from_csv_or_json(examples, tmp_path):
     assert ranks["a"] == 1 and len(ranks) == 5
     bad = tmp_path / "p.csv"
     bad.write_text("unit,rank\na,first\n", encoding="utf-8")
-    with pytest.raises(
-        DataError, match="row 2: column rank: expected a whole number, found 'first'"
-    ):
+    with pytest.raises(DataError) as caught:
         read_previous(bad)
+    assert caught.value.problems == [
+        Problem(
+            "previous.not_a_rank",
+            Where(file=str(bad), row=2, column="rank"),
+            {"found": "first", "unit": "a"},
+        )
+    ]
 
 
 def test_an_upload_stream_is_read(scheme, examples):

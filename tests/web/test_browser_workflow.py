@@ -76,7 +76,7 @@ def test_a_quarter_goes_from_collection_through_objections_to_the_published_boar
     page.set_input_files("#id_file", str(workbook))
     page.get_by_role("button", name="校验文件").click()
     expect(page.locator(".verdict.bad")).to_contain_text("没有保存任何数据")
-    expect(page.locator(f'ol.problems li[data-cell="{bad}"]')).to_contain_text("应为数字")
+    expect(page.locator(f'ol.problems li[data-cell="{bad}"]')).to_contain_text("应填数字")
     expect(page.locator(f'td.error[data-cell="{bad}"]')).to_contain_text("六点三")
     expect(page.get_by_role("button", name="确认保存")).to_have_count(0)
     page.locator(f'td.error[data-cell="{bad}"]').scroll_into_view_if_needed()

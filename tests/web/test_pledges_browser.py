@@ -63,7 +63,7 @@ def test_paste_accept_two_reject_one_then_board_and_audit(browser, server: str) 
     second.locator("input[name$=-name]").fill("引进过亿元项目（上半年）")
     second.get_by_role("button", name="采纳").click()
     expect(page.locator("article.proposal.status-accepted")).to_have_count(2)
-    third.get_by_role("button", name="驳回").click()
+    third.get_by_role("button", name="不予采纳").click()
     expect(page.locator("article.proposal.status-rejected")).to_have_count(1)
     shot(page, "pledges-02-decided")
 

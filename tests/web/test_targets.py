@@ -174,7 +174,7 @@ class ReportingTests(BaseTestCase):
         evidence = SimpleUploadedFile("走访台账.pdf", b"%PDF-1.4 test", "application/pdf")
         response = self.client.post(
             self.url,
-            {"period": "2023年7月", "value": "1,2", "note": "走访企业12家", "evidence": evidence},
+            {"period": "2023年7月", "value": "１２", "note": "走访企业12家", "evidence": evidence},
         )
         self.assertEqual(response.status_code, 302)
         actual = self.target.actuals.get(period="2023-07")
@@ -256,14 +256,14 @@ class ReportingTests(BaseTestCase):
         self.login(self.reporter_shibei)
         response = self.client.post(self.url, {"period": "2023Q3", "value": "90"})
         self.assertEqual(response.status_code, 200)
-        self.assertIn("mix reporting frequencies", response.content.decode())
+        self.assertIn("混用了不同的报送频率", response.content.decode())
         self.assertFalse(self.target.actuals.filter(period="2023Q3").exists())
 
     def test_a_report_outside_the_targets_year_is_refused(self) -> None:
         self.login(self.reporter_shibei)
         response = self.client.post(self.url, {"period": "2024-01", "value": "130"})
         self.assertEqual(response.status_code, 200)
-        self.assertIn("outside the target&#x27;s year 2023", response.content.decode())
+        self.assertIn("不在目标年度 2023 内", response.content.decode())
         self.assertFalse(self.target.actuals.filter(period="2024-01").exists())
 
     def test_once_the_year_is_reported_the_form_offers_to_correct_the_last_period(self) -> None:
@@ -303,7 +303,7 @@ class OfficeTargetsTests(BaseTestCase):
         }
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 200)
-        self.assertIn("needs a start value", response.content.decode())
+        self.assertIn("越小越好的目标需要起始值", response.content.decode())
         response = self.client.post(url, dict(data, start="0.6", milestones="2023-06-30:0.55"))
         self.assertEqual(response.status_code, 302)
         target = Target.objects.get(unit__code="jimo", name="单位GDP能耗下降")
@@ -387,10 +387,7 @@ class ImportTests(BaseTestCase):
         upload = SimpleUploadedFile("targets.csv", bad.encode())
         response = self.client.post(reverse("targets:import"), {"kind": "targets", "file": upload})
         page = response.content.decode()
-        self.assertIn(
-            "targets.csv: row 4, column &#x27;target&#x27;: expected a number, found &#x27;十五&#x27;",
-            page,
-        )
+        self.assertIn("targets.csv，第4行，“target”列：应填数字，实际为“十五”", page)
         self.assertNotIn('name="confirm"', page)
         with self.assertRaises(TargetsError):
             targets_import(kind="targets", data=bad.encode(), filename="targets.csv")
@@ -404,8 +401,11 @@ class ImportTests(BaseTestCase):
             "pingdu,key_projects,2023-13,120,\n"
         )
         preview = targets_import_preview(kind="actuals", data=table.encode(), filename="a.csv")
-        self.assertEqual(len(preview.errors), 1)
-        self.assertTrue(preview.errors[0].startswith("a.csv: row 3, column 'period'"))
+        [problem] = preview.problems
+        self.assertEqual(
+            (problem.where.file, problem.where.row, problem.where.column),
+            ("a.csv", 3, "period"),
+        )
         with self.assertRaises(TargetsError):
             targets_import(kind="actuals", data=table.encode(), filename="a.csv")
         self.assertEqual(snapshot_of_targets(), before)
@@ -415,7 +415,10 @@ class ImportTests(BaseTestCase):
         table = "unit,target,period,value\nshibei,enterprise_contacts,2023Q3,10\nlicang,urban_renewal,2023-12,130\n"
         with self.assertRaises(TargetsError) as caught:
             targets_import(kind="actuals", data=table.encode(), filename="a.csv")
-        self.assertIn("shibei/enterprise_contacts", caught.exception.errors[0])
+        problem = caught.exception.problems[0]
+        self.assertEqual(
+            (problem.params["unit"], problem.params["id"]), ("shibei", "enterprise_contacts")
+        )
         self.assertEqual(snapshot_of_targets(), before)
 
     def test_an_xlsx_actuals_table_imports_every_row(self) -> None:

@@ -86,9 +86,9 @@ class UploadTests(CollectionTestCase):
         self.assertEqual([p["cell"] for p in upload.problems], [bad])
         page = response.content.decode()
         self.assertIn(f'data-cell="{bad}"', page)  # in the list and on the sheet
-        self.assertIn("工作表 数据填报 第5行", page)
+        self.assertIn("工作表“数据填报”，第5行", page)
         self.assertIn("规模以上工业增加值增速", page)
-        self.assertIn("应为数字", page)
+        self.assertIn("应填数字", page)
         self.assertNotContains(response, "确认保存")  # nothing to confirm
 
     def test_a_reporters_upload_with_another_units_rows_is_refused_whole(self) -> None:
@@ -104,7 +104,7 @@ class UploadTests(CollectionTestCase):
         self.assertEqual(upload.changes, [])
         self.assertFalse(Upload.objects.exists())
         self.assertEqual(figures(self.q4), before)  # not even 市北区's own row
-        self.assertContains(response, "licang (李沧区) 不是本单位")
+        self.assertContains(response, "licang（李沧区） 不是本单位")
         licang_row = cell_of(book, "licang", "gdp_growth")[1:]
         self.assertEqual(upload.problems[0]["cell"], f"A{licang_row}")  # its unit cell
 
@@ -212,7 +212,7 @@ class UploadTests(CollectionTestCase):
         book = template(Period.objects.get(code="2024Q1"), ["shibei"])
         response = self.upload(xlsx(book))
         self.assertEqual(response.context["upload"].state, Upload.State.REFUSED)
-        self.assertContains(response, "这是2024Q1的模板，不是2023Q4的")
+        self.assertContains(response, "此模板是为考核期 2024Q1 制作的，不是 2023Q4")
 
     def test_a_file_that_is_not_a_table_is_refused_with_a_message(self) -> None:
         self.login(self.reporter_shibei)
@@ -227,7 +227,7 @@ class UploadTests(CollectionTestCase):
         self.login(self.reporter_shibei)
         upload = self.upload(xlsx(template(self.q4, ["shibei"]))).context["upload"]
         self.assertEqual(upload.state, Upload.State.REFUSED)
-        self.assertIn("nothing would change", upload.problems[0]["message"])
+        self.assertEqual(upload.problems[0]["problem"]["code"], "upload.nothing_changes")
 
     def test_a_reporter_whose_figures_are_submitted_cannot_upload_or_confirm(self) -> None:
         self.login(self.reporter_licang)  # 李沧区 has submitted in the demo
@@ -280,7 +280,7 @@ class OnlineFormTests(CollectionTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(figures(self.q4), before)
         self.assertEqual(set(response.context["errors"]), {"industry_growth", "major_accident"})
-        self.assertContains(response, "应为数字，填写的是 &#x27;abc&#x27;")
+        self.assertContains(response, "应填数字，实际为“abc”")
         self.assertContains(response, 'value="abc"')  # what was typed stays in the field
 
     def test_saving_changes_only_the_fields_sent_and_records_them(self) -> None:

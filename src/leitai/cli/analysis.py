@@ -16,11 +16,12 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
-from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded
+from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
 from leitai.labels import label
 
 if TYPE_CHECKING:
     from leitai.engine.diagnostics import Diagnostics
+    from leitai.engine.problems import Problem
     from leitai.engine.sensitivity import SensitivityResult
     from leitai.engine.whatif import WhatIf
 
@@ -147,16 +148,13 @@ def register(subparsers: Any) -> None:
 
 def _choices(
     text: str, allowed: tuple[str, ...], option: str
-) -> tuple[list[str] | None, str | None]:
+) -> tuple[list[str] | None, Problem | None]:
     if text.strip().lower() in ("none", ""):
         return None, None
     items = [t.strip() for t in text.split(",") if t.strip()]
     bad = [t for t in items if t not in allowed]
     if bad:
-        return (
-            None,
-            f"{option} {text}: expected some of {', '.join(allowed)} (or none), found {', '.join(bad)}",
-        )
+        return None, problem("cli.choices", option=option, allowed=list(allowed), found=bad)
     return items, None
 
 
@@ -171,15 +169,15 @@ def run_analyse(args: argparse.Namespace) -> int:
     from leitai.io import read_previous, read_table
 
     if args.samples < 2:
-        return fail(f"--samples {args.samples}: expected a whole number >= 2")
+        return fail(problem("cli.samples", found=args.samples), args.lang)
     if not 0 <= args.weights < 1:
-        return fail(f"--weights {args.weights}: expected a share in [0, 1), e.g. 0.25")
+        return fail(problem("cli.weights", found=args.weights), args.lang)
     methods, error = _choices(args.methods, ALTERNATIVE_METHODS, "--methods")
     if error:
-        return fail(error)
+        return fail(error, args.lang)
     missing, error = _choices(args.missing, DEFAULT_MISSING, "--missing")
     if error:
-        return fail(error)
+        return fail(error, args.lang)
     scheme = load_scheme(args.scheme)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
@@ -391,7 +389,7 @@ def run_whatif(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme)
     if args.unit not in scheme.unit_ids:
         return fail(
-            f"--unit {args.unit}: unknown unit (expected one of {', '.join(scheme.unit_ids)})"
+            problem("cli.unknown_unit", units=[args.unit], expected=scheme.unit_ids), args.lang
         )
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
@@ -399,7 +397,7 @@ def run_whatif(args: argparse.Namespace) -> int:
     for item in args.set or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            return fail(f"--set {item}: expected INDICATOR=VALUE")
+            return fail(problem("cli.set_syntax", found=item), args.lang)
         edits[name.strip()] = value.strip()
     if edits:
         before = assess(scheme, data, previous=previous)

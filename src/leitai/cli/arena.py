@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from leitai.cli.common import EXIT_OK, add_lang, fail, guarded
+from leitai.cli.common import EXIT_OK, add_lang, fail, guarded, problem
 
 
 def register(subparsers: Any) -> None:
@@ -36,15 +36,14 @@ def register(subparsers: Any) -> None:
 
 def _read_json(path: str) -> dict[str, Any]:
     from leitai.engine import DataError
+    from leitai.engine.problems import Problem, Where
 
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except ValueError as exc:
-        raise DataError(f"{path}: expected a result in JSON ({exc})") from None
+    except ValueError:
+        raise DataError(Problem("previous.not_a_result", Where(file=path), {})) from None
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
-        raise DataError(
-            f"{path}: expected a result in the JSON form of spec section 8, with a 'results' list"
-        )
+        raise DataError(Problem("previous.not_a_result", Where(file=path), {}))
     return document
 
 
@@ -71,11 +70,11 @@ def run_arena(args: argparse.Namespace) -> int:
     from leitai.reports.arena import load_session, write_arena_deck
 
     if not args.output.lower().endswith(".pptx"):
-        return fail(f"-o {args.output}: expected a file name ending in .pptx")
+        return fail(problem("cli.output_suffix", output=args.output, suffix=".pptx"), args.lang)
     if args.demo:
         inputs = _demo_inputs()
     elif not args.result:
-        return fail("expected a result JSON file (or --demo)")
+        return fail(problem("cli.arena_needs_result"), args.lang)
     else:
         inputs = {
             "result": _read_json(args.result),
@@ -101,8 +100,9 @@ def run_arena(args: argparse.Namespace) -> int:
             lang=args.lang,
             scheme=inputs["scheme"],
         )
-    except ValueError as exc:
-        return fail(str(exc))
+    except ValueError:
+        # reports.arena words its own ValueError; kept for the log, not shown.
+        return fail(problem("cli.arena_input", order=str(args.order or "")), args.lang)
     print(
         f"{'擂台演示文稿已写入' if args.lang == 'zh' else 'Arena deck written to'}: {path}",
         file=sys.stderr,

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded
+from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
 from leitai.io.export import csv_text
 from leitai.labels import arrow, label
 
@@ -199,10 +199,10 @@ def run_template(args: argparse.Namespace) -> int:
         unknown = [u for u in args.unit if u not in scheme.unit_ids]
         if unknown:
             return fail(
-                f"--unit: unknown unit {', '.join(unknown)} (expected one of {', '.join(scheme.unit_ids)})"
+                problem("cli.unknown_unit", units=unknown, expected=scheme.unit_ids), args.lang
             )
     if not args.output.lower().endswith(".xlsx"):
-        return fail(f"-o {args.output}: expected a file name ending in .xlsx")
+        return fail(problem("cli.output_suffix", output=args.output, suffix=".xlsx"), args.lang)
     write_template(scheme, args.output, units=args.unit, period=args.period, lang=args.lang)
     print(f"{label('template_written', args.lang)}: {args.output}")
     return EXIT_OK
@@ -215,7 +215,7 @@ def run_demo(args: argparse.Namespace) -> int:
     periods = [p.period for p in demo_periods()]
     period = args.period or periods[-1]
     if period not in periods:
-        return fail(f"--period {period}: the demo has the periods {', '.join(periods)}")
+        return fail(problem("cli.unknown_period", period=period, periods=periods), args.lang)
     results = assess_demo()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

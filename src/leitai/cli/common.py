@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leitai.engine.problems import Problem
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -18,26 +21,43 @@ def add_lang(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def fail(errors: list[str] | str) -> int:
-    """Print located errors on stderr; returns the bad-input exit code."""
-    for line in [errors] if isinstance(errors, str) else errors:
-        print(f"error: {line}", file=sys.stderr)
+def problem(code: str, **params: Any) -> Problem:
+    """A problem of the command line itself (an option's value), unlocated."""
+    from leitai.engine.problems import Problem, Where
+
+    return Problem(code, Where(), params)
+
+
+def fail(problems: Problem | Iterable[Problem], lang: str = "zh") -> int:
+    """Print each problem on stderr in ``lang``; returns the bad-input exit code."""
+    from leitai.engine.problems import Problem
+    from leitai.i18n import render, translator
+
+    if isinstance(problems, str):
+        raise TypeError("fail() takes Problem objects (leitai.cli.common.problem), not text")
+    _ = translator(lang)
+    prefix = _("error: ")
+    for item in [problems] if isinstance(problems, Problem) else problems:
+        print(f"{prefix}{render(item, _)}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn leitai's input errors into exit code 2 with the messages on stderr."""
+    """Turn leitai's input errors into exit code 2 with the problems on stderr."""
 
     @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
         from leitai.engine import LeitaiError
+        from leitai.engine.problems import Problem, Where
 
+        lang = getattr(args, "lang", "zh")
         try:
             return handler(args)
         except LeitaiError as exc:
-            return fail(exc.errors)
+            return fail(exc.problems, lang)
         except OSError as exc:
-            return fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}")
+            where = Where(file=str(getattr(exc, "filename", "") or "") or None)
+            return fail(Problem("file.cannot_read", where, {"reason": exc.strerror or ""}), lang)
 
     return run
 

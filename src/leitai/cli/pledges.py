@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from leitai.cli.common import EXIT_OK, add_lang, fail, guarded
+from leitai.cli.common import EXIT_OK, add_lang, fail, guarded, problem
 
 COLUMNS = (
     "unit",
@@ -83,8 +83,8 @@ def proposals_csv(pledges: list[Any], *, date: dt.date) -> str:
 
 @guarded
 def run_pledges(args: argparse.Namespace) -> int:
-    from leitai.engine import LeitaiError, load_scheme
-    from leitai.i18n import render, translator
+    from leitai.engine import load_scheme
+    from leitai.i18n import translator
     from leitai.text import extract_pledges, read_text, repair
 
     _ = translator(args.lang)
@@ -96,19 +96,16 @@ def run_pledges(args: argparse.Namespace) -> int:
         default_date = dt.date(2023, 5, 27)
     else:
         if not args.text or not args.scheme:
-            return fail(_("expected TEXT files and --scheme (or --demo)"))
+            return fail(problem("cli.pledges_need_files"), args.lang)
         texts = [Path(t) for t in args.text]
         scheme_path = Path(args.scheme)
         default_date = dt.date.today()
     try:
         date = dt.date.fromisoformat(args.date) if args.date else default_date
     except ValueError:
-        return fail(_("--date: expected a date YYYY-MM-DD, found %(found)s") % {"found": args.date})
-    try:
-        scheme = load_scheme(scheme_path)
-        sources = [(path, read_text(path)) for path in texts]
-    except LeitaiError as error:
-        return fail([render(problem, _) for problem in error.problems])
+        return fail(problem("cli.date", found=args.date), args.lang)
+    scheme = load_scheme(scheme_path)
+    sources = [(path, read_text(path)) for path in texts]
     pledges = []
     for path, source in sources:
         repaired = repair(source)

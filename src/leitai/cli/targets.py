@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded
+from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
 
 COLOURS = {"green": "green", "yellow": "yellow", "red": "bold red", "unreported": "dim"}
 STATUS = {
@@ -92,11 +92,11 @@ def run_targets(args: argparse.Namespace) -> int:
         targets = read_targets(args.targets)
         actuals = read_actuals(args.actuals, targets=targets)
     else:
-        return fail("expected TARGETS and ACTUALS files (or --demo)")
+        return fail(problem("cli.targets_need_files"), args.lang)
     try:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
     except ValueError:
-        return fail(f"--as-of: expected a date YYYY-MM-DD, found {args.as_of!r}")
+        return fail(problem("cli.as_of", found=args.as_of), args.lang)
     rows = progress_table(targets, actuals, as_of=as_of, margin=args.margin, units=args.unit)
     if args.status:
         rows = [r for r in rows if r["status"] == args.status]

@@ -106,6 +106,7 @@ def assess_demo(period: str | None = None) -> dict[str, Result]:
     (True, ['climber'])
     """
     from leitai.engine import LeitaiError, assess, load_scheme
+    from leitai.engine.problems import Problem, Where
     from leitai.io import read_table
 
     periods = demo_periods()
@@ -113,7 +114,7 @@ def assess_demo(period: str | None = None) -> dict[str, Result]:
     if period is not None:
         if period not in labels:
             raise LeitaiError(
-                f"unknown demo period {period!r}: expected one of {', '.join(labels)}"
+                Problem("cli.unknown_period", Where(), {"period": str(period), "periods": labels})
             )
         periods = periods[: labels.index(period) + 1]
     schemes = {}

@@ -27,6 +27,7 @@ import numpy as np
 from leitai.engine.data import PeriodData
 from leitai.engine.errors import DataError
 from leitai.engine.methods import apply_missing, competition_rank, score_indicator
+from leitai.engine.problems import Problem, Where, number_text
 from leitai.engine.result import Result
 from leitai.engine.scheme import Board, Scheme
 
@@ -96,11 +97,11 @@ def previous_ranks(scheme: Scheme, previous: Any) -> np.ndarray:
         try:
             mapping = {str(row["unit"]): row["rank"] for row in previous["results"]}
         except (TypeError, KeyError):
-            raise DataError("previous result: expected results with 'unit' and 'rank'") from None
+            raise DataError(Problem("previous.no_unit_rank", Where(), {})) from None
     elif isinstance(previous, Mapping):
         mapping = previous
     else:
-        raise DataError(f"previous result: expected ranks by unit, found {type(previous).__name__}")
+        raise DataError(Problem("previous.no_unit_rank", Where(), {}))
     for u, unit in enumerate(scheme.unit_ids):
         rank = mapping.get(unit)
         if rank is None:
@@ -109,7 +110,7 @@ def previous_ranks(scheme: Scheme, previous: Any) -> np.ndarray:
             out[u] = float(rank)
         except (TypeError, ValueError):
             raise DataError(
-                f"previous result: unit {unit}: expected a rank, found {rank!r}"
+                Problem("previous.not_a_rank", Where(), {"unit": unit, "found": str(rank)[:40]})
             ) from None
     return out
 
@@ -123,12 +124,24 @@ def _check_targets(scheme: Scheme, data: PeriodData) -> None:
         bad = present & ~(data.targets[:, j] > 0)
         for u in np.flatnonzero(bad):
             unit = scheme.unit_ids[u]
-            where = data.locations.get((unit, indicator.id), f"unit {unit}")
+            where = data.locations.get((unit, indicator.id), Where())
             found = data.targets[u, j]
-            errors.append(
-                f"{data.source}: {where}: column target: indicator {indicator.id} is scored against "
-                f"a target; expected a target > 0, found {'nothing' if np.isnan(found) else found}"
-            )
+            if np.isnan(found):
+                errors.append(
+                    Problem(
+                        "data.target_missing",
+                        where,
+                        {"unit": unit, "indicator": indicator.id, "name": indicator.name},
+                    )
+                )
+            else:
+                errors.append(
+                    Problem(
+                        "data.target_not_positive",
+                        where,
+                        {"found": number_text(found), "unit": unit, "indicator": indicator.id},
+                    )
+                )
     if errors:
         raise DataError(errors)
 
@@ -173,7 +186,7 @@ def assess(
         len(scheme.all_indicators()),
     ):
         raise DataError(
-            f"{data.source}: the data were read for scheme {data.scheme_id!r}, not {scheme.id!r}"
+            Problem("data.other_scheme", Where(), {"made": data.scheme_id, "wanted": scheme.id})
         )
     _check_targets(scheme, data)
     indicators = scheme.all_indicators()

@@ -4,7 +4,7 @@ Values arrive as a person writes them in a spreadsheet; :func:`parse_number`
 and :func:`parse_flag` read them. :class:`PeriodData` holds the checked values
 as arrays aligned with the scheme (a row per unit, a column per indicator).
 
->>> parse_number("１,２34.5%")
+>>> parse_number("１，２34.5%")
 1234.5
 >>> parse_number("—") is None
 True
@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,50 +21,83 @@ from typing import Any
 
 import numpy as np
 
-from leitai.engine.errors import DataError
+from leitai.engine.errors import DataError, InvalidValue
+from leitai.engine.problems import Problem, Where, number_text
 from leitai.engine.scheme import Scheme
 
-__all__ = ["MISSING_WORDS", "PeriodData", "Record", "parse_flag", "parse_number"]
+__all__ = ["MISSING_WORDS", "NumberError", "PeriodData", "Record", "parse_flag", "parse_number"]
 
 MISSING_WORDS = frozenset({"", "-", "—", "/", "n/a", "－", "——", "／"})
 TRUE_WORDS = frozenset({"1", "true", "yes", "是", "y"})
 FALSE_WORDS = frozenset({"0", "false", "no", "否", "n"})
 
 
-def parse_number(value: Any) -> float | None:
-    """Read a number as a person writes it; ``None`` for a missing value.
+_MINUSES = "\u2212\uff0d"  # Unicode minus; full-width hyphen-minus (NFKC leaves both)
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
-    Accepts thousands separators, full-width digits and signs, and a trailing
-    ``%`` (the number is kept as written: ``5.2%`` is 5.2).
+
+class NumberError(InvalidValue):
+    """A cell that is not a number; ``problem`` says why (its place is added by the caller)."""
+
+
+def parse_number(value: Any) -> float | None:
+    """Read a number as a person writes it; ``None`` for a missing value (spec section 7).
+
+    Accepted: surrounding spaces; full-width digits, point and comma (``１２３．５``); a
+    leading ASCII ``-``/``+``, Unicode minus (U+2212) or full-width minus (U+FF0D); a
+    trailing ``%`` or ``％`` (the number is kept as written: ``5.2%`` is 5.2); and a comma
+    only as a thousands separator between groups of exactly three digits after a first
+    group of one to three (``1,234``, ``12,345,678.5``). Any other comma (``12,3``,
+    ``0,5%``, ``1,5``, ``12,34,567``) is refused: a decimal point was probably meant.
+    Only finite numbers are accepted. ``""``, ``-``, ``—``, ``/`` and ``N/A`` are missing.
 
     Raises
     ------
-    ValueError
-        When the text is neither a number nor a missing-value mark.
+    NumberError
+        A ``ValueError`` whose ``problem`` has the code ``number.decimal_comma``,
+        ``number.not_finite`` or ``number.not_a_number`` and the text ``found``.
+
+    Examples
+    --------
+    >>> parse_number("12,345,678.5"), parse_number("\u22123"), parse_number(" 5.2％ ")
+    (12345678.5, -3.0, 5.2)
+    >>> parse_number("12,3")
+    Traceback (most recent call last):
+    ...
+    leitai.engine.data.NumberError: number.decimal_comma {'found': '12,3'}
     """
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, found {value!r}")
+        raise NumberError("number.not_a_number", found=str(value))
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
         if math.isnan(number):
             return None
         if math.isinf(number):
-            raise ValueError(f"expected a finite number, found {value!r}")
+            raise NumberError("number.not_finite", found=str(value))
         return number
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    if text.lower() in MISSING_WORDS or text == "—":
+    found = str(value)
+    text = unicodedata.normalize("NFKC", found).strip()
+    if text.lower() in MISSING_WORDS:
         return None
-    cleaned = text.replace(",", "").replace(" ", "")
-    if cleaned.endswith("%"):
-        cleaned = cleaned[:-1]
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise ValueError(f"expected a number, found {str(value)!r}") from None
-    if not math.isfinite(number) or cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise ValueError(f"expected a number, found {str(value)!r}")
+    if text[:1] in _MINUSES:
+        text = "-" + text[1:]
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    shown = found.strip()[:40]
+    if "," in text:
+        if not _GROUPED.match(text):
+            if _PLAIN.match(text.replace(",", "")):
+                raise NumberError("number.decimal_comma", found=shown)
+            raise NumberError("number.not_a_number", found=shown)
+        text = text.replace(",", "")
+    if not _PLAIN.match(text):
+        raise NumberError("number.not_a_number", found=shown)
+    number = float(text)
+    if not math.isfinite(number):
+        raise NumberError("number.not_finite", found=shown)
     return number
 
 
@@ -72,8 +106,9 @@ def parse_flag(value: Any) -> bool:
 
     Raises
     ------
-    ValueError
-        When the word is not one of 1/true/yes/是/Y or 0/false/no/否/N.
+    NumberError
+        With the code ``flag.not_yes_no`` when the word is not one of 1/true/yes/是/Y
+        or 0/false/no/否/N.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
@@ -88,26 +123,54 @@ def parse_flag(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(
-        f"expected yes or no (1/true/yes/是/Y or 0/false/no/否/N), found {str(value)!r}"
-    )
+    raise NumberError("flag.not_yes_no", found=str(value).strip()[:40])
 
 
 @dataclass(frozen=True)
 class Record:
     """One cell of the data table: unit, indicator (or adjustment or series) and value.
 
-    ``where`` locates it for messages, e.g. ``data.csv: row 12``; ``value_at`` and
-    ``target_at`` name the cells of the value and the target.
+    ``where`` locates the row (file, sheet, row as the spreadsheet shows it);
+    ``value_at`` and ``target_at`` name the cells of the value and the target (cell
+    reference and the column's header as written in the file).
     """
 
     unit: Any
     indicator: Any
     value: Any
     target: Any = None
-    where: str = ""
-    value_at: str = "column value"
-    target_at: str = "column target"
+    where: Where = field(default_factory=Where)
+    value_at: Where | None = None
+    target_at: Where | None = None
+    unit_at: Where | None = None
+    indicator_at: Where | None = None
+
+
+def plausibility(indicator: Any, number: float) -> list[Problem]:
+    """The plausibility problems of a value of ``indicator`` (spec section 1), unlocated.
+
+    A value outside the indicator's ``range`` and a non-whole value where ``integer`` is
+    true are problems; they never change a score.
+    """
+    problems: list[Problem] = []
+    if indicator.range is not None:
+        low, high = indicator.range
+        if low is not None and number < low:
+            problems.append(
+                Problem("data.below_range", Where(), {"found": _shown(number), "min": _shown(low)})
+            )
+        if high is not None and number > high:
+            problems.append(
+                Problem("data.above_range", Where(), {"found": _shown(number), "max": _shown(high)})
+            )
+    if indicator.integer and not float(number).is_integer():
+        problems.append(Problem("data.not_integer", Where(), {"found": _shown(number)}))
+    return problems
+
+
+def _shown(number: float) -> str:
+    """A number as a person wrote it: ``3`` rather than ``3.0``."""
+    return number_text(number)
 
 
 @dataclass(frozen=True)
@@ -130,7 +193,7 @@ class PeriodData:
     series: np.ndarray
     adjustments: Mapping[str, np.ndarray]
     source: str = "<data>"
-    locations: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    locations: Mapping[tuple[str, str], Where] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for array in (self.values, self.targets, self.series, *self.adjustments.values()):
@@ -154,7 +217,8 @@ class PeriodData:
             indicator, duplicated pair and absent unit.
         """
         units = {u: i for i, u in enumerate(scheme.unit_ids)}
-        indicators = {ind.id: i for i, ind in enumerate(scheme.all_indicators())}
+        all_indicators = scheme.all_indicators()
+        indicators = {ind.id: i for i, ind in enumerate(all_indicators)}
         series_ids = {s.id: i for i, s in enumerate(scheme.series)}
         kinds = {a.id: a.kind for a in scheme.adjustments}
         n = len(units)
@@ -165,28 +229,46 @@ class PeriodData:
             a: (np.zeros(n, dtype=bool) if kind == "veto" else np.full(n, np.nan))
             for a, kind in kinds.items()
         }
-        errors: list[str] = []
-        seen: dict[tuple[str, str], str] = {}
+        problems: list[Problem] = []
+        seen: dict[tuple[str, str], Where] = {}
         present_units: set[str] = set()
-        prefix = f"{source}: " if source else ""
+        file = source if source and source != "<data>" else None
         for record in records:
-            where = f"{prefix}{record.where}: " if record.where else prefix
+            row_at = record.where if record.where.file or not file else record.where.but(file=file)
+
+            def at(cell: Where | None, row_at: Where = row_at) -> Where:
+                if cell is None:
+                    return row_at
+                return cell if cell.file or not file else cell.but(file=file)
+
             unit = "" if record.unit is None else str(record.unit).strip()
             name = "" if record.indicator is None else str(record.indicator).strip()
             if unit not in units:
-                errors.append(
-                    f"{where}column unit: unknown unit {unit!r} (expected one of the scheme's unit ids)"
-                )
+                problems.append(Problem("data.unknown_unit", at(record.unit_at), {"unit": unit}))
                 continue
             present_units.add(unit)
             if name not in indicators and name not in kinds and name not in series_ids:
-                errors.append(f"{where}column indicator: unknown indicator or adjustment {name!r}")
+                problems.append(
+                    Problem("data.unknown_indicator", at(record.indicator_at), {"indicator": name})
+                )
                 continue
             key = (unit, name)
+            value_at = at(record.value_at)
             if key in seen:
-                errors.append(f"{where}duplicated ({unit}, {name}): already given at {seen[key]}")
+                first = seen[key]
+                problems.append(
+                    Problem(
+                        "data.duplicated",
+                        value_at,
+                        {
+                            "unit": unit,
+                            "indicator": name,
+                            "first": first.cell or first.row or first.path,
+                        },
+                    )
+                )
                 continue
-            seen[key] = record.where or "an earlier row"
+            seen[key] = value_at
             u = units[unit]
             try:
                 if name in kinds and kinds[name] == "veto":
@@ -195,27 +277,43 @@ class PeriodData:
                     number = parse_number(record.value)
                     if name in indicators:
                         values[u, indicators[name]] = np.nan if number is None else number
+                        if number is not None:
+                            indicator = all_indicators[indicators[name]]
+                            problems += [
+                                p.located(**_parts(value_at))
+                                for p in plausibility(indicator, number)
+                            ]
                     elif name in series_ids:
                         series[u, series_ids[name]] = np.nan if number is None else number
                     else:
                         adjustments[name][u] = np.nan if number is None else number
-            except ValueError as exc:
-                errors.append(f"{where}{record.value_at}: {exc}")
+            except NumberError as exc:
+                problems.append(exc.problem.located(**_parts(value_at)))
             if record.target is not None and name in indicators:
+                target_at = at(record.target_at)
                 try:
                     number = parse_number(record.target)
-                except ValueError as exc:
-                    errors.append(f"{where}{record.target_at}: {exc}")
+                except NumberError as exc:
+                    problems.append(exc.problem.located(**_parts(target_at)))
                 else:
                     targets[u, indicators[name]] = np.nan if number is None else number
+                    indicator = all_indicators[indicators[name]]
+                    if (
+                        number is not None
+                        and number <= 0
+                        and scheme.resolved(indicator)[0] == "target"
+                    ):
+                        problems.append(
+                            Problem(
+                                "data.target_not_positive", target_at, {"found": _shown(number)}
+                            )
+                        )
         if require_all_units:
             absent = [u for u in scheme.unit_ids if u not in present_units]
             if absent:
-                errors.append(
-                    f"{prefix}units of the scheme absent from the table: {', '.join(absent)}"
-                )
-        if errors:
-            raise DataError(errors)
+                problems.append(Problem("data.units_absent", Where(file=file), {"units": absent}))
+        if problems:
+            raise DataError(problems)
         return cls(
             scheme_id=scheme.id,
             values=values,
@@ -240,12 +338,12 @@ class PeriodData:
         >>> from leitai.engine.scheme import parse_scheme
         >>> s = parse_scheme("id: x\\nname: x\\nversion: 1\\nunits: [{id: a, name: A}]\\n"
         ...                  "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]")
-        >>> PeriodData.from_mapping(s, {"a": {"i": "1,5"}}).values.tolist()
-        [[15.0]]
+        >>> PeriodData.from_mapping(s, {"a": {"i": "1,500"}}).values.tolist()
+        [[1500.0]]
         """
         targets = targets or {}
         records = [
-            Record(unit, name, value, targets.get(unit, {}).get(name), where=f"{unit}.{name}")
+            Record(unit, name, value, targets.get(unit, {}).get(name), Where(path=f"{unit}.{name}"))
             for unit, row in values.items()
             for name, value in row.items()
         ]
@@ -265,3 +363,7 @@ class PeriodData:
             source=self.source,
             locations=self.locations,
         )
+
+
+def _parts(where: Where) -> dict[str, Any]:
+    return {k: v for k, v in vars(where).items() if v is not None}

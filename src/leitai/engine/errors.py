@@ -8,6 +8,7 @@ several problems are reported together.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from leitai.engine.problems import Problem, Where
 
@@ -21,14 +22,17 @@ class LeitaiError(Exception):
         Every problem found.
     """
 
-    def __init__(self, problems: Problem | Iterable[Problem] | str | list[str]) -> None:
-        if isinstance(problems, Problem | str):
+    def __init__(self, problems: Problem | Iterable[Problem]) -> None:
+        if isinstance(problems, Problem):
             problems = [problems]
-        # TRANSITIONAL: plain strings are wrapped as code "text" until every raiser
-        # reports a Problem; tests/i18n check that no "text" problem remains.
-        self.problems: list[Problem] = [
-            p if isinstance(p, Problem) else Problem("text", Where(), {"text": p}) for p in problems
-        ]
+        if isinstance(problems, str | bytes):
+            raise TypeError("LeitaiError takes Problem objects, not text")
+        self.problems: list[Problem] = list(problems)
+        for problem in self.problems:
+            if not isinstance(problem, Problem):
+                raise TypeError(
+                    f"LeitaiError takes Problem objects, found {type(problem).__name__}"
+                )
         super().__init__("\n".join(self.errors))
 
     @property
@@ -38,11 +42,20 @@ class LeitaiError(Exception):
 
 
 def _plain(problem: Problem) -> str:
-    if problem.code == "text":
-        return str(problem.params["text"])
     where = ", ".join(f"{k}={v}" for k, v in vars(problem.where).items() if v is not None)
     params = ", ".join(f"{k}={v!r}" for k, v in problem.params.items())
     return f"{where}: {problem.code} ({params})" if where else f"{problem.code} ({params})"
+
+
+class InvalidValue(ValueError):
+    """One value that cannot be read; ``problem`` says why, its place is added by the caller.
+
+    A ``ValueError``, so that readers of single values keep their usual contract.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.problem = Problem(code, Where(), params)
+        super().__init__(f"{code} {params}")
 
 
 class SchemeError(LeitaiError):

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Expression", "ExpressionError", "parse_expression"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "parse_expression"]
 
 FUNCTIONS = {"ceil": 1, "floor": 1, "min": 2, "max": 2}
 _TOKEN = re.compile(
@@ -29,8 +29,26 @@ _TOKEN = re.compile(
 _COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
+MAX_LENGTH = 2000
+"""The longest expression read, in characters."""
+MAX_DEPTH = 60
+"""The deepest nesting of parentheses, ``not``, signs and function calls read."""
+
+MAX_TREE_DEPTH = 200
+"""The deepest syntax tree evaluated (a long chain ``a + b + ...`` nests to the left)."""
+
+
 class ExpressionError(ValueError):
-    """An expression that is not in the language of spec section 6."""
+    """An expression that is not in the language of spec section 6.
+
+    ``code`` and ``params`` say what is wrong (``expression.unknown_variable``,
+    ``{"names": ["rnak"]}``); the scheme places it at its YAML path.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code} {params}")
 
 
 @dataclass(frozen=True)
@@ -53,7 +71,9 @@ def _tokenise(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
-            raise ExpressionError(f"unexpected character {text[pos:].lstrip()[:1]!r} at {pos + 1}")
+            raise ExpressionError(
+                "expression.unexpected_character", found=text[pos:].lstrip()[:1], position=pos + 1
+            )
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind)))
         pos = match.end()
@@ -66,7 +86,14 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
         self.variables: set[str] = set()
+
+    def deeper(self) -> None:
+        """Count one more level of nesting; too deep is an error, never a RecursionError."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError("expression.too_deep", limit=MAX_DEPTH)
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -74,11 +101,9 @@ class _Parser:
     def take(self, value: str | None = None) -> tuple[str, str]:
         token = self.peek()
         if token is None:
-            raise ExpressionError(
-                "unexpected end of expression" + (f", expected {value!r}" if value else "")
-            )
+            raise ExpressionError("expression.unexpected_end", expected=value or "")
         if value is not None and token[1] != value:
-            raise ExpressionError(f"expected {value!r}, found {token[1]!r}")
+            raise ExpressionError("expression.expected", expected=value, found=token[1])
         self.pos += 1
         return token
 
@@ -89,7 +114,7 @@ class _Parser:
     def parse(self) -> tuple[Any, ...]:
         tree = self.disjunction()
         if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
+            raise ExpressionError("expression.unexpected", found=self.peek()[1])  # type: ignore[index]
         return tree
 
     def disjunction(self) -> tuple[Any, ...]:
@@ -109,7 +134,10 @@ class _Parser:
     def negation(self) -> tuple[Any, ...]:
         if self.is_word("not"):
             self.take()
-            return ("not", self.negation())
+            self.deeper()
+            inner = self.negation()
+            self.depth -= 1
+            return ("not", inner)
         return self.comparison()
 
     def comparison(self) -> tuple[Any, ...]:
@@ -120,7 +148,7 @@ class _Parser:
             left = ("cmp", token[1], left, self.sum())
             following = self.peek()
             if following is not None and following[1] in _COMPARISONS:
-                raise ExpressionError("chained comparisons are not allowed; join them with 'and'")
+                raise ExpressionError("expression.chained_comparison")
         return left
 
     def sum(self) -> tuple[Any, ...]:
@@ -141,7 +169,9 @@ class _Parser:
         token = self.peek()
         if token is not None and token[1] in ("-", "+"):
             self.take()
+            self.deeper()
             operand = self.unary()
+            self.depth -= 1
             return ("neg", operand) if token[1] == "-" else operand
         return self.atom()
 
@@ -150,29 +180,36 @@ class _Parser:
         if kind == "num":
             return ("const", float(value))
         if value == "(":
+            self.deeper()
             inner = self.disjunction()
             self.take(")")
+            self.depth -= 1
             return inner
         if kind == "name":
             if value in ("true", "false"):
                 return ("const", 1.0 if value == "true" else 0.0)
             if value in ("and", "or", "not"):
-                raise ExpressionError(f"unexpected {value!r}")
+                raise ExpressionError("expression.unexpected", found=value)
             if value in FUNCTIONS:
                 self.take("(")
+                self.deeper()
                 args = [self.disjunction()]
                 while self.peek() is not None and self.peek()[1] == ",":  # type: ignore[index]
                     self.take()
                     args.append(self.disjunction())
                 self.take(")")
+                self.depth -= 1
                 if len(args) != FUNCTIONS[value]:
                     raise ExpressionError(
-                        f"{value}() takes {FUNCTIONS[value]} argument(s), got {len(args)}"
+                        "expression.arity",
+                        function=value,
+                        expected=FUNCTIONS[value],
+                        found=len(args),
                     )
                 return ("call", value, *args)
             self.variables.add(value)
             return ("var", value)
-        raise ExpressionError(f"unexpected {value!r}")
+        raise ExpressionError("expression.unexpected", found=value)
 
 
 def parse_expression(text: str, *, allowed: set[str] | frozenset[str] | None = None) -> Expression:
@@ -184,14 +221,28 @@ def parse_expression(text: str, *, allowed: set[str] | frozenset[str] | None = N
         With a message saying what is wrong.
     """
     if not isinstance(text, str) or not text.strip():
-        raise ExpressionError("expected a non-empty expression")
+        raise ExpressionError("expression.empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError("expression.too_long", limit=MAX_LENGTH, found=len(text))
     parser = _Parser(_tokenise(text))
     tree = parser.parse()
+    if _depth(tree) > MAX_TREE_DEPTH:
+        raise ExpressionError("expression.too_deep", limit=MAX_DEPTH)
     if allowed is not None:
         unknown = sorted(parser.variables - set(allowed))
         if unknown:
-            raise ExpressionError(f"unknown variable {', '.join(map(repr, unknown))}")
+            raise ExpressionError("expression.unknown_variable", names=unknown)
     return Expression(source=text, tree=tree, variables=frozenset(parser.variables))
+
+
+def _depth(tree: tuple[Any, ...]) -> int:
+    """The depth of a syntax tree, measured without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in node[1:] if isinstance(child, tuple)]
+    return deepest
 
 
 def _truth(values: np.ndarray) -> np.ndarray:
@@ -243,4 +294,6 @@ def _eval(node: tuple[Any, ...], env: Mapping[str, np.ndarray], size: int) -> np
         if node[1] == "floor":
             return np.floor(args[0])
         return (np.minimum if node[1] == "min" else np.maximum)(args[0], args[1])
-    raise ExpressionError(f"unknown node {op!r}")  # pragma: no cover - the parser makes no other
+    raise ExpressionError(
+        "expression.unexpected", found=op
+    )  # pragma: no cover - the parser makes no other

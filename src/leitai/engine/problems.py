@@ -20,7 +20,19 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Problem", "Where"]
+__all__ = ["Problem", "Where", "number_text"]
+
+
+def number_text(number: float) -> str:
+    """A number for a message as a person writes it: ``3`` not ``3.0``, all its digits.
+
+    >>> number_text(3.0), number_text(1234567.0), number_text(2.5), number_text(-0.1)
+    ('3', '1234567', '2.5', '-0.1')
+    """
+    number = float(number)
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)
 
 
 @dataclass(frozen=True)

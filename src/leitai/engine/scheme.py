@@ -22,6 +22,7 @@ Example
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from pydantic import (
 
 from leitai.engine.errors import SchemeError
 from leitai.engine.expressions import Expression, ExpressionError, parse_expression
+from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = [
     "Adjustment",
@@ -57,7 +59,7 @@ Number = float | int
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 class _Params(_Model):
@@ -95,7 +97,7 @@ class BandsParams(_Params):
     thresholds: list[tuple[float, float]] = Field(min_length=1)
     else_: float = Field(0.0, alias="else")
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, allow_inf_nan=False)
 
 
 class RawParams(_Params):
@@ -154,7 +156,7 @@ class Indicator(_Model):
     @classmethod
     def _weight_is_a_number(cls, value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError("expected a number > 0")
+            raise ValueError("scheme.not_a_number")
         return value
 
     @property
@@ -258,7 +260,7 @@ class Scheme(_Model):
     @classmethod
     def _version_is_an_integer(cls, value: Any) -> Any:
         if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-            raise ValueError("expected an integer >= 1")
+            raise ValueError("scheme.not_an_integer")
         return value
 
     @property
@@ -301,6 +303,12 @@ class Scheme(_Model):
         )
 
 
+MAX_DEPTH = 40
+"""The deepest nesting of mappings and lists read from a scheme's YAML."""
+MAX_LENGTH = 2_000_000
+"""The longest scheme text read, in characters."""
+
+
 def _path(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -308,31 +316,87 @@ def _path(loc: tuple[Any, ...]) -> str:
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
-    return out or "(top level)"
+    return out
 
 
-def _describe(error: Any) -> str:
+def _found(value: Any) -> str | None:
+    if isinstance(value, dict | list | tuple) or value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_PYDANTIC_CODES = {
+    "extra_forbidden": "scheme.unknown_key",
+    "missing": "scheme.required",
+    "literal_error": "scheme.not_one_of",
+    "greater_than": "scheme.not_greater_than",
+    "greater_than_equal": "scheme.not_at_least",
+    "less_than": "scheme.not_less_than",
+    "less_than_equal": "scheme.not_at_most",
+    "finite_number": "scheme.not_finite",
+    "float_parsing": "scheme.not_a_number",
+    "float_type": "scheme.not_a_number",
+    "int_parsing": "scheme.not_an_integer",
+    "int_type": "scheme.not_an_integer",
+    "int_from_float": "scheme.not_an_integer",
+    "string_type": "scheme.not_text",
+    "string_pattern_mismatch": "scheme.bad_id",
+    "string_too_short": "scheme.empty_text",
+    "string_too_long": "scheme.text_too_long",
+    "too_short": "scheme.too_few_items",
+    "too_long": "scheme.too_many_items",
+    "bool_type": "scheme.not_yes_no",
+    "bool_parsing": "scheme.not_yes_no",
+    "dict_type": "scheme.not_a_mapping",
+    "model_type": "scheme.not_a_mapping",
+    "model_attributes_type": "scheme.not_a_mapping",
+    "list_type": "scheme.not_a_list",
+    "tuple_type": "scheme.not_a_list",
+}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return number_text(value)
+    return value if isinstance(value, int | str) else str(value)
+
+
+def _pydantic_problem(error: Any, source: str, prefix: tuple[Any, ...] = ()) -> Problem:
+    """A pydantic error as a Problem: its YAML path, its type and context as params."""
     kind = error["type"]
-    given = error.get("input")
-    if kind == "extra_forbidden":
-        return "is not a recognised key here"
-    if kind == "missing":
-        return "is required"
+    ctx = {k: _plain_value(v) for k, v in (error.get("ctx") or {}).items()}
+    params: dict[str, Any] = {"type": kind, **ctx}
+    if kind == "value_error":
+        # Our own validators raise ValueError("scheme.<code>") with the code as message.
+        code = str(error.get("ctx", {}).get("error", "")) or "scheme.invalid"
+        params = {"type": kind}
+    else:
+        code = _PYDANTIC_CODES.get(kind, "scheme.invalid")
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"expected one of {expected}, found {given!r}"
-    message = error["msg"]
-    message = re.sub(r"^(Input should be|Value error, )", "expected", message)
-    return f"{message}, found {given!r}" if not isinstance(given, dict | list) else message
+        params["expected"] = str(ctx.get("expected", "")).replace("'", "")
+    found = _found(error.get("input"))
+    params["found"] = found if found is not None else ""
+    loc = tuple(part for part in (*prefix, *error["loc"]) if part not in _UNION_TAGS)
+    return Problem(code, Where(file=source, path=_path(loc) or None), params)
 
 
-def _structure_errors(scheme: Scheme) -> list[tuple[str, str]]:
-    errors: list[tuple[str, str]] = []
+# pydantic names the member of a union it tried (``float``, ``int``) in the location.
+_UNION_TAGS = frozenset(
+    {"float", "int", "str", "bool", "none", "function-after[_weight_is_a_number(), float]"}
+)
+
+
+def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
+    errors: list[Problem] = []
     seen: dict[str, str] = {}
+
+    def report(path: str, code: str, **params: Any) -> None:
+        errors.append(Problem(code, Where(file=source, path=path), params))
 
     def claim(identifier: str, path: str) -> None:
         if identifier in seen:
-            errors.append((path, f"id {identifier!r} is already used at {seen[identifier]}"))
+            report(path, "scheme.duplicate_id", id=identifier, first=seen[identifier])
         else:
             seen[identifier] = path
 
@@ -346,13 +410,13 @@ def _structure_errors(scheme: Scheme) -> list[tuple[str, str]]:
         claim(board.id, f"{path}.id")
         if top:
             if board.points is None:
-                errors.append((f"{path}.points", "a top-level board needs points (> 0)"))
+                report(f"{path}.points", "scheme.top_board_needs_points")
             if board.weight is not None:
-                errors.append((f"{path}.weight", "a top-level board has points, not a weight"))
+                report(f"{path}.weight", "scheme.top_board_has_weight")
         elif board.points is not None:
-            errors.append((f"{path}.points", "a sub-board has a weight, not points"))
+            report(f"{path}.points", "scheme.sub_board_has_points")
         if not board.indicators and not board.boards:
-            errors.append((path, "a board needs at least one indicator or sub-board"))
+            report(path, "scheme.empty_board")
         for j, indicator in enumerate(board.indicators):
             ipath = f"{path}.indicators[{j}]"
             claim(indicator.id, f"{ipath}.id")
@@ -361,14 +425,18 @@ def _structure_errors(scheme: Scheme) -> list[tuple[str, str]]:
                 PARAMS[method].model_validate(indicator.params)
             except ValidationError as exc:
                 for err in exc.errors():
-                    errors.append((_path((*_split(ipath), "params", *err["loc"])), _describe(err)))
+                    errors.append(_pydantic_problem(err, source, (*_split(ipath), "params")))
             if indicator.denominator is not None and indicator.denominator not in series_ids:
-                errors.append(
-                    (
-                        f"{ipath}.denominator",
-                        f"expected the id of a series, found {indicator.denominator!r}",
+                report(f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator)
+            if indicator.range is not None:
+                low, high = indicator.range
+                if low is not None and high is not None and low > high:
+                    report(
+                        f"{ipath}.range",
+                        "scheme.range_reversed",
+                        min=number_text(low),
+                        max=number_text(high),
                     )
-                )
         for j, child in enumerate(board.boards):
             visit(child, f"{path}.boards[{j}]", top=False)
 
@@ -377,23 +445,19 @@ def _structure_errors(scheme: Scheme) -> list[tuple[str, str]]:
     for i, adjustment in enumerate(scheme.adjustments):
         claim(adjustment.id, f"adjustments[{i}].id")
         if adjustment.kind != "veto" and adjustment.max_points is None:
-            errors.append(
-                (f"adjustments[{i}].max_points", f"a {adjustment.kind} needs max_points (>= 0)")
-            )
+            report(f"adjustments[{i}].max_points", "scheme.adjustment_needs_max_points")
     for i, flag in enumerate(scheme.flags):
         claim(flag.id, f"flags[{i}].id")
 
     top_ids = {b.id for b in scheme.boards}
     for i, board_id in enumerate(scheme.tie_break):
         if board_id not in top_ids:
-            errors.append(
-                (f"tie_break[{i}]", f"expected the id of a top-level board, found {board_id!r}")
-            )
+            report(f"tie_break[{i}]", "scheme.unknown_tie_break_board", found=board_id)
     stars = scheme.stars
     if stars.min > stars.max:
-        errors.append(("stars.min", f"expected min <= max ({stars.max}), found {stars.min}"))
+        report("stars.min", "scheme.stars_min_above_max", min=stars.min, max=stars.max)
     if stars.method == "bands" and not stars.thresholds:
-        errors.append(("stars.thresholds", "stars by bands need a list of [board score, stars]"))
+        report("stars.thresholds", "scheme.stars_need_thresholds")
 
     allowed = {"score", "rank", "prev_rank", "rank_change", "n", "vetoed"}
     for board in scheme.all_boards():
@@ -406,7 +470,7 @@ def _structure_errors(scheme: Scheme) -> list[tuple[str, str]]:
         try:
             scheme._expressions[key] = parse_expression(when, allowed=allowed)
         except ExpressionError as exc:
-            errors.append((path, f"{exc} in {when!r}"))
+            errors.append(Problem(exc.code, Where(file=source, path=path), exc.params))
     return errors
 
 
@@ -415,6 +479,124 @@ def _split(path: str) -> list[str | int]:
     for name, index in re.findall(r"([A-Za-z_]+)|\[(\d+)\]", path):
         parts.append(int(index) if index else name)
     return parts
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Problems without repeats of the same code at the same path."""
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.code, problem.where.path)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
+def _flow_depth(text: str) -> tuple[int, int] | None:
+    """Where ``[`` and ``{`` first nest deeper than :data:`MAX_DEPTH`, in one linear pass.
+
+    PyYAML looks ahead up to 1024 characters inside flow collections, slowly; this pass
+    refuses ``[[[[...`` at once. Quoted text and comments are skipped; a bracket it
+    cannot tell apart is left to the parser's own events (the check after it).
+    """
+    depth, quote, comment, line, column, previous = 0, "", False, 1, 0, "\n"
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column, comment = line + 1, 0, False
+        elif comment:
+            pass
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and previous in " \t\n[{,:":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        previous = char
+    return None
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_DEPTH` before it is built (no recursion)."""
+    at = _flow_depth(text)
+    if at is not None:
+        raise SchemeError(
+            Problem(
+                "scheme.too_deep",
+                Where(file=source, line=at[0], column_number=at[1]),
+                {"limit": MAX_DEPTH},
+            )
+        )
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise SchemeError(
+                    Problem(
+                        "scheme.too_deep",
+                        Where(file=source, line=mark.line + 1, column_number=mark.column + 1),
+                        {"limit": MAX_DEPTH},
+                    )
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _non_finite(raw: Any, source: str) -> list[Problem]:
+    """Every ``.inf`` or ``.nan`` in the YAML tree, at its path (the tree is depth-bounded)."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, dict):
+            stack += [(v, (*loc, k)) for k, v in reversed(list(node.items()))]
+        elif isinstance(node, list):
+            stack += [(v, (*loc, i)) for i, v in reversed(list(enumerate(node)))]
+        elif isinstance(node, float) and not math.isfinite(node):
+            problems.append(
+                Problem(
+                    "scheme.not_finite", Where(file=source, path=_path(loc)), {"found": str(node)}
+                )
+            )
+    return problems
+
+
+def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
+    """Each problem with the line of its YAML path, where the path can be followed."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return problems
+    out = []
+    for problem in problems:
+        node, line = root, None
+        for part in _split(problem.where.path) if problem.where.path else []:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    break
+                line, node = pair[0].start_mark.line + 1, pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    break
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        if line is not None and problem.where.line is None:
+            problem = problem.located(line=line)
+        out.append(problem)
+    return out
 
 
 def parse_scheme(text: str, *, source: str = "<scheme>", sha256: str | None = None) -> Scheme:
@@ -432,26 +614,40 @@ def parse_scheme(text: str, *, source: str = "<scheme>", sha256: str | None = No
     Raises
     ------
     SchemeError
-        Listing every problem, each as ``source: path: what was expected``.
+        Listing every problem, each a :class:`~leitai.engine.problems.Problem` whose
+        ``where`` names the file, the YAML path (``boards[1].indicators[0].params.cap``)
+        and its line. Numbers must be finite; nesting deeper than :data:`MAX_DEPTH`
+        and text longer than :data:`MAX_LENGTH` are refused.
     """
+    if len(text) > MAX_LENGTH:
+        raise SchemeError(
+            Problem(
+                "scheme.too_long", Where(file=source), {"limit": MAX_LENGTH, "found": len(text)}
+            )
+        )
     try:
+        _check_depth(text, source)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        where = Where(file=source)
+        if mark is not None:
+            where = where.but(line=mark.line + 1, column_number=mark.column + 1)
         raise SchemeError(
-            f"{source}: {where}not valid YAML ({getattr(exc, 'problem', exc)})"
+            Problem("scheme.yaml_syntax", where, {"detail": str(getattr(exc, "problem", "") or "")})
         ) from None
     if not isinstance(raw, dict):
-        raise SchemeError(f"{source}: expected a mapping with id, name, version, units and boards")
+        raise SchemeError(Problem("scheme.not_a_scheme", Where(file=source), {}))
+    problems = _non_finite(raw, source)
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
-        messages = [f"{source}: {_path(err['loc'])}: {_describe(err)}" for err in exc.errors()]
-        raise SchemeError(messages) from None
-    problems = _structure_errors(scheme)
+        problems += [_pydantic_problem(err, source) for err in exc.errors()]
     if problems:
-        raise SchemeError([f"{source}: {path}: {what}" for path, what in problems])
+        raise SchemeError(_with_lines(_unique(problems), text)) from None
+    problems = _structure_errors(scheme, source)
+    if problems:
+        raise SchemeError(_with_lines(problems, text))
     scheme._source = source
     scheme._text = text
     scheme._sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -472,9 +668,13 @@ def load_scheme(path: str | os.PathLike[str]) -> Scheme:
         with open(name, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise SchemeError(f"{name}: cannot read the file ({exc.strerror})") from None
+        raise SchemeError(
+            Problem("file.cannot_read", Where(file=name), {"reason": exc.strerror or ""})
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SchemeError(f"{name}: expected UTF-8 text (byte {exc.start} is not)") from None
+        raise SchemeError(
+            Problem("scheme.not_utf8", Where(file=name), {"byte": exc.start})
+        ) from None
     return parse_scheme(text, source=name, sha256=hashlib.sha256(data).hexdigest())

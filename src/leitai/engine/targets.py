@@ -33,7 +33,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from leitai.engine.errors import LeitaiError
+from leitai.engine.errors import InvalidValue, LeitaiError
+from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = [
     "Actual",
@@ -71,15 +72,20 @@ class TargetError(LeitaiError, ValueError):
 
     Parameters
     ----------
-    errors : list of str or str
-        Messages, each naming the target and the field at fault.
+    problems : Problem or list of Problem
+        Each naming the target (``params`` unit and id) and the field at fault
+        (``where.path``).
     field : str, optional
         The field at fault when there is exactly one.
     """
 
-    def __init__(self, errors: list[str] | str, *, field: str | None = None) -> None:
-        super().__init__(errors)
+    def __init__(self, problems: Problem | list[Problem], *, field: str | None = None) -> None:
+        super().__init__(problems)
         self.field = field
+
+
+def _problem(code: str, field: str | None = None, **params: Any) -> Problem:
+    return Problem(code, Where(path=field), params)
 
 
 # ---------------------------------------------------------------------------
@@ -130,7 +136,6 @@ def parse_period(period: str | dt.date) -> tuple[Frequency, dt.date, str]:
     if isinstance(period, dt.date):
         return "day", period, period.isoformat()
     text = unicodedata.normalize("NFKC", str(period)).strip()
-    expected = "a period such as 2023-05, 2023Q2 or 2023-05-31"
     try:
         if match := _QUARTER.match(text):
             year = int(match[1])
@@ -144,8 +149,8 @@ def parse_period(period: str | dt.date) -> tuple[Frequency, dt.date, str]:
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
             return "day", day, day.isoformat()
     except ValueError:
-        raise ValueError(f"expected {expected}, found an impossible date {text!r}") from None
-    raise ValueError(f"expected {expected}, found {text!r}")
+        raise InvalidValue("target.impossible_date", found=text[:40]) from None
+    raise InvalidValue("target.not_a_period", found=text[:40])
 
 
 def _complete_months(on: dt.date, year: int) -> int:
@@ -209,7 +214,7 @@ def time_progress(
     """
     if frequency not in FREQUENCIES:
         raise TargetError(
-            f"frequency: expected one of {', '.join(FREQUENCIES)}, found {frequency!r}",
+            _problem("target.frequency", "frequency", found=str(frequency), expected=FREQUENCIES),
             field="frequency",
         )
     deadline = deadline or dt.date(on.year, 12, 31)
@@ -231,15 +236,15 @@ def _as_date(value: Any, what: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise TargetError(f"{what}: expected a date (YYYY-MM-DD), found {value!r}", field=what)
+    raise TargetError(_problem("target.not_a_date", what, found=str(value)[:40]), field=what)
 
 
 def _as_number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TargetError(f"{what}: expected a number, found {value!r}", field=what)
+        raise TargetError(_problem("number.not_a_number", what, found=str(value)[:40]), field=what)
     number = float(value)
     if not math.isfinite(number):
-        raise TargetError(f"{what}: expected a finite number, found {value!r}", field=what)
+        raise TargetError(_problem("number.not_finite", what, found=str(value)), field=what)
     return number
 
 
@@ -315,19 +320,19 @@ class Target:
     pledged_on: dt.date | None = None
 
     def __post_init__(self) -> None:
-        where = f"target {self.unit!s}/{self.id!s}"
+        who = {"unit": str(self.unit), "id": str(self.id)}
 
-        def fail(name: str, message: str) -> TargetError:
-            return TargetError(f"{where}: {name}: {message}", field=name)
+        def fail(name: str, code: str, **params: Any) -> TargetError:
+            return TargetError(_problem(code, name, **who, **params), field=name)
 
         for name in ("unit", "id", "name"):
             text = getattr(self, name)
             if not isinstance(text, str) or not text.strip():
-                raise fail(name, f"expected a non-empty text, found {text!r}")
+                raise fail(name, "target.empty_text")
         if self.direction not in DIRECTIONS:
-            raise fail("direction", f"expected higher or lower, found {self.direction!r}")
+            raise fail("direction", "target.direction", found=str(self.direction))
         if self.source not in SOURCES:
-            raise fail("source", f"expected assigned or pledged, found {self.source!r}")
+            raise fail("source", "target.source", found=str(self.source))
         try:
             object.__setattr__(self, "value", _as_number(self.value, "target"))
             if self.start is not None:
@@ -340,34 +345,34 @@ class Target:
                 m if isinstance(m, Milestone) else Milestone(*m) for m in self.milestones
             )
         except TargetError as error:
-            raise fail(error.field or "?", str(error).split(": ", 1)[-1]) from None
+            [inner] = error.problems
+            raise TargetError(
+                Problem(inner.code, inner.where, {**who, **inner.params}), field=error.field
+            ) from None
         except TypeError:
-            raise fail("milestones", "expected (date, value) pairs") from None
+            raise fail("milestones", "target.milestone_pairs") from None
         if self.direction == "lower" and self.start is None:
-            raise fail(
-                "start",
-                "a 'lower' target needs a start value (the value at the start of the year) "
-                "for its progress to mean anything",
-            )
+            raise fail("start", "target.lower_needs_start")
         start = self.baseline
         if self.direction == "higher" and not self.value > start:
-            raise fail("target", f"a 'higher' target must exceed its start {start:g}")
+            raise fail("target", "target.higher_not_above_start", start=number_text(start))
         if self.direction == "lower" and not self.value < start:
-            raise fail("target", f"a 'lower' target must lie below its start {start:g}")
+            raise fail("target", "target.lower_not_below_start", start=number_text(start))
         milestones = tuple(sorted(milestones))
         dates = [m.date for m in milestones]
         if len(set(dates)) != len(dates):
-            raise fail("milestones", "two milestones share a date")
+            raise fail("milestones", "target.milestones_same_date")
         if self.deadline is not None:
             for m in milestones:
                 if m.date.year != self.deadline.year or m.date > self.deadline:
                     raise fail(
                         "milestones",
-                        f"milestone {m.date.isoformat()} lies outside the target year "
-                        f"ending {self.deadline.isoformat()}",
+                        "target.milestone_outside_year",
+                        date=m.date.isoformat(),
+                        deadline=self.deadline.isoformat(),
                     )
         elif len({d.year for d in dates}) > 1:
-            raise fail("milestones", "milestones lie in different years")
+            raise fail("milestones", "target.milestones_years")
         object.__setattr__(self, "milestones", milestones)
 
     @property
@@ -427,21 +432,25 @@ class Actual:
     end: dt.date = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        where = f"actual {self.unit!s}/{self.target!s}/{self.period!s}"
+        who = {"unit": str(self.unit), "id": str(self.target), "period": str(self.period)}
         for name in ("unit", "target"):
             text = getattr(self, name)
             if not isinstance(text, str) or not text.strip():
-                raise TargetError(
-                    f"{where}: {name}: expected a non-empty text, found {text!r}", field=name
-                )
+                raise TargetError(_problem("target.empty_text", name, **who), field=name)
         try:
             frequency, end, label = parse_period(self.period)
-        except ValueError as error:
-            raise TargetError(f"{where}: period: {error}", field="period") from None
+        except InvalidValue as error:
+            inner = error.problem
+            raise TargetError(
+                _problem(inner.code, "period", **who, **inner.params), field="period"
+            ) from None
         try:
             value = _as_number(self.value, "value")
         except TargetError as error:
-            raise TargetError(f"{where}: {error}", field="value") from None
+            [inner] = error.problems
+            raise TargetError(
+                _problem(inner.code, "value", **who, **inner.params), field="value"
+            ) from None
         object.__setattr__(self, "period", label)
         object.__setattr__(self, "value", value)
         object.__setattr__(self, "frequency", frequency)
@@ -633,8 +642,13 @@ def _frequency_of(target: Target, actuals: Sequence[Actual]) -> Frequency:
     kinds = {a.frequency for a in actuals}
     if len(kinds) > 1:
         raise TargetError(
-            f"target {target.unit}/{target.id}: actuals mix reporting frequencies "
-            f"({', '.join(sorted(kinds))}); report by month, by quarter or by day throughout",
+            _problem(
+                "target.mixed_frequencies",
+                "period",
+                unit=target.unit,
+                id=target.id,
+                found=sorted(kinds),
+            ),
             field="period",
         )
     return kinds.pop() if kinds else "month"
@@ -699,7 +713,13 @@ def _inputs(target: Target, actuals: Sequence[Actual], as_of: dt.date) -> _Input
     for before, after in itertools.pairwise(ordered):
         if before.end == after.end:
             raise TargetError(
-                f"target {target.unit}/{target.id}: period {after.period} is reported twice",
+                _problem(
+                    "target.period_twice",
+                    "period",
+                    unit=target.unit,
+                    id=target.id,
+                    period=after.period,
+                ),
                 field="period",
             )
     latest = _latest(ordered, as_of)
@@ -746,7 +766,7 @@ def _none(x: float) -> float | None:
 def _assemble(inputs: Sequence[_Inputs], *, as_of: dt.date, margin: float) -> list[Progress]:
     """Progress of many targets at once: the arithmetic runs on arrays."""
     if isinstance(margin, bool) or not isinstance(margin, int | float) or not margin >= 0:
-        raise TargetError(f"margin: expected a number of points >= 0, found {margin!r}")
+        raise TargetError(_problem("target.margin", "margin", found=str(margin)), field="margin")
     if not inputs:
         return []
     start = np.array([i.target.baseline for i in inputs])
@@ -902,16 +922,14 @@ def progress_all(
     """
     targets = list(targets)
     grouped: dict[tuple[str, str], list[Actual]] = {}
-    errors: list[str] = []
+    errors: list[Problem] = []
     for t in targets:
         if t.key in grouped:
-            errors.append(f"target {t.unit}/{t.id}: listed twice")
+            errors.append(_problem("target.listed_twice", "id", unit=t.unit, id=t.id))
         grouped[t.key] = []
     for a in actuals:
         if a.key not in grouped:
-            errors.append(
-                f"actual {a.unit}/{a.target}/{a.period}: no target {a.target!r} for unit {a.unit!r}"
-            )
+            errors.append(_problem("target.no_such_target", "target", unit=a.unit, id=a.target))
             continue
         grouped[a.key].append(a)
     inputs = []
@@ -919,7 +937,7 @@ def progress_all(
         try:
             inputs.append(_inputs(t, grouped[t.key], as_of))
         except TargetError as error:
-            errors.extend(error.errors)
+            errors.extend(error.problems)
     if errors:
         raise TargetError(errors)
     return _assemble(inputs, as_of=as_of, margin=margin)

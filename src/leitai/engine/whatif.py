@@ -53,9 +53,10 @@ from typing import Any
 import numpy as np
 
 from leitai.engine.assess import aggregate, assess, board_plan, board_stars, needs_preparation
-from leitai.engine.data import PeriodData, parse_number
+from leitai.engine.data import NumberError, PeriodData, parse_number
 from leitai.engine.errors import DataError
 from leitai.engine.methods import apply_missing, competition_rank, score_indicator
+from leitai.engine.problems import Problem, Where
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
 from leitai.engine.sensitivity import flag_hits
@@ -111,16 +112,22 @@ def recompute(
     errors = []
     for unit, row in edits.items():
         if unit not in units:
-            errors.append(f"edits: unknown unit {unit!r}")
+            errors.append(Problem("data.unknown_unit", Where(path=f"edits.{unit}"), {"unit": unit}))
             continue
         for indicator, value in row.items():
             if indicator not in columns:
-                errors.append(f"edits: {unit}: unknown indicator {indicator!r}")
+                errors.append(
+                    Problem(
+                        "data.unknown_indicator",
+                        Where(path=f"edits.{unit}.{indicator}"),
+                        {"indicator": indicator},
+                    )
+                )
                 continue
             try:
                 number = parse_number(value)
-            except ValueError as exc:
-                errors.append(f"edits: {unit}.{indicator}: {exc}")
+            except NumberError as exc:
+                errors.append(exc.problem.located(path=f"edits.{unit}.{indicator}"))
                 continue
             changes[(units[unit], columns[indicator])] = math.nan if number is None else number
     if errors:
@@ -307,15 +314,18 @@ def what_it_takes(
     (2.0, 0.5, 1)
     """
     if unit not in scheme.unit_ids:
-        raise DataError(
-            f"unit: unknown unit {unit!r} (expected one of {', '.join(scheme.unit_ids)})"
-        )
+        raise DataError(Problem("data.unknown_unit", Where(path="unit"), {"unit": unit}))
     all_indicators = scheme.all_indicators()
     ids = [i.id for i in all_indicators]
     wanted = indicators if indicators is not None else ids
     unknown = [i for i in wanted if i not in ids]
     if unknown:
-        raise DataError(f"indicators: unknown indicator {', '.join(map(repr, unknown))}")
+        raise DataError(
+            [
+                Problem("data.unknown_indicator", Where(path="indicators"), {"indicator": i})
+                for i in unknown
+            ]
+        )
     nominal = assess(scheme, data, previous=previous)
     batch = _Batch(scheme, data, nominal)
     u = scheme.unit_ids.index(unit)

@@ -19,7 +19,6 @@ def gettext_noop(text: str) -> str:
 
 
 MESSAGES: dict[str, str] = {
-    "text": "%(text)s",  # TRANSITIONAL: an unconverted plain message; must disappear
     # leitai.text: reading the texts of an arena (speeches, slides, reports)
     "text.too_large": gettext_noop("the file has %(size)s bytes; at most %(limit)s are read"),
     "text.too_long": gettext_noop("the text has %(size)s characters; at most %(limit)s are read"),
@@ -78,13 +77,257 @@ MESSAGES: dict[str, str] = {
     "backup.file_exists": gettext_noop(
         "the uploaded file %(name)s already exists with other content"
     ),
+    "arena.not_speaking": gettext_noop("%(unit)s does not speak at this session"),
+    "arena.order_empty": gettext_noop("list the units in the order they speak"),
+    "arena.units_not_assessed": gettext_noop("units not assessed in %(period)s: %(units)s"),
+    "arena.units_twice": gettext_noop("units listed twice: %(units)s"),
+    "cli.arena_input": gettext_noop(
+        "the result, the session settings or the order (%(order)s) cannot be used for the arena deck"
+    ),
+    "cli.arena_needs_result": gettext_noop("expected a result JSON file (or --demo)"),
+    "cli.as_of": gettext_noop("--as-of: expected a date YYYY-MM-DD, found “%(found)s”"),
+    "cli.choices": gettext_noop(
+        "%(option)s: expected some of %(allowed)s (or none), found %(found)s"
+    ),
+    "cli.output_suffix": gettext_noop("-o %(output)s: expected a file name ending in %(suffix)s"),
+    "cli.samples": gettext_noop("--samples %(found)s: expected a whole number of at least 2"),
+    "cli.set_syntax": gettext_noop("--set %(found)s: expected INDICATOR=VALUE"),
+    "cli.pledges_need_files": gettext_noop("expected TEXT files and --scheme (or --demo)"),
+    "cli.date": gettext_noop("--date: expected a date YYYY-MM-DD, found %(found)s"),
+    "cli.targets_need_files": gettext_noop("expected TARGETS and ACTUALS files (or --demo)"),
+    "cli.unknown_period": gettext_noop("--period %(period)s: the demo has the periods %(periods)s"),
+    "cli.unknown_unit": gettext_noop(
+        "--unit: unknown unit %(units)s (expected one of %(expected)s)"
+    ),
+    "cli.weights": gettext_noop(
+        "--weights %(found)s: expected a share from 0 up to (not including) 1, e.g. 0.25"
+    ),
+    "coinr.bad_code": gettext_noop(
+        "“%(found)s” cannot be used as an id (letters, digits, _ and - only)"
+    ),
+    "coinr.childless": gettext_noop("%(code)s: an aggregate without children"),
+    "coinr.direction": gettext_noop("expected 1 or -1, found “%(found)s”"),
+    "coinr.missing_column": gettext_noop("this column is missing"),
+    "coinr.no_code": gettext_noop("expected a code"),
+    "coinr.no_units": gettext_noop("no units (time point %(time)s)"),
+    "coinr.orphan": gettext_noop("%(code)s: an indicator without a parent aggregate"),
+    "coinr.panel": gettext_noop(
+        "a panel of several time points (%(found)s): choose one with --time"
+    ),
+    "coinr.twice": gettext_noop("%(found)s appears twice"),
+    "coinr.unknown_group": gettext_noop(
+        "unknown group column “%(found)s” (expected one of %(expected)s)"
+    ),
+    "coinr.unknown_parent": gettext_noop("%(code)s: unknown parent aggregate “%(found)s”"),
+    "coinr.weight": gettext_noop("%(code)s: expected a weight greater than 0, found %(found)s"),
+    "data.above_range": gettext_noop(
+        "%(found)s is above the plausible range of this indicator (at most %(max)s)"
+    ),
+    "data.below_range": gettext_noop(
+        "%(found)s is below the plausible range of this indicator (at least %(min)s)"
+    ),
+    "data.duplicated": gettext_noop("%(unit)s / %(indicator)s is given twice (first at %(first)s)"),
+    "data.not_integer": gettext_noop(
+        "%(found)s is not a whole number; this indicator counts things"
+    ),
+    "data.other_scheme": gettext_noop("the data were read for scheme %(made)s, not %(wanted)s"),
+    "data.target_missing": gettext_noop(
+        "%(unit)s: indicator %(name)s is scored against a target, but no target is given"
+    ),
+    "data.target_not_positive": gettext_noop(
+        "the target must be greater than 0 (this indicator is scored against its target), found %(found)s"
+    ),
+    "data.units_absent": gettext_noop("units of the scheme absent from the table: %(units)s"),
+    "data.unknown_indicator": gettext_noop(
+        "unknown indicator “%(indicator)s”: use the ids of the scheme's indicators, adjustments or series"
+    ),
+    "data.unknown_unit": gettext_noop("unknown unit “%(unit)s”: use one of the scheme's unit ids"),
+    "expression.arity": gettext_noop(
+        "%(function)s() takes %(expected)s argument(s), found %(found)s"
+    ),
+    "expression.chained_comparison": gettext_noop(
+        "chained comparisons are not allowed; join them with “and”"
+    ),
+    "expression.empty": gettext_noop("expected a non-empty expression"),
+    "expression.expected": gettext_noop("expected “%(expected)s”, found “%(found)s”"),
+    "expression.too_deep": gettext_noop(
+        "the expression is nested too deeply (at most %(limit)s levels)"
+    ),
+    "expression.too_long": gettext_noop(
+        "the expression is too long (%(found)s characters; at most %(limit)s)"
+    ),
+    "expression.unexpected": gettext_noop("unexpected “%(found)s”"),
+    "expression.unexpected_character": gettext_noop(
+        "unexpected character “%(found)s” at position %(position)s"
+    ),
+    "expression.unexpected_end": gettext_noop("the expression ends too early"),
+    "expression.unknown_variable": gettext_noop("unknown variable %(names)s"),
+    "file.cannot_read": gettext_noop("cannot read the file (%(reason)s)"),
+    "file.not_text": gettext_noop("not a text file: expected a UTF-8 or GBK encoded .csv file"),
+    "flag.not_yes_no": gettext_noop("expected 是 (yes) or 否 (no), found “%(found)s”"),
+    "number.decimal_comma": gettext_noop(
+        "“%(found)s” has a comma that is not a thousands separator (groups of three digits, as in 1,234); a decimal point was probably meant (write 1.5, not 1,5)"
+    ),
+    "number.not_a_number": gettext_noop("expected a number, found “%(found)s”"),
+    "number.not_finite": gettext_noop("expected a finite number, found “%(found)s”"),
+    "previous.no_unit_rank": gettext_noop(
+        "expected the previous ranks: a JSON result or a table with the columns unit and rank"
+    ),
+    "previous.not_a_rank": gettext_noop(
+        "expected a whole-number rank for %(unit)s, found “%(found)s”"
+    ),
+    "previous.not_a_result": gettext_noop(
+        "expected a result in the JSON form of the specification (results with unit and rank)"
+    ),
+    "scheme.adjustment_needs_max_points": gettext_noop(
+        "a bonus or deduction needs max_points (at least 0)"
+    ),
+    "scheme.bad_id": gettext_noop(
+        "“%(found)s” is not a valid id: use letters, digits, _ and - only"
+    ),
+    "scheme.duplicate_id": gettext_noop("the id %(id)s is already used at %(first)s"),
+    "scheme.empty_board": gettext_noop("a board needs at least one indicator or sub-board"),
+    "scheme.empty_text": gettext_noop("must not be empty"),
+    "scheme.invalid": gettext_noop("not a valid value here (%(type)s)"),
+    "scheme.not_a_list": gettext_noop("expected a list"),
+    "scheme.not_a_mapping": gettext_noop("expected a mapping (key: value)"),
+    "scheme.not_a_number": gettext_noop("expected a number, found “%(found)s”"),
+    "scheme.not_a_scheme": gettext_noop(
+        "expected a mapping with id, name, version, units and boards"
+    ),
+    "scheme.not_an_integer": gettext_noop("expected a whole number, found “%(found)s”"),
+    "scheme.not_at_least": gettext_noop("expected at least %(ge)s, found %(found)s"),
+    "scheme.not_at_most": gettext_noop("expected at most %(le)s, found %(found)s"),
+    "scheme.not_finite": gettext_noop("expected a finite number, found %(found)s"),
+    "scheme.not_greater_than": gettext_noop("expected more than %(gt)s, found %(found)s"),
+    "scheme.not_less_than": gettext_noop("expected less than %(lt)s, found %(found)s"),
+    "scheme.not_one_of": gettext_noop("expected one of %(expected)s, found “%(found)s”"),
+    "scheme.not_text": gettext_noop("expected text, found “%(found)s”"),
+    "scheme.not_utf8": gettext_noop("expected UTF-8 text (byte %(byte)s is not)"),
+    "scheme.not_yes_no": gettext_noop("expected true or false, found “%(found)s”"),
+    "scheme.range_reversed": gettext_noop(
+        "the range's minimum %(min)s is above its maximum %(max)s"
+    ),
+    "scheme.required": gettext_noop("is required"),
+    "scheme.stars_min_above_max": gettext_noop(
+        "the fewest stars (%(min)s) exceed the most (%(max)s)"
+    ),
+    "scheme.stars_need_thresholds": gettext_noop(
+        "stars by bands need a list of [board score, stars]"
+    ),
+    "scheme.sub_board_has_points": gettext_noop("a sub-board has a weight, not points"),
+    "scheme.text_too_long": gettext_noop("is too long (at most %(max_length)s characters)"),
+    "scheme.too_deep": gettext_noop("nested too deeply (at most %(limit)s levels)"),
+    "scheme.too_few_items": gettext_noop("needs at least %(min_length)s item(s)"),
+    "scheme.too_long": gettext_noop(
+        "the scheme is too long (%(found)s characters; at most %(limit)s)"
+    ),
+    "scheme.too_many_items": gettext_noop("has too many items (at most %(max_length)s)"),
+    "scheme.top_board_has_weight": gettext_noop("a top-level board has points, not a weight"),
+    "scheme.top_board_needs_points": gettext_noop("a top-level board needs points (more than 0)"),
+    "scheme.unknown_key": gettext_noop("is not a recognised key here"),
+    "scheme.unknown_series": gettext_noop("expected the id of a series, found “%(found)s”"),
+    "scheme.unknown_tie_break_board": gettext_noop(
+        "expected the id of a top-level board, found “%(found)s”"
+    ),
+    "scheme.yaml_syntax": gettext_noop("not valid YAML"),
+    "table.empty": gettext_noop("the table is empty: it needs a header row"),
+    "table.no_header": gettext_noop(
+        "the first row must be a header: unit, indicator and value (long form), or unit followed by indicator ids (wide form, as in the template); found %(found)s"
+    ),
+    "table.not_a_workbook": gettext_noop(
+        "not a spreadsheet: upload the .xlsx template or a .csv file"
+    ),
+    "table.old_xls": gettext_noop("the old .xls format is not read: save the workbook as .xlsx"),
+    "table.other_scheme": gettext_noop(
+        "this template was made for scheme %(made)s, not %(wanted)s"
+    ),
+    "target.direction": gettext_noop("expected higher or lower, found “%(found)s”"),
+    "target.empty_text": gettext_noop("must not be empty"),
+    "target.frequency": gettext_noop(
+        "expected a reporting frequency, one of %(expected)s, found “%(found)s”"
+    ),
+    "target.higher_not_above_start": gettext_noop(
+        "%(unit)s/%(id)s: a target that should rise must exceed its start %(start)s"
+    ),
+    "target.impossible_date": gettext_noop("“%(found)s” is not a date of the calendar"),
+    "target.listed_twice": gettext_noop("%(unit)s/%(id)s: the target is listed twice"),
+    "target.lower_needs_start": gettext_noop(
+        "%(unit)s/%(id)s: a target that should fall (lower) needs a start value, the value at the start of the year"
+    ),
+    "target.lower_not_below_start": gettext_noop(
+        "%(unit)s/%(id)s: a target that should fall must lie below its start %(start)s"
+    ),
+    "target.margin": gettext_noop("expected a margin of at least 0 points, found “%(found)s”"),
+    "target.milestone_outside_year": gettext_noop(
+        "%(unit)s/%(id)s: the milestone of %(date)s lies outside the target year ending %(deadline)s"
+    ),
+    "target.milestone_pairs": gettext_noop(
+        "%(unit)s/%(id)s: milestones must be (date, value) pairs"
+    ),
+    "target.milestones_same_date": gettext_noop("%(unit)s/%(id)s: two milestones share a date"),
+    "target.milestones_years": gettext_noop(
+        "%(unit)s/%(id)s: the milestones lie in different years"
+    ),
+    "target.mixed_frequencies": gettext_noop(
+        "%(unit)s/%(id)s: the actuals mix reporting frequencies (%(found)s); report by month, by quarter or by day throughout"
+    ),
+    "target.no_such_target": gettext_noop("unit %(unit)s has no target %(id)s"),
+    "target.not_a_date": gettext_noop("expected a date such as 2023-06-30, found “%(found)s”"),
+    "target.not_a_period": gettext_noop(
+        "expected a period such as 2023-05, 2023Q2 or 2023-05-31, found “%(found)s”"
+    ),
+    "target.period_twice": gettext_noop("%(unit)s/%(id)s: the period %(period)s is reported twice"),
+    "target.source": gettext_noop("expected assigned or pledged, found “%(found)s”"),
+    "targets.code_taken": gettext_noop("%(unit)s already has a target %(code)s"),
+    "targets.column_twice": gettext_noop("the column “%(found)s” appears twice"),
+    "targets.duplicate": gettext_noop("target %(id)s of unit %(unit)s is already on row %(first)s"),
+    "targets.empty_cell": gettext_noop("this cell must not be empty"),
+    "targets.empty_table": gettext_noop("the table is empty: it needs a header row"),
+    "targets.evidence_type": gettext_noop(
+        "expected a file of one of these kinds: %(expected)s; found “%(found)s”"
+    ),
+    "targets.file_type": gettext_noop("expected a .csv or .xlsx file, found “%(found)s”"),
+    "targets.milestones_syntax": gettext_noop(
+        "expected milestones as date:value pairs such as 2023-06-30:83, found “%(found)s”"
+    ),
+    "targets.missing_column": gettext_noop("the column %(name)s is missing"),
+    "targets.mixed_frequency": gettext_noop(
+        "%(unit)s/%(id)s: %(period)s is of another reporting frequency than row %(first)s"
+    ),
+    "targets.not_one_of": gettext_noop("expected %(expected)s, found “%(found)s”"),
+    "targets.not_stored": gettext_noop("%(unit)s/%(id)s cannot be stored: %(detail)s"),
+    "targets.period_outside": gettext_noop(
+        "the period ends on %(end)s, outside the target's year %(year)s (deadline %(deadline)s)"
+    ),
+    "targets.period_twice": gettext_noop(
+        "%(period)s of %(unit)s/%(id)s is already reported on row %(first)s"
+    ),
+    "targets.unknown_column": gettext_noop(
+        "unknown column “%(found)s”; the columns are %(expected)s"
+    ),
+    "targets.unknown_unit": gettext_noop("unknown unit “%(unit)s”"),
+    "upload.no_figures": gettext_noop("the table has no figures"),
+    "upload.not_your_unit": gettext_noop(
+        "%(found)s is not your unit: you may upload only the rows of %(own)s, so the whole upload is refused and nothing is saved"
+    ),
+    "upload.nothing_changes": gettext_noop("nothing would change: every figure is as stored"),
+    "upload.other_period": gettext_noop(
+        "this template was made for period %(made)s, not %(wanted)s: download the template of %(wanted)s"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 
 
-def _value(value: Any) -> Any:
+def _value(value: Any, _: Any) -> Any:
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        items = [str(v) for v in value]
+        if not items:
+            return ""
+        text = items[0]
+        for item in items[1:]:
+            text = _("%(items)s, %(item)s") % {"items": text, "item": item}
+        return text
     return value
 
 
@@ -92,7 +335,7 @@ def message(problem: Problem, _: Any) -> str:
     template = MESSAGES.get(problem.code)
     if template is None:
         raise KeyError(f"no message for problem code {problem.code!r}")
-    params = {k: _value(v) for k, v in problem.params.items()}
+    params = {k: _value(v, _) for k, v in problem.params.items()}
     return _(template) % params
 
 
@@ -118,4 +361,9 @@ def where_parts(where: Where, _: Any) -> str:
             parts.append(_("row %(row)s") % {"row": where.row})
         if where.column:
             parts.append(_("column %(column)s") % {"column": where.column})
-    return _(", ").join(parts)
+    if not parts:
+        return ""
+    place = parts[0]
+    for part in parts[1:]:
+        place = _("%(place)s, %(part)s") % {"place": place, "part": part}
+    return place

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from leitai.engine.errors import DataError
+from leitai.engine.problems import Problem, Where, number_text
 from leitai.io.files import read_sheet
 
 __all__ = ["CoinrTables", "convert_coinr", "read_coinr", "scheme_document"]
@@ -91,6 +92,12 @@ def _read_csv(path: str | os.PathLike[str]) -> tuple[list[str], list[dict[str, s
     return header, rows
 
 
+def _p(
+    what: str, file: str, row: int | None = None, column: str | None = None, /, **params: Any
+) -> Problem:
+    return Problem(what, Where(file=file, row=row, column=column), params)
+
+
 def _number(text: str | None) -> float | None:
     if text is None:
         return None
@@ -119,10 +126,10 @@ def read_coinr(
     """
     meta_name, data_name = os.fspath(imeta_path), os.fspath(idata_path)
     meta_cols, meta_rows = _read_csv(imeta_path)
-    errors: list[str] = []
+    errors: list[Problem] = []
     for needed in ("iCode", "Level", "Type", "Parent"):
         if needed not in meta_cols:
-            errors.append(f"{meta_name}: row 1: expected a column {needed}")
+            errors.append(_p("coinr.missing_column", meta_name, 1, needed))
     if errors:
         raise DataError(errors)
     nodes: dict[str, _Node] = {}
@@ -131,14 +138,11 @@ def read_coinr(
     for r, row in enumerate(meta_rows, start=2):
         code = (row.get("iCode") or "").strip()
         kind = (row.get("Type") or "").strip()
-        where = f"{meta_name}: row {r}"
         if not code:
-            errors.append(f"{where}: column iCode: expected a code")
+            errors.append(_p("coinr.no_code", meta_name, r, "iCode"))
             continue
         if not _ID.match(code):
-            errors.append(
-                f"{where}: column iCode: {code!r} is not usable as an id (letters, digits, _ and -)"
-            )
+            errors.append(_p("coinr.bad_code", meta_name, r, "iCode", found=code))
             continue
         if kind == "Group":
             groups.append(code)
@@ -151,16 +155,22 @@ def read_coinr(
             continue
         if kind not in ("Indicator", "Aggregate"):
             continue
-        try:
-            level = int(float(row.get("Level") or ""))
-            weight = _number(row.get("Weight"))
-            direction = _number(row.get("Direction"))
-        except ValueError as exc:
-            errors.append(f"{where}: {exc}")
+        numbers: dict[str, float | None] = {}
+        for column in ("Level", "Weight", "Direction"):
+            try:
+                numbers[column] = _number(row.get(column) or ("" if column != "Level" else None))
+                if column == "Level" and numbers[column] is None:
+                    raise ValueError(column)
+            except ValueError:
+                found = str(row.get(column) or "")[:40]
+                errors.append(_p("number.not_a_number", meta_name, r, column, found=found))
+        if len(numbers) < 3 or numbers["Level"] is None:
             continue
+        level = int(numbers["Level"])
+        weight, direction = numbers["Weight"], numbers["Direction"]
         if kind == "Indicator" and direction not in (1.0, -1.0):
             errors.append(
-                f"{where}: column Direction: expected 1 or -1, found {row.get('Direction')!r}"
+                _p("coinr.direction", meta_name, r, "Direction", found=str(row.get("Direction")))
             )
             continue
         parent = (row.get("Parent") or "").strip() or None
@@ -178,7 +188,14 @@ def read_coinr(
         if node.parent is not None:
             if node.parent not in nodes:
                 errors.append(
-                    f"{meta_name}: {code}: column Parent: unknown aggregate {node.parent!r}"
+                    _p(
+                        "coinr.unknown_parent",
+                        meta_name,
+                        None,
+                        "Parent",
+                        code=code,
+                        found=node.parent,
+                    )
                 )
             else:
                 nodes[node.parent].children.append(code)
@@ -186,43 +203,46 @@ def read_coinr(
             denominators[node.denominator] = (node.denominator, None)
         if node.weight <= 0:
             errors.append(
-                f"{meta_name}: {code}: column Weight: expected a number > 0, found {node.weight}"
+                _p(
+                    "coinr.weight",
+                    meta_name,
+                    None,
+                    "Weight",
+                    code=code,
+                    found=number_text(node.weight),
+                )
             )
     for code, node in nodes.items():
         if node.level > 1 and not node.children:
-            errors.append(f"{meta_name}: {code}: an aggregate without children")
+            errors.append(_p("coinr.childless", meta_name, code=code))
         if node.level == 1 and node.parent is None:
-            errors.append(f"{meta_name}: {code}: an indicator without a Parent aggregate")
+            errors.append(_p("coinr.orphan", meta_name, None, "Parent", code=code))
     if errors:
         raise DataError(errors)
 
     data_cols, data_rows = _read_csv(idata_path)
     if "uCode" not in data_cols:
-        raise DataError(f"{data_name}: row 1: expected a column uCode")
+        raise DataError(_p("coinr.missing_column", data_name, 1, "uCode"))
     indicator_codes = [c for c, n in nodes.items() if n.level == 1]
     for code in [*indicator_codes, *denominators, *groups]:
         if code not in data_cols:
-            errors.append(f"{data_name}: row 1: expected a column {code} (named in {meta_name})")
+            errors.append(_p("coinr.missing_column", data_name, 1, code))
     if errors:
         raise DataError(errors)
     times = {(row.get("Time") or "").strip() for row in data_rows} if "Time" in data_cols else {""}
     if len(times) > 1 and time is None:
-        raise DataError(
-            f"{data_name}: column Time: a panel of {len(times)} time points; choose one "
-            f"(found {', '.join(sorted(times))})"
-        )
+        raise DataError(_p("coinr.panel", data_name, None, "Time", found=sorted(times)))
     units: list[dict[str, Any]] = []
     seen: set[str] = set()
     for r, row in enumerate(data_rows, start=2):
         if time is not None and _number(row.get("Time")) != float(time):
             continue
         code = (row.get("uCode") or "").strip()
-        where = f"{data_name}: row {r}"
         if not _ID.match(code):
-            errors.append(f"{where}: column uCode: {code!r} is not usable as an id")
+            errors.append(_p("coinr.bad_code", data_name, r, "uCode", found=code))
             continue
         if code in seen:
-            errors.append(f"{where}: column uCode: {code} appears twice")
+            errors.append(_p("coinr.twice", data_name, r, "uCode", found=code))
             continue
         seen.add(code)
         values: dict[str, float | None] = {}
@@ -231,7 +251,7 @@ def read_coinr(
                 values[column] = _number(row.get(column))
             except ValueError:
                 errors.append(
-                    f"{where}: column {column}: expected a number, found {row.get(column)!r}"
+                    _p("number.not_a_number", data_name, r, column, found=str(row.get(column))[:40])
                 )
         units.append(
             {
@@ -242,7 +262,7 @@ def read_coinr(
             }
         )
     if not units:
-        errors.append(f"{data_name}: no units" + (f" at Time {time}" if time is not None else ""))
+        errors.append(_p("coinr.no_units", data_name, time="" if time is None else str(time)))
     if errors:
         raise DataError(errors)
     return CoinrTables(nodes=nodes, groups=groups, denominators=denominators, units=units)
@@ -255,7 +275,7 @@ def _choose_group(tables: CoinrTables, group: str | None) -> str | None:
         return _EXAMPLE_GROUP if _EXAMPLE_GROUP in tables.groups else None
     if group is not None and group not in tables.groups:
         raise DataError(
-            f"group {group!r}: expected one of the Group columns {', '.join(tables.groups)}"
+            Problem("coinr.unknown_group", Where(), {"found": group, "expected": tables.groups})
         )
     return group
 

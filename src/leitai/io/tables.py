@@ -11,7 +11,10 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from openpyxl.utils.cell import get_column_letter
+
 from leitai.engine import DataError, PeriodData, Record, Scheme
+from leitai.engine.problems import Problem, Where
 from leitai.io.files import DEFAULT_LIMITS, Limits, read_bounded, read_sheet, read_text
 
 __all__ = ["TEMPLATE_SHEET", "iter_records", "read_previous", "read_rows", "read_table"]
@@ -30,15 +33,6 @@ TARGET_SUFFIX = ".target"
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 class Sheet:
     """Rows of cells with a way to name each cell for messages."""
 
@@ -50,13 +44,31 @@ class Sheet:
         self.sheet = sheet
         self.meta = meta
 
-    def where(self, row: int) -> str:
-        return f"sheet {self.sheet}, row {row}" if self.sheet else f"row {row}"
+    def where(self, row: int) -> Where:
+        """A row as the spreadsheet shows it (1-based, header included)."""
+        return Where(file=self.name, sheet=self.sheet, row=row)
 
-    def cell(self, row: int, column: int, header: str) -> str:
-        if self.sheet:
-            return f"cell {_column_letter(column)}{row} (column {header})"
-        return f"column {header}"
+    def cell(self, row: int, column: int | None, header: Any = None) -> Where | None:
+        """A cell: its reference (``D6``) and its column's header as written in the file."""
+        if column is None:
+            return None
+        if header is None:
+            header = self.header_text(column)
+        return self.where(row).but(
+            cell=f"{get_column_letter(column + 1)}{row}", column=header or None
+        )
+
+    def header_text(self, column: int) -> str:
+        """The header of a column as written in the file.
+
+        The first non-blank row; in a workbook made by ``leitai template`` (several
+        header rows) the row of names a person reads, when it has one for the column.
+        """
+        rows = [row for row in self.rows[:10] if not _blank(row)]
+        texts = [_text(row[column] if column < len(row) else None) for row in rows[:2]]
+        if int(self.meta.get("header_rows", "1") or 1) > 1 and len(texts) > 1 and texts[1]:
+            return texts[1]
+        return texts[0] if texts else ""
 
 
 def read_rows(
@@ -68,6 +80,10 @@ def read_rows(
     """
     raw = read_sheet(source, filename=filename, limits=limits, prefer=TEMPLATE_SHEET)
     return Sheet(raw.rows, raw.name, raw.sheet, raw.meta)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def _blank(row: Iterable[Any]) -> bool:
@@ -87,9 +103,10 @@ def iter_records(sheet: Sheet) -> Iterator[Record]:
     while rows and _blank(rows[0]):
         rows = rows[1:]
     if not rows:
-        raise DataError(f"{sheet.name}: the table is empty (expected a header row)")
+        raise DataError(Problem("table.empty", Where(file=sheet.name, sheet=sheet.sheet), {}))
     offset = len(sheet.rows) - len(rows)
     header = [_canonical(h) for h in rows[0]]
+    raw_header = [sheet.header_text(i) for i in range(len(rows[0]))]
     skip = int(sheet.meta.get("header_rows", "1") or 1)
     first_data = skip
     if {"unit", "indicator", "value"} <= set(header):
@@ -110,14 +127,21 @@ def iter_records(sheet: Sheet) -> Iterator[Record]:
                 value=get(col["value"]),
                 target=get(target),
                 where=sheet.where(number),
-                value_at=sheet.cell(number, col["value"], "value"),
-                target_at=sheet.cell(number, target or 0, "target"),
+                value_at=sheet.cell(number, col["value"], raw_header[col["value"]]),
+                target_at=sheet.cell(
+                    number, target, None if target is None else raw_header[target]
+                ),
+                unit_at=sheet.cell(number, col["unit"], raw_header[col["unit"]]),
+                indicator_at=sheet.cell(number, col["indicator"], raw_header[col["indicator"]]),
             )
         return
     if header[0] != "unit":
         raise DataError(
-            f"{sheet.name}: row {1 + offset}: expected a header with unit, indicator and value "
-            f"(long form) or unit followed by indicator ids (wide form), found {rows[0][:4]!r}"
+            Problem(
+                "table.no_header",
+                Where(file=sheet.name, sheet=sheet.sheet, row=1 + offset),
+                {"found": [h for h in raw_header[:4]]},
+            )
         )
     columns = [(i, h) for i, h in enumerate(header) if i > 0 and h and h not in LABEL_COLUMNS]
     targets = {h[: -len(TARGET_SUFFIX)]: i for i, h in columns if h.endswith(TARGET_SUFFIX)}
@@ -136,8 +160,10 @@ def iter_records(sheet: Sheet) -> Iterator[Record]:
                 value=row[i] if i < len(row) else None,
                 target=row[t] if t is not None and t < len(row) else None,
                 where=sheet.where(number),
-                value_at=sheet.cell(number, i, indicator),
-                target_at=sheet.cell(number, t or 0, f"{indicator}{TARGET_SUFFIX}"),
+                value_at=sheet.cell(number, i, raw_header[i]),
+                target_at=sheet.cell(number, t, None if t is None else raw_header[t]),
+                unit_at=sheet.cell(number, 0, raw_header[0]),
+                indicator_at=sheet.cell(number, i, raw_header[i]),
             )
 
 
@@ -166,11 +192,15 @@ def read_table(
         table that has any.
     """
     sheet = read_rows(source, filename=filename)
-    errors: list[str] = []
+    errors: list[Problem] = []
     meta_scheme = sheet.meta.get("scheme_id")
     if meta_scheme and meta_scheme != scheme.id:
         errors.append(
-            f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}"
+            Problem(
+                "table.other_scheme",
+                Where(file=sheet.name, sheet=sheet.sheet),
+                {"made": meta_scheme, "wanted": scheme.id},
+            )
         )
     try:
         data = PeriodData.from_records(
@@ -180,7 +210,7 @@ def read_table(
             require_all_units=require_all_units,
         )
     except DataError as exc:
-        raise DataError(errors + exc.errors) from None
+        raise DataError(errors + exc.problems) from None
     if errors:
         raise DataError(errors)
     return data
@@ -198,14 +228,12 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
         try:
             document = json.loads(text)
             return {str(row["unit"]): int(row["rank"]) for row in document["results"]}
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(
-                f"{name}: expected a result in the JSON form of spec section 8 ({exc})"
-            ) from None
+        except (ValueError, KeyError, TypeError):
+            raise DataError(Problem("previous.not_a_result", Where(file=name), {})) from None
     rows = read_sheet(text.encode("utf-8"), filename=name).rows
     header = [_canonical(h) for h in rows[0]] if rows else []
     if "unit" not in header or "rank" not in header:
-        raise DataError(f"{name}: row 1: expected the columns unit and rank")
+        raise DataError(Problem("previous.no_unit_rank", Where(file=name, row=1), {}))
     unit_col, rank_col = header.index("unit"), header.index("rank")
     ranks: dict[str, int] = {}
     errors = []
@@ -216,7 +244,13 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
             ranks[row[unit_col].strip()] = int(float(row[rank_col]))
         except (ValueError, IndexError, OverflowError):
             found = row[rank_col] if rank_col < len(row) else ""
-            errors.append(f"{name}: row {r}: column rank: expected a whole number, found {found!r}")
+            errors.append(
+                Problem(
+                    "previous.not_a_rank",
+                    Where(file=name, row=r, column=rows[0][rank_col].strip()),
+                    {"found": str(found)[:40], "unit": row[unit_col].strip() if row else ""},
+                )
+            )
     if errors:
         raise DataError(errors)
     return ranks

@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from leitai.engine.data import MISSING_WORDS, parse_number
-from leitai.engine.errors import DataError
+from leitai.engine.errors import DataError, InvalidValue
+from leitai.engine.problems import Problem, Where
 from leitai.engine.targets import Actual, Milestone, Target, TargetError, parse_period
 from leitai.io.files import DEFAULT_LIMITS, FileRefused, Limits, read_sheet
 
@@ -54,7 +55,7 @@ __all__ = [
 
 
 class TargetsTableError(DataError):
-    """A targets or actuals table with problems; ``errors`` lists every one."""
+    """A targets or actuals table with problems; ``problems`` lists every one."""
 
 
 # Canonical column -> accepted headers (after NFKC, strip and lower-casing).
@@ -134,7 +135,7 @@ def _raw_rows(
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ""):
         raise TargetsTableError(
-            [f"{path.name}: expected a .csv or .xlsx file, found {path.suffix or 'no suffix'}"]
+            Problem("targets.file_type", Where(file=path.name), {"found": path.suffix or ""})
         )
     try:
         raw = read_sheet(path, filename=path.name, limits=limits, sheet=sheet)
@@ -154,22 +155,41 @@ def _raw_rows(
     return kept
 
 
+class _Table:
+    """Where the cells of a table are: its file name and its columns' headers as written."""
+
+    def __init__(self, name: str, headers: dict[str, str]) -> None:
+        self.name = name
+        self.headers = headers
+
+    def at(self, row: int | None, column: str | None = None) -> Where:
+        header = self.headers.get(column, column) if column else None
+        return Where(file=self.name, row=row, column=header)
+
+    def problem(self, code: str, row: int | None, column: str | None, **params: Any) -> Problem:
+        return Problem(code, self.at(row, column), params)
+
+
 def _read(
     path: Path,
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     sheet: str | None,
     limits: Limits = DEFAULT_LIMITS,
-) -> tuple[Rows, list[str]]:
-    """Rows as ``{canonical column: raw value}`` and the header problems."""
+) -> tuple[Rows, list[Problem], _Table]:
+    """Rows as ``{canonical column: raw value}``, the header problems, and the table."""
+    table = _Table(path.name, {})
     try:
         raw = _raw_rows(path, sheet, limits)
     except TargetsTableError:
         raise
     except Exception as error:  # any reader failure is reported as the file's problem
-        raise TargetsTableError([f"{path.name}: cannot be read: {error}"]) from None
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        raise TargetsTableError(
+            table.problem("file.cannot_read", None, None, reason=reason)
+        ) from None
     if not raw:
-        return [], [f"{path.name}: expected a header row, found an empty table"]
+        return [], [table.problem("targets.empty_table", None, None)], table
     header_number, header = raw[0]
     lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
     errors = []
@@ -181,35 +201,45 @@ def _read(
         name = lookup.get(label)
         if name is None:
             errors.append(
-                f"{path.name}: row {header_number}, column {_norm(cell)!r}: unknown column; "
-                f"expected columns are {', '.join(columns)}"
+                Problem(
+                    "targets.unknown_column",
+                    Where(file=path.name, row=header_number, column=_norm(cell)),
+                    {"found": _norm(cell), "expected": list(columns)},
+                )
             )
         elif name in positions:
-            errors.append(f"{path.name}: row {header_number}, column {name!r}: appears twice")
+            errors.append(
+                Problem(
+                    "targets.column_twice",
+                    Where(file=path.name, row=header_number, column=_norm(cell)),
+                    {"found": _norm(cell)},
+                )
+            )
         else:
             positions[name] = k
+            table.headers[name] = _norm(cell)
     for name in required:
         if name not in positions:
-            errors.append(f"{path.name}: row {header_number}: missing the column {name!r}")
+            errors.append(table.problem("targets.missing_column", header_number, None, name=name))
     rows = []
     for number, values in raw[1:]:
         row = {name: (values[k] if k < len(values) else None) for name, k in positions.items()}
         rows.append((number, row))
-    return rows, errors
+    return rows, errors, table
 
 
 # ---------------------------------------------------------------------------
-# Cell readers: each returns a value or raises ValueError("expected ..., found ...").
+# Cell readers: each returns a value or raises InvalidValue (a ValueError with a problem).
 
 
 def _found(value: Any) -> str:
-    return "an empty cell" if _is_blank(value) else repr(_norm(value))
+    return "" if _is_blank(value) else _norm(value)[:40]
 
 
 def _text(value: Any, required: bool) -> str | None:
     if _is_blank(value):
         if required:
-            raise ValueError("expected a text, found an empty cell")
+            raise InvalidValue("targets.empty_cell")
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -219,7 +249,7 @@ def _text(value: Any, required: bool) -> str | None:
 def _number(value: Any, required: bool) -> float | None:
     number = parse_number(value)
     if number is None and required:
-        raise ValueError(f"expected a number, found {_found(value)}")
+        raise InvalidValue("targets.empty_cell")
     return number
 
 
@@ -235,7 +265,7 @@ def _date(value: Any) -> dt.date | None:
     except ValueError:
         kind = None
     if kind != "day":
-        raise ValueError(f"expected a date such as 2023-06-30, found {_found(value)}")
+        raise InvalidValue("target.not_a_date", found=_found(value))
     return day
 
 
@@ -244,7 +274,7 @@ def _choice(value: Any, words: dict[str, str], default: str | None, expected: st
         return default
     word = _norm(value).lower()
     if word not in words:
-        raise ValueError(f"expected {expected}, found {_found(value)}")
+        raise InvalidValue("targets.not_one_of", found=_found(value), expected=list(words))
     return words[word]
 
 
@@ -255,29 +285,45 @@ def _milestones(value: Any) -> tuple[Milestone, ...]:
     out = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         date_text, sep, value_text = part.rpartition(":")
-        expected = f"milestones as date:value pairs such as 2023-06-30:83, found {part!r}"
         if not sep:
-            raise ValueError(f"expected {expected}")
+            raise InvalidValue("targets.milestones_syntax", found=part[:40])
         try:
             day = _date(date_text)
             number = parse_number(value_text)
         except ValueError:
-            raise ValueError(f"expected {expected}") from None
+            raise InvalidValue("targets.milestones_syntax", found=part[:40]) from None
         if day is None or number is None:
-            raise ValueError(f"expected {expected}")
+            raise InvalidValue("targets.milestones_syntax", found=part[:40])
         out.append(Milestone(day, number))
     return tuple(out)
 
 
 def _cell(
-    errors: list[str], where: str, row: dict[str, Any], column: str, read: Any, *args: Any
+    errors: list[Problem],
+    at: tuple[_Table, int],
+    row: dict[str, Any],
+    column: str,
+    read: Any,
+    *args: Any,
 ) -> Any:
-    """Read one cell, recording a located error instead of raising."""
+    """Read one cell, recording a problem at its row and column instead of raising."""
     try:
         return read(row.get(column), *args)
-    except ValueError as error:
-        errors.append(f"{where}, column {column!r}: {error}")
+    except InvalidValue as error:
+        table, number = at
+        errors.append(Problem(error.problem.code, table.at(number, column), error.problem.params))
         return None
+
+
+def _from_engine(error: TargetError, table: _Table, number: int, default: str) -> list[Problem]:
+    """The engine's problems of one row, placed at the row and the field's column."""
+    out = []
+    for problem in error.problems:
+        field = (problem.where.path or error.field or default).split(".")[0]
+        if field not in table.headers:
+            field = default
+        out.append(Problem(problem.code, table.at(number, field), problem.params))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -320,12 +366,12 @@ def read_targets(
     [115.0]
     """
     path = Path(path)
-    rows, errors = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet, limits)
+    rows, errors, table = _read(path, TARGET_COLUMNS, TARGET_REQUIRED, sheet, limits)
     allowed = set(units) if units is not None else None
     targets: list[Target] = []
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
-        where = f"{path.name}: row {number}"
+        where = (table, number)
         before = len(errors)
         # Read in the columns' order, so that a row's errors read left to right.
         unit = _cell(errors, where, row, "unit", _text, True)
@@ -344,12 +390,18 @@ def read_targets(
         pledged_on = _cell(errors, where, row, "pledged_on", _date)
         source = source or ("pledged" if pledged_on else "assigned")
         if unit is not None and allowed is not None and unit not in allowed:
-            errors.append(f"{where}, column 'unit': unknown unit {unit!r}")
+            errors.append(table.problem("targets.unknown_unit", number, "unit", unit=unit))
         if unit is not None and ident is not None:
             if (unit, ident) in seen:
                 errors.append(
-                    f"{where}, column 'id': target {ident!r} of unit {unit!r} "
-                    f"is already on row {seen[unit, ident]}"
+                    table.problem(
+                        "targets.duplicate",
+                        number,
+                        "id",
+                        unit=unit,
+                        id=ident,
+                        first=seen[unit, ident],
+                    )
                 )
             seen.setdefault((unit, ident), number)
         if len(errors) > before:
@@ -372,8 +424,7 @@ def read_targets(
                 )
             )
         except TargetError as error:
-            detail = str(error).split(": ", 2)[-1]
-            errors.append(f"{where}, column {error.field or 'id'!r}: {detail}")
+            errors += _from_engine(error, table, number, "id")
     if errors:
         raise TargetsTableError(errors)
     return targets
@@ -410,13 +461,13 @@ def read_actuals(
         reported in more than one frequency (months and quarters, say).
     """
     path = Path(path)
-    rows, errors = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet, limits)
+    rows, errors, table = _read(path, ACTUAL_COLUMNS, ACTUAL_REQUIRED, sheet, limits)
     known = {t.key for t in targets} if targets is not None else None
     actuals: list[Actual] = []
     seen: dict[tuple[str, str, str], int] = {}
     frequency: dict[tuple[str, str], tuple[str, int]] = {}
     for number, row in rows:
-        where = f"{path.name}: row {number}"
+        where = (table, number)
         before = len(errors)
         unit = _cell(errors, where, row, "unit", _text, True)
         target = _cell(errors, where, row, "target", _text, True)
@@ -426,28 +477,43 @@ def read_actuals(
         evidence = _cell(errors, where, row, "evidence", _text, False)
         if unit is not None and target is not None:
             if known is not None and (unit, target) not in known:
-                errors.append(f"{where}, column 'target': unit {unit!r} has no target {target!r}")
+                errors.append(
+                    table.problem("target.no_such_target", number, "target", unit=unit, id=target)
+                )
             if period is not None:
                 kind, _, label = parse_period(period)
                 if (unit, target, label) in seen:
                     errors.append(
-                        f"{where}, column 'period': {label} of {unit}/{target} "
-                        f"is already reported on row {seen[unit, target, label]}"
+                        table.problem(
+                            "targets.period_twice",
+                            number,
+                            "period",
+                            period=label,
+                            unit=unit,
+                            id=target,
+                            first=seen[unit, target, label],
+                        )
                     )
                 seen.setdefault((unit, target, label), number)
                 first_kind, first_row = frequency.setdefault((unit, target), (kind, number))
                 if kind != first_kind:
                     errors.append(
-                        f"{where}, column 'period': expected a {first_kind} like row "
-                        f"{first_row} of {unit}/{target}, found a {kind} ({label})"
+                        table.problem(
+                            "targets.mixed_frequency",
+                            number,
+                            "period",
+                            period=label,
+                            unit=unit,
+                            id=target,
+                            first=first_row,
+                        )
                     )
         if len(errors) > before:
             continue
         try:
             actuals.append(Actual(unit, target, period, value, note or "", evidence))
         except TargetError as error:
-            detail = str(error).split(": ", 2)[-1]
-            errors.append(f"{where}, column {error.field or 'value'!r}: {detail}")
+            errors += _from_engine(error, table, number, "value")
     if errors:
         raise TargetsTableError(errors)
     return actuals
@@ -459,14 +525,10 @@ def _period(value: Any) -> str | dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(
-            f"expected a period such as 2023-05, 2023Q2 or 2023-05-31, found {value!r}"
-        )
+        raise InvalidValue("target.not_a_period", found=str(value))
     if _is_blank(value):
-        raise ValueError(
-            "expected a period such as 2023-05, 2023Q2 or 2023-05-31, found an empty cell"
-        )
-    parse_period(_norm(value))  # raises ValueError naming what was expected
+        raise InvalidValue("targets.empty_cell")
+    parse_period(_norm(value))  # raises InvalidValue naming what was expected
     return _norm(value)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from leitai.engine.problems import Problem, Where
 from leitai.web.accounts.models import User
 from leitai.web.arena.models import DEFAULT_TITLE, ArenaSession
 from leitai.web.assessments.models import Period, Unit
@@ -70,13 +71,19 @@ def _check_order(period: Period, order_mode: str, manual_order: Sequence[str]) -
     unknown = [u for u in order if u not in units]
     if unknown:
         raise ArenaError(
-            f"units not assessed in {period.code}: {', '.join(unknown)}", field="manual_order"
+            problems=Problem(
+                "arena.units_not_assessed", Where(), {"period": period.code, "units": unknown}
+            ),
+            field="manual_order",
         )
     repeated = sorted({u for u in order if order.count(u) > 1})
     if repeated:
-        raise ArenaError(f"units listed twice: {', '.join(repeated)}", field="manual_order")
+        raise ArenaError(
+            problems=Problem("arena.units_twice", Where(), {"units": repeated}),
+            field="manual_order",
+        )
     if not order:
-        raise ArenaError("list the units in the order they speak", field="manual_order")
+        raise ArenaError(problems=Problem("arena.order_empty", Where(), {}), field="manual_order")
     return order
 
 
@@ -185,7 +192,9 @@ def pledge_create(
     The deadline is 31 December of the session's year unless given.
     """
     if unit.code not in session_speakers(session):
-        raise ArenaError(f"{unit.name} does not speak at this session", field="unit")
+        raise ArenaError(
+            problems=Problem("arena.not_speaking", Where(), {"unit": unit.name}), field="unit"
+        )
     target = target_create(
         unit=unit,
         code=code,

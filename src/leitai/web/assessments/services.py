@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from leitai.engine import DataError, Result, assess, parse_scheme
 from leitai.engine import Scheme as EngineScheme
+from leitai.engine.problems import Problem, Where
 from leitai.io import read_rows, read_table
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import (
@@ -259,7 +260,7 @@ def data_values_replace(
     values = []
     for unit, key, value, target in rows:
         if unit not in units:
-            raise DataError(f"unknown unit {unit!r}")
+            raise DataError(Problem("data.unknown_unit", Where(), {"unit": str(unit)}))
         values.append(
             DataValue(
                 period=period,
@@ -347,7 +348,7 @@ def data_values_update(
     units = {u.code: u for u in Unit.objects.filter(code__in={u for u, _k in cells})}
     unknown = sorted({u for u, _k in cells} - units.keys())
     if unknown:
-        raise DataError(f"unknown unit {unknown[0]!r}")
+        raise DataError(Problem("data.unknown_unit", Where(), {"unit": str(unknown[0])}))
     stored = {
         (v.unit.code, v.key): v
         for v in DataValue.objects.select_for_update(of=("self",))

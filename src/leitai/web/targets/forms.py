@@ -5,11 +5,12 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from leitai.engine.data import parse_number
+from leitai.engine.data import NumberError, parse_number
 from leitai.engine.targets import STATUSES, parse_period
+from leitai.i18n import render as render_problem
 from leitai.web.assessments.models import Unit
 from leitai.web.targets.models import Target
 from leitai.web.targets.selectors import indicator_boards
@@ -37,8 +38,10 @@ class NumberField(forms.CharField):
             return None
         try:
             number = parse_number(text)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a number."), code="invalid") from None
+        except NumberError as error:  # says why, e.g. a decimal comma
+            raise forms.ValidationError(
+                render_problem(error.problem, gettext), code="invalid"
+            ) from None
         return number
 
 

@@ -22,13 +22,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from leitai.engine import targets as engine
+from leitai.engine.errors import InvalidValue
+from leitai.engine.problems import Problem, Where
 from leitai.engine.targets import TargetError, parse_period
+from leitai.i18n import render as render_problem
 from leitai.io.targets import TargetsTableError, read_actuals, read_targets
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Unit
-from leitai.web.files import attachment_problems, problem_texts, upload_limits
+from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.targets.models import Actual, Target
 from leitai.web.targets.selectors import actual_engine, target_engine
 
@@ -73,12 +77,29 @@ _FIELDS = {
 
 
 class TargetsError(Exception):
-    """A write that cannot be made as asked; ``errors`` are for people, ``field`` for forms."""
+    """A write that cannot be made as asked.
 
-    def __init__(self, errors: list[str] | str, *, field: str | None = None) -> None:
-        self.errors = [errors] if isinstance(errors, str) else list(errors)
+    ``problems`` are :class:`~leitai.engine.problems.Problem` objects (the engine's and
+    this service's own), worded in the reader's language by :attr:`errors`; ``messages``
+    are sentences already in the reader's language; ``field`` names the form field.
+    """
+
+    def __init__(
+        self,
+        messages: list[str] | str = (),
+        *,
+        field: str | None = None,
+        problems: Problem | Iterable[Problem] = (),
+    ) -> None:
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         self.field = field
-        super().__init__("\n".join(self.errors))
+        super().__init__("\n".join([*self.messages, *(p.code for p in self.problems)]))
+
+    @property
+    def errors(self) -> list[str]:
+        """Every message in the active language (problems rendered with gettext)."""
+        return [*self.messages, *(render_problem(p, gettext) for p in self.problems)]
 
 
 def audit_change(
@@ -126,15 +147,14 @@ def _target_state(target: Target) -> dict[str, Any]:
     }
 
 
-def _engine_message(error: TargetError) -> tuple[str, str | None]:
-    """The engine's message without the ``target unit/id:`` prefix, and the form field."""
-    message = str(error.errors[0]) if error.errors else str(error)
-    field_name = _FIELDS.get(error.field or "", error.field)
-    if message.startswith(("target ", "actual ")) and ": " in message:
-        message = message.split(": ", 1)[1]
-    if field_name and message.startswith(f"{error.field}: "):
-        message = message.split(": ", 1)[1]
-    return message, field_name
+def _field(name: str | None) -> str | None:
+    """The form field of an engine field (``target`` is the model's ``value``)."""
+    return _FIELDS.get(name or "", name)
+
+
+def _unplaced(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems of a form: the field is shown by the form, not in the sentence."""
+    return [Problem(p.code, Where(), p.params) for p in problems]
 
 
 def milestones_json(milestones: Iterable[Any]) -> list[dict[str, Any]]:
@@ -157,8 +177,7 @@ def _check(target: Target) -> None:
     try:
         target_engine(target)
     except TargetError as error:
-        message, field_name = _engine_message(error)
-        raise TargetsError(message, field=field_name) from None
+        raise TargetsError(problems=_unplaced(error.problems), field=_field(error.field)) from None
 
 
 def _next_code(unit: Unit, prefix: str) -> str:
@@ -212,7 +231,10 @@ def target_create(
         unit, "pledge" if source == Target.Source.PLEDGED else "t"
     )
     if Target.objects.filter(unit=unit, code=code).exists():
-        raise TargetsError(f"{unit.name} already has a target {code!r}", field="code")
+        raise TargetsError(
+            problems=Problem("targets.code_taken", Where(), {"unit": unit.name, "code": code}),
+            field="code",
+        )
     target = Target(
         unit=unit,
         code=code,
@@ -256,7 +278,12 @@ def target_update(*, target: Target, user: User | None = None, **changes: Any) -
         changes["milestones"] = milestones_json(changes["milestones"])
     code = (changes.get("code") or target.code).strip()
     if code != target.code and Target.objects.filter(unit=target.unit, code=code).exists():
-        raise TargetsError(f"{target.unit.name} already has a target {code!r}", field="code")
+        raise TargetsError(
+            problems=Problem(
+                "targets.code_taken", Where(), {"unit": target.unit.name, "code": code}
+            ),
+            field="code",
+        )
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
@@ -300,18 +327,19 @@ def target_delete(*, target: Target, user: User | None = None) -> None:
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
-def period_outside(target: Target | engine.Target, end: dt.date) -> str:
-    """Why a report ending on ``end`` cannot be one of the target's, or "" when it can.
+def period_outside(target: Target | engine.Target, end: dt.date) -> Problem | None:
+    """Why a report ending on ``end`` cannot be one of the target's, or None when it can.
 
     Actuals are cumulative from the start of the deadline's year, so a report belongs
     to that year and may not end after the deadline.
     """
     deadline = target.deadline
     if deadline is None or (end.year == deadline.year and end <= deadline):
-        return ""
-    return (
-        f"the period ends on {end.isoformat()}, outside the target's year "
-        f"{deadline.year} (deadline {deadline.isoformat()})"
+        return None
+    return Problem(
+        "targets.period_outside",
+        Where(),
+        {"end": end.isoformat(), "year": deadline.year, "deadline": deadline.isoformat()},
     )
 
 
@@ -324,13 +352,19 @@ def evidence_check(upload: UploadedFile) -> None:
     suffix = PurePosixPath(upload.name or "").suffix.lower()
     if suffix not in EVIDENCE_SUFFIXES:
         raise TargetsError(
-            f"evidence: expected one of {', '.join(sorted(EVIDENCE_SUFFIXES))}, "
-            f"found {suffix or 'no suffix'}",
+            problems=Problem(
+                "targets.evidence_type",
+                Where(),
+                {"expected": sorted(EVIDENCE_SUFFIXES), "found": suffix or ""},
+            ),
             field="evidence",
         )
     if upload.size is not None and upload.size > EVIDENCE_MAX_BYTES:
         raise TargetsError(
-            f"evidence: at most {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB", field="evidence"
+            problems=Problem(
+                "file.too_large", Where(), {"limit_mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            ),
+            field="evidence",
         )
 
 
@@ -353,11 +387,11 @@ def actual_report(
     target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
     try:
         _frequency, end, label = parse_period(period)
-    except ValueError as error:
-        raise TargetsError(str(error), field="period") from None
+    except InvalidValue as error:
+        raise TargetsError(problems=error.problem, field="period") from None
     outside = period_outside(target, end)
     if outside:
-        raise TargetsError(outside, field="period")
+        raise TargetsError(problems=outside, field="period")
     try:
         reported = engine.Actual(target.unit.code, target.code, label, value, note or "")
         others = [
@@ -366,8 +400,9 @@ def actual_report(
         ]
         engine.progress(target_engine(target), [*others, reported], as_of=end)
     except TargetError as error:
-        message, field_name = _engine_message(error)
-        raise TargetsError(message, field=field_name or "period") from None
+        raise TargetsError(
+            problems=_unplaced(error.problems), field=_field(error.field) or "period"
+        ) from None
     if evidence is not None:
         evidence_check(evidence)
     actual = target.actuals.filter(period=label).first() or Actual(target=target, period=label)
@@ -413,14 +448,19 @@ class ImportPreview:
 
     kind: str
     filename: str
-    errors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     targets: list[engine.Target] = field(default_factory=list)
     actuals: list[engine.Actual] = field(default_factory=list)
     new: set[tuple[str, ...]] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
+
+    @property
+    def errors(self) -> list[str]:
+        """Every problem in the active language."""
+        return [render_problem(p, gettext) for p in self.problems]
 
     @property
     def rows(self) -> list[Any]:
@@ -433,11 +473,11 @@ class ImportPreview:
     # The preview page stays small: at most PREVIEW_MAX of each list, the rest counted.
     @property
     def errors_shown(self) -> list[str]:
-        return self.errors[:PREVIEW_MAX]
+        return [render_problem(p, gettext) for p in self.problems[:PREVIEW_MAX]]
 
     @property
     def errors_more(self) -> int:
-        return max(len(self.errors) - PREVIEW_MAX, 0)
+        return max(len(self.problems) - PREVIEW_MAX, 0)
 
     @property
     def rows_shown(self) -> list[Any]:
@@ -470,10 +510,12 @@ def _read_file(kind: str, data: bytes, filename: str) -> ImportPreview:
     if kind not in IMPORT_KINDS:
         raise ValueError(f"kind: expected targets or actuals, found {kind!r}")
     if not name.lower().endswith(IMPORT_SUFFIXES):
-        preview.errors = [f"{name}: expected a .csv or .xlsx file"]
+        suffix = PurePosixPath(name).suffix
+        preview.problems = [Problem("targets.file_type", Where(file=name), {"found": suffix})]
         return preview
     if len(data) > IMPORT_MAX_BYTES:
-        preview.errors = [f"{name}: at most {IMPORT_MAX_BYTES // (1024 * 1024)} MB"]
+        limit = IMPORT_MAX_BYTES // (1024 * 1024)
+        preview.problems = [Problem("file.too_large", Where(file=name), {"limit_mb": limit})]
         return preview
     stored = {t.key: t for t in _stored_engine_targets()}
     with tempfile.TemporaryDirectory(prefix="leitai-import-") as folder:
@@ -488,7 +530,7 @@ def _read_file(kind: str, data: bytes, filename: str) -> ImportPreview:
                     path, targets=list(stored.values()), limits=upload_limits()
                 )
         except TargetsTableError as error:
-            preview.errors = problem_texts(error)
+            preview.problems = list(error.problems)
     return preview
 
 
@@ -498,9 +540,9 @@ def _evaluate(preview: ImportPreview) -> ImportPreview:
     stored = {t.key: t for t in _stored_engine_targets()}
     if kind == "targets":
         preview.new = {t.key for t in preview.targets if t.key not in stored}
-        preview.errors = _target_rows(preview.targets, user=None)[1]
+        preview.problems = _target_rows(preview.targets, user=None)[1]
     else:
-        preview.errors = _actuals_conflicts(preview.actuals, stored)
+        preview.problems = _actuals_conflicts(preview.actuals, stored)
         existing = set(Actual.objects.values_list("target__unit__code", "target__code", "period"))
         preview.new = {
             (a.unit, a.target, a.period)
@@ -516,10 +558,10 @@ def _stored_engine_targets() -> list[engine.Target]:
 
 def _actuals_conflicts(
     actuals: Sequence[engine.Actual], stored: Mapping[tuple[str, str], engine.Target]
-) -> list[str]:
+) -> list[Problem]:
     """Problems of the imported actuals together with those already stored (e.g. frequencies)."""
     outside = [
-        f"actual {a.unit}/{a.target}/{a.period}: {problem}"
+        Problem(problem.code, problem.where, {**problem.params, "unit": a.unit, "id": a.target})
         for a in actuals
         if (problem := period_outside(stored[a.key], a.end))
     ]
@@ -542,7 +584,7 @@ def _actuals_conflicts(
             as_of=timezone.localdate(),
         )
     except TargetError as error:
-        return [f"{m} (with the actuals already stored)" for m in error.errors]
+        return list(error.problems)  # with the actuals already stored
     return []
 
 
@@ -566,7 +608,7 @@ def targets_import(
     """
     preview = _read_file(kind, data, filename)
     if not preview.ok:
-        raise TargetsError(preview.errors)
+        raise TargetsError(problems=preview.problems)
     with transaction.atomic():
         return _targets_import_write(_evaluate(preview), user=user)
 
@@ -574,7 +616,7 @@ def targets_import(
 def _targets_import_write(preview: ImportPreview, *, user: User | None) -> ImportPreview:
     kind = preview.kind
     if not preview.ok:
-        raise TargetsError(preview.errors)
+        raise TargetsError(problems=preview.problems)
     if kind == "targets":
         _import_targets(preview.targets, user=user)
     else:
@@ -602,7 +644,7 @@ def _keys(preview: ImportPreview) -> list[tuple[str, ...]]:
 
 def _target_rows(
     targets: Sequence[engine.Target], *, user: User | None
-) -> tuple[list[Target], list[str]]:
+) -> tuple[list[Target], list[Problem]]:
     """The model rows the table's targets become (unsaved), and what the model refuses."""
     from leitai.web.arena.models import ArenaSession
 
@@ -633,7 +675,14 @@ def _target_rows(
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = {"value": "target", "code": "id"}.get(name, name)
-                errors.extend(f"target {t.unit}/{t.id}: {column}: {m}" for m in messages)
+                errors.extend(
+                    Problem(
+                        "targets.not_stored",
+                        Where(column=column),
+                        {"unit": t.unit, "id": t.id, "detail": str(m)},
+                    )
+                    for m in messages
+                )
         rows.append(row)
     return rows, errors
 
@@ -641,7 +690,7 @@ def _target_rows(
 def _import_targets(targets: Sequence[engine.Target], *, user: User | None) -> None:
     rows, errors = _target_rows(targets, user=user)
     if errors:
-        raise TargetsError(errors)
+        raise TargetsError(problems=errors)
     for row in rows:
         row.save()
 

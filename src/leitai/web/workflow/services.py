@@ -6,7 +6,7 @@ the assessments services for the figures and results, and records itself in the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leitai.engine import DataError, PeriodData, Record, parse_scheme
+from leitai.engine.problems import Problem, Where
+from leitai.i18n import render as render_problem
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
@@ -70,20 +72,24 @@ ATTACHMENT_SUFFIXES = frozenset(
 
 
 class WorkflowError(Exception):
-    """A step that cannot be taken as asked. ``messages`` are for people; ``code`` says
-    which rule refused it; ``fields`` ties messages to form fields where it can."""
+    """A step that cannot be taken as asked. ``messages`` are for people (already in
+    their language); ``problems`` are the engine's :class:`Problem` objects, worded by
+    the page; ``code`` says which rule refused it; ``fields`` ties messages to form
+    fields where it can."""
 
     def __init__(
         self,
-        messages: list[str] | str,
+        messages: list[str] | str = (),
         *,
         code: str = "",
         fields: Mapping[str, str] | None = None,
+        problems: Iterable[Problem] = (),
     ) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
+        self.problems = list(problems)
         self.code = code
         self.fields = dict(fields or {})
-        super().__init__("\n".join(self.messages))
+        super().__init__("\n".join([*self.messages, *(p.code for p in self.problems)]))
 
 
 def _require(condition: bool, message: str, code: str) -> None:
@@ -202,7 +208,7 @@ def period_draft_compute(*, period: Period, user: User) -> Snapshot:
     try:
         return period_compute(period=period, user=user)
     except DataError as exc:
-        raise WorkflowError(exc.errors, code="data") from None
+        raise WorkflowError(problems=exc.problems, code="data") from None
 
 
 @transaction.atomic
@@ -264,7 +270,8 @@ def figures_check(
 ) -> dict[str, str]:
     """Check a unit's figures with the engine; return the message of each bad field.
 
-    Fields are named by their id; a target's field is ``<id>.target``.
+    Fields are named by their id; a target's field is ``<id>.target``. The engine's
+    checks (numbers, plausibility, targets) are the same as an upload's.
     """
     scheme = scheme_version_parsed(period.scheme_version)
     records = [
@@ -273,9 +280,10 @@ def figures_check(
             indicator=key,
             value=value,
             target=target,
-            where="",
-            value_at=key,
-            target_at=f"{key}.target",
+            value_at=Where(column=key),
+            target_at=Where(column=f"{key}.target"),
+            unit_at=Where(column=key),
+            indicator_at=Where(column=key),
         )
         for key, (value, target) in values.items()
     ]
@@ -283,9 +291,9 @@ def figures_check(
         PeriodData.from_records(scheme, records, source="", require_all_units=False)
     except DataError as exc:
         errors: dict[str, str] = {}
-        for message in exc.errors:
-            name, _sep, reason = message.partition(": ")
-            errors.setdefault(name, reason or message)
+        for problem in exc.problems:
+            field = problem.where.column or ""
+            errors.setdefault(field, render_problem(problem, _, with_where=False))
         return errors
     return {}
 
@@ -397,7 +405,7 @@ def _check_into(
         unit_names={u.id: u.name for u in scheme.units},
     )
     if checked.ok and not checked.changes:
-        checked.problem(f"{upload.filename}: nothing would change")
+        checked.problem(Problem("upload.nothing_changes", Where(file=upload.filename), {}))
     upload.problems = checked.listed()
     upload.changes = checked.changes
     upload.grid = checked.grid
@@ -733,5 +741,5 @@ def objection_answer(
         try:
             period_compute(period=period, user=user)
         except DataError as exc:
-            raise WorkflowError(exc.errors, code="data") from None
+            raise WorkflowError(problems=exc.problems, code="data") from None
     return objection

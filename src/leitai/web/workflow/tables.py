@@ -9,34 +9,25 @@ cell, so that a person sees the mistake where they made it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from leitai.engine import DataError, PeriodData, Record
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine.problems import Problem, Where
-from leitai.i18n import render
 from leitai.io.tables import TARGET_SUFFIX, Sheet, iter_records, read_rows
 from leitai.io.tables import _canonical as canonical_header
-from leitai.web.files import problem_texts, stored_value_max_chars, upload_limits
+from leitai.web.files import stored_value_max_chars, upload_limits
 
 MAX_GRID_ROWS = 400
 MAX_GRID_COLUMNS = 80
 MAX_PROBLEMS = 100  # listed on the preview; the rest are counted
-_ROW = re.compile(r"row (\d+)$")
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
 def cell_text(value: Any) -> str:
@@ -50,7 +41,11 @@ def cell_text(value: Any) -> str:
 
 @dataclass
 class Checked:
-    """What an uploaded table would do: its problems, its changes and its grid."""
+    """What an uploaded table would do: its problems, its changes and its grid.
+
+    Each problem is stored as ``{"problem": Problem.to_dict(), "row", "col", "cell"}``
+    (row and column of its cell in the grid, when it has one); the page words it.
+    """
 
     problems: list[dict[str, Any]] = field(default_factory=list)
     cells: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
@@ -63,32 +58,37 @@ class Checked:
     def ok(self) -> bool:
         return not self.problems
 
-    def problem(self, message: str, at: tuple[int, int] | None = None) -> int | None:
-        """Add a problem once; returns its number in the list (None when not listed)."""
-        if message in self._numbers:
-            return self._numbers[message]
+    def problem(self, problem: Problem) -> int | None:
+        """Add a problem once; its number in the list (None when it is only counted)."""
+        data = problem.to_dict()
+        key = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        if key in self._numbers:
+            return self._numbers[key]
         if len(self.problems) >= MAX_PROBLEMS:
             self.more += 1
-            self._numbers[message] = None
+            self._numbers[key] = None
             return None
+        at = cell_position(problem.where.cell)
         row, col = at if at else (None, None)
-        cell = f"{column_letter(col)}{row}" if at else ""
-        self.problems.append({"message": message, "row": row, "col": col, "cell": cell})
-        self._numbers[message] = len(self.problems)
+        self.problems.append(
+            {"problem": data, "row": row, "col": col, "cell": problem.where.cell or ""}
+        )
+        self._numbers[key] = len(self.problems)
         return len(self.problems)
-
-    def has_room(self) -> bool:
-        """Whether another problem would still be listed (else it is only counted)."""
-        return len(self.problems) < MAX_PROBLEMS
 
     def listed(self) -> list[dict[str, Any]]:
         """The problems to store and show, with a last entry counting those not listed."""
         if not self.more:
             return self.problems
-        return [
-            *self.problems,
-            {"message": "", "row": None, "col": None, "cell": "", "more": self.more},
-        ]
+        return [*self.problems, {"row": None, "col": None, "cell": "", "more": self.more}]
+
+
+def cell_position(reference: str | None) -> tuple[int, int] | None:
+    """``"D6"`` as (row 6, column index 3); None for no or another reference."""
+    match = _CELL.match(reference or "")
+    if not match:
+        return None
+    return int(match[2]), column_index_from_string(match[1]) - 1
 
 
 @dataclass
@@ -113,8 +113,7 @@ def _layout(sheet: Sheet, records: list[Record]) -> list[_Located]:
     long_form = {"unit", "indicator", "value"} <= keys.keys()
     located = []
     for record in records:
-        match = _ROW.search(record.where)
-        row = int(match[1]) if match else None
+        row = record.where.row
         if long_form:
             located.append(
                 _Located(
@@ -165,25 +164,25 @@ def table_check(
     try:
         sheet = read_rows(data, filename=filename, limits=upload_limits())
     except DataError as exc:
-        for text in problem_texts(exc):
-            checked.problem(text)
+        for problem in exc.problems:
+            checked.problem(problem)
         return checked
+    in_sheet = Where(file=sheet.name, sheet=sheet.sheet)
     meta_scheme = sheet.meta.get("scheme_id")
     if meta_scheme and meta_scheme != scheme.id:
         checked.problem(
-            f"{sheet.name}: this template was made for scheme {meta_scheme!r}, not {scheme.id!r}"
+            Problem("table.other_scheme", in_sheet, {"made": meta_scheme, "wanted": scheme.id})
         )
     meta_period = sheet.meta.get("period")
     if meta_period and meta_period != period:
         checked.problem(
-            f"{sheet.name}: this template was made for period {meta_period}, not {period}; "
-            f"download the template of {period}"
+            Problem("upload.other_period", in_sheet, {"made": meta_period, "wanted": period})
         )
     try:
         records = list(iter_records(sheet))
     except DataError as exc:
-        for message in exc.errors:
-            checked.problem(message)
+        for problem in exc.problems:
+            checked.problem(problem)
         checked.grid = _grid(sheet, {})
         return checked
     located = _layout(sheet, records)
@@ -198,7 +197,6 @@ def table_check(
         else:
             entry.update(info)
 
-    prefix = f"{sheet.name}: "
     if unit is not None:
         own = unit_names.get(unit, unit)
         refused_rows: set[int | None] = set()
@@ -208,30 +206,26 @@ def table_check(
                 continue
             refused_rows.add(item.row)
             name = unit_names.get(other)
-            found = f"{other} ({name})" if name else repr(other)
-            message = (
-                f"{prefix}{item.record.where}: column unit: {found} is not your unit; "
-                f"you may upload only {own}'s rows, so the whole upload is refused"
+            found = f"{other}（{name}）" if name else other
+            where = item.record.unit_at or item.record.where
+            number = checked.problem(
+                Problem("upload.not_your_unit", where, {"found": found, "own": own})
             )
-            at = (item.row, item.unit_col) if item.row else None
-            number = checked.problem(message, at)
             if number is not None:
-                mark(at, error=number)
+                mark(cell_position(where.cell), error=number)
     if not records:
-        checked.problem(f"{sheet.name}: the table has no figures")
+        checked.problem(Problem("upload.no_figures", in_sheet, {}))
     for problem, at in _too_long_for_storage(sheet, located):
-        number = checked.problem(render(problem, gettext), at)
+        number = checked.problem(problem)
         if number is not None:
             mark(at, error=number)
     try:
         PeriodData.from_records(scheme, records, source=sheet.name, require_all_units=False)
     except DataError as exc:
-        index = _MessageIndex(located, prefix)
-        for message in exc.errors:
-            at = index.locate(message) if checked.has_room() else None
-            number = checked.problem(message, at)
+        for problem in exc.problems:
+            number = checked.problem(problem)
             if number is not None:
-                mark(at, error=number)
+                mark(cell_position(problem.where.cell), error=number)
     if checked.ok:
         for item in located:
             key = (cell_text(item.record.unit), cell_text(item.record.indicator))
@@ -282,52 +276,9 @@ def _too_long_for_storage(
                 file=sheet.name,
                 sheet=sheet.sheet,
                 row=item.row,
-                cell=f"{column_letter(col)}{item.row}" if at and sheet.sheet else None,
+                cell=f"{get_column_letter(col + 1)}{item.row}" if at and sheet.sheet else None,
             )
             yield Problem("file.value_too_long", where, {"found": len(text), "limit": limit}), at
-
-
-class _MessageIndex:
-    """Where the engine's messages point: the message beginnings written for each cell.
-
-    The items are grouped by their row's own place (``row 12``) and a row's beginnings
-    are worked out only when a message names that row, so each message is compared
-    with the few beginnings of its own row, not with every cell of the sheet (which
-    made checking quadratic in rows).
-    """
-
-    def __init__(self, located: list[_Located], prefix: str) -> None:
-        self.prefix = prefix
-        self.items: dict[str, list[_Located]] = {}
-        for item in located:
-            if item.row is not None:
-                self.items.setdefault(item.record.where, []).append(item)
-        self.starts: dict[str, list[tuple[str, tuple[int, int]]]] = {}
-
-    def locate(self, message: str) -> tuple[int, int] | None:
-        where, _sep, _rest = message[len(self.prefix) :].partition(": ")
-        if where not in self.starts:
-            self.starts[where] = self._starts(self.items.get(where, []))
-        return next((cell for start, cell in self.starts[where] if message.startswith(start)), None)
-
-    def _starts(self, items: list[_Located]) -> list[tuple[str, tuple[int, int]]]:
-        index: dict[str, tuple[int, int]] = {}
-        for item in items:
-            row = int(item.row or 0)
-            where = f"{self.prefix}{item.record.where}: "
-            if item.value_col is not None:
-                index[f"{where}{item.record.value_at}"] = (row, item.value_col)
-                key = f"({cell_text(item.record.unit)}, {cell_text(item.record.indicator)})"
-                index[f"{where}duplicated {key}"] = (row, item.value_col)
-            if item.target_col is not None:
-                index[f"{where}{item.record.target_at}"] = (row, item.target_col)
-            if item.unit_col is not None:
-                index.setdefault(f"{where}column unit", (row, item.unit_col))
-            if item.indicator_col is not None:
-                index[f"{where}column indicator"] = (row, item.indicator_col)
-            elif item.value_col is not None:
-                index.setdefault(f"{where}column indicator", (row, item.value_col))
-        return sorted(index.items(), key=lambda pair: -len(pair[0]))
 
 
 def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[str, Any]:
@@ -353,7 +304,7 @@ def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[st
         out_rows.append({"number": number, "cells": cells})
     return {
         "sheet": sheet.sheet or "",
-        "columns": [column_letter(c) for c in range(width)],
+        "columns": [get_column_letter(c + 1) for c in range(width)],
         "rows": out_rows,
         "truncated": not keep_all,
     }

@@ -8,7 +8,6 @@ confirmed); nothing a request adds (fields, ids) widens what the service allows.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import io
 from collections.abc import Callable
@@ -29,6 +28,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leitai.engine import SchemeError
 from leitai.engine.compare import compare_schemes
+from leitai.engine.problems import Problem
+from leitai.i18n import render as render_problem
+from leitai.i18n import render_where
 from leitai.io import write_template
 from leitai.web.accounts.selectors import (
     user_can_read_published,
@@ -44,7 +46,6 @@ from leitai.web.assessments.selectors import (
 from leitai.web.downloads import uploaded_file_response
 from leitai.web.redirects import next_url
 from leitai.web.workflow import forms, services
-from leitai.web.workflow.messages import humanize, reason_text
 from leitai.web.workflow.models import Objection, Upload
 from leitai.web.workflow.selectors import (
     objections_visible,
@@ -59,7 +60,6 @@ from leitai.web.workflow.selectors import (
     uploads_visible,
 )
 from leitai.web.workflow.services import WorkflowError
-from leitai.web.workflow.yamlpath import scheme_problems
 
 # -- who may come in ---------------------------------------------------------------------------
 
@@ -104,7 +104,9 @@ def _unit(request: HttpRequest, period: Period, code: str) -> Unit:
 
 def _fail(request: HttpRequest, error: WorkflowError, names: dict[str, str] | None = None) -> None:
     for message in error.messages:
-        messages.error(request, str(humanize(message, names)))
+        messages.error(request, message)
+    for problem in error.problems:
+        messages.error(request, render_problem(problem, _))
 
 
 def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
@@ -164,8 +166,12 @@ def _save_scheme(
         )
     except SchemeError as exc:
         context["problems"] = [
-            dataclasses.replace(problem, message=reason_text(problem.message))
-            for problem in scheme_problems(text, exc.errors, source=source)
+            {
+                "line": problem.where.line,
+                "path": problem.where.path or "",
+                "message": render_problem(problem, _, with_where=False),
+            }
+            for problem in exc.problems
         ]
     except WorkflowError as exc:
         for message in exc.messages:
@@ -557,6 +563,35 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 MAX_CHANGES_SHOWN = 500  # the preview page stays small; the rest are counted
 
 
+def _upload_problem(number: int, stored: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A stored problem of an upload, worded in the page's language: where and what apart."""
+    if "problem" not in stored:  # stored by an earlier version, before problems were data
+        text = str(stored.get("message", ""))
+        cell = stored.get("cell", "")
+        return {
+            "number": number,
+            "cell": cell,
+            "column": "",
+            "where": "",
+            "what": text,
+            "text": text,
+        }
+    problem = Problem.from_dict(stored["problem"])
+    column = problem.where.column or ""
+    base = column[: -len(".target")] if column.endswith(".target") else column
+    name = names.get(base, "")
+    if name and name != column:
+        column = _("%(header)s (%(name)s)") % {"header": column, "name": name}
+    return {
+        "number": number,
+        "cell": stored.get("cell", ""),
+        "column": column,
+        "where": render_where(problem.where.but(file=None, cell=None, column=None), _),
+        "what": render_problem(problem, _, with_where=False),
+        "text": render_problem(problem, _),
+    }
+
+
 def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
     """The preview of an upload: its problems in place, or the figures it would change."""
     scheme = scheme_version_parsed(upload_obj.period.scheme_version)
@@ -564,10 +599,7 @@ def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
     unit_names = {u.id: u.name for u in scheme.units}
     listed = [p for p in upload_obj.problems if not p.get("more")]
     problems_more = sum(int(p.get("more", 0)) for p in upload_obj.problems)
-    problems = [
-        {"number": i, "cell": p["cell"], "message": humanize(p["message"], names)}
-        for i, p in enumerate(listed, start=1)
-    ]
+    problems = [_upload_problem(i, stored, names) for i, stored in enumerate(listed, start=1)]
     changes_shown = upload_obj.changes[:MAX_CHANGES_SHOWN]
     header = _grid_header(upload_obj.grid, names)
     may_decide = (
@@ -682,7 +714,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 period=period_obj, unit=unit_obj, user=request.user, values=values
             )
         except WorkflowError as exc:
-            errors = {k: str(humanize(v).reason) for k, v in exc.fields.items()}
+            errors = dict(exc.fields)
             if not errors:
                 _fail(request, exc)
             for f in fields:

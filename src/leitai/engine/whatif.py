@@ -52,13 +52,12 @@ from typing import Any
 
 import numpy as np
 
-from leitai.engine.assess import aggregate, assess, board_plan, board_stars, needs_preparation
+from leitai.engine import pipeline as steps
+from leitai.engine.assess import assess
 from leitai.engine.data import PeriodData, parse_number
 from leitai.engine.errors import DataError
-from leitai.engine.methods import apply_missing, competition_rank, score_indicator
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
-from leitai.engine.sensitivity import flag_hits
 
 __all__ = ["WhatIf", "recompute", "what_it_takes"]
 
@@ -144,70 +143,36 @@ class _Batch:
         self.scheme = scheme
         self.data = data
         self.nominal = nominal
-        self.plans = board_plan(scheme)
-        self.indicators = scheme.all_indicators()
-        self.top = [p.index for p in self.plans if p.parent is None]
-        self.points = np.array([p.board.points or 0.0 for p in self.plans if p.parent is None])
-        index = {p.board.id: p.index for p in self.plans}
-        self.tie_break = [index[b] for b in scheme.tie_break]
-        self.prepare = needs_preparation(scheme)
-        adjust = np.zeros(len(scheme.units))
-        for adjustment in scheme.adjustments:
-            if adjustment.kind == "bonus":
-                adjust = adjust + nominal.adjustments[adjustment.id]
-            elif adjustment.kind == "deduction":
-                adjust = adjust - nominal.adjustments[adjustment.id]
-        self.adjust = adjust
+        self.plan = steps.Plan.of(scheme)
+        self.adjusted = steps.adjustments(self.plan, data.adjustments)
 
     def run(self, u: int, j: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Outcomes for unit u when its raw value of indicator j is each candidate."""
-        from leitai.engine.prepare import prepare_column
-
-        scheme, data = self.scheme, self.data
+        plan, data = self.plan, self.data
         k = candidates.size
-        n = len(scheme.units)
-        column = np.broadcast_to(data.values[:, j], (k, n)).copy()
+        column = np.broadcast_to(data.values[:, j], (k, plan.n_units)).copy()
         column[:, u] = candidates
-        if self.prepare:
-            indicator = self.indicators[j]
-            for row in range(k):
-                column[row] = prepare_column(scheme, indicator, column[row], data.series)[0]
-        method, direction, missing = scheme.resolved(self.indicators[j])
-        raw = score_indicator(
-            column,
-            method=method,
-            direction=direction,
-            params=self.indicators[j].params,
-            target=data.targets[:, j],
-        )
+        column = steps.prepare_column(plan, j, column, data.series)
         scores = np.broadcast_to(self.nominal.scores, (k, *self.nominal.scores.shape)).copy()
-        scores[:, :, j] = apply_missing(raw, missing)
-        board_scores, _ = aggregate(self.plans, scores)
-        composite = board_scores[:, :, self.top] @ self.points / 100.0 + self.adjust
-        rank = competition_rank(composite, *[board_scores[:, :, b] for b in self.tie_break])
-        board_ranks = np.swapaxes(competition_rank(np.swapaxes(board_scores, 1, 2)), 1, 2)
-        stars = board_stars(scheme, board_scores, board_ranks)
-        flags = np.zeros((k, len(scheme.flags)), dtype=bool)
-        if scheme.flags:
-            prev = np.asarray(self.nominal.prev_rank, dtype=float)
-            size = (k, n)
-            env: dict[str, np.ndarray] = {
-                "score": composite,
-                "rank": rank,
-                "prev_rank": np.broadcast_to(prev, size),
-                "rank_change": prev - rank,
-                "n": np.full(size, float(n)),
-                "vetoed": np.broadcast_to(self.nominal.vetoed.astype(float), size),
-            }
-            for plan in self.plans:
-                env[f"score_{plan.board.id}"] = board_scores[:, :, plan.index]
-                env[f"rank_{plan.board.id}"] = board_ranks[:, :, plan.index]
-                env[f"stars_{plan.board.id}"] = stars[:, :, plan.index]
-            flags = flag_hits(scheme, env, size)[:, u, :]
+        scores[:, :, j] = steps.fill_column(
+            plan, j, steps.score_column(plan, j, column, data.targets[:, j])
+        )
+        board_scores, _ = steps.aggregate(plan, scores)
+        total = steps.adjust(steps.composite(plan, board_scores), self.adjusted)
+        standing = steps.stand(
+            plan,
+            total,
+            board_scores,
+            prev_rank=self.nominal.prev_rank,
+            vetoed=self.adjusted.vetoed,
+        )
+        flags = np.zeros((k, len(self.scheme.flags)), dtype=bool)
+        if self.scheme.flags:
+            flags = steps.flags(plan, steps.RuleVariables(plan, standing))[:, u, :]
         return {
-            "rank": rank[:, u],
-            "stars": stars[:, u, :],
-            "flags": flags & ~self.nominal.vetoed[u],
+            "rank": standing.rank[:, u],
+            "stars": standing.stars[:, u, :],
+            "flags": flags,
             "score": scores[:, u, j],
         }
 

@@ -58,6 +58,7 @@ __all__ = [
     "UNIT_VARIABLES",
     "Adjustments",
     "Alternatives",
+    "ColumnChange",
     "Plan",
     "RuleVariables",
     "Standing",
@@ -101,10 +102,13 @@ class Plan:
         Every indicator, depth-first (the order of ``scores`` columns).
     parent : ndarray of int (n_boards,)
         Each board's parent column, -1 for a top-level board.
-    indicator_columns, board_columns : tuple of tuple of int
-        Per board, the columns of its child indicators and child boards.
-    member : ndarray (n_indicators, n_boards)
-        1 where the indicator is a direct child of the board.
+    indicator_slices : tuple of slice
+        Per board, the columns of its child indicators: depth-first order makes them
+        contiguous, so a board's sums are over a view.
+    board_columns : tuple of tuple of int
+        Per board, the columns of its child boards.
+    board_of : ndarray of int (n_indicators,)
+        The column of each indicator's board.
     indicator_weights : ndarray (n_indicators,)
     board_weights : ndarray (n_boards,)
         A top-level board's points, a sub-board's weight among its siblings.
@@ -123,9 +127,9 @@ class Plan:
     board_ids: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     parent: np.ndarray
-    indicator_columns: tuple[tuple[int, ...], ...]
+    indicator_slices: tuple[slice, ...]
     board_columns: tuple[tuple[int, ...], ...]
-    member: np.ndarray
+    board_of: np.ndarray
     indicator_weights: np.ndarray
     board_weights: np.ndarray
     top: np.ndarray
@@ -143,12 +147,17 @@ class Plan:
         board_index = {b.id: i for i, b in enumerate(boards)}
         indicator_index = {ind.id: j for j, ind in enumerate(indicators)}
         parent = np.full(len(boards), -1, dtype=np.intp)
-        member = np.zeros((len(indicators), len(boards)))
+        board_of = np.empty(len(indicators), dtype=np.intp)
+        slices = []
         for b, board in enumerate(boards):
             for child in board.boards:
                 parent[board_index[child.id]] = b
-            for ind in board.indicators:
-                member[indicator_index[ind.id], b] = 1.0
+            columns = [indicator_index[ind.id] for ind in board.indicators]
+            start = columns[0] if columns else 0
+            if columns != list(range(start, start + len(columns))):  # pragma: no cover
+                raise RuntimeError("a board's indicators are not contiguous in depth-first order")
+            slices.append(slice(start, start + len(columns)))
+            board_of[columns] = b
         resolved = [scheme.resolved(ind) for ind in indicators]
         board_ids = tuple(b.id for b in boards)
         return cls(
@@ -159,11 +168,9 @@ class Plan:
             board_ids=board_ids,
             indicators=tuple(indicators),
             parent=parent,
-            indicator_columns=tuple(
-                tuple(indicator_index[ind.id] for ind in b.indicators) for b in boards
-            ),
+            indicator_slices=tuple(slices),
             board_columns=tuple(tuple(board_index[c.id] for c in b.boards) for b in boards),
-            member=member,
+            board_of=board_of,
             indicator_weights=np.array([ind.weight for ind in indicators], dtype=float),
             board_weights=np.array(
                 [
@@ -179,6 +186,11 @@ class Plan:
             policies=tuple(r[2] for r in resolved),
             variables=_variable_table(board_ids),
         )
+
+    @property
+    def indicator_columns(self) -> tuple[range, ...]:
+        """Per board, the columns of its child indicators."""
+        return tuple(range(s.start, s.stop) for s in self.indicator_slices)
 
     @property
     def points(self) -> np.ndarray:
@@ -295,6 +307,65 @@ def fill_column(plan: Plan, j: int, scores: np.ndarray, *, policy: str | None = 
 # -- aggregate (section 3) -------------------------------------------------------------
 
 
+def _weighted_sums(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum over the last axis of weight x score where present, and of those weights.
+
+    No matrix product: BLAS would spread these small products over threads, which
+    costs more than it saves on a shared machine, and a plain sum gives the same
+    numbers for one period and for a batch.
+    """
+    present = ~np.isnan(scores)
+    return (
+        (np.where(present, scores, 0.0) * weights).sum(axis=-1),
+        (present * weights).sum(axis=-1),
+    )
+
+
+def _slice_sums(
+    plan: Plan, scores: np.ndarray, weights: np.ndarray, boards: Iterable[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per board: the weighted sums of its present child indicators (..., n_units, n_boards)."""
+    shape = (*scores.shape[:-1], plan.n_boards)
+    num, den = np.zeros(shape), np.zeros(shape)
+    for b in boards:
+        columns = plan.indicator_slices[b]
+        w = np.expand_dims(weights[..., columns], -2)
+        num[..., b], den[..., b] = _weighted_sums(scores[..., columns], w)
+    return num, den
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnChange:
+    """Scores equal to a base table except in one indicator's column, which varies by
+    sample: the what-if search's candidates.
+
+    Only the board holding the column is summed again, over the same columns and with
+    the same arithmetic as the full table, so each sample's numbers are those of the
+    table with the column replaced.
+    """
+
+    base: np.ndarray  # (n_units, n_indicators)
+    column: int
+    values: np.ndarray  # (..., n_units)
+
+    def sums(self, plan: Plan, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if weights.ndim > 1:
+            raise ValueError("a column change takes the indicator weights of the plan")
+        board = int(plan.board_of[self.column])
+        others = [b for b in range(plan.n_boards) if b != board]
+        num, den = _slice_sums(plan, self.base, weights, others)
+        lead = self.values.shape[:-1]
+        num = np.array(np.broadcast_to(num, (*lead, *num.shape)))
+        den = np.array(np.broadcast_to(den, (*lead, *den.shape)))
+        # The board's columns with the changed one in place, summed as in _slice_sums.
+        columns = plan.indicator_slices[board]
+        shape = (*lead, plan.n_units, columns.stop - columns.start)
+        block = np.array(np.broadcast_to(self.base[:, columns], shape))
+        block[..., self.column - columns.start] = self.values
+        num[..., board], den[..., board] = _weighted_sums(block, weights[columns])
+        return num, den
+
+
 @dataclass(frozen=True, eq=False)
 class Alternatives:
     """Indicator scores under several alternatives, one chosen per sample and indicator.
@@ -320,13 +391,15 @@ class Alternatives:
         everywhere = bool(present.all())
         filled = np.nan_to_num(tables, nan=0.0)
         blocks, presence = [], []
-        for cols in plan.indicator_columns:
-            c = list(cols)
+        for columns in plan.indicator_slices:
             blocks.append(
-                np.ascontiguousarray(np.concatenate([table[:, c] for table in filled], axis=1))
+                np.ascontiguousarray(np.concatenate([t[:, columns] for t in filled], axis=1))
             )
+            empty = columns.stop == columns.start
             presence.append(
-                None if everywhere or not c else np.ascontiguousarray(present[:, c], dtype=float)
+                None
+                if everywhere or empty
+                else np.ascontiguousarray(present[:, columns], dtype=float)
             )
         return cls(len(tables), tuple(blocks), tuple(presence))
 
@@ -340,12 +413,11 @@ class Alternatives:
         samples = slot.shape[0]
         num = np.zeros((samples, plan.n_units, plan.n_boards))
         den = np.zeros((samples, plan.n_units, plan.n_boards))
-        for b, cols in enumerate(plan.indicator_columns):
-            if not cols:
+        for b, columns in enumerate(plan.indicator_slices):
+            if columns.stop == columns.start:
                 continue
-            c = list(cols)
-            w = np.broadcast_to(weights[..., c], (samples, len(c)))
-            pick = slot[:, c]
+            w = np.broadcast_to(weights[..., columns], (samples, columns.stop - columns.start))
+            pick = slot[:, columns]
             stacked = np.concatenate(
                 [np.where(pick == m, w, 0.0) for m in range(self.n_alternatives)], axis=1
             )
@@ -355,22 +427,9 @@ class Alternatives:
         return num, den
 
 
-def _indicator_sums(
-    plan: Plan, scores: np.ndarray | Alternatives, weights: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per board: sum of weight x score over present child indicators, and of weights."""
-    if isinstance(scores, Alternatives):
-        return scores.sums(plan, weights)
-    present = ~np.isnan(scores)
-    by_board = weights[..., :, None] * plan.member  # (..., n_indicators, n_boards)
-    num = np.where(present, scores, 0.0) @ by_board
-    den = present.astype(float) @ by_board
-    return num, den
-
-
 def aggregate(
     plan: Plan,
-    scores: np.ndarray | Alternatives,
+    scores: np.ndarray | ColumnChange | Alternatives,
     *,
     weights: np.ndarray | None = None,
     board_weights: np.ndarray | None = None,
@@ -380,7 +439,7 @@ def aggregate(
     Parameters
     ----------
     plan : Plan
-    scores : ndarray (..., n_units, n_indicators) or Alternatives
+    scores : ndarray (..., n_units, n_indicators), ColumnChange or Alternatives
         Indicator scores, nan where left out by ``exclude``.
     weights : ndarray (..., n_indicators), optional
         Indicator weights (default the scheme's); 0 leaves an indicator out.
@@ -390,13 +449,15 @@ def aggregate(
     Returns
     -------
     board_scores : ndarray (..., n_units, n_boards)
-    denominators : ndarray (..., n_units or 1, n_boards)
+    denominators : ndarray (..., n_units, n_boards)
         Each board's sum of the weights of its children present (0: score 0).
     """
     weights = plan.indicator_weights if weights is None else weights
     board_weights = plan.board_weights if board_weights is None else board_weights
-    num, den = _indicator_sums(plan, scores, weights)
-    den = np.array(np.broadcast_to(den, np.broadcast_shapes(den.shape, num.shape)))
+    if isinstance(scores, np.ndarray):
+        num, den = _slice_sums(plan, scores, weights, range(plan.n_boards))
+    else:
+        num, den = scores.sums(plan, weights)
     board_scores = np.zeros(num.shape)
     # Children come after their parent in depth-first order: fill from the end.
     for b in range(plan.n_boards - 1, -1, -1):
@@ -425,9 +486,9 @@ def shares(plan: Plan, scores: np.ndarray, denominators: np.ndarray) -> np.ndarr
         den = denominators[..., b]
         with np.errstate(divide="ignore", invalid="ignore"):
             per_weight = np.where(den > 0, share[..., b] / np.where(den > 0, den, 1.0), 0.0)
-        cols = list(plan.indicator_columns[b])
-        weights = per_weight[..., None] * plan.indicator_weights[cols]
-        out[..., cols] = np.where(present[..., cols], weights, 0.0)
+        columns = plan.indicator_slices[b]
+        weights = per_weight[..., None] * plan.indicator_weights[columns]
+        out[..., columns] = np.where(present[..., columns], weights, 0.0)
         for c in plan.board_columns[b]:
             share[..., c] = per_weight * plan.board_weights[c]
     return out
@@ -441,10 +502,7 @@ def composite(
     ``points`` (..., n_top) replaces the top-level boards' points.
     """
     points = plan.points if points is None else points
-    top = board_scores[..., plan.top]
-    if points.ndim == 1:
-        return top @ points / 100.0
-    return (top @ points[..., :, None])[..., 0] / 100.0
+    return (board_scores[..., plan.top] * points[..., None, :]).sum(axis=-1) / 100.0
 
 
 # -- adjust (section 3) ----------------------------------------------------------------

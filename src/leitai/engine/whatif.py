@@ -153,11 +153,9 @@ class _Batch:
         column = np.broadcast_to(data.values[:, j], (k, plan.n_units)).copy()
         column[:, u] = candidates
         column = steps.prepare_column(plan, j, column, data.series)
-        scores = np.broadcast_to(self.nominal.scores, (k, *self.nominal.scores.shape)).copy()
-        scores[:, :, j] = steps.fill_column(
-            plan, j, steps.score_column(plan, j, column, data.targets[:, j])
-        )
-        board_scores, _ = steps.aggregate(plan, scores)
+        scores = steps.fill_column(plan, j, steps.score_column(plan, j, column, data.targets[:, j]))
+        changed = steps.ColumnChange(np.asarray(self.nominal.scores), j, scores)
+        board_scores, _ = steps.aggregate(plan, changed)
         total = steps.adjust(steps.composite(plan, board_scores), self.adjusted)
         standing = steps.stand(
             plan,
@@ -173,7 +171,7 @@ class _Batch:
             "rank": standing.rank[:, u],
             "stars": standing.stars[:, u, :],
             "flags": flags,
-            "score": scores[:, u, j],
+            "score": scores[:, u],
         }
 
 

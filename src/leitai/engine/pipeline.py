@@ -3,9 +3,11 @@
 prepare -> score -> fill_missing -> aggregate -> composite -> adjust -> rank ->
 board_ranks -> stars -> flags and grades.
 
-Every step works on numpy arrays whose last axes are units (and indicators or boards):
-``(..., n_units)``, ``(..., n_units, n_indicators)``, ``(..., n_units, n_boards)``.
-Leading axes are samples: :func:`leitai.engine.assess` runs the steps on one period
+Every step works on numpy arrays with optional leading sample axes: values and scores
+are ``(..., n_units, n_indicators)``, composites and ranks ``(..., n_units)``, and
+per-board arrays ``(..., n_boards, n_units)``, boards before units so that each board's
+row runs along units as a composite does (:class:`leitai.engine.Result` shows them
+transposed, a row per unit). Leading axes are samples: :func:`leitai.engine.assess` runs the steps on one period
 (no leading axis), the Monte Carlo analysis (:mod:`leitai.engine.sensitivity`) on
 blocks of perturbed samples and the what-if search (:mod:`leitai.engine.whatif`) on
 batches of candidate values, with the same code. No step loops over units or samples
@@ -321,16 +323,20 @@ def _weighted_sums(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
     )
 
 
-def _slice_sums(
-    plan: Plan, scores: np.ndarray, weights: np.ndarray, boards: Iterable[int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per board: the weighted sums of its present child indicators (..., n_units, n_boards)."""
-    shape = (*scores.shape[:-1], plan.n_boards)
-    num, den = np.zeros(shape), np.zeros(shape)
-    for b in boards:
-        columns = plan.indicator_slices[b]
+# Board sums travel as lists with an array (..., n_units) per board: a board's array may
+# then be laid out with samples innermost (see Alternatives), which keeps the roll-up's
+# loops long when there are few units and many samples.
+Sums = tuple[list[np.ndarray], list[np.ndarray]]
+
+
+def _slice_sums(plan: Plan, scores: np.ndarray, weights: np.ndarray) -> Sums:
+    """Per board: the weighted sums of its present child indicators, (..., n_units) each."""
+    num, den = [], []
+    for columns in plan.indicator_slices:
         w = np.expand_dims(weights[..., columns], -2)
-        num[..., b], den[..., b] = _weighted_sums(scores[..., columns], w)
+        n, d = _weighted_sums(scores[..., columns], w)
+        num.append(n)
+        den.append(d)
     return num, den
 
 
@@ -348,21 +354,21 @@ class ColumnChange:
     column: int
     values: np.ndarray  # (..., n_units)
 
-    def sums(self, plan: Plan, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def sums(self, plan: Plan, weights: np.ndarray) -> Sums:
         if weights.ndim > 1:
             raise ValueError("a column change takes the indicator weights of the plan")
-        board = int(plan.board_of[self.column])
-        others = [b for b in range(plan.n_boards) if b != board]
-        num, den = _slice_sums(plan, self.base, weights, others)
-        lead = self.values.shape[:-1]
-        num = np.array(np.broadcast_to(num, (*lead, *num.shape)))
-        den = np.array(np.broadcast_to(den, (*lead, *den.shape)))
+        num, den = _slice_sums(plan, self.base, weights)
+        shape = self.values.shape
+        num = [np.broadcast_to(n, shape) for n in num]
+        den = [np.broadcast_to(d, shape) for d in den]
         # The board's columns with the changed one in place, summed as in _slice_sums.
+        board = int(plan.board_of[self.column])
         columns = plan.indicator_slices[board]
-        shape = (*lead, plan.n_units, columns.stop - columns.start)
-        block = np.array(np.broadcast_to(self.base[:, columns], shape))
+        block = np.array(
+            np.broadcast_to(self.base[:, columns], (*shape, columns.stop - columns.start))
+        )
         block[..., self.column - columns.start] = self.values
-        num[..., board], den[..., board] = _weighted_sums(block, weights[columns])
+        num[board], den[board] = _weighted_sums(block, weights[columns])
         return num, den
 
 
@@ -380,7 +386,7 @@ class Alternatives:
     """
 
     n_alternatives: int
-    blocks: tuple[np.ndarray, ...]  # per board: (n_units, n_alternatives * k), nan as 0
+    blocks: tuple[np.ndarray, ...]  # per board: (n_units, k * n_alternatives), nan as 0
     presence: tuple[np.ndarray | None, ...]  # per board: (n_units, k); None when all present
     slot: np.ndarray | None = None  # (samples, n_indicators) index of the alternative
 
@@ -389,12 +395,12 @@ class Alternatives:
         """``tables``: (n_alternatives, n_units, n_indicators) scores, nan where excluded."""
         present = ~np.isnan(tables[0])
         everywhere = bool(present.all())
-        filled = np.nan_to_num(tables, nan=0.0)
+        # (n_units, n_indicators, n_alternatives): a board's columns are one block.
+        filled = np.nan_to_num(tables, nan=0.0).transpose(1, 2, 0)
         blocks, presence = [], []
         for columns in plan.indicator_slices:
-            blocks.append(
-                np.ascontiguousarray(np.concatenate([t[:, columns] for t in filled], axis=1))
-            )
+            block = filled[:, columns, :]
+            blocks.append(np.ascontiguousarray(block.reshape(plan.n_units, -1)))
             empty = columns.stop == columns.start
             presence.append(
                 None
@@ -407,23 +413,28 @@ class Alternatives:
         """The same tables with each sample's choice (samples, n_indicators)."""
         return Alternatives(self.n_alternatives, self.blocks, self.presence, slot)
 
-    def sums(self, plan: Plan, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Weighted sums of each board's chosen indicator scores and of their weights."""
+    def sums(self, plan: Plan, weights: np.ndarray) -> Sums:
+        """Weighted sums of each board's chosen indicator scores and of their weights.
+
+        Each board's sums are (samples, n_units) views of (n_units, samples) products:
+        samples innermost. A denominator is (samples, 1) where every value is present.
+        """
         slot = self.slot if self.slot is not None else np.zeros(weights.shape, dtype=np.intp)
         samples = slot.shape[0]
-        num = np.zeros((samples, plan.n_units, plan.n_boards))
-        den = np.zeros((samples, plan.n_units, plan.n_boards))
+        weights = np.broadcast_to(weights, slot.shape)
+        # Each sample's weight goes to its chosen alternative, 0 to the others.
+        chosen = np.zeros((samples, plan.n_indicators, self.n_alternatives))
+        np.put_along_axis(chosen, slot[..., None], weights[..., None], axis=2)
+        num, den = [], []
         for b, columns in enumerate(plan.indicator_slices):
             if columns.stop == columns.start:
+                num.append(np.zeros((samples, plan.n_units)))
+                den.append(np.zeros((samples, 1)))
                 continue
-            w = np.broadcast_to(weights[..., columns], (samples, columns.stop - columns.start))
-            pick = slot[:, columns]
-            stacked = np.concatenate(
-                [np.where(pick == m, w, 0.0) for m in range(self.n_alternatives)], axis=1
-            )
-            num[..., b] = (self.blocks[b] @ stacked.T).T
+            w = weights[:, columns]
+            num.append((self.blocks[b] @ chosen[:, columns, :].reshape(samples, -1).T).T)
             pres = self.presence[b]
-            den[..., b] = w.sum(axis=1)[:, None] if pres is None else (pres @ w.T).T
+            den.append(w.sum(axis=1)[:, None] if pres is None else (pres @ w.T).T)
         return num, den
 
 
@@ -448,28 +459,29 @@ def aggregate(
 
     Returns
     -------
-    board_scores : ndarray (..., n_units, n_boards)
-    denominators : ndarray (..., n_units, n_boards)
-        Each board's sum of the weights of its children present (0: score 0).
+    board_scores : ndarray (..., n_boards, n_units)
+        Boards before units, so that every board's row runs along units like the
+        composite (the layout of every per-board array in this module).
+    denominators : ndarray (..., n_boards, n_units or 1)
+        Each board's sum of the weights of its children present (0: score 0); the
+        last axis is 1 where it is the same for every unit.
     """
     weights = plan.indicator_weights if weights is None else weights
     board_weights = plan.board_weights if board_weights is None else board_weights
     if isinstance(scores, np.ndarray):
-        num, den = _slice_sums(plan, scores, weights, range(plan.n_boards))
+        num, den = _slice_sums(plan, scores, weights)
     else:
         num, den = scores.sums(plan, weights)
-    board_scores = np.zeros(num.shape)
     # Children come after their parent in depth-first order: fill from the end.
     for b in range(plan.n_boards - 1, -1, -1):
-        subs = list(plan.board_columns[b])
-        if subs:
-            w = board_weights[..., subs]
-            num[..., b] += (board_scores[..., subs] * np.expand_dims(w, -2)).sum(axis=-1)
-            den[..., b] += np.expand_dims(w.sum(axis=-1), -1)
-        d = den[..., b]
+        for c in plan.board_columns[b]:
+            w = board_weights[..., c, None]
+            num[b] = num[b] + num[c] * w
+            den[b] = den[b] + w
+        counted = den[b] > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            board_scores[..., b] = np.where(d > 0, num[..., b] / np.where(d > 0, d, 1.0), 0.0)
-    return board_scores, den
+            num[b] = np.where(counted, num[b] / np.where(counted, den[b], 1.0), 0.0)
+    return np.stack(num, axis=-2), np.stack(np.broadcast_arrays(*den), axis=-2)
 
 
 def shares(plan: Plan, scores: np.ndarray, denominators: np.ndarray) -> np.ndarray:
@@ -482,15 +494,15 @@ def shares(plan: Plan, scores: np.ndarray, denominators: np.ndarray) -> np.ndarr
     present = ~np.isnan(scores)
     for b in range(plan.n_boards):
         if plan.parent[b] < 0:
-            share[..., b] = plan.board_weights[b] / 100.0
-        den = denominators[..., b]
+            share[..., b, :] = plan.board_weights[b] / 100.0
+        den = denominators[..., b, :]
         with np.errstate(divide="ignore", invalid="ignore"):
-            per_weight = np.where(den > 0, share[..., b] / np.where(den > 0, den, 1.0), 0.0)
+            per_weight = np.where(den > 0, share[..., b, :] / np.where(den > 0, den, 1.0), 0.0)
         columns = plan.indicator_slices[b]
         weights = per_weight[..., None] * plan.indicator_weights[columns]
         out[..., columns] = np.where(present[..., columns], weights, 0.0)
         for c in plan.board_columns[b]:
-            share[..., c] = per_weight * plan.board_weights[c]
+            share[..., c, :] = per_weight * plan.board_weights[c]
     return out
 
 
@@ -502,7 +514,7 @@ def composite(
     ``points`` (..., n_top) replaces the top-level boards' points.
     """
     points = plan.points if points is None else points
-    return (board_scores[..., plan.top] * points[..., None, :]).sum(axis=-1) / 100.0
+    return (board_scores[..., plan.top, :] * points[..., :, None]).sum(axis=-2) / 100.0
 
 
 # -- adjust (section 3) ----------------------------------------------------------------
@@ -570,16 +582,15 @@ def rank(
 
     ``groups`` (n_units,) of group labels ranks within each group (spec section 10).
     """
-    keys = [total, *(board_scores[..., b] for b in plan.tie_break)]
+    keys = [total, *(board_scores[..., b, :] for b in plan.tie_break)]
     return _ranks(keys, groups)
 
 
 def board_ranks(
     plan: Plan, board_scores: np.ndarray, *, groups: np.ndarray | None = None
 ) -> np.ndarray:
-    """Board ranks (..., n_units, n_boards), every level, without tie_break."""
-    by_board = np.ascontiguousarray(np.swapaxes(board_scores, -1, -2))
-    return np.swapaxes(_ranks([by_board], groups), -1, -2)
+    """Board ranks (..., n_boards, n_units), every level, without tie_break."""
+    return _ranks([board_scores], groups)
 
 
 def unit_counts(plan: Plan, *, groups: np.ndarray | None = None) -> np.ndarray:
@@ -594,7 +605,7 @@ def unit_counts(plan: Plan, *, groups: np.ndarray | None = None) -> np.ndarray:
 
 
 def stars(plan: Plan, board_scores: np.ndarray, ranks: np.ndarray) -> np.ndarray:
-    """Stars of every board (..., n_units, n_boards), by rank or by bands of board score."""
+    """Stars of every board (..., n_boards, n_units), by rank or by bands of board score."""
     rule = plan.scheme.stars
     if rule.method == "rank":
         return np.maximum(rule.min, rule.max - (ranks - 1))
@@ -613,8 +624,8 @@ def stars(plan: Plan, board_scores: np.ndarray, ranks: np.ndarray) -> np.ndarray
 class Standing:
     """Where each unit stands: everything a rule may name, with any leading axes.
 
-    composite, rank : (..., n_units); board_scores, board_ranks, stars : (..., n_units,
-    n_boards); prev_rank, n : (n_units,) or broadcastable; vetoed : bool (n_units,).
+    composite, rank : (..., n_units); board_scores, board_ranks, stars : (..., n_boards,
+    n_units); prev_rank, n : (n_units,) or broadcastable; vetoed : bool (n_units,).
     """
 
     composite: np.ndarray
@@ -706,7 +717,7 @@ class RuleVariables(Mapping[str, np.ndarray]):
             if board is None:
                 value = UNIT_VARIABLES[name](self.standing)
             else:
-                value = BOARD_VARIABLES[name](self.standing)[..., board]
+                value = BOARD_VARIABLES[name](self.standing)[..., board, :]
             flat = np.broadcast_to(np.asarray(value, dtype=float), self.shape)
             self._cache[key] = flat.reshape(self.size)
         return self._cache[key]

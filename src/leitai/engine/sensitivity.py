@@ -251,28 +251,6 @@ class _Model:
             raw[m] = steps.score(self.plan, prepared, targets, methods=chosen)
         return raw
 
-    def totals(
-        self,
-        w_ind: np.ndarray,
-        w_board: np.ndarray,
-        slot: np.ndarray,
-        variant: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Adjusted composites (S, n_units) and board scores (S, n_units, n_boards)."""
-        board_scores = np.empty((w_ind.shape[0], self.n_units, self.n_boards))
-        for v in np.unique(variant):
-            rows = np.flatnonzero(variant == v)
-            board_scores[rows] = steps.aggregate(
-                self.plan,
-                self.variants[v].choose(slot[rows]),
-                weights=w_ind[rows],
-                board_weights=w_board[rows],
-            )[0]
-        points = w_board[:, self.top]
-        points = points * (self.points_total / points.sum(axis=1, keepdims=True))
-        total = steps.composite(self.plan, board_scores, points=points)
-        return steps.adjust(total, self.adjusted), board_scores
-
     def evaluate(
         self,
         w_ind: np.ndarray,
@@ -280,16 +258,34 @@ class _Model:
         slot: np.ndarray,
         variant: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Composite (S, u) and board scores (S, n_boards, u) for a block of samples."""
-        total, board_scores = self.totals(w_ind, w_board, slot, variant)
-        return total, np.swapaxes(board_scores, 1, 2)
+        """Adjusted composites (S, n_units) and board scores (S, n_boards, n_units)."""
+        variants = np.unique(variant)
+        if variants.size == 1:
+            board_scores = self._boards(int(variants[0]), w_ind, w_board, slot)
+        else:
+            board_scores = np.empty((w_ind.shape[0], self.n_boards, self.n_units))
+            for v in variants:
+                rows = np.flatnonzero(variant == v)
+                board_scores[rows] = self._boards(int(v), w_ind[rows], w_board[rows], slot[rows])
+        points = w_board[:, self.top]
+        points = points * (self.points_total / points.sum(axis=1, keepdims=True))
+        total = steps.composite(self.plan, board_scores, points=points)
+        return steps.adjust(total, self.adjusted), board_scores
+
+    def _boards(
+        self, v: int, w_ind: np.ndarray, w_board: np.ndarray, slot: np.ndarray
+    ) -> np.ndarray:
+        """Board scores of samples that share missing-value variant v."""
+        return steps.aggregate(
+            self.plan, self.variants[v].choose(slot), weights=w_ind, board_weights=w_board
+        )[0]
 
     def rank(self, composite: np.ndarray, board_scores: np.ndarray) -> np.ndarray:
         """Ranks (S, u) of :meth:`evaluate`'s composites and board scores (S, n_boards, u)."""
-        return steps.rank(self.plan, composite, np.swapaxes(board_scores, 1, 2))
+        return steps.rank(self.plan, composite, board_scores)
 
     def stand(self, total: np.ndarray, board_scores: np.ndarray) -> steps.Standing:
-        """Ranks, board ranks and stars of :meth:`totals`' outcome."""
+        """Ranks, board ranks and stars of :meth:`evaluate`'s outcome."""
         return steps.stand(
             self.plan,
             total,
@@ -502,7 +498,7 @@ def analyse(
         flag_probability=tally.flags / samples,
         star_values={board_id: tally.star_values for board_id in board_ids},
         star_probability={
-            board_id: tally.stars[:, p, :] / samples for p, board_id in enumerate(board_ids)
+            board_id: tally.stars[p] / samples for p, board_id in enumerate(board_ids)
         },
         indices=indices,
     )
@@ -548,7 +544,7 @@ class _Run:
         samples = matrix.shape[0]
         for start in range(0, samples, self.block):
             rows = slice(start, min(samples, start + self.block))
-            total, board_scores = self.model.totals(*self.design.decode(matrix[rows]))
+            total, board_scores = self.model.evaluate(*self.design.decode(matrix[rows]))
             yield rows, total, board_scores
             self.done += rows.stop - rows.start
             if self.progress is not None:
@@ -579,7 +575,7 @@ def _tally(run: _Run, a: np.ndarray, star_values: tuple[int, ...]) -> _Tally:
         shift=np.empty(samples),
         flags=np.zeros((n, len(plan.scheme.flags))),
         star_values=star_values,
-        stars=np.zeros((n, plan.n_boards, len(star_values))),
+        stars=np.zeros((plan.n_boards, n, len(star_values))),
     )
     for rows, total, board_scores in run.blocks(a):
         standing = run.model.stand(total, board_scores)

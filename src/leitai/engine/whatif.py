@@ -169,7 +169,7 @@ class _Batch:
             flags = steps.flags(plan, steps.RuleVariables(plan, standing))[:, u, :]
         return {
             "rank": standing.rank[:, u],
-            "stars": standing.stars[:, u, :],
+            "stars": standing.stars[:, :, u],
             "flags": flags,
             "score": scores[:, u],
         }

@@ -7,12 +7,13 @@ Every step works on numpy arrays with optional leading sample axes: values and s
 are ``(..., n_units, n_indicators)``, composites and ranks ``(..., n_units)``, and
 per-board arrays ``(..., n_boards, n_units)``, boards before units so that each board's
 row runs along units as a composite does (:class:`leitai.engine.Result` shows them
-transposed, a row per unit). Leading axes are samples: :func:`leitai.engine.assess` runs the steps on one period
-(no leading axis), the Monte Carlo analysis (:mod:`leitai.engine.sensitivity`) on
-blocks of perturbed samples and the what-if search (:mod:`leitai.engine.whatif`) on
-batches of candidate values, with the same code. No step loops over units or samples
-(the loops are over indicators, boards, flags and grades), except the preparation of
-section 9, whose winsorisation is iterative per series.
+transposed, a row per unit). Leading axes are samples: :func:`leitai.engine.assess`
+runs the steps on one period (no leading axis), the Monte Carlo analysis
+(:mod:`leitai.engine.sensitivity`) on blocks of perturbed samples and the what-if
+search (:mod:`leitai.engine.whatif`) on batches of candidate values, with the same
+code. No step loops over units or samples (the loops are over indicators, boards,
+flags and grades), except the preparation of section 9, whose winsorisation is
+iterative per series.
 
 The variables a flag or grade rule may name are defined here and nowhere else
 (:data:`UNIT_VARIABLES`, :data:`BOARD_VARIABLES`, :func:`rule_variables`): scheme
@@ -99,7 +100,7 @@ class Plan:
     scheme : Scheme
     n_units, n_indicators, n_boards : int
     board_ids : tuple of str
-        Every board at every level, depth-first (the order of ``board_scores`` columns).
+        Every board at every level, depth-first (the order of ``board_scores`` rows).
     indicators : tuple of Indicator
         Every indicator, depth-first (the order of ``scores`` columns).
     parent : ndarray of int (n_boards,)

@@ -356,3 +356,21 @@ def test_the_rule_variables_are_the_ones_scheme_validation_allows_and_evaluation
     with pytest.raises(SchemeError) as caught:
         parse_scheme(NESTED.replace("stars_proj >= 5", "stars_nowhere >= 5"))
     assert "stars_nowhere" in str(caught.value)
+
+
+def test_the_ranks_of_some_units_are_their_ranks_among_all():
+    plan = steps.Plan.of(parse_scheme(TWO_BOARDS))
+    rng = np.random.default_rng(2)
+    total = np.round(rng.uniform(0, 3, size=(40, 5)), 0) + rng.choice([0, 1e-7, 1e-5], (40, 5))
+    board_scores = np.round(rng.uniform(0, 2, size=(40, 2, 5)), 0)
+    total[3, 2] = nan
+    groups = np.array([1, 2, 1, 2, 1])
+    for g in (None, groups):
+        for units in ([0], [4, 2], [0, 1, 2, 3, 4]):
+            everyone = steps.rank(plan, total, board_scores, groups=g)
+            some = steps.rank(plan, total, board_scores, groups=g, units=units)
+            np.testing.assert_array_equal(some, everyone[:, units])
+            np.testing.assert_array_equal(
+                steps.board_ranks(plan, board_scores, groups=g, units=units),
+                steps.board_ranks(plan, board_scores, groups=g)[..., units],
+            )

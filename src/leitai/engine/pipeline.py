@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from leitai.engine.methods import apply_missing, competition_rank, score_indicator
+from leitai.engine.methods import DECIMALS, apply_missing, competition_rank, score_indicator
 
 if TYPE_CHECKING:
     from leitai.engine.expressions import Expression
@@ -556,12 +556,17 @@ def adjust(total: np.ndarray, adjusted: Adjustments) -> np.ndarray:
 # -- rank (section 4) ------------------------------------------------------------------
 
 
-def _ranks(keys: Sequence[np.ndarray], groups: np.ndarray | None) -> np.ndarray:
-    """Competition ranks along the last axis; within each group when ``groups`` is given.
+def _ranks(
+    keys: Sequence[np.ndarray], groups: np.ndarray | None, units: Sequence[int] | None
+) -> np.ndarray:
+    """Competition ranks along the last axis; within each group when ``groups`` is given;
+    of the ``units`` alone when given (..., len(units)).
 
     A unit outside a group is nan for that group's ranking, which places it last and
     gives it no place (see :func:`leitai.engine.methods.competition_rank`).
     """
+    if units is not None:
+        return _ranks_of(keys, groups, units)
     if groups is None:
         return competition_rank(*keys)
     out = np.full(np.shape(keys[0]), np.nan)
@@ -572,26 +577,56 @@ def _ranks(keys: Sequence[np.ndarray], groups: np.ndarray | None) -> np.ndarray:
     return out
 
 
+def _ranks_of(
+    keys: Sequence[np.ndarray], groups: np.ndarray | None, units: Sequence[int]
+) -> np.ndarray:
+    """Competition ranks of some units: one plus the number of units ahead of each.
+
+    Ranking everyone sorts; the rank of a few units needs only comparisons, which is
+    what the what-if search asks of many candidate values at once. Same rounding, same
+    order (each key in turn, nan last) and same ranks as :func:`_ranks`.
+    """
+    rounded = [
+        np.where(np.isnan(k), -np.inf, np.round(np.asarray(k, dtype=float), DECIMALS)) for k in keys
+    ]
+    shape = (*rounded[0].shape, len(units))
+    ahead, tied = np.zeros(shape, dtype=bool), np.ones(shape, dtype=bool)
+    for key in rounded:
+        theirs, mine = key[..., :, None], key[..., None, units]
+        ahead |= tied & (theirs > mine)
+        tied &= theirs == mine
+    if groups is not None:
+        ahead &= groups[:, None] == groups[None, units]
+    ranks = 1.0 + ahead.sum(axis=-2)
+    return np.where(np.isnan(np.asarray(keys[0])[..., units]), np.nan, ranks)
+
+
 def rank(
     plan: Plan,
     total: np.ndarray,
     board_scores: np.ndarray,
     *,
     groups: np.ndarray | None = None,
+    units: Sequence[int] | None = None,
 ) -> np.ndarray:
     """Composite ranks (..., n_units): competition ranks with the scheme's tie_break.
 
-    ``groups`` (n_units,) of group labels ranks within each group (spec section 10).
+    ``groups`` (n_units,) of group labels ranks within each group (spec section 10);
+    ``units`` gives the ranks of those units only, (..., len(units)).
     """
     keys = [total, *(board_scores[..., b, :] for b in plan.tie_break)]
-    return _ranks(keys, groups)
+    return _ranks(keys, groups, units)
 
 
 def board_ranks(
-    plan: Plan, board_scores: np.ndarray, *, groups: np.ndarray | None = None
+    plan: Plan,
+    board_scores: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
+    units: Sequence[int] | None = None,
 ) -> np.ndarray:
     """Board ranks (..., n_boards, n_units), every level, without tie_break."""
-    return _ranks([board_scores], groups)
+    return _ranks([board_scores], groups, units)
 
 
 def unit_counts(plan: Plan, *, groups: np.ndarray | None = None) -> np.ndarray:
@@ -647,18 +682,23 @@ def stand(
     prev_rank: np.ndarray,
     vetoed: np.ndarray,
     groups: np.ndarray | None = None,
+    units: Sequence[int] | None = None,
 ) -> Standing:
-    """Ranks, board ranks and stars of adjusted composites and board scores."""
-    ranks = board_ranks(plan, board_scores, groups=groups)
+    """Ranks, board ranks and stars of adjusted composites and board scores.
+
+    With ``units`` (indices) the standing is of those units only, ranked among all.
+    """
+    pick: Any = slice(None) if units is None else list(units)
+    ranks = board_ranks(plan, board_scores, groups=groups, units=units)
     return Standing(
-        composite=total,
-        rank=rank(plan, total, board_scores, groups=groups),
-        board_scores=board_scores,
+        composite=total[..., pick],
+        rank=rank(plan, total, board_scores, groups=groups, units=units),
+        board_scores=board_scores[..., pick],
         board_ranks=ranks,
-        stars=stars(plan, board_scores, ranks),
-        prev_rank=np.asarray(prev_rank, dtype=float),
-        vetoed=np.asarray(vetoed, dtype=bool),
-        n=unit_counts(plan, groups=groups),
+        stars=stars(plan, board_scores[..., pick], ranks),
+        prev_rank=np.asarray(prev_rank, dtype=float)[..., pick],
+        vetoed=np.asarray(vetoed, dtype=bool)[..., pick],
+        n=unit_counts(plan, groups=groups)[pick],
     )
 
 

@@ -163,13 +163,14 @@ class _Batch:
             board_scores,
             prev_rank=self.nominal.prev_rank,
             vetoed=self.adjusted.vetoed,
+            units=[u],
         )
         flags = np.zeros((k, len(self.scheme.flags)), dtype=bool)
         if self.scheme.flags:
-            flags = steps.flags(plan, steps.RuleVariables(plan, standing))[:, u, :]
+            flags = steps.flags(plan, steps.RuleVariables(plan, standing))[:, 0, :]
         return {
-            "rank": standing.rank[:, u],
-            "stars": standing.stars[:, :, u],
+            "rank": standing.rank[:, 0],
+            "stars": standing.stars[:, :, 0],
             "flags": flags,
             "score": scores[:, u],
         }

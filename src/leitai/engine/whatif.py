@@ -48,7 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -341,6 +341,14 @@ class _Goal:
         return np.asarray(flags[..., self.flag_index])
 
 
+class _Outcome(NamedTuple):
+    """A unit's rank, stars (n_boards,) and flags (n_flags,) in a real assessment."""
+
+    rank: int
+    stars: np.ndarray
+    flags: np.ndarray
+
+
 _NO_ANSWER: dict[str, Any] = {"required": None, "change": None, "new_rank": None, "new_stars": None}
 
 
@@ -386,6 +394,9 @@ class _Solver:
         self.grid = np.unique(grid)[:: self.sign]
         self.scan = batch.run(u, j, self.grid)
         self.no_target = self.method == "target" and not (data.targets[u, j] > 0)
+        # Real assessments by value of the cell: the goals of one cell check the same
+        # values again (the answer, one step short).
+        self._assessed: dict[float, _Outcome] = {}
 
     def _grid_to_report(self, present: np.ndarray, nonnegative: bool) -> np.ndarray:
         """What value to report: scan from well below the worst reported value (or from
@@ -430,13 +441,16 @@ class _Solver:
     def _hit(self, out: dict[str, np.ndarray], goal: _Goal) -> np.ndarray:
         return goal.reached(out["rank"], out["stars"], out["flags"])
 
-    def _check(self, x: float, goal: _Goal) -> tuple[bool, Result]:
+    def _check(self, x: float, goal: _Goal) -> tuple[bool, _Outcome]:
         """The real assessment with the cell set to x: does it reach the goal?"""
-        result = assess(
-            self.scheme, self.data.with_values({(self.u, self.j): x}), previous=self.previous
-        )
-        u = self.u
-        return bool(goal.reached(result.rank[u], result.stars[u], result.flags[u])), result
+        outcome = self._assessed.get(x)
+        if outcome is None:
+            data = self.data.with_values({(self.u, self.j): x})
+            result = assess(self.scheme, data, previous=self.previous)
+            u = self.u
+            outcome = _Outcome(int(result.rank[u]), result.stars[u], result.flags[u])
+            self._assessed[x] = outcome
+        return bool(goal.reached(outcome.rank, outcome.stars, outcome.flags)), outcome
 
     def solve(self, kind: str, flag: str | None, want: int | None) -> dict[str, Any]:
         goal = self.goal(kind, flag, want)
@@ -450,8 +464,8 @@ class _Solver:
             return _answer(
                 "reachable",
                 "any_value",
-                new_rank=int(result.rank[self.u]),
-                new_stars=int(result.stars[self.u, self.board]),
+                new_rank=result.rank,
+                new_stars=int(result.stars[self.board]),
                 verified=ok,
             )
         if hits[0]:
@@ -535,12 +549,12 @@ class _Solver:
             None,
             required=required,
             change=None if value is None else round(required - value, self.decimals + 6),
-            new_rank=int(result.rank[self.u]),
-            new_stars=int(result.stars[self.u, self.board]),
+            new_rank=result.rank,
+            new_stars=int(result.stars[self.board]),
             verified=not short_ok,
         )
 
-    def _step_back(self, required: float, result: Result, goal: _Goal) -> tuple[float, Result]:
+    def _step_back(self, required: float, result: _Outcome, goal: _Goal) -> tuple[float, _Outcome]:
         """The search stops just past a threshold; a value on the threshold itself (a tie
         with another unit, a band's bound) may already do: step back while it does."""
         for _ in range(5):

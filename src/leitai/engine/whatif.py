@@ -165,13 +165,10 @@ class _Batch:
             vetoed=self.adjusted.vetoed,
             units=[u],
         )
-        flags = np.zeros((k, len(self.scheme.flags)), dtype=bool)
-        if self.scheme.flags:
-            flags = steps.flags(plan, steps.RuleVariables(plan, standing))[:, 0, :]
         return {
             "rank": standing.rank[:, 0],
             "stars": standing.stars[:, :, 0],
-            "flags": flags,
+            "flags": steps.flags(plan, steps.RuleVariables(plan, standing))[:, 0, :],
             "score": scores[:, u],
         }
 

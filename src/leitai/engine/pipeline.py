@@ -324,9 +324,9 @@ def _weighted_sums(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
     )
 
 
-# Board sums travel as lists with an array (..., n_units) per board: a board's array may
-# then be laid out with samples innermost (see Alternatives), which keeps the roll-up's
-# loops long when there are few units and many samples.
+# Board sums travel as lists with an array (..., n_units) per board, each contiguous, so
+# that the roll-up's loops run over whole arrays however few the units; a denominator
+# that is the same for every unit stays (..., 1).
 Sums = tuple[list[np.ndarray], list[np.ndarray]]
 
 
@@ -417,8 +417,8 @@ class Alternatives:
     def sums(self, plan: Plan, weights: np.ndarray) -> Sums:
         """Weighted sums of each board's chosen indicator scores and of their weights.
 
-        Each board's sums are (samples, n_units) views of (n_units, samples) products:
-        samples innermost. A denominator is (samples, 1) where every value is present.
+        Each board's sums are (samples, n_units); a denominator is (samples, 1) where
+        every value is present.
         """
         slot = self.slot if self.slot is not None else np.zeros(weights.shape, dtype=np.intp)
         samples = slot.shape[0]
@@ -433,9 +433,9 @@ class Alternatives:
                 den.append(np.zeros((samples, 1)))
                 continue
             w = weights[:, columns]
-            num.append((self.blocks[b] @ chosen[:, columns, :].reshape(samples, -1).T).T)
+            num.append(chosen[:, columns, :].reshape(samples, -1) @ self.blocks[b].T)
             pres = self.presence[b]
-            den.append(w.sum(axis=1)[:, None] if pres is None else (pres @ w.T).T)
+            den.append(w.sum(axis=1)[:, None] if pres is None else w @ pres.T)
         return num, den
 
 
@@ -463,8 +463,8 @@ def aggregate(
     board_scores : ndarray (..., n_boards, n_units)
         Boards before units, so that every board's row runs along units like the
         composite (the layout of every per-board array in this module).
-    denominators : ndarray (..., n_boards, n_units or 1)
-        Each board's sum of the weights of its children present (0: score 0); the
+    denominators : list of ndarray (..., n_units or 1)
+        Per board, the sum of the weights of its children present (0: score 0); the
         last axis is 1 where it is the same for every unit.
     """
     weights = plan.indicator_weights if weights is None else weights
@@ -482,28 +482,27 @@ def aggregate(
         counted = den[b] > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             num[b] = np.where(counted, num[b] / np.where(counted, den[b], 1.0), 0.0)
-    return np.stack(num, axis=-2), np.stack(np.broadcast_arrays(*den), axis=-2)
+    return np.stack(num, axis=-2), den
 
 
-def shares(plan: Plan, scores: np.ndarray, denominators: np.ndarray) -> np.ndarray:
+def shares(plan: Plan, scores: np.ndarray, denominators: Sequence[np.ndarray]) -> np.ndarray:
     """Each indicator's share of the composite's points (..., n_units, n_indicators).
 
     Times 100 it is the indicator's weight in composite points; 0 where excluded.
+    ``denominators`` are :func:`aggregate`'s.
     """
-    share = np.zeros(denominators.shape)
+    share: list[Any] = [plan.board_weights[b] / 100.0 for b in range(plan.n_boards)]
     out = np.zeros(scores.shape)
     present = ~np.isnan(scores)
     for b in range(plan.n_boards):
-        if plan.parent[b] < 0:
-            share[..., b, :] = plan.board_weights[b] / 100.0
-        den = denominators[..., b, :]
+        den = denominators[b]
         with np.errstate(divide="ignore", invalid="ignore"):
-            per_weight = np.where(den > 0, share[..., b, :] / np.where(den > 0, den, 1.0), 0.0)
+            per_weight = np.where(den > 0, share[b] / np.where(den > 0, den, 1.0), 0.0)
         columns = plan.indicator_slices[b]
         weights = per_weight[..., None] * plan.indicator_weights[columns]
         out[..., columns] = np.where(present[..., columns], weights, 0.0)
         for c in plan.board_columns[b]:
-            share[..., c, :] = per_weight * plan.board_weights[c]
+            share[c] = per_weight * plan.board_weights[c]
     return out
 
 
@@ -515,7 +514,10 @@ def composite(
     ``points`` (..., n_top) replaces the top-level boards' points.
     """
     points = plan.points if points is None else points
-    return (board_scores[..., plan.top, :] * points[..., :, None]).sum(axis=-2) / 100.0
+    total = np.zeros(board_scores[..., 0, :].shape)
+    for t, b in enumerate(plan.top):
+        total += board_scores[..., b, :] * points[..., t, None]
+    return total / 100.0
 
 
 # -- adjust (section 3) ----------------------------------------------------------------

@@ -259,26 +259,35 @@ class _Model:
         variant: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Adjusted composites (S, n_units) and board scores (S, n_boards, n_units)."""
-        variants = np.unique(variant)
-        if variants.size == 1:
-            board_scores = self._boards(int(variants[0]), w_ind, w_board, slot)
-        else:
-            board_scores = np.empty((w_ind.shape[0], self.n_boards, self.n_units))
-            for v in variants:
-                rows = np.flatnonzero(variant == v)
-                board_scores[rows] = self._boards(int(v), w_ind[rows], w_board[rows], slot[rows])
+        total = np.empty((w_ind.shape[0], self.n_units))
+        board_scores = np.empty((w_ind.shape[0], self.n_boards, self.n_units))
+        for rows, part_total, part_boards in self.groups(w_ind, w_board, slot, variant):
+            total[rows], board_scores[rows] = part_total, part_boards
+        return total, board_scores
+
+    def groups(
+        self,
+        w_ind: np.ndarray,
+        w_board: np.ndarray,
+        slot: np.ndarray,
+        variant: np.ndarray,
+    ) -> Iterator[tuple[Any, np.ndarray, np.ndarray]]:
+        """:meth:`evaluate` by groups of samples sharing a missing-value variant: the
+        rows, their adjusted composites and board scores. A sample's ranks, stars and
+        flags depend on its own row only, so they need no reassembled block."""
         points = w_board[:, self.top]
         points = points * (self.points_total / points.sum(axis=1, keepdims=True))
-        total = steps.composite(self.plan, board_scores, points=points)
-        return steps.adjust(total, self.adjusted), board_scores
-
-    def _boards(
-        self, v: int, w_ind: np.ndarray, w_board: np.ndarray, slot: np.ndarray
-    ) -> np.ndarray:
-        """Board scores of samples that share missing-value variant v."""
-        return steps.aggregate(
-            self.plan, self.variants[v].choose(slot), weights=w_ind, board_weights=w_board
-        )[0]
+        variants = np.unique(variant)
+        for v in variants:
+            rows: Any = slice(None) if variants.size == 1 else np.flatnonzero(variant == v)
+            board_scores = steps.aggregate(
+                self.plan,
+                self.variants[v].choose(slot[rows]),
+                weights=w_ind[rows],
+                board_weights=w_board[rows],
+            )[0]
+            total = steps.composite(self.plan, board_scores, points=points[rows])
+            yield rows, steps.adjust(total, self.adjusted), board_scores
 
     def rank(self, composite: np.ndarray, board_scores: np.ndarray) -> np.ndarray:
         """Ranks (S, u) of :meth:`evaluate`'s composites and board scores (S, n_boards, u)."""
@@ -539,14 +548,16 @@ class _Run:
     progress: Progress | None
     done: int = 0
 
-    def blocks(self, matrix: np.ndarray) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
-        """Per block of rows: the rows, adjusted composites and board scores."""
+    def blocks(self, matrix: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per block of rows and missing-value variant: the rows, adjusted composites
+        and board scores."""
         samples = matrix.shape[0]
         for start in range(0, samples, self.block):
-            rows = slice(start, min(samples, start + self.block))
-            total, board_scores = self.model.evaluate(*self.design.decode(matrix[rows]))
-            yield rows, total, board_scores
-            self.done += rows.stop - rows.start
+            stop = min(samples, start + self.block)
+            decoded = self.design.decode(matrix[start:stop])
+            for rows, total, board_scores in self.model.groups(*decoded):
+                yield np.arange(start, stop)[rows], total, board_scores
+            self.done += stop - start
             if self.progress is not None:
                 self.progress(self.done, self.total)
 

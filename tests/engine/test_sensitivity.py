@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from leitai.engine import PeriodData, assess, load_scheme, parse_scheme
+from leitai.engine import pipeline as steps
 from leitai.engine.sensitivity import _Design, _Model, analyse
 from leitai.io import read_previous, read_table
 
@@ -294,3 +295,26 @@ def test_the_summary_is_json_able_and_ordered_by_nominal_rank(examples):
     assert first["p5"] <= first["median"] <= first["p95"]
     assert set(first["flags"]) == {"vanguard", "climber"}
     assert sum(first["stars"]["economy"].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", ["case1", "case2", "case5"])
+def test_each_samples_stars_and_flags_are_those_of_the_real_assessment(examples, name):
+    scheme, data, previous = load_case(examples, name)
+    methods = ("efficacy", "minmax", "zscore", "rank_points")
+    missing = ("zero", "worst", "exclude")
+    nominal = assess(scheme, data, previous=previous)
+    model = _Model(scheme, data, nominal, methods, missing)
+    design = _Design(model, share=0.25, methods=True, missing=True, leave_one_out=True)
+    u = np.random.default_rng(9).random((25, design.dims))
+    w_ind, w_board, slot, variant = design.decode(u)
+    standing = model.stand(*model.evaluate(w_ind, w_board, slot, variant))
+    flags = steps.flags(model.plan, steps.RuleVariables(model.plan, standing))
+    for s in range(u.shape[0]):
+        alt, alt_data = equivalent_scheme(
+            scheme, data, w_ind[s], w_board[s], slot[s], variant[s], model, methods, missing
+        )
+        truth = assess(alt, alt_data, previous=previous)
+        columns = [[b.id for b in alt.all_boards()].index(i) for i in model.plan.board_ids]
+        np.testing.assert_array_equal(standing.stars[s].T, truth.stars[:, columns])
+        np.testing.assert_array_equal(standing.board_ranks[s].T, truth.board_ranks[:, columns])
+        np.testing.assert_array_equal(flags[s], truth.flags)

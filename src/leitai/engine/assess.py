@@ -19,66 +19,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from leitai.engine import pipeline as steps
 from leitai.engine.data import PeriodData
 from leitai.engine.errors import DataError
-from leitai.engine.methods import apply_missing, competition_rank, score_indicator
+from leitai.engine.pipeline import needs_preparation
 from leitai.engine.problems import Problem, Where, number_text
 from leitai.engine.result import Result
-from leitai.engine.scheme import Board, Scheme
+from leitai.engine.scheme import Scheme
 
-__all__ = [
-    "BoardPlan",
-    "aggregate",
-    "assess",
-    "board_plan",
-    "board_stars",
-    "needs_preparation",
-    "previous_ranks",
-]
-
-
-@dataclass(frozen=True)
-class BoardPlan:
-    """A board's place in the arrays: its children as indicator and board columns."""
-
-    index: int
-    board: Board
-    indicator_columns: tuple[int, ...]
-    board_columns: tuple[int, ...]
-    weights: np.ndarray  # indicators' weights first, then sub-boards'
-    parent: int | None
-
-
-def board_plan(scheme: Scheme) -> list[BoardPlan]:
-    """Every board, depth-first, with the columns of its children."""
-    boards = scheme.all_boards()
-    board_index = {b.id: i for i, b in enumerate(boards)}
-    indicator_index = {ind.id: j for j, ind in enumerate(scheme.all_indicators())}
-    parents: dict[str, int] = {}
-    for board in boards:
-        for child in board.boards:
-            parents[child.id] = board_index[board.id]
-    plans = []
-    for i, board in enumerate(boards):
-        weights = [ind.weight for ind in board.indicators] + [
-            (child.weight if child.weight is not None else 1.0) for child in board.boards
-        ]
-        plans.append(
-            BoardPlan(
-                index=i,
-                board=board,
-                indicator_columns=tuple(indicator_index[ind.id] for ind in board.indicators),
-                board_columns=tuple(board_index[child.id] for child in board.boards),
-                weights=np.asarray(weights, dtype=float),
-                parent=parents.get(board.id),
-            )
-        )
-    return plans
+__all__ = ["assess", "needs_preparation", "previous_ranks"]
 
 
 def previous_ranks(scheme: Scheme, previous: Any) -> np.ndarray:
@@ -146,11 +99,6 @@ def _check_targets(scheme: Scheme, data: PeriodData) -> None:
         raise DataError(errors)
 
 
-def needs_preparation(scheme: Scheme) -> bool:
-    """Whether the scheme asks for section 9 data preparation."""
-    return scheme.prepare is not None or any(i.denominator for i in scheme.all_indicators())
-
-
 def assess(
     scheme: Scheme,
     data: PeriodData,
@@ -189,164 +137,37 @@ def assess(
             Problem("data.other_scheme", Where(), {"made": data.scheme_id, "wanted": scheme.id})
         )
     _check_targets(scheme, data)
-    indicators = scheme.all_indicators()
-    n = len(scheme.units)
-    values = data.values
-    preparation: list[dict[str, Any]] = []
-    if needs_preparation(scheme):
-        from leitai.engine.prepare import prepare_values
-
-        values, preparation = prepare_values(scheme, data.values, data.series)
-
-    scores = np.empty((n, len(indicators)))
-    for j, indicator in enumerate(indicators):
-        method, direction, missing = scheme.resolved(indicator)
-        raw = score_indicator(
-            values[:, j],
-            method=method,
-            direction=direction,
-            params=indicator.params,
-            target=data.targets[:, j],
-        )
-        scores[:, j] = apply_missing(raw, missing)
-
-    plans = board_plan(scheme)
-    board_scores, shares = aggregate(plans, scores)
-    top = [p.index for p in plans if p.parent is None]
-    top_points = np.array([p.board.points or 0.0 for p in plans if p.parent is None])
-    composite = board_scores[:, top] @ top_points / 100.0
-
-    adjustments: dict[str, np.ndarray] = {}
-    vetoed = np.zeros(n, dtype=bool)
-    for adjustment in scheme.adjustments:
-        raw_value = data.adjustments[adjustment.id]
-        if adjustment.kind == "veto":
-            adjustments[adjustment.id] = raw_value.copy()
-            vetoed |= raw_value
-            continue
-        points = np.clip(np.nan_to_num(raw_value, nan=0.0), 0.0, adjustment.max_points)
-        adjustments[adjustment.id] = points
-        composite = composite + points if adjustment.kind == "bonus" else composite - points
-
-    board_index = {p.board.id: p.index for p in plans}
-    rank = competition_rank(composite, *[board_scores[:, board_index[b]] for b in scheme.tie_break])
-    board_ranks = competition_rank(board_scores.T).T
-    stars = board_stars(scheme, board_scores, board_ranks)
-    prev = previous_ranks(scheme, previous)
-    rank_change = prev - rank
-
-    env: dict[str, np.ndarray] = {
-        "score": composite,
-        "rank": rank,
-        "prev_rank": prev,
-        "rank_change": rank_change,
-        "n": np.full(n, float(n)),
-        "vetoed": vetoed.astype(float),
-    }
-    for plan in plans:
-        env[f"score_{plan.board.id}"] = board_scores[:, plan.index]
-        env[f"rank_{plan.board.id}"] = board_ranks[:, plan.index]
-        env[f"stars_{plan.board.id}"] = stars[:, plan.index]
-    flags = np.zeros((n, len(scheme.flags)), dtype=bool)
-    for k, flag in enumerate(scheme.flags):
-        flags[:, k] = scheme.expression(f"flag:{flag.id}").evaluate(env, n) & ~vetoed
-    grades = _grades(scheme, env, vetoed)
-
+    plan = steps.Plan.of(scheme)
+    prepared, preparation = steps.prepare(plan, data.values, data.series)
+    scores = steps.fill_missing(plan, steps.score(plan, prepared, data.targets))
+    board_scores, denominators = steps.aggregate(plan, scores)
+    adjusted = steps.adjustments(plan, data.adjustments)
+    total = steps.adjust(steps.composite(plan, board_scores), adjusted)
+    standing = steps.stand(
+        plan,
+        total,
+        board_scores,
+        prev_rank=previous_ranks(scheme, previous),
+        vetoed=adjusted.vetoed,
+    )
+    variables = steps.RuleVariables(plan, standing)
     return Result(
         scheme=scheme,
         period=period,
         values=data.values,
-        prepared=values,
+        prepared=prepared,
         targets=data.targets,
         scores=scores,
-        weights=shares * 100.0,
-        board_scores=board_scores,
-        board_ranks=board_ranks,
-        stars=stars,
-        composite=composite,
-        rank=rank,
-        prev_rank=prev,
-        adjustments=adjustments,
-        vetoed=vetoed,
-        flags=flags,
-        grades=grades,
+        weights=steps.shares(plan, scores, denominators) * 100.0,
+        board_scores=np.ascontiguousarray(board_scores.T),
+        board_ranks=np.ascontiguousarray(standing.board_ranks.T),
+        stars=np.ascontiguousarray(standing.stars.T),
+        composite=total,
+        rank=standing.rank,
+        prev_rank=standing.prev_rank,
+        adjustments=adjusted.points,
+        vetoed=adjusted.vetoed,
+        flags=steps.flags(plan, variables),
+        grades=steps.grade_names(plan, steps.grades(plan, variables)),
         preparation=tuple(preparation),
     )
-
-
-def aggregate(plans: list[BoardPlan], scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Board scores at every level and each indicator's share of the composite.
-
-    Works on the last two axes (units, indicators), so leading sample axes pass through.
-
-    Returns
-    -------
-    board_scores : ndarray (..., n_units, n_boards)
-    shares : ndarray (..., n_units, n_indicators)
-        The fraction of the composite's board points carried by each indicator
-        (times 100 it is the indicator's weight in composite points); 0 where excluded.
-    """
-    lead = scores.shape[:-1]
-    board_scores = np.zeros((*lead, len(plans)))
-    denominators = np.zeros((*lead, len(plans)))
-    # Children come after their parent in depth-first order: fill from the end.
-    for plan in reversed(plans):
-        children = np.concatenate(
-            [
-                scores[..., list(plan.indicator_columns)],
-                board_scores[..., list(plan.board_columns)],
-            ],
-            axis=-1,
-        )
-        present = ~np.isnan(children)
-        den = (present * plan.weights).sum(axis=-1)
-        num = (np.where(present, children, 0.0) * plan.weights).sum(axis=-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            board_scores[..., plan.index] = np.where(
-                den > 0, num / np.where(den > 0, den, 1.0), 0.0
-            )
-        denominators[..., plan.index] = den
-    board_share = np.zeros((*lead, len(plans)))
-    shares = np.zeros(scores.shape)
-    for plan in plans:
-        if plan.parent is None:
-            board_share[..., plan.index] = (plan.board.points or 0.0) / 100.0
-        den = denominators[..., plan.index]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_weight = np.where(
-                den > 0, board_share[..., plan.index] / np.where(den > 0, den, 1.0), 0.0
-            )
-        k = len(plan.indicator_columns)
-        for c, column in enumerate(plan.indicator_columns):
-            present = ~np.isnan(scores[..., column])
-            shares[..., column] = np.where(present, per_weight * plan.weights[c], 0.0)
-        for c, column in enumerate(plan.board_columns):
-            board_share[..., column] = per_weight * plan.weights[k + c]
-    return board_scores, shares
-
-
-def board_stars(scheme: Scheme, board_scores: np.ndarray, board_ranks: np.ndarray) -> np.ndarray:
-    """Stars of every board (spec section 5), by rank or by bands of board score."""
-    rule = scheme.stars
-    if rule.method == "rank":
-        return np.maximum(rule.min, rule.max - (board_ranks - 1))
-    stars = np.full(board_scores.shape, float(rule.min))
-    rounded = np.round(board_scores, 6)
-    for threshold, count in reversed(sorted(rule.thresholds, key=lambda p: p[0], reverse=True)):
-        stars = np.where(rounded >= threshold, float(count), stars)
-    return stars
-
-
-def _grades(
-    scheme: Scheme, env: Mapping[str, np.ndarray], vetoed: np.ndarray
-) -> tuple[str | None, ...]:
-    n = len(vetoed)
-    grades = np.full(n, None, dtype=object)
-    assigned = vetoed.copy()
-    for k, grade in enumerate(scheme.grades):
-        hit = scheme.expression(f"grade:{k}").evaluate(env, n) & ~assigned
-        grades[hit] = grade.name
-        assigned |= hit
-    if scheme.grades:
-        grades[vetoed] = scheme.grades[-1].name
-    return tuple(grades.tolist())

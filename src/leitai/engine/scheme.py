@@ -459,9 +459,11 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     if stars.method == "bands" and not stars.thresholds:
         report("stars.thresholds", "scheme.stars_need_thresholds")
 
-    allowed = {"score", "rank", "prev_rank", "rank_change", "n", "vetoed"}
-    for board in scheme.all_boards():
-        allowed |= {f"score_{board.id}", f"rank_{board.id}", f"stars_{board.id}"}
+    # The rule variables are defined once, with the pipeline that evaluates them (which
+    # imports this module: hence the import here).
+    from leitai.engine.pipeline import rule_variables
+
+    allowed = rule_variables(board.id for board in scheme.all_boards())
     rules: list[tuple[str, str, str]] = [
         (f"flags[{i}].when", f"flag:{f.id}", f.when) for i, f in enumerate(scheme.flags)
     ]

@@ -50,16 +50,15 @@ Examples
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from leitai.engine.assess import assess, board_plan, board_stars
+from leitai.engine import pipeline as steps
+from leitai.engine.assess import assess
 from leitai.engine.data import PeriodData
-from leitai.engine.methods import apply_missing, competition_rank, score_indicator
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
 
@@ -69,7 +68,6 @@ __all__ = [
     "DEFAULT_MISSING",
     "SensitivityResult",
     "analyse",
-    "flag_hits",
 ]
 
 ALTERNATIVE_METHODS = ("efficacy", "minmax", "zscore", "rank_points")
@@ -185,7 +183,13 @@ class SensitivityResult:
 
 
 class _Model:
-    """Everything that does not change between samples, precomputed once."""
+    """Everything that does not change between samples, precomputed once.
+
+    The scheme's pipeline (:mod:`leitai.engine.pipeline`) with its score step run up
+    front for every alternative method and missing-value policy; a sample then only
+    chooses among the tables (:class:`leitai.engine.pipeline.Alternatives`) and
+    reweights.
+    """
 
     def __init__(
         self,
@@ -196,101 +200,56 @@ class _Model:
         missing: Sequence[str] | None,
     ) -> None:
         self.scheme = scheme
-        self.plans = board_plan(scheme)
-        indicators = scheme.all_indicators()
-        self.n_ind = len(indicators)
-        self.n_boards = len(self.plans)
-        self.n_units = len(scheme.units)
-        prepared = np.asarray(nominal.prepared, dtype=float)
-
+        self.plan = plan = steps.Plan.of(scheme)
+        self.n_ind, self.n_boards, self.n_units = plan.n_indicators, plan.n_boards, plan.n_units
         # Method slots: 0 is the indicator's own method; 1.. the alternatives.
         alternatives = list(dict.fromkeys(methods or ()))
-        nominal_methods = [scheme.resolved(ind)[0] for ind in indicators]
         self.eligible = np.array(
-            [j for j, m in enumerate(nominal_methods) if alternatives and m in ALTERNATIVE_METHODS],
+            [j for j, m in enumerate(plan.methods) if alternatives and m in ALTERNATIVE_METHODS],
             dtype=int,
         )
         self.n_methods = 1 + len(alternatives) if self.eligible.size else 1
         # Policy variants: 0 is each indicator's own policy; 1.. the alternatives.
         policies = list(dict.fromkeys(missing or ()))
         self.n_variants = 1 + len(policies)
-
-        raw = np.empty((self.n_methods, self.n_units, self.n_ind))
-        for j, ind in enumerate(indicators):
-            method, direction, _ = scheme.resolved(ind)
-            for m in range(self.n_methods):
-                name = method if m == 0 else alternatives[m - 1]
-                if m > 0 and j not in self.eligible:
-                    raw[m, :, j] = raw[0, :, j]
-                    continue
-                params = ind.params if name == method else {}
-                raw[m, :, j] = score_indicator(
-                    prepared[:, j],
-                    method=name,
-                    direction=direction,
-                    params=params,
-                    target=data.targets[:, j],
-                )
-        own_policy = [scheme.resolved(ind)[2] for ind in indicators]
-        filled = np.empty((self.n_variants, self.n_methods, self.n_units, self.n_ind))
-        present = np.ones((self.n_variants, self.n_units, self.n_ind))
-        missing_mask = np.isnan(prepared)
-        for v in range(self.n_variants):
-            for j in range(self.n_ind):
-                policy = own_policy[j] if v == 0 else policies[v - 1]
-                for m in range(self.n_methods):
-                    filled[v, m, :, j] = apply_missing(raw[m, :, j], policy)
-                if policy == "exclude":
-                    present[v, :, j] = ~missing_mask[:, j]
-        self.all_present = [bool(present[v].all()) for v in range(self.n_variants)]
-        filled = np.nan_to_num(filled, nan=0.0)
-
-        # Per board and variant: (n_units, n_methods * k) score blocks, method-major.
-        self.blocks: list[list[np.ndarray]] = []
-        self.presence: list[list[np.ndarray | None]] = []
-        for plan in self.plans:
-            cols = list(plan.indicator_columns)
-            per_variant, pres_variant = [], []
-            for v in range(self.n_variants):
-                if cols:
-                    block = np.concatenate(
-                        [filled[v, m][:, cols] for m in range(self.n_methods)], axis=1
-                    )
-                else:
-                    block = np.zeros((self.n_units, 0))
-                per_variant.append(np.ascontiguousarray(block))
-                pres = (
-                    None
-                    if self.all_present[v] or not cols
-                    else np.ascontiguousarray(present[v][:, cols])
-                )
-                pres_variant.append(pres)
-            self.blocks.append(per_variant)
-            self.presence.append(pres_variant)
-
-        self.indicator_weights = np.array([ind.weight for ind in indicators], dtype=float)
-        self.board_weights = np.array(
-            [
-                (p.board.points or 0.0) if p.parent is None else (p.board.weight or 1.0)
-                for p in self.plans
-            ],
-            dtype=float,
-        )
-        self.top = np.array([p.index for p in self.plans if p.parent is None], dtype=int)
-        self.points_total = float(self.board_weights[self.top].sum())
-        board_index = {p.board.id: p.index for p in self.plans}
-        self.tie_break = [board_index[b] for b in scheme.tie_break]
-        adjust = np.zeros(self.n_units)
-        for adjustment in scheme.adjustments:
-            if adjustment.kind == "bonus":
-                adjust = adjust + nominal.adjustments[adjustment.id]
-            elif adjustment.kind == "deduction":
-                adjust = adjust - nominal.adjustments[adjustment.id]
-        self.adjust = adjust
+        raw = self._raw_scores(nominal, data.targets, alternatives)
+        self.variants = [
+            steps.Alternatives.of(
+                plan,
+                steps.fill_missing(plan, raw, policies=[policy] * self.n_ind if policy else None),
+            )
+            for policy in [None, *policies]
+        ]
+        self.indicator_weights = plan.indicator_weights
+        self.board_weights = plan.board_weights
+        self.top = plan.top
+        self.points_total = float(plan.points.sum())
+        self.adjusted = steps.adjustments(plan, data.adjustments)
+        self.prev_rank = np.asarray(nominal.prev_rank, dtype=float)
         # Leave-one-out candidates: indicators that share their board with another child.
         self.loo = np.array(
-            [c for p in self.plans if len(p.weights) >= 2 for c in p.indicator_columns], dtype=int
+            [
+                c
+                for cols, subs in zip(plan.indicator_columns, plan.board_columns, strict=True)
+                if len(cols) + len(subs) >= 2
+                for c in cols
+            ],
+            dtype=int,
         )
+
+    def _raw_scores(
+        self, nominal: Result, targets: np.ndarray, alternatives: list[str]
+    ) -> np.ndarray:
+        """Scores (n_methods, n_units, n_indicators) of the prepared values, nan where missing."""
+        prepared = np.asarray(nominal.prepared, dtype=float)
+        eligible = set(self.eligible.tolist())
+        raw = np.empty((self.n_methods, self.n_units, self.n_ind))
+        for m in range(self.n_methods):
+            chosen = [
+                alternatives[m - 1] if m > 0 and j in eligible else None for j in range(self.n_ind)
+            ]
+            raw[m] = steps.score(self.plan, prepared, targets, methods=chosen)
+        return raw
 
     def evaluate(
         self,
@@ -299,42 +258,50 @@ class _Model:
         slot: np.ndarray,
         variant: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Composite (S, u) and board scores (S, n_boards, u) for a block of samples."""
-        s_count = w_ind.shape[0]
-        board_scores = np.zeros((s_count, self.n_boards, self.n_units))
-        for v in np.unique(variant):
-            rows = np.flatnonzero(variant == v)
-            wi, wb, sl = w_ind[rows], w_board[rows], slot[rows]
-            out = np.zeros((self.n_boards, self.n_units, rows.size))
-            for plan in reversed(self.plans):
-                cols = list(plan.indicator_columns)
-                subs = list(plan.board_columns)
-                num = np.zeros((self.n_units, rows.size))
-                den: np.ndarray = np.zeros((1, rows.size))
-                if cols:
-                    w = wi[:, cols]  # (S_v, k)
-                    pick = sl[:, cols]
-                    stacked = np.concatenate(
-                        [np.where(pick == m, w, 0.0) for m in range(self.n_methods)], axis=1
-                    )
-                    num = self.blocks[plan.index][v] @ stacked.T
-                    pres = self.presence[plan.index][v]
-                    den = w.sum(axis=1)[None, :] if pres is None else pres @ w.T
-                if subs:
-                    ws = wb[:, subs]  # (S_v, n_sub)
-                    num = num + np.einsum("bus,sb->us", out[subs], ws)
-                    den = den + ws.sum(axis=1)[None, :]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    out[plan.index] = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-            board_scores[rows] = out.transpose(2, 0, 1)
+        """Adjusted composites (S, n_units) and board scores (S, n_boards, n_units)."""
+        total = np.empty((w_ind.shape[0], self.n_units))
+        board_scores = np.empty((w_ind.shape[0], self.n_boards, self.n_units))
+        for rows, part_total, part_boards in self.groups(w_ind, w_board, slot, variant):
+            total[rows], board_scores[rows] = part_total, part_boards
+        return total, board_scores
+
+    def groups(
+        self,
+        w_ind: np.ndarray,
+        w_board: np.ndarray,
+        slot: np.ndarray,
+        variant: np.ndarray,
+    ) -> Iterator[tuple[Any, np.ndarray, np.ndarray]]:
+        """:meth:`evaluate` by groups of samples sharing a missing-value variant: the
+        rows, their adjusted composites and board scores. A sample's ranks, stars and
+        flags depend on its own row only, so they need no reassembled block."""
         points = w_board[:, self.top]
         points = points * (self.points_total / points.sum(axis=1, keepdims=True))
-        composite = np.einsum("sbu,sb->su", board_scores[:, self.top, :], points) / 100.0
-        return composite + self.adjust, board_scores
+        variants = np.unique(variant)
+        for v in variants:
+            rows: Any = slice(None) if variants.size == 1 else np.flatnonzero(variant == v)
+            board_scores = steps.aggregate(
+                self.plan,
+                self.variants[v].choose(slot[rows]),
+                weights=w_ind[rows],
+                board_weights=w_board[rows],
+            )[0]
+            total = steps.composite(self.plan, board_scores, points=points[rows])
+            yield rows, steps.adjust(total, self.adjusted), board_scores
 
     def rank(self, composite: np.ndarray, board_scores: np.ndarray) -> np.ndarray:
-        keys = [board_scores[:, b, :] for b in self.tie_break]
-        return competition_rank(composite, *keys)
+        """Ranks (S, u) of :meth:`evaluate`'s composites and board scores (S, n_boards, u)."""
+        return steps.rank(self.plan, composite, board_scores)
+
+    def stand(self, total: np.ndarray, board_scores: np.ndarray) -> steps.Standing:
+        """Ranks, board ranks and stars of :meth:`evaluate`'s outcome."""
+        return steps.stand(
+            self.plan,
+            total,
+            board_scores,
+            prev_rank=self.prev_rank,
+            vetoed=self.adjusted.vetoed,
+        )
 
 
 class _Design:
@@ -400,29 +367,6 @@ class _Design:
             out = np.flatnonzero(choice > 0)
             w_ind[out, m.loo[choice[out] - 1]] = 0.0
         return w_ind, w_board, slot, variant
-
-
-def flag_hits(scheme: Scheme, env: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
-    """Each flag's ``when`` over arrays of any shape; returns bool of ``(*shape, n_flags)``.
-
-    The expressions evaluate 1-D arrays, so the variables are flattened and the
-    outcome reshaped.
-
-    Examples
-    --------
-    >>> from leitai.engine import parse_scheme
-    >>> scheme = parse_scheme("id: f\\nname: f\\nversion: 1\\nunits: [{id: a, name: A}]\\n"
-    ...     "boards: [{id: b, name: B, points: 100, indicators: [{id: i, name: I}]}]\\n"
-    ...     "flags: [{id: top, name: T, when: 'rank <= 1'}]")
-    >>> flag_hits(scheme, {"rank": np.array([[1.0, 2.0], [2.0, 1.0]])}, (2, 2))[..., 0].tolist()
-    [[True, False], [False, True]]
-    """
-    size = int(np.prod(shape))
-    flat = {key: np.broadcast_to(value, shape).reshape(size) for key, value in env.items()}
-    out = np.zeros((*shape, len(scheme.flags)), dtype=bool)
-    for f, flag in enumerate(scheme.flags):
-        out[..., f] = scheme.expression(f"flag:{flag.id}").evaluate(flat, size).reshape(shape)
-    return out
 
 
 def _block_size(model: _Model, requested: int | None) -> int:
@@ -516,6 +460,66 @@ def analyse(
     >>> missing["first_order"], missing["total"]  # no value is missing: no effect
     (0.0, 0.0)
     """
+    _check_arguments(weights, samples, sensitivity, methods, missing)
+    nominal = assess(scheme, data, previous=previous, period=period)
+    model = _Model(scheme, data, nominal, methods, missing)
+    design = _Design(
+        model,
+        share=float(weights),
+        methods=bool(methods),
+        missing=bool(missing),
+        leave_one_out=leave_one_out,
+    )
+    rng = np.random.default_rng(seed)
+    a = rng.random((samples, design.dims))
+    b = rng.random((samples, design.dims)) if sensitivity else None
+    k = len(design.groups)
+    run = _Run(
+        model=model,
+        design=design,
+        block=_block_size(model, block_size),
+        total=samples * ((k + 2) if sensitivity and k else 1),
+        nominal_rank=np.asarray(nominal.rank, dtype=float),
+        progress=progress,
+    )
+    tally = _tally(run, a, _star_values(scheme))
+    indices = _indices(run, a, b, tally.shift) if b is not None and k else []
+    q = np.quantile(tally.ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf").astype(float)
+    board_ids = model.plan.board_ids
+    return SensitivityResult(
+        nominal=nominal,
+        samples=samples,
+        seed=seed,
+        evaluations=run.total,
+        settings={
+            "weights": float(weights),
+            "methods": list(methods) if methods else None,
+            "missing": list(missing) if missing else None,
+            "leave_one_out": bool(leave_one_out),
+        },
+        inputs=tuple(name for name, _ in design.groups),
+        ranks=tally.ranks,
+        rank_median=q[1],
+        rank_p5=q[0],
+        rank_p95=q[2],
+        rank_mean=tally.ranks.mean(axis=0),
+        rank_shift=tally.shift,
+        flag_probability=tally.flags / samples,
+        star_values={board_id: tally.star_values for board_id in board_ids},
+        star_probability={
+            board_id: tally.stars[p] / samples for p, board_id in enumerate(board_ids)
+        },
+        indices=indices,
+    )
+
+
+def _check_arguments(
+    weights: float,
+    samples: int,
+    sensitivity: bool,
+    methods: Sequence[str] | None,
+    missing: Sequence[str] | None,
+) -> None:
     if not 0 <= weights < 1:
         raise ValueError(f"weights: expected a share in [0, 1), found {weights}")
     if samples < (2 if sensitivity else 1):
@@ -531,129 +535,93 @@ def analyse(
                 f"missing: expected some of {', '.join(DEFAULT_MISSING)}, found {name!r}"
             )
 
-    nominal = assess(scheme, data, previous=previous, period=period)
-    model = _Model(scheme, data, nominal, methods, missing)
-    design = _Design(
-        model,
-        share=float(weights),
-        methods=bool(methods),
-        missing=bool(missing),
-        leave_one_out=leave_one_out,
+
+@dataclass
+class _Run:
+    """Assesses sample matrices block by block, reporting progress."""
+
+    model: _Model
+    design: _Design
+    block: int
+    total: int
+    nominal_rank: np.ndarray
+    progress: Progress | None
+    done: int = 0
+
+    def blocks(self, matrix: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per block of rows and missing-value variant: the rows, adjusted composites
+        and board scores."""
+        samples = matrix.shape[0]
+        for start in range(0, samples, self.block):
+            stop = min(samples, start + self.block)
+            decoded = self.design.decode(matrix[start:stop])
+            for rows, total, board_scores in self.model.groups(*decoded):
+                yield np.arange(start, stop)[rows], total, board_scores
+            self.done += stop - start
+            if self.progress is not None:
+                self.progress(self.done, self.total)
+
+    def shift(self, rank: np.ndarray) -> np.ndarray:
+        """Mean absolute rank shift from the nominal ranks, per sample."""
+        return np.abs(rank - self.nominal_rank).mean(axis=1)
+
+
+@dataclass
+class _Tally:
+    """What the samples of A add up to."""
+
+    ranks: np.ndarray
+    shift: np.ndarray
+    flags: np.ndarray
+    star_values: tuple[int, ...]
+    stars: np.ndarray
+
+
+def _tally(run: _Run, a: np.ndarray, star_values: tuple[int, ...]) -> _Tally:
+    """A: the full assessment (ranks, stars, flags) of every sample."""
+    plan = run.model.plan
+    samples, n = a.shape[0], plan.n_units
+    tally = _Tally(
+        ranks=np.empty((samples, n), dtype=np.int32),
+        shift=np.empty(samples),
+        flags=np.zeros((n, len(plan.scheme.flags))),
+        star_values=star_values,
+        stars=np.zeros((plan.n_boards, n, len(star_values))),
     )
-    rng = np.random.default_rng(seed)
-    a = rng.random((samples, design.dims))
-    b = rng.random((samples, design.dims)) if sensitivity else None
-    k = len(design.groups)
-    total = samples * ((k + 2) if sensitivity and k else 1)
-    block = _block_size(model, block_size)
-    nominal_rank = np.asarray(nominal.rank, dtype=float)
-    n = model.n_units
-    flags = scheme.flags
-    star_values = _star_values(scheme)
-    board_ids = [p.board.id for p in model.plans]
-    prev = np.asarray(nominal.prev_rank, dtype=float)
-    vetoed = np.asarray(nominal.vetoed, dtype=bool)
-
-    ranks = np.empty((samples, n), dtype=np.int32)
-    flag_counts = np.zeros((n, len(flags)))
-    star_counts = np.zeros((model.n_boards, n, len(star_values)))
-    y_a = np.empty(samples)
-    done = 0
-
-    def shift(rank: np.ndarray) -> np.ndarray:
-        return np.abs(rank - nominal_rank).mean(axis=1)
-
-    # A: the full assessment (ranks, stars, flags) of every sample.
-    for start in range(0, samples, block):
-        rows = slice(start, min(samples, start + block))
-        composite, board_scores = model.evaluate(*design.decode(a[rows]))
-        rank = model.rank(composite, board_scores)
-        ranks[rows] = rank.astype(np.int32)
-        y_a[rows] = shift(rank)
-        board_ranks = competition_rank(board_scores)
-        stars = board_stars(scheme, board_scores, board_ranks)
+    for rows, total, board_scores in run.blocks(a):
+        standing = run.model.stand(total, board_scores)
+        tally.ranks[rows] = standing.rank.astype(np.int32)
+        tally.shift[rows] = run.shift(standing.rank)
         for i, value in enumerate(star_values):
-            star_counts[:, :, i] += (stars == value).sum(axis=0)
-        if flags:
-            size = composite.shape
-            env: dict[str, np.ndarray] = {
-                "score": composite,
-                "rank": rank,
-                "prev_rank": np.broadcast_to(prev, size),
-                "rank_change": prev - rank,
-                "n": np.full(size, float(n)),
-                "vetoed": np.broadcast_to(vetoed.astype(float), size),
-            }
-            for p, board_id in enumerate(board_ids):
-                env[f"score_{board_id}"] = board_scores[:, p, :]
-                env[f"rank_{board_id}"] = board_ranks[:, p, :]
-                env[f"stars_{board_id}"] = stars[:, p, :]
-            hits = flag_hits(scheme, env, size) & ~vetoed[:, None]
-            flag_counts += hits.sum(axis=0)
-        done += rows.stop - rows.start
-        if progress is not None:
-            progress(done, total)
+            tally.stars[:, :, i] += (standing.stars == value).sum(axis=0)
+        if plan.scheme.flags:
+            variables = steps.RuleVariables(plan, standing)
+            tally.flags += steps.flags(plan, variables).sum(axis=0)
+    return tally
 
-    indices: list[dict[str, Any]] = []
-    if sensitivity and k and b is not None:
 
-        def ys(matrix: np.ndarray) -> np.ndarray:
-            nonlocal done
-            out = np.empty(samples)
-            for start in range(0, samples, block):
-                rows = slice(start, min(samples, start + block))
-                composite, board_scores = model.evaluate(*design.decode(matrix[rows]))
-                out[rows] = shift(model.rank(composite, board_scores))
-                done += rows.stop - rows.start
-                if progress is not None:
-                    progress(done, total)
-            return out
+def _indices(run: _Run, a: np.ndarray, b: np.ndarray, y_a: np.ndarray) -> list[dict[str, Any]]:
+    """First-order and total sensitivity indices of each input group (Saltelli design)."""
 
-        y_b = ys(b)
-        both = np.concatenate([y_a, y_b])
-        variance = float(np.var(both))
-        # Centring y_B leaves the estimator's expectation alone and cuts its variance.
-        y_b_centred = y_b - both.mean()
-        for name, columns in design.groups:
-            ab = a.copy()
-            ab[:, columns] = b[:, columns]
-            y_ab = ys(ab)
-            if variance > 0:
-                first = float(np.mean(y_b_centred * (y_ab - y_a)) / variance)
-                total_index = float(np.mean((y_a - y_ab) ** 2) / (2.0 * variance))
-            else:
-                first = total_index = math.nan
-            indices.append(
-                {
-                    "input": name,
-                    "first_order": None if math.isnan(first) else first,
-                    "total": None if math.isnan(total_index) else total_index,
-                }
-            )
+    def ys(matrix: np.ndarray) -> np.ndarray:
+        out = np.empty(matrix.shape[0])
+        for rows, total, board_scores in run.blocks(matrix):
+            out[rows] = run.shift(steps.rank(run.model.plan, total, board_scores))
+        return out
 
-    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf").astype(float)
-    return SensitivityResult(
-        nominal=nominal,
-        samples=samples,
-        seed=seed,
-        evaluations=total,
-        settings={
-            "weights": float(weights),
-            "methods": list(methods) if methods else None,
-            "missing": list(missing) if missing else None,
-            "leave_one_out": bool(leave_one_out),
-        },
-        inputs=tuple(name for name, _ in design.groups),
-        ranks=ranks,
-        rank_median=q[1],
-        rank_p5=q[0],
-        rank_p95=q[2],
-        rank_mean=ranks.mean(axis=0),
-        rank_shift=y_a,
-        flag_probability=flag_counts / samples,
-        star_values={board_id: star_values for board_id in board_ids},
-        star_probability={
-            board_id: star_counts[p] / samples for p, board_id in enumerate(board_ids)
-        },
-        indices=indices,
-    )
+    y_b = ys(b)
+    both = np.concatenate([y_a, y_b])
+    variance = float(np.var(both))
+    # Centring y_B leaves the estimator's expectation alone and cuts its variance.
+    y_b_centred = y_b - both.mean()
+    indices = []
+    for name, columns in run.design.groups:
+        ab = a.copy()
+        ab[:, columns] = b[:, columns]
+        y_ab = ys(ab)
+        first = total = None
+        if variance > 0:
+            first = float(np.mean(y_b_centred * (y_ab - y_a)) / variance)
+            total = float(np.mean((y_a - y_ab) ** 2) / (2.0 * variance))
+        indices.append({"input": name, "first_order": first, "total": total})
+    return indices

@@ -48,18 +48,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from leitai.engine.assess import aggregate, assess, board_plan, board_stars, needs_preparation
+from leitai.engine import pipeline as steps
+from leitai.engine.assess import assess
 from leitai.engine.data import NumberError, PeriodData, parse_number
 from leitai.engine.errors import DataError
-from leitai.engine.methods import apply_missing, competition_rank, score_indicator
 from leitai.engine.problems import Problem, Where
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
-from leitai.engine.sensitivity import flag_hits
 
 __all__ = ["WhatIf", "recompute", "what_it_takes"]
 
@@ -151,71 +150,33 @@ class _Batch:
         self.scheme = scheme
         self.data = data
         self.nominal = nominal
-        self.plans = board_plan(scheme)
-        self.indicators = scheme.all_indicators()
-        self.top = [p.index for p in self.plans if p.parent is None]
-        self.points = np.array([p.board.points or 0.0 for p in self.plans if p.parent is None])
-        index = {p.board.id: p.index for p in self.plans}
-        self.tie_break = [index[b] for b in scheme.tie_break]
-        self.prepare = needs_preparation(scheme)
-        adjust = np.zeros(len(scheme.units))
-        for adjustment in scheme.adjustments:
-            if adjustment.kind == "bonus":
-                adjust = adjust + nominal.adjustments[adjustment.id]
-            elif adjustment.kind == "deduction":
-                adjust = adjust - nominal.adjustments[adjustment.id]
-        self.adjust = adjust
+        self.plan = steps.Plan.of(scheme)
+        self.adjusted = steps.adjustments(self.plan, data.adjustments)
 
     def run(self, u: int, j: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Outcomes for unit u when its raw value of indicator j is each candidate."""
-        from leitai.engine.prepare import prepare_column
-
-        scheme, data = self.scheme, self.data
+        plan, data = self.plan, self.data
         k = candidates.size
-        n = len(scheme.units)
-        column = np.broadcast_to(data.values[:, j], (k, n)).copy()
+        column = np.broadcast_to(data.values[:, j], (k, plan.n_units)).copy()
         column[:, u] = candidates
-        if self.prepare:
-            indicator = self.indicators[j]
-            for row in range(k):
-                column[row] = prepare_column(scheme, indicator, column[row], data.series)[0]
-        method, direction, missing = scheme.resolved(self.indicators[j])
-        raw = score_indicator(
-            column,
-            method=method,
-            direction=direction,
-            params=self.indicators[j].params,
-            target=data.targets[:, j],
+        column = steps.prepare_column(plan, j, column, data.series)
+        scores = steps.fill_column(plan, j, steps.score_column(plan, j, column, data.targets[:, j]))
+        changed = steps.ColumnChange(np.asarray(self.nominal.scores), j, scores)
+        board_scores, _ = steps.aggregate(plan, changed)
+        total = steps.adjust(steps.composite(plan, board_scores), self.adjusted)
+        standing = steps.stand(
+            plan,
+            total,
+            board_scores,
+            prev_rank=self.nominal.prev_rank,
+            vetoed=self.adjusted.vetoed,
+            units=[u],
         )
-        scores = np.broadcast_to(self.nominal.scores, (k, *self.nominal.scores.shape)).copy()
-        scores[:, :, j] = apply_missing(raw, missing)
-        board_scores, _ = aggregate(self.plans, scores)
-        composite = board_scores[:, :, self.top] @ self.points / 100.0 + self.adjust
-        rank = competition_rank(composite, *[board_scores[:, :, b] for b in self.tie_break])
-        board_ranks = np.swapaxes(competition_rank(np.swapaxes(board_scores, 1, 2)), 1, 2)
-        stars = board_stars(scheme, board_scores, board_ranks)
-        flags = np.zeros((k, len(scheme.flags)), dtype=bool)
-        if scheme.flags:
-            prev = np.asarray(self.nominal.prev_rank, dtype=float)
-            size = (k, n)
-            env: dict[str, np.ndarray] = {
-                "score": composite,
-                "rank": rank,
-                "prev_rank": np.broadcast_to(prev, size),
-                "rank_change": prev - rank,
-                "n": np.full(size, float(n)),
-                "vetoed": np.broadcast_to(self.nominal.vetoed.astype(float), size),
-            }
-            for plan in self.plans:
-                env[f"score_{plan.board.id}"] = board_scores[:, :, plan.index]
-                env[f"rank_{plan.board.id}"] = board_ranks[:, :, plan.index]
-                env[f"stars_{plan.board.id}"] = stars[:, :, plan.index]
-            flags = flag_hits(scheme, env, size)[:, u, :]
         return {
-            "rank": rank[:, u],
-            "stars": stars[:, u, :],
-            "flags": flags & ~self.nominal.vetoed[u],
-            "score": scores[:, u, j],
+            "rank": standing.rank[:, 0],
+            "stars": standing.stars[:, :, 0],
+            "flags": steps.flags(plan, steps.RuleVariables(plan, standing))[:, 0, :],
+            "score": scores[:, u],
         }
 
 
@@ -367,6 +328,41 @@ def what_it_takes(
     return WhatIf(unit=unit, result=nominal, rows=rows)
 
 
+@dataclass(frozen=True)
+class _Goal:
+    """One goal of a unit: a rank (``want`` or better), stars in a board, or a flag."""
+
+    kind: str
+    flag: str | None
+    want: int | None
+    board: int
+    flag_index: int = -1
+
+    def reached(self, rank: np.ndarray, stars: np.ndarray, flags: np.ndarray) -> np.ndarray:
+        """Whether the goal holds, from ranks (...), stars (..., n_boards) and flags
+        (..., n_flags) of the unit."""
+        if self.kind == "rank":
+            return np.asarray(rank <= (self.want or 0))
+        if self.kind == "stars":
+            return np.asarray(stars[..., self.board] >= (self.want or 0))
+        return np.asarray(flags[..., self.flag_index])
+
+
+class _Outcome(NamedTuple):
+    """A unit's rank, stars (n_boards,) and flags (n_flags,) in a real assessment."""
+
+    rank: int
+    stars: np.ndarray
+    flags: np.ndarray
+
+
+_NO_ANSWER: dict[str, Any] = {"required": None, "change": None, "new_rank": None, "new_stars": None}
+
+
+def _answer(status: str, reason: str | None, **fields: Any) -> dict[str, Any]:
+    return {"status": status, "reason": reason, **_NO_ANSWER, "verified": True, **fields}
+
+
 class _Solver:
     """Searches the value of one cell for each goal."""
 
@@ -386,47 +382,61 @@ class _Solver:
         self.u, self.j, self.board, self.previous = u, j, board, previous
         self.decimals = decimals
         self.step = 10.0**-decimals
-        indicator = scheme.all_indicators()[j]
-        self.method, direction, _ = scheme.resolved(indicator)
-        self.sign = 1 if direction == "higher" else -1
+        plan = batch.plan
+        self.method = plan.methods[j]
+        self.sign = 1 if plan.directions[j] == "higher" else -1
         column = data.values[:, j]
         present = column[~np.isnan(column)]
-        x0 = float(column[u])
-        self.missing = math.isnan(x0)
-        spread = float(present.max() - present.min()) if present.size else 0.0
+        self.missing = math.isnan(column[u])
         nonnegative = bool(present.size and present.min() >= 0)
         # Candidates per batch: the batch copies the score matrix once per candidate.
         self.k = int(min(64, max(8, 5e6 // max(1, data.values.size))))
         if self.missing:
-            # What value to report: scan from well below the worst reported value (or
-            # from 0 when no value is negative) to far beyond the best.
-            worst = (
-                float(present.min() if self.sign > 0 else present.max()) if present.size else 0.0
-            )
-            best = float(present.max() if self.sign > 0 else present.min()) if present.size else 0.0
-            self.scale = spread or abs(worst) or 1.0
-            start = worst - self.sign * 10.0 * self.scale
-            if nonnegative:
-                start = max(start, 0.0)
-            half = self.k // 2
-            grid = np.concatenate(
-                [
-                    np.linspace(start, best, self.k - half),
-                    best + self.sign * self.scale * np.logspace(-3, 6, half),
-                ]
-            )
-            x0 = start
+            grid = self._grid_to_report(present, nonnegative)
         else:
-            self.scale = spread or abs(x0) or 1.0
-            offsets = self.scale * np.logspace(-6, 6, self.k - 1)
-            grid = x0 + self.sign * np.concatenate([[0.0], offsets])
-        self.x0 = x0
+            grid = self._grid_from(float(column[u]), present)
         self.floor = 0.0 if nonnegative and self.sign < 0 else None
         if self.floor is not None:
             grid = np.maximum(grid, self.floor)
         self.grid = np.unique(grid)[:: self.sign]
         self.scan = batch.run(u, j, self.grid)
         self.no_target = self.method == "target" and not (data.targets[u, j] > 0)
+        # Real assessments by value of the cell: the goals of one cell check the same
+        # values again (the answer, one step short).
+        self._assessed: dict[float, _Outcome] = {}
+
+    def _grid_to_report(self, present: np.ndarray, nonnegative: bool) -> np.ndarray:
+        """What value to report: scan from well below the worst reported value (or from
+        0 when no value is negative) to far beyond the best."""
+        higher = self.sign > 0
+        worst = float(present.min() if higher else present.max()) if present.size else 0.0
+        best = float(present.max() if higher else present.min()) if present.size else 0.0
+        spread = float(present.max() - present.min()) if present.size else 0.0
+        self.scale = spread or abs(worst) or 1.0
+        start = worst - self.sign * 10.0 * self.scale
+        if nonnegative:
+            start = max(start, 0.0)
+        self.x0 = start
+        half = self.k // 2
+        return np.concatenate(
+            [
+                np.linspace(start, best, self.k - half),
+                best + self.sign * self.scale * np.logspace(-3, 6, half),
+            ]
+        )
+
+    def _grid_from(self, x0: float, present: np.ndarray) -> np.ndarray:
+        """From the reported value outwards in the improving direction, on a log scale."""
+        spread = float(present.max() - present.min()) if present.size else 0.0
+        self.scale = spread or abs(x0) or 1.0
+        self.x0 = x0
+        offsets = self.scale * np.logspace(-6, 6, self.k - 1)
+        return x0 + self.sign * np.concatenate([[0.0], offsets])
+
+    def goal(self, kind: str, flag: str | None, want: int | None) -> _Goal:
+        flags = [f.id for f in self.scheme.flags]
+        index = flags.index(flag) if flag is not None else -1
+        return _Goal(kind, flag, want, self.board, index)
 
     def _gaining_at_floor(self) -> bool:
         """Whether the indicator's score still improves as the value comes down to 0."""
@@ -435,93 +445,78 @@ class _Solver:
         score = self.batch.run(self.u, self.j, near)["score"]
         return bool(score[1] > score[0] + 1e-9)
 
-    def _hit(
-        self, out: dict[str, np.ndarray], goal: str, flag: str | None, want: int | None
-    ) -> np.ndarray:
-        if goal == "rank":
-            return out["rank"] <= (want or 0)
-        if goal == "stars":
-            return out["stars"][:, self.board] >= (want or 0)
-        f = [fl.id for fl in self.scheme.flags].index(flag or "")
-        return out["flags"][:, f]
+    def _hit(self, out: dict[str, np.ndarray], goal: _Goal) -> np.ndarray:
+        return goal.reached(out["rank"], out["stars"], out["flags"])
 
-    def _check(
-        self, x: float, goal: str, flag: str | None, want: int | None
-    ) -> tuple[bool, Result]:
-        result = assess(
-            self.scheme, self.data.with_values({(self.u, self.j): x}), previous=self.previous
-        )
-        u = self.u
-        if goal == "rank":
-            ok = result.rank[u] <= (want or 0)
-        elif goal == "stars":
-            ok = result.stars[u, self.board] >= (want or 0)
-        else:
-            ok = bool(result.flags[u, [fl.id for fl in self.scheme.flags].index(flag or "")])
-        return bool(ok), result
+    def _check(self, x: float, goal: _Goal) -> tuple[bool, _Outcome]:
+        """The real assessment with the cell set to x: does it reach the goal?"""
+        outcome = self._assessed.get(x)
+        if outcome is None:
+            data = self.data.with_values({(self.u, self.j): x})
+            result = assess(self.scheme, data, previous=self.previous)
+            u = self.u
+            outcome = _Outcome(int(result.rank[u]), result.stars[u], result.flags[u])
+            self._assessed[x] = outcome
+        return bool(goal.reached(outcome.rank, outcome.stars, outcome.flags)), outcome
 
-    def solve(self, goal: str, flag: str | None, want: int | None) -> dict[str, Any]:
-        nominal, u = self.nominal, self.u
-        none: dict[str, Any] = {
-            "required": None,
-            "change": None,
-            "new_rank": None,
-            "new_stars": None,
-        }
-        if goal == "rank" and (want or 0) < 1:
-            return {"status": "met", "reason": "met", **none, "verified": True}
-        if goal == "stars" and (want or 0) > self.scheme.stars.max:
-            return {"status": "met", "reason": "met", **none, "verified": True}
-        if goal == "flag":
-            f = [fl.id for fl in self.scheme.flags].index(flag or "")
-            if nominal.flags[u, f]:
-                return {"status": "met", "reason": "met", **none, "verified": True}
-            if nominal.vetoed[u]:
-                return {"status": "unreachable", "reason": "vetoed", **none, "verified": True}
-        if self.no_target:
-            return {"status": "unreachable", "reason": "no_target", **none, "verified": True}
-        hits = self._hit(self.scan, goal, flag, want)
+    def solve(self, kind: str, flag: str | None, want: int | None) -> dict[str, Any]:
+        goal = self.goal(kind, flag, want)
+        settled = self._settled(goal)
+        if settled is not None:
+            return settled
+        hits = self._hit(self.scan, goal)
         if self.missing and hits[0]:
             # Reporting any value at all reaches the goal.
-            ok, result = self._check(float(self.grid[0]), goal, flag, want)
-            return {
-                "status": "reachable",
-                "reason": "any_value",
-                **none,
-                "new_rank": int(result.rank[u]),
-                "new_stars": int(result.stars[u, self.board]),
-                "verified": ok,
-            }
+            ok, result = self._check(float(self.grid[0]), goal)
+            return _answer(
+                "reachable",
+                "any_value",
+                new_rank=result.rank,
+                new_stars=int(result.stars[self.board]),
+                verified=ok,
+            )
         if hits[0]:
-            return {"status": "met", "reason": "met", **none, "verified": True}
+            return _answer("met", "met")
         if not hits.any():
-            best = int(np.argmin(self.scan["rank"]))
-            score_now = (
-                float(nominal.scores[u, self.j])
-                if not np.isnan(nominal.scores[u, self.j])
-                else -math.inf
-            )
-            score_max = (
-                float(np.nanmax(self.scan["score"]))
-                if not np.all(np.isnan(self.scan["score"]))
-                else -math.inf
-            )
-            if score_max <= score_now + 1e-9:
-                reason = "capped"
-            elif (
-                self.floor is not None and self.grid[-1] == self.floor and self._gaining_at_floor()
-            ):
-                reason = "bound"
-            else:
-                reason = "limit"
-            return {
-                "status": "unreachable",
-                "reason": reason,
-                **none,
-                "best_rank": int(self.scan["rank"][best]),
-                "best_stars": int(self.scan["stars"][:, self.board].max()),
-                "verified": True,
-            }
+            return self._unreachable()
+        return self._verified(self._bisect(hits, goal), goal)
+
+    def _settled(self, goal: _Goal) -> dict[str, Any] | None:
+        """The answer when no search is needed: met already, vetoed, no target."""
+        u = self.u
+        if goal.kind == "rank" and (goal.want or 0) < 1:
+            return _answer("met", "met")
+        if goal.kind == "stars" and (goal.want or 0) > self.scheme.stars.max:
+            return _answer("met", "met")
+        if goal.kind == "flag" and self.nominal.flags[u, goal.flag_index]:
+            return _answer("met", "met")
+        if goal.kind == "flag" and self.nominal.vetoed[u]:
+            return _answer("unreachable", "vetoed")
+        if self.no_target:
+            return _answer("unreachable", "no_target")
+        return None
+
+    def _unreachable(self) -> dict[str, Any]:
+        """No value on the scan reaches the goal: why, and how far it gets."""
+        scan, u, j = self.scan, self.u, self.j
+        now = self.nominal.scores[u, j]
+        score_now = -math.inf if np.isnan(now) else float(now)
+        score_max = -math.inf if np.all(np.isnan(scan["score"])) else np.nanmax(scan["score"])
+        if score_max <= score_now + 1e-9:
+            reason = "capped"
+        elif self.floor is not None and self.grid[-1] == self.floor and self._gaining_at_floor():
+            reason = "bound"
+        else:
+            reason = "limit"
+        return _answer(
+            "unreachable",
+            reason,
+            best_rank=int(scan["rank"][int(np.argmin(scan["rank"]))]),
+            best_stars=int(scan["stars"][:, self.board].max()),
+        )
+
+    def _bisect(self, hits: np.ndarray, goal: _Goal) -> float:
+        """Narrow the first hit of the scan down to a tenth of the step."""
         first = int(np.argmax(hits))
         hi = float(self.grid[first])
         lo = float(self.grid[first - 1]) if first > 0 else hi
@@ -530,45 +525,51 @@ class _Solver:
         while abs(hi - lo) > tolerance and rounds < 80:
             rounds += 1
             candidates = np.linspace(lo, hi, self.k)[1:-1]
-            inner = self._hit(self.batch.run(u, self.j, candidates), goal, flag, want)
+            inner = self._hit(self.batch.run(self.u, self.j, candidates), goal)
             if inner.any():
                 i = int(np.argmax(inner))
                 hi = float(candidates[i])
                 lo = float(candidates[i - 1]) if i > 0 else lo
             else:
                 lo = float(candidates[-1])
+        return hi
+
+    def _verified(self, hi: float, goal: _Goal) -> dict[str, Any]:
+        """Round the search's answer to the step and check it, and one step short, with
+        the real assessment."""
         required = _to_step(hi, self.step, self.sign, self.decimals)
         if self.floor is not None:
             required = max(required, self.floor)
-        ok, result = self._check(required, goal, flag, want)
+        ok, result = self._check(required, goal)
         tries = 0
         while not ok and tries < 3:
             tries += 1
             required = round(required + self.sign * self.step, self.decimals)
-            ok, result = self._check(required, goal, flag, want)
-        # The search stops just past a threshold; a value on the threshold itself (a tie
-        # with another unit, a band's bound) may already do: step back while it does.
+            ok, result = self._check(required, goal)
+        if not ok:
+            return _answer("unreachable", "limit", verified=False)
+        required, result = self._step_back(required, result, goal)
+        short_ok, _ = self._check(round(required - self.sign * self.step, self.decimals), goal)
+        value = None if self.missing else float(self.data.values[self.u, self.j])
+        return _answer(
+            "reachable",
+            None,
+            required=required,
+            change=None if value is None else round(required - value, self.decimals + 6),
+            new_rank=result.rank,
+            new_stars=int(result.stars[self.board]),
+            verified=not short_ok,
+        )
+
+    def _step_back(self, required: float, result: _Outcome, goal: _Goal) -> tuple[float, _Outcome]:
+        """The search stops just past a threshold; a value on the threshold itself (a tie
+        with another unit, a band's bound) may already do: step back while it does."""
         for _ in range(5):
-            if not ok:
-                break
             back = round(required - self.sign * self.step, self.decimals)
             if not self.missing and self.sign * (back - self.x0) <= 0:
                 break
-            back_ok, back_result = self._check(back, goal, flag, want)
+            back_ok, back_result = self._check(back, goal)
             if not back_ok:
                 break
             required, result = back, back_result
-        short = round(required - self.sign * self.step, self.decimals)
-        short_ok, _ = self._check(short, goal, flag, want)
-        if not ok:
-            return {"status": "unreachable", "reason": "limit", **none, "verified": False}
-        value = None if self.missing else float(self.data.values[u, self.j])
-        return {
-            "status": "reachable",
-            "reason": None,
-            "required": required,
-            "change": None if value is None else round(required - value, self.decimals + 6),
-            "new_rank": int(result.rank[u]),
-            "new_stars": int(result.stars[u, self.board]),
-            "verified": bool(ok and not short_ok),
-        }
+        return required, result

@@ -206,6 +206,9 @@ class Snapshot(models.Model):
     result_sha256 = models.CharField(_("result SHA-256"), max_length=64)
     explanations = models.TextField(_("explanations (JSON)"))
     reason = models.TextField(_("reason for the revision"), blank=True)
+    # The office's words for publishing without the previous result some rules need;
+    # the published notice carries them and the boards show them as a note.
+    previous_note = models.TextField(_("note on the missing previous result"), blank=True)
     created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
     # PROTECT, not SET_NULL: deleting an account must not rewrite a frozen snapshot's row.
     created_by = person_field(_("computed by"), on_delete=models.PROTECT)

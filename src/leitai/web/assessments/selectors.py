@@ -77,6 +77,54 @@ def period_published_snapshot(period: Period) -> Snapshot | None:
     return period.snapshots.published().order_by("-revision").first()
 
 
+def period_previous_snapshot(period: Period) -> Snapshot | None:
+    """The one previous result that rank change, flags, the comparison, report cards and
+    anomaly alerts all use: the published result of the period's previous period.
+
+    None when the period names no previous period or that period is not published: an
+    unpublished period's figures and ranks are not a result anyone may compare with.
+    """
+    if period.previous_id is None:
+        return None
+    # Asked of the database, not of ``period.previous``, which may be an older copy.
+    return (
+        Snapshot.objects.published()
+        .select_related("period")
+        .filter(period_id=period.previous_id)
+        .order_by("-revision")
+        .first()
+    )
+
+
+def period_previous_proposed(scheme_version: SchemeVersion | None) -> Period | None:
+    """The previous period a new period of ``scheme_version``'s scheme should name: the
+    latest published period of the same scheme (None when there is none)."""
+    if scheme_version is None:
+        return None
+    return (
+        Period.objects.filter(
+            scheme_version__scheme_id=scheme_version.scheme_id, state=Period.State.PUBLISHED
+        )
+        .order_by("-code")
+        .first()
+    )
+
+
+def rules_needing_previous(scheme: EngineScheme) -> list[tuple[str, str]]:
+    """The flags and grades whose rule reads ``prev_rank`` or ``rank_change``, as
+    ``(kind, name)`` pairs (kind ``flag`` or ``grade``): they cannot be decided without a
+    previous result."""
+    from leitai.engine.expressions import parse_expression
+
+    needs = {"prev_rank", "rank_change"}
+    out = []
+    for kind, rules in (("flag", scheme.flags), ("grade", scheme.grades)):
+        for rule in rules:
+            if parse_expression(rule.when).variables & needs:
+                out.append((kind, rule.name))
+    return out
+
+
 def period_draft_snapshot(period: Period) -> Snapshot | None:
     return period.snapshots.filter(state=Snapshot.State.DRAFT).order_by("-revision").first()
 

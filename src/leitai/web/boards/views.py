@@ -322,13 +322,11 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     options = [
         (p, s) for p, s in selectors.periods_visible(user=request.user) if p.pk != ctx.period.pk
     ]
-    other_code = request.GET.get("with") or (
-        ctx.period.previous.code if ctx.period.previous else ""
-    )
+    # By default the one previous result the rank changes and flags were computed
+    # against; never some other earlier period, which would contradict them.
+    previous = selectors.period_previous_snapshot(ctx.period)
+    other_code = request.GET.get("with") or (previous.period.code if previous else "")
     other = next(((p, s) for p, s in options if p.code == other_code), None)
-    if other is None and options and not request.GET.get("with"):
-        earlier = [o for o in options if o[0].code < ctx.period.code]
-        other = earlier[-1] if earlier else options[0]
     if other is None and request.GET.get("with"):
         raise Http404
     rows, earlier_label, later_label = [], "", ""

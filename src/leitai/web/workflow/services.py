@@ -20,7 +20,11 @@ from leitai.engine import DataError, PeriodData, Record, parse_scheme
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
-from leitai.web.assessments.selectors import period_draft_snapshot, scheme_version_parsed
+from leitai.web.assessments.selectors import (
+    period_draft_snapshot,
+    period_previous_snapshot,
+    scheme_version_parsed,
+)
 from leitai.web.assessments.services import (
     AssessmentError,
     data_values_update,
@@ -35,6 +39,7 @@ from leitai.web.audit.services import audit_record
 from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
 from leitai.web.workflow.selectors import (
     period_readiness,
+    previous_missing,
     scheme_keys,
     target_keys,
     unit_rights,
@@ -134,9 +139,47 @@ def period_open(
     user: User,
 ) -> Period:
     _require(user_is_office(user), _("Only the assessment office opens periods."), "forbidden")
+    _previous_published_required(previous)
     return period_create(
         code=code, scheme_version=scheme_version, previous=previous, name=name, user=user
     )
+
+
+def _previous_published_required(previous: Period | None) -> None:
+    """Rank changes and flags count against a published result only."""
+    if previous is not None and previous.state != Period.State.PUBLISHED:
+        _refuse_unpublished(previous)
+
+
+def _refuse_unpublished(previous: Period) -> None:
+    raise WorkflowError(
+        _(
+            "The previous period %(period)s is not published: rank changes and climbing "
+            "flags can only be counted against a published result."
+        )
+        % {"period": previous.code},
+        code="previous_unpublished",
+        fields={"previous": "previous_unpublished"},
+    )
+
+
+def _previous_checked(period: Period, note: str) -> str:
+    """Refuse to publish against an unpublished previous period, or without the previous
+    result the rules need unless the office says why in words; returns the note to keep."""
+    if period.previous is not None and period_previous_snapshot(period) is None:
+        _refuse_unpublished(period.previous)
+    missing = previous_missing(period)
+    if missing and not note.strip():
+        raise WorkflowError(
+            _(
+                "These cannot be computed without a previous published result: %(items)s. "
+                "Name a published previous period, or say in words why the result is "
+                "published without one."
+            )
+            % {"items": "、".join(missing)},
+            code="no_previous",
+        )
+    return note.strip() if missing else ""
 
 
 @transaction.atomic
@@ -206,13 +249,20 @@ def period_draft_compute(*, period: Period, user: User) -> Snapshot:
 
 @transaction.atomic
 def period_result_publish(
-    *, period: Period, user: User, reason: str = "", acknowledge: bool = False
+    *,
+    period: Period,
+    user: User,
+    reason: str = "",
+    acknowledge: bool = False,
+    previous_note: str = "",
 ) -> Snapshot:
     """Publish the period's draft result; from then on it is frozen.
 
     The first publication needs the period under review, a draft computed from the
     figures as they stand and every objection answered; units that have not submitted
-    must be acknowledged. Publishing again is a revision, which needs a reason.
+    must be acknowledged. Publishing again is a revision, which needs a reason. The
+    previous period must be published; where the rules need a previous result that
+    the period does not have, ``previous_note`` must say why (the notice carries it).
     """
     _require(user_is_office(user), _("Only the assessment office publishes."), "forbidden")
     period = Period.objects.select_for_update().get(pk=period.pk)
@@ -252,7 +302,8 @@ def period_result_publish(
             % {"units": names},
             code="acknowledge",
         )
-    return snapshot_publish(snapshot=readiness.draft, user=user, reason=reason)
+    note = _previous_checked(period, previous_note)
+    return snapshot_publish(snapshot=readiness.draft, user=user, reason=reason, previous_note=note)
 
 
 # -- figures: checking and saving -------------------------------------------------------------

@@ -38,6 +38,7 @@ from leitai.web.accounts.selectors import (
 from leitai.web.assessments.models import DataValue, Period, Scheme, SchemeVersion, Unit
 from leitai.web.assessments.selectors import (
     period_label,
+    period_previous_proposed,
     result_view,
     scheme_version_parsed,
 )
@@ -321,10 +322,12 @@ def scheme_compare(request: HttpRequest, scheme: str) -> HttpResponse:
 @office
 def period_new(request: HttpRequest) -> HttpResponse:
     latest_version = SchemeVersion.objects.order_by("-created_at", "-pk").first()
-    latest_period = Period.objects.order_by("-code").first()
     form = forms.PeriodOpenForm(
         request.POST or None,
-        initial={"scheme_version": latest_version, "previous": latest_period},
+        initial={
+            "scheme_version": latest_version,
+            "previous": period_previous_proposed(latest_version),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -427,6 +430,7 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 acknowledge=form.cleaned_data["acknowledge"],
+                previous_note=form.cleaned_data["previous_note"],
             )
         except WorkflowError as exc:
             _fail(request, exc)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine import parse_scheme
+from leitai.engine.display import ShownScores, shown_scores
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -213,6 +214,8 @@ class ResultView:
     top_boards: list[BoardInfo]
     flags: dict[str, str]
     explanations: dict[str, Any] = field(repr=False)
+    # Some score is printed with more decimals (or a tie-break mark): a footnote is due.
+    ties_shown: bool = False
 
     @property
     def has_sub_boards(self) -> bool:
@@ -251,6 +254,27 @@ def _arrow(change: int | None) -> str:
     return "up" if change > 0 else "down" if change < 0 else "same"
 
 
+def _with_shown_scores(row: dict[str, Any], shown: ShownScores, short: ShownScores) -> dict:
+    """The row with its scores as printed: ``score_text`` (and ``score_tie``) for the
+    composite, and in each board ``score_text``, ``score_tie`` and ``score_text_short``
+    (the one-decimal form under the stars), with the decimals that tell ties apart."""
+    unit = row["unit"]
+    composite = shown.composite[unit]
+    row["score_text"], row["score_tie"] = composite.text, composite.tie_break
+    row["boards"] = {
+        board: dict(
+            cell,
+            score_text=shown.boards[board][unit].text,
+            score_tie=shown.boards[board][unit].tie_break,
+            score_extended=shown.boards[board][unit].extended
+            or shown.boards[board][unit].tie_break,
+            score_text_short=short.boards[board][unit].text,
+        )
+        for board, cell in row["boards"].items()
+    }
+    return row
+
+
 def result_view(snapshot: Snapshot) -> ResultView:
     """The parsed, board-ready form of a snapshot's result (cached)."""
     key = (snapshot.pk, snapshot.result_sha256)
@@ -263,9 +287,11 @@ def result_view(snapshot: Snapshot) -> ResultView:
     boards = _boards_of(scheme)
     flags = {flag.id: flag.name for flag in scheme.flags}
     grades = [grade.name for grade in scheme.grades]
+    shown = shown_scores(document["results"])
+    shown_short = shown_scores(document["results"], board_decimals=1)
     rows = []
     for row in document["results"]:
-        row = dict(row)
+        row = _with_shown_scores(dict(row), shown, shown_short)
         row["arrow"] = _arrow(row["rank_change"])
         row["rank_change_abs"] = abs(row["rank_change"] or 0)
         row["flag_list"] = [{"id": f, "name": flags.get(f, f)} for f in row["flags"]]
@@ -283,6 +309,7 @@ def result_view(snapshot: Snapshot) -> ResultView:
         top_boards=[b for b in boards if b.depth == 0],
         flags=flags,
         explanations=explanations,
+        ties_shown=shown.extended or shown_short.extended,
     )
     with _lock:
         _views[key] = view
@@ -311,7 +338,12 @@ def unit_card(view: ResultView, unit_code: str) -> dict[str, Any]:
         "weakest": [{"id": i, "name": names.get(i, i)} for i in explanation["weakest"]],
         "above": explanation["above"],
         "boards": [
-            dict(b, depth=info.depth)
+            dict(
+                b,
+                depth=info.depth,
+                score_text=view.by_unit[unit_code]["boards"][info.id]["score_text"],
+                score_tie=view.by_unit[unit_code]["boards"][info.id]["score_tie"],
+            )
             for b, info in zip(explanation["boards"], view.boards, strict=True)
         ],
         "adjustments": [

@@ -97,6 +97,25 @@ def period_previous_snapshot(period: Period) -> Snapshot | None:
     )
 
 
+def snapshot_cells(snapshot: Snapshot) -> dict[tuple[str, str], tuple[str, str]]:
+    """The figures a snapshot was computed from, as written: ``{(unit, key): (value, target)}``."""
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(snapshot.inputs))
+    return {
+        (row["unit"], row["indicator"]): (row.get("value") or "", row.get("target") or "")
+        for row in reader
+    }
+
+
+def period_previous_cells(period: Period) -> dict[tuple[str, str], tuple[str, str]]:
+    """The figures of the previous published result (those its ranks were computed from);
+    empty without one."""
+    previous = period_previous_snapshot(period)
+    return snapshot_cells(previous) if previous is not None else {}
+
+
 def period_previous_proposed(scheme_version: SchemeVersion | None) -> Period | None:
     """The previous period a new period of ``scheme_version``'s scheme should name: the
     latest published period of the same scheme (None when there is none)."""

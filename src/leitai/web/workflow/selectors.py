@@ -17,6 +17,7 @@ from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
+    period_previous_cells,
     period_previous_snapshot,
     period_published_snapshot,
     result_view,
@@ -232,6 +233,12 @@ class FormField:
     updated_by: str = ""
 
 
+@dataclass(frozen=True)
+class _Previous:
+    value: str
+    target: str
+
+
 def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
     """The fields of a unit's figures, with the stored value and the previous period's."""
     scheme = scheme_version_parsed(period.scheme_version)
@@ -239,11 +246,12 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
         v.key: v
         for v in DataValue.objects.filter(period=period, unit=unit).select_related("updated_by")
     }
-    before: dict[str, DataValue] = {}
-    if period.previous_id is not None:
-        before = {
-            v.key: v for v in DataValue.objects.filter(period_id=period.previous_id, unit=unit)
-        }
+    # The previous published result's figures: the ones rank changes and alerts count against.
+    before = {
+        key: _Previous(value, target)
+        for (code, key), (value, target) in period_previous_cells(period).items()
+        if code == unit.code
+    }
     targets = target_keys(scheme)
     fields = []
 

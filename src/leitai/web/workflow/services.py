@@ -36,6 +36,7 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
 from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
 from leitai.web.workflow.selectors import (
     period_readiness,
@@ -347,11 +348,14 @@ def unit_figures_save(
     unit: Unit,
     user: User,
     values: Mapping[str, tuple[str, str | None]],
+    explanations: Mapping[str, str] | None = None,
 ) -> int:
     """Save the figures of the online form for one unit: all of them or none.
 
     Only the scheme's own fields are taken; the values are checked by the engine
-    exactly as an upload's are. Returns the number of figures that changed.
+    exactly as an upload's are. ``explanations`` (``{key: text}``) explain values that
+    jump against the previous published value (see :mod:`.anomalies`). Returns the
+    number of figures that changed.
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
     rights = unit_rights(user=user, period=period, unit=unit)
@@ -367,12 +371,20 @@ def unit_figures_save(
     errors = figures_check(period=period, unit=unit, values=values)
     if errors:
         raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
-    return data_values_update(
+    changed = data_values_update(
         period=period,
         cells={(unit.code, key): pair for key, pair in values.items()},
         user=user,
         note="form",
     )
+    _explain(period, user, {(unit.code, k): t for k, t in (explanations or {}).items()})
+    return changed
+
+
+def _explain(period: Period, user: User, texts: Mapping[tuple[str, str], str]) -> None:
+    """Keep the explanations given with saved figures (values that set off an alert)."""
+    if texts:
+        explanations_save(period=period, user=user, texts=texts)
 
 
 @transaction.atomic
@@ -449,8 +461,16 @@ def _check_into(upload: Upload, *, data: bytes, scheme: Any) -> Any:
     return checked
 
 
-def upload_confirm(*, upload: Upload, user: User) -> int:
+def upload_confirm(
+    *,
+    upload: Upload,
+    user: User,
+    explanations: Mapping[tuple[str, str], str] | None = None,
+) -> int:
     """Save a checked upload's figures: all of them, or none when anything changed since.
+
+    ``explanations`` (``{(unit, key): text}``) explain values of the upload that jump
+    against the previous published value; only the upload's own cells are taken.
 
     The file is checked again against the figures as they stand; if the changes are
     not those the preview showed (someone saved figures in between), nothing is saved
@@ -483,6 +503,11 @@ def upload_confirm(*, upload: Upload, user: User) -> int:
                 cells=checked.cells,
                 user=user,
                 note=f"upload #{upload.pk} {upload.filename}",
+            )
+            _explain(
+                period,
+                user,
+                {cell: t for cell, t in (explanations or {}).items() if cell in checked.cells},
             )
             upload.state = Upload.State.APPLIED
             upload.decided_at = timezone.now()
@@ -535,6 +560,7 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
         raise WorkflowError(_("The figures are already submitted."), code="state")
     _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
     _require(rights.submit, _("The figures cannot be submitted now."), "state")
+    _explanations_required(period, unit)
     submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
     before = _submission_state(submission)
     if submission is None:
@@ -554,6 +580,21 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
         summary=f"{period.code} {unit.code}",
     )
     return submission
+
+
+def _explanations_required(period: Period, unit: Unit) -> None:
+    """A value that jumps against the previous published value needs a written reason."""
+    missing = unit_unexplained(period, unit)
+    if missing:
+        raise WorkflowError(
+            _(
+                "These values changed by more than the scheme allows against the previous "
+                "period and need an explanation before submitting: %(items)s."
+            )
+            % {"items": "、".join(row.name for row in missing)},
+            code="explanation",
+            fields={row.key: "explanation" for row in missing},
+        )
 
 
 @transaction.atomic

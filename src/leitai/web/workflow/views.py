@@ -44,8 +44,9 @@ from leitai.web.assessments.selectors import (
 )
 from leitai.web.downloads import uploaded_file_response
 from leitai.web.workflow import forms, services
+from leitai.web.workflow.anomalies import cells_alerts, period_alert_rows, unit_alert_rows
 from leitai.web.workflow.messages import humanize, reason_text
-from leitai.web.workflow.models import Objection, Upload
+from leitai.web.workflow.models import Explanation, Objection, Upload
 from leitai.web.workflow.selectors import (
     objections_visible,
     period_readiness,
@@ -370,6 +371,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
                 :10
             ],
             revisions=period_obj.snapshots.published().order_by("revision"),
+            alerts=period_alert_rows(period_obj),
         ),
     )
 
@@ -584,17 +586,50 @@ def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
             problems=problems,
             grid=upload_obj.grid,
             header=header,
-            changes=[
-                dict(
-                    c,
-                    name=names.get(c["key"], c["key"]),
-                    unit_name=unit_names.get(c["unit"], c["unit"]),
-                )
-                for c in upload_obj.changes
-            ],
+            changes=_changes_with_alerts(upload_obj, names, unit_names),
             may_decide=may_decide,
         ),
     )
+
+
+def _changes_with_alerts(
+    upload_obj: Upload, names: dict[str, str], unit_names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The upload's changes, those that jump against the previous published value with
+    their alert and any explanation already written for that value."""
+    period = upload_obj.period
+    alerts = cells_alerts(period, {(c["unit"], c["key"]): c["after"] for c in upload_obj.changes})
+    written = {
+        (e.unit.code, e.key): e
+        for e in Explanation.objects.filter(period=period).select_related("unit")
+        if (e.unit.code, e.key) in alerts
+    }
+    out = []
+    for c in upload_obj.changes:
+        cell = (c["unit"], c["key"])
+        explanation = written.get(cell)
+        out.append(
+            dict(
+                c,
+                name=names.get(c["key"], c["key"]),
+                unit_name=unit_names.get(c["unit"], c["unit"]),
+                alert=alerts.get(cell),
+                explanation=explanation.text
+                if explanation and explanation.value == c["after"]
+                else "",
+            )
+        )
+    return out
+
+
+def _posted_explanations(request: HttpRequest) -> dict[tuple[str, str], str]:
+    """``x-<unit>.<key>`` fields of an upload's confirmation: the explanations written."""
+    out = {}
+    for name, text in request.POST.items():
+        if name.startswith("x-") and "." in name:
+            unit, _sep, key = name[2:].partition(".")
+            out[unit, key] = text
+    return out
 
 
 def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
@@ -616,7 +651,9 @@ def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
 def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
-        changed = services.upload_confirm(upload=upload_obj, user=request.user)
+        changed = services.upload_confirm(
+            upload=upload_obj, user=request.user, explanations=_posted_explanations(request)
+        )
     except WorkflowError as exc:
         _fail(request, exc)
         return redirect("workflow:upload_detail", upload_obj.pk)
@@ -670,9 +707,16 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             for f in fields
             if f"v-{f.key}" in request.POST or f"t-{f.key}" in request.POST
         }
+        explanations = {
+            f.key: request.POST[f"x-{f.key}"] for f in fields if f"x-{f.key}" in request.POST
+        }
         try:
             changed = services.unit_figures_save(
-                period=period_obj, unit=unit_obj, user=request.user, values=values
+                period=period_obj,
+                unit=unit_obj,
+                user=request.user,
+                values=values,
+                explanations=explanations,
             )
         except WorkflowError as exc:
             errors = {k: str(humanize(v).reason) for k, v in exc.fields.items()}
@@ -691,8 +735,10 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 messages.info(request, _("Nothing changed."))
             return redirect("workflow:unit", period_obj.code, unit_obj.code)
     groups: list[dict[str, Any]] = []
+    alerts = {row.key: row for row in unit_alert_rows(period_obj, unit_obj)}
     for f in fields:
         f.error = errors.get(f.key) or errors.get(f"{f.key}.target", "")  # type: ignore[attr-defined]
+        f.alert = alerts.get(f.key)  # type: ignore[attr-defined]
         name = f.group or ("series" if f.kind == "series" else "adjustments")
         if not groups or groups[-1]["name"] != name:
             groups.append({"name": name, "kind": f.kind, "fields": []})
@@ -710,6 +756,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             rights=rights,
             groups=groups,
             errors=errors,
+            alerts=list(alerts.values()),
             draft=unit_draft(period_obj, unit_obj),
             objections=objections_visible(user=request.user).filter(
                 period=period_obj, unit=unit_obj

@@ -341,7 +341,6 @@ def figures_check(
     return {}
 
 
-@transaction.atomic
 def unit_figures_save(
     *,
     period: Period,
@@ -350,12 +349,27 @@ def unit_figures_save(
     values: Mapping[str, tuple[str, str | None]],
     explanations: Mapping[str, str] | None = None,
 ) -> int:
+    """:func:`unit_figures_explain`, returning only the number of figures that changed."""
+    return unit_figures_explain(
+        period=period, unit=unit, user=user, values=values, explanations=explanations
+    )[0]
+
+
+@transaction.atomic
+def unit_figures_explain(
+    *,
+    period: Period,
+    unit: Unit,
+    user: User,
+    values: Mapping[str, tuple[str, str | None]],
+    explanations: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
     """Save the figures of the online form for one unit: all of them or none.
 
     Only the scheme's own fields are taken; the values are checked by the engine
     exactly as an upload's are. ``explanations`` (``{key: text}``) explain values that
     jump against the previous published value (see :mod:`.anomalies`). Returns the
-    number of figures that changed.
+    number of figures and of explanations that changed.
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
     rights = unit_rights(user=user, period=period, unit=unit)
@@ -377,14 +391,13 @@ def unit_figures_save(
         user=user,
         note="form",
     )
-    _explain(period, user, {(unit.code, k): t for k, t in (explanations or {}).items()})
-    return changed
+    explained = _explain(period, user, {(unit.code, k): t for k, t in (explanations or {}).items()})
+    return changed, explained
 
 
-def _explain(period: Period, user: User, texts: Mapping[tuple[str, str], str]) -> None:
+def _explain(period: Period, user: User, texts: Mapping[tuple[str, str], str]) -> int:
     """Keep the explanations given with saved figures (values that set off an alert)."""
-    if texts:
-        explanations_save(period=period, user=user, texts=texts)
+    return explanations_save(period=period, user=user, texts=texts) if texts else 0
 
 
 @transaction.atomic

@@ -711,7 +711,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             f.key: request.POST[f"x-{f.key}"] for f in fields if f"x-{f.key}" in request.POST
         }
         try:
-            changed = services.unit_figures_save(
+            changed, explained = services.unit_figures_explain(
                 period=period_obj,
                 unit=unit_obj,
                 user=request.user,
@@ -731,7 +731,9 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         else:
             if changed:
                 messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
-            else:
+            if explained:
+                messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
+            if not (changed or explained):
                 messages.info(request, _("Nothing changed."))
             return redirect("workflow:unit", period_obj.code, unit_obj.code)
     groups: list[dict[str, Any]] = []

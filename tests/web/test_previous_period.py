@@ -168,3 +168,20 @@ def _rows(period: Period) -> list[dict]:
 
 def _flag_ids(row: dict) -> set[str]:
     return {f["id"] for f in row["flags_after"]}
+
+
+class ProblemWordsTests(BaseTestCase):
+    def test_the_new_problems_have_chinese_words_in_the_problem_catalogue(self) -> None:
+        from leitai.engine.problems import Problem, Where
+        from leitai.i18n import render, translator
+
+        zh = translator("zh")
+        for code, params in (
+            ("period.previous_unpublished", {"period": "2023Q4"}),
+            ("period.no_previous", {"items": ["名次升降", "红旗“加压奋进、进位赶超”"]}),
+            ("figures.explanation_required", {"items": ["地区生产总值增速"]}),
+        ):
+            problem = Problem(code, Where(), params)
+            english, chinese = render(problem, lambda t: t), render(problem, zh)
+            self.assertNotEqual(english, chinese, code)
+            self.assertRegex(chinese, "上一?期", code)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leitai.engine import DataError, PeriodData, Record, parse_scheme
+from leitai.engine.problems import Problem, Where
+from leitai.i18n import render
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
@@ -152,13 +154,14 @@ def _previous_published_required(previous: Period | None) -> None:
         _refuse_unpublished(previous)
 
 
+def _problem_text(code: str, **params: Any) -> str:
+    """A new problem of the workflow as words, through the problem catalogue."""
+    return render(Problem(code, Where(), params), _, with_where=False)
+
+
 def _refuse_unpublished(previous: Period) -> None:
     raise WorkflowError(
-        _(
-            "The previous period %(period)s is not published: rank changes and climbing "
-            "flags can only be counted against a published result."
-        )
-        % {"period": previous.code},
+        _problem_text("period.previous_unpublished", period=previous.code),
         code="previous_unpublished",
         fields={"previous": "previous_unpublished"},
     )
@@ -172,12 +175,7 @@ def _previous_checked(period: Period, note: str) -> str:
     missing = previous_missing(period)
     if missing and not note.strip():
         raise WorkflowError(
-            _(
-                "These cannot be computed without a previous published result: %(items)s. "
-                "Name a published previous period, or say in words why the result is "
-                "published without one."
-            )
-            % {"items": "、".join(missing)},
+            _problem_text("period.no_previous", items=missing),
             code="no_previous",
         )
     return note.strip() if missing else ""
@@ -600,11 +598,7 @@ def _explanations_required(period: Period, unit: Unit) -> None:
     missing = unit_unexplained(period, unit)
     if missing:
         raise WorkflowError(
-            _(
-                "These values changed by more than the scheme allows against the previous "
-                "period and need an explanation before submitting: %(items)s."
-            )
-            % {"items": "、".join(row.name for row in missing)},
+            _problem_text("figures.explanation_required", items=[row.name for row in missing]),
             code="explanation",
             fields={row.key: "explanation" for row in missing},
         )

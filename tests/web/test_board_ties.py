@@ -61,3 +61,18 @@ class BoardTieTests(BaseTestCase):
         self.assertNotContains(response, NOTE)
         for row in response.context["result"].rows:
             self.assertEqual(row["score_text"], f"{row['score']:.2f}")
+
+    def test_a_row_shown_alone_keeps_plain_decimals_which_tell_nothing_of_others(self) -> None:
+        from leitai.web.assessments.models import Period
+        from leitai.web.assessments.selectors import (
+            period_published_snapshot,
+            result_view,
+            row_plain_scores,
+        )
+
+        view = result_view(period_published_snapshot(Period.objects.get(code="2023Q1")))
+        row = row_plain_scores(view.by_unit["shibei"])
+        self.assertEqual(row["boards"]["renewal"]["score_text"], "63.83")
+        renewal = next(c for c in row["top_cells"] if c["id"] == "renewal")
+        self.assertEqual(renewal["score_text_short"], "63.8")
+        self.assertEqual(view.by_unit["shibei"]["boards"]["renewal"]["score_text"], "63.835")

@@ -294,6 +294,24 @@ def _with_shown_scores(row: dict[str, Any], shown: ShownScores, short: ShownScor
     return row
 
 
+def row_plain_scores(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its scores printed plainly (two decimals, no tie mark): for a reader who
+    may see this row only, since extra decimals would tell that another unit's score is
+    close to it."""
+    shown = shown_scores([row])
+    short = shown_scores([row], board_decimals=1)
+    out = _with_shown_scores(dict(row), shown, short)
+    out["board_cells"] = [
+        dict(cell, **{k: out["boards"][cell["id"]][k] for k in _SHOWN_KEYS})
+        for cell in row.get("board_cells", [])
+    ]
+    out["top_cells"] = [c for c in out["board_cells"] if c["depth"] == 0]
+    return out
+
+
+_SHOWN_KEYS = ("score_text", "score_tie", "score_extended", "score_text_short")
+
+
 def result_view(snapshot: Snapshot) -> ResultView:
     """The parsed, board-ready form of a snapshot's result (cached)."""
     key = (snapshot.pk, snapshot.result_sha256)

@@ -214,11 +214,13 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
 
 
 def _only_unit(view: ResultView, unit: str) -> ResultView:
+    # Plain decimals: more of them would tell that another unit's draft score is close.
+    row = selectors.row_plain_scores(view.by_unit[unit])
     return ResultView(
         scheme=view.scheme,
         document=view.document,
-        rows=[view.by_unit[unit]],
-        by_unit={unit: view.by_unit[unit]},
+        rows=[row],
+        by_unit={unit: row},
         boards=view.boards,
         top_boards=view.top_boards,
         flags=view.flags,

@@ -16,7 +16,13 @@ from leitai.web.assessments.selectors import (
     period_previous_snapshot,
     period_published_snapshot,
 )
-from leitai.web.assessments.services import data_values_import, period_create
+from leitai.web.assessments.services import (
+    data_values_import,
+    data_values_update,
+    period_compute,
+    period_create,
+    snapshot_publish,
+)
 from leitai.web.audit.models import AuditEntry
 from leitai.web.workflow.selectors import period_readiness
 from leitai.web.workflow.services import WorkflowError, period_open
@@ -134,6 +140,27 @@ class ScenarioTests(PreviousPeriodTestCase):
         shown = {r["unit"] for r in compare["climbed"] if r["rank_change"] >= 2}
         flagged = {r["unit"] for r in compare["rows"] if "climber" in _flag_ids(r)}
         self.assertEqual(shown, flagged)
+
+    def test_the_comparison_keeps_agreeing_after_the_previous_period_is_revised(self) -> None:
+        period = period_create(
+            code="2024Q1", scheme_version=self.q4.scheme_version, previous=self.q3
+        )
+        self.review_and_compute(period)
+        self.client.post(reverse("workflow:period_publish", args=["2024Q1"]), {"acknowledge": "on"})
+        self.assertIsNotNone(period_published_snapshot(period))
+        # 2023Q3 is revised afterwards: 平度市 (last) gets the best growth figures.
+        cells = {("pingdu", key): ("40", None) for key in ("gdp_growth", "industry_growth")}
+        data_values_update(period=self.q3, cells=cells, user=self.office)
+        revised = period_compute(period=self.q3, user=self.office)
+        snapshot_publish(snapshot=revised, user=self.office, reason="更正平度市数据")
+        old_rank = {r["unit"]: r["rank"] for r in _rows(self.q3)}
+        self.assertNotEqual(old_rank, period_published_snapshot(period).previous_ranks)
+
+        self.login(self.viewer)
+        league = self.client.get(reverse("boards:league", args=["2024Q1"])).context["result"]
+        compare = self.client.get(reverse("boards:compare", args=["2024Q1"])).context
+        changes = {r["unit"]: r["rank_change"] for r in compare["rows"]}
+        self.assertEqual(changes, {r["unit"]: r["rank_change"] for r in league.rows})
 
     def test_without_a_previous_period_the_office_must_say_why_and_the_boards_show_it(
         self,

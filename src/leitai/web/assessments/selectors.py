@@ -427,19 +427,30 @@ def unit_history(*, unit: Unit, user: Any) -> list[dict[str, Any]]:
     return history
 
 
-def period_comparison(earlier: ResultView, later: ResultView) -> list[dict[str, Any]]:
-    """Every unit present in both periods: ranks, scores and how far it moved."""
+def period_comparison(
+    earlier: ResultView, later: ResultView, *, previous_ranks: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Every unit present in both periods: ranks, scores and how far it moved.
+
+    ``previous_ranks`` are the earlier ranks the later result counted its rank changes
+    against (its snapshot keeps them): given, they are the ranks "before", so that the
+    comparison says exactly what the league table says even if the earlier period was
+    revised since.
+    """
     rows = []
     for row in later.rows:
         before = earlier.by_unit.get(row["unit"])
         if before is None:
             continue
-        change = before["rank"] - row["rank"]
+        rank_before = before["rank"]
+        if previous_ranks is not None and row["unit"] in previous_ranks:
+            rank_before = previous_ranks[row["unit"]]
+        change = rank_before - row["rank"]
         rows.append(
             {
                 "unit": row["unit"],
                 "name": row["name"],
-                "rank_before": before["rank"],
+                "rank_before": rank_before,
                 "rank_after": row["rank"],
                 "score_before": before["score"],
                 "score_after": row["score"],

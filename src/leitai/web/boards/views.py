@@ -334,7 +334,16 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     rows, earlier_label, later_label = [], "", ""
     if other is not None:
         other_view = selectors.result_view(other[1])
-        if other[0].code < ctx.period.code:
+        if previous is not None and other[0].pk == previous.period_id:
+            # The very comparison the rank changes and flags were computed from.
+            rows = selectors.period_comparison(
+                other_view, ctx.view, previous_ranks=ctx.snapshot.previous_ranks
+            )
+            earlier_label, later_label = (
+                selectors.period_label(other[0]),
+                selectors.period_label(ctx.period),
+            )
+        elif other[0].code < ctx.period.code:
             rows = selectors.period_comparison(other_view, ctx.view)
             earlier_label, later_label = (
                 selectors.period_label(other[0]),

@@ -187,6 +187,10 @@ class ScenarioTests(PreviousPeriodTestCase):
         )
         self.login(self.viewer)
         self.assertContains(self.client.get(reverse("boards:league", args=["2024Q1"])), note)
+        periods = {p["period"]: p for p in self.client.get("/api/periods").json()}
+        self.assertEqual(
+            (periods["2024Q1"]["previous"], periods["2024Q1"]["previous_note"]), (None, note)
+        )
 
 
 def _rows(period: Period) -> list[dict]:

@@ -49,6 +49,7 @@ class PeriodOut(Schema):
     scheme_name: str
     scheme_version: int
     previous: str | None
+    previous_note: str = ""  # why it was published without a previous result, if it was
     revision: int
     published: bool
     published_at: datetime | None
@@ -143,6 +144,7 @@ def _period_out(period: Period, snapshot: Snapshot) -> dict[str, Any]:
         "scheme_name": version.name,
         "scheme_version": version.number,
         "previous": _previous_code(period),
+        "previous_note": snapshot.previous_note,
         "revision": snapshot.revision,
         "published": snapshot.is_published,
         "published_at": snapshot.published_at,

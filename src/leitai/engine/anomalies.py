@@ -261,6 +261,8 @@ def scheme_alerts(
     ids = [i.id for i in indicators]
     x = _matrix(values, units, ids)
     checks: dict[str, np.ndarray] = {}
+    nothing = np.full_like(x, np.nan)
+    p, change, z = nothing, nothing, nothing
     if "change" in kinds and previous is not None:
         p = _matrix(previous, units, ids)
         checks["change"] = change_alerts(x, p, [i.change_alert for i in indicators])

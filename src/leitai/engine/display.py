@@ -178,7 +178,9 @@ class ShownScores:
     extended: bool
 
 
-def _shown(units: list[str], scores: list[Any], decided: list[Any], decimals: int):
+def _shown(
+    units: list[str], scores: list[Any], decided: list[Any], decimals: int
+) -> tuple[dict[str, Shown], bool]:
     display = tie_decimals(scores, decided, decimals=decimals)
     texts = display.text(scores)
     out = {

@@ -152,3 +152,31 @@ class UploadTests(AnomalyTestCase):
         explanation = Explanation.objects.get()
         self.assertEqual(explanation.written_by, self.office)
         self.assertEqual(unit_unexplained(self.q4, self.shibei), [])
+
+
+class OutlierTests(AnomalyTestCase):
+    def test_the_office_review_lists_outliers_where_the_scheme_asks(self) -> None:
+        from leitai.demo import demo_dir, demo_periods
+        from leitai.web.assessments.services import (
+            data_values_import,
+            data_values_update,
+            period_create,
+            scheme_version_create,
+        )
+
+        text = (demo_dir() / "scheme-2023-v2.yaml").read_text(encoding="utf-8")
+        text = text.replace("version: 2", "version: 3", 1).replace(
+            "change_alert: 50", "change_alert: 50\n    outlier_alert: 3.5", 1
+        )
+        version = scheme_version_create(content=text, comment="outliers")
+        period = period_create(
+            code="2024Q2", scheme_version=version, previous=Period.objects.get(code="2023Q3")
+        )
+        data_values_import(period=period, source=demo_periods()[-1].data_path)
+        self.login(self.office)
+        page = self.client.get(reverse("workflow:period", args=["2024Q2"]))
+        self.assertNotContains(page, "data-outlier=")
+        data_values_update(period=period, cells={("shibei", "gdp_growth"): ("60", None)})
+        page = self.client.get(reverse("workflow:period", args=["2024Q2"]))
+        self.assertContains(page, 'data-outlier="shibei.gdp_growth"')
+        self.assertEqual(page.content.decode().count("data-outlier="), 1)

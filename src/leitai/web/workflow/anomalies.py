@@ -128,6 +128,41 @@ def period_alert_rows(period: Period) -> list[AlertRow]:
     return _rows(period, list(Unit.objects.filter(code__in=scheme.unit_ids)))
 
 
+@dataclass
+class OutlierRow:
+    """A value far from the period's others (``outlier_alert``): for the office to check."""
+
+    unit: Unit
+    key: str
+    name: str
+    value: str
+    z: float
+    limit: float
+
+
+def period_outlier_rows(period: Period) -> list[OutlierRow]:
+    """The values whose robust z-score among the period's figures exceeds their
+    indicator's ``outlier_alert`` (see :mod:`leitai.engine.anomalies`)."""
+    scheme = scheme_version_parsed(period.scheme_version)
+    if not any(i.outlier_alert for i in scheme.all_indicators()):
+        return []
+    stored = DataValue.objects.filter(period=period).select_related("unit")
+    cells = {(v.unit.code, v.key): v.value for v in stored}
+    units = {v.unit.code: v.unit for v in stored}
+    names = {i.id: i.name for i in scheme.all_indicators()}
+    return [
+        OutlierRow(
+            unit=units[a.unit],
+            key=a.indicator,
+            name=names.get(a.indicator, a.indicator),
+            value=cells[a.unit, a.indicator],
+            z=a.z or 0.0,
+            limit=a.limit,
+        )
+        for a in scheme_alerts(scheme, _by_unit(cells), kinds=("outlier",))
+    ]
+
+
 def unit_unexplained(period: Period, unit: Unit) -> list[AlertRow]:
     return [row for row in unit_alert_rows(period, unit) if not row.explained]
 

@@ -44,7 +44,12 @@ from leitai.web.assessments.selectors import (
 )
 from leitai.web.downloads import uploaded_file_response
 from leitai.web.workflow import forms, services
-from leitai.web.workflow.anomalies import cells_alerts, period_alert_rows, unit_alert_rows
+from leitai.web.workflow.anomalies import (
+    cells_alerts,
+    period_alert_rows,
+    period_outlier_rows,
+    unit_alert_rows,
+)
 from leitai.web.workflow.messages import humanize, reason_text
 from leitai.web.workflow.models import Explanation, Objection, Upload
 from leitai.web.workflow.selectors import (
@@ -372,6 +377,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             ],
             revisions=period_obj.snapshots.published().order_by("revision"),
             alerts=period_alert_rows(period_obj),
+            outliers=period_outlier_rows(period_obj),
         ),
     )
 

@@ -76,3 +76,13 @@ class BoardTieTests(BaseTestCase):
         renewal = next(c for c in row["top_cells"] if c["id"] == "renewal")
         self.assertEqual(renewal["score_text_short"], "63.8")
         self.assertEqual(view.by_unit["shibei"]["boards"]["renewal"]["score_text"], "63.835")
+
+    def test_the_note_is_shown_only_where_more_decimals_are(self) -> None:
+        # 2023Q3: two board scores print alike with one decimal (under the league table's
+        # stars) but not with two (star matrix, posters).
+        league = self.client.get(reverse("boards:league", args=["2023Q3"]))
+        self.assertTrue(league.context["result"].ties_shown_short)
+        self.assertFalse(league.context["result"].ties_shown)
+        self.assertContains(league, NOTE)
+        self.assertNotContains(self.client.get(reverse("boards:stars", args=["2023Q3"])), NOTE)
+        self.assertNotContains(self.client.get(reverse("boards:posters", args=["2023Q3"])), NOTE)

@@ -234,7 +234,10 @@ class ResultView:
     flags: dict[str, str]
     explanations: dict[str, Any] = field(repr=False)
     # Some score is printed with more decimals (or a tie-break mark): a footnote is due.
+    # ``ties_shown`` for scores printed with two decimals; ``ties_shown_short`` for the
+    # board scores printed with one under the league table's stars.
     ties_shown: bool = False
+    ties_shown_short: bool = False
 
     @property
     def has_sub_boards(self) -> bool:
@@ -346,7 +349,8 @@ def result_view(snapshot: Snapshot) -> ResultView:
         top_boards=[b for b in boards if b.depth == 0],
         flags=flags,
         explanations=explanations,
-        ties_shown=shown.extended or shown_short.extended,
+        ties_shown=shown.extended,
+        ties_shown_short=shown_short.extended,
     )
     with _lock:
         _views[key] = view

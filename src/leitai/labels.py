@@ -56,6 +56,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "template_written": ("填报模板已写入", "Template written to"),
     "book_written": ("成绩册已写入", "Result book written to"),
     "title": ("摘星夺旗综合成绩", "League table"),
+    "board_scores_sheet": ("板块得分", "Board scores"),
+    "ties_note": (
+        "分数相同时显示更多位小数以区分名次和星级；※ 表示分数在六位小数内相同，由并列排序规则决定。",
+        "Where scores look equal, more decimals are shown to tell ranks and stars apart; "
+        "※ marks scores equal to six decimals, where the tie-break rule decided.",
+    ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }

@@ -65,7 +65,7 @@ def test_xlsx_format_writes_a_result_book(case1, tmp_path, capsys):
     out = tmp_path / "book.xlsx"
     assert main(assess_args(case1, "--format", "xlsx", "-o", str(out))) == 0
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["综合成绩", "摘星情况", "指标得分", "成绩解读", "说明"]
+    assert book.sheetnames == ["综合成绩", "摘星情况", "指标得分", "成绩解读", "板块得分", "说明"]
     league = book["综合成绩"]
     assert league["B3"].value == "甲区" and league["A3"].value == 1
     assert "真抓实干、勇当排头" in league["G3"].value

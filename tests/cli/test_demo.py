@@ -76,3 +76,13 @@ def test_an_unknown_period_exits_2(tmp_path, capsys):
     assert main(["demo", "--period", "2019Q1", "--out-dir", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "2023Q1" in captured.err
+
+
+def test_the_table_tells_apart_board_scores_that_print_alike(tmp_path, capsys):
+    """2023Q1 城市更新建设: 市北区 63.8349 (8★) and 胶州市 63.8254 (7★) both print 63.83."""
+    assert main(["demo", "--period", "2023Q1", "--out-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    line = {name: next(x for x in out.splitlines() if name in x) for name in ("市北区", "胶州市")}
+    assert "8★ 63.835" in line["市北区"]
+    assert "7★ 63.825" in line["胶州市"]
+    assert "更多位小数" in out

@@ -274,3 +274,28 @@ def test_the_demo_arena_shows_pingdus_pledge_from_the_session_files(tmp_path):
     assert "重点项目开工" in measures and "军令状" in measures
     assert "节点：6月30日前83个" in measures
     assert "进度截至2023年5月27日" in measures
+
+
+def test_board_scores_printing_alike_but_deciding_differently_are_told_apart(tmp_path):
+    """2023Q1 城市更新建设: 市北区 63.8349 (8★) and 胶州市 63.8254 (7★) both print 63.83."""
+    from leitai.demo import assess_demo, demo_dir
+
+    result = assess_demo("2023Q1")["2023Q1"].to_dict()
+    path = write_arena_deck(
+        result, path=tmp_path / "2023Q1.pptx", scheme=demo_dir() / "scheme-2023-v1.yaml"
+    )
+    presentation = Presentation(path)
+    overview = []
+    for slide in list(presentation.slides)[1:3]:
+        for shape in slide.shapes:
+            if shape.has_table:
+                overview += [[c.text for c in row.cells] for row in shape.table.rows]
+    by_name = {row[1]: row for row in overview}
+    assert "8★ 63.835" in by_name["市北区"]
+    assert "7★ 63.825" in by_name["胶州市"]
+    assert "92.85" in by_name["黄岛区（西海岸新区）"]  # nothing else changes
+    texts = slide_texts(path)
+    assert any("更多位小数" in t for t in texts[1:3])
+    shibei = next(t for t in texts if "市北区" in t and "8星 · 第3名 63.835" in t)
+    assert shibei
+    assert any("7星 · 第4名 63.825" in t for t in texts)

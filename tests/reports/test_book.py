@@ -62,7 +62,14 @@ def test_indicator_scores_and_explanations_are_listed_for_every_unit(result):
 
 def test_the_book_in_english(result):
     book = book_of(result, lang="en")
-    assert book.sheetnames == ["League table", "Stars", "Indicator scores", "Explanations", "About"]
+    assert book.sheetnames == [
+        "League table",
+        "Stars",
+        "Indicator scores",
+        "Explanations",
+        "Board scores",
+        "About",
+    ]
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
     assert about["Scheme file SHA-256"] == result.scheme.sha256
 
@@ -81,3 +88,40 @@ def test_libreoffice_opens_the_book_and_prints_it(result, tmp_path):
     )
     pdf = tmp_path / "book.pdf"
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), done.stderr
+
+
+def _as_printed(cell) -> str:
+    """A numeric cell's text as Excel prints it with its number format (0.00, 0.000"※")."""
+    fmt = cell.number_format
+    decimals = len(fmt.split('"')[0].partition(".")[2])
+    return f"{cell.value:.{decimals}f}" + ("※" if "※" in fmt else "")
+
+
+def test_scores_printing_alike_but_deciding_differently_show_more_decimals():
+    from leitai.demo import assess_demo
+
+    result = assess_demo("2023Q1")["2023Q1"]
+    book = book_of(result)
+    sheet = book["板块得分"]
+    header = [c.value for c in sheet[2]]
+    column = header.index("城市更新建设") + 1
+    by_name = {sheet.cell(r, 2).value: sheet.cell(r, column) for r in range(3, 13)}
+    assert _as_printed(by_name["市北区"]) == "63.835"
+    assert _as_printed(by_name["胶州市"]) == "63.825"
+    assert _as_printed(by_name["城阳区"]) == "73.81"
+    notes = [row[0].value for row in sheet.iter_rows(min_row=13) if row[0].value]
+    assert any("更多位小数" in str(n) for n in notes)
+    league = book["综合成绩"]
+    assert [_as_printed(league.cell(r, 3)) for r in range(3, 5)] == ["92.85", "81.25"]
+
+
+def test_a_tie_break_is_marked_in_the_cell_format():
+    from openpyxl import Workbook
+
+    from leitai.engine.display import Shown
+    from leitai.reports.book import _tie_formats
+
+    sheet = Workbook().active
+    sheet["A3"], sheet["A4"] = 80.0, 80.0
+    _tie_formats(sheet, 1, [Shown("80.00", tie_break=True), Shown("80.00")])
+    assert (_as_printed(sheet["A3"]), _as_printed(sheet["A4"])) == ("80.00※", "80.00")

@@ -66,15 +66,16 @@ class ReviewTestCase(BaseTestCase):
 class PeriodStepTests(ReviewTestCase):
     def test_the_office_opens_a_period_on_a_scheme_version_linked_to_the_previous_one(self) -> None:
         self.login(self.office)
+        q3 = Period.objects.get(code="2023Q3")  # the previous period must be published
         response = self.client.post(
             reverse("workflow:period_new"),
-            {"code": "2024Q2", "scheme_version": self.q4.scheme_version.pk, "previous": self.q4.pk},
+            {"code": "2024Q2", "scheme_version": self.q4.scheme_version.pk, "previous": q3.pk},
         )
         self.assertRedirects(response, reverse("workflow:period", args=["2024Q2"]))
         period = Period.objects.get(code="2024Q2")
-        self.assertEqual((period.state, period.previous), ("collecting", self.q4))
+        self.assertEqual((period.state, period.previous), ("collecting", q3))
         entry = AuditEntry.objects.filter(action="period.opened").latest("pk")
-        self.assertEqual(entry.after["previous"], "2023Q4")
+        self.assertEqual(entry.after["previous"], "2023Q3")
         self.assertEqual(entry.actor, self.office)
 
     def test_closing_the_collection_needs_the_units_that_have_not_submitted_acknowledged(

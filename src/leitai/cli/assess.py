@@ -13,6 +13,7 @@ from leitai.labels import arrow, label
 
 if TYPE_CHECKING:
     from leitai.engine import Result
+    from leitai.engine.display import Shown, ShownScores
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -63,6 +64,8 @@ def league_table_text(result: Result, lang: str = "zh") -> Any:
     """The league table as a rich Table: rank, unit, composite, change, flags, ★ per board, grade."""
     from rich.table import Table
 
+    from leitai.engine.display import shown_scores
+
     scheme = result.scheme
     period = f" {result.period}" if result.period else ""
     table = Table(
@@ -79,6 +82,7 @@ def league_table_text(result: Result, lang: str = "zh") -> Any:
         table.add_column(f"{board.name}★", justify="right")
     table.add_column(label("flags", lang), style="bold red")
     table.add_column(label("grade", lang), justify="center")
+    shown = shown_scores(result.to_dict()["results"])
     for row in result.league_table():
         change = row["rank_change"]
         colour = "green" if change and change > 0 else "red" if change and change < 0 else ""
@@ -88,13 +92,29 @@ def league_table_text(result: Result, lang: str = "zh") -> Any:
         table.add_row(
             str(row["rank"]),
             row["name"],
-            f"{row['score']:.2f}",
+            _shown_text(shown.composite[row["unit"]]),
             f"[{colour}]{arrow(change, lang)}[/]" if colour else arrow(change, lang),
-            *[f"{row[f'stars_{b.id}']}★" for b in scheme.boards],
+            *[_stars_text(row, b.id, shown) for b in scheme.boards],
             "🚩" + " 🚩".join(row["flag_names"]) if row["flag_names"] else "",
             grade,
         )
+    if shown.extended:
+        table.caption = label("ties_note", lang)
     return table
+
+
+def _shown_text(shown: Shown) -> str:
+    return shown.text + ("※" if shown.tie_break else "")
+
+
+def _stars_text(row: dict[str, Any], board: str, shown: ShownScores) -> str:
+    """A board's stars; with the board score, to the decimals that decided, where another
+    unit's score prints alike but won a different number of stars."""
+    stars = f"{row[f'stars_{board}']}★"
+    cell = shown.boards[board][row["unit"]]
+    if cell.extended or cell.tie_break:
+        return f"{stars} {_shown_text(cell)}"
+    return stars
 
 
 def league_csv(result: Result, lang: str = "zh") -> str:

@@ -151,6 +151,9 @@ class Indicator(_Model):
     range: tuple[float | None, float | None] | None = None
     integer: bool = False
     change_alert: float | None = Field(None, gt=0)
+    # leitai extension: robust z-score beyond which a value is an outlier to explain
+    # (see leitai.engine.anomalies).
+    outlier_alert: float | None = Field(None, gt=0)
 
     @field_validator("weight", mode="before")
     @classmethod

@@ -315,6 +315,19 @@ MESSAGES: dict[str, str] = {
     "upload.other_period": gettext_noop(
         "this template was made for period %(made)s, not %(wanted)s: download the template of %(wanted)s"
     ),
+    # web workflow: the previous period, and values that jump against it
+    "period.previous_unpublished": gettext_noop(
+        "The previous period %(period)s is not published: rank changes and climbing flags "
+        "can only be counted against a published result."
+    ),
+    "period.no_previous": gettext_noop(
+        "These cannot be computed without a previous published result: %(items)s. Name a "
+        "published previous period, or say in words why the result is published without one."
+    ),
+    "figures.explanation_required": gettext_noop(
+        "These values changed by more than the scheme allows against the previous period "
+        "and need an explanation before submitting: %(items)s."
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

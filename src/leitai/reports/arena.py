@@ -44,6 +44,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
+from leitai.engine.display import ShownScores, shown_scores
 from leitai.engine.targets import Actual, Progress, Target, progress_all
 
 __all__ = ["arena_order", "indicator_ranks", "load_session", "write_arena_deck"]
@@ -133,6 +134,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_score": "—",
         "indicator_line": "{name}  {value}",
         "task_line": "任务进度 {task}，{gap}",
+        "ties_note": "分数相同时显示更多位小数以区分名次和星级；※ 表示分数在六位小数内相同，由并列排序规则决定。",
     },
     "en": {
         "arena": "Secretaries' arena",
@@ -196,6 +198,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_score": "—",
         "indicator_line": "{name}  {value}",
         "task_line": "task {task}, {gap}",
+        "ties_note": "Where scores look equal, more decimals are shown to tell ranks and stars "
+        "apart; ※ marks scores equal to six decimals, where the tie-break rule decided.",
     },
 }
 _CN_QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
@@ -416,6 +420,32 @@ def _fmt(value: Any, digits: int = 2) -> str:
         return f"{int(number):,}"
     text = f"{number:,.{digits}f}".rstrip("0").rstrip(".")
     return text
+
+
+def _shown_of(result: Mapping[str, Any]) -> ShownScores | None:
+    """The scores as the boards print them, ties told apart; None for a result whose rows
+    lack the scores, ranks or stars that decide them (nothing is then extended)."""
+    try:
+        return shown_scores(list(result.get("results") or []))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _score_text(shown: ShownScores | None, row: Mapping[str, Any]) -> str:
+    """The composite as the boards print it where it ties visibly with another, else _fmt."""
+    item = shown.composite.get(str(row.get("unit"))) if shown else None
+    if item is None or not (item.extended or item.tie_break):
+        return _fmt(row.get("score"))
+    return item.text + ("※" if item.tie_break else "")
+
+
+def _board_score_extra(shown: ShownScores | None, unit: str, board: str) -> str:
+    """`` 63.835`` after a board's stars where its score prints like another unit's that won
+    a different number of stars; empty otherwise."""
+    item = (shown.boards.get(board) or {}).get(unit) if shown else None
+    if item is None or not (item.extended or item.tie_break):
+        return ""
+    return " " + item.text + ("※" if item.tie_break else "")
 
 
 def _pct(value: float | None) -> str:
@@ -871,16 +901,20 @@ def write_arena_deck(
         anchor=MSO_ANCHOR.MIDDLE,
         spacing=1.3,
     )
-    _overview(deck, result, order=arena_order(result), names=names, top_boards=top_boards)
+    shown = _shown_of(result)
+    _overview(
+        deck, result, order=arena_order(result), names=names, top_boards=top_boards, shown=shown
+    )
 
     for place, unit in enumerate(order, start=1):
         row = rows[unit]
         unit_name = names.name(unit)
         deck.section(f"{labels['place'].format(n=place)} {unit_name}")
-        _divider(deck, row, place=place, unit_name=unit_name)
+        _divider(deck, row, place=place, unit_name=unit_name, shown=shown)
         _results_slide(
             deck,
             row,
+            tie_display=shown,
             names=names,
             ranks=ranks[unit],
             n=len(rows),
@@ -926,8 +960,10 @@ def _overview(
     order: Sequence[str],
     names: _Catalogue,
     top_boards: Sequence[str],
+    shown: ShownScores | None = None,
 ) -> None:
-    """The league table, ten units a slide."""
+    """The league table, ten units a slide; scores that print alike but decided
+    differently carry the decimals that tell them apart, with a note."""
     labels = deck.labels
     rows = {str(r["unit"]): r for r in result.get("results") or []}
     shown_boards = list(top_boards[:5])
@@ -958,10 +994,11 @@ def _overview(
                 [
                     str(row.get("rank") or "—"),
                     names.name(unit),
-                    _fmt(row.get("score")),
+                    _score_text(shown, row),
                     (_short_change(row.get("rank_change")), colour),
                     *(
                         f"{((row.get('boards') or {}).get(b) or {}).get('stars', '—')}★"
+                        + _board_score_extra(shown, unit, b)
                         for b in shown_boards
                     ),
                     (flags, RED) if flags else "—",
@@ -979,16 +1016,34 @@ def _overview(
             header_size=14,
             row_height=row_height,
         )
+        if shown is not None and shown.extended:
+            deck.text(
+                slide,
+                MARGIN,
+                HEIGHT - Inches(0.85),
+                WIDTH - 2 * MARGIN,
+                Inches(0.4),
+                [labels["ties_note"]],
+                size=12,
+                colour=GREY,
+            )
 
 
-def _divider(deck: _Deck, row: Mapping[str, Any], *, place: int, unit_name: str) -> None:
+def _divider(
+    deck: _Deck,
+    row: Mapping[str, Any],
+    *,
+    place: int,
+    unit_name: str,
+    shown: ShownScores | None = None,
+) -> None:
     labels = deck.labels
     slide = deck.slide(RED)
     deck.rect(slide, Inches(3.2), Inches(4.25), WIDTH - Inches(6.4), Inches(0.05), GOLD)
     change, _ = _rank_change(row, labels)
     facts = [
         f"{labels['composite_rank']} {labels['rank'].format(n=row.get('rank', '—'))}",
-        f"{labels['score']} {_fmt(row.get('score'))}",
+        f"{labels['score']} {_score_text(shown, row)}",
         change,
     ]
     deck.text(
@@ -1088,6 +1143,7 @@ def _results_slide(
     top_boards: Sequence[str],
     star_max: int,
     indicator_order: Mapping[str, int],
+    tie_display: ShownScores | None = None,
 ) -> None:
     labels = deck.labels
     unit_name = names.name(str(row["unit"]))
@@ -1114,7 +1170,7 @@ def _results_slide(
         second,
         [
             (f"{labels['score']}  ", {"size": 22}),
-            (_fmt(row.get("score")), {"size": 28, "bold": True}),
+            (_score_text(tie_display, row), {"size": 28, "bold": True}),
             (f"    {labels['grade']}  ", {"size": 22}),
             (str(row.get("grade") or "—"), {"size": 28, "bold": True, "colour": RED}),
         ],
@@ -1206,7 +1262,10 @@ def _results_slide(
             y,
             width - name_width - star_width,
             line,
-            [labels["star_count"].format(n=stars, r=info.get("rank", "—"))],
+            [
+                labels["star_count"].format(n=stars, r=info.get("rank", "—"))
+                + _board_score_extra(tie_display, str(row["unit"]), board)
+            ],
             size=14,
             colour=GREY,
             anchor=MSO_ANCHOR.MIDDLE,

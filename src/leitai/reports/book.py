@@ -1,8 +1,10 @@
 """The result book (成绩册): an XLSX workbook of one period's results.
 
 Sheets: 综合成绩 (league table), 摘星情况 (stars by board), 指标得分 (values and
-scores per indicator), 成绩解读 (each unit's explanation) and 说明 (scheme and
-period). Plain styles only, so the book opens cleanly in Excel and WPS.
+scores per indicator), 成绩解读 (each unit's explanation), 板块得分 (board scores) and
+说明 (scheme and period). Plain styles only, so the book opens cleanly in Excel and WPS.
+Scores that print alike but decided a different rank or star count are formatted with
+the decimals that tell them apart (:mod:`leitai.engine.display`), with a note.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 from typing import IO, Any
 
 from leitai.engine import Result
+from leitai.engine.display import Shown, ShownScores, shown_scores
 from leitai.io.export import append_row
 from leitai.labels import arrow, label
 
@@ -78,6 +81,52 @@ def _table(
     sheet.print_title_rows = "2:2"
 
 
+def _number_format(shown: Shown) -> str:
+    """The cell format printing a score as the boards do: its decimals, ※ for a tie-break."""
+    decimals = len(shown.text.partition(".")[2])
+    text = "0." + "0" * decimals if decimals else "0"
+    return f'{text}"※"' if shown.tie_break else text
+
+
+def _tie_formats(sheet: Any, column: int, shown: list[Shown], first_row: int = 3) -> None:
+    """Give each score cell of ``column`` (1-based) the decimals that tell ties apart."""
+    for r, item in enumerate(shown, start=first_row):
+        sheet.cell(row=r, column=column).number_format = _number_format(item)
+
+
+def _ties_note(sheet: Any, extended: bool, note: str) -> None:
+    if extended:
+        sheet.append([])
+        sheet.append([note])
+
+
+def _board_scores_sheet(
+    book: Any, result: Result, shown: ShownScores, styles: dict[str, Any], lang: str
+) -> None:
+    """Every unit's score on every board, with the decimals that decided its stars."""
+    boards = result.boards
+    sheet = book.create_sheet(label("board_scores_sheet", lang))
+    header = [label("rank", lang), label("unit", lang)] + [b.name for b in boards]
+    units = [result.scheme.unit_ids[u] for u in result.order]
+    rows = [
+        [int(result.rank[u]), result.scheme.units[u].name]
+        + [float(result.board_scores[u, b]) for b in range(len(boards))]
+        for u in result.order
+    ]
+    period = result.period or ""
+    _table(
+        sheet,
+        f"{period} {label('board_scores_sheet', lang)}",
+        header,
+        rows,
+        styles,
+        widths=[8, 22] + [14] * len(boards),
+    )
+    for b, board in enumerate(boards, start=3):
+        _tie_formats(sheet, b, [shown.boards[board.id][unit] for unit in units])
+    _ties_note(sheet, shown.extended, label("ties_note", lang))
+
+
 def write_result_book(
     result: Result, target: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh"
 ) -> None:
@@ -133,6 +182,9 @@ def write_result_book(
         if row["flags"]:
             for cell in league[r]:
                 cell.fill = styles["gold_fill"]
+    shown = shown_scores(result.to_dict()["results"])
+    _tie_formats(league, 3, [shown.composite[row["unit"]] for row in result.league_table()])
+    _ties_note(league, shown.extended, L("ties_note"))
 
     stars_sheet = book.create_sheet(L("star_sheet"))
     boards = result.boards
@@ -232,6 +284,7 @@ def write_result_book(
         formats={2: "0.00", 6: "0.00"},
     )
 
+    _board_scores_sheet(book, result, shown, styles, lang)
     about = book.create_sheet(L("about_sheet"))
     for key, value in (
         ("scheme", scheme.name),

@@ -25,6 +25,7 @@ from leitai.web.assessments.models import Snapshot, Unit
 from leitai.web.assessments.selectors import (
     ResultView,
     period_label,
+    period_previous_snapshot,
     period_published_snapshot,
     result_view,
 )
@@ -164,10 +165,8 @@ def arena_build(
     if snapshot is None:
         return None
     view = result_view(snapshot)
-    previous_view = None
-    if session.period.previous is not None:
-        earlier = period_published_snapshot(session.period.previous)
-        previous_view = result_view(earlier) if earlier is not None else None
+    earlier = period_previous_snapshot(session.period)
+    previous_view = result_view(earlier) if earlier is not None else None
     order = arena_order(view.document, session_order(session))
     ranks = indicator_ranks(view.document)
     position = {i.id: k for k, i in enumerate(view.scheme.all_indicators())}
@@ -229,7 +228,7 @@ def arena_build(
         speakers=speakers,
         as_of=as_of,
         period_label=period_label(session.period),
-        previous_label=period_label(session.period.previous) if session.period.previous else "",
+        previous_label=period_label(earlier.period) if earlier is not None else "",
     )
 
 

@@ -71,6 +71,8 @@ def snapshot_seal_document(snapshot: Any) -> str:
         "result_sha256": snapshot.result_sha256,
         "explanations": _sha256(snapshot.explanations),
         "reason": snapshot.reason,
+        # The office's words for publishing without a previous result are part of it.
+        "previous_note": getattr(snapshot, "previous_note", ""),
         "created_at": _time(snapshot.created_at),
         "created_by": snapshot.created_by_id,
         "published_at": _time(snapshot.published_at),

@@ -207,6 +207,9 @@ class Snapshot(models.Model):
     result_sha256 = models.CharField(_("result SHA-256"), max_length=64)
     explanations = models.TextField(_("explanations (JSON)"))
     reason = models.TextField(_("reason for the revision"), blank=True)
+    # The office's words for publishing without the previous result some rules need;
+    # the published notice carries them and the boards show them as a note.
+    previous_note = models.TextField(_("note on the missing previous result"), blank=True)
     # A default, not auto_now_add: the seal is made before the row is inserted.
     created_at = models.DateTimeField(_("computed at"), default=timezone.now, editable=False)
     # PROTECT, not SET_NULL: deleting an account must not rewrite a frozen snapshot's row.

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine import parse_scheme
+from leitai.engine.display import ShownScores, shown_scores
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -76,6 +77,73 @@ def period_label(period: Period | str) -> str:
 def period_published_snapshot(period: Period) -> Snapshot | None:
     """The current published result of a period: its latest published revision."""
     return period.snapshots.published().order_by("-revision").first()
+
+
+def period_previous_snapshot(period: Period) -> Snapshot | None:
+    """The one previous result that rank change, flags, the comparison, report cards and
+    anomaly alerts all use: the published result of the period's previous period.
+
+    None when the period names no previous period or that period is not published: an
+    unpublished period's figures and ranks are not a result anyone may compare with.
+    """
+    if period.previous_id is None:
+        return None
+    # Asked of the database, not of ``period.previous``, which may be an older copy.
+    return (
+        Snapshot.objects.published()
+        .select_related("period")
+        .filter(period_id=period.previous_id)
+        .order_by("-revision")
+        .first()
+    )
+
+
+def snapshot_cells(snapshot: Snapshot) -> dict[tuple[str, str], tuple[str, str]]:
+    """The figures a snapshot was computed from, as written: ``{(unit, key): (value, target)}``."""
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(snapshot.inputs))
+    return {
+        (row["unit"], row["indicator"]): (row.get("value") or "", row.get("target") or "")
+        for row in reader
+    }
+
+
+def period_previous_cells(period: Period) -> dict[tuple[str, str], tuple[str, str]]:
+    """The figures of the previous published result (those its ranks were computed from);
+    empty without one."""
+    previous = period_previous_snapshot(period)
+    return snapshot_cells(previous) if previous is not None else {}
+
+
+def period_previous_proposed(scheme_version: SchemeVersion | None) -> Period | None:
+    """The previous period a new period of ``scheme_version``'s scheme should name: the
+    latest published period of the same scheme (None when there is none)."""
+    if scheme_version is None:
+        return None
+    return (
+        Period.objects.filter(
+            scheme_version__scheme_id=scheme_version.scheme_id, state=Period.State.PUBLISHED
+        )
+        .order_by("-code")
+        .first()
+    )
+
+
+def rules_needing_previous(scheme: EngineScheme) -> list[tuple[str, str]]:
+    """The flags and grades whose rule reads ``prev_rank`` or ``rank_change``, as
+    ``(kind, name)`` pairs (kind ``flag`` or ``grade``): they cannot be decided without a
+    previous result."""
+    from leitai.engine.expressions import parse_expression
+
+    needs = {"prev_rank", "rank_change"}
+    out = []
+    for kind, rules in (("flag", scheme.flags), ("grade", scheme.grades)):
+        for rule in rules:
+            if parse_expression(rule.when).variables & needs:
+                out.append((kind, rule.name))
+    return out
 
 
 def period_draft_snapshot(period: Period) -> Snapshot | None:
@@ -166,6 +234,11 @@ class ResultView:
     top_boards: list[BoardInfo]
     flags: dict[str, str]
     explanations: dict[str, Any] = field(repr=False)
+    # Some score is printed with more decimals (or a tie-break mark): a footnote is due.
+    # ``ties_shown`` for scores printed with two decimals; ``ties_shown_short`` for the
+    # board scores printed with one under the league table's stars.
+    ties_shown: bool = False
+    ties_shown_short: bool = False
 
     @property
     def has_sub_boards(self) -> bool:
@@ -204,6 +277,45 @@ def _arrow(change: int | None) -> str:
     return "up" if change > 0 else "down" if change < 0 else "same"
 
 
+def _with_shown_scores(row: dict[str, Any], shown: ShownScores, short: ShownScores) -> dict:
+    """The row with its scores as printed: ``score_text`` (and ``score_tie``) for the
+    composite, and in each board ``score_text``, ``score_tie`` and ``score_text_short``
+    (the one-decimal form under the stars), with the decimals that tell ties apart."""
+    unit = row["unit"]
+    composite = shown.composite[unit]
+    row["score_text"], row["score_tie"] = composite.text, composite.tie_break
+    row["boards"] = {
+        board: dict(
+            cell,
+            score_text=shown.boards[board][unit].text,
+            score_tie=shown.boards[board][unit].tie_break,
+            score_extended=shown.boards[board][unit].extended
+            or shown.boards[board][unit].tie_break,
+            score_text_short=short.boards[board][unit].text,
+        )
+        for board, cell in row["boards"].items()
+    }
+    return row
+
+
+def row_plain_scores(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its scores printed plainly (two decimals, no tie mark): for a reader who
+    may see this row only, since extra decimals would tell that another unit's score is
+    close to it."""
+    shown = shown_scores([row])
+    short = shown_scores([row], board_decimals=1)
+    out = _with_shown_scores(dict(row), shown, short)
+    out["board_cells"] = [
+        dict(cell, **{k: out["boards"][cell["id"]][k] for k in _SHOWN_KEYS})
+        for cell in row.get("board_cells", [])
+    ]
+    out["top_cells"] = [c for c in out["board_cells"] if c["depth"] == 0]
+    return out
+
+
+_SHOWN_KEYS = ("score_text", "score_tie", "score_extended", "score_text_short")
+
+
 def result_view(snapshot: Snapshot) -> ResultView:
     """The parsed, board-ready form of a snapshot's result (cached).
 
@@ -221,9 +333,11 @@ def result_view(snapshot: Snapshot) -> ResultView:
     boards = _boards_of(scheme)
     flags = {flag.id: flag.name for flag in scheme.flags}
     grades = [grade.name for grade in scheme.grades]
+    shown = shown_scores(document["results"])
+    shown_short = shown_scores(document["results"], board_decimals=1)
     rows = []
     for row in document["results"]:
-        row = dict(row)
+        row = _with_shown_scores(dict(row), shown, shown_short)
         row["arrow"] = _arrow(row["rank_change"])
         row["rank_change_abs"] = abs(row["rank_change"] or 0)
         row["flag_list"] = [{"id": f, "name": flags.get(f, f)} for f in row["flags"]]
@@ -241,6 +355,8 @@ def result_view(snapshot: Snapshot) -> ResultView:
         top_boards=[b for b in boards if b.depth == 0],
         flags=flags,
         explanations=explanations,
+        ties_shown=shown.extended,
+        ties_shown_short=shown_short.extended,
     )
     with _lock:
         _views[key] = view
@@ -269,7 +385,12 @@ def unit_card(view: ResultView, unit_code: str) -> dict[str, Any]:
         "weakest": [{"id": i, "name": names.get(i, i)} for i in explanation["weakest"]],
         "above": explanation["above"],
         "boards": [
-            dict(b, depth=info.depth)
+            dict(
+                b,
+                depth=info.depth,
+                score_text=view.by_unit[unit_code]["boards"][info.id]["score_text"],
+                score_tie=view.by_unit[unit_code]["boards"][info.id]["score_tie"],
+            )
             for b, info in zip(explanation["boards"], view.boards, strict=True)
         ],
         "adjustments": [
@@ -316,19 +437,30 @@ def unit_history(*, unit: Unit, user: Any) -> list[dict[str, Any]]:
     return history
 
 
-def period_comparison(earlier: ResultView, later: ResultView) -> list[dict[str, Any]]:
-    """Every unit present in both periods: ranks, scores and how far it moved."""
+def period_comparison(
+    earlier: ResultView, later: ResultView, *, previous_ranks: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Every unit present in both periods: ranks, scores and how far it moved.
+
+    ``previous_ranks`` are the earlier ranks the later result counted its rank changes
+    against (its snapshot keeps them): given, they are the ranks "before", so that the
+    comparison says exactly what the league table says even if the earlier period was
+    revised since.
+    """
     rows = []
     for row in later.rows:
         before = earlier.by_unit.get(row["unit"])
         if before is None:
             continue
-        change = before["rank"] - row["rank"]
+        rank_before = before["rank"]
+        if previous_ranks is not None and row["unit"] in previous_ranks:
+            rank_before = previous_ranks[row["unit"]]
+        change = rank_before - row["rank"]
         rows.append(
             {
                 "unit": row["unit"],
                 "name": row["name"],
-                "rank_before": before["rank"],
+                "rank_before": rank_before,
                 "rank_after": row["rank"],
                 "score_before": before["score"],
                 "score_after": row["score"],

@@ -33,6 +33,7 @@ from leitai.web.assessments.models import (
     Unit,
 )
 from leitai.web.assessments.selectors import (
+    period_previous_snapshot,
     period_published_snapshot,
     scheme_version_parsed,
 )
@@ -415,10 +416,9 @@ def period_current_inputs(*, period: Period) -> tuple[str, dict[str, int] | None
     """
     inputs = period_inputs(period=period)
     previous_ranks = None
-    if period.previous is not None:
-        earlier = period_published_snapshot(period.previous)
-        if earlier is not None:
-            previous_ranks = {row["unit"]: row["rank"] for row in earlier.result_dict["results"]}
+    earlier = period_previous_snapshot(period)
+    if earlier is not None:
+        previous_ranks = {row["unit"]: row["rank"] for row in earlier.result_dict["results"]}
     sha256 = _inputs_hash(
         scheme_sha256=period.scheme_version.sha256,
         period=period.code,
@@ -484,6 +484,8 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
 
 def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
     return {
+        "previous": snapshot.period.previous.code if snapshot.period.previous_id else None,
+        "previous_note": snapshot.previous_note or None,
         "revision": snapshot.revision,
         "state": snapshot.state,
         "scheme_version": snapshot.scheme_version.number,
@@ -493,7 +495,9 @@ def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
 
 
 @transaction.atomic
-def snapshot_publish(*, snapshot: Snapshot, user: User | None = None, reason: str = "") -> Snapshot:
+def snapshot_publish(
+    *, snapshot: Snapshot, user: User | None = None, reason: str = "", previous_note: str = ""
+) -> Snapshot:
     """Publish a draft; from then on it is frozen.
 
     Publishing over an already published result makes a revision, which needs a reason.
@@ -513,6 +517,7 @@ def snapshot_publish(*, snapshot: Snapshot, user: User | None = None, reason: st
     now = timezone.now()
     snapshot.state = Snapshot.State.PUBLISHED
     snapshot.reason = reason.strip()
+    snapshot.previous_note = previous_note.strip()
     snapshot.published_at = now
     snapshot.published_by = user
     head = audit_head()  # anchors the log as it stands: a cut or a wipe later shows
@@ -529,7 +534,7 @@ def snapshot_publish(*, snapshot: Snapshot, user: User | None = None, reason: st
         period=period,
         before=before,
         after=_snapshot_state(snapshot),
-        note=snapshot.reason,
+        note="\n".join(t for t in (snapshot.reason, snapshot.previous_note) if t),
         summary=f"{period.code} r{snapshot.revision}",
     )
     if period_state != period.state:

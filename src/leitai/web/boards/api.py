@@ -68,6 +68,7 @@ class PeriodOut(Schema):
     scheme_name: str
     scheme_version: int
     previous: str | None
+    previous_note: str = ""  # why it was published without a previous result, if it was
     revision: int
     published: bool
     published_at: datetime | None
@@ -146,6 +147,12 @@ class Error(Schema):
     detail: str
 
 
+def _previous_code(period: Period) -> str | None:
+    """The period whose published ranks the rank changes count against (the one selector)."""
+    previous = selectors.period_previous_snapshot(period)
+    return previous.period.code if previous is not None else None
+
+
 def _period_out(period: Period, snapshot: Snapshot) -> dict[str, Any]:
     version = snapshot.scheme_version
     return {
@@ -155,7 +162,8 @@ def _period_out(period: Period, snapshot: Snapshot) -> dict[str, Any]:
         "scheme": version.scheme.code,
         "scheme_name": version.name,
         "scheme_version": version.number,
-        "previous": period.previous.code if period.previous_id else None,
+        "previous": _previous_code(period),
+        "previous_note": snapshot.previous_note,
         "revision": snapshot.revision,
         "published": snapshot.is_published,
         "published_at": snapshot.published_at,

@@ -219,11 +219,13 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
 
 
 def _only_unit(view: ResultView, unit: str) -> ResultView:
+    # Plain decimals: more of them would tell that another unit's draft score is close.
+    row = selectors.row_plain_scores(view.by_unit[unit])
     return ResultView(
         scheme=view.scheme,
         document=view.document,
-        rows=[view.by_unit[unit]],
-        by_unit={unit: view.by_unit[unit]},
+        rows=[row],
+        by_unit={unit: row},
         boards=view.boards,
         top_boards=view.top_boards,
         flags=view.flags,
@@ -329,19 +331,26 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     options = [
         (p, s) for p, s in selectors.periods_visible(user=request.user) if p.pk != ctx.period.pk
     ]
-    other_code = request.GET.get("with") or (
-        ctx.period.previous.code if ctx.period.previous else ""
-    )
+    # By default the one previous result the rank changes and flags were computed
+    # against; never some other earlier period, which would contradict them.
+    previous = selectors.period_previous_snapshot(ctx.period)
+    other_code = request.GET.get("with") or (previous.period.code if previous else "")
     other = next(((p, s) for p, s in options if p.code == other_code), None)
-    if other is None and options and not request.GET.get("with"):
-        earlier = [o for o in options if o[0].code < ctx.period.code]
-        other = earlier[-1] if earlier else options[0]
     if other is None and request.GET.get("with"):
         raise Http404
     rows, earlier_label, later_label = [], "", ""
     if other is not None:
         other_view = selectors.result_view(other[1])
-        if other[0].code < ctx.period.code:
+        if previous is not None and other[0].pk == previous.period_id:
+            # The very comparison the rank changes and flags were computed from.
+            rows = selectors.period_comparison(
+                other_view, ctx.view, previous_ranks=ctx.snapshot.previous_ranks
+            )
+            earlier_label, later_label = (
+                selectors.period_label(other[0]),
+                selectors.period_label(ctx.period),
+            )
+        elif other[0].code < ctx.period.code:
             rows = selectors.period_comparison(other_view, ctx.view)
             earlier_label, later_label = (
                 selectors.period_label(other[0]),

@@ -73,7 +73,10 @@ class PeriodOpenForm(forms.Form):
         label=_("Previous period"),
         queryset=Period.objects.none(),
         required=False,
-        help_text=_("Rank changes (and the climbing flag) are counted against it."),
+        help_text=_(
+            "Rank changes (and the climbing flag) are counted against it; it must be "
+            "published. By default the latest published period of the same scheme."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,6 +85,18 @@ class PeriodOpenForm(forms.Form):
             "scheme"
         ).order_by("scheme__code", "-number")
         self.fields["previous"].queryset = Period.objects.order_by("-code")
+
+    def clean_previous(self) -> Period | None:
+        previous = self.cleaned_data.get("previous")
+        if previous is not None and not previous.is_published:
+            raise forms.ValidationError(
+                _(
+                    "%(period)s is not published: choose a published period, whose ranks "
+                    "the rank changes can count against."
+                )
+                % {"period": previous.code}
+            )
+        return previous
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
@@ -159,3 +174,10 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     acknowledge = forms.BooleanField(required=False)
+    previous_note = forms.CharField(
+        label=_("Why the result is published without a previous result"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rank changes or flags cannot be computed; the notice shows it."),
+    )

@@ -196,3 +196,32 @@ class Objection(models.Model):
             "revision": self.revision,
             "answer": self.answer,
         }
+
+
+class Explanation(models.Model):
+    """Why a value that set off an alert (a jump against the previous published value) is
+    right, written by whoever entered it. It explains ``value`` as written: once the
+    value changes, the explanation no longer covers it."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="explanations"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="explanations"
+    )
+    key = models.CharField(_("indicator"), max_length=64)
+    value = models.CharField(_("value explained"), max_length=100)
+    text = models.TextField(_("explanation"))
+    written_at = models.DateTimeField(_("written at"), auto_now=True)
+    written_by = person_field(_("written by"))
+
+    class Meta:
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+        ordering = ["period", "unit", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "key"], name="explanation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.unit.code} {self.key}"

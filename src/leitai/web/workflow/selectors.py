@@ -10,14 +10,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from leitai.engine import Scheme as EngineScheme
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
+    period_previous_cells,
+    period_previous_snapshot,
     period_published_snapshot,
     result_view,
+    rules_needing_previous,
     scheme_version_parsed,
 )
 from leitai.web.assessments.services import period_current_inputs
@@ -229,6 +233,12 @@ class FormField:
     updated_by: str = ""
 
 
+@dataclass(frozen=True)
+class _Previous:
+    value: str
+    target: str
+
+
 def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
     """The fields of a unit's figures, with the stored value and the previous period's."""
     scheme = scheme_version_parsed(period.scheme_version)
@@ -236,11 +246,12 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
         v.key: v
         for v in DataValue.objects.filter(period=period, unit=unit).select_related("updated_by")
     }
-    before: dict[str, DataValue] = {}
-    if period.previous_id is not None:
-        before = {
-            v.key: v for v in DataValue.objects.filter(period_id=period.previous_id, unit=unit)
-        }
+    # The previous published result's figures: the ones rank changes and alerts count against.
+    before = {
+        key: _Previous(value, target)
+        for (code, key), (value, target) in period_previous_cells(period).items()
+        if code == unit.code
+    }
     targets = target_keys(scheme)
     fields = []
 
@@ -327,6 +338,20 @@ def unit_draft(period: Period, unit: Unit) -> dict[str, Any] | None:
     }
 
 
+def previous_missing(period: Period) -> list[str]:
+    """What cannot be computed for lack of a published previous result: rank change, and
+    every flag and grade whose rule reads ``prev_rank`` or ``rank_change`` (empty when
+    the period has its previous result)."""
+    if period_previous_snapshot(period) is not None:
+        return []
+    scheme = scheme_version_parsed(period.scheme_version)
+    items = [str(_("rank change"))]
+    for kind, name in rules_needing_previous(scheme):
+        label = _("flag %(name)s") if kind == "flag" else _("grade %(name)s")
+        items.append(str(label % {"name": name}))
+    return items
+
+
 @dataclass
 class Readiness:
     """Where a period stands and what is missing before its next step."""
@@ -336,6 +361,9 @@ class Readiness:
     draft_current: bool
     published: Snapshot | None
     pending_objections: list[Objection] = field(default_factory=list)
+    previous: Period | None = None
+    previous_published: bool = True
+    previous_missing: list[str] = field(default_factory=list)
 
     def with_status(self, *statuses: str) -> list[UnitRow]:
         return [r for r in self.rows if r.status in statuses]
@@ -377,6 +405,7 @@ class Readiness:
             and self.draft_current
             and not self.pending_objections
             and not self.not_started
+            and self.previous_published
         )
 
 
@@ -392,6 +421,10 @@ def period_readiness(period: Period) -> Readiness:
                 "unit", "raised_by"
             )
         ),
+        previous=period.previous,
+        previous_published=period.previous_id is None
+        or period_previous_snapshot(period) is not None,
+        previous_missing=previous_missing(period),
     )
 
 

@@ -18,11 +18,16 @@ from django.utils.translation import gettext as _
 
 from leitai.engine import DataError, PeriodData, Record, parse_scheme
 from leitai.engine.problems import Problem, Where
+from leitai.i18n import render
 from leitai.i18n import render as render_problem
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
-from leitai.web.assessments.selectors import period_draft_snapshot, scheme_version_parsed
+from leitai.web.assessments.selectors import (
+    period_draft_snapshot,
+    period_previous_snapshot,
+    scheme_version_parsed,
+)
 from leitai.web.assessments.services import (
     AssessmentError,
     data_values_update,
@@ -35,9 +40,11 @@ from leitai.web.assessments.services import (
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
 from leitai.web.files import attachment_problems, upload_limits
+from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
 from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
 from leitai.web.workflow.selectors import (
     period_readiness,
+    previous_missing,
     scheme_keys,
     target_keys,
     unit_rights,
@@ -141,9 +148,43 @@ def period_open(
     user: User,
 ) -> Period:
     _require(user_is_office(user), _("Only the assessment office opens periods."), "forbidden")
+    _previous_published_required(previous)
     return period_create(
         code=code, scheme_version=scheme_version, previous=previous, name=name, user=user
     )
+
+
+def _previous_published_required(previous: Period | None) -> None:
+    """Rank changes and flags count against a published result only."""
+    if previous is not None and previous.state != Period.State.PUBLISHED:
+        _refuse_unpublished(previous)
+
+
+def _problem_text(code: str, **params: Any) -> str:
+    """A new problem of the workflow as words, through the problem catalogue."""
+    return render(Problem(code, Where(), params), _, with_where=False)
+
+
+def _refuse_unpublished(previous: Period) -> None:
+    raise WorkflowError(
+        _problem_text("period.previous_unpublished", period=previous.code),
+        code="previous_unpublished",
+        fields={"previous": "previous_unpublished"},
+    )
+
+
+def _previous_checked(period: Period, note: str) -> str:
+    """Refuse to publish against an unpublished previous period, or without the previous
+    result the rules need unless the office says why in words; returns the note to keep."""
+    if period.previous is not None and period_previous_snapshot(period) is None:
+        _refuse_unpublished(period.previous)
+    missing = previous_missing(period)
+    if missing and not note.strip():
+        raise WorkflowError(
+            _problem_text("period.no_previous", items=missing),
+            code="no_previous",
+        )
+    return note.strip() if missing else ""
 
 
 @transaction.atomic
@@ -213,13 +254,20 @@ def period_draft_compute(*, period: Period, user: User) -> Snapshot:
 
 @transaction.atomic
 def period_result_publish(
-    *, period: Period, user: User, reason: str = "", acknowledge: bool = False
+    *,
+    period: Period,
+    user: User,
+    reason: str = "",
+    acknowledge: bool = False,
+    previous_note: str = "",
 ) -> Snapshot:
     """Publish the period's draft result; from then on it is frozen.
 
     The first publication needs the period under review, a draft computed from the
     figures as they stand and every objection answered; units that have not submitted
-    must be acknowledged. Publishing again is a revision, which needs a reason.
+    must be acknowledged. Publishing again is a revision, which needs a reason. The
+    previous period must be published; where the rules need a previous result that
+    the period does not have, ``previous_note`` must say why (the notice carries it).
     """
     _require(user_is_office(user), _("Only the assessment office publishes."), "forbidden")
     period = Period.objects.select_for_update().get(pk=period.pk)
@@ -259,7 +307,8 @@ def period_result_publish(
             % {"units": names},
             code="acknowledge",
         )
-    return snapshot_publish(snapshot=readiness.draft, user=user, reason=reason)
+    note = _previous_checked(period, previous_note)
+    return snapshot_publish(snapshot=readiness.draft, user=user, reason=reason, previous_note=note)
 
 
 # -- figures: checking and saving -------------------------------------------------------------
@@ -298,18 +347,35 @@ def figures_check(
     return {}
 
 
-@transaction.atomic
 def unit_figures_save(
     *,
     period: Period,
     unit: Unit,
     user: User,
     values: Mapping[str, tuple[str, str | None]],
+    explanations: Mapping[str, str] | None = None,
 ) -> int:
+    """:func:`unit_figures_explain`, returning only the number of figures that changed."""
+    return unit_figures_explain(
+        period=period, unit=unit, user=user, values=values, explanations=explanations
+    )[0]
+
+
+@transaction.atomic
+def unit_figures_explain(
+    *,
+    period: Period,
+    unit: Unit,
+    user: User,
+    values: Mapping[str, tuple[str, str | None]],
+    explanations: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
     """Save the figures of the online form for one unit: all of them or none.
 
     Only the scheme's own fields are taken; the values are checked by the engine
-    exactly as an upload's are. Returns the number of figures that changed.
+    exactly as an upload's are. ``explanations`` (``{key: text}``) explain values that
+    jump against the previous published value (see :mod:`.anomalies`). Returns the
+    number of figures and of explanations that changed.
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
     rights = unit_rights(user=user, period=period, unit=unit)
@@ -325,12 +391,19 @@ def unit_figures_save(
     errors = figures_check(period=period, unit=unit, values=values)
     if errors:
         raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
-    return data_values_update(
+    changed = data_values_update(
         period=period,
         cells={(unit.code, key): pair for key, pair in values.items()},
         user=user,
         note="form",
     )
+    explained = _explain(period, user, {(unit.code, k): t for k, t in (explanations or {}).items()})
+    return changed, explained
+
+
+def _explain(period: Period, user: User, texts: Mapping[tuple[str, str], str]) -> int:
+    """Keep the explanations given with saved figures (values that set off an alert)."""
+    return explanations_save(period=period, user=user, texts=texts) if texts else 0
 
 
 def upload_check(
@@ -413,8 +486,16 @@ def _check_into(
     return checked
 
 
-def upload_confirm(*, upload: Upload, user: User) -> int:
+def upload_confirm(
+    *,
+    upload: Upload,
+    user: User,
+    explanations: Mapping[tuple[str, str], str] | None = None,
+) -> int:
     """Save a checked upload's figures: all of them, or none when anything changed since.
+
+    ``explanations`` (``{(unit, key): text}``) explain values of the upload that jump
+    against the previous published value; only the upload's own cells are taken.
 
     The file is checked again against the figures as they stand; if the changes are
     not those the preview showed (someone saved figures in between), nothing is saved
@@ -447,6 +528,11 @@ def upload_confirm(*, upload: Upload, user: User) -> int:
                 cells=checked.cells,
                 user=user,
                 note=f"upload #{upload.pk} {upload.filename}",
+            )
+            _explain(
+                period,
+                user,
+                {cell: t for cell, t in (explanations or {}).items() if cell in checked.cells},
             )
             locked.problems, locked.changes, locked.grid = (
                 upload.problems,
@@ -522,6 +608,7 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
         raise WorkflowError(_("The figures are already submitted."), code="state")
     _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
     _require(rights.submit, _("The figures cannot be submitted now."), "state")
+    _explanations_required(period, unit)
     submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
     before = _submission_state(submission)
     if submission is None:
@@ -541,6 +628,17 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
         summary=f"{period.code} {unit.code}",
     )
     return submission
+
+
+def _explanations_required(period: Period, unit: Unit) -> None:
+    """A value that jumps against the previous published value needs a written reason."""
+    missing = unit_unexplained(period, unit)
+    if missing:
+        raise WorkflowError(
+            _problem_text("figures.explanation_required", items=[row.name for row in missing]),
+            code="explanation",
+            fields={row.key: "explanation" for row in missing},
+        )
 
 
 @transaction.atomic

@@ -40,13 +40,20 @@ from leitai.web.accounts.selectors import (
 from leitai.web.assessments.models import DataValue, Period, Scheme, SchemeVersion, Unit
 from leitai.web.assessments.selectors import (
     period_label,
+    period_previous_proposed,
     result_view,
     scheme_version_parsed,
 )
 from leitai.web.downloads import uploaded_file_response
 from leitai.web.redirects import next_url
 from leitai.web.workflow import forms, services
-from leitai.web.workflow.models import Objection, Upload
+from leitai.web.workflow.anomalies import (
+    cells_alerts,
+    period_alert_rows,
+    period_outlier_rows,
+    unit_alert_rows,
+)
+from leitai.web.workflow.models import Explanation, Objection, Upload
 from leitai.web.workflow.selectors import (
     objections_visible,
     period_readiness,
@@ -328,10 +335,12 @@ def scheme_compare(request: HttpRequest, scheme: str) -> HttpResponse:
 @office
 def period_new(request: HttpRequest) -> HttpResponse:
     latest_version = SchemeVersion.objects.order_by("-created_at", "-pk").first()
-    latest_period = Period.objects.order_by("-code").first()
     form = forms.PeriodOpenForm(
         request.POST or None,
-        initial={"scheme_version": latest_version, "previous": latest_period},
+        initial={
+            "scheme_version": latest_version,
+            "previous": period_previous_proposed(latest_version),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,6 +383,8 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
                 :10
             ],
             revisions=period_obj.snapshots.published().order_by("revision"),
+            alerts=period_alert_rows(period_obj),
+            outliers=period_outlier_rows(period_obj),
         ),
     )
 
@@ -434,6 +445,7 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 acknowledge=form.cleaned_data["acknowledge"],
+                previous_note=form.cleaned_data["previous_note"],
             )
         except WorkflowError as exc:
             _fail(request, exc)
@@ -600,7 +612,7 @@ def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
     listed = [p for p in upload_obj.problems if not p.get("more")]
     problems_more = sum(int(p.get("more", 0)) for p in upload_obj.problems)
     problems = [_upload_problem(i, stored, names) for i, stored in enumerate(listed, start=1)]
-    changes_shown = upload_obj.changes[:MAX_CHANGES_SHOWN]
+    changes = _changes_with_alerts(upload_obj, names, unit_names)
     header = _grid_header(upload_obj.grid, names)
     may_decide = (
         upload_obj.pk is not None
@@ -619,21 +631,59 @@ def _upload_page(request: HttpRequest, upload_obj: Upload) -> HttpResponse:
             problems=problems,
             problems_more=problems_more,
             problems_total=len(problems) + problems_more,
-            changes_more=len(upload_obj.changes) - len(changes_shown),
+            changes_more=len(upload_obj.changes) - len(changes),
             changes_total=len(upload_obj.changes),
             grid=upload_obj.grid,
             header=header,
-            changes=[
-                dict(
-                    c,
-                    name=names.get(c["key"], c["key"]),
-                    unit_name=unit_names.get(c["unit"], c["unit"]),
-                )
-                for c in changes_shown
-            ],
+            changes=changes,
             may_decide=may_decide,
         ),
     )
+
+
+def _changes_with_alerts(
+    upload_obj: Upload, names: dict[str, str], unit_names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The upload's changes, those that jump against the previous published value with
+    their alert and any explanation already written for that value.
+
+    The page shows the first MAX_CHANGES_SHOWN changes, and every change with an alert
+    wherever it is (each needs its explanation)."""
+    period = upload_obj.period
+    alerts = cells_alerts(period, {(c["unit"], c["key"]): c["after"] for c in upload_obj.changes})
+    written = {
+        (e.unit.code, e.key): e
+        for e in Explanation.objects.filter(period=period).select_related("unit")
+        if (e.unit.code, e.key) in alerts
+    }
+    out = []
+    for number, c in enumerate(upload_obj.changes):
+        cell = (c["unit"], c["key"])
+        if number >= MAX_CHANGES_SHOWN and cell not in alerts:
+            continue
+        explanation = written.get(cell)
+        out.append(
+            dict(
+                c,
+                name=names.get(c["key"], c["key"]),
+                unit_name=unit_names.get(c["unit"], c["unit"]),
+                alert=alerts.get(cell),
+                explanation=explanation.text
+                if explanation and explanation.value == c["after"]
+                else "",
+            )
+        )
+    return out
+
+
+def _posted_explanations(request: HttpRequest) -> dict[tuple[str, str], str]:
+    """``x-<unit>.<key>`` fields of an upload's confirmation: the explanations written."""
+    out = {}
+    for name, text in request.POST.items():
+        if name.startswith("x-") and "." in name:
+            unit, _sep, key = name[2:].partition(".")
+            out[unit, key] = text
+    return out
 
 
 def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
@@ -655,7 +705,9 @@ def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
 def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
-        changed = services.upload_confirm(upload=upload_obj, user=request.user)
+        changed = services.upload_confirm(
+            upload=upload_obj, user=request.user, explanations=_posted_explanations(request)
+        )
     except WorkflowError as exc:
         _fail(request, exc)
         return redirect("workflow:upload_detail", upload_obj.pk)
@@ -709,9 +761,16 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             for f in fields
             if f"v-{f.key}" in request.POST or f"t-{f.key}" in request.POST
         }
+        explanations = {
+            f.key: request.POST[f"x-{f.key}"] for f in fields if f"x-{f.key}" in request.POST
+        }
         try:
-            changed = services.unit_figures_save(
-                period=period_obj, unit=unit_obj, user=request.user, values=values
+            changed, explained = services.unit_figures_explain(
+                period=period_obj,
+                unit=unit_obj,
+                user=request.user,
+                values=values,
+                explanations=explanations,
             )
         except WorkflowError as exc:
             errors = dict(exc.fields)
@@ -726,12 +785,16 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         else:
             if changed:
                 messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
-            else:
+            if explained:
+                messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
+            if not (changed or explained):
                 messages.info(request, _("Nothing changed."))
             return redirect("workflow:unit", period_obj.code, unit_obj.code)
     groups: list[dict[str, Any]] = []
+    alerts = {row.key: row for row in unit_alert_rows(period_obj, unit_obj)}
     for f in fields:
         f.error = errors.get(f.key) or errors.get(f"{f.key}.target", "")  # type: ignore[attr-defined]
+        f.alert = alerts.get(f.key)  # type: ignore[attr-defined]
         name = f.group or ("series" if f.kind == "series" else "adjustments")
         if not groups or groups[-1]["name"] != name:
             groups.append({"name": name, "kind": f.kind, "fields": []})
@@ -749,6 +812,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             rights=rights,
             groups=groups,
             errors=errors,
+            alerts=list(alerts.values()),
             draft=unit_draft(period_obj, unit_obj),
             objections=objections_visible(user=request.user).filter(
                 period=period_obj, unit=unit_obj

@@ -79,3 +79,14 @@ def rank_change(change: Any) -> str:
         label = ngettext("down %(n)d place", "down %(n)d places", -n) % {"n": -n}
         return format_html('<span class="change change-down" title="{}">▼{}</span>', label, -n)
     return format_html('<span class="change change-same" title="{}">●</span>', _("unchanged"))
+
+
+@register.simple_tag
+def tie_mark(tie: Any) -> str:
+    """※ beside a score equal to six decimals to one decided differently (the tie-break)."""
+    if not tie:
+        return ""
+    return format_html(
+        '<span class="tie-mark" title="{}">※</span>',
+        _("Equal to six decimals: the tie-break rule decided"),
+    )

@@ -73,7 +73,7 @@ def _seal(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0002_snapshot_people_protected"),
+        ("assessments", "0003_snapshot_previous_note"),
     ]
 
     operations = [

@@ -159,6 +159,8 @@ def _best_repair(text: str, start: int, end: int) -> tuple[int, int, str] | None
                     continue
                 if not any(c not in "\ufffd?" for c in reading):
                     continue  # nothing read back: leave the stretch as it is
+                if any(c.isascii() and c != "?" for c in reading):
+                    continue  # the stretch has no ASCII: a reading that makes some is spurious
                 if (
                     score - before >= needed
                     and score >= _PLAUSIBLE

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from leitai import __version__
 
-COMMAND_MODULES = ("assess", "serve", "arena", "targets", "analysis")
+COMMAND_MODULES = ("assess", "serve", "arena", "targets", "analysis", "worker")
 
 
 def build_parser() -> argparse.ArgumentParser:

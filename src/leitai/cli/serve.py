@@ -21,6 +21,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--data-dir", default="leitai-data", help="数据目录（SQLite、密钥）/ data directory"
     )
+    p.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="不启动后台任务进程（另行运行 leitai worker）/ no worker beside the server",
+    )
     p.set_defaults(handler=run_serve)
 
 
@@ -28,5 +34,11 @@ def register(subparsers: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     from leitai.web.server import serve
 
-    serve(host=args.host, port=args.port, data_dir=Path(args.data_dir).resolve(), demo=args.demo)
+    serve(
+        host=args.host,
+        port=args.port,
+        data_dir=Path(args.data_dir).resolve(),
+        demo=args.demo,
+        worker=args.worker,
+    )
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import sys
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
     return application
 
 
-def serve(*, host: str, port: int, data_dir: Path, demo: bool) -> None:
+def serve(*, host: str, port: int, data_dir: Path, demo: bool, worker: bool = True) -> None:
     """Run leitai's web application on a production WSGI server (waitress).
 
     DEBUG is off and WhiteNoise serves the static files. On start the database is
@@ -81,14 +82,20 @@ def serve(*, host: str, port: int, data_dir: Path, demo: bool) -> None:
     ``demo``, the bundled demo is loaded with every period published, the public
     boards are switched on and the demo accounts are printed. The secret key is
     generated once into ``data_dir/secret_key``. SQLite in ``data_dir`` is the
-    database unless ``DATABASE_URL`` names another.
+    database unless ``DATABASE_URL`` names another. With ``worker`` one ``leitai
+    worker`` process runs beside the server and stops with it (docs/tasks.md).
     """
     from waitress import serve as waitress_serve
 
     application = setup(host=host, data_dir=data_dir, demo=demo)
     shown = f"[{host}]" if ":" in host else host
     print(f"leitai is serving on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=8, ident="leitai", _quiet=True)
+    from leitai.web.tasks.worker import worker_child
+
+    # SIGTERM ends the server like Ctrl+C, so that its worker is stopped with it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    with worker_child(data_dir, enabled=worker):
+        waitress_serve(application, host=host, port=port, threads=8, ident="leitai", _quiet=True)
 
 
 def main(argv: list[str] | None = None) -> None:

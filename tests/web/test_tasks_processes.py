@@ -106,6 +106,11 @@ def _worker_pid(server: Process) -> str | None:
     return match[1] if match else None
 
 
+def _worker_pid(server: Process) -> str | None:
+    match = re.search(r"worker\[(\d+)\] worker started", server.output())
+    return match[1] if match else None
+
+
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
@@ -166,15 +171,7 @@ def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
     office.log_in("office")
     run = office.start_run("2023Q3", samples=LONG, seed=12)
     wait_for("the server's worker to make progress", lambda: _progressing(office, run))
-    child = int(
-        wait_for(
-            "the worker child's pid",
-            lambda: (
-                (m := __import__("re").search(r"worker\[(\d+)\] worker started", server.output()))
-                and m[1]
-            ),
-        )
-    )
+    child = int(wait_for("the worker child's pid", lambda: _worker_pid(server)))
     assert child != server.pid
     server.kill9()
     # The orphaned worker notices, hands the job back and exits: nothing is left running.

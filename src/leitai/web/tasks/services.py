@@ -277,6 +277,11 @@ def job_execute(*, job_id: int, worker: str | None = None) -> str:
             raise
         return "released"
     except Exception as exc:
+        if stopping.is_set():
+            # Whatever the stop broke (RQ may raise into the job): the job is not at fault.
+            logger.warning("job %s interrupted by the stop: %r", job.pk, exc)
+            _release(ctx)
+            return "released"
         logger.exception("job %s failed", job.pk)
         _fail(ctx, f"{type(exc).__name__}: {exc}")
         return "failed"

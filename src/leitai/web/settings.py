@@ -212,7 +212,11 @@ INSTALLED_APPS += ["django_tasks", "django_tasks_db", "leitai.web.tasks"]
 if LEITAI_TASKS_BACKEND == "redis":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {
-        LEITAI_TASKS_QUEUE: {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
+        LEITAI_TASKS_QUEUE: {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # Jobs are bounded by their own limits and leases, not RQ's 3-minute default.
+            "DEFAULT_TIMEOUT": 6 * 3600,
+        }
     }
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

@@ -22,7 +22,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, connections, transaction
+from django.db import (
+    DatabaseError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -253,6 +259,9 @@ def _heartbeat(ctx: JobContext, done: threading.Event) -> None:
 def job_execute(*, job_id: int, worker: str | None = None) -> str:
     """Claim and run a job; returns what became of it (for the log and the tests)."""
     worker = worker or worker_id()
+    if not connection.in_atomic_block:
+        # A long-lived worker (RQ's above all) drops connections that broke or aged.
+        close_old_connections()
     job = job_claim(job_id=job_id, worker=worker)
     if job is None:
         logger.info("job %s: not waiting (another worker has it, or it is over)", job_id)
@@ -304,7 +313,6 @@ def jobs_recover() -> int:
     not survive a restart of an unpersisted server, a job waiting without a claim for
     five leases is also announced again (the database backend cannot lose one).
     """
-    close_old_connections()
     now = timezone.now()
     queued = 0
     for job in Job.objects.filter(state=Job.State.RUNNING, lease_until__lt=now)[:100]:

@@ -60,6 +60,8 @@ def _wait_for_schema(timeout: float) -> bool:
 
 
 def _janitor(parent_pid: int | None, period: float) -> None:
+    from django.db import close_old_connections
+
     from leitai.web.tasks.services import jobs_recover
 
     next_sweep = 0.0
@@ -70,6 +72,7 @@ def _janitor(parent_pid: int | None, period: float) -> None:
             return
         if time.monotonic() >= next_sweep:
             try:
+                close_old_connections()
                 jobs_recover()
             except Exception:
                 logger.exception("recovering dead jobs failed; trying again later")

@@ -210,6 +210,15 @@ LEITAI_TASKS_QUEUE = os.environ.get("LEITAI_TASKS_QUEUE", "leitai").strip() or "
 LEITAI_TASKS_LEASE = float(os.environ.get("LEITAI_TASKS_LEASE", "60"))
 INSTALLED_APPS += ["django_tasks", "django_tasks_db", "leitai.web.tasks"]
 if LEITAI_TASKS_BACKEND == "redis":
+    import importlib.util
+
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "A queue in Redis (REDIS_URL, LEITAI_TASKS_BACKEND=redis) needs "
+            "pip install 'leitai[redis]'"
+        )
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {
         LEITAI_TASKS_QUEUE: {

@@ -12,7 +12,8 @@ from django.utils import timezone
 from leitai.web.tasks.models import Job
 
 
-def _redis_reachable() -> bool:
+def redis_reachable() -> bool:
+    """Whether the queue's Redis answers a PING."""
     try:
         import django_rq
 
@@ -58,7 +59,7 @@ def queue_status() -> dict[str, Any]:
     except DatabaseError:
         return status
     status.update(
-        reachable=_redis_reachable() if backend == "redis" else True,
+        reachable=redis_reachable() if backend == "redis" else True,
         queued=counts.get(Job.State.QUEUED, 0),
         running=counts.get(Job.State.RUNNING, 0) - dead,
         failed=counts.get(Job.State.FAILED, 0),

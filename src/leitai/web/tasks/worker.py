@@ -59,6 +59,12 @@ def _wait_for_schema(timeout: float) -> bool:
         time.sleep(1.0)
 
 
+def _redis_answers() -> bool:
+    from leitai.web.tasks.selectors import redis_reachable
+
+    return redis_reachable()
+
+
 def _janitor(parent_pid: int | None, period: float) -> None:
     from django.db import close_old_connections
 
@@ -140,8 +146,19 @@ def worker_main(*, data_dir: Path, parent_pid: int | None = None, interval: floa
             file=sys.stderr,
         )
         return 2
+    if backend == "redis" and not _redis_answers():
+        print(
+            "Redis 无法连接 / Redis does not answer at REDIS_URL "
+            f"({settings.RQ_QUEUES[settings.LEITAI_TASKS_QUEUE]['URL']})",
+            file=sys.stderr,
+        )
+        return 2
     if not _wait_for_schema(timeout=120):
-        print("The database is not migrated: start `leitai serve` once first.", file=sys.stderr)
+        print(
+            "数据库尚未迁移，请先运行一次 leitai serve / "
+            "the database is not migrated: start `leitai serve` once first.",
+            file=sys.stderr,
+        )
         return 2
     lease = float(settings.LEITAI_TASKS_LEASE)
     threading.Thread(

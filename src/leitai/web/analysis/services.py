@@ -30,6 +30,7 @@ from leitai.web.tasks.services import (
     JobLost,
     job_enqueue,
     job_kind,
+    job_kind_name,
     job_requeue,
     job_submit,
 )
@@ -82,7 +83,7 @@ def _restart_if_over(*, run_id: int, creator: Any) -> None:
     with transaction.atomic():
         if run.job is None:
             # A run from before the queue: give it a job, once.
-            job = Job.objects.create(kind=_kind(), args={"run": run.pk})
+            job = Job.objects.create(kind=job_kind_name(analysis_run_job), args={"run": run.pk})
             restarted = AnalysisRun.objects.filter(pk=run.pk, job__isnull=True).update(job=job) == 1
         else:
             job = run.job
@@ -93,10 +94,6 @@ def _restart_if_over(*, run_id: int, creator: Any) -> None:
             **_RESET, created_by=creator or run.created_by, updated_at=timezone.now()
         )
         job_enqueue(job=job)
-
-
-def _kind() -> str:
-    return f"{analysis_run_job.__module__}.{analysis_run_job.__qualname__}"
 
 
 def _run_update(run_id: int, *, required: bool = False, **fields: Any) -> bool:

@@ -72,7 +72,8 @@ def job_kind(handler: Callable[[JobContext], None]) -> Callable[[JobContext], No
     return handler
 
 
-def _kind_of(handler: Callable[..., Any]) -> str:
+def job_kind_name(handler: Callable[..., Any]) -> str:
+    """The ``kind`` of the jobs that ``handler`` runs: its dotted path."""
     return f"{handler.__module__}.{handler.__qualname__}"
 
 
@@ -88,7 +89,7 @@ def _handler(kind: str) -> Callable[[JobContext], None]:
 
 def job_submit(*, handler: Callable[[JobContext], None], args: dict[str, Any]) -> Job:
     """Create a job for ``handler`` and hand it to the queue."""
-    job = Job.objects.create(kind=_kind_of(handler), args=args)
+    job = Job.objects.create(kind=job_kind_name(handler), args=args)
     job_enqueue(job=job)
     return job
 

@@ -60,3 +60,46 @@ class Job(models.Model):
         return self.state == self.State.QUEUED or (
             self.state == self.State.RUNNING and not self.is_dead
         )
+
+
+class Artifact(models.Model):
+    """A file built by a job once and then served as it is (a result book, a deck).
+
+    ``key`` names what the file is built from (say the snapshot, its result's hash and
+    the language), so an artifact never goes stale: other inputs make another key.
+    The content lives in the database, where every web process on every host finds it.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=120)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("background job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("built file")
+        verbose_name_plural = _("built files")
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def is_ready(self) -> bool:
+        return self.built_at is not None
+
+    @property
+    def is_failed(self) -> bool:
+        return not self.is_ready and self.job is not None and self.job.state == Job.State.FAILED
+
+    @property
+    def is_dead(self) -> bool:
+        return not self.is_ready and (self.job is None or self.job.is_dead)

@@ -215,3 +215,24 @@ def test_two_workers_never_run_one_job_twice(
     starts = job_starts(*workers)
     assert len(starts) == len(runs), starts
     assert all(len(executions) == 1 for executions in starts.values()), starts
+
+
+def test_the_result_book_is_built_by_a_worker_once_and_then_served(
+    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
+) -> None:
+    server, base = start_server("server", data_dir, env=backend_env)
+    processes.append(server)
+    reader = Browser(base)
+    reader.log_in("viewer")
+    status, _, page = reader.get("/periods/2023Q1/book.xlsx")
+    assert status == 200 and b"data-artifact-build" in page
+    status, location, _ = reader.post("/periods/2023Q1/book.xlsx", {})
+    assert (status, location) == (302, "/periods/2023Q1/book.xlsx?wait=1")
+    wait_for(
+        "the worker to build the book",
+        lambda: b"data-artifact-ready" in reader.get("/periods/2023Q1/book.xlsx?wait=1")[2],
+    )
+    status, _, content = reader.get("/periods/2023Q1/book.xlsx")
+    assert status == 200 and content[:2] == b"PK"  # an XLSX (zip) file
+    reader.post("/periods/2023Q1/book.xlsx", {})  # asked again: served, not rebuilt
+    assert len(job_starts(server)) == 1, job_starts(server)

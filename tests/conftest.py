@@ -8,6 +8,32 @@ import pytest
 # A fixed audit key for every test, so that no test writes a key file into the clone.
 os.environ.setdefault("LEITAI_AUDIT_KEY", "leitai-tests-audit-key-not-secret")
 
+
+def _tasks_run_in_the_request() -> None:
+    """In-process tests run a job inside the request that queues it (django-tasks'
+    immediate backend); the tests of the queue start real servers and workers instead.
+
+    pytest-django has configured Django before this file is read, so the setting is
+    changed in place (and django-tasks told, as ``override_settings`` would).
+    """
+    from django.conf import settings
+    from django.core.signals import setting_changed
+
+    if os.environ.get("LEITAI_TASKS_BACKEND"):
+        return
+    tasks = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": [settings.LEITAI_TASKS_QUEUE],
+        }
+    }
+    settings.LEITAI_TASKS_BACKEND = "immediate"
+    settings.TASKS = tasks
+    setting_changed.send(sender=type(settings), setting="TASKS", value=tasks, enter=True)
+
+
+_tasks_run_in_the_request()
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 EXAMPLES = DATA / "spec-examples"

@@ -31,6 +31,7 @@ from leitai.web.assessments.services import (
     scheme_version_create,
     snapshot_publish,
 )
+from leitai.web.tasks.models import Job
 from tests.web.base import BaseTestCase
 
 
@@ -46,10 +47,45 @@ def recompute_url(period: str, unit: str) -> str:
     return reverse("analysis:whatif_recompute", kwargs={"period": period, "unit": unit})
 
 
+DEFAULT_RUN = {
+    "samples": "1000",
+    "seed": "0",
+    "weights": "25",
+    "methods": ["efficacy", "minmax", "zscore", "rank_points"],
+    "missing": ["zero", "worst", "exclude"],
+    "leave_one_out": "on",
+}
+
+
+def run_url(period: str) -> str:
+    return reverse("analysis:robustness_run", kwargs={"period": period})
+
+
 class RobustnessPageTests(BaseTestCase):
+    def start(self, period: str = "2023Q3", data: dict | None = None) -> None:
+        """The office starts a run (the test suite's queue runs it at once)."""
+        self.login(self.office)
+        response = self.client.post(run_url(period), data or DEFAULT_RUN)
+        self.assertEqual(response.status_code, 302)
+
+    def test_reading_the_page_never_starts_a_run(self) -> None:
+        for user in (self.viewer, self.office):
+            self.login(user)
+            response = self.client.get(robustness_url("2023Q3"))
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "data-run-missing")
+            self.assertIsNone(response.context["tables"])
+            status = self.client.get(
+                reverse("analysis:robustness_status", kwargs={"period": "2023Q3"})
+            ).json()
+            self.assertEqual(status["state"], "none")
+        self.assertFalse(AnalysisRun.objects.exists())
+        self.assertFalse(Job.objects.exists())
+
     def test_a_viewer_sees_rank_intervals_flag_and_star_probabilities_and_the_settings(
         self,
     ) -> None:
+        self.start()
         self.login(self.viewer)
         response = self.client.get(robustness_url("2023Q3"))
         self.assertEqual(response.status_code, 200)
@@ -82,16 +118,18 @@ class RobustnessPageTests(BaseTestCase):
         )
 
     def test_the_numbers_are_the_engines_with_the_stated_seed_and_are_computed_once(self) -> None:
-        self.login(self.viewer)
         with mock.patch.object(services, "analyse", wraps=analyse) as spy:
+            self.start()
+            self.login(self.viewer)
             self.client.get(robustness_url("2023Q3"))
             self.client.get(robustness_url("2023Q3"))
-            self.login(self.office)
-            self.client.get(robustness_url("2023Q3"))
+            self.start()  # the same settings again: the run is kept
         self.assertEqual(spy.call_count, 1)
         snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
         run = AnalysisRun.objects.get(snapshot=snapshot)
         self.assertEqual(run.run_settings, RunSettings())
+        self.assertEqual(run.job.state, Job.State.DONE)
+        self.assertEqual(run.job.attempts, 1)
         scheme, data = snapshot_period_data(snapshot)
         again = analyse(
             scheme,
@@ -107,7 +145,7 @@ class RobustnessPageTests(BaseTestCase):
     def test_the_office_runs_again_with_other_settings_and_the_page_states_them(self) -> None:
         self.login(self.office)
         response = self.client.post(
-            reverse("analysis:robustness_run", kwargs={"period": "2023Q3"}),
+            run_url("2023Q3"),
             {
                 "samples": "300",
                 "seed": "42",
@@ -157,38 +195,52 @@ class RobustnessPageTests(BaseTestCase):
             "missing": ["zero"],
             "leave_one_out": "on",
         }
-        url = reverse("analysis:robustness_run", kwargs={"period": "2023Q3"})
-        self.client.post(url, data)
-        self.client.post(url, data)
+        self.client.post(run_url("2023Q3"), data)
+        self.client.post(run_url("2023Q3"), data)
         self.assertEqual(AnalysisRun.objects.exclude(key=RunSettings().key).count(), 1)
+        self.assertEqual(Job.objects.count(), 1)
 
     def test_bad_settings_are_shown_with_the_form_and_run_nothing(self) -> None:
         self.login(self.office)
         response = self.client.post(
-            reverse("analysis:robustness_run", kwargs={"period": "2023Q3"}),
-            {"samples": "999999", "seed": "-1", "weights": "95"},
+            run_url("2023Q3"), {"samples": "999999", "seed": "-1", "weights": "95"}
         )
         self.assertEqual(response.status_code, 200)
         form = response.context["form"]
         self.assertEqual(set(form.errors), {"samples", "seed", "weights"})
-        self.assertFalse(AnalysisRun.objects.exclude(key=RunSettings().key).exists())
+        self.assertFalse(AnalysisRun.objects.exists())
+        self.assertFalse(Job.objects.exists())
 
     def test_a_run_of_another_period_or_a_bad_run_id_is_not_found(self) -> None:
-        self.login(self.office)
-        self.client.get(robustness_url("2023Q2"))
+        self.start("2023Q2")
         other = AnalysisRun.objects.get()
         self.assertEqual(
             self.client.get(robustness_url("2023Q3") + f"?run={other.pk}").status_code, 404
         )
         self.assertEqual(self.client.get(robustness_url("2023Q3") + "?run=abc").status_code, 404)
 
-    def test_a_run_still_computing_shows_its_progress_and_the_status_answers(self) -> None:
+    def _run(self, *, job_state: str, lease: timedelta | None, **fields: object) -> AnalysisRun:
         snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
-        s = RunSettings(samples=5000)
+        s = RunSettings(samples=int(fields.pop("samples", 1000)))  # type: ignore[call-overload]
+        job = Job.objects.create(
+            kind="leitai.web.analysis.services.analysis_run_job",
+            args={},
+            state=job_state,
+            attempts=1 if job_state != Job.State.QUEUED else 0,
+            worker="elsewhere:1:x" if job_state == Job.State.RUNNING else "",
+            lease_until=timezone.now() + lease if lease is not None else None,
+        )
         run = AnalysisRun.objects.create(
-            snapshot=snapshot,
-            key=s.key,
-            settings=s.to_dict(),
+            snapshot=snapshot, key=s.key, settings=s.to_dict(), job=job, **fields
+        )
+        Job.objects.filter(pk=job.pk).update(args={"run": run.pk})
+        return run
+
+    def test_a_run_still_computing_shows_its_progress_and_the_status_answers(self) -> None:
+        run = self._run(
+            job_state=Job.State.RUNNING,
+            lease=timedelta(minutes=1),
+            samples=5000,
             state=AnalysisRun.State.RUNNING,
             done=1200,
             total=30000,
@@ -204,54 +256,65 @@ class RobustnessPageTests(BaseTestCase):
         ).json()
         self.assertEqual(status, {"state": "running", "done": 1200, "total": 30000, "percent": 4})
 
-    def test_a_run_whose_worker_died_is_started_again(self) -> None:
-        snapshot = period_published_snapshot(Period.objects.get(code="2023Q3"))
-        run = AnalysisRun.objects.create(
-            snapshot=snapshot,
-            key=RunSettings().key,
-            settings=RunSettings().to_dict(),
+    def test_a_run_whose_worker_died_is_shown_so_and_the_offices_post_restarts_it(self) -> None:
+        run = self._run(
+            job_state=Job.State.RUNNING,
+            lease=-timedelta(seconds=5),
             state=AnalysisRun.State.RUNNING,
+            done=40,
+            total=6000,
         )
-        AnalysisRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=1))
         self.login(self.viewer)
         response = self.client.get(robustness_url("2023Q3"))
+        self.assertContains(response, "data-run-stale")
+        status = self.client.get(
+            reverse("analysis:robustness_status", kwargs={"period": "2023Q3"})
+        ).json()
+        self.assertEqual(status["state"], "stale")
+        run.refresh_from_db()
+        self.assertEqual((run.state, run.job.state), (AnalysisRun.State.RUNNING, "running"))
+        with mock.patch.object(services, "analyse", wraps=analyse) as spy:
+            self.start()
+            self.start()  # done by then: not again
+        self.assertEqual(spy.call_count, 1)
         run.refresh_from_db()
         self.assertTrue(run.is_done)
-        self.assertIsNotNone(response.context["tables"])
+        self.assertEqual(run.job.attempts, 2)
+        self.assertEqual(run.job.state, Job.State.DONE)
+
+    def test_a_run_from_before_the_queue_is_restarted_by_the_offices_post(self) -> None:
+        run = self._run(job_state=Job.State.DONE, lease=None, state=AnalysisRun.State.RUNNING)
+        old_job = run.job
+        AnalysisRun.objects.filter(pk=run.pk).update(job=None)
+        self.start()
+        run.refresh_from_db()
+        self.assertTrue(run.is_done)
+        self.assertNotEqual(run.job, old_job)
 
     def test_a_failed_run_is_not_repeated_on_every_view_but_the_office_may_retry(self) -> None:
-        self.login(self.office)
         with mock.patch.object(services, "analyse", side_effect=ValueError("boom")):
-            response = self.client.get(robustness_url("2023Q3"))
-        self.assertContains(response, "boom")
+            self.start()
+        run = AnalysisRun.objects.get()
+        self.assertEqual((run.state, run.job.state), ("failed", "failed"))
+        self.assertContains(self.client.get(robustness_url("2023Q3")), "boom")
         with mock.patch.object(services, "analyse", wraps=analyse) as spy:
             self.client.get(robustness_url("2023Q3"))
             self.assertEqual(spy.call_count, 0)
             self.login(self.viewer)
-            self.assertNotContains(self.client.get(robustness_url("2023Q3")), "boom")
-            self.login(self.office)
-            self.client.post(
-                reverse("analysis:robustness_run", kwargs={"period": "2023Q3"}),
-                {
-                    "samples": "1000",
-                    "seed": "0",
-                    "weights": "25",
-                    "methods": ["efficacy", "minmax", "zscore", "rank_points"],
-                    "missing": ["zero", "worst", "exclude"],
-                    "leave_one_out": "on",
-                },
-            )
+            page = self.client.get(robustness_url("2023Q3"))
+            self.assertContains(page, "data-run-failed")
+            self.assertNotContains(page, "boom")
+            self.start()
             self.assertEqual(spy.call_count, 1)
         self.assertTrue(AnalysisRun.objects.get().is_done)
 
     def test_a_drafts_runs_go_with_the_draft_when_it_is_computed_again(self) -> None:
-        self.login(self.office)
-        self.assertEqual(self.client.get(robustness_url("2024Q1")).status_code, 200)
+        self.start("2024Q1")
         self.assertEqual(AnalysisRun.objects.filter(snapshot=self.draft).count(), 1)
         fresh = period_compute(period=self.draft_period, user=self.office)
         self.assertFalse(Snapshot.objects.filter(pk=self.draft.pk).exists())
         self.assertFalse(AnalysisRun.objects.exists())
-        self.client.get(robustness_url("2024Q1"))
+        self.start("2024Q1")
         self.assertEqual(AnalysisRun.objects.get().snapshot, fresh)
 
     def test_a_reporter_cannot_read_the_robustness_of_a_draft(self) -> None:
@@ -523,7 +586,7 @@ class DiagnosticsPageTests(BaseTestCase):
 
 
 class BackgroundRunTests(TransactionTestCase):
-    """A long run is computed by a worker thread and the page shows its progress meanwhile."""
+    """A run waits in the queue; a worker computes it while the page shows its progress."""
 
     SCHEME = (
         "id: tiny\nname: tiny\nversion: 1\n"
@@ -555,8 +618,21 @@ class BackgroundRunTests(TransactionTestCase):
             username="v", password="correct horse battery", role=User.Role.VIEWER
         )
 
-    @override_settings(LEITAI_ANALYSIS_WAIT=0)
+    @override_settings(
+        LEITAI_TASKS_BACKEND="database",
+        TASKS={
+            "default": {
+                "BACKEND": "django_tasks_db.DatabaseBackend",
+                "QUEUES": ["leitai"],
+            }
+        },
+    )
     def test_the_page_shows_progress_until_the_worker_is_done_then_the_result(self) -> None:
+        from leitai.web.accounts.models import User
+        from leitai.web.accounts.services import user_create
+        from leitai.web.tasks.services import job_execute
+
+        office = user_create(username="o", password="correct horse battery", role=User.Role.OFFICE)
         release = threading.Event()
 
         def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -564,16 +640,25 @@ class BackgroundRunTests(TransactionTestCase):
             release.wait(10)
             return analyse(*args, **kwargs)
 
+        self.client.force_login(office)
+        self.client.post(run_url("2030Q1"), dict(DEFAULT_RUN, samples="50"))
+        run = AnalysisRun.objects.select_related("job").get()
+        # Queued, not run: the request only created the job and its message.
+        self.assertEqual((run.state, run.job.state), ("pending", "queued"))
         self.client.force_login(self.viewer)
+        self.assertContains(
+            self.client.get(robustness_url("2030Q1") + f"?run={run.pk}"), "data-run-progress"
+        )
+        status_url = (
+            reverse("analysis:robustness_status", kwargs={"period": "2030Q1"}) + f"?run={run.pk}"
+        )
         with (
             mock.patch.object(services, "analyse", side_effect=slow),
-            mock.patch.object(services, "_PROGRESS_EVERY", 0),
+            mock.patch("leitai.web.tasks.services._PROGRESS_EVERY", 0),
         ):
-            first = self.client.get(robustness_url("2030Q1"))
-            self.assertContains(first, "data-run-progress")
-            run = AnalysisRun.objects.get()
-            status_url = reverse("analysis:robustness_status", kwargs={"period": "2030Q1"})
-            for _ in range(200):
+            worker = threading.Thread(target=job_execute, kwargs={"job_id": run.job.pk})
+            worker.start()
+            for _ in range(500):
                 status = self.client.get(status_url).json()
                 if status["done"]:
                     break
@@ -581,11 +666,9 @@ class BackgroundRunTests(TransactionTestCase):
             self.assertEqual(status["state"], "running")
             self.assertEqual((status["done"], status["total"]), (10, 100))
             release.set()
-            worker = services._workers.get(run.pk)
-            if worker is not None:
-                worker.join(10)
+            worker.join(30)
         run.refresh_from_db()
         self.assertTrue(run.is_done, run.error)
-        page = self.client.get(robustness_url("2030Q1"))
+        page = self.client.get(robustness_url("2030Q1") + f"?run={run.pk}")
         self.assertNotContains(page, "data-run-progress")
         self.assertEqual(len(page.context["tables"]["rows"]), 4)

@@ -40,6 +40,9 @@ def screens(page: str) -> list[tuple[str, str]]:
     )
 
 
+PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
 class ArenaScreensTests(BaseTestCase):
     def setUp(self) -> None:
         self.session = ArenaSession.objects.get(slug="2023-05-27")
@@ -117,12 +120,26 @@ class ArenaScreensTests(BaseTestCase):
         ).content.decode()
         self.assertIn('data-seconds="30"', rehearsal)
 
+    def test_a_kept_deck_is_not_served_once_a_target_changed(self) -> None:
+        from leitai.web.targets.models import Target
+
+        url = reverse("arena:deck", args=["2023-05-27"])
+        self.client.post(url)
+        self.assertEqual(self.client.get(url)["Content-Type"].split(";")[0], PPTX_TYPE)
+        target = Target.objects.order_by("pk").first()
+        Target.objects.filter(pk=target.pk).update(value=target.value + 1)
+        self.assertContains(self.client.get(url), "data-artifact-build")
+
     def test_the_deck_is_the_pptx_of_the_same_session_in_the_same_order(self) -> None:
-        response = self.client.get(reverse("arena:deck", args=["2023-05-27"]))
+        url = reverse("arena:deck", args=["2023-05-27"])
+        # Built on the queue once, on a POST; reading before offers to build it.
+        self.assertContains(self.client.get(url), "data-artifact-build")
+        self.assertRedirects(self.client.post(url), url + "?wait=1", fetch_redirect_response=False)
+        response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
             response["Content-Type"],
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            PPTX_TYPE,
         )
         deck = Presentation(io.BytesIO(response.content))
         texts = [

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from leitai.web.assessments.models import Snapshot
 from leitai.web.assessments.services import period_compute, snapshot_publish
+from leitai.web.tasks.models import Artifact, Job
 from tests.web.base import BaseTestCase
 
 
@@ -101,7 +102,19 @@ class CompareAndExportTests(BaseTestCase):
         self.assertEqual(response.context["later_label"], "2023年第三季度")
 
     def test_the_result_book_is_an_xlsx_rebuilt_from_the_stored_inputs(self) -> None:
-        response = self.client.get(reverse("boards:book", args=["2023Q1"]))
+        url = reverse("boards:book", args=["2023Q1"])
+        # Not built yet: reading offers to build it and builds nothing.
+        page = self.client.get(url)
+        self.assertContains(page, "data-artifact-build")
+        self.assertFalse(Artifact.objects.exists())
+        response = self.client.post(url)
+        self.assertRedirects(response, url + "?wait=1", fetch_redirect_response=False)
+        self.assertContains(self.client.get(url + "?wait=1"), "data-artifact-ready")
+        artifact = Artifact.objects.get()
+        self.assertEqual(artifact.job.state, Job.State.DONE)
+        self.client.post(url)  # built once: asking again builds nothing more
+        self.assertEqual(Job.objects.count(), 1)
+        response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         self.assertIn("leitai-2023Q1.xlsx", response["Content-Disposition"])
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))

@@ -46,7 +46,15 @@ MATRIX: dict[str, list[Request]] = {
             query="with=2024Q1",
         ),
     ],
-    "boards:book": period_pages("book"),
+    "boards:book": [
+        Request("get", {"period": "2023Q1"}, PUBLISHED),
+        Request("get", {"period": "2024Q1"}, DRAFT),
+        Request("get", {"period": "1999Q1"}, roles(rest=404)),
+        # Whoever reads a result may ask for its book to be built (once, on the queue).
+        Request("post", {"period": "2023Q1"}, roles(outsider=(302, 403), rest=302)),
+        Request("post", {"period": "2024Q1"}, roles(office=302, rest=404)),
+        Request("post", {"period": "1999Q1"}, roles(rest=404)),
+    ],
     "boards:unit": [
         Request("get", {"period": "2023Q1", "unit": "shibei"}, PUBLISHED),
         Request("get", {"period": "2023Q1", "unit": "licang"}, PUBLISHED),

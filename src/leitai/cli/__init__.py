@@ -15,7 +15,17 @@ from collections.abc import Sequence
 
 from leitai import __version__
 
-COMMAND_MODULES = ("assess", "serve", "arena", "targets", "analysis", "pledges", "verify", "backup")
+COMMAND_MODULES = (
+    "assess",
+    "serve",
+    "worker",
+    "arena",
+    "targets",
+    "analysis",
+    "pledges",
+    "verify",
+    "backup",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

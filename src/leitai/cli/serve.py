@@ -29,6 +29,12 @@ def register(subparsers: Any) -> None:
         default=None,
         help="同时连接数上限 / simultaneous connections",
     )
+    p.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="不启动后台任务进程（另行运行 leitai worker）/ no worker beside the server",
+    )
     p.set_defaults(handler=run_serve)
 
 
@@ -43,5 +49,6 @@ def run_serve(args: argparse.Namespace) -> int:
         demo=args.demo,
         threads=args.threads,
         connection_limit=args.connection_limit,
+        worker=args.worker,
     )
     return EXIT_OK

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import os
 import secrets
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -161,6 +162,7 @@ def serve(
     demo: bool,
     threads: int | None = None,
     connection_limit: int | None = None,
+    worker: bool = True,
 ) -> None:
     """Run leitai's web application on a production WSGI server (waitress).
 
@@ -172,6 +174,8 @@ def serve(
     SQLite in ``data_dir`` is the database unless ``DATABASE_URL`` names another.
     ``threads`` and ``connection_limit`` (else ``LEITAI_THREADS``,
     ``LEITAI_CONNECTION_LIMIT``; see :data:`SERVER_OPTIONS`) size the server.
+    ``worker`` runs one ``leitai worker`` process beside the server, stopped with it
+    (docs/tasks.md).
     """
     from waitress import serve as waitress_serve
 
@@ -179,16 +183,21 @@ def serve(
     application = setup(host=host, data_dir=data_dir, demo=demo)
     shown = f"[{host}]" if ":" in host else host
     print(f"leitai is serving on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    waitress_serve(
-        application,
-        host=host,
-        port=port,
-        ident="leitai",
-        # poll(), not select(): select() cannot watch descriptors past 1024.
-        asyncore_use_poll=True,
-        _quiet=True,
-        **options,
-    )
+    from leitai.web.tasks.worker import worker_child
+
+    # SIGTERM ends the server like Ctrl+C, so that its worker is stopped with it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    with worker_child(data_dir, enabled=worker):
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            ident="leitai",
+            # poll(), not select(): select() cannot watch descriptors past 1024.
+            asyncore_use_poll=True,
+            _quiet=True,
+            **options,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -313,3 +313,53 @@ LOGGING = {
 }
 
 LEITAI_SITE_NAME = _("Leitai performance assessment")
+
+# -- Long work: the task queue (leitai.web.tasks; docs/tasks.md) ---------------------------
+# ``LEITAI_TASKS_BACKEND``: ``database`` (the default, django-tasks-db: the jobs wait in the
+# database, one machine), ``redis`` (django-tasks-rq: RQ on ``REDIS_URL``, workers on any
+# host) or ``immediate`` (run in the request itself: the test suite only). ``REDIS_URL``
+# alone chooses ``redis``.
+LEITAI_TASKS_BACKEND = os.environ.get(
+    "LEITAI_TASKS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"
+).strip()
+# One queue name per installation, so that installations sharing a Redis never take each
+# other's jobs.
+LEITAI_TASKS_QUEUE = os.environ.get("LEITAI_TASKS_QUEUE", "leitai").strip() or "leitai"
+# A running job whose worker has not renewed its lease for this long is given to another.
+LEITAI_TASKS_LEASE = float(os.environ.get("LEITAI_TASKS_LEASE", "60"))
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "leitai.web.tasks"]
+if LEITAI_TASKS_BACKEND == "redis":
+    import importlib.util
+
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "A queue in Redis (REDIS_URL, LEITAI_TASKS_BACKEND=redis) needs "
+            "pip install 'leitai[redis]'"
+        )
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        LEITAI_TASKS_QUEUE: {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # Jobs are bounded by their own limits and leases, not RQ's 3-minute default.
+            "DEFAULT_TIMEOUT": 6 * 3600,
+        }
+    }
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if LEITAI_TASKS_BACKEND not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"LEITAI_TASKS_BACKEND={LEITAI_TASKS_BACKEND!r}: expected one of {', '.join(_TASK_BACKENDS)}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[LEITAI_TASKS_BACKEND],
+        "QUEUES": [LEITAI_TASKS_QUEUE],
+    }
+}

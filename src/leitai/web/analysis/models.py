@@ -8,20 +8,16 @@ finished run of one; a draft's runs go when the draft is replaced.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.fields import person_field
 from leitai.web.analysis.options import RunSettings
 from leitai.web.assessments.models import Snapshot
-
-# A run whose worker has not reported for this long died with its process.
-STALE_AFTER = timedelta(minutes=10)
+from leitai.web.tasks.models import Job
 
 
 class AnalysisRun(models.Model):
@@ -49,6 +45,15 @@ class AnalysisRun(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created_by = person_field(_("started by"))
+    # The queue's job that computes the run (leitai.web.tasks): who holds it, until when.
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("background job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("robustness run")
@@ -71,15 +76,40 @@ class AnalysisRun(models.Model):
         return self.state == self.State.DONE
 
     @property
+    def _unfinished(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)
+
+    @property
     def is_active(self) -> bool:
-        """Waiting or running, with a worker that is still alive."""
-        return self.state in (self.State.PENDING, self.State.RUNNING) and not self.is_stale
+        """Waiting for a worker, or running on one that is still alive."""
+        return self._unfinished and self.job is not None and self.job.is_active
 
     @property
     def is_stale(self) -> bool:
-        return self.state in (self.State.PENDING, self.State.RUNNING) and (
-            self.updated_at is not None and timezone.now() - self.updated_at > STALE_AFTER
+        """Unfinished, but its worker died (the lease ran out) and no one has taken it yet."""
+        return self._unfinished and (self.job is None or self.job.is_dead)
+
+    @property
+    def is_failed(self) -> bool:
+        """Failed in the engine, or given up after its workers died again and again."""
+        return self.state == self.State.FAILED or (
+            self._unfinished and self.job is not None and self.job.state == Job.State.FAILED
         )
+
+    @property
+    def failure(self) -> str:
+        return self.error or (self.job.error if self.job is not None else "")
+
+    @property
+    def status(self) -> str:
+        """One word for the page's progress indicator."""
+        if self.is_done:
+            return "done"
+        if self.is_failed:
+            return "failed"
+        if self.is_stale:
+            return "stale"
+        return self.state
 
     @property
     def percent(self) -> int:

@@ -347,7 +347,11 @@ def whatif_outcome(*, snapshot: Snapshot, unit: str, values: Mapping[str, Any]) 
 
 
 def analysis_run_of(*, snapshot: Snapshot, run_settings: RunSettings) -> AnalysisRun | None:
-    return AnalysisRun.objects.filter(snapshot=snapshot, key=run_settings.key).first()
+    return (
+        AnalysisRun.objects.select_related("job")
+        .filter(snapshot=snapshot, key=run_settings.key)
+        .first()
+    )
 
 
 def analysis_runs_listed(*, snapshot: Snapshot) -> list[AnalysisRun]:

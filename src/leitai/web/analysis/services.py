@@ -1,29 +1,21 @@
 """Running robustness analyses and keeping their results.
 
-A run is computed once per snapshot and settings and then read from the database.
-It is computed by a worker thread of the server process, so that a long run neither
-blocks a request nor needs a task queue; the page waits a moment for it and otherwise
-shows its progress. Inside a database transaction (the test suite, a management
-shell) the run is computed at once instead: a worker thread could not see rows the
-transaction has not committed.
+A run is computed once per snapshot and settings and then read from the database. It
+is computed by a worker of the task queue (``leitai worker``, or the one ``leitai
+serve`` starts beside itself), never in a web process: the office's POST creates the
+run and its job, the page shows its progress. A run whose worker died is taken up
+again by any live worker, or restarted by the office's POST of the same settings;
+either happens exactly once (:mod:`leitai.web.tasks.services`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from typing import Any
 
-from django.conf import settings
-from django.db import (
-    OperationalError,
-    close_old_connections,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from leitai.engine.sensitivity import analyse
@@ -31,15 +23,30 @@ from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
 from leitai.web.analysis.selectors import snapshot_period_data
 from leitai.web.assessments.models import Snapshot
+from leitai.web.tasks.models import Job
+from leitai.web.tasks.services import (
+    JobContext,
+    JobInterrupted,
+    JobLost,
+    job_enqueue,
+    job_kind,
+    job_kind_name,
+    job_requeue,
+    job_submit,
+)
 
 logger = logging.getLogger(__name__)
 
-# At most this many runs compute at once per server process; the others wait their turn.
-_slots = threading.BoundedSemaphore(2)
-_workers: dict[int, threading.Thread] = {}
-_workers_lock = threading.Lock()
-_PROGRESS_EVERY = 0.25  # seconds between progress writes
 _WRITE_TRIES = 50  # a worker's write meeting a lock is tried again for up to ~0.5 s
+_RESET = {
+    "state": AnalysisRun.State.PENDING,
+    "done": 0,
+    "total": 0,
+    "error": "",
+    "result": "",
+    "seconds": None,
+    "finished_at": None,
+}
 
 
 def analysis_run_ensure(
@@ -47,79 +54,46 @@ def analysis_run_ensure(
     snapshot: Snapshot,
     run_settings: RunSettings,
     user: Any = None,
-    retry: bool = False,
 ) -> AnalysisRun:
-    """The run of ``snapshot`` with ``run_settings``, started if there is none yet.
+    """The run of ``snapshot`` with ``run_settings``, queued if there is none yet.
 
-    A run that is waiting or running is returned as it is; one whose worker died (the
-    server stopped) is started again. A failed run is started again only with
-    ``retry`` (the office asking for it), so that a failure is not repeated on every
-    view of the page.
+    Called by the office's POST only (a page view never starts work). A run that is
+    done, waiting or running is returned as it is. A failed run, or one whose worker
+    died, is queued again: of several requests racing to do so, exactly one does.
     """
     creator = user if getattr(user, "is_authenticated", False) else None
-    run, created = AnalysisRun.objects.get_or_create(
-        snapshot=snapshot,
-        key=run_settings.key,
-        defaults={"settings": run_settings.to_dict(), "created_by": creator},
-    )
-    if created:
-        _start(run)
-        return run
+    with transaction.atomic():
+        run, created = AnalysisRun.objects.get_or_create(
+            snapshot=snapshot,
+            key=run_settings.key,
+            defaults={"settings": run_settings.to_dict(), "created_by": creator},
+        )
+        if created:
+            job = job_submit(handler=analysis_run_job, args={"run": run.pk})
+            AnalysisRun.objects.filter(pk=run.pk).update(job=job)
+    if not created:
+        _restart_if_over(run_id=run.pk, creator=creator)
+    return AnalysisRun.objects.select_related("job").get(pk=run.pk)
+
+
+def _restart_if_over(*, run_id: int, creator: Any) -> None:
+    run = AnalysisRun.objects.select_related("job").get(pk=run_id)
     if run.is_done or run.is_active:
-        return run
-    if run.state == AnalysisRun.State.FAILED and not retry:
-        return run
-    # Failed (and asked again) or stale: start over.
-    AnalysisRun.objects.filter(pk=run.pk).update(
-        state=AnalysisRun.State.PENDING,
-        done=0,
-        total=0,
-        error="",
-        result="",
-        seconds=None,
-        finished_at=None,
-        created_by=creator or run.created_by,
-        updated_at=timezone.now(),
-    )
-    run.refresh_from_db()
-    _start(run)
-    return run
-
-
-def _start(run: AnalysisRun) -> None:
-    if connection.in_atomic_block:
-        analysis_run_execute(run_id=run.pk)
-        run.refresh_from_db()
         return
-    thread = threading.Thread(
-        target=_work, kwargs={"run_id": run.pk}, name=f"leitai-analysis-{run.pk}", daemon=True
-    )
-    with _workers_lock:
-        _workers[run.pk] = thread
-    transaction.on_commit(thread.start)
-
-
-def _work(*, run_id: int) -> None:
-    close_old_connections()
-    try:
-        with _slots:
-            analysis_run_execute(run_id=run_id)
-    finally:
-        connections.close_all()
-        with _workers_lock:
-            _workers.pop(run_id, None)
-
-
-def analysis_run_wait(*, run: AnalysisRun, timeout: float | None = None) -> AnalysisRun:
-    """Wait up to ``timeout`` seconds (default ``LEITAI_ANALYSIS_WAIT``) for a run to end."""
-    if timeout is None:
-        timeout = float(getattr(settings, "LEITAI_ANALYSIS_WAIT", 2.0))
-    with _workers_lock:
-        thread = _workers.get(run.pk)
-    if thread is not None and thread.is_alive():
-        thread.join(timeout)
-    run.refresh_from_db()
-    return run
+    with transaction.atomic():
+        if run.job is None:
+            # A run from before the queue: give it a job, once.
+            job = Job.objects.create(kind=job_kind_name(analysis_run_job), args={"run": run.pk})
+            restarted = AnalysisRun.objects.filter(pk=run.pk, job__isnull=True).update(job=job) == 1
+        else:
+            job = run.job
+            restarted = job_requeue(job=job)
+        if not restarted:
+            return  # another request (or a worker's janitor) restarted it first
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            **_RESET, created_by=creator or run.created_by, updated_at=timezone.now()
+        )
+        job_enqueue(job=job)
 
 
 def _run_update(run_id: int, *, required: bool = False, **fields: Any) -> bool:
@@ -142,23 +116,25 @@ def _run_update(run_id: int, *, required: bool = False, **fields: Any) -> bool:
     return False
 
 
-def analysis_run_execute(*, run_id: int) -> None:
-    """Compute a run now, writing its progress and then its result (or its error)."""
+@job_kind
+def analysis_run_job(ctx: JobContext) -> None:
+    """The queue's job: compute a run, writing its progress and then its result (or error).
+
+    The result is written in the same transaction that marks the job done, and only
+    while this worker still holds the job: a worker that lost it writes nothing.
+    """
+    run_id = int(ctx.args["run"])
     run = AnalysisRun.objects.select_related("snapshot__scheme_version", "snapshot__period").get(
         pk=run_id
     )
     run_settings = run.run_settings
-    _run_update(run_id, required=True, state=AnalysisRun.State.RUNNING)
+    _run_update(run_id, required=True, **dict(_RESET, state=AnalysisRun.State.RUNNING))
     started = time.perf_counter()
-    last = [0.0]
 
     def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= _PROGRESS_EVERY:
-            last[0] = now
-            # Progress is only shown, never relied on: skipped rather than failing the run.
-            if not _run_update(run_id, done=done, total=total):
-                logger.warning("robustness run %s: progress not recorded", run_id)
+        # Progress is only shown, never relied on: a locked write is skipped.
+        if ctx.progress(done, total) and not _run_update(run_id, done=done, total=total):
+            logger.warning("robustness run %s: progress not recorded", run_id)
 
     try:
         scheme, data = snapshot_period_data(run.snapshot)
@@ -171,23 +147,28 @@ def analysis_run_execute(*, run_id: int) -> None:
             progress=progress,
         )
         document = result.to_dict()
+    except (JobInterrupted, JobLost):
+        raise
     except Exception as exc:
         logger.exception("robustness run %s failed", run_id)
+        error = f"{type(exc).__name__}: {exc}"
+        with ctx.finishing(state=Job.State.FAILED, error=error):
+            _run_update(
+                run_id,
+                required=True,
+                state=AnalysisRun.State.FAILED,
+                error=error,
+                finished_at=timezone.now(),
+            )
+        return
+    with ctx.finishing():
         _run_update(
             run_id,
             required=True,
-            state=AnalysisRun.State.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
+            state=AnalysisRun.State.DONE,
+            result=json.dumps(document, ensure_ascii=False),
+            done=result.evaluations,
+            total=result.evaluations,
+            seconds=time.perf_counter() - started,
             finished_at=timezone.now(),
         )
-        return
-    _run_update(
-        run_id,
-        required=True,
-        state=AnalysisRun.State.DONE,
-        result=json.dumps(document, ensure_ascii=False),
-        done=result.evaluations,
-        total=result.evaluations,
-        seconds=time.perf_counter() - started,
-        finished_at=timezone.now(),
-    )

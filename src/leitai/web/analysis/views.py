@@ -25,7 +25,7 @@ from leitai.web.analysis import selectors
 from leitai.web.analysis.forms import METHOD_LABELS, MISSING_LABELS, RunSettingsForm
 from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
-from leitai.web.analysis.services import analysis_run_ensure, analysis_run_wait
+from leitai.web.analysis.services import analysis_run_ensure
 from leitai.web.assessments import selectors as results
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
@@ -67,15 +67,20 @@ def _run_url(period: Period, run: AnalysisRun) -> str:
     return url if run.run_settings.is_default else f"{url}?{urlencode({'run': run.pk})}"
 
 
-def _chosen_run(request: HttpRequest, snapshot: Snapshot) -> AnalysisRun:
-    """The run asked for with ``?run=``, else the default run (started if need be)."""
+def _chosen_run(request: HttpRequest, snapshot: Snapshot) -> AnalysisRun | None:
+    """The run asked for with ``?run=``, else the default run if the office started it.
+
+    Reading never starts work: only the office's POST does.
+    """
     run_id = request.GET.get("run", "")
     if run_id:
         # ASCII digits only ("²".isdigit() is true) and within a database integer.
         if not (run_id.isascii() and run_id.isdigit() and len(run_id) <= 18):
             raise Http404
-        return get_object_or_404(AnalysisRun, pk=int(run_id), snapshot=snapshot)
-    return analysis_run_ensure(snapshot=snapshot, run_settings=RunSettings(), user=request.user)
+        return get_object_or_404(
+            AnalysisRun.objects.select_related("job"), pk=int(run_id), snapshot=snapshot
+        )
+    return selectors.analysis_run_of(snapshot=snapshot, run_settings=RunSettings())
 
 
 def _names(names: list[Any]) -> str:
@@ -84,11 +89,12 @@ def _names(names: list[Any]) -> str:
 
 
 def _robustness_page(
-    request: HttpRequest, ctx: Context, run: AnalysisRun, form: RunSettingsForm | None
+    request: HttpRequest, ctx: Context, run: AnalysisRun | None, form: RunSettingsForm | None
 ) -> HttpResponse:
     office = user_is_office(request.user)
+    run_settings = run.run_settings if run is not None else RunSettings()
     if office and form is None:
-        form = RunSettingsForm(initial=RunSettingsForm.initial_from(run.run_settings))
+        form = RunSettingsForm(initial=RunSettingsForm.initial_from(run_settings))
     status_url = reverse("analysis:robustness_status", kwargs={"period": ctx.period.code})
     return _page(
         request,
@@ -96,43 +102,44 @@ def _robustness_page(
         ctx,
         "analysis:robustness",
         run=run,
-        run_settings=run.run_settings,
-        method_names=_names([METHOD_LABELS[m] for m in run.run_settings.methods]),
-        missing_names=_names([MISSING_LABELS[m] for m in run.run_settings.missing]),
-        tables=selectors.robustness_tables(run=run, view=ctx.view) if run.is_done else None,
+        run_settings=run_settings,
+        method_names=_names([METHOD_LABELS[m] for m in run_settings.methods]),
+        missing_names=_names([MISSING_LABELS[m] for m in run_settings.missing]),
+        tables=selectors.robustness_tables(run=run, view=ctx.view)
+        if run is not None and run.is_done
+        else None,
         form=form if office else None,
         runs=[
-            {"run": r, "url": _run_url(ctx.period, r), "current": r.pk == run.pk}
+            {
+                "run": r,
+                "url": _run_url(ctx.period, r),
+                "current": run is not None and r.pk == run.pk,
+            }
             for r in selectors.analysis_runs_listed(snapshot=ctx.snapshot)
         ]
         if office
         else [],
-        status_url=f"{status_url}?{urlencode({'run': run.pk})}",
+        status_url=f"{status_url}?{urlencode({'run': run.pk})}" if run is not None else "",
     )
 
 
 @answers("GET")
 def robustness(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
-    run = _chosen_run(request, ctx.snapshot)
-    if run.is_active:
-        run = analysis_run_wait(run=run)
-    return _robustness_page(request, ctx, run, None)
+    return _robustness_page(request, ctx, _chosen_run(request, ctx.snapshot), None)
 
 
 @answers("POST")
 def robustness_run(request: HttpRequest, period: str) -> HttpResponse:
-    """The office runs the analysis again with other settings."""
+    """The office starts a run (or restarts a failed or interrupted one) on the queue."""
     _office_only(request)
     ctx = _load(request, period)
     form = RunSettingsForm(request.POST)
     if not form.is_valid():
-        run = analysis_run_ensure(
-            snapshot=ctx.snapshot, run_settings=RunSettings(), user=request.user
-        )
+        run = selectors.analysis_run_of(snapshot=ctx.snapshot, run_settings=RunSettings())
         return _robustness_page(request, ctx, run, form)
     run = analysis_run_ensure(
-        snapshot=ctx.snapshot, run_settings=form.run_settings(), user=request.user, retry=True
+        snapshot=ctx.snapshot, run_settings=form.run_settings(), user=request.user
     )
     return redirect(_run_url(ctx.period, run))
 
@@ -146,14 +153,16 @@ def robustness_status(request: HttpRequest, period: str) -> JsonResponse:
         # ASCII digits only ("²".isdigit() is true) and within a database integer.
         if not (run_id.isascii() and run_id.isdigit() and len(run_id) <= 18):
             raise Http404
-        run = get_object_or_404(AnalysisRun, pk=int(run_id), snapshot=ctx.snapshot)
+        run = get_object_or_404(
+            AnalysisRun.objects.select_related("job"), pk=int(run_id), snapshot=ctx.snapshot
+        )
     else:
         run = selectors.analysis_run_of(snapshot=ctx.snapshot, run_settings=RunSettings())
     if run is None:
         return JsonResponse({"state": "none", "done": 0, "total": 0, "percent": 0})
     return JsonResponse(
         {
-            "state": "stale" if run.is_stale else run.state,
+            "state": run.status,
             "done": run.done,
             "total": run.total,
             "percent": run.percent,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -184,35 +182,34 @@ def present(request: HttpRequest, session: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @readers
 def deck(request: HttpRequest, session: str) -> HttpResponse:
-    """The same deck as a PPTX file (python-pptx), built by :mod:`leitai.reports.arena`."""
-    from leitai.reports.arena import write_arena_deck
+    """The same deck as a PPTX file, built on the queue once per set of inputs.
+
+    Built by :mod:`leitai.reports.arena` in a worker (:mod:`leitai.web.arena.deck`);
+    a reader asks for it with a POST, and every reader then gets the kept file.
+    """
+    from leitai.web.arena.deck import PPTX, arena_deck_build, deck_key
+    from leitai.web.tasks.artifacts import artifact_request, artifact_view
 
     obj = _session(request, session)
     arena = selectors.arena_build(obj)
     if arena is None:
         messages.error(request, _("The results of this session's period are not published yet."))
         return redirect("arena:detail", obj.slug)
-    inputs = selectors.session_deck_inputs(arena)
     lang = "zh" if (get_language() or "").startswith("zh") else "en"
-    with tempfile.TemporaryDirectory(prefix="leitai-arena-") as folder:
-        path = Path(folder) / "arena.pptx"
-        write_arena_deck(
-            inputs["result"],
-            path=path,
-            targets=inputs["targets"],
-            actuals=inputs["actuals"],
-            previous=inputs["previous"],
-            session=inputs["session"],
-            lang=lang,
-            scheme=inputs["scheme"],
-        )
-        content = path.read_bytes()
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    key = deck_key(arena=arena, lang=lang)
+    return artifact_view(
+        request,
+        key=key,
+        title=f"{obj.title} · {_('Deck (PPTX)')}",
+        back=reverse("arena:detail", args=[obj.slug]),
+        build=lambda: artifact_request(
+            key=key,
+            filename=f"leitai-arena-{obj.slug}.pptx",
+            content_type=PPTX,
+            handler=arena_deck_build,
+            args={"session": obj.pk, "lang": lang, "key": key},
+        ),
     )
-    response["Content-Disposition"] = f'attachment; filename="leitai-arena-{obj.slug}.pptx"'
-    return response

@@ -7,7 +7,6 @@ who is asking.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -20,7 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from leitai.web.accounts.selectors import (
     user_can_read_published,
@@ -28,14 +27,14 @@ from leitai.web.accounts.selectors import (
     user_reports_for,
 )
 from leitai.web.assessments import selectors
-from leitai.web.assessments.integrity import snapshot_reproduces
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible, ResultView
-from leitai.web.assessments.services import snapshot_recompute
 from leitai.web.caching import published_condition
 
 
-def visible(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def visible(
+    view: Callable[..., HttpResponse], methods: tuple[str, ...] = ("GET",)
+) -> Callable[..., HttpResponse]:
     """Turn :class:`NotVisible` into the right answer: log in, 403 or 404."""
 
     @wraps(view)
@@ -49,7 +48,7 @@ def visible(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                 raise PermissionDenied from None
             raise Http404 from None
 
-    return require_GET(wrapper)
+    return require_http_methods(list(methods))(wrapper)
 
 
 @dataclass
@@ -377,21 +376,32 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
-@published_condition
-@visible
 def book(request: HttpRequest, period: str) -> HttpResponse:
-    """The engine's result book (XLSX), rebuilt from the snapshot's own inputs."""
-    from leitai.reports.book import write_result_book
+    """The engine's result book (XLSX), built on the queue once per result and language.
+
+    The first reader asks for it with a POST (building is work, never a GET's); from
+    then on every reader gets the kept file at once.
+    """
+    from leitai.web.boards.services import XLSX, result_book_build, result_book_key
+    from leitai.web.tasks.artifacts import artifact_request, artifact_view
 
     ctx = _load(request, period)
-    result = snapshot_recompute(snapshot=ctx.snapshot)
-    snapshot_reproduces(ctx.snapshot, result)  # to the contract's 1e-6, else a clear page
-    buffer = io.BytesIO()
-    write_result_book(result, buffer, lang="zh" if get_language().startswith("zh") else "en")
+    lang = "zh" if (get_language() or "").startswith("zh") else "en"
+    key = result_book_key(snapshot=ctx.snapshot, lang=lang)
     suffix = "" if ctx.snapshot.is_published else "-draft"
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return artifact_view(
+        request,
+        key=key,
+        title=f"{selectors.period_label(ctx.period)} · {_('Result book (Excel)')}",
+        back=reverse("boards:league", args=[period]),
+        build=lambda: artifact_request(
+            key=key,
+            filename=f"leitai-{period}{suffix}.xlsx",
+            content_type=XLSX,
+            handler=result_book_build,
+            args={"snapshot": ctx.snapshot.pk, "lang": lang},
+        ),
     )
-    response["Content-Disposition"] = f'attachment; filename="leitai-{period}{suffix}.xlsx"'
-    return response
+
+
+book = visible(book, methods=("GET", "POST"))

@@ -89,6 +89,18 @@
 
   function progress() {
     var box = document.querySelector("[data-run-progress]");
+    var stale = document.querySelector("[data-run-stale]");
+    if (!box && stale) {
+      // An interrupted run: a live worker takes it up again; show it when it does.
+      var again = function () {
+        fetch(stale.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (s) { if (s.state !== "stale") { window.location.reload(); } else { window.setTimeout(again, 3000); } })
+          .catch(function () { window.setTimeout(again, 5000); });
+      };
+      window.setTimeout(again, 3000);
+      return;
+    }
     if (!box) { return; }
     var bar = box.querySelector("[data-progress-bar]"), text = box.querySelector("[data-progress-text]");
     function poll() {

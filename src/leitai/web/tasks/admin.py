@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from leitai.web.audit.admin_audit import AuditedAdmin
+from leitai.web.tasks.models import Job
+
+
+@admin.register(Job)
+class JobAdmin(AuditedAdmin):
+    list_display = ["pk", "kind", "state", "attempts", "done", "total", "worker", "created_at"]
+    list_filter = ["state", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,238 @@
+"""The task queue with real processes: ``leitai serve`` and ``leitai worker`` on 127.0.0.1.
+
+A robustness run survives ``kill -9`` of its worker and of the server whose child
+worker runs it; two workers never run one job twice. Each test runs on the database
+backend, and on Redis (RQ) when a server answers at 127.0.0.1:6379. Executions are
+counted from the workers' own logs ("job N started ..."), not from the job rows that
+the claim itself writes. The runs are small; the deadlines are generous (a loaded
+2-core machine) and nothing waits a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.harness import (
+    REDIS_URL,
+    Browser,
+    Process,
+    clean_env,
+    job_starts,
+    reachable,
+    start_server,
+    start_worker,
+    wait_for,
+)
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    # The processes keep their own data directory (SQLite): the rerun of the web suite
+    # on PostgreSQL would only repeat them (the deployment scenario covers PostgreSQL).
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="run once, in the SQLite run",
+    ),
+]
+
+LEASE = "3"  # seconds: a dead worker's job is taken up quickly
+LONG = 20_000  # samples: long enough to be killed half way (120,000 assessments)
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the demo installed, copied by each test."""
+    root = tmp_path_factory.mktemp("queue-demo")
+    data = root / "data"
+    server, _ = start_server("demo-setup", data, env=clean_env(), demo=True, worker=False)
+    server.stop()
+    return data
+
+
+@pytest.fixture(params=["database", "redis"])
+def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    env = clean_env(LEITAI_TASKS_LEASE=LEASE)
+    if request.param == "redis":
+        if not reachable("127.0.0.1", 6379):
+            pytest.skip("no Redis at 127.0.0.1:6379")
+        queue = f"leitai-test-{uuid.uuid4().hex[:10]}"
+        env.update(LEITAI_TASKS_BACKEND="redis", REDIS_URL=REDIS_URL, LEITAI_TASKS_QUEUE=queue)
+        yield env
+        _forget_queue(queue)
+    else:
+        env.update(LEITAI_TASKS_BACKEND="database")
+        yield env
+
+
+def _forget_queue(queue: str) -> None:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(f"rq:*{queue}*"))
+        if keys:
+            client.delete(*keys)
+    except Exception:
+        pass
+
+
+@pytest.fixture
+def data_dir(demo_data: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(demo_data, target)
+    return target
+
+
+@pytest.fixture
+def processes() -> Iterator[list[Process]]:
+    started: list[Process] = []
+    yield started
+    for process in started:
+        process.stop(timeout=30)
+
+
+def _progressing(browser: Browser, run: int) -> dict | None:
+    status = browser.run_status("2023Q3", run)
+    assert status["state"] not in ("done", "failed"), status
+    return status if status["state"] == "running" and status["done"] > 0 else None
+
+
+def _finished(browser: Browser, run: int) -> dict | None:
+    status = browser.run_status("2023Q3", run)
+    assert status["state"] != "failed", status
+    return status if status["state"] == "done" else None
+
+
+def _worker_pid(server: Process) -> str | None:
+    match = re.search(r"worker\[(\d+)\] worker started", server.output())
+    return match[1] if match else None
+
+
+def _worker_pid(server: Process) -> str | None:
+    match = re.search(r"worker\[(\d+)\] worker started", server.output())
+    return match[1] if match else None
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            return any(line.startswith("State:\tZ") for line in handle)
+    except FileNotFoundError:
+        return True
+
+
+def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
+    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
+) -> None:
+    server, base = start_server("server", data_dir, env=backend_env, worker=False)
+    processes.append(server)
+    office = Browser(base)
+    office.log_in("office")
+    run = office.start_run("2023Q3", samples=LONG, seed=11)
+    assert office.run_status("2023Q3", run)["state"] == "pending"  # no worker yet
+
+    first = start_worker("worker-1", data_dir, env=backend_env)
+    processes.append(first)
+    wait_for("the first worker to make progress", lambda: _progressing(office, run))
+    first.kill9()
+    # No worker holds it any more: once its lease runs out the page says so.
+    wait_for(
+        "the run to be reported interrupted",
+        lambda: office.run_status("2023Q3", run)["state"] == "stale",
+    )
+
+    # Two posts of the same settings race to restart it: both answer, one restarts.
+    answers: list[int] = []
+
+    def post() -> None:
+        other = Browser(base)
+        other.log_in("office")
+        answers.append(other.start_run("2023Q3", samples=LONG, seed=11))
+
+    racers = [threading.Thread(target=post) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(120)
+    assert answers == [run, run]
+
+    second = start_worker("worker-2", data_dir, env=backend_env)
+    processes.append(second)
+    status = wait_for("the second worker to finish", lambda: _finished(office, run), timeout=300)
+    assert status["done"] == status["total"] == LONG * 6
+    starts = job_starts(first, second)
+    assert list(starts.values()) == [[("worker-1", 1), ("worker-2", 2)]], starts
+
+
+def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
+    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
+) -> None:
+    server, base = start_server("server-1", data_dir, env=backend_env)
+    processes.append(server)
+    office = Browser(base)
+    office.log_in("office")
+    run = office.start_run("2023Q3", samples=LONG, seed=12)
+    wait_for("the server's worker to make progress", lambda: _progressing(office, run))
+    child = int(wait_for("the worker child's pid", lambda: _worker_pid(server)))
+    assert child != server.pid
+    server.kill9()
+    # The orphaned worker notices, hands the job back and exits: nothing is left running.
+    wait_for("the worker child to exit", lambda: _gone(child), timeout=60)
+    assert "handed back to the queue" in server.output()
+
+    again, base = start_server("server-2", data_dir, env=backend_env)
+    processes.append(again)
+    office = Browser(base)
+    office.log_in("office")
+    status = wait_for(
+        "the new server's worker to finish", lambda: _finished(office, run), timeout=300
+    )
+    assert status["done"] == status["total"] == LONG * 6
+    starts = job_starts(server, again)
+    # Handed back, not failed: the restart is its first attempt again.
+    assert list(starts.values()) == [[("server-1", 1), ("server-2", 1)]], starts
+
+
+def test_two_workers_never_run_one_job_twice(
+    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
+) -> None:
+    server, base = start_server("server", data_dir, env=backend_env, worker=False)
+    processes.append(server)
+    office = Browser(base)
+    office.log_in("office")
+    runs = [office.start_run("2023Q3", samples=60, seed=seed) for seed in range(100, 108)]
+    workers = [start_worker(f"worker-{n}", data_dir, env=backend_env) for n in (1, 2)]
+    processes.extend(workers)
+    for run in runs:
+        wait_for(f"run {run} to finish", lambda run=run: _finished(office, run), timeout=300)
+    starts = job_starts(*workers)
+    assert len(starts) == len(runs), starts
+    assert all(len(executions) == 1 for executions in starts.values()), starts
+
+
+def test_the_result_book_is_built_by_a_worker_once_and_then_served(
+    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
+) -> None:
+    server, base = start_server("server", data_dir, env=backend_env)
+    processes.append(server)
+    reader = Browser(base)
+    reader.log_in("viewer")
+    status, _, page = reader.get("/periods/2023Q1/book.xlsx")
+    assert status == 200 and b"data-artifact-build" in page
+    status, location, _ = reader.post("/periods/2023Q1/book.xlsx", {})
+    assert (status, location) == (302, "/periods/2023Q1/book.xlsx?wait=1")
+    wait_for(
+        "the worker to build the book",
+        lambda: b"data-artifact-ready" in reader.get("/periods/2023Q1/book.xlsx?wait=1")[2],
+    )
+    status, _, content = reader.get("/periods/2023Q1/book.xlsx")
+    assert status == 200 and content[:2] == b"PK"  # an XLSX (zip) file
+    reader.post("/periods/2023Q1/book.xlsx", {})  # asked again: served, not rebuilt
+    assert len(job_starts(server)) == 1, job_starts(server)

@@ -7,8 +7,8 @@ Run it from the repository root::
 It stands for a deployment over several hosts on one machine (127.0.0.1 only): a
 database of its own on the PostgreSQL server at 127.0.0.1:5432 (user ``postgres``,
 trust), a queue of its own on the Redis server at 127.0.0.1:6379, two ``leitai serve
---no-worker`` processes with separate data directories (sharing only the secret key,
-as hosts behind one reverse proxy do) and one ``leitai worker``. Over HTTP it then
+--no-worker`` processes with separate data directories (sharing only the secret key
+and the audit key, as hosts behind one reverse proxy do; docs/deploy.md) and one ``leitai worker``. Over HTTP it then
 
 1. logs in as the office on application A,
 2. computes 2023Q3 again and publishes it as a revision (the workflow's two POSTs),
@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         REDIS_URL=REDIS_URL,
         LEITAI_TASKS_QUEUE=queue,
         LEITAI_TASKS_LEASE="10",
+        # One audit key for every process: each checks the seals the others made.
+        LEITAI_AUDIT_KEY=secrets.token_urlsafe(32),
     )
     started: list[Process] = []
     _database(name, create=True)

@@ -166,21 +166,30 @@ class StableFingerprintTests(BaseTestCase):
             object.__setattr__(result, "to_json", lambda: changed)  # only what is compared
             return result
 
-        return mock.patch("leitai.web.boards.views.snapshot_recompute", side_effect=fake)
+        # The book is built by a job (run in the request by the tests' immediate backend).
+        return mock.patch("leitai.web.boards.services.snapshot_recompute", side_effect=fake)
+
+    def built_book(self):  # type: ignore[no-untyped-def]
+        url = reverse("boards:book", kwargs={"period": "2023Q3"})
+        self.client.post(url)
+        return self.client.get(url)
 
     def test_the_book_downloads_when_a_recomputation_differs_in_the_last_bits(self) -> None:
         self.login(self.office)
         with self.recomputed_as(1 + 4e-16):
-            response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
+            response = self.built_book()
         self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
 
     def test_a_real_difference_is_a_clear_page_for_the_office_not_a_500(self) -> None:
         self.login(self.office)
         with self.recomputed_as(1.01):
-            response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
-        self.assertEqual(response.status_code, 409)
-        self.assertIn("results[0].score", response.content.decode())
+            response = self.built_book()
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Content-Disposition", response)
+        self.assertContains(response, "data-artifact-failed")
+        self.assertContains(response, "results[0].score")
         self.login(self.viewer)
-        with self.recomputed_as(1.01):
-            response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
-        self.assertEqual(response.status_code, 503)
+        response = self.client.get(reverse("boards:book", kwargs={"period": "2023Q3"}))
+        self.assertContains(response, "data-artifact-failed")
+        self.assertNotContains(response, "results[0].score")

@@ -58,7 +58,9 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["database", "redis"])
 def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    env = clean_env(LEITAI_TASKS_LEASE=LEASE)
+    # A pause at each progress step keeps a run going long enough to be killed half
+    # way on a fast, idle machine too.
+    env = clean_env(LEITAI_TASKS_LEASE=LEASE, LEITAI_TASKS_PACE="0.05")
     if request.param == "redis":
         if not reachable("127.0.0.1", 6379):
             pytest.skip("no Redis at 127.0.0.1:6379")

@@ -327,6 +327,9 @@ LEITAI_TASKS_BACKEND = os.environ.get(
 LEITAI_TASKS_QUEUE = os.environ.get("LEITAI_TASKS_QUEUE", "leitai").strip() or "leitai"
 # A running job whose worker has not renewed its lease for this long is given to another.
 LEITAI_TASKS_LEASE = float(os.environ.get("LEITAI_TASKS_LEASE", "60"))
+# Seconds a job waits at each progress step: only for fault-injection tests (a worker
+# killed half way through a run); 0, no wait, everywhere else.
+LEITAI_TASKS_PACE = float(os.environ.get("LEITAI_TASKS_PACE", "0"))
 INSTALLED_APPS += ["django_tasks", "django_tasks_db", "leitai.web.tasks"]
 if LEITAI_TASKS_BACKEND == "redis":
     import importlib.util

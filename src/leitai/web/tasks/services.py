@@ -170,6 +170,10 @@ class JobContext:
     def progress(self, done: int, total: int, *, force: bool = False) -> bool:
         """Report progress (at most twice a second); returns whether it was written."""
         self.check()
+        if settings.LEITAI_TASKS_PACE:
+            # A pause at each step, for fault-injection tests (kill -9 half way through
+            # a run) and demonstrations; 0 in every real deployment.
+            time.sleep(settings.LEITAI_TASKS_PACE)
         now = time.monotonic()
         if not force and now - self._last_progress < _PROGRESS_EVERY:
             return False

@@ -72,6 +72,9 @@ def run_case(builder: str, filename: str, unit: str | None, folder: Path) -> dic
     path.write_bytes(getattr(make_bad_files, builder)())
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="leitai.web.settings")
     env.setdefault("LEITAI_DATA_DIR", str(folder))
+    # A throwaway key and audit key: the child only checks a file against the demo.
+    env.setdefault("LEITAI_SECRET_KEY", "leitai-benchmark-not-secret")
+    env.setdefault("LEITAI_AUDIT_KEY", "leitai-benchmark-not-secret")
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(path), filename, unit or ""],

@@ -197,3 +197,11 @@ def test_the_data_include_a_few_missing_values():
         with (demo_dir() / "data" / f"{period}.csv").open(encoding="utf-8") as handle:
             blanks += sum(1 for r in csv.DictReader(handle) if r["value"].strip() == "")
     assert 3 <= blanks <= 10
+
+
+def test_the_second_version_declares_plausible_ranges_and_whole_counts():
+    scheme = load_scheme(demo_dir() / "scheme-2023-v2.yaml")
+    by_id = {i.id: i for i in scheme.all_indicators()}
+    assert by_id["online_rate"].range == (0, 100)
+    assert by_id["hotline_satisfaction"].range == (0, 100)
+    assert by_id["signed_projects"].integer

@@ -8,31 +8,12 @@ The table is in the format ``leitai targets`` and the web import read (see
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import sys
 from pathlib import Path
 from typing import Any
 
 from leitai.cli.common import EXIT_OK, add_lang, fail, guarded, problem
-
-COLUMNS = (
-    "unit",
-    "id",
-    "name",
-    "indicator",
-    "target",
-    "unit_of_measure",
-    "direction",
-    "start",
-    "deadline",
-    "milestones",
-    "source",
-    "pledged_on",
-    "evidence",
-    "confidence",
-)
 
 
 def register(subparsers: Any) -> None:
@@ -51,16 +32,21 @@ def register(subparsers: Any) -> None:
 
 
 def proposals_csv(pledges: list[Any], *, date: dt.date) -> str:
-    """The proposals with a unit, as a targets table (CSV text)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    """The proposals with a unit, as a targets table (CSV text).
+
+    Written by the one CSV writer of exports, so that a sentence of a hostile text that
+    begins like a formula is kept as text.
+    """
+    from leitai.io.export import csv_text
+    from leitai.io.targets import TARGET_COLUMNS
+
     counts: dict[str, int] = {}
+    rows = []
     for p in pledges:
         if p.unit is None:
             continue
         counts[p.unit] = counts.get(p.unit, 0) + 1
-        writer.writerow(
+        rows.append(
             (
                 p.unit,
                 f"p{date:%Y%m%d}-{counts[p.unit]}",
@@ -78,7 +64,8 @@ def proposals_csv(pledges: list[Any], *, date: dt.date) -> str:
                 f"{p.confidence:.2f}",
             )
         )
-    return out.getvalue()
+    # The columns of the targets table (``leitai targets`` and the web import read it back).
+    return csv_text(rows, header=list(TARGET_COLUMNS))
 
 
 @guarded

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -18,6 +19,8 @@ from leitai.web.arena.services import ArenaError
 from leitai.web.audit.models import AuditEntry
 from leitai.web.targets.models import Target
 from leitai.web.targets.services import targets_import
+from leitai.web.tasks.models import Job
+from leitai.web.tasks.services import job_execute
 from tests.web.base import BaseTestCase
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "pledges"
@@ -69,6 +72,65 @@ class PledgeCaptureTests(BaseTestCase):
         )
         entry = AuditEntry.objects.filter(action="arena.pledges_proposed").latest("pk")
         self.assertEqual(entry.after["proposals"], 3)
+
+    def test_the_post_only_queues_the_reading_and_a_get_of_its_page_starts_nothing(self) -> None:
+        url = reverse("arena:texts", args=[self.session.slug])
+        with (
+            mock.patch("leitai.web.tasks.services.job_enqueue") as enqueue,
+            mock.patch("leitai.text.repair") as repair,
+            mock.patch("leitai.text.extract_pledges") as extract,
+        ):
+            response = self.client.post(url, {"text": SPEECH, "name": "发言"})
+            text = self.session.texts.get(name="发言")
+            self.assertRedirects(
+                response,
+                reverse("arena:text", args=[self.session.slug, text.pk]),
+                fetch_redirect_response=False,
+            )
+            enqueue.assert_called_once()
+            self.assertEqual((text.original, text.repaired), (SPEECH, ""))
+            self.assertEqual(text.job.state, Job.State.QUEUED)
+            self.assertEqual(text.job.args, {"text": text.pk})
+            self.assertFalse(text.proposals.exists())
+            jobs = Job.objects.count()
+            page = self.client.get(response.url)
+            self.assertEqual(page.status_code, 200)
+            html = page.content.decode()
+            self.assertIn("文本正在排队", html)
+            self.assertIn('<meta http-equiv="refresh"', html)
+            self.assertNotIn("<script>", html)
+            self.assertEqual(Job.objects.count(), jobs)
+            enqueue.assert_called_once()
+            repair.assert_not_called()
+            extract.assert_not_called()
+        proposed = AuditEntry.objects.filter(action="arena.pledges_proposed", object_id=text.pk)
+        self.assertFalse(proposed.exists())
+
+        # A worker reads the text; the audit entry is written as the job finishes.
+        self.assertEqual(job_execute(job_id=text.job.pk), "done")
+        self.assertEqual(text.proposals.count(), 3)
+        entry = proposed.get()
+        self.assertEqual((entry.actor, entry.after["proposals"]), (self.office, 3))
+        page = self.client.get(response.url).content.decode()
+        self.assertIn('<mark class="figure"', page)
+        self.assertNotIn('http-equiv="refresh"', page)
+
+    def test_a_failed_reading_is_said_in_chinese_and_proposes_nothing(self) -> None:
+        with mock.patch("leitai.text.extract_pledges", side_effect=RuntimeError("boom")):
+            response = self.client.post(
+                reverse("arena:texts", args=[self.session.slug]), {"text": SPEECH, "name": "发言"}
+            )
+        text = self.session.texts.get(name="发言")
+        self.assertEqual(text.job.state, Job.State.FAILED)
+        page = self.client.get(response.url)
+        html = page.content.decode()
+        self.assertIn("未能从该文本提出军令状建议", html)
+        self.assertNotIn('http-equiv="refresh"', html)
+        self.assertFalse(text.proposals.exists())
+        proposed = AuditEntry.objects.filter(action="arena.pledges_proposed", object_id=text.pk)
+        self.assertFalse(proposed.exists())
+        texts = self.client.get(reverse("arena:texts", args=[self.session.slug]))
+        self.assertContains(texts, "失败")
 
     def test_the_proposals_page_highlights_each_sentence_beside_the_original(self) -> None:
         text = self.paste()

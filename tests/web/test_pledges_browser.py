@@ -46,9 +46,10 @@ def test_paste_accept_two_reject_one_then_board_and_audit(browser, server: str) 
     page.locator("input[name=name]").fill("莱西市发言")
     page.get_by_role("button", name="提取军令状建议").click()
 
+    # The server's worker reads the text; its page reloads itself until the proposals are there.
     expect(page).to_have_url(re.compile(r"/arena/2023-05-27/texts/\d+/$"))
     cards = page.locator("article.proposal")
-    expect(cards).to_have_count(3)
+    expect(cards).to_have_count(3, timeout=30_000)
     expect(page.locator(".repair-note")).to_contain_text("繁体字")
     expect(page.locator(".speech.repaired mark.figure")).to_have_count(3)
     expect(page.locator(".speech.repaired")).to_contain_text("莱西将力争全年新增规上工业企业30家")

@@ -79,7 +79,9 @@ class PledgeText(models.Model):
     """A text of the session (a speech, the slides, a report) given to find pledges in.
 
     ``original`` is kept as received, ``repaired`` is what :func:`leitai.text.repair`
-    made of it; the spans of the proposals point into ``repaired``.
+    made of it; the spans of the proposals point into ``repaired``. A text given in the
+    web app is read by a worker of the task queue (``job``); until that job is done,
+    ``repaired`` is empty and there are no proposals.
     """
 
     session = models.ForeignKey(
@@ -90,9 +92,17 @@ class PledgeText(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     original = models.TextField(_("original text"))
-    repaired = models.TextField(_("repaired text"))
+    repaired = models.TextField(_("repaired text"), blank=True, default="")
     changed = models.JSONField(_("repair steps applied"), default=list, blank=True)
     lost = models.JSONField(_("unrecoverable spans"), default=list, blank=True)
+    job = models.ForeignKey(
+        "leitai_tasks.Job",
+        verbose_name=_("background job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = person_field(_("created by"))
 
@@ -103,6 +113,15 @@ class PledgeText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.name}"
+
+    @property
+    def is_read(self) -> bool:
+        """Its proposals are there (a text from before the queue has no job)."""
+        return self.job is None or self.job.state == self.job.State.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.job is not None and self.job.state == self.job.State.FAILED
 
 
 class PledgeProposal(models.Model):

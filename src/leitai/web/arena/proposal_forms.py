@@ -11,8 +11,9 @@ from leitai.text.readers import KINDS
 from leitai.web.assessments.models import Unit
 from leitai.web.targets.forms import DateInput, NumberField
 
-# A text is read, repaired and searched in the request (about 2 s for the longest):
-# keep it to what a session produces (a speech is a few thousand characters).
+# An upload is read in the request, then repaired and searched by a worker (about 2 s
+# for the longest): keep it to what a session produces (a speech is a few thousand
+# characters).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 TEXT_MAX_CHARS = 100_000
 

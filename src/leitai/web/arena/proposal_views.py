@@ -23,7 +23,7 @@ from leitai.web.arena.proposals import (
     proposal_initial,
     proposal_reject,
     proposals_of,
-    text_propose,
+    text_submit,
 )
 from leitai.web.arena.services import session_speakers
 from leitai.web.targets.services import TargetsError
@@ -45,7 +45,7 @@ def _read(form: TextForm) -> tuple[str, str]:
 @require_http_methods(["GET", "POST"])
 @office
 def texts(request: HttpRequest, session: str) -> HttpResponse:
-    """The session's texts, and the form that adds one and proposes its pledges."""
+    """The session's texts, and the form that adds one and queues the reading of it."""
     obj = get_object_or_404(ArenaSession.objects.select_related("period"), slug=session)
     form = TextForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -55,19 +55,14 @@ def texts(request: HttpRequest, session: str) -> HttpResponse:
             for problem in error.problems:
                 form.add_error("upload", render_problem(problem, _))
         else:
-            stored = text_propose(session=obj, text=text, name=name, user=request.user)
-            messages.success(
-                request,
-                _("%(count)s pledges proposed from %(name)s.")
-                % {"count": stored.proposals.count(), "name": stored.name},
-            )
+            stored = text_submit(session=obj, text=text, name=name, user=request.user)
             return redirect("arena:text", obj.slug, stored.pk)
     return render(
         request,
         "arena/texts.html",
         {
             "session": obj,
-            "texts": obj.texts.order_by("-pk"),
+            "texts": obj.texts.select_related("job").order_by("-pk"),
             "form": form,
             "section": "arena",
         },
@@ -104,7 +99,7 @@ def _text_page(
 
 def _text(session: str, pk: int) -> PledgeText:
     return get_object_or_404(
-        PledgeText.objects.select_related("session", "session__period"),
+        PledgeText.objects.select_related("session", "session__period", "job"),
         session__slug=session,
         pk=pk,
     )
@@ -113,8 +108,19 @@ def _text(session: str, pk: int) -> PledgeText:
 @require_http_methods(["GET"])
 @office
 def text(request: HttpRequest, session: str, pk: int) -> HttpResponse:
-    """A text, repaired and highlighted, beside the original, and its proposals."""
-    return _text_page(request, _text(session, pk))
+    """A text, repaired and highlighted, beside the original, and its proposals.
+
+    Until the queue's job has read the text, the page shows the job's state and reloads
+    itself (it never starts work).
+    """
+    stored = _text(session, pk)
+    if not stored.is_read:
+        return render(
+            request,
+            "arena/text_reading.html",
+            {"session": stored.session, "text": stored, "job": stored.job, "section": "arena"},
+        )
+    return _text_page(request, stored)
 
 
 def _proposal(text: PledgeText, pk: int) -> PledgeProposal:

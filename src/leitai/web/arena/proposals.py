@@ -8,7 +8,11 @@ proposal waits for a person: accepted, it becomes a pledged target of its unit t
 keeping the proposal as its evidence; rejected, it stays on record as rejected. Every
 step is audited.
 
-Services write (``text_propose``, ``proposal_accept``, ``proposal_reject``); the
+The web app reads a text on the task queue (``text_submit`` queues
+``text_propose_job``), never in the request: the text's page shows the job's state and,
+once it is done, the proposals.
+
+Services write (``text_submit``, ``text_propose``, ``proposal_accept``, ``proposal_reject``); the
 selectors below them read (``proposals_of``, ``highlighted``).
 """
 
@@ -16,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +35,13 @@ from leitai.web.assessments.models import Unit
 from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.targets.models import Target
 from leitai.web.targets.services import audit_change
+from leitai.web.tasks.models import Job
+from leitai.web.tasks.services import JobContext, JobInterrupted, JobLost, job_kind, job_submit
+
+if TYPE_CHECKING:
+    from leitai.text import Pledge, Repaired
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "Segment",
@@ -39,34 +51,38 @@ __all__ = [
     "proposal_reject",
     "proposals_of",
     "text_propose",
+    "text_propose_job",
+    "text_submit",
 ]
 
 
-@transaction.atomic
-def text_propose(
-    *, session: ArenaSession, text: str, name: str, user: User | None = None
-) -> PledgeText:
-    """Repair ``text``, store it with the session and propose the pledges found in it.
+def _text_store(*, session: ArenaSession, text: str, name: str, user: User | None) -> PledgeText:
+    return PledgeText.objects.create(
+        session=session, name=name[:200], original=text, created_by=user
+    )
 
-    The text is bounded by the caller (:mod:`leitai.text.readers`'s limits).
-    """
+
+def _text_read(stored: PledgeText) -> tuple[Repaired, list[Pledge]]:
+    """Repair the text and search it for pledges: the long part, which writes nothing."""
     from leitai.text import extract_pledges, repair
 
-    repaired = repair(text)
+    session = stored.session
+    repaired = repair(stored.original)
     scheme = scheme_version_parsed(session.period.scheme_version)
     speakers = set(session_speakers(session))
     units = [u for u in scheme.units if u.id in speakers]
-    stored = PledgeText.objects.create(
-        session=session,
-        name=name[:200],
-        original=text,
-        repaired=repaired.text,
-        changed=list(repaired.changed),
-        lost=[list(span) for span in repaired.lost],
-        created_by=user,
-    )
-    rows = {u.code: u for u in Unit.objects.filter(code__in=speakers)}
-    found = extract_pledges(repaired.text, units=units, date=session.date)
+    return repaired, extract_pledges(repaired.text, units=units, date=session.date)
+
+
+def _text_record(stored: PledgeText, repaired: Repaired, found: list[Pledge]) -> None:
+    """Write what the reading found: the repaired text, the proposals, the audit entry."""
+    session = stored.session
+    stored.repaired = repaired.text
+    stored.changed = list(repaired.changed)
+    stored.lost = [list(span) for span in repaired.lost]
+    stored.save(update_fields=["repaired", "changed", "lost"])
+    codes = {p.unit for p in found if p.unit}
+    rows = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     PledgeProposal.objects.bulk_create(
         PledgeProposal(
             text=stored,
@@ -87,7 +103,7 @@ def text_propose(
         for p in found
     )
     audit_change(
-        user=user,
+        user=stored.created_by,
         action="arena.pledges_proposed",
         obj=stored,
         period=session.period,
@@ -100,7 +116,62 @@ def text_propose(
         },
         summary=f"{stored.name}: {len(found)}",
     )
+
+
+@transaction.atomic
+def text_propose(
+    *, session: ArenaSession, text: str, name: str, user: User | None = None
+) -> PledgeText:
+    """Repair ``text``, store it with the session and propose the pledges found in it.
+
+    Runs where it is called (the demo's installation); the web app queues the same
+    work with :func:`text_submit`. The text is bounded by the caller
+    (:mod:`leitai.text.readers`'s limits).
+    """
+    stored = _text_store(session=session, text=text, name=name, user=user)
+    _text_record(stored, *_text_read(stored))
     return stored
+
+
+def text_submit(
+    *, session: ArenaSession, text: str, name: str, user: User | None = None
+) -> PledgeText:
+    """Store ``text`` with the session and queue the job that proposes its pledges.
+
+    The office's POST calls this: the request only stores the (bounded) text; a worker
+    of the task queue reads it (:func:`text_propose_job`) and the text's page shows the
+    job's state until the proposals are there.
+    """
+    with transaction.atomic():
+        stored = _text_store(session=session, text=text, name=name, user=user)
+        job = job_submit(handler=text_propose_job, args={"text": stored.pk})
+        PledgeText.objects.filter(pk=stored.pk).update(job=job)
+    return PledgeText.objects.select_related("job").get(pk=stored.pk)
+
+
+@job_kind
+def text_propose_job(ctx: JobContext) -> None:
+    """The queue's job: read a stored text and record its proposals (or the failure).
+
+    The proposals and the audit entry are written in the transaction that marks the
+    job done, and only while this worker still holds the job.
+    """
+    stored = PledgeText.objects.select_related("session__period__scheme_version", "created_by").get(
+        pk=int(ctx.args["text"])
+    )
+    ctx.progress(0, 1, force=True)
+    try:
+        repaired, found = _text_read(stored)
+    except (JobInterrupted, JobLost):
+        raise
+    except Exception as exc:
+        logger.exception("arena text %s could not be read", stored.pk)
+        with ctx.finishing(state=Job.State.FAILED, error=f"{type(exc).__name__}: {exc}"):
+            pass
+        return
+    ctx.check()
+    with ctx.finishing():
+        _text_record(stored, repaired, found)
 
 
 def _decided(proposal: PledgeProposal) -> PledgeProposal:

@@ -12,10 +12,10 @@ from leitai.engine.data import NumberError, parse_number
 from leitai.engine.targets import STATUSES, parse_period
 from leitai.i18n import render as render_problem
 from leitai.web.assessments.models import Unit
+from leitai.web.files import upload_limits
 from leitai.web.targets.models import Target
 from leitai.web.targets.selectors import indicator_boards
 from leitai.web.targets.services import (
-    EVIDENCE_MAX_BYTES,
     EVIDENCE_SUFFIXES,
     TargetsError,
     evidence_check,
@@ -216,7 +216,7 @@ class ActualForm(forms.Form):
                 raise forms.ValidationError(
                     _("Upload a file of one of these kinds, at most %(mb)d MB: %(kinds)s"),
                     params={
-                        "mb": EVIDENCE_MAX_BYTES // (1024 * 1024),
+                        "mb": upload_limits().max_attachment_bytes // (1024 * 1024),
                         "kinds": " ".join(sorted(EVIDENCE_SUFFIXES)),
                     },
                     code="invalid",

@@ -61,8 +61,6 @@ EVIDENCE_SUFFIXES = frozenset(
         ".7z",
     }
 )
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
 PREVIEW_MAX = 100  # problems and rows listed on an import's preview
 IMPORT_KINDS = ("targets", "actuals")
@@ -359,13 +357,6 @@ def evidence_check(upload: UploadedFile) -> None:
             ),
             field="evidence",
         )
-    if upload.size is not None and upload.size > EVIDENCE_MAX_BYTES:
-        raise TargetsError(
-            problems=Problem(
-                "file.too_large", Where(), {"limit_mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
-            ),
-            field="evidence",
-        )
 
 
 @transaction.atomic
@@ -513,8 +504,9 @@ def _read_file(kind: str, data: bytes, filename: str) -> ImportPreview:
         suffix = PurePosixPath(name).suffix
         preview.problems = [Problem("targets.file_type", Where(file=name), {"found": suffix})]
         return preview
-    if len(data) > IMPORT_MAX_BYTES:
-        limit = IMPORT_MAX_BYTES // (1024 * 1024)
+    limits = upload_limits()
+    if len(data) > limits.max_bytes:
+        limit = limits.max_bytes // (1024 * 1024)
         preview.problems = [Problem("file.too_large", Where(file=name), {"limit_mb": limit})]
         return preview
     stored = {t.key: t for t in _stored_engine_targets()}
@@ -524,11 +516,9 @@ def _read_file(kind: str, data: bytes, filename: str) -> ImportPreview:
         try:
             if kind == "targets":
                 units = Unit.objects.values_list("code", flat=True)
-                preview.targets = read_targets(path, units=list(units), limits=upload_limits())
+                preview.targets = read_targets(path, units=list(units), limits=limits)
             else:
-                preview.actuals = read_actuals(
-                    path, targets=list(stored.values()), limits=upload_limits()
-                )
+                preview.actuals = read_actuals(path, targets=list(stored.values()), limits=limits)
         except TargetsTableError as error:
             preview.problems = list(error.problems)
     return preview

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from leitai.engine import DataError, PeriodData, Record, parse_scheme
 from leitai.engine.problems import Problem, Where
-from leitai.i18n import render
 from leitai.i18n import render as render_problem
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
@@ -162,7 +161,7 @@ def _previous_published_required(previous: Period | None) -> None:
 
 def _problem_text(code: str, **params: Any) -> str:
     """A new problem of the workflow as words, through the problem catalogue."""
-    return render(Problem(code, Where(), params), _, with_where=False)
+    return render_problem(Problem(code, Where(), params), _, with_where=False)
 
 
 def _refuse_unpublished(previous: Period) -> None:

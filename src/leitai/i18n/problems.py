@@ -328,6 +328,15 @@ MESSAGES: dict[str, str] = {
         "These values changed by more than the scheme allows against the previous period "
         "and need an explanation before submitting: %(items)s."
     ),
+    # -- the annual assessment: values from other periods' published results (spec §11)
+    "period.source_unpublished": gettext_noop(
+        "%(annual)s takes values from %(period)s, whose result is not published yet: it "
+        "can be computed once %(period)s is published."
+    ),
+    "period.source_missing": gettext_noop(
+        "%(annual)s takes values from %(period)s, which is not a period here: open and "
+        "publish %(period)s first."
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

@@ -202,6 +202,9 @@ class Snapshot(models.Model):
     scheme_sha256 = models.CharField(_("scheme SHA-256"), max_length=64)
     inputs = models.TextField(_("input table"))
     previous_ranks = models.JSONField(_("previous ranks"), null=True, blank=True)
+    # The published results of other periods an annual scheme drew values from (spec
+    # section 11): ``[{"period", "snapshot", "revision", "result_sha256"}]``; sealed.
+    sources = models.JSONField(_("results drawn from"), null=True, blank=True)
     inputs_sha256 = models.CharField(_("inputs SHA-256"), max_length=64)
     result = models.TextField(_("result (JSON)"))
     result_sha256 = models.CharField(_("result SHA-256"), max_length=64)

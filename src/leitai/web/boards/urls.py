@@ -18,4 +18,6 @@ urlpatterns = [
     path("periods/<slug:period>/units/<slug:unit>/", views.unit, name="unit"),
     path("periods/<slug:period>/units/<slug:unit>/data/", views.unit_data, name="unit_data"),
     path("periods/<slug:period>/indicators/<slug:indicator>/", views.indicator, name="indicator"),
+    path("years/<int:year>/", views.year, name="year"),
+    path("years/<int:year>/units/<slug:unit>/", views.unit_year, name="unit_year"),
 ]

@@ -328,7 +328,6 @@ MESSAGES: dict[str, str] = {
         "These values changed by more than the scheme allows against the previous period "
         "and need an explanation before submitting: %(items)s."
     ),
-<<<<<<< HEAD
     # -- the annual assessment: values from other periods' published results (spec §11)
     "period.source_unpublished": gettext_noop(
         "%(annual)s takes values from %(period)s, whose result is not published yet: it "
@@ -337,7 +336,7 @@ MESSAGES: dict[str, str] = {
     "period.source_missing": gettext_noop(
         "%(annual)s takes values from %(period)s, which is not a period here: open and "
         "publish %(period)s first."
-=======
+    ),
     # groups (spec section 10) and values from other periods (section 11)
     "scheme.duplicate_group": gettext_noop("the group id %(id)s is already used at %(first)s"),
     "scheme.unknown_group": gettext_noop(
@@ -369,7 +368,6 @@ MESSAGES: dict[str, str] = {
     ),
     "data.value_from_other_period": gettext_noop(
         "the indicator %(indicator)s takes its value from the result of period %(period)s: leave it out of the data table"
->>>>>>> groups
     ),
 }
 MESSAGES.update(FILE_MESSAGES)

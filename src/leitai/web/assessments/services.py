@@ -488,10 +488,21 @@ def period_sources_required(period: Period) -> dict[str, Snapshot]:
 
 
 def _others(sources: Mapping[str, Snapshot]) -> dict[str, Any] | None:
-    """The results of other periods as the engine takes them (their JSON, seal checked)."""
+    """The results of other periods as the engine takes them (their JSON, seal checked).
+
+    The JSON lists the boards of every level without saying which are top-level, so each
+    result names its scheme's top-level boards (``scheme.boards``): ``stars`` is the sum
+    over those (spec section 11), never counting a sub-board's stars again.
+    """
     if not sources:
         return None
-    return {code: snapshot.result_dict for code, snapshot in sources.items()}
+    out = {}
+    for code, snapshot in sources.items():
+        document = dict(snapshot.result_dict)
+        top = [b.id for b in scheme_version_parsed(snapshot.scheme_version).boards]
+        document["scheme"] = {**(document.get("scheme") or {}), "boards": top}
+        out[code] = document
+    return out
 
 
 def _assess(scheme: EngineScheme, data: Any, **kwargs: Any) -> Result:

@@ -120,9 +120,7 @@ def year_annual(*, year: int) -> Annual | None:
     from leitai.web.assessments.services import period_sources
 
     quarter_codes = {quarter_code(year, q) for q in QUARTERS}
-    candidates = Period.objects.filter(code__startswith=str(year)).select_related(
-        "scheme_version"
-    )
+    candidates = Period.objects.filter(code__startswith=str(year)).select_related("scheme_version")
     for period in candidates.exclude(code__in=quarter_codes).order_by("code"):
         scheme = scheme_version_parsed(period.scheme_version)
         needed = set(getattr(scheme, "from_periods", ()) or ())
@@ -262,9 +260,7 @@ def most_improved(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in rows if e["climb"] == best]
 
 
-def rank_path_chart(
-    *, labels: list[str], series: list[dict[str, Any]], n: int
-) -> dict[str, Any]:
+def rank_path_chart(*, labels: list[str], series: list[dict[str, Any]], n: int) -> dict[str, Any]:
     """The geometry of a rank-path chart, drawn as inline SVG by the template.
 
     One column per quarter, rank 1 at the top; each unit is a polyline of straight

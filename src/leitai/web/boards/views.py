@@ -153,6 +153,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "periods": listed,
             "office_periods": office_periods,
             "can_read": user_can_read_published(request.user),
+            "years": _years_readable(request.user),
             "section": "home",
         },
     )
@@ -214,6 +215,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         history=history,
         chart=chart,
         can_see_data=user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk),
+        years=_years_readable(request.user),
     )
 
 
@@ -451,3 +453,10 @@ def unit_year(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 
 def _year_units(the_year: Any) -> set[str]:
     return {row["unit"] for q in the_year.published for row in q.view.rows}
+
+
+def _years_readable(user: Any) -> list[int]:
+    """The years whose year pages this person may read (published quarters only)."""
+    from leitai.web.boards import years
+
+    return years.years_published() if user_can_read_published(user) else []

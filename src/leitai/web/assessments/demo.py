@@ -94,7 +94,7 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
     period shows that it waits for 2023Q4 (its computation is refused, naming it).
     """
     from leitai.demo import demo_annual, demo_grouped
-    from leitai.web.assessments.services import period_sources
+    from leitai.web.assessments.services import period_city_table_set, period_sources
 
     grouped = demo_grouped()
     if grouped.period not in periods and grouped.data_path is not None:
@@ -106,6 +106,7 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
         period = period_create(code=grouped.period, name=grouped.name, scheme_version=version)
         data_values_import(period=period, source=grouped.data_path, filename=grouped.data_path.name)
         snapshot_publish(snapshot=period_compute(period=period), previous_note=GROUPED_NOTE)
+        period_city_table_set(period=period, on=True)  # the city-wide table beside the groups
         periods[grouped.period] = period
     annual = demo_annual()
     if annual.period not in periods:

@@ -111,6 +111,9 @@ class Period(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Where the scheme ranks within groups (分类考核): whether the boards also show the
+    # city-wide table of all units. The office's choice, recorded in the audit log.
+    city_table = models.BooleanField(_("city-wide table beside the groups"), default=False)
 
     class Meta:
         verbose_name = _("period")

@@ -650,3 +650,24 @@ def snapshot_publish(
             summary=f"{period.code}: {period_state} → {period.state}",
         )
     return snapshot
+
+
+@transaction.atomic
+def period_city_table_set(*, period: Period, on: bool, user: User | None = None) -> Period:
+    """Show (or hide) the city-wide table beside the groups' tables of a grouped period."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.city_table == on:
+        return period
+    before = period.city_table
+    period.city_table = on
+    period.save(update_fields=["city_table"])
+    audit_record(
+        action=Action.SETTINGS_CHANGED,
+        actor=user,
+        obj=period,
+        period=period,
+        before={"city_table": before},
+        after={"city_table": on},
+        summary=f"{period.code}: city_table {before} → {on}",
+    )
+    return period

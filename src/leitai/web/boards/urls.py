@@ -13,6 +13,7 @@ urlpatterns = [
     path("periods/<slug:period>/", views.league, name="league"),
     path("periods/<slug:period>/stars/", views.stars, name="stars"),
     path("periods/<slug:period>/posters/", views.posters, name="posters"),
+    path("periods/<slug:period>/city-table/", views.city_table, name="city_table"),
     path("periods/<slug:period>/compare/", views.compare, name="compare"),
     path("periods/<slug:period>/book.xlsx", views.book, name="book"),
     path("periods/<slug:period>/units/<slug:unit>/", views.unit, name="unit"),

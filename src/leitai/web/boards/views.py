@@ -163,25 +163,62 @@ def home(request: HttpRequest) -> HttpResponse:
 @visible
 def league(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
-    return _page(request, "boards/league.html", ctx, "boards:league")
+    return _page(request, "boards/league.html", ctx, "boards:league", **_grouped(ctx))
 
 
 @published_condition
 @visible
 def stars(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
-    return _page(request, "boards/stars.html", ctx, "boards:stars")
+    return _page(request, "boards/stars.html", ctx, "boards:stars", **_grouped(ctx))
 
 
 @published_condition
 @visible
 def posters(request: HttpRequest, period: str) -> HttpResponse:
+    from leitai.web.boards import groups
+
     ctx = _load(request, period)
-    boards = []
-    for board in ctx.view.top_boards:
-        rows = sorted(ctx.view.rows, key=lambda r, b=board.id: (r["boards"][b]["rank"], r["rank"]))
-        boards.append({"board": board, "rows": [(r, r["boards"][board.id]) for r in rows]})
-    return _page(request, "boards/posters.html", ctx, "boards:posters", board_posters=boards)
+    grouped = _grouped(ctx)
+    for section in grouped["groups"]:
+        section.board_posters = groups.board_posters(ctx.view, section.rows)
+    return _page(
+        request,
+        "boards/posters.html",
+        ctx,
+        "boards:posters",
+        board_posters=[] if grouped["groups"] else groups.board_posters(ctx.view, ctx.view.rows),
+        **grouped,
+    )
+
+
+def _grouped(ctx: Context) -> dict[str, Any]:
+    """What the boards of a grouped scheme add: a section per group and, where the office
+    wants it, the city-wide table (empty for a scheme that ranks all units together)."""
+    from leitai.web.boards import groups
+
+    sections = groups.group_sections(ctx.view)
+    show_city = bool(sections) and ctx.period.city_table
+    return {
+        "groups": sections,
+        "city_rows": groups.city_rows(ctx.view) if show_city else [],
+    }
+
+
+@require_http_methods(["POST"])
+def city_table(request: HttpRequest, period: str) -> HttpResponse:
+    """The office shows or hides the city-wide table beside the groups (audited)."""
+    from django.shortcuts import redirect
+
+    from leitai.web.assessments.services import period_city_table_set
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user_is_office(request.user):
+        raise PermissionDenied
+    period_obj = get_object_or_404(Period, code=period)
+    period_city_table_set(period=period_obj, on=request.POST.get("on") == "1", user=request.user)
+    return redirect("boards:league", period_obj.code)
 
 
 @published_condition
@@ -195,6 +232,11 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     if ctx.draft and not user_is_office(request.user):
         ctx.view = _only_unit(ctx.view, unit)
     card = selectors.unit_card(ctx.view, unit)
+    from leitai.web.boards.groups import unit_group
+
+    group = unit_group(ctx.view, unit)
+    if group is not None:  # the rank is the unit's within its group, out of the group's size
+        card["n"], card["group"] = group["n"], group
     history = selectors.unit_history(unit=unit_obj, user=request.user)
     chart = {
         "labels": [h["label"] for h in history],

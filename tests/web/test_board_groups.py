@@ -12,7 +12,7 @@ from leitai.web.assessments.selectors import period_published_snapshot
 from leitai.web.audit.models import Action, AuditEntry
 from tests.web.base import BaseTestCase
 
-GROUPED = "2023Q3-grouped"
+GROUPED = "2023-Q3-grouped"
 URBAN = {"shinan", "shibei", "licang", "laoshan", "huangdao", "chengyang", "jimo"}
 COUNTY = {"jiaozhou", "pingdu", "laixi"}
 

@@ -175,8 +175,9 @@ def demo_grouped() -> DemoExtra:
     ['市内区', '县级市']
     """
     root = demo_dir()
+    # The code sorts before 2023Q1, so that 2023Q3 stays the latest published period.
     return DemoExtra(
-        "2023Q3-grouped",
+        "2023-Q3-grouped",
         "2023年第三季度（分类考核示意）",
         root / "scheme-2023-v2-grouped.yaml",
         root / "data" / "2023Q3.csv",

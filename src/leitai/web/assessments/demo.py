@@ -1,6 +1,8 @@
 """Install the bundled demo (Qingdao 2023, illustrative) into the database.
 
-The demo periods up to 2023Q3 are imported, computed and published in time order;
+The demo periods up to 2023Q3 are imported, computed and published in time order
+(with, beside them, the illustrative grouped variant of 2023Q3 and the 2023 annual
+period, which waits for 2023Q4);
 2023Q4 is opened in collection, half way through its quarter's work (see
 :mod:`leitai.web.workflow.demo`). The public boards are switched on, and the demo
 accounts are created (or their passwords reset): an office admin, one reporter per
@@ -51,6 +53,9 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
 
     periods: dict[str, Period] = {p.code: p for p in Period.objects.all()}
     collecting = None
+    # Before the quarters: the office's "new period" proposes the latest stored scheme
+    # version, which stays the quarterly scheme.
+    _demo_extras_install(periods)
     for item in demo_periods():
         if item.period in periods:
             continue
@@ -70,7 +75,7 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
         data_values_import(period=period, source=item.data_path, filename=item.data_path.name)
         snapshot_publish(snapshot=period_compute(period=period))
         periods[item.period] = period
-    _demo_extras_install(periods)
+    _demo_annual_publish(periods)
     site_settings_update(public_boards=True)
     from leitai.web.arena.demo import arena_demo_install  # targets, actuals, 2023-05-27 arena
 
@@ -94,7 +99,7 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
     period shows that it waits for 2023Q4 (its computation is refused, naming it).
     """
     from leitai.demo import demo_annual, demo_grouped
-    from leitai.web.assessments.services import period_city_table_set, period_sources
+    from leitai.web.assessments.services import period_city_table_set
 
     grouped = demo_grouped()
     if grouped.period not in periods and grouped.data_path is not None:
@@ -117,8 +122,18 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
         )
         period = period_create(code=annual.period, name=annual.name, scheme_version=version)
         periods[annual.period] = period
-        if all(s is not None for s in period_sources(period).values()):
-            snapshot_publish(snapshot=period_compute(period=period))
+
+
+def _demo_annual_publish(periods: dict[str, Period]) -> None:
+    """Compute and publish the annual period once every quarter it needs is published."""
+    from leitai.demo import demo_annual
+    from leitai.web.assessments.services import period_sources
+
+    period = periods.get(demo_annual().period)
+    if period is None or period.snapshots.exists():
+        return
+    if all(s is not None for s in period_sources(period).values()):
+        snapshot_publish(snapshot=period_compute(period=period))
 
 
 def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:

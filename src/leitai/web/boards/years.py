@@ -267,7 +267,7 @@ def rank_path_chart(*, labels: list[str], series: list[dict[str, Any]], n: int) 
     segments between the quarters it has a rank in (no smoothing), named at its last
     point. Quarters without a result leave a gap in every line.
     """
-    left, right, top, step, col = 48, 150, 36, 30, 150
+    left, right, top, step, col = 48, 170, 36, 30, 200
     width = left + col * (len(labels) - 1) + right
     height = top + step * (max(n, 1) - 1) + 36
 

@@ -357,3 +357,14 @@ def test_data_errors_are_unchanged_by_groups(case6):
     scheme = load_scheme(case6 / "scheme.yaml")
     with pytest.raises(DataError):
         PeriodData.from_mapping(scheme, {"shinan": {"output": 1}})
+
+
+def test_a_scheme_without_groups_gives_the_json_of_section_8_unchanged(examples):
+    scheme = load_scheme(examples / "case1" / "scheme.yaml")
+    result = assess(scheme, read_table(examples / "case1" / "data.csv", scheme))
+    row = result.to_dict()["results"][0]
+    assert "group" not in row and "rank_all" not in row
+    # The Python rows carry them all the same (None and the rank).
+    first = result.league_table()[0]
+    assert (first["group"], first["group_name"], first["rank_all"]) == (None, None, first["rank"])
+    assert np.array_equal(result.rank_all, result.rank)

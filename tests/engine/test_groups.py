@@ -368,3 +368,29 @@ def test_a_scheme_without_groups_gives_the_json_of_section_8_unchanged(examples)
     first = result.league_table()[0]
     assert (first["group"], first["group_name"], first["rank_all"]) == (None, None, first["rank"])
     assert np.array_equal(result.rank_all, result.rank)
+
+
+def test_equal_scores_in_different_groups_are_not_shown_as_tie_breaks():
+    from leitai.engine.display import shown_scores
+
+    def row(unit, group, score, rank, rank_all):
+        board = {"score": score, "rank": rank, "stars": 11 - rank}
+        return {
+            "unit": unit,
+            "group": group,
+            "score": score,
+            "rank": rank,
+            "rank_all": rank_all,
+            "flags": [],
+            "grade": None,
+            "boards": {"x": board},
+        }
+
+    rows = [row("a", "g", 80.0, 1, 1), row("b", "g", 70.0, 2, 2), row("c", "h", 70.0, 1, 3)]
+    shown = shown_scores(rows)
+    # b and c both score 70 and differ in rank, but each is ranked in its own group.
+    assert not shown.extended
+    assert shown.composite["c"].text == "70.00" and not shown.composite["c"].tie_break
+    # Among all units (no groups) the same rows would be a visible conflict.
+    flat = [dict(r, group=None, rank=r["rank_all"]) for r in rows]
+    assert shown_scores(flat).composite["c"].tie_break

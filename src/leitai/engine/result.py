@@ -89,6 +89,14 @@ class Result:
         return self.scheme.all_indicators()
 
     @property
+    def has_groups(self) -> bool:
+        """Whether the scheme speaks of groups at all (``groups``, ``ranking: group`` or a
+        unit's ``group``): only then does the JSON carry ``group`` and ``rank_all``, so
+        that a scheme without groups gives the JSON of spec section 8 unchanged."""
+        scheme = self.scheme
+        return bool(scheme.groups) or self.grouped or any(g is not None for g in self.group)
+
+    @property
     def grouped(self) -> bool:
         """Whether ranks are taken within groups (``ranking: group``, spec section 10)."""
         return self.scheme.ranking == "group"
@@ -281,18 +289,20 @@ class Result:
 
     # -- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The result in the form of spec section 8."""
+        """The result in the form of spec section 8; where the scheme has groups, each
+        unit also carries ``group`` and ``rank_all`` (section 10)."""
         results = []
         for u in self.order:
             unit = self.scheme.units[u]
-            results.append(
+            row: dict[str, Any] = {"unit": unit.id, "name": unit.name}
+            if self.has_groups:
+                row["group"] = self.group[u]
+            row["score"] = float(self.composite[u])
+            row["rank"] = _int(self.rank[u])
+            if self.has_groups:
+                row["rank_all"] = _int(self.rank_all[u])
+            row.update(
                 {
-                    "unit": unit.id,
-                    "name": unit.name,
-                    "group": self.group[u],
-                    "score": float(self.composite[u]),
-                    "rank": _int(self.rank[u]),
-                    "rank_all": _int(self.rank_all[u]),
                     "prev_rank": _int(self.prev_rank[u]),
                     "rank_change": _int(self.rank_change[u]),
                     "boards": {
@@ -313,6 +323,7 @@ class Result:
                     "grade": self.grades[u],
                 }
             )
+            results.append(row)
         out: dict[str, Any] = {
             "scheme": {
                 "id": self.scheme.id,

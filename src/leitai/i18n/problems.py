@@ -366,6 +366,7 @@ MESSAGES: dict[str, str] = {
     "from.unknown_board": gettext_noop(
         "the result of period %(period)s has no board “%(found)s”; its boards: %(expected)s"
     ),
+    "cli.from_syntax": gettext_noop("expected --from PERIOD=RESULT.json, found “%(found)s”"),
     "data.value_from_other_period": gettext_noop(
         "the indicator %(indicator)s takes its value from the result of period %(period)s: leave it out of the data table"
     ),

@@ -24,7 +24,11 @@ def test_a_visitor_walks_the_year_pages(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    # A favicon still loading when the next page is asked for is aborted: not an error.
+    page.on(
+        "requestfailed",
+        lambda request: "favicon" in request.url or errors.append(f"failed: {request.url}"),
+    )
 
     page.goto(base + "/")
     page.locator('[data-section="years"]').get_by_role("link", name="2023年各季度成绩一览").click()

@@ -58,7 +58,7 @@ class AnnualPeriodTests(YearTestCase):
             HTTP_ACCEPT_LANGUAGE="zh",
         )
         page = response.content.decode()
-        self.assertIn("2023Q4 的成绩尚未发布", page)
+        self.assertIn("年度考核 2023 要用到 2023Q4 的成绩，但该成绩尚未发布", page)
         self.assertFalse(Period.objects.get(code="2023").snapshots.exists())
 
     def test_the_annual_period_computes_from_the_published_quarters(self) -> None:
@@ -217,3 +217,16 @@ class YearAccessTests(YearTestCase):
                 self.assertNotIn(f"{shibei['score']:.2f}", page)
                 self.assertNotIn(reverse("boards:unit", args=["2023Q4", "shibei"]), page)
                 self.assertNotIn(reverse("boards:league", args=["2023Q4"]), page)
+
+
+class AnnualAnalysisTests(YearTestCase):
+    def test_the_what_if_of_a_published_annual_period_uses_its_sources(self) -> None:
+        self.publish_q4()
+        annual = snapshot_publish(
+            snapshot=period_compute(period=Period.objects.get(code="2023"), user=self.office)
+        )
+        self.login(self.office)
+        response = self.client.get(reverse("analysis:whatif", args=["2023", "shibei"]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "一季度综合成绩")
+        snapshot_reproduces(annual, snapshot_recompute(snapshot=annual))

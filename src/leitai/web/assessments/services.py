@@ -35,7 +35,9 @@ from leitai.web.assessments.models import (
 from leitai.web.assessments.selectors import (
     period_previous_snapshot,
     period_published_snapshot,
+    results_as_others,
     scheme_version_parsed,
+    snapshot_others,
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.selectors import audit_head
@@ -487,24 +489,6 @@ def period_sources_required(period: Period) -> dict[str, Snapshot]:
     return {code: snapshot for code, snapshot in sources.items() if snapshot is not None}
 
 
-def _others(sources: Mapping[str, Snapshot]) -> dict[str, Any] | None:
-    """The results of other periods as the engine takes them (their JSON, seal checked).
-
-    The JSON lists the boards of every level without saying which are top-level, so each
-    result names its scheme's top-level boards (``scheme.boards``): ``stars`` is the sum
-    over those (spec section 11), never counting a sub-board's stars again.
-    """
-    if not sources:
-        return None
-    out = {}
-    for code, snapshot in sources.items():
-        document = dict(snapshot.result_dict)
-        top = [b.id for b in scheme_version_parsed(snapshot.scheme_version).boards]
-        document["scheme"] = {**(document.get("scheme") or {}), "boards": top}
-        out[code] = document
-    return out
-
-
 def _assess(scheme: EngineScheme, data: Any, **kwargs: Any) -> Result:
     # ``others`` only where the scheme takes values from other periods, so that an
     # engine without them still computes every ordinary period.
@@ -519,16 +503,12 @@ def snapshot_recompute(*, snapshot: Snapshot) -> Result:
     data = read_table(
         snapshot.inputs.encode("utf-8"), scheme, filename=f"{snapshot.period.code}.csv"
     )
-    sources = {
-        item["period"]: Snapshot.objects.select_related("period").get(pk=item["snapshot"])
-        for item in snapshot.sources or []
-    }
     return _assess(
         scheme,
         data,
         previous=snapshot.previous_ranks,
         period=snapshot.period.code,
-        others=_others(sources),
+        others=snapshot_others(snapshot),
     )
 
 
@@ -547,7 +527,7 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
     inputs, previous_ranks, inputs_sha256 = period_current_inputs(period=period)
     data = read_table(inputs.encode("utf-8"), scheme, filename=f"{period.code}.csv")
     result = _assess(
-        scheme, data, previous=previous_ranks, period=period.code, others=_others(sources)
+        scheme, data, previous=previous_ranks, period=period.code, others=results_as_others(sources)
     )
     result_json = result.to_json()
     explanations = json.dumps(

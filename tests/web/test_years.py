@@ -228,5 +228,7 @@ class AnnualAnalysisTests(YearTestCase):
         self.login(self.office)
         response = self.client.get(reverse("analysis:whatif", args=["2023", "shibei"]))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "一季度综合成绩")
+        rank = next(r for r in annual.result_dict["results"] if r["unit"] == "shibei")["rank"]
+        self.assertContains(response, f'data-out="rank">{rank}<')
+        self.assertContains(response, "全年累计摘星")
         snapshot_reproduces(annual, snapshot_recompute(snapshot=annual))

@@ -394,3 +394,15 @@ def test_equal_scores_in_different_groups_are_not_shown_as_tie_breaks():
     # Among all units (no groups) the same rows would be a visible conflict.
     flat = [dict(r, group=None, rank=r["rank_all"]) for r in rows]
     assert shown_scores(flat).composite["c"].tie_break
+
+
+def test_the_result_book_shows_group_and_overall_rank(case6, tmp_path, capsys):
+    import openpyxl
+
+    out = tmp_path / "book.xlsx"
+    argv = ["assess", str(case6 / "scheme.yaml"), str(case6 / "data.csv"), "--format", "xlsx"]
+    assert main([*argv, "-o", str(out)]) == 0
+    league = openpyxl.load_workbook(out)["综合成绩"]
+    header = [c.value for c in league[2]]
+    assert header[-2:] == ["分类", "全体排名"]
+    assert [c.value for c in league[3]][-3:] == ["shinan", "市内区", 2]

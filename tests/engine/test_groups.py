@@ -406,3 +406,19 @@ def test_the_result_book_shows_group_and_overall_rank(case6, tmp_path, capsys):
     header = [c.value for c in league[2]]
     assert header[-2:] == ["分类", "全体排名"]
     assert [c.value for c in league[3]][-3:] == ["shinan", "市内区", 2]
+
+
+def test_explain_names_the_unit_above_in_the_same_group(grouped):
+    result = grouped[3]
+    laixi = result.explain("laixi")
+    # Overall shibei (86) and shinan (86) are above laixi (71); in its group it is jiaozhou.
+    assert laixi["above"]["unit"] == "jiaozhou" and laixi["above"]["gap"] == pytest.approx(22)
+    assert (laixi["group"], laixi["rank"], laixi["rank_all"]) == ("county", 2, 4)
+    assert result.explain("jiaozhou")["above"] is None  # first of its group
+
+
+def test_indicator_ranks_are_within_the_group(grouped):
+    result = grouped[3]
+    rows = {row["indicator"]: row["rank"] for row in result.explain("laixi")["indicators"]}
+    # output: county 95, 85, 60 (laixi second; fourth of six overall); signed: 90, 60, 50.
+    assert rows == {"output": 2, "signed": 3}

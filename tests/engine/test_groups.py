@@ -394,3 +394,31 @@ def test_equal_scores_in_different_groups_are_not_shown_as_tie_breaks():
     # Among all units (no groups) the same rows would be a visible conflict.
     flat = [dict(r, group=None, rank=r["rank_all"]) for r in rows]
     assert shown_scores(flat).composite["c"].tie_break
+
+
+def test_the_result_book_shows_group_and_overall_rank(case6, tmp_path, capsys):
+    import openpyxl
+
+    out = tmp_path / "book.xlsx"
+    argv = ["assess", str(case6 / "scheme.yaml"), str(case6 / "data.csv"), "--format", "xlsx"]
+    assert main([*argv, "-o", str(out)]) == 0
+    league = openpyxl.load_workbook(out)["综合成绩"]
+    header = [c.value for c in league[2]]
+    assert header[-2:] == ["分类", "全体排名"]
+    assert [c.value for c in league[3]][-3:] == ["shinan", "市内区", 2]
+
+
+def test_explain_names_the_unit_above_in_the_same_group(grouped):
+    result = grouped[3]
+    laixi = result.explain("laixi")
+    # Overall shibei (86) and shinan (86) are above laixi (71); in its group it is jiaozhou.
+    assert laixi["above"]["unit"] == "jiaozhou" and laixi["above"]["gap"] == pytest.approx(22)
+    assert (laixi["group"], laixi["rank"], laixi["rank_all"]) == ("county", 2, 4)
+    assert result.explain("jiaozhou")["above"] is None  # first of its group
+
+
+def test_indicator_ranks_are_within_the_group(grouped):
+    result = grouped[3]
+    rows = {row["indicator"]: row["rank"] for row in result.explain("laixi")["indicators"]}
+    # output: county 95, 85, 60 (laixi second; fourth of six overall); signed: 90, 60, 50.
+    assert rows == {"output": 2, "signed": 3}

@@ -283,3 +283,17 @@ def test_sensitivity_and_what_if_take_the_other_periods(annual, quarters):
     assert fixed.find("q4", "rank")["reason"] == "other_period"
     edited = recompute(scheme, data, {"a": {"satisfaction": 94}}, others=quarters)
     assert edited.rank[0] == 1
+
+
+def test_the_analysis_commands_take_from_as_well(case7, capsys):
+    others = []
+    for period in PERIODS:
+        others += ["--from", f"{period}={case7 / 'from' / f'{period}.json'}"]
+    files = [str(case7 / "scheme.yaml"), str(case7 / "data.csv")]
+    assert main(["whatif", *files, *others, "--unit", "a", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {row["indicator"] for row in report["rows"]} == {"satisfaction"}
+    argv = ["analyse", *files, *others, "--samples", "8", "--format", "json"]
+    assert main(argv) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [u["unit"] for u in document["robustness"]["units"]] == ["b", "a", "d", "c"]

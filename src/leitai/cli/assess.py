@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
+from leitai.cli.common import (
+    EXIT_OK,
+    add_from,
+    add_lang,
+    console,
+    fail,
+    guarded,
+    other_results,
+    problem,
+)
 from leitai.io.export import csv_text
 from leitai.labels import arrow, label
 
@@ -24,14 +33,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("data", help="数据表 CSV/XLSX / data table")
     p.add_argument("--previous", help="上期结果 JSON 或 unit,rank CSV / previous result")
     p.add_argument("--period", help="考核期，如 2023Q1 / period label")
-    p.add_argument(
-        "--from",
-        dest="others",
-        action="append",
-        default=[],
-        metavar="PERIOD=RESULT.json",
-        help="其他考核期的结果（可重复）/ another period's result for from: indicators",
-    )
+    add_from(p)
     _add_output(p)
     p.set_defaults(handler=run_assess)
 
@@ -207,7 +209,7 @@ def run_assess(args: argparse.Namespace) -> int:
     from leitai.io import read_previous, read_table
 
     scheme = load_scheme(args.scheme)
-    others = _other_results(args.others)
+    others = other_results(args.others)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
     result = assess(scheme, data, previous=previous, period=args.period, others=others)
@@ -219,20 +221,6 @@ def run_assess(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
-
-
-def _other_results(given: list[str]) -> dict[str, Any]:
-    """``--from PERIOD=RESULT.json`` options read into period id -> JSON result."""
-    from leitai.engine import DataError
-    from leitai.io import read_result
-
-    others: dict[str, Any] = {}
-    for option in given:
-        period, _, path = option.partition("=")
-        if not period.strip() or not path.strip():
-            raise DataError(problem("cli.from_syntax", found=option))
-        others[period.strip()] = read_result(path.strip())
-    return others
 
 
 @guarded

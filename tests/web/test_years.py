@@ -232,3 +232,12 @@ class AnnualAnalysisTests(YearTestCase):
         self.assertContains(response, f'data-out="rank">{rank}<')
         self.assertContains(response, "全年累计摘星")
         snapshot_reproduces(annual, snapshot_recompute(snapshot=annual))
+
+    def test_the_diagnostics_of_a_published_annual_period_use_its_sources(self) -> None:
+        self.publish_q4()
+        snapshot_publish(
+            snapshot=period_compute(period=Period.objects.get(code="2023"), user=self.office)
+        )
+        self.login(self.office)
+        response = self.client.get(reverse("analysis:diagnostics", args=["2023"]))
+        self.assertEqual(response.status_code, 200)

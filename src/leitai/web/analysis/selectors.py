@@ -509,7 +509,7 @@ def _heat(r: float | None) -> str:
 def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
     """The statistical audit of the snapshot's data, arranged for the page."""
     scheme, data = snapshot_period_data(snapshot)
-    report = diagnose(scheme, data).to_dict()
+    report = diagnose(scheme, data, others=snapshot_others(snapshot)).to_dict()
     boards = {b.id: b.name for b in scheme.all_boards()}
     indicators = report["indicators"]
     for number, row in enumerate(indicators, start=1):

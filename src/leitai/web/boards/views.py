@@ -192,6 +192,23 @@ def posters(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
+def _card_group(card: dict[str, Any], view: ResultView, unit: str) -> None:
+    """On a grouped scheme's report card the rank is the unit's within its group, out of
+    the group's size, with the rank among all units beside it."""
+    from leitai.web.boards.groups import unit_group
+
+    group = unit_group(view, unit)
+    if group is not None:
+        card["n"], card["group"] = group["n"], group
+
+
+def _years_readable(user: Any) -> list[int]:
+    """The years whose year pages this person may read (published quarters only)."""
+    from leitai.web.boards import years
+
+    return years.years_published() if user_can_read_published(user) else []
+
+
 def _grouped(ctx: Context) -> dict[str, Any]:
     """What the boards of a grouped scheme add: a section per group and, where the office
     wants it, the city-wide table (empty for a scheme that ranks all units together)."""
@@ -205,22 +222,6 @@ def _grouped(ctx: Context) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["POST"])
-def city_table(request: HttpRequest, period: str) -> HttpResponse:
-    """The office shows or hides the city-wide table beside the groups (audited)."""
-    from django.shortcuts import redirect
-
-    from leitai.web.assessments.services import period_city_table_set
-
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not user_is_office(request.user):
-        raise PermissionDenied
-    period_obj = get_object_or_404(Period, code=period)
-    period_city_table_set(period=period_obj, on=request.POST.get("on") == "1", user=request.user)
-    return redirect("boards:league", period_obj.code)
-
-
 @published_condition
 @visible
 def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
@@ -232,11 +233,6 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     if ctx.draft and not user_is_office(request.user):
         ctx.view = _only_unit(ctx.view, unit)
     card = selectors.unit_card(ctx.view, unit)
-    from leitai.web.boards.groups import unit_group
-
-    group = unit_group(ctx.view, unit)
-    if group is not None:  # the rank is the unit's within its group, out of the group's size
-        card["n"], card["group"] = group["n"], group
     history = selectors.unit_history(unit=unit_obj, user=request.user)
     chart = {
         "labels": [h["label"] for h in history],
@@ -246,18 +242,19 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         "rank_label": _("Rank"),
         "score_label": _("Composite score"),
     }
+    _card_group(card, ctx.view, unit)
     return _page(
         request,
         "boards/unit.html",
         ctx,
         "boards:unit",
         {"unit": unit},
+        years=_years_readable(request.user),
         unit=unit_obj,
         card=card,
         history=history,
         chart=chart,
         can_see_data=user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk),
-        years=_years_readable(request.user),
     )
 
 
@@ -449,56 +446,3 @@ def book(request: HttpRequest, period: str) -> HttpResponse:
 
 
 book = visible(book, methods=("GET", "POST"))
-
-
-# -- the year: a unit's four quarters and the city's rank paths -------------------------------
-
-
-@visible
-def year(request: HttpRequest, year: int) -> HttpResponse:
-    """The city's year: every unit's rank over the quarters, the stars, the climbers."""
-    from leitai.web.boards import years
-
-    the_year = years.year_read(year=year, user=request.user)
-    return render(
-        request,
-        "boards/year.html",
-        {
-            "year": the_year,
-            "city": years.city_year(year=the_year),
-            "units": Unit.objects.filter(code__in=_year_units(the_year)),
-            "section": "year",
-        },
-    )
-
-
-@visible
-def unit_year(request: HttpRequest, year: int, unit: str) -> HttpResponse:
-    """A unit's year: its quarters, stars collected, rank path and the annual result."""
-    from leitai.web.boards import years
-
-    unit_obj = get_object_or_404(Unit, code=unit)
-    the_year = years.year_read(year=year, user=request.user)
-    if unit_obj.code not in _year_units(the_year):
-        raise Http404
-    return render(
-        request,
-        "boards/unit_year.html",
-        {
-            "year": the_year,
-            "unit": unit_obj,
-            "card": years.unit_year(year=the_year, unit=unit_obj),
-            "section": "year",
-        },
-    )
-
-
-def _year_units(the_year: Any) -> set[str]:
-    return {row["unit"] for q in the_year.published for row in q.view.rows}
-
-
-def _years_readable(user: Any) -> list[int]:
-    """The years whose year pages this person may read (published quarters only)."""
-    from leitai.web.boards import years
-
-    return years.years_published() if user_can_read_published(user) else []

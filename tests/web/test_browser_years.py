@@ -73,5 +73,9 @@ def test_a_visitor_walks_the_year_pages(
     expect(page.locator('section[data-group="all"] tbody tr')).to_have_count(10)
     expect(page.locator('section[data-group="county"]')).to_contain_text("县级市")
     shot(page, "year-03-grouped-league-2023Q3")
+    page.get_by_role("link", name="红色成绩单").first.click()
+    expect(page.locator('section.poster[data-group="urban"]')).to_have_count(5)
+    expect(page.locator('section.poster[data-group="county"]').first).to_contain_text("县级市")
+    shot(page, "year-04-grouped-posters-2023Q3")
     assert errors == [], errors
     context.close()

@@ -249,7 +249,10 @@ def test_the_data_table_must_not_give_a_from_indicator_a_value(case7):
     codes = {(p.code, p.params["indicator"]) for p in caught.value.problems}
     assert codes == {("data.value_from_other_period", "q1")}
     # An empty cell is no value.
-    PeriodData.from_mapping(scheme, {u: {"satisfaction": 1, "q1": ""} for u in "abcd"})
+    data = PeriodData.from_mapping(
+        scheme, {u: {"satisfaction": 1, "q1": ""} for u in "abcd"}, source="annual.csv"
+    )
+    assert data.source == "annual.csv" and np.isnan(data.values[:, 0]).all()
 
 
 def test_templates_leave_out_values_from_other_periods(case7):

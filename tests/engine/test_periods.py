@@ -300,3 +300,28 @@ def test_the_analysis_commands_take_from_as_well(case7, capsys):
     assert main(argv) == 0
     document = json.loads(capsys.readouterr().out)
     assert [u["unit"] for u in document["robustness"]["units"]] == ["b", "a", "d", "c"]
+
+
+def test_values_from_other_periods_score_as_the_same_values_given_in_the_data(case7, annual):
+    # The oracle: the annual scheme without from:, its quarterly values typed into the data.
+    import re
+
+    result = annual[2]
+    text = re.sub(r", from: \{[^}]*\}", "", (case7 / "scheme.yaml").read_text(encoding="utf-8"))
+    plain = parse_scheme(text)
+    assert plain.from_periods == ()
+    typed = {
+        unit: {"satisfaction": satisfaction, "q1": q1, "q2": q2, "q3": q3, "q4": q4}
+        for unit, satisfaction, q1, q2, q3, q4 in [
+            ("a", 90, 80, 85, 90, 70),
+            ("b", 80, 90, 75, 80, 90),
+            ("c", 70, 70, 95, 70, 80),
+            ("d", 100, 60, "", 100, 60),
+        ]
+    }
+    oracle = assess(plain, PeriodData.from_mapping(plain, typed), period="2023")
+    assert np.array_equal(oracle.composite, result.composite)
+    assert np.array_equal(oracle.rank, result.rank) and oracle.grades == result.grades
+    ours, theirs = result.to_dict(), oracle.to_dict()
+    ours["scheme"] = theirs["scheme"]
+    assert ours == theirs

@@ -422,3 +422,86 @@ def test_indicator_ranks_are_within_the_group(grouped):
     rows = {row["indicator"]: row["rank"] for row in result.explain("laixi")["indicators"]}
     # output: county 95, 85, 60 (laixi second; fourth of six overall); signed: 90, 60, 50.
     assert rows == {"output": 2, "signed": 3}
+
+
+# -- the oracle: a group ranked within groups is ranked as if it were assessed alone ----
+
+ORACLE = """\
+id: oracle
+name: 分组
+version: 1
+groups: [{{id: g, name: G}}, {{id: h, name: H}}]
+ranking: {ranking}
+units: [{units}]
+boards:
+  - id: b1
+    name: 一
+    points: 60
+    indicators: [{{id: x, name: X, method: raw}}]
+    boards:
+      - {{id: s, name: 子, indicators: [{{id: y, name: Y, method: raw, missing: exclude}}]}}
+  - id: b2
+    name: 二
+    points: 40
+    indicators: [{{id: z, name: Z, method: raw}}]
+tie_break: [b2]
+flags:
+  - {{id: top, name: 排头, when: "rank <= 1"}}
+  - {{id: up, name: 进位, when: "rank_change >= 1"}}
+grades:
+  - {{name: 优秀, when: "rank <= ceil(n * 0.3)"}}
+  - {{name: 合格, when: "true"}}
+"""
+
+
+def _oracle_scheme(units, ranking="group"):
+    listed = ", ".join(f"{{id: {u}, name: {u}, group: {g}}}" for u, g in units)
+    return parse_scheme(ORACLE.format(ranking=ranking, units=listed))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_each_group_ranks_stars_flags_and_grades_as_if_assessed_alone(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 9))
+    units = [(f"u{i}", "g" if rng.random() < 0.5 else "h") for i in range(n)]
+    units[0], units[1] = ("u0", "g"), ("u1", "h")  # both groups present
+    # Few distinct values, so that ties and the tie-break happen.
+    values = {
+        u: {k: (None if rng.random() < 0.1 else float(rng.integers(0, 4))) for k in "xyz"}
+        for u, _ in units
+    }
+    previous = {u: {"rank": int(rng.integers(1, 4)), "group": g} for u, g in units}
+    scheme = _oracle_scheme(units)
+    grouped = assess(scheme, PeriodData.from_mapping(scheme, values), previous=previous)
+    everyone = _oracle_scheme(units, ranking="all")
+    flat = assess(everyone, PeriodData.from_mapping(everyone, values))
+    assert np.array_equal(grouped.rank_all, flat.rank)
+    for group in ("g", "h"):
+        members = [(u, g) for u, g in units if g == group]
+        alone = _oracle_scheme(members)
+        part = assess(
+            alone,
+            PeriodData.from_mapping(alone, {u: values[u] for u, _ in members}),
+            previous={u: previous[u] for u, _ in members},
+        )
+        pick = [i for i, (_, g) in enumerate(units) if g == group]
+        assert np.array_equal(grouped.rank[pick], part.rank)
+        assert np.array_equal(grouped.board_ranks[pick], part.board_ranks)
+        assert np.array_equal(grouped.stars[pick], part.stars)
+        assert np.array_equal(grouped.flags[pick], part.flags)
+        assert [grouped.grades[i] for i in pick] == list(part.grades)
+        assert np.allclose(grouped.composite[pick], part.composite)
+
+
+def test_read_previous_keeps_the_groups_of_a_json_result(grouped, tmp_path):
+    scheme, data, _, result = grouped
+    path = tmp_path / "previous.json"
+    path.write_text(result.to_json(), encoding="utf-8")
+    previous = read_previous(path)
+    assert previous["licang"] == {"rank": 3, "group": "urban"}
+    again = assess(scheme, data, previous=previous)
+    assert np.array_equal(again.prev_rank, result.rank)
+    # A CSV without a group column gives bare ranks, as before.
+    bare = tmp_path / "bare.csv"
+    bare.write_text("unit,rank\nshinan,1\n", encoding="utf-8")
+    assert read_previous(bare) == {"shinan": 1}

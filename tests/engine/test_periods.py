@@ -249,7 +249,10 @@ def test_the_data_table_must_not_give_a_from_indicator_a_value(case7):
     codes = {(p.code, p.params["indicator"]) for p in caught.value.problems}
     assert codes == {("data.value_from_other_period", "q1")}
     # An empty cell is no value.
-    PeriodData.from_mapping(scheme, {u: {"satisfaction": 1, "q1": ""} for u in "abcd"})
+    data = PeriodData.from_mapping(
+        scheme, {u: {"satisfaction": 1, "q1": ""} for u in "abcd"}, source="annual.csv"
+    )
+    assert data.source == "annual.csv" and np.isnan(data.values[:, 0]).all()
 
 
 def test_templates_leave_out_values_from_other_periods(case7):
@@ -283,6 +286,9 @@ def test_sensitivity_and_what_if_take_the_other_periods(annual, quarters):
     assert fixed.find("q4", "rank")["reason"] == "other_period"
     edited = recompute(scheme, data, {"a": {"satisfaction": 94}}, others=quarters)
     assert edited.rank[0] == 1
+    with pytest.raises(DataError) as caught:
+        recompute(scheme, data, {"a": {"q4": 100}}, others=quarters)
+    assert [p.code for p in caught.value.problems] == ["data.value_from_other_period"]
 
 
 def test_the_analysis_commands_take_from_as_well(case7, capsys):
@@ -297,3 +303,28 @@ def test_the_analysis_commands_take_from_as_well(case7, capsys):
     assert main(argv) == 0
     document = json.loads(capsys.readouterr().out)
     assert [u["unit"] for u in document["robustness"]["units"]] == ["b", "a", "d", "c"]
+
+
+def test_values_from_other_periods_score_as_the_same_values_given_in_the_data(case7, annual):
+    # The oracle: the annual scheme without from:, its quarterly values typed into the data.
+    import re
+
+    result = annual[2]
+    text = re.sub(r", from: \{[^}]*\}", "", (case7 / "scheme.yaml").read_text(encoding="utf-8"))
+    plain = parse_scheme(text)
+    assert plain.from_periods == ()
+    typed = {
+        unit: {"satisfaction": satisfaction, "q1": q1, "q2": q2, "q3": q3, "q4": q4}
+        for unit, satisfaction, q1, q2, q3, q4 in [
+            ("a", 90, 80, 85, 90, 70),
+            ("b", 80, 90, 75, 80, 90),
+            ("c", 70, 70, 95, 70, 80),
+            ("d", 100, 60, "", 100, 60),
+        ]
+    }
+    oracle = assess(plain, PeriodData.from_mapping(plain, typed), period="2023")
+    assert np.array_equal(oracle.composite, result.composite)
+    assert np.array_equal(oracle.rank, result.rank) and oracle.grades == result.grades
+    ours, theirs = result.to_dict(), oracle.to_dict()
+    ours["scheme"] = theirs["scheme"]
+    assert ours == theirs

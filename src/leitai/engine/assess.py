@@ -150,7 +150,11 @@ def assess(
         A label such as ``"2023Q1"``.
     others : mapping of period id to Result or its JSON dict, optional
         The results of the periods the scheme's ``from:`` indicators read (spec section
-        11; :attr:`Scheme.from_periods` names them).
+        11; :attr:`Scheme.from_periods` names them). ``value: stars`` sums the stars of
+        the top-level boards: a Result knows them; the JSON of spec section 8 lists every
+        board without its level, so a JSON dict of a scheme with sub-boards should name
+        its top-level boards in ``document["scheme"]["boards"]`` (otherwise every board
+        listed counts).
 
     Returns
     -------

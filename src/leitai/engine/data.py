@@ -269,14 +269,15 @@ class PeriodData:
                 )
                 continue
             seen[key] = value_at
-            if name in indicators and all_indicators[indicators[name]].from_ is not None:
-                source = all_indicators[indicators[name]].from_
+            elsewhere = all_indicators[indicators[name]].from_ if name in indicators else None
+            if elsewhere is not None:
+                # Spec section 11: the value comes from another period's result.
                 if _given(record.value):
                     problems.append(
                         Problem(
                             "data.value_from_other_period",
                             value_at,
-                            {"indicator": name, "period": source.period},  # type: ignore[union-attr]
+                            {"indicator": name, "period": elsewhere.period},
                         )
                     )
                 continue

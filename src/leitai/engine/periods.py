@@ -157,7 +157,8 @@ def _document(scheme: Scheme, period: str, given: Any) -> tuple[_Document | None
     if found is not None and str(found) != period:
         problem = scheme.problem_at(path, "from.other_period", period=period, found=str(found))
         return None, [problem]
-    unknown = [unit for unit in rows if unit not in set(scheme.unit_ids)]
+    assessed = set(scheme.unit_ids)
+    unknown = [unit for unit in rows if unit not in assessed]
     if unknown:
         problem = scheme.problem_at(path, "from.other_units", period=period, units=unknown[:10])
         return None, [problem]

@@ -1,4 +1,4 @@
-"""The scheme (考核办法): its model, loading and validation (spec sections 1 and 9).
+"""The scheme (考核办法): its model, loading and validation (spec sections 1, 9, 10, 11).
 
 A scheme is read from YAML into frozen pydantic models once, at the boundary.
 Every problem found is reported together, each naming the file, the YAML path
@@ -343,17 +343,11 @@ class Scheme(_Model):
     @cached_property
     def indicator_paths(self) -> dict[str, str]:
         """The YAML path of every indicator (``boards[1].boards[0].indicators[2]``) by id."""
-        out: dict[str, str] = {}
-
-        def visit(board: Board, path: str) -> None:
-            for j, indicator in enumerate(board.indicators):
-                out[indicator.id] = f"{path}.indicators[{j}]"
-            for j, child in enumerate(board.boards):
-                visit(child, f"{path}.boards[{j}]")
-
-        for i, board in enumerate(self.boards):
-            visit(board, f"boards[{i}]")
-        return out
+        return {
+            indicator.id: f"{path}.indicators[{j}]"
+            for path, board in _board_paths(self)
+            for j, indicator in enumerate(board.indicators)
+        }
 
     def problem_at(self, path: str, code: str, **params: Any) -> Problem:
         """A problem located in this scheme's file at a YAML path, with its line."""
@@ -534,7 +528,8 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     # imports this module: hence the import here).
     from leitai.engine.pipeline import rule_variables, variable_collisions
 
-    for path, board_id, name in variable_collisions(_board_paths(scheme)):
+    ids = ((f"{path}.id", board.id) for path, board in _board_paths(scheme))
+    for path, board_id, name in variable_collisions(ids):
         report(path, "scheme.board_id_is_a_variable", id=board_id, variable=name)
     allowed = rule_variables(board.id for board in scheme.all_boards())
     rules: list[tuple[str, str, str]] = [
@@ -549,12 +544,12 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     return errors
 
 
-def _board_paths(scheme: Scheme) -> list[tuple[str, str]]:
-    """(YAML path of the id, board id) of every board, depth-first."""
-    out: list[tuple[str, str]] = []
+def _board_paths(scheme: Scheme) -> list[tuple[str, Board]]:
+    """(YAML path, board) of every board at every level, depth-first."""
+    out: list[tuple[str, Board]] = []
 
     def visit(board: Board, path: str) -> None:
-        out.append((f"{path}.id", board.id))
+        out.append((path, board))
         for j, child in enumerate(board.boards):
             visit(child, f"{path}.boards[{j}]")
 

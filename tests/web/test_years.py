@@ -94,6 +94,20 @@ class AnnualPeriodTests(YearTestCase):
 
         return result_view(snapshot).by_unit[unit]["stars_total"]
 
+    def test_the_annual_league_table_names_the_results_it_was_computed_from(self) -> None:
+        self.publish_q4()
+        snapshot_publish(
+            snapshot=period_compute(period=Period.objects.get(code="2023"), user=self.office)
+        )
+        page = self.client.get(
+            reverse("boards:league", args=["2023"]), HTTP_ACCEPT_LANGUAGE="zh"
+        ).content.decode()
+        note = page.split('data-note="sources"')[1].split("</p>")[0]
+        self.assertIn("本期成绩取自以下已发布的成绩", note)
+        for code in QUARTERS:
+            self.assertIn(reverse("boards:league", args=[code]), note)
+        self.assertIn("2023年第四季度</a>（第1版）", note)
+
     def test_the_annual_snapshot_seals_the_results_it_drew_from(self) -> None:
         self.publish_q4()
         snapshot = period_compute(period=Period.objects.get(code="2023"), user=self.office)

@@ -5,8 +5,6 @@ Thin views over :mod:`leitai.web.boards.years`, which reads published results on
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -49,5 +47,5 @@ def unit_year(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     )
 
 
-def _year_units(the_year: Any) -> set[str]:
-    return {row["unit"] for q in the_year.published for row in q.view.rows}
+def _year_units(the_year: years.Year) -> set[str]:
+    return {row["unit"] for view in the_year.views for row in view.rows}

@@ -73,6 +73,11 @@ class Year:
     def published(self) -> list[Quarter]:
         return [q for q in self.quarters if q.published]
 
+    @property
+    def views(self) -> list[ResultView]:
+        """The published quarters' results, in order."""
+        return [q.view for q in self.quarters if q.view is not None]
+
 
 def quarter_code(year: int, number: int) -> str:
     return f"{year}Q{number}"
@@ -146,9 +151,8 @@ def rank_all(row: dict[str, Any]) -> int:
 def _board_columns(year: Year) -> list[dict[str, str]]:
     """The top-level boards of every published quarter, in the order they first appear."""
     seen: dict[str, str] = {}
-    for quarter in year.published:
-        assert quarter.view is not None
-        for board in quarter.view.top_boards:
+    for view in year.views:
+        for board in view.top_boards:
             seen.setdefault(board.id, board.name)
     return [{"id": board_id, "name": name} for board_id, name in seen.items()]
 
@@ -164,7 +168,7 @@ def unit_year(*, year: Year, unit: Unit) -> dict[str, Any]:
     annual_row = None
     if year.annual is not None and year.annual.view is not None:
         annual_row = year.annual.view.by_unit.get(unit.code)
-    n = max((len(q.view.rows) for q in year.published if q.view), default=1)
+    n = max((len(view.rows) for view in year.views), default=1)
     return {
         "boards": boards,
         "rows": rows,
@@ -190,7 +194,7 @@ def unit_year(*, year: Year, unit: Unit) -> dict[str, Any]:
 def _unit_quarter(
     quarter: Quarter, row: dict[str, Any] | None, boards: list[dict[str, str]]
 ) -> dict[str, Any]:
-    if row is None:
+    if row is None or quarter.view is None:
         return {
             "quarter": quarter,
             "row": None,
@@ -199,7 +203,6 @@ def _unit_quarter(
             "stars_total": None,
         }
     stars = [row["boards"].get(b["id"], {}).get("stars") for b in boards]
-    assert quarter.view is not None
     return {
         "quarter": quarter,
         "row": row,
@@ -237,7 +240,7 @@ def city_year(*, year: Year) -> dict[str, Any]:
         entry["climb"] = known[0] - known[-1] if len(known) > 1 else None
     last = next((i for i in reversed(range(len(year.quarters))) if year.quarters[i].view), 0)
     rows.sort(key=lambda e: (e["ranks"][last] is None, e["ranks"][last] or 0, e["unit"]))
-    n = max((len(q.view.rows) for q in year.published if q.view), default=1)
+    n = max((len(view.rows) for view in year.views), default=1)
     return {
         "rows": rows,
         "most_improved": most_improved(rows),

@@ -255,3 +255,20 @@ class AnnualAnalysisTests(YearTestCase):
         self.login(self.office)
         response = self.client.get(reverse("analysis:diagnostics", args=["2023"]))
         self.assertEqual(response.status_code, 200)
+
+
+class DemoYearTests(YearTestCase):
+    def test_the_demo_opens_the_annual_period_and_publishes_the_grouped_variant_once(
+        self,
+    ) -> None:
+        from leitai.web.assessments.demo import demo_install
+
+        annual = Period.objects.get(code="2023")
+        self.assertEqual(annual.state, Period.State.COLLECTING)
+        self.assertFalse(annual.snapshots.exists())
+        grouped = Period.objects.get(code="2023-Q3-grouped")
+        self.assertTrue(grouped.is_published)
+        self.assertTrue(grouped.city_table)
+        counts = (Period.objects.count(), Snapshot.objects.count())
+        demo_install(accounts=False)  # run on every start: changes nothing the second time
+        self.assertEqual((Period.objects.count(), Snapshot.objects.count()), counts)

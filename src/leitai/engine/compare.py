@@ -78,8 +78,18 @@ def compare_schemes(before: Scheme, after: Scheme) -> list[SchemeChange]:
 # -- the same comparison as edits a person reads ----------------------------------------------
 
 Item = Literal[
-    "scheme", "unit", "series", "board", "indicator", "adjustment", "flag", "grade", "stars",
-    "defaults", "tie_break", "prepare",
+    "scheme",
+    "unit",
+    "series",
+    "board",
+    "indicator",
+    "adjustment",
+    "flag",
+    "grade",
+    "stars",
+    "defaults",
+    "tie_break",
+    "prepare",
 ]
 
 
@@ -137,8 +147,7 @@ def _indicator_fields(scheme: Scheme, indicator: Any) -> dict[str, Any]:
 
 def _param_fields(indicator: Any) -> dict[str, Any]:
     return {
-        f"params.{key}": value
-        for key, value in indicator.options.model_dump(by_alias=True).items()
+        f"params.{key}": value for key, value in indicator.options.model_dump(by_alias=True).items()
     }
 
 
@@ -186,7 +195,9 @@ def _board_edits(before: Scheme, after: Scheme) -> list[SchemeEdit]:
     )
     for key in old.keys() & new.keys():
         if old[key][1] != new[key][1]:
-            edits.append(SchemeEdit("board", "moved", new[key][0].name, None, old[key][1], new[key][1]))
+            edits.append(
+                SchemeEdit("board", "moved", new[key][0].name, None, old[key][1], new[key][1])
+            )
     return edits
 
 
@@ -211,7 +222,9 @@ def _indicator_edits(before: Scheme, after: Scheme) -> list[SchemeEdit]:
         after_fields = _indicator_fields(after, indicator)
         edits += _fields("indicator", indicator.name, before_fields, after_fields)
         if before_fields["method"] == after_fields["method"]:
-            edits += _fields("indicator", indicator.name, _param_fields(was), _param_fields(indicator))
+            edits += _fields(
+                "indicator", indicator.name, _param_fields(was), _param_fields(indicator)
+            )
     return edits
 
 
@@ -265,9 +278,7 @@ def describe_changes(before: Scheme, after: Scheme) -> list[SchemeEdit]:
     [('board', 'changed', '经济', 'points', 40.0, 35.0), ('indicator', 'changed', 'I', 'method', 'efficacy', 'zscore')]
     """
     edits = _setting_edits(before, after)
-    edits += _keyed_items(
-        "unit", {u.id: u for u in before.units}, {u.id: u for u in after.units}
-    )
+    edits += _keyed_items("unit", {u.id: u for u in before.units}, {u.id: u for u in after.units})
     edits += _keyed_items(
         "series", {s.id: s for s in before.series}, {s.id: s for s in after.series}
     )

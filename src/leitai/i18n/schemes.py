@@ -52,8 +52,7 @@ METHOD_HELP: dict[str, str] = {
         "to their value; with a best and a worst value the scale is fixed."
     ),
     "rank_points": gettext_noop(
-        "The first scores the top points; each place lower scores step less, never below "
-        "the floor."
+        "The first scores the top points; each place lower scores step less, never below the floor."
     ),
     "minmax": gettext_noop(
         "The best unit scores 100, the worst 0, the others in proportion to their value."
@@ -68,7 +67,9 @@ METHOD_HELP: dict[str, str] = {
         "Each band gives its points to the values that reach it; values below every band "
         "score the rest."
     ),
-    "raw": gettext_noop("The value is the score itself, optionally kept between a lowest and a highest."),
+    "raw": gettext_noop(
+        "The value is the score itself, optionally kept between a lowest and a highest."
+    ),
 }
 
 PARAM_NAMES: dict[str, str] = {
@@ -226,7 +227,7 @@ def _comparison_words(
 ) -> str | None:
     """The usual shapes of a rule, in the words an office would use, or None."""
     v = number_text(value)
-    if name == "rank" or name.startswith("rank_") and name != "rank_change":
+    if name == "rank" or (name.startswith("rank_") and name != "rank_change"):
         subject = _("composite score") if name == "rank" else _board(name[5:], boards, _)
         if op in ("<=", "<"):
             n = value if op == "<=" else value - 1

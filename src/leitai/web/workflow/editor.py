@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from leitai.engine import assess, parse_scheme
 from leitai.engine import Scheme as EngineScheme
+from leitai.engine import assess, parse_scheme
 from leitai.engine.scheme import MAX_LENGTH
 from leitai.io import read_table
 from leitai.web.assessments.models import Period
@@ -138,5 +138,3 @@ def preview_rows(scheme: EngineScheme, period: Period) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-

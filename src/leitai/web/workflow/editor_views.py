@@ -239,7 +239,9 @@ def _rules(model: dict[str, Any]) -> dict[str, str]:
 
 
 def _bad_request() -> JsonResponse:
-    return JsonResponse({"ok": False, "error": _("The editor sent something it should not.")}, status=400)
+    return JsonResponse(
+        {"ok": False, "error": _("The editor sent something it should not.")}, status=400
+    )
 
 
 def _read(request: HttpRequest) -> tuple[dict[str, Any], EngineScheme | None, list[dict[str, Any]]]:
@@ -281,7 +283,9 @@ def scheme_editor_preview(request: HttpRequest) -> JsonResponse:
         return _bad_request()
     period = _current_period()
     if scheme is None or period is None:
-        return JsonResponse({"ok": False, "problems": problems}, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"ok": False, "problems": problems}, json_dumps_params={"ensure_ascii": False}
+        )
     try:
         rows = preview_rows(scheme, period)
     except DataError as exc:
@@ -309,7 +313,9 @@ def scheme_editor_save(request: HttpRequest) -> JsonResponse:
     except EditorInputError:
         return _bad_request()
     if problems:
-        return JsonResponse({"ok": False, "problems": problems}, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"ok": False, "problems": problems}, json_dumps_params={"ensure_ascii": False}
+        )
     comment = str(data.get("comment") or "")
     try:
         version = services.scheme_change_save(

@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leitai.engine import SchemeError
-from leitai.engine.compare import compare_schemes
+from leitai.engine.compare import describe_changes
 from leitai.engine.problems import Problem
 from leitai.i18n import render as render_problem
 from leitai.i18n import render_where
+from leitai.i18n.schemes import edit_sentence
 from leitai.io import write_template
 from leitai.web.accounts.selectors import (
     user_can_read_published,
@@ -311,7 +312,9 @@ def scheme_compare(request: HttpRequest, scheme: str) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     old, new = _version(scheme, a), _version(scheme, b)
-    changes = compare_schemes(scheme_version_parsed(old), scheme_version_parsed(new))
+    before, after = scheme_version_parsed(old), scheme_version_parsed(new)
+    boards = {board.id: board.name for s in (before, after) for board in s.all_boards()}
+    changes = [edit_sentence(edit, boards, _) for edit in describe_changes(before, after)]
     return render(
         request,
         "workflow/scheme_compare.html",

@@ -568,6 +568,7 @@
     });
   }
 
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
   document.getElementById("editor-preview-button").addEventListener("click", preview);
   document.getElementById("editor-save-button").addEventListener("click", save);
   render();

@@ -112,10 +112,10 @@ STAR_METHODS: dict[str, str] = {
 }
 
 _FIELDS: dict[tuple[str, str], str] = {
-    ("board", "points"): gettext_noop("points"),
+    ("board", "points"): gettext_noop("points of the board"),
     ("board", "weight"): gettext_noop("weight"),
     ("indicator", "unit"): gettext_noop("unit of measure"),
-    ("indicator", "direction"): gettext_noop("direction"),
+    ("indicator", "direction"): gettext_noop("direction of the indicator"),
     ("indicator", "weight"): gettext_noop("weight"),
     ("indicator", "method"): gettext_noop("scoring method"),
     ("indicator", "missing"): gettext_noop("missing values"),
@@ -131,6 +131,7 @@ _FIELDS: dict[tuple[str, str], str] = {
     ("adjustment", "kind"): gettext_noop("kind"),
     ("adjustment", "max_points"): gettext_noop("most points"),
     ("flag", "when"): gettext_noop("rule"),
+    ("grade", "when"): gettext_noop("rule"),
     ("stars", "method"): gettext_noop("stars are given"),
     ("stars", "max"): gettext_noop("most stars"),
     ("stars", "min"): gettext_noop("fewest stars"),
@@ -139,14 +140,40 @@ _FIELDS: dict[tuple[str, str], str] = {
     ("defaults", "missing"): gettext_noop("default for missing values"),
 }
 
-_ITEMS: dict[str, str] = {
-    "unit": gettext_noop("unit"),
-    "series": gettext_noop("data series"),
-    "board": gettext_noop("board"),
-    "indicator": gettext_noop("indicator"),
-    "adjustment": gettext_noop("adjustment"),
-    "flag": gettext_noop("flag"),
-    "grade": gettext_noop("grade"),
+_ADDED: dict[str, str] = {
+    "unit": gettext_noop("new unit “%(name)s”"),
+    "series": gettext_noop("new data series “%(name)s”"),
+    "board": gettext_noop("new board “%(name)s”"),
+    "indicator": gettext_noop("new indicator “%(name)s”"),
+    "adjustment": gettext_noop("new adjustment “%(name)s”"),
+    "flag": gettext_noop("new flag “%(name)s”"),
+    "grade": gettext_noop("new grade “%(name)s”"),
+}
+_ADDED_IN: dict[str, str] = {
+    "board": gettext_noop("new sub-board “%(name)s” in “%(parent)s”"),
+    "indicator": gettext_noop("new indicator “%(name)s” in “%(parent)s”"),
+}
+_REMOVED: dict[str, str] = {
+    "unit": gettext_noop("unit “%(name)s” removed"),
+    "series": gettext_noop("data series “%(name)s” removed"),
+    "board": gettext_noop("board “%(name)s” removed"),
+    "indicator": gettext_noop("indicator “%(name)s” removed"),
+    "adjustment": gettext_noop("adjustment “%(name)s” removed"),
+    "flag": gettext_noop("flag “%(name)s” removed"),
+    "grade": gettext_noop("grade “%(name)s” removed"),
+}
+_RENAMED: dict[str, str] = {
+    "unit": gettext_noop("unit “%(before)s” renamed “%(after)s”"),
+    "series": gettext_noop("data series “%(before)s” renamed “%(after)s”"),
+    "board": gettext_noop("board “%(before)s” renamed “%(after)s”"),
+    "indicator": gettext_noop("indicator “%(before)s” renamed “%(after)s”"),
+    "adjustment": gettext_noop("adjustment “%(before)s” renamed “%(after)s”"),
+    "flag": gettext_noop("flag “%(before)s” renamed “%(after)s”"),
+    "scheme": gettext_noop("scheme “%(before)s” renamed “%(after)s”"),
+}
+_MOVED: dict[str, str] = {
+    "board": gettext_noop("board “%(name)s” moved from “%(before)s” to “%(after)s”"),
+    "indicator": gettext_noop("indicator “%(name)s” moved from “%(before)s” to “%(after)s”"),
 }
 
 
@@ -168,7 +195,7 @@ _OPS = {
     "<": gettext_noop("below"),
     "<=": gettext_noop("at most"),
     ">": gettext_noop("above"),
-    ">=": gettext_noop("at least"),
+    ">=": gettext_noop("not below"),
     "==": gettext_noop("equal to"),
     "!=": gettext_noop("not equal to"),
 }
@@ -182,7 +209,7 @@ def _variable(name: str, boards: Mapping[str, str], _: Translate) -> str:
         "prev_rank": gettext_noop("previous rank"),
         "rank_change": gettext_noop("places climbed since the previous period"),
         "n": gettext_noop("number of units"),
-        "vetoed": gettext_noop("vetoed"),
+        "vetoed": gettext_noop("is vetoed"),
     }
     if name in plain:
         return _(plain[name])
@@ -358,18 +385,14 @@ def _field_name(item: str, field: str | None, _: Translate) -> str:
 
 
 def _added_or_removed(edit: SchemeEdit, boards: Mapping[str, str], _: Translate) -> str:
-    what = _(_ITEMS[edit.item])
     if edit.kind == "removed":
-        return _("removed %(item)s “%(name)s”") % {"item": what, "name": edit.name}
-    if edit.item == "grade" or edit.item == "flag":
-        return _("new %(item)s “%(name)s”") % {"item": what, "name": edit.name}
-    if edit.parent:
-        return _("new %(item)s “%(name)s” in “%(parent)s”") % {
-            "item": what,
+        return _(_REMOVED[edit.item]) % {"name": edit.name}
+    if edit.parent and edit.item in _ADDED_IN:
+        return _(_ADDED_IN[edit.item]) % {
             "name": edit.name,
             "parent": boards.get(edit.parent, edit.parent),
         }
-    return _("new %(item)s “%(name)s”") % {"item": what, "name": edit.name}
+    return _(_ADDED[edit.item]) % {"name": edit.name}
 
 
 def edit_sentence(edit: SchemeEdit, boards: Mapping[str, str], _: Translate) -> str:
@@ -377,21 +400,11 @@ def edit_sentence(edit: SchemeEdit, boards: Mapping[str, str], _: Translate) -> 
     (of both versions)."""
     if edit.kind in ("added", "removed"):
         return _added_or_removed(edit, boards, _)
-    if edit.item == "scheme":
-        return _("the scheme is renamed “%(before)s” → “%(after)s”") % {
-            "before": edit.before,
-            "after": edit.after,
-        }
     if edit.kind == "renamed":
-        return _("%(item)s “%(before)s” is renamed “%(after)s”") % {
-            "item": _(_ITEMS[edit.item]),
-            "before": edit.before,
-            "after": edit.after,
-        }
+        return _(_RENAMED[edit.item]) % {"before": edit.before, "after": edit.after}
     if edit.kind == "moved":
         top = _("the top level")
-        return _("%(item)s “%(name)s” moves from “%(before)s” to “%(after)s”") % {
-            "item": _(_ITEMS[edit.item]),
+        return _(_MOVED[edit.item]) % {
             "name": edit.name,
             "before": boards.get(edit.before, top) if edit.before else top,
             "after": boards.get(edit.after, top) if edit.after else top,

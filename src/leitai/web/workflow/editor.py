@@ -9,6 +9,8 @@ field that holds it: :func:`problem_field` finds the nearest field the form show
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -114,16 +116,31 @@ def problem_field(path: str | None, fields: Iterable[str]) -> str | None:
     return None
 
 
+def _known_rows(inputs: str, scheme: EngineScheme) -> str:
+    """The period's long table without the figures the edited scheme does not read (an
+    indicator it dropped), which the engine would otherwise refuse."""
+    known = {i.id for i in scheme.all_indicators()}
+    known |= {a.id for a in scheme.adjustments} | {s.id for s in scheme.series}
+    units = set(scheme.unit_ids)
+    rows = list(csv.reader(io.StringIO(inputs)))
+    kept = [rows[0], *(r for r in rows[1:] if r[1] in known and r[0] in units)]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(kept)
+    return out.getvalue()
+
+
 def preview_rows(scheme: EngineScheme, period: Period) -> list[dict[str, Any]]:
     """The league table the edited scheme gives on a period's figures as they stand.
 
-    Nothing is stored. ``DataError`` passes through when the figures do not fit the
-    scheme (an indicator the period has no figures for).
+    Nothing is stored; figures of indicators the scheme does not read are left aside.
+    ``DataError`` passes through when the figures do not fit the scheme.
     """
     from leitai.web.assessments.services import period_current_inputs
 
     inputs, previous_ranks, _sha = period_current_inputs(period=period)
-    data = read_table(inputs.encode("utf-8"), scheme, filename=f"{period.code}.csv")
+    data = read_table(
+        _known_rows(inputs, scheme).encode("utf-8"), scheme, filename=f"{period.code}.csv"
+    )
     result = assess(scheme, data, previous=previous_ranks, period=period.code)
     rows = []
     for row in result.to_dict()["results"]:

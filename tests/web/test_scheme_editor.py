@@ -149,7 +149,8 @@ class SchemeEditorTests(BaseTestCase):
         self.assertEqual(SchemeVersion.objects.filter(scheme__code=SCHEME).count(), 2)
 
     def test_a_body_that_is_not_the_editors_json_is_refused(self) -> None:
-        for body in ("[]", "{", json.dumps({"model": "x"}), "[" * 5000 + "]" * 5000):
+        deep = '{"model": {"a": ' + "[" * 500 + "]" * 500 + "}}"
+        for body in ("[]", "{", json.dumps({"model": "x"}), "[" * 5000 + "]" * 5000, deep):
             response = self.client.post(
                 reverse("workflow:scheme_editor_check"), body, content_type="application/json"
             )

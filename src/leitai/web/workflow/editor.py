@@ -20,7 +20,7 @@ import yaml
 
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine import assess, parse_scheme
-from leitai.engine.scheme import MAX_LENGTH
+from leitai.engine.scheme import MAX_DEPTH, MAX_LENGTH
 from leitai.io import read_table
 from leitai.web.assessments.models import Period
 
@@ -79,7 +79,8 @@ def model_scheme(model: dict[str, Any], *, source: str = "editor") -> EngineSche
 
 
 def read_request(body: bytes) -> dict[str, Any]:
-    """The editor's JSON request: ``{"model": {...}, ...}``, bounded in size and depth."""
+    """The editor's JSON request: ``{"model": {...}, ...}``, bounded in size and depth
+    (the scheme's own limits, so that writing it as YAML cannot run out of stack)."""
     if len(body) > MAX_LENGTH:
         raise EditorInputError("too long")
     try:
@@ -88,7 +89,21 @@ def read_request(body: bytes) -> dict[str, Any]:
         raise EditorInputError("not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise EditorInputError("no model")
+    if _depth(data["model"]) > MAX_DEPTH:
+        raise EditorInputError("too deep")
     return data
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and mappings nest in a value, measured without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            items = node.values() if isinstance(node, dict) else node
+            stack += [(item, depth + 1) for item in items]
+    return deepest
 
 
 _LAST_PART = re.compile(r"(\.[^.\[\]]+|\[\d+\])$")

@@ -62,6 +62,7 @@ METHOD_PARAMS: dict[str, list[str]] = {
 
 # Words the form's script shows (labels and choices), translated here once.
 _LABELS = {
+    "scheme": gettext_noop("scheme"),
     "id": gettext_noop("id"),
     "name": gettext_noop("name"),
     "units": gettext_noop("units"),

@@ -139,7 +139,7 @@
 
   // -- scheme, units, defaults ----------------------------------------------------------------
   function renderBasics() {
-    return section(L.name, "", [
+    return section(L.scheme, "", [
       el("div", { class: "ed-row" }, [
         input(L.id, "id", model, "id", "text", { required: true }),
         input(L.name, "name", model, "name", "text", { required: true })
@@ -503,6 +503,8 @@
     lastProblems.forEach(function (problem) {
       var target = problem.field ? form.querySelector('[data-path="' + CSS.escape(problem.field) + '"]') : null;
       var note = el("span", { class: "ed-problem", role: "alert", text: problem.message });
+      var folded = target ? target.closest("details") : null;
+      if (folded) { folded.open = true; }
       if (target && target.tagName !== "FIELDSET" && target.tagName !== "DIV") {
         target.classList.add("ed-invalid");
         target.closest("label").appendChild(note);

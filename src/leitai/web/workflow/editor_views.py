@@ -104,6 +104,7 @@ _LABELS = {
     "grades": gettext_noop("grades"),
     "rule": gettext_noop("rule"),
     "rule_builder": gettext_noop("Build the rule"),
+    "expression": gettext_noop("the rule as an expression (may be typed)"),
     "and": gettext_noop("and"),
     "or": gettext_noop("or"),
     "every_unit": gettext_noop("every unit (the remaining grade)"),

@@ -365,7 +365,7 @@
   }
   function renderRule(item, path) {
     var p = path + ".when";
-    var text = input(L.rule, p, item, "when", "text", { required: true });
+    var text = input(L.expression, p, item, "when", "text", { required: true });
     var words = el("p", { class: "ed-words", text: lastRules[p] || "" });
     words.dataset.wordsFor = p;
     var builder = el("div", { class: "ed-builder" });

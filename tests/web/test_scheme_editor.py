@@ -87,6 +87,17 @@ class SchemeEditorTests(BaseTestCase):
         self.assertIn(["efficacy", "功效系数法"], response.context["words"]["methods"])
         self.assertContains(response, 'id="editor-model"')
 
+    def test_pages_name_methods_and_versions_in_words_not_codes(self) -> None:
+        page = self.client.get(reverse("boards:indicator", args=["2023Q1", "gdp_growth"]))
+        self.assertContains(page, "<dd>功效系数法</dd>", html=False)
+        self.assertNotContains(page, ">efficacy<")
+        listing = self.client.get(reverse("workflow:scheme_list")).content.decode()
+        self.assertIn("第2版", listing)
+        self.assertNotIn("<b>v2</b>", listing)
+        version = self.client.get(reverse("workflow:scheme_version", args=[SCHEME, 2]))
+        self.assertContains(version, "第2版")
+        self.assertContains(version, reverse("workflow:scheme_editor", args=[SCHEME, 2]))
+
     def test_a_new_scheme_starts_from_the_units_of_the_latest_scheme(self) -> None:
         response = self.client.get(reverse("workflow:scheme_editor_new"))
         units = response.context["model"]["units"]

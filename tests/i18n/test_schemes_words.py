@@ -136,3 +136,17 @@ def test_no_sentence_shows_a_yaml_path_or_a_method_code():
     )
     for sentence in _sentences(v2) + _sentences(v1.replace("name: 深", "name: 更深")):
         assert "[" not in sentence and "zscore" not in sentence and "rank_points" not in sentence
+
+
+def test_the_indicators_of_a_new_board_are_said_with_the_board():
+    from leitai.i18n.schemes import change_sentences
+
+    after = BASE.replace(
+        "adjustments:",
+        "  - {id: green, name: 绿色发展, points: 10, indicators: [{id: e1, name: 能耗}, "
+        "{id: e2, name: 排放}]}\nadjustments:",
+    )
+    before, changed = parse_scheme(BASE), parse_scheme(after)
+    boards = {b.id: b.name for s in (before, changed) for b in s.all_boards()}
+    sentences = change_sentences(describe_changes(before, changed), boards, ZH)
+    assert sentences == ["新增板块「绿色发展」，含指标「能耗」、「排放」"]

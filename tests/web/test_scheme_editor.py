@@ -97,6 +97,8 @@ class SchemeEditorTests(BaseTestCase):
         version = self.client.get(reverse("workflow:scheme_version", args=[SCHEME, 2]))
         self.assertContains(version, "第2版")
         self.assertContains(version, reverse("workflow:scheme_editor", args=[SCHEME, 2]))
+        self.assertContains(version, "红旗「真抓实干、勇当排头」：综合成绩名次前 2 名")
+        self.assertContains(version, "地区生产总值增速（%） · 权重 3 · 功效系数法")
 
     def test_a_new_scheme_starts_from_the_units_of_the_latest_scheme(self) -> None:
         response = self.client.get(reverse("workflow:scheme_editor_new"))

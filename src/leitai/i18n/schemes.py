@@ -30,6 +30,7 @@ __all__ = [
     "METHOD_NAMES",
     "MISSING_NAMES",
     "PARAM_NAMES",
+    "change_sentences",
     "edit_sentence",
     "method_name",
     "rule_words",
@@ -424,3 +425,30 @@ def edit_sentence(edit: SchemeEdit, boards: Mapping[str, str], _: Translate) -> 
     if edit.item in ("stars", "defaults"):
         return _("%(field)s %(before)s → %(after)s") % values
     return _("“%(name)s” %(field)s %(before)s → %(after)s") % {"name": edit.name, **values}
+
+
+def change_sentences(edits: list[SchemeEdit], boards: Mapping[str, str], _: Translate) -> list[str]:
+    """The changes between versions as sentences, the indicators of a new board said with
+    the board (新增板块「…」，含指标「…」、「…」) rather than one sentence each."""
+    new_boards = {
+        key
+        for key, name in boards.items()
+        if any(e.item == "board" and e.kind == "added" and e.name == name for e in edits)
+    }
+    folded: dict[str, list[str]] = {}
+    for edit in edits:
+        if edit.item == "indicator" and edit.kind == "added" and edit.parent in new_boards:
+            folded.setdefault(boards[edit.parent], []).append(edit.name)
+    sentences = []
+    for edit in edits:
+        if edit.item == "indicator" and edit.kind == "added" and edit.parent in new_boards:
+            continue
+        sentence = edit_sentence(edit, boards, _)
+        names = folded.get(edit.name) if edit.item == "board" and edit.kind == "added" else None
+        if names:
+            sentence = _("%(board)s, with the indicators %(names)s") % {
+                "board": sentence,
+                "names": "、".join(_("“%(board)s”") % {"board": n} for n in names),
+            }
+        sentences.append(sentence)
+    return sentences

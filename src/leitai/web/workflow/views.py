@@ -31,7 +31,7 @@ from leitai.engine.compare import describe_changes
 from leitai.engine.problems import Problem
 from leitai.i18n import render as render_problem
 from leitai.i18n import render_where
-from leitai.i18n.schemes import edit_sentence, rule_words
+from leitai.i18n.schemes import change_sentences, rule_words
 from leitai.io import write_template
 from leitai.web.accounts.selectors import (
     user_can_read_published,
@@ -326,7 +326,7 @@ def scheme_compare(request: HttpRequest, scheme: str) -> HttpResponse:
     old, new = _version(scheme, a), _version(scheme, b)
     before, after = scheme_version_parsed(old), scheme_version_parsed(new)
     boards = {board.id: board.name for s in (before, after) for board in s.all_boards()}
-    changes = [edit_sentence(edit, boards, _) for edit in describe_changes(before, after)]
+    changes = change_sentences(describe_changes(before, after), boards, _)
     return render(
         request,
         "workflow/scheme_compare.html",

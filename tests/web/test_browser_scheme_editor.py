@@ -131,3 +131,20 @@ def test_the_office_builds_previews_saves_and_compares_a_scheme_without_yaml(
     screenshot(page, "editor-compare")
     assert errors == []
     context.close()
+
+
+def test_the_editor_fits_a_phone_without_sideways_scrolling(
+    browser,  # type: ignore[no-untyped-def]
+    server: str,
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, server, "office")
+    page.goto(server + "/workflow/schemes/qingdao-2023-quarterly/v2/editor/")
+    expect(page.locator(".ed-status")).to_contain_text("没有发现问题")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    field(page, "boards[0].indicators[0].id").scroll_into_view_if_needed()
+    screenshot(page, "editor-phone", full_page=False)
+    context.close()

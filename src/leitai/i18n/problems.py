@@ -328,6 +328,11 @@ MESSAGES: dict[str, str] = {
         "These values changed by more than the scheme allows against the previous period "
         "and need an explanation before submitting: %(items)s."
     ),
+    # the notice (通报)
+    "cli.date": gettext_noop("%(option)s: expected a date YYYY-MM-DD, found “%(found)s”"),
+    "cli.notice_no_libreoffice": gettext_noop(
+        "--pdf: LibreOffice (soffice) is not installed, so the notice cannot be converted to PDF"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

@@ -37,9 +37,10 @@ def _period(code: str) -> Period:
 
 def _notice(request: HttpRequest, period: str, serial: int) -> Notice | HttpResponse:
     """The issued notice for a reader, or the answer to someone who may not read it."""
+    obj = _period(period)
     if not selectors.notices_readable(request.user):
         return _deny(request)
-    notice = selectors.notice_get(period=_period(period), serial=serial)
+    notice = selectors.notice_get(period=obj, serial=serial)
     if notice is None:
         raise Http404
     return notice
@@ -51,10 +52,12 @@ def _lang() -> str:
 
 @require_GET
 def notice_list(request: HttpRequest, period: str) -> HttpResponse:
-    if not selectors.notices_readable(request.user):
-        return _deny(request)
     obj = _period(period)
     published = assessments.period_published_snapshot(obj) is not None
+    if not published and not user_is_office(request.user):
+        raise Http404  # nobody but the office learns that an unpublished period exists
+    if not selectors.notices_readable(request.user):
+        return _deny(request)
     return render(
         request,
         "notices/list.html",

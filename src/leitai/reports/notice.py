@@ -557,26 +557,34 @@ def _header_block(doc: Any, text: NoticeText, fonts: NoticeFonts) -> None:
 def _body_block(doc: Any, text: NoticeText, fonts: NoticeFonts) -> None:
     if text.addressee:
         _run(_paragraph(doc), text.addressee, fonts.body, _BODY_PT)
+    paragraph = None
     for line in (text.opening, *text.body):
         if not line.strip():
             continue
         paragraph = _paragraph(doc, indent_chars=2)
         if _HEADING.match(line) and len(line) <= 30:
             _run(paragraph, line, fonts.heading, _BODY_PT)
+            paragraph.paragraph_format.keep_with_next = True
         else:
             _run(paragraph, line, fonts.body, _BODY_PT, bold=bool(_SUBHEADING.match(line)))
+    if paragraph is not None:
+        # The signature never stands alone on a page: the last paragraph goes with it.
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _signature_block(doc: Any, text: NoticeText, fonts: NoticeFonts) -> None:
     words = _WORDS[text.lang]
+    kept = []
     if text.attachment:
-        _paragraph(doc)
+        kept.append(_paragraph(doc))
         note = _paragraph(doc, indent_chars=2)
         _run(note, f"{words['attachments']}{text.attachment}", fonts.body, _BODY_PT)
-    for _blank in range(3):
-        _paragraph(doc)
+        kept.append(note)
+    kept += [_paragraph(doc) for _blank in range(2)]
     office = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
     _run(office, text.office, fonts.body, _BODY_PT)
+    for paragraph in (*kept, office):
+        paragraph.paragraph_format.keep_with_next = True
     date = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
     _run(date, _date_label(text.date, text.lang), fonts.body, _BODY_PT)
 
@@ -614,6 +622,35 @@ def _table_block(doc: Any, table: NoticeTable, fonts: NoticeFonts, lang: str) ->
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             _cell(cell, value, fonts.table)
+    _column_widths(grid, table)
+
+
+def _ems(text: str) -> float:
+    """The width of ``text`` in ems: a Chinese character one, a digit or letter about half."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
+
+
+def _column_widths(grid: Any, table: NoticeTable) -> None:
+    """Give each column its longest text's width (11 pt, with the cell's margins); when that
+    is wider than the text block the long columns (unit names, flags) wrap, never the short
+    ones (ranks, scores, grades)."""
+    em_mm = 11 * 25.4 / 72
+    natural = [
+        (max(_ems(table.header[k]) * 0.5, *(_ems(row[k]) for row in table.rows), 2.0) + 1.2) * em_mm
+        for k in range(len(table.header))
+    ]
+    short = [w <= 7 * em_mm for w in natural]
+    fixed = sum(w for w, s in zip(natural, short, strict=True) if s)
+    flexible = sum(natural) - fixed
+    scale = (_TEXT_MM - fixed) / flexible if flexible else 1.0
+    widths = [w if s else w * scale for w, s in zip(natural, short, strict=True)]
+    if sum(natural) <= _TEXT_MM:  # room to spare: every column a little wider
+        widths = [w * _TEXT_MM / sum(natural) for w in natural]
+    grid.autofit = False
+    for column, width_mm in zip(grid.columns, widths, strict=True):
+        column.width = Mm(width_mm)
+        for cell in column.cells:
+            cell.width = Mm(width_mm)
 
 
 def write_notice(

@@ -89,7 +89,7 @@ def _file_inputs(args: argparse.Namespace) -> dict[str, Any]:
 
 def _bad_dates(args: argparse.Namespace) -> list[Any]:
     return [
-        problem("cli.date", option=option, found=value)
+        problem("cli.notice_date", option=option, found=value)
         for option, value in (("--date", args.date), ("--as-of", args.as_of))
         if value and _date(value) is None
     ]

@@ -329,7 +329,7 @@ MESSAGES: dict[str, str] = {
         "and need an explanation before submitting: %(items)s."
     ),
     # the notice (通报)
-    "cli.date": gettext_noop("%(option)s: expected a date YYYY-MM-DD, found “%(found)s”"),
+    "cli.notice_date": gettext_noop("%(option)s: expected a date YYYY-MM-DD, found “%(found)s”"),
     "cli.notice_no_libreoffice": gettext_noop(
         "--pdf: LibreOffice (soffice) is not installed, so the notice cannot be converted to PDF"
     ),

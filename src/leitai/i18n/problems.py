@@ -370,6 +370,11 @@ MESSAGES: dict[str, str] = {
     "data.value_from_other_period": gettext_noop(
         "the indicator %(indicator)s takes its value from the result of period %(period)s: leave it out of the data table"
     ),
+    # the notice (通报)
+    "cli.notice_date": gettext_noop("%(option)s: expected a date YYYY-MM-DD, found “%(found)s”"),
+    "cli.notice_no_libreoffice": gettext_noop(
+        "--pdf: LibreOffice (soffice) is not installed, so the notice cannot be converted to PDF"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

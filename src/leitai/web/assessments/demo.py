@@ -80,6 +80,9 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
     from leitai.web.arena.demo import arena_demo_install  # targets, actuals, 2023-05-27 arena
 
     arena_demo_install()
+    from leitai.web.notices.demo import notice_demo_install  # the 2023Q1 通报
+
+    notice_demo_install()
     out = demo_accounts_ensure(password=password) if accounts else []
     if collecting is not None:
         workflow_demo_install(item=collecting, previous=periods.get(collecting.previous or ""))

@@ -446,3 +446,38 @@ def book(request: HttpRequest, period: str) -> HttpResponse:
 
 
 book = visible(book, methods=("GET", "POST"))
+
+
+def report_cards(request: HttpRequest, period: str, kind: str) -> HttpResponse:
+    """Every unit's report card in ranking order: one PDF, or a ZIP of one PDF per unit.
+
+    Printed by a worker of the queue from the report card pages (:mod:`.cards`). Whoever
+    may read the published result may have its cards (they are the public pages); a
+    draft's cards are the office's only.
+    """
+    from leitai.web.boards.cards import KINDS, cards_key, report_cards_build
+    from leitai.web.tasks.artifacts import artifact_request, artifact_view
+
+    ctx = _load(request, period)
+    if ctx.draft and not user_is_office(request.user):
+        raise NotVisible("forbidden")
+    lang = "zh" if (get_language() or "").startswith("zh") else "en"
+    key = cards_key(snapshot=ctx.snapshot, lang=lang, kind=kind)
+    suffix = "" if ctx.snapshot.is_published else "-draft"
+    label = _("Report cards (PDF)") if kind == "pdf" else _("Report cards, one file per unit (ZIP)")
+    return artifact_view(
+        request,
+        key=key,
+        title=f"{selectors.period_label(ctx.period)} · {label}",
+        back=reverse("boards:league", args=[period]),
+        build=lambda: artifact_request(
+            key=key,
+            filename=f"leitai-{period}-cards{suffix}.{kind}",
+            content_type=KINDS[kind],
+            handler=report_cards_build,
+            args={"snapshot": ctx.snapshot.pk, "lang": lang, "kind": kind, "user": request.user.pk},
+        ),
+    )
+
+
+report_cards = visible(report_cards, methods=("GET", "POST"))

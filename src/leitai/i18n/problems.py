@@ -353,7 +353,12 @@ MESSAGES: dict[str, str] = {
     "arena.period_published": gettext_noop(
         "%(period)s is published: its figures can no longer change"
     ),
-    "arena.indicator_unknown": gettext_noop("%(indicator)s is not an indicator of %(period)s"),
+    "arena.scoring_invalid": gettext_noop("the scoring sheet is not valid: %(reason)s"),
+    "arena.group_unknown": gettext_noop("the scoring sheet has no judges' group %(group)s"),
+    "arena.sheet_id_missing": gettext_noop("the sheet carries no id: reload the page"),
+    "arena.indicator_unknown": gettext_noop(
+        "%(indicator)s is not a bonus adjustment with a maximum in %(period)s"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

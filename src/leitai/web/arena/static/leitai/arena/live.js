@@ -46,8 +46,8 @@
 
   if (badge && results) {
     document.addEventListener("keydown", function (event) {
+      // Escape belongs to the presenter view (it leaves it): J only.
       if (event.key === "j" || event.key === "J") { results.hidden = !results.hidden; }
-      else if (event.key === "Escape") { results.hidden = true; }
     });
   }
   poll();

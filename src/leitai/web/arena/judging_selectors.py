@@ -107,7 +107,11 @@ def rule_words(scheme: JudgingScheme) -> str:
         "Overall score: the groups' scores weighted %(groups)s (of %(total)s); a group "
         "that gave no score for a unit is left out and the other weights rescaled."
     ) % {"groups": groups, "total": number_text(round(total, 4))}
-    return f"{how} {weights} " + _("Abstentions are not counted.")
+    return _("%(how)s %(weights)s %(abstentions)s") % {
+        "how": how,
+        "weights": weights,
+        "abstentions": _("Abstentions are not counted."),
+    }
 
 
 @dataclass

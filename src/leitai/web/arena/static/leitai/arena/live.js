@@ -17,7 +17,7 @@
       badge.hidden = false;
       badge.querySelector(".who").textContent = state.open_name;
       badge.querySelector(".n").textContent = state.count;
-      badge.querySelector(".of").textContent = state.judges;
+      badge.querySelector(".of").textContent = state.claimed;
     } else {
       badge.hidden = true;
     }

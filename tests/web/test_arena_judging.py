@@ -38,6 +38,9 @@ class JudgingTests(BaseTestCase):
         self.judge_url = f"/arena/{self.session.slug}/judge/"
         self.sheet_url = f"/arena/{self.session.slug}/judge/sheet.json"
 
+    def tearDown(self) -> None:
+        cache.clear()  # leave no counted wrong code to the next tests
+
     def judge_client(self, code: str) -> Client:
         client = Client()
         response = client.post(self.judge_url, {"code": code})

@@ -175,8 +175,8 @@
         if (body && body.ok) {
           state = body;
           render();
-          var prog = document.getElementById("progress");
-          if (prog && prog.dataset.template === undefined) { prog.dataset.template = prog.textContent; }
+          document.getElementById("progress").textContent = root.dataset.wordProgress
+            .replace("{n}", body.scored).replace("{total}", body.units);
         }
         send();
       })

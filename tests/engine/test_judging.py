@@ -204,3 +204,12 @@ def test_bonus_points_by_rank_and_by_score() -> None:
     assert by_rank[:4].tolist() == [3, 2, 2, 0] and math.isnan(by_rank[4])
     by_score = bonus_points(r, max_points=3, by="score", full_marks=100)
     assert by_score[:4].tolist() == pytest.approx([2.7, 2.4, 2.4, 1.8])
+
+
+def test_no_sheets_and_no_units() -> None:
+    r = judge(scheme(rule="trimmed", trim=1), ["x"], [])
+    assert math.isnan(r.overall[0]) and r.sheets.tolist() == [[0], [0], [0]]
+    assert judge(scheme(), [], [("lead", "x", 50)]).as_dict() == {
+        "groups": ["lead", "dept", "rep"],
+        "rows": [],
+    }

@@ -293,22 +293,37 @@ def _plain(value: float) -> float | None:
 
 
 def _trimmed_means(totals: np.ndarray, trim: int) -> tuple[np.ndarray, ...]:
-    """Trimmed means along axis 0 of ``totals`` (judges × units, nan = no sheet).
+    """Trimmed means along axis -2 of ``totals`` (groups × judges × units, nan = no sheet).
 
     Returns the means, the count of sheets, the count dropped and where it fell back
-    to the plain mean because ``count <= 2 * trim``.
+    to the plain mean because ``count <= 2 * trim``; each of shape groups × units.
     """
-    count = np.sum(~np.isnan(totals), axis=0)
-    ordered = np.sort(totals, axis=0)  # nan sort last: positions 0..count-1 are sheets
-    position = np.arange(totals.shape[0])[:, None]
+    count = np.sum(~np.isnan(totals), axis=-2)
+    ordered = np.sort(totals, axis=-2)  # nan sort last: positions 0..count-1 are sheets
+    position = np.arange(totals.shape[-2])[:, None]
     fallback = (count <= 2 * trim) & (count > 0) if trim else np.zeros(count.shape, dtype=bool)
-    cut = np.where(fallback, 0, trim)
-    keep = (position >= cut) & (position < count - cut)
-    kept = np.sum(keep, axis=0)
-    summed = np.sum(np.where(keep, ordered, 0.0), axis=0)
+    cut = np.where(fallback, 0, trim)[..., None, :]
+    keep = (position >= cut) & (position < count[..., None, :] - cut)
+    kept = np.sum(keep, axis=-2)
+    summed = np.sum(np.where(keep, ordered, 0.0), axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(kept > 0, summed / np.maximum(kept, 1), np.nan)
     return means, count, count - kept, fallback
+
+
+def _table(cells: np.ndarray, values: np.ndarray, n_g: int, n_u: int) -> np.ndarray:
+    """The sheets as a groups × judges × units table (nan where there is none).
+
+    ``cells`` are the flat (group, unit) cells ``group * n_u + unit`` of ``values``;
+    each cell's sheets take the judge slots 0, 1, ... in the order given.
+    """
+    order = np.argsort(cells, kind="stable")
+    ordered = cells[order]
+    slot = np.arange(ordered.size) - np.searchsorted(ordered, ordered, side="left")
+    depth = int(slot.max()) + 1 if slot.size else 1
+    table = np.full((n_g, depth, n_u), np.nan)
+    table[ordered // max(n_u, 1), slot, ordered % max(n_u, 1)] = values[order]
+    return table
 
 
 def judge(
@@ -339,27 +354,12 @@ def judge(
     u_index = {u: j for j, u in enumerate(units)}
     n_g, n_u = len(groups), len(units)
     kept = [(g_index[g], u_index[u], t) for g, u, t in sheets if g in g_index and u in u_index]
-    abstained = np.zeros((n_g, n_u), dtype=int)
-    for k, j, total in kept:
-        if total is None:
-            abstained[k, j] += 1
-    scored = [(k, j, float(t)) for k, j, t in kept if t is not None]
-    per_cell = np.zeros((n_g, n_u), dtype=int)
-    for k, j, _total in scored:
-        per_cell[k, j] += 1
-    depth = max(1, int(per_cell.max()) if per_cell.size else 1)
-    # One judges × units table per group, nan where there is no sheet.
-    table = np.full((n_g, depth, n_u), np.nan)
-    filled = np.zeros((n_g, n_u), dtype=int)
-    for k, j, total in scored:
-        table[k, filled[k, j], j] = total
-        filled[k, j] += 1
-    scores = np.full((n_g, n_u), np.nan)
-    counts = np.zeros((n_g, n_u), dtype=int)
-    dropped = np.zeros((n_g, n_u), dtype=int)
-    fallback = np.zeros((n_g, n_u), dtype=bool)
-    for k in range(n_g):
-        scores[k], counts[k], dropped[k], fallback[k] = _trimmed_means(table[k], scheme.trimmed)
+    cells = np.array([k * n_u + j for k, j, _t in kept], dtype=int)
+    is_sheet = np.array([t is not None for _k, _j, t in kept], dtype=bool)
+    values = np.array([np.nan if t is None else float(t) for _k, _j, t in kept])
+    abstained = np.bincount(cells[~is_sheet], minlength=n_g * n_u).reshape(n_g, n_u)
+    table = _table(cells[is_sheet], values[is_sheet], n_g, n_u)
+    scores, counts, dropped, fallback = _trimmed_means(table, scheme.trimmed)
     weights = np.array([g.weight for g in scheme.groups], dtype=float)[:, None]
     present = ~np.isnan(scores)
     weight_sum = np.sum(np.where(present, weights, 0.0), axis=0)

@@ -261,3 +261,45 @@ class JudgingTests(BaseTestCase):
         )
         with self.assertRaises(ArenaResultAltered):
             result_check(Scoring.objects.get(pk=scoring.pk))
+
+    def test_the_office_defines_a_sheet_through_the_form_until_a_judge_has_scored(self) -> None:
+        other = session_create(
+            date=self.session.date.replace(day=29), period=self.session.period, slug="later"
+        )
+        self.client.force_login(self.office)
+        form = {
+            "action": "define",
+            "kind": "choices",
+            "choices": "好 95\n较好 85\n一般 75\n差 60",
+            "groups": "市领导 40\n部门 30\n代表 30",
+            "rule": "trimmed",
+            "trim": "2",
+            "show": "end",
+        }
+        response = self.client.post("/arena/later/scoring/", form)
+        self.assertEqual(response.status_code, 302)
+        scoring = Scoring.objects.get(session=other)
+        self.assertEqual(scoring.definition["kind"], "choices")
+        self.assertEqual([c["points"] for c in scoring.definition["choices"]], [95, 85, 75, 60])
+        self.assertEqual(scoring.definition["trim"], 2)
+        self.assertEqual(len(scoring.units), 10)
+        self.assertTrue(
+            AuditEntry.objects.filter(action="arena.scoring_defined", actor=self.office).exists()
+        )
+        # a line without a number is refused with the form's message
+        response = self.client.post("/arena/later/scoring/", {**form, "groups": "市领导"})
+        self.assertContains(response, "每行须有名称、空格和数字")
+        # once a judge has scored, the sheet is fixed
+        unit_open(scoring=scoring, unit=scoring.units[0], user=self.office)
+        code = codes_issue(scoring=scoring, group="g1", count=1)[0].code
+        client = Client()
+        client.post("/arena/later/judge/", {"code": code})
+        response = client.post(
+            "/arena/later/judge/sheet.json",
+            json.dumps({"unit": scoring.units[0], "entry": "较好", "client_id": "k" * 32}),
+            content_type="application/json",
+        )
+        self.assertEqual(response.json()["total"], 85.0)
+        self.assertTrue(AuditEntry.objects.filter(action="arena.code_claimed", actor=None).exists())
+        response = self.client.post("/arena/later/scoring/", form, follow=True)
+        self.assertContains(response, "已有评委评分，评分表不能再修改")

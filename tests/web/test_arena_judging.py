@@ -214,8 +214,15 @@ class JudgingTests(BaseTestCase):
             self.assertContains(page, f'data-unit="{unit}"')
         self.assertNotContains(page, f'data-unit="{self.scoring.open_unit}"')
         self.assertContains(self.client.get(f"/arena/{self.session.slug}/present/"), "live-count")
-        # only at the end: nothing before the session's scoring is closed
-        Scoring.objects.filter(pk=self.scoring.pk).update(show=Scoring.Show.END)
+        # only at the end: nothing before the session's scoring is closed (the office
+        # may switch at any time, also once judges have scored)
+        self.client.force_login(self.office)
+        response = self.client.post(
+            f"/arena/{self.session.slug}/scoring/", {"action": "show", "show": "end"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(AuditEntry.objects.filter(after={"show": "end"}).exists())
+        self.client.force_login(self.viewer)
         self.assertEqual(
             self.client.get(f"/arena/{self.session.slug}/live.json").json()["results"], []
         )

@@ -128,6 +128,27 @@ def scoring_define(
     return scoring
 
 
+@transaction.atomic
+def scoring_show(*, scoring: Scoring, show: str, user: User | None = None) -> Scoring:
+    """When the hall sees the results (live or at the end): may change at any time."""
+    if show not in Scoring.Show.values:
+        raise _error("scoring_invalid", "show", reason=show[:20])
+    scoring = Scoring.objects.select_for_update().select_related("session").get(pk=scoring.pk)
+    if scoring.show != show:
+        before = scoring.show
+        scoring.show = show
+        scoring.save(update_fields=["show", "updated_at"])
+        _audit(
+            Action.ARENA_SCORING_DEFINED,
+            scoring,
+            user=user,
+            before={"show": before},
+            after={"show": show},
+            summary=f"{scoring.session.slug}: {show}",
+        )
+    return scoring
+
+
 @dataclass(frozen=True)
 class IssuedCode:
     """A code just issued: the only moment its text exists outside the judge's hand."""

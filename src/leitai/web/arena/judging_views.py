@@ -197,6 +197,9 @@ def _control(request: HttpRequest, session: ArenaSession, action: str) -> HttpRe
         "close_all": lambda: svc.scoring_close(scoring=scoring, user=user),
         "freeze": lambda: svc.result_freeze(scoring=scoring, user=user),
         "publish": lambda: svc.result_publish(scoring=scoring, user=user),
+        "show": lambda: svc.scoring_show(
+            scoring=scoring, show=request.POST.get("show", "")[:8], user=user
+        ),
     }
     if action not in simple:
         raise Http404

@@ -15,11 +15,39 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
+        (
+            _("Account security"),
+            {
+                "fields": (
+                    "second_factor_required",
+                    "must_change_password",
+                    "password_changed_at",
+                    "oidc_subject",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
+        (_("Account security"), {"fields": ("second_factor_required",)}),
     )
+    readonly_fields = ("password_changed_at", "oidc_subject")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # An account the office creates, or whose password the office sets, asks its
+        # owner for a new password at the first login.
+        if not change and obj.has_usable_password():
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):  # type: ignore[no-untyped-def]
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = User.objects.get(pk=id)
+            if account.pk != request.user.pk:
+                User.objects.filter(pk=account.pk).update(must_change_password=True)
+        return response
 
 
 @admin.register(SiteSettings)

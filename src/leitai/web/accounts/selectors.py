@@ -55,7 +55,8 @@ def login_record_for(user: Any, limit: int = 50) -> list[Any]:
     from leitai.web.accounts.security import LOGIN_ACTIONS
     from leitai.web.audit.models import AuditEntry
 
-    mine = Q(actor_id=user.pk) | Q(object_type=type(user).__name__, object_id=str(user.pk))
+    # The failures on the account name it as their object (nobody is their actor).
+    mine = Q(actor_id=user.pk) | Q(object_type="User", object_id=str(user.pk))
     return list(
         AuditEntry.objects.filter(mine, action__in=LOGIN_ACTIONS).order_by("-at", "-pk")[:limit]
     )

@@ -3,6 +3,7 @@ session rules, and the login record, with the rules on as production has them.""
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import timedelta
 
@@ -158,7 +159,7 @@ class PasswordRuleTests(BaseTestCase):
         site_settings_update(password_history=3, user=self.office)
         self.login(self.viewer)
         passwords = [PASSWORD, "Secret-One-11", "Secret-Two-22", "Secret-Three-33"]
-        for old, new in zip(passwords, passwords[1:], strict=False):
+        for old, new in itertools.pairwise(passwords):
             self.assertEqual(self.change(old, new).status_code, 302, new)
             self.login(User.objects.get(pk=self.viewer.pk))
         current = passwords[-1]

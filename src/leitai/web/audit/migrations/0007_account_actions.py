@@ -4,15 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0006_alter_auditentry_action'),
+        ("audit", "0006_alter_auditentry_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('scheme.version_created', 'Scheme version saved'), ('period.opened', 'Period opened'), ('period.state_changed', 'Period state changed'), ('data.changed', 'Figures changed'), ('submission.submitted', 'Figures submitted'), ('submission.returned', 'Submission returned'), ('objection.raised', 'Objection raised'), ('objection.answered', 'Objection answered'), ('snapshot.computed', 'Draft result computed'), ('snapshot.published', 'Result published'), ('snapshot.revised', 'Revision published'), ('target.created', 'Target created'), ('target.changed', 'Target changed'), ('target.deleted', 'Target deleted'), ('actual.reported', 'Progress reported'), ('actual.corrected', 'Progress corrected'), ('targets.imported', 'Targets imported'), ('actuals.imported', 'Progress imported'), ('arena.session_created', 'Arena session created'), ('arena.session_changed', 'Arena session changed'), ('arena.pledge_recorded', 'Pledge recorded'), ('arena.pledges_proposed', 'Pledges proposed from a text'), ('arena.proposal_accepted', 'Proposed pledge accepted'), ('arena.proposal_rejected', 'Proposed pledge rejected'), ('settings.changed', 'Site settings changed'), ('admin.added', 'Added in the admin'), ('admin.changed', 'Changed in the admin'), ('admin.deleted', 'Deleted in the admin'), ('account.login', 'Logged in'), ('account.login_failed', 'Login failed'), ('account.locked_out', 'Account locked'), ('account.logged_out', 'Session ended'), ('account.factor_enrolled', 'Second factor set up'), ('account.factor_reset', 'Second factor reset'), ('account.password_changed', 'Password changed')], db_index=True, max_length=64, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("scheme.version_created", "Scheme version saved"),
+                    ("period.opened", "Period opened"),
+                    ("period.state_changed", "Period state changed"),
+                    ("data.changed", "Figures changed"),
+                    ("submission.submitted", "Figures submitted"),
+                    ("submission.returned", "Submission returned"),
+                    ("objection.raised", "Objection raised"),
+                    ("objection.answered", "Objection answered"),
+                    ("snapshot.computed", "Draft result computed"),
+                    ("snapshot.published", "Result published"),
+                    ("snapshot.revised", "Revision published"),
+                    ("target.created", "Target created"),
+                    ("target.changed", "Target changed"),
+                    ("target.deleted", "Target deleted"),
+                    ("actual.reported", "Progress reported"),
+                    ("actual.corrected", "Progress corrected"),
+                    ("targets.imported", "Targets imported"),
+                    ("actuals.imported", "Progress imported"),
+                    ("arena.session_created", "Arena session created"),
+                    ("arena.session_changed", "Arena session changed"),
+                    ("arena.pledge_recorded", "Pledge recorded"),
+                    ("arena.pledges_proposed", "Pledges proposed from a text"),
+                    ("arena.proposal_accepted", "Proposed pledge accepted"),
+                    ("arena.proposal_rejected", "Proposed pledge rejected"),
+                    ("settings.changed", "Site settings changed"),
+                    ("admin.added", "Added in the admin"),
+                    ("admin.changed", "Changed in the admin"),
+                    ("admin.deleted", "Deleted in the admin"),
+                    ("account.login", "Logged in"),
+                    ("account.login_failed", "Login failed"),
+                    ("account.locked_out", "Account locked"),
+                    ("account.logged_out", "Session ended"),
+                    ("account.factor_enrolled", "Second factor set up"),
+                    ("account.factor_reset", "Second factor reset"),
+                    ("account.password_changed", "Password changed"),
+                ],
+                db_index=True,
+                max_length=64,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -60,8 +60,9 @@ def oidc_setting(attr: str, *args: Any) -> Any:
     """A mozilla-django-oidc setting; endpoints not set come from discovery."""
     if attr in _DISCOVERED and not getattr(settings, attr, None) and oidc_enabled():
         value = discovery(settings.LEITAI_OIDC_ISSUER).get(_DISCOVERED[attr])
-        if value or args:
-            return value or args[0]
+        # A provider without a user-info endpoint: the ID token's claims are all.
+        if value or args or attr == "OIDC_OP_USER_ENDPOINT":
+            return value or (args[0] if args else None)
     return import_from_settings(attr, *args)
 
 

@@ -64,6 +64,11 @@ def enrolment_confirm(*, device: TOTPDevice, token: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # Whoever sets a factor up is asked for it from now on (the office's reset only
+    # removes the app: a new one is set up at the next login).
+    if not user.second_factor_required:
+        user.second_factor_required = True
+        user.save(update_fields=["second_factor_required"])
     return recovery_codes_renew(user)
 
 

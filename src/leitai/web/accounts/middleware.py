@@ -8,6 +8,7 @@ is no office (:func:`leitai.web.accounts.selectors.user_is_office` reads
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -41,6 +42,7 @@ _OPEN_NAMES = (
 _OPEN_PREFIXES = ("/static/", "/healthz")
 
 
+@functools.cache
 def _open_paths() -> tuple[str, ...]:
     return tuple(reverse(name) for name in _OPEN_NAMES)
 

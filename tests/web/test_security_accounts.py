@@ -126,6 +126,12 @@ class SecondFactorTests(BaseTestCase):
         entry = AuditEntry.objects.get(action=Action.ACCOUNT_FACTOR_RESET)
         self.assertEqual((entry.actor, entry.object_id), (self.office, str(other.pk)))
 
+    def test_an_account_the_office_marks_needs_a_second_factor_too(self) -> None:
+        User.objects.filter(pk=self.viewer.pk).update(second_factor_required=True)
+        self.password_login(self.viewer)
+        response = self.client.get(reverse("boards:home"))
+        self.assertTrue(response["Location"].startswith(reverse("accounts:otp_enrol")))
+
     def test_a_trusted_browser_skips_the_code_for_the_office_period(self) -> None:
         site_settings_update(trusted_device_days=7, user=self.office)
         device = TOTPDevice.objects.get(user=self.office)
@@ -190,6 +196,27 @@ class PasswordRuleTests(BaseTestCase):
                 action=Action.ACCOUNT_PASSWORD_CHANGED, actor=self.viewer
             ).exists()
         )
+
+    def test_an_account_added_in_the_admin_changes_its_password_first(self) -> None:
+        self.login(self.office)
+        response = self.client.post(
+            reverse("admin:accounts_user_add"),
+            {
+                "username": "added",
+                "password1": NEW,
+                "password2": NEW,
+                "usable_password": "true",
+                "role": "viewer",
+            },
+        )
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        self.assertTrue(User.objects.get(username="added").must_change_password)
+        weak = self.client.post(
+            reverse("admin:accounts_user_add"),
+            {"username": "weak", "password1": "bf2bf2bf2", "password2": "bf2bf2bf2"},
+        )
+        self.assertEqual(weak.status_code, 200)
+        self.assertFalse(User.objects.filter(username="weak").exists())
 
     def test_an_account_the_office_creates_changes_its_password_first(self) -> None:
         fresh = user_create(

@@ -118,21 +118,3 @@ def second_factor_reset_for(*, account: User, user: User, request: Any = None) -
 
     second_factor_reset(account)
     login_record(Action.ACCOUNT_FACTOR_RESET, request, user=account, actor=user)
-
-
-@transaction.atomic
-def second_factor_require(*, account: User, required: bool, user: User) -> User:
-    """Mark (or unmark) ``account`` as one that logs in with a second factor; audited."""
-    from leitai.web.audit.services import audit_record
-
-    if account.second_factor_required != required:
-        audit_record(
-            action="admin.changed",
-            actor=user,
-            obj=account,
-            before={"second_factor_required": account.second_factor_required},
-            after={"second_factor_required": required},
-        )
-        account.second_factor_required = required
-        account.save(update_fields=["second_factor_required"])
-    return account

@@ -90,11 +90,10 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user_create(username=username, password=password, role=role, unit=unit, first_name=name)
-            if role == User.Role.OFFICE:
-                # The demo is walked from the README with a password only: the office's
-                # second factor is off here, and the security page warns about it.
-                site_settings_update(office_second_factor=False)
         else:
             user_set_password(user=user, password=password)
         out.append(DemoAccount(username, password, role, unit.name if unit else None))
+    # The demo is walked from the README with a password only (like the passwords above,
+    # at every start): the office's second factor is off, and the security page warns.
+    site_settings_update(office_second_factor=False)
     return out

@@ -68,6 +68,15 @@ class SecondFactorTests(BaseTestCase):
         self.assertNotContains(response, reverse("admin:index"))
         office.second_factor_missing = True
         self.assertFalse(user_is_office(office))
+        # The admin asks the same check, whatever reaches it.
+        from django.contrib import admin
+        from django.test import RequestFactory
+
+        request = RequestFactory().get("/admin/")
+        request.user = office
+        self.assertFalse(admin.site.has_permission(request))
+        del office.second_factor_missing
+        self.assertTrue(admin.site.has_permission(request))
 
     def test_totp_enrolment_then_login_with_a_code(self) -> None:
         office = self.fresh_office()

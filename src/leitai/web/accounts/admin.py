@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.models import SiteSettings, User
+from leitai.web.accounts.selectors import user_is_office
 from leitai.web.audit.admin_audit import AuditedAdmin, reregister
 
 
@@ -72,6 +73,21 @@ class SiteSettingsAdmin(AuditedAdmin):
 import axes.admin  # noqa: E402,F401  (registers axes' admins first, to replace them)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django_otp.plugins.otp_static import admin as _otp_static_admin  # noqa: E402,F401
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+from django_otp.plugins.otp_totp import admin as _otp_totp_admin  # noqa: E402,F401
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
+for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
     reregister(_model)
+
+_staff = admin.site.has_permission
+
+
+def _office_with_factor(request):  # type: ignore[no-untyped-def]
+    """The admin is the office's, and only once its second factor is entered
+    (:func:`leitai.web.accounts.selectors.user_is_office`)."""
+    return _staff(request) and user_is_office(request.user)
+
+
+admin.site.has_permission = _office_with_factor  # type: ignore[method-assign]

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from leitai.web.accounts.selectors import site_settings_get
 
@@ -36,11 +35,7 @@ class ComplexityValidator:
         problems = []
         if len(password) < rules.password_min_length:
             problems.append(
-                ngettext(
-                    "The password must have at least %(n)d character.",
-                    "The password must have at least %(n)d characters.",
-                    rules.password_min_length,
-                )
+                _("The password must have at least %(n)d characters.")
                 % {"n": rules.password_min_length}
             )
         if character_classes(password) < rules.password_min_classes:
@@ -73,12 +68,9 @@ class HistoryValidator:
         hashes += list(user.password_history.values_list("password", flat=True)[:keep])
         if any(check_password(password, hashed) for hashed in hashes):
             raise ValidationError(
-                ngettext(
+                _(
                     "This password was used recently; choose one that differs from the last "
-                    "%(n)d password.",
-                    "This password was used recently; choose one that differs from the last "
-                    "%(n)d passwords.",
-                    keep,
+                    "%(n)d passwords."
                 )
                 % {"n": keep},
                 code="password_reused",
@@ -97,8 +89,4 @@ class HistoryValidator:
 
     def get_help_text(self) -> str:
         keep = site_settings_get().password_history
-        return ngettext(
-            "It must differ from the last %(n)d password.",
-            "It must differ from the last %(n)d passwords.",
-            keep,
-        ) % {"n": keep}
+        return _("It must differ from the last %(n)d passwords.") % {"n": keep}

@@ -200,6 +200,11 @@ class PasswordRuleTests(BaseTestCase):
         self.assertContains(page, "已过期")
         self.assertEqual(self.change(PASSWORD, NEW).status_code, 302)
         self.assertEqual(self.client.get(reverse("boards:home")).status_code, 200)
+        # The session keeps counting towards the limit under its new key.
+        from leitai.web.accounts.models import LoginSession
+
+        key = self.client.cookies["sessionid"].value
+        self.assertEqual(LoginSession.objects.get(session_key=key).user, self.viewer)
         self.assertTrue(
             AuditEntry.objects.filter(
                 action=Action.ACCOUNT_PASSWORD_CHANGED, actor=self.viewer

@@ -22,6 +22,7 @@ from leitai.web.accounts.forms import (
     SecuritySettingsForm,
     VerifyForm,
 )
+from leitai.web.accounts.models import LoginSession
 from leitai.web.accounts.security import login_record, second_factor_required
 from leitai.web.accounts.selectors import login_record_for, site_settings_get, user_is_office
 from leitai.web.accounts.services import (
@@ -76,7 +77,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         form.user.must_change_password = False
-        response = super().form_valid(form)
+        before = self.request.session.session_key
+        response = super().form_valid(form)  # a new session key (update_session_auth_hash)
+        LoginSession.objects.filter(session_key=before).update(
+            session_key=self.request.session.session_key
+        )
         login_record(Action.ACCOUNT_PASSWORD_CHANGED, self.request, user=form.user)
         return response
 

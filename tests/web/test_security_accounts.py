@@ -336,3 +336,22 @@ class LoginRecordTests(BaseTestCase):
         # Nobody else's logins.
         self.client.force_login(self.reporter_licang)
         self.assertEqual(len(self.client.get(reverse("accounts:my_logins")).context["entries"]), 0)
+
+    def test_a_lockout_is_in_the_record_of_the_account(self) -> None:
+        from django.conf import settings
+
+        for _ in range(settings.LEITAI_LOGIN_ACCOUNT_LIMIT + 1):
+            self.client.post(
+                reverse("accounts:login"),
+                {"username": self.viewer.username, "password": "wrong-Password-1"},
+                REMOTE_ADDR="198.51.100.7",
+            )
+        entry = AuditEntry.objects.filter(action=Action.ACCOUNT_LOCKED_OUT).latest("pk")
+        self.assertEqual(
+            (entry.object_id, entry.after["address"]), (str(self.viewer.pk), "198.51.100.7")
+        )
+        self.client.force_login(self.viewer)
+        actions = {
+            e.action for e in self.client.get(reverse("accounts:my_logins")).context["entries"]
+        }
+        self.assertLessEqual({Action.ACCOUNT_LOCKED_OUT, Action.ACCOUNT_LOGIN_FAILED}, actions)

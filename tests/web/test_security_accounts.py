@@ -150,6 +150,8 @@ class SecondFactorTests(BaseTestCase):
         self.password_login(self.office)  # the test client's logout forgets every cookie
         self.client.cookies["leitai_trusted"] = trusted
         self.assertEqual(self.client.get(reverse("accounts:security")).status_code, 200)
+        entry = AuditEntry.objects.filter(action=Action.ACCOUNT_LOGIN).latest("pk")
+        self.assertEqual(entry.after["method"], "trusted browser")
         # Not once the office resets the factor (the trust is revoked with it).
         from leitai.web.accounts.twofactor import second_factor_reset
 

@@ -27,6 +27,12 @@ from leitai.web.accounts.security import (
     session_ended,
 )
 from leitai.web.accounts.selectors import site_settings_get
+from leitai.web.accounts.twofactor import (
+    has_second_factor,
+    totp_device,
+    trusted_browser,
+    verified_login,
+)
 from leitai.web.audit.models import Action
 
 # Pages a person may reach while owing a second factor or a new password.
@@ -73,13 +79,10 @@ class AccountRulesMiddleware:
             return _redirect("accounts:login", request)
         open_path = request.path in _open_paths() or request.path.startswith(_OPEN_PREFIXES)
         if second_factor_required(user, rules) and not user.is_verified():
-            from leitai.web.accounts.twofactor import has_second_factor, trusted_browser
-
             device_known = has_second_factor(user)
             if device_known and trusted_browser(request, user):
-                from leitai.web.accounts.twofactor import totp_device, verified_login
-
                 verified_login(request, totp_device(user))
+                login_record(Action.ACCOUNT_LOGIN, request, user=user, method="trusted browser")
             else:
                 user.second_factor_missing = True
                 if not open_path:

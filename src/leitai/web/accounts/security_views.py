@@ -216,6 +216,7 @@ def my_logins(request: HttpRequest) -> HttpResponse:
         "one-time code": _("one-time code"),
         "recovery code": _("recovery code"),
         "sso": _("single sign-on"),
+        "trusted browser": _("trusted browser"),
     }
     entries = login_record_for(user)
     for entry in entries:

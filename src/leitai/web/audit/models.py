@@ -65,6 +65,13 @@ class Action(models.TextChoices):
     ADMIN_ADDED = "admin.added", _("Added in the admin")
     ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
     ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")
+    ACCOUNT_LOGIN = "account.login", _("Logged in")
+    ACCOUNT_LOGIN_FAILED = "account.login_failed", _("Login failed")
+    ACCOUNT_LOCKED_OUT = "account.locked_out", _("Account locked")
+    ACCOUNT_LOGGED_OUT = "account.logged_out", _("Session ended")
+    ACCOUNT_FACTOR_ENROLLED = "account.factor_enrolled", _("Second factor set up")
+    ACCOUNT_FACTOR_RESET = "account.factor_reset", _("Second factor reset")
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("Password changed")
 
 
 class AuditEntryQuerySet(models.QuerySet):

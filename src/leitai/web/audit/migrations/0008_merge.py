@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('audit', '0007_alter_auditentry_action'),
         ('audit', '0007_arena_scoring_actions'),
+        ('audit', '0007_account_actions'),
     ]
 
     operations = [

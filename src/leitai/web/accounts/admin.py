@@ -10,15 +10,27 @@ from leitai.web.audit.admin_audit import AuditedAdmin, reregister
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
-    list_display = ("username", "first_name", "role", "unit", "is_active", "last_login")
+    list_display = (
+        "username",
+        "real_name",
+        "role",
+        "unit",
+        "phone",
+        "email",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("role", "is_active", "unit")
+    search_fields = ("username", "real_name", "phone", "email")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
+        (_("Contact"), {"fields": ("real_name", "phone")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
+        (_("Contact"), {"fields": ("real_name", "phone", "email")}),
     )
 
 

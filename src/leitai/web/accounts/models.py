@@ -27,6 +27,9 @@ class User(AbstractUser):
         related_name="reporters",
         help_text=_("The one unit a reporter reports for."),
     )
+    real_name = models.CharField(_("real name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # AbstractUser has ``email`` already; its label comes from the one catalogue.
 
     class Meta:
         verbose_name = _("user")
@@ -53,6 +56,19 @@ class User(AbstractUser):
     def has_role(self) -> bool:
         return self.is_active and (bool(self.role) or self.is_superuser)
 
+    @property
+    def display_name(self) -> str:
+        """The person's name as people read it: the real name, else the login."""
+        return self.real_name or self.get_full_name() or self.username
+
+
+class AnalysisAudience(models.TextChoices):
+    """Who may open the robustness and what-if pages of a published result."""
+
+    OFFICE = "office", _("The assessment office only")
+    ROLES = "roles", _("Leaders and units (everyone with an account role)")
+    PUBLIC = "public", _("Everyone who may read the published results")
+
 
 class SiteSettings(models.Model):
     """The office's switches; a single row."""
@@ -61,6 +77,12 @@ class SiteSettings(models.Model):
         _("public boards"),
         default=False,
         help_text=_("Visitors who are not logged in may read published results."),
+    )
+    analysis_audience = models.CharField(
+        _("who may see robustness and what-if"),
+        max_length=16,
+        choices=AnalysisAudience.choices,
+        default=AnalysisAudience.OFFICE,
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = person_field(_("updated by"))

@@ -52,21 +52,31 @@ def user_set_password(*, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def site_settings_update(*, public_boards: bool, user: User | None = None) -> SiteSettings:
-    """Switch the public (anonymous) boards on or off."""
+def site_settings_update(
+    *, public_boards: bool, analysis_audience: str | None = None, user: User | None = None
+) -> SiteSettings:
+    """Switch the public (anonymous) boards on or off and choose who may see the
+    robustness and what-if pages (``None`` keeps the current choice); audited."""
     from leitai.web.audit.services import audit_record
 
     settings_row, _created = SiteSettings.objects.select_for_update().get_or_create(pk=1)
-    before = settings_row.public_boards
+    before = {"public_boards": settings_row.public_boards}
+    after = {"public_boards": public_boards}
+    if analysis_audience is not None:
+        before["analysis_audience"] = settings_row.analysis_audience
+        after["analysis_audience"] = analysis_audience
+        settings_row.analysis_audience = analysis_audience
     settings_row.public_boards = public_boards
     settings_row.updated_by = user
+    settings_row.full_clean()
     settings_row.save()
-    if before != public_boards:
+    changed = [key for key in after if before[key] != after[key]]
+    if changed:
         audit_record(
             action="settings.changed",
             actor=user,
             obj=settings_row,
-            before={"public_boards": before},
-            after={"public_boards": public_boards},
+            before={key: before[key] for key in changed},
+            after={key: after[key] for key in changed},
         )
     return settings_row

@@ -45,7 +45,7 @@ def _labels() -> dict[str, str]:
 
 @office
 def log(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, viewer=request.user)
     entries = audit_entries(**form.filters())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for item in page:
@@ -139,7 +139,7 @@ def _rows(entries: Any) -> Any:
 @office
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered log as CSV (UTF-8 with BOM, for Excel) or XLSX."""
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, viewer=request.user)
     entries = audit_entries(**form.filters()).order_by("pk")
     kind = request.GET.get("format", "csv")
     if kind not in EXPORT_FORMATS:

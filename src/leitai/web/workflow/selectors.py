@@ -25,7 +25,7 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.assessments.services import period_current_inputs
-from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
+from leitai.web.workflow.models import Objection, PeriodStatus, Submission, UnitStatus, Upload
 
 # -- the period's units ------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ class UnitRow:
     filled: int
     total: int
     last_change_at: Any = None
-    last_change_by: str = ""
+    last_change_by: Any = None
     pending_objections: int = 0
     objections: int = 0
 
@@ -81,12 +81,41 @@ class UnitRow:
         return max(self.total - self.filled, 0)
 
 
-def unit_status(*, filled: int, submission: Submission | None) -> str:
+def unit_status(*, filled: int, submission: Submission | None, by_office: bool = False) -> str:
+    """The one rule for a unit's state in a period.
+
+    A submission decides (submitted or returned); without one, figures that only the
+    office (or an import) entered count as submitted by the office; figures a reporter
+    entered and did not submit are "filled in"; no figures, "not started".
+    """
     if submission is not None and submission.state == Submission.State.SUBMITTED:
         return UnitStatus.SUBMITTED
     if submission is not None and submission.state == Submission.State.RETURNED:
         return UnitStatus.RETURNED
+    if filled and by_office:
+        return UnitStatus.BY_OFFICE
     return UnitStatus.FILLED if filled else UnitStatus.NOT_STARTED
+
+
+def period_status(period: Period, rows: list[UnitRow], *, revision: int = 0) -> str:
+    """The one rule for a period's state (new, partly filled, all submitted, returned,
+    in review, published, revised), from its state and its units' rows."""
+    if period.state == Period.State.PUBLISHED:
+        return PeriodStatus.REVISED if revision > 1 else PeriodStatus.PUBLISHED
+    if period.state == Period.State.REVIEW:
+        return PeriodStatus.REVIEW
+    statuses = {row.status for row in rows}
+    if UnitStatus.RETURNED in statuses:
+        return PeriodStatus.RETURNED
+    if rows and statuses <= DONE:
+        return PeriodStatus.SUBMITTED
+    if statuses <= {UnitStatus.NOT_STARTED}:
+        return PeriodStatus.NEW
+    return PeriodStatus.PARTLY
+
+
+# Units whose figures are in for the office: submitted by the unit or entered by the office.
+DONE = frozenset({UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE})
 
 
 def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:
@@ -101,13 +130,16 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
         .values("unit_id")
         .annotate(n=Count("pk"), last=Max("updated_at"))
     }
-    last_by = {}
+    last_by: dict[int, DataValue] = {}
+    by_reporter: set[int] = set()
     for value in (
         DataValue.objects.filter(period=period, unit__in=units)
         .select_related("updated_by")
         .order_by("unit_id", "-updated_at")
     ):
         last_by.setdefault(value.unit_id, value)
+        if value.updated_by is not None and not value.updated_by.is_office:
+            by_reporter.add(value.unit_id)
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(period=period, unit__in=units).select_related(
@@ -127,12 +159,16 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
         rows.append(
             UnitRow(
                 unit=unit,
-                status=unit_status(filled=count.get("n", 0), submission=submissions.get(unit.pk)),
+                status=unit_status(
+                    filled=count.get("n", 0),
+                    submission=submissions.get(unit.pk),
+                    by_office=unit.pk not in by_reporter,
+                ),
                 submission=submissions.get(unit.pk),
                 filled=count.get("n", 0),
                 total=total,
                 last_change_at=last.updated_at if last else None,
-                last_change_by=last.updated_by.username if last and last.updated_by else "",
+                last_change_by=last.updated_by if last else None,
                 pending_objections=objections.get(unit.pk, {}).get("pending", 0),
                 objections=objections.get(unit.pk, {}).get("n", 0),
             )
@@ -356,6 +392,7 @@ def previous_missing(period: Period) -> list[str]:
 class Readiness:
     """Where a period stands and what is missing before its next step."""
 
+    period: Period
     rows: list[UnitRow]
     draft: Snapshot | None
     draft_current: bool
@@ -374,12 +411,24 @@ class Readiness:
 
     @property
     def outstanding(self) -> list[UnitRow]:
-        """Units whose figures are in but not (or no longer) submitted."""
-        return self.with_status(UnitStatus.FILLED, UnitStatus.RETURNED)
+        """Units whose figures are not (or no longer) in: neither submitted by the unit
+        nor entered by the office."""
+        return [r for r in self.rows if r.status not in DONE]
 
     @property
     def submitted(self) -> list[UnitRow]:
-        return self.with_status(UnitStatus.SUBMITTED)
+        return self.with_status(*DONE)
+
+    @property
+    def status(self) -> str:
+        """The period's state by :func:`period_status`."""
+        return period_status(
+            self.period, self.rows, revision=self.published.revision if self.published else 0
+        )
+
+    @property
+    def status_label(self) -> str:
+        return str(PeriodStatus(self.status).label)
 
     @property
     def with_blanks(self) -> list[UnitRow]:
@@ -412,6 +461,7 @@ class Readiness:
 def period_readiness(period: Period) -> Readiness:
     draft = period_draft_snapshot(period)
     return Readiness(
+        period=period,
         rows=status_board(period),
         draft=draft,
         draft_current=draft_is_current(period, draft),

@@ -9,6 +9,7 @@ from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from django.test import override_settings
 
 from tests.web.base import BaseTestCase
@@ -144,3 +145,31 @@ class CrawlTests(BaseTestCase):
         ):
             bad, _words = self.crawl(user)
             self.assertEqual(bad, [], user)
+
+
+def _report(words: dict[str, list[str]]) -> str:
+    return "\n".join(
+        f"{w!r} on {len(urls)} pages, e.g. {urls[0]}" for w, urls in sorted(words.items())
+    )
+
+
+@override_settings(LANGUAGE_CODE="zh-hans")
+class ChineseWordsTests(CrawlTests):
+    """Every role reads Chinese: no stray Latin word, no ASCII ':' or '.' after Han."""
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="issue 14 not finished: ASCII colons after Han (form label_suffix, "
+        "'期:' in templates), English audit states and object names, logins in pinyin; "
+        "the assertion message lists every word and a page it is on",
+    )
+    def test_every_role_reads_chinese(self) -> None:
+        found: dict[str, list[str]] = {}
+        for user in (None, self.office, self.reporter_shibei, self.viewer):
+            _bad, words = self.crawl(user)
+            for word, urls in words.items():
+                found.setdefault(word, []).extend(urls)
+        self.assertEqual(found, {}, "\n" + _report(found))
+
+    # The link crawl is CrawlTests' own; not repeated here.
+    test_every_link_answers_200_or_a_deliberate_403_for_every_role = None  # type: ignore[assignment]

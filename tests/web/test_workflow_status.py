@@ -9,12 +9,12 @@ from django.urls import reverse
 from leitai.web.assessments.models import DataValue, Period
 from leitai.web.workflow.models import PeriodStatus, UnitStatus
 from leitai.web.workflow.selectors import period_readiness, period_units
+from leitai.web.workflow.services import period_open as open_period
 from leitai.web.workflow.services import (
     period_review_start,
     submission_return,
     unit_figures_save,
 )
-from leitai.web.workflow.services import period_open as open_period
 from tests.web.base import BaseTestCase
 
 

@@ -59,3 +59,8 @@ from django.contrib.auth.models import Group  # noqa: E402
 
 for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
     reregister(_model)
+
+# axes names its admin section after its label ("Axes"): a name people read instead.
+from django.apps import apps  # noqa: E402
+
+apps.get_app_config("axes").verbose_name = _("Login protection")

@@ -266,7 +266,7 @@ class FormField:
     previous_target: str | None
     max_points: float | None = None
     updated_at: Any = None
-    updated_by: str = ""
+    updated_by: Any = None
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,7 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
                 previous=old.value if old else None,
                 previous_target=old.target if old and key in targets else None,
                 updated_at=value.updated_at if value else None,
-                updated_by=value.updated_by.username if value and value.updated_by else "",
+                updated_by=value.updated_by if value else None,
                 **kw,
             )
         )

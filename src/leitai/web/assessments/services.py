@@ -304,12 +304,18 @@ def _audit_cells(
     user: User | None,
     note: str,
 ) -> int:
-    """One audit entry per unit whose figures differ between ``old`` and ``new``."""
+    """One audit entry per unit whose figures differ between ``old`` and ``new``.
+
+    Returns the number of cells (a unit's figure, with its target) that changed: the
+    count an upload's preview shows, so that the preview and the confirmation agree.
+    """
     by_unit: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    cells = 0
     for cell in sorted(set(old) | set(new)):
         before, after = old.get(cell), new.get(cell)
         if before == after:
             continue
+        cells += 1
         unit, key = cell
         b, a = by_unit.setdefault(unit, ({}, {}))
         fields_before, fields_after = _cell_fields(key, before), _cell_fields(key, after)
@@ -328,7 +334,7 @@ def _audit_cells(
             note=note,
             summary=f"{period.code} {unit}: {len(a)}",
         )
-    return sum(len(a) for _b, a in by_unit.values())
+    return cells
 
 
 @transaction.atomic

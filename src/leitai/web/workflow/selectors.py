@@ -85,8 +85,9 @@ def unit_status(*, filled: int, submission: Submission | None, by_office: bool =
     """The one rule for a unit's state in a period.
 
     A submission decides (submitted or returned); without one, figures that only the
-    office (or an import) entered count as submitted by the office; figures a reporter
-    entered and did not submit are "filled in"; no figures, "not started".
+    office entered (or any figures once the office closed the collection) count as
+    entered by the office, which counts as submitted; other figures not submitted are
+    "filled in"; no figures, "not started".
     """
     if submission is not None and submission.state == Submission.State.SUBMITTED:
         return UnitStatus.SUBMITTED
@@ -131,15 +132,21 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
         .annotate(n=Count("pk"), last=Max("updated_at"))
     }
     last_by: dict[int, DataValue] = {}
-    by_reporter: set[int] = set()
+    by_office: set[int] = set()
+    by_other: set[int] = set()
+    # Once the office closed the collection, the figures are taken as they are.
+    closed = period.state != Period.State.COLLECTING
     for value in (
         DataValue.objects.filter(period=period, unit__in=units)
         .select_related("updated_by")
         .order_by("unit_id", "-updated_at")
     ):
         last_by.setdefault(value.unit_id, value)
-        if value.updated_by is not None and not value.updated_by.is_office:
-            by_reporter.add(value.unit_id)
+        if value.updated_by is not None and value.updated_by.is_office:
+            by_office.add(value.unit_id)
+        elif value.value != "":
+            # A reporter's figure, or one whose author is not known: not the office's.
+            by_other.add(value.unit_id)
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(period=period, unit__in=units).select_related(
@@ -162,7 +169,7 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
                 status=unit_status(
                     filled=count.get("n", 0),
                     submission=submissions.get(unit.pk),
-                    by_office=unit.pk not in by_reporter,
+                    by_office=closed or (unit.pk in by_office and unit.pk not in by_other),
                 ),
                 submission=submissions.get(unit.pk),
                 filled=count.get("n", 0),

@@ -328,6 +328,9 @@ MESSAGES: dict[str, str] = {
         "These values changed by more than the scheme allows against the previous period "
         "and need an explanation before submitting: %(items)s."
     ),
+    "cli.output_needed": gettext_noop(
+        "--format %(format)s writes a file: name it with -o (or give --out-dir)"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

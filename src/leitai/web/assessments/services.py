@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -444,11 +445,14 @@ def snapshot_recompute(*, snapshot: Snapshot) -> Result:
 
 
 @transaction.atomic
-def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
+def period_compute(
+    *, period: Period, user: User | None = None, at: datetime | None = None
+) -> Snapshot:
     """Compute a draft result of the period from its current figures.
 
     A previous draft is replaced; published snapshots are never touched. Raises
-    ``DataError`` when the figures are incomplete or wrong.
+    ``DataError`` when the figures are incomplete or wrong. ``at`` dates the result
+    (the demo's 2023 results are dated in 2023); by default, now.
     """
     version = period.scheme_version
     scheme = scheme_version_parsed(version)
@@ -466,6 +470,7 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
     snapshot = Snapshot.objects.create(
         period=period,
         revision=last + 1,
+        created_at=at or timezone.now(),
         scheme_version=version,
         scheme_sha256=version.sha256,
         inputs=inputs,
@@ -502,11 +507,17 @@ def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
 
 @transaction.atomic
 def snapshot_publish(
-    *, snapshot: Snapshot, user: User | None = None, reason: str = "", previous_note: str = ""
+    *,
+    snapshot: Snapshot,
+    user: User | None = None,
+    reason: str = "",
+    previous_note: str = "",
+    at: datetime | None = None,
 ) -> Snapshot:
     """Publish a draft; from then on it is frozen.
 
     Publishing over an already published result makes a revision, which needs a reason.
+    ``at`` dates the publication (the demo's); by default, now.
     """
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.is_published:
@@ -520,7 +531,7 @@ def snapshot_publish(
         before["published_revision"] = earlier.revision
         before["published_result_sha256"] = earlier.result_sha256
     period_state = period.state
-    now = timezone.now()
+    now = at or timezone.now()
     snapshot.state = Snapshot.State.PUBLISHED
     snapshot.reason = reason.strip()
     snapshot.previous_note = previous_note.strip()

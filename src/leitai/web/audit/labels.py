@@ -7,6 +7,7 @@ indicator's name (from the schemes), a record's type as its model's name.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -68,6 +69,28 @@ def _choices() -> dict[str, Any]:
 @cache
 def _model_names() -> dict[str, Any]:
     return {model.__name__: model._meta.verbose_name for model in apps.get_models()}
+
+
+NOTES = {
+    "import": gettext_lazy("imported from a data table"),
+    "form": gettext_lazy("entered in the form"),
+    "explanation": gettext_lazy("explanation of a change"),
+    "demo": gettext_lazy("demo data"),
+}
+_UPLOAD = re.compile(r"^upload #(\d+) (.*)$", re.S)
+_OBJECTION = re.compile(r"^objection #(\d+)$")
+
+
+def note_label(note: str) -> str:
+    """An entry's note in words when the code wrote it ("import", "upload #3 a.xlsx");
+    a person's note (a reason, a comment) as it is."""
+    if note in NOTES:
+        return str(NOTES[note])
+    if found := _UPLOAD.match(note):
+        return _("upload #%(n)s %(file)s") % {"n": found[1], "file": found[2]}
+    if found := _OBJECTION.match(note):
+        return _("objection #%(n)s") % {"n": found[1]}
+    return note
 
 
 def field_label(key: str, names: dict[str, str] | None = None) -> str:

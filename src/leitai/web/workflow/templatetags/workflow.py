@@ -60,3 +60,10 @@ def audit_object(object_type: str) -> str:
     from leitai.web.audit.labels import object_label
 
     return object_label(object_type)
+
+
+@register.filter
+def audit_note(note: str) -> str:
+    from leitai.web.audit.labels import note_label
+
+    return note_label(note or "")

@@ -139,6 +139,7 @@ MATRIX: dict[str, list[Request]] = {
     ],
     "api:api-root": [Request("get", {}, roles(rest=404))],
     "api:openapi-json": [Request("get", {}, roles(rest=200))],
+    "boards:api_docs": [Request("get", {}, roles(rest=200))],
     "api:openapi-view": [Request("get", {}, roles(rest=200))],
     "api:periods": [Request("get", {}, roles(rest=200))],
     "api:league": [

@@ -406,6 +406,9 @@ MESSAGES: dict[str, str] = {
     "arena.indicator_unknown": gettext_noop(
         "%(indicator)s is not a bonus adjustment with a maximum in %(period)s"
     ),
+    "cli.output_needed": gettext_noop(
+        "--format %(format)s writes a file: name it with -o (or give --out-dir)"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

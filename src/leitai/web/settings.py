@@ -325,7 +325,8 @@ LEITAI_CACHE_MAX_AGE = _env_int("LEITAI_CACHE_MAX_AGE", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR.parent / "locale"]
+# One catalogue for every word (issue 14): src/leitai/locale.
+LOCALE_PATHS = [BASE_DIR.parent / "locale"]
 TIME_ZONE = os.environ.get("LEITAI_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

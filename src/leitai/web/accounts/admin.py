@@ -11,8 +11,18 @@ from leitai.web.audit.admin_audit import AuditedAdmin, reregister
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
-    list_display = ("username", "first_name", "role", "unit", "is_active", "last_login")
+    list_display = (
+        "username",
+        "real_name",
+        "role",
+        "unit",
+        "phone",
+        "email",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("role", "is_active", "unit")
+    search_fields = ("username", "real_name", "phone", "email")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
@@ -27,11 +37,13 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
                 )
             },
         ),
+        (_("Contact"), {"fields": ("real_name", "phone")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
         (_("Account security"), {"fields": ("second_factor_required",)}),
+        (_("Contact"), {"fields": ("real_name", "phone", "email")}),
     )
     readonly_fields = ("password_changed_at", "oidc_subject")
 
@@ -91,3 +103,7 @@ def _office_with_factor(request):  # type: ignore[no-untyped-def]
 
 
 admin.site.has_permission = _office_with_factor  # type: ignore[method-assign]
+# axes names its admin section after its label ("Axes"): a name people read instead.
+from django.apps import apps  # noqa: E402
+
+apps.get_app_config("axes").verbose_name = _("Login protection")

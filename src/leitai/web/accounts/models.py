@@ -48,6 +48,9 @@ class User(AbstractUser):
         _("single sign-on subject"), max_length=255, null=True, blank=True, unique=True
     )
     trusted_epoch = models.PositiveIntegerField(default=0, editable=False)
+    real_name = models.CharField(_("real name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # AbstractUser has ``email`` already; its label comes from the one catalogue.
 
     class Meta:
         verbose_name = _("user")
@@ -73,6 +76,19 @@ class User(AbstractUser):
     @property
     def has_role(self) -> bool:
         return self.is_active and (bool(self.role) or self.is_superuser)
+
+    @property
+    def display_name(self) -> str:
+        """The person's name as people read it: the real name, else the login."""
+        return self.real_name or self.get_full_name() or self.username
+
+
+class AnalysisAudience(models.TextChoices):
+    """Who may open the robustness and what-if pages of a published result."""
+
+    OFFICE = "office", _("The assessment office only")
+    ROLES = "roles", _("Leaders and units (everyone with an account role)")
+    PUBLIC = "public", _("Everyone who may read the published results")
 
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
@@ -175,6 +191,12 @@ class SiteSettings(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("Logging in once more ends the oldest session."),
+    )
+    analysis_audience = models.CharField(
+        _("who may see robustness and what-if"),
+        max_length=16,
+        choices=AnalysisAudience.choices,
+        default=AnalysisAudience.OFFICE,
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = person_field(_("updated by"))

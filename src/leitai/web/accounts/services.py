@@ -70,9 +70,14 @@ SECURITY_FIELDS = (
 
 @transaction.atomic
 def site_settings_update(
-    *, public_boards: bool | None = None, user: User | None = None, **security: Any
+    *,
+    public_boards: bool | None = None,
+    analysis_audience: str | None = None,
+    user: User | None = None,
+    **security: Any,
 ) -> SiteSettings:
-    """Change the office's switches: the public boards and the account security rules.
+    """Change the office's switches: the public boards, who may see the robustness and
+    what-if pages, and the account security rules (``None`` keeps a switch as it is).
 
     ``security`` takes the fields of :data:`SECURITY_FIELDS`; the values are checked
     against the fields' bounds. One audit entry names what changed (nothing when
@@ -86,6 +91,8 @@ def site_settings_update(
     wanted = dict(security)
     if public_boards is not None:
         wanted["public_boards"] = public_boards
+    if analysis_audience is not None:
+        wanted["analysis_audience"] = analysis_audience
     settings_row, _created = SiteSettings.objects.select_for_update().get_or_create(pk=1)
     before = {
         k: getattr(settings_row, k) for k, v in wanted.items() if getattr(settings_row, k) != v

@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.urls import path
 
 from leitai.web import health
-from leitai.web.boards import group_views, views, year_views
+from leitai.web.boards import api_docs, group_views, views, year_views
 
 app_name = "boards"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Before the API's own URLs: the documentation in words (Swagger is /api/swagger).
+    path("api/docs", api_docs.api_docs, name="api_docs"),
     path("periods/<slug:period>/", views.league, name="league"),
     path("periods/<slug:period>/stars/", views.stars, name="stars"),
     path("periods/<slug:period>/posters/", views.posters, name="posters"),

@@ -229,10 +229,15 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     ctx = _load(request, period, unit=unit_obj)
     if unit not in ctx.view.by_unit:
         raise Http404
-    # A reporter reading their own draft sees only their own unit's card.
-    if ctx.draft and not user_is_office(request.user):
+    population = len(ctx.view.rows)
+    # A reporter reading their own draft sees only their own unit's card: the rank is
+    # still out of the whole population, and the indicator pages (every unit's draft
+    # figures) are not linked.
+    own_draft = bool(ctx.draft and not user_is_office(request.user))
+    if own_draft:
         ctx.view = _only_unit(ctx.view, unit)
     card = selectors.unit_card(ctx.view, unit)
+    card["n"] = population
     history = selectors.unit_history(unit=unit_obj, user=request.user)
     chart = {
         "labels": [h["label"] for h in history],
@@ -255,6 +260,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         history=history,
         chart=chart,
         can_see_data=user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk),
+        indicator_links=not own_draft,
     )
 
 

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0007_alter_auditentry_action'),
-        ('audit', '0007_arena_scoring_actions'),
-        ('audit', '0007_account_actions'),
+        ("audit", "0007_alter_auditentry_action"),
+        ("audit", "0007_arena_scoring_actions"),
+        ("audit", "0007_account_actions"),
     ]
 
-    operations = [
-    ]
+    operations = []

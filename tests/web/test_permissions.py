@@ -36,6 +36,29 @@ MATRIX: dict[str, list[Request]] = {
     "boards:league": period_pages("league"),
     "boards:stars": period_pages("stars"),
     "boards:posters": period_pages("posters"),
+    "boards:year": [
+        Request("get", {"year": "2023"}, PUBLISHED),
+        Request(
+            "get", {"year": "1999"}, roles(anonymous=(404, 302), outsider=(404, 403), rest=404)
+        ),
+    ],
+    "boards:unit_year": [
+        Request("get", {"year": "2023", "unit": "shibei"}, PUBLISHED),
+        Request(
+            "get",
+            {"year": "2023", "unit": "nowhere"},
+            roles(rest=404),
+        ),
+    ],
+    "boards:city_table": [
+        Request("get", {"period": "2023-Q3-grouped"}, roles(rest=405)),
+        Request(
+            "post",
+            {"period": "2023-Q3-grouped"},
+            roles(anonymous=302, office=302, rest=403),
+            data={"on": "1"},
+        ),
+    ],
     "boards:compare": [
         *period_pages("compare"),
         Request("get", {"period": "2023Q3"}, PUBLISHED, query="with=2023Q1"),

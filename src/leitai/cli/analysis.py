@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from typing import TYPE_CHECKING, Any
@@ -208,7 +207,9 @@ def run_analyse(args: argparse.Namespace) -> int:
             "diagnostics": diagnostics.to_dict(),
             "preparation": list(robustness.nominal.preparation),
         }
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        from leitai.engine.result import json_text
+
+        sys.stdout.write(json_text(document) + "\n")
         return EXIT_OK
     out = console()
     out.print(_robustness_table(robustness, args.lang))
@@ -383,6 +384,7 @@ def _preparation_table(records: Any, lang: str) -> Any:
 @guarded
 def run_whatif(args: argparse.Namespace) -> int:
     from leitai.engine import assess, load_scheme
+    from leitai.engine.result import json_text
     from leitai.engine.whatif import recompute, what_it_takes
     from leitai.io import read_previous, read_table
 
@@ -409,13 +411,13 @@ def run_whatif(args: argparse.Namespace) -> int:
                 "before": _unit_summary(before, u),
                 "after": after.to_dict(),
             }
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(json_text(document) + "\n")
         else:
             console().print(_edited_table(before, after, args.unit, args.lang))
         return EXIT_OK
     report = what_it_takes(scheme, data, args.unit, previous=previous, indicators=args.indicator)
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(report.to_dict()) + "\n")
         return EXIT_OK
     console().print(_whatif_table(report, args.lang))
     return EXIT_OK

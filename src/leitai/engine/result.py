@@ -17,7 +17,7 @@ import numpy as np
 from leitai.engine.methods import competition_rank
 from leitai.engine.scheme import Scheme
 
-__all__ = ["Result"]
+__all__ = ["Result", "json_text"]
 
 
 def _num(value: Any) -> float | None:
@@ -284,4 +284,33 @@ class Result:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text (UTF-8 characters kept as they are)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return json_text(self.to_dict(), indent=indent)
+
+
+def json_text(document: Any, *, indent: int | None = 2) -> str:
+    """A JSON document as text, UTF-8 characters kept, numpy numbers and arrays accepted.
+
+    orjson writes it (about 10 times faster than the standard library, whose pure-Python
+    encoder takes over as soon as there is an indent). ``indent`` is 2 (orjson's only
+    indentation, laid out as ``json.dumps(..., indent=2)`` lays it out); any other
+    indent, or None for one line, is the standard library's (its C encoder is fast
+    without an indent). The values read back the same either way: floats are the
+    shortest text that reads back to the same number (orjson writes ``1e-5`` where the
+    standard library writes ``1e-05``).
+
+    >>> json_text({"a": [1.5, None], "名": "黄岛"}, indent=None)
+    '{"a": [1.5, null], "名": "黄岛"}'
+    """
+    if indent != 2:  # the standard library's C encoder is fast without an indent
+        return json.dumps(document, ensure_ascii=False, indent=indent, default=_plain)
+    import orjson
+
+    options = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_INDENT_2
+    return orjson.dumps(document, option=options).decode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number or array as a Python one (for the standard library's encoder)."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

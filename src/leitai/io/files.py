@@ -43,6 +43,7 @@ __all__ = [
     "check_attachment",
     "read_bounded",
     "read_sheet",
+    "read_sheet_fast",
     "read_text",
 ]
 
@@ -460,7 +461,115 @@ def _stream(ws: Any, name: str, limits: Limits) -> tuple[list[list[Any]], list[i
 
 
 # ---------------------------------------------------------------------------
+# XLSX, column-wise (python-calamine), where nothing in the sheet needs the stream
+
+_ROW_REF = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
+_CELL_COLUMN = re.compile(rb"\sr=\"([A-Z]+)\d")
+
+
+def _xlsx_fast(data: bytes, name: str, limits: Limits, prefer: str | None) -> RawSheet | None:
+    """The sheet read whole by calamine, or None when the streaming reader must read it.
+
+    The zip is checked first (:func:`_check_zip`, as for the streaming reader). calamine
+    builds a dense rectangle of the sheet (see the module's note), so it reads only a
+    sheet whose every row and cell carries its reference, whose extent is within
+    ``limits`` (rows, columns, and rows x columns within four times the cells), with
+    no formula (openpyxl's reader refuses them) and nothing but the sheet's own
+    elements; anything else is left to the streaming reader, which says what is wrong.
+    """
+    _check_zip(data, name, limits)
+    try:
+        book = _open_book(data)
+    except Exception:
+        return None
+    try:
+        ws = _choose_sheet(book, name, sheet=None, prefer=prefer)
+        meta = _read_meta(book, name, limits)
+        path = str(ws._worksheet_path).lstrip("/")
+    except FileRefused:
+        raise
+    except Exception:
+        return None
+    finally:
+        book.close()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path)
+        if not _plain_extent(xml, limits):
+            return None
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
+    except Exception:  # any doubt: the streaming reader decides
+        return None
+    numbers = list(range(1, len(rows) + 1))
+    try:
+        _check_rows(rows, numbers, name, ws.title, limits)
+    except FileRefused:
+        return None
+    return RawSheet(rows, name, ws.title, meta, numbers)
+
+
+def _plain_extent(xml: bytes, limits: Limits) -> bool:
+    """Whether calamine may read this sheet: references everywhere, extent bounded, no formula."""
+    if b"<f>" in xml or b"<f " in xml or b"<f/>" in xml or b":sheetData" in xml:
+        return False
+    cells = xml.count(b"<c ") + xml.count(b"<c>")
+    row_tags = xml.count(b"<row ") + xml.count(b"<row>")
+    if xml.count(b' r="') != cells + row_tags:
+        return False  # a cell or row without its reference: its place is implicit
+    rows = max((int(r) for r in _ROW_REF.findall(xml)), default=0)
+    letters = set(_CELL_COLUMN.findall(xml))
+    columns = max((_column_index(c.decode("ascii")) for c in letters), default=0)
+    digits = re.compile(rb'\sr="[A-Z]+(\d{%d,})"' % len(str(max(rows, 1))))
+    rows = max([rows, *(int(r) for r in digits.findall(xml))])
+    return (
+        rows <= limits.max_rows
+        and columns <= limits.max_columns
+        and rows * columns <= 4 * limits.max_cells
+    )
+
+
+def _column_index(letters: str) -> int:
+    """``A`` is 1, ``AA`` 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _check_rows(
+    rows: list[list[Any]], numbers: list[int], name: str, sheet: str | None, limits: Limits
+) -> None:
+    """Refuse rows beyond the limits, as :func:`_check_row` does one row at a time."""
+    cells = 0
+    for values, number in zip(rows, numbers, strict=True):
+        cells += _check_row(values, number, name, sheet, limits, cells)
+
+
+# ---------------------------------------------------------------------------
 # The one entrance
+
+
+def read_sheet_fast(
+    source: Source,
+    *,
+    filename: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    prefer: str | None = None,
+) -> tuple[RawSheet | None, bytes]:
+    """The rows of a CSV or XLSX file read whole (a workbook by calamine), and its bytes.
+
+    The same refusals as :func:`read_sheet`; the sheet is None when a workbook is one
+    only the streaming reader may read (see :func:`_xlsx_fast`): read ``bytes`` with
+    :func:`read_sheet` then.
+    """
+    name = display_name(source, filename)
+    data = read_bounded(source, name=name, limits=limits)
+    if data[:4] == b"PK\x03\x04" or name.lower().endswith(XLSX_SUFFIXES):
+        return _xlsx_fast(data, name, limits, prefer), data
+    return read_sheet(data, filename=name, limits=limits, prefer=prefer), data
 
 
 def read_sheet(

@@ -49,18 +49,22 @@ def column_numbers(cells: list[Any]) -> np.ndarray | None:
     >>> column_numbers(["12,3"]) is None
     True
     """
-    types = set(map(type, cells))
+    kinds = list(map(type, cells))
+    types = set(kinds)
     if types <= {str}:
         if _PLAIN_COLUMN.fullmatch("\n".join(cells)):
-            # float() as parse_number reads each text, hence the very same number
+            # float() as parse_number reads each text, hence the very same number; nan
+            # only where the cell is empty (the pattern admits no "nan")
             numbers = np.fromiter(
                 map(float, [cell or "nan" for cell in cells]), np.float64, count=len(cells)
             )
-            empty = np.fromiter((not cell for cell in cells), bool, count=len(cells))
-            return numbers if np.isfinite(numbers[~empty]).all() else None
-    elif types <= {str, float, int} and all(cell == "" for cell in cells if type(cell) is str):
-        numbers = np.array([math.nan if cell == "" else cell for cell in cells], np.float64)
-        empty = np.fromiter((type(cell) is str for cell in cells), bool, count=len(cells))
+            return None if np.isinf(numbers).any() else numbers
+    elif types <= {str, float, int} and kinds.count(str) == cells.count(""):
+        # numbers and empty cells (a workbook): numpy converts them at once
+        column = np.array(cells, dtype=object)
+        empty = column == ""
+        column[empty] = math.nan
+        numbers = column.astype(np.float64)
         return numbers if np.isfinite(numbers[~empty]).all() else None
     try:
         parsed = [parse_number(None if cell == "" else cell) for cell in cells]
@@ -128,10 +132,10 @@ def wide_period_data(
     if require_all_units and len(unit_rows) != len(units):
         return None
 
-    def column(i: int | None) -> list[Any] | None:
-        if i is None:
-            return None
-        return [row[i] if i < len(row) and row[i] is not None else "" for _, row in body]
+    table = list(zip(*[row + [""] * (width - len(row)) for _, row in body], strict=True))
+
+    def column(i: int) -> list[Any]:
+        return list(table[i])
 
     order = np.array([units[u] for u in unit_rows], dtype=np.intp)
     arrays = _columns(scheme, named, targets, column, order, width)

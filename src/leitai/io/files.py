@@ -26,11 +26,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+import operator
 import os
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from itertools import chain, compress, repeat
 from typing import IO, Any
 
 from leitai.engine.errors import DataError
@@ -239,6 +241,42 @@ def _check_row(
     values: list[Any], number: int, name: str, sheet: str | None, limits: Limits, cells: int
 ) -> int:
     """Refuse a row beyond the limits; returns its count of filled cells."""
+    filled = _row_within(values, number, limits, cells)
+    if filled is not None:
+        return filled
+    return _refuse_row(values, number, name, sheet, limits, cells)
+
+
+def _row_within(
+    values: list[Any], number: int, limits: Limits, cells: int, *, measured: bool = False
+) -> int | None:
+    """The count of filled cells of a row plainly within the limits, or None to look closer.
+
+    Trailing empty cells are dropped, as :func:`_refuse_row` drops them; the rest is
+    counted and measured by builtins, without a step per cell in Python.
+    """
+    while values and (values[-1] is None or values[-1] == ""):
+        values.pop()
+    if number > limits.max_rows or len(values) > limits.max_columns:
+        return None
+    filled = len(values) - values.count("") - values.count(None)
+    if cells + filled > limits.max_cells:
+        return None
+    if measured:
+        return filled
+    try:
+        longest = max(map(len, values), default=0)  # a row of text (a CSV)
+    except TypeError:
+        longest = max(map(len, [v for v in values if isinstance(v, str)]), default=0)
+        if not all(map(math.isfinite, [v for v in values if isinstance(v, float)])):
+            return None
+    return filled if longest <= limits.max_cell_chars else None
+
+
+def _refuse_row(
+    values: list[Any], number: int, name: str, sheet: str | None, limits: Limits, cells: int
+) -> int:
+    """:func:`_check_row` cell by cell, refusing at the first cell beyond the limits."""
     if number > limits.max_rows:
         raise _refuse("file.too_many_rows", name, sheet=sheet, row=number, limit=limits.max_rows)
     while values and (values[-1] is None or values[-1] == ""):
@@ -519,11 +557,12 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
     row_tags = xml.count(b"<row ") + xml.count(b"<row>")
     if xml.count(b' r="') != cells + row_tags:
         return False  # a cell or row without its reference: its place is implicit
-    rows = max((int(r) for r in _ROW_REF.findall(xml)), default=0)
+    rows = max(map(int, set(_ROW_REF.findall(xml))), default=0)
     letters = set(_CELL_COLUMN.findall(xml))
     columns = max((_column_index(c.decode("ascii")) for c in letters), default=0)
+    # A cell may claim a row below its row's: the cells with as many digits or more.
     digits = re.compile(rb'\sr="[A-Z]+(\d{%d,})"' % len(str(max(rows, 1))))
-    rows = max([rows, *(int(r) for r in digits.findall(xml))])
+    rows = max(rows, *map(int, set(digits.findall(xml))), 0)
     return (
         rows <= limits.max_rows
         and columns <= limits.max_columns
@@ -542,10 +581,24 @@ def _column_index(letters: str) -> int:
 def _check_rows(
     rows: list[list[Any]], numbers: list[int], name: str, sheet: str | None, limits: Limits
 ) -> None:
-    """Refuse rows beyond the limits, as :func:`_check_row` does one row at a time."""
+    """Refuse rows beyond the limits, as :func:`_check_row` does one row at a time.
+
+    The cells' lengths and numbers are measured all at once first; a row is looked at
+    cell by cell only when something may be beyond the limits.
+    """
+    cells_all = list(chain.from_iterable(rows))
+    kinds = list(map(type, cells_all))
+    texts = compress(cells_all, map(operator.is_, kinds, repeat(str)))
+    floats = compress(cells_all, map(operator.is_, kinds, repeat(float)))
+    measured = max(map(len, texts), default=0) <= limits.max_cell_chars and all(
+        map(math.isfinite, floats)
+    )
     cells = 0
     for values, number in zip(rows, numbers, strict=True):
-        cells += _check_row(values, number, name, sheet, limits, cells)
+        filled = _row_within(values, number, limits, cells, measured=measured)
+        if filled is None:
+            filled = _refuse_row(values, number, name, sheet, limits, cells)
+        cells += filled
 
 
 # ---------------------------------------------------------------------------

@@ -328,6 +328,7 @@ MESSAGES: dict[str, str] = {
         "These values changed by more than the scheme allows against the previous period "
         "and need an explanation before submitting: %(items)s."
     ),
+    "cli.more_problems": gettext_noop("… and %(count)s more problems, not listed here"),
 }
 MESSAGES.update(FILE_MESSAGES)
 

@@ -509,44 +509,77 @@ def _xlsx_fast(data: bytes, name: str, limits: Limits, prefer: str | None) -> Ra
     """The sheet read whole by calamine, or None when the streaming reader must read it.
 
     The zip is checked first (:func:`_check_zip`, as for the streaming reader). calamine
-    builds a dense rectangle of the sheet (see the module's note), so it reads only a
-    sheet whose every row and cell carries its reference, whose extent is within
-    ``limits`` (rows, columns, and rows x columns within four times the cells), with
-    no formula (openpyxl's reader refuses them) and nothing but the sheet's own
-    elements; anything else is left to the streaming reader, which says what is wrong.
+    builds a dense rectangle of a sheet (see the module's note), so it reads only a
+    workbook whose every sheet (every member holding sheet data, wherever it is) has a
+    reference on each row and cell, an extent within ``limits`` (rows, columns, and
+    rows x columns within four times the cells) and no formula (the streaming reader
+    refuses them); whose sheets are all worksheets; and whose cells are within the
+    limits. Anything else is left to the streaming reader, which says what is wrong.
+    The sheet is chosen as :func:`_choose_sheet` chooses it, the template's settings
+    read as :func:`_read_meta` reads them.
     """
     _check_zip(data, name, limits)
     try:
-        book = _open_book(data)
-    except Exception:
-        return None
-    try:
-        ws = _choose_sheet(book, name, sheet=None, prefer=prefer)
-        meta = _read_meta(book, name, limits)
-        path = str(ws._worksheet_path).lstrip("/")
-    except FileRefused:
-        raise
-    except Exception:
-        return None
-    finally:
-        book.close()
-    try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(path)
-        if not _plain_extent(xml, limits):
-            return None
+            for member in archive.infolist():
+                if member.filename.lower().endswith(".xml"):
+                    xml = archive.read(member)
+                    if b"sheetData" in xml and not _plain_extent(xml, limits):
+                        return None
         from python_calamine import CalamineWorkbook
 
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
-    except Exception:  # any doubt: the streaming reader decides
+        title = _calamine_sheet(workbook, prefer)
+        meta = _calamine_meta(workbook, name, limits)
+        if title is None or meta is None:
+            return None
+        rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        numbers = list(range(1, len(rows) + 1))
+        _check_rows(rows, numbers, name, title, limits)
+    except Exception:  # any doubt (a refusal included): the streaming reader decides
         return None
-    numbers = list(range(1, len(rows) + 1))
+    return RawSheet(rows, name, title, meta, numbers)
+
+
+def _calamine_sheet(workbook: Any, prefer: str | None) -> str | None:
+    """The sheet :func:`_choose_sheet` would read, when every sheet is a worksheet."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = workbook.sheets_metadata
+    if any(sheet.typ != SheetTypeEnum.WorkSheet for sheet in sheets):
+        return None
+    visible = [
+        sheet.name
+        for sheet in sheets
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.name != META_SHEET
+    ]
+    if not visible:
+        return None
+    return prefer if prefer in visible else visible[0]
+
+
+def _calamine_meta(workbook: Any, name: str, limits: Limits) -> dict[str, str] | None:
+    """The template's settings as :func:`_read_meta` reads them; None where in doubt."""
+    if META_SHEET not in workbook.sheet_names:
+        return {}
+    rows = workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    _check_rows(rows, list(range(1, len(rows) + 1)), name, META_SHEET, limits)
+    meta = {}
+    for row in rows[:50]:
+        if not row or row[0] == "":
+            continue
+        value = row[1] if len(row) > 1 else ""
+        if not isinstance(row[0], str) or not isinstance(value, str):
+            return None  # a number's text may differ between the readers
+        meta[row[0]] = value
     try:
-        _check_rows(rows, numbers, name, ws.title, limits)
-    except FileRefused:
+        number = float(meta.get("header_rows", "1") or "1")
+    except ValueError:
         return None
-    return RawSheet(rows, name, ws.title, meta, numbers)
+    if not (number.is_integer() and 1 <= number <= 50):
+        return None
+    meta["header_rows"] = str(int(number))
+    return meta
 
 
 def _plain_extent(xml: bytes, limits: Limits) -> bool:
@@ -555,6 +588,8 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
         return False
     cells = xml.count(b"<c ") + xml.count(b"<c>")
     row_tags = xml.count(b"<row ") + xml.count(b"<row>")
+    if row_tags > limits.max_rows or cells > 4 * limits.max_cells:
+        return False
     if xml.count(b' r="') != cells + row_tags:
         return False  # a cell or row without its reference: its place is implicit
     rows = max(map(int, set(_ROW_REF.findall(xml))), default=0)

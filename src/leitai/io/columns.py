@@ -135,7 +135,7 @@ def wide_period_data(
     table = list(zip(*[row + [""] * (width - len(row)) for _, row in body], strict=True))
 
     def column(i: int) -> list[Any]:
-        return list(table[i])
+        return list(table[i]) if i < width else [""] * len(body)
 
     order = np.array([units[u] for u in unit_rows], dtype=np.intp)
     arrays = _columns(scheme, named, targets, column, order, width)

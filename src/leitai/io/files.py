@@ -502,6 +502,7 @@ def _stream(ws: Any, name: str, limits: Limits) -> tuple[list[list[Any]], list[i
 # XLSX, column-wise (python-calamine), where nothing in the sheet needs the stream
 
 _ROW_REF = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
+_NEGATIVE_ZERO = re.compile(rb"<v>\s*-[0.]+(?:[eE][-+]?[0-9]+)?\s*</v>")
 _CELL_COLUMN = re.compile(rb"\sr=\"([A-Z]+)\d")
 
 
@@ -586,6 +587,8 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
     """Whether calamine may read this sheet: references everywhere, extent bounded, no formula."""
     if b"<f>" in xml or b"<f " in xml or b"<f/>" in xml or b":sheetData" in xml:
         return False
+    if _NEGATIVE_ZERO.search(xml):
+        return False  # calamine hands a whole number over as an int: -0.0 would be 0
     cells = xml.count(b"<c ") + xml.count(b"<c>")
     row_tags = xml.count(b"<row ") + xml.count(b"<row>")
     if row_tags > limits.max_rows or cells > 4 * limits.max_cells:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
-from leitai.io.export import csv_text
 from leitai.labels import arrow, label
 
 if TYPE_CHECKING:
@@ -119,6 +118,8 @@ def _stars_text(row: dict[str, Any], board: str, shown: ShownScores) -> str:
 
 def league_csv(result: Result, lang: str = "zh") -> str:
     """The league table as CSV text, one row per unit, top-level board scores and stars."""
+    from leitai.io.export import csv_text
+
     boards = result.scheme.boards
     header = (
         ["rank", "unit", "name", "score", "prev_rank", "rank_change"]

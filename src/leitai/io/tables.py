@@ -11,13 +11,12 @@ import os
 from collections.abc import Collection, Iterable, Iterator
 from typing import IO, Any
 
-from openpyxl.utils.cell import get_column_letter
-
 from leitai.engine import DataError, PeriodData, Record, Scheme
 from leitai.engine.problems import Problem, Where
 from leitai.io.files import (
     DEFAULT_LIMITS,
     Limits,
+    _cell_ref,
     display_name,
     read_bounded,
     read_sheet,
@@ -62,9 +61,7 @@ class Sheet:
             return None
         if header is None:
             header = self.header_text(column)
-        return self.where(row).but(
-            cell=f"{get_column_letter(column + 1)}{row}", column=header or None
-        )
+        return self.where(row).but(cell=_cell_ref(column, row), column=header or None)
 
     def header_text(self, column: int) -> str:
         """The header of a column as written in the file.

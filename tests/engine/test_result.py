@@ -100,3 +100,15 @@ def test_the_json_text_reads_back_as_the_standard_librarys(examples):
 def _case(examples, name):
     scheme = load_scheme(examples / name / "scheme.yaml")
     return scheme, read_table(examples / name / "data.csv", scheme)
+
+
+def test_the_json_written_a_unit_at_a_time_is_the_json_text(examples):
+    import io
+
+    from leitai.demo import assess_demo
+    from leitai.engine.result import write_json
+
+    for result in [*assess_demo().values(), assess(*_case(examples, "case3"))]:
+        out = io.BytesIO()
+        write_json(result.to_dict(), out)
+        assert out.getvalue() == (result.to_json() + "\n").encode("utf-8")

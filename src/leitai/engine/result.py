@@ -17,12 +17,20 @@ import numpy as np
 from leitai.engine.methods import competition_rank
 from leitai.engine.scheme import Scheme
 
-__all__ = ["Result", "json_text"]
+__all__ = ["Result", "json_bytes", "json_text", "write_json"]
 
 
 def _num(value: Any) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
+
+
+def _nullable(array: np.ndarray) -> list[list[float | None]]:
+    """A 2-D array as lists of floats, None where nan (:func:`_num` for every cell at once)."""
+    rows: list[list[float | None]] = np.asarray(array, dtype=float).tolist()
+    for u, j in np.argwhere(np.isnan(array)).tolist():
+        rows[u][j] = None
+    return rows
 
 
 def _int(value: Any) -> int | None:
@@ -241,6 +249,8 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The result in the form of spec section 8."""
         results = []
+        ids = [ind.id for ind in self.indicators]
+        values, scores = _nullable(self.values), _nullable(self.scores)
         for u in self.order:
             unit = self.scheme.units[u]
             results.append(
@@ -260,8 +270,8 @@ class Result:
                         for b, board in enumerate(self.boards)
                     },
                     "indicators": {
-                        ind.id: {"value": _num(self.values[u, j]), "score": _num(self.scores[u, j])}
-                        for j, ind in enumerate(self.indicators)
+                        i: {"value": v, "score": score}
+                        for i, v, score in zip(ids, values[u], scores[u], strict=True)
                     },
                     "adjustments": self._adjustments_of(u),
                     "vetoed": bool(self.vetoed[u]),
@@ -287,6 +297,35 @@ class Result:
         return json_text(self.to_dict(), indent=indent)
 
 
+def json_bytes(document: Any) -> bytes:
+    """:func:`json_text` with an indent of 2 as UTF-8 bytes, for a file or a pipe."""
+    import orjson
+
+    options = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_INDENT_2
+    return orjson.dumps(document, option=options | orjson.OPT_APPEND_NEWLINE)
+
+
+def write_json(document: dict[str, Any], handle: Any) -> None:
+    """Write :func:`json_bytes` of a result document to a binary ``handle``, a unit at a time.
+
+    The same bytes as ``json_bytes(document)``; each entry of ``results`` is written
+    and dropped in turn, so the text of the whole is never held (27 MB for 3,000 units
+    of 100 indicators) besides the document.
+    """
+    results = document.get("results") or []
+    if not results:
+        handle.write(json_bytes(document))
+        return
+    head, tail = json_bytes({**document, "results": []}).split(b'"results": []', 1)
+    handle.write(head + b'"results": [\n    ')
+    for k in range(len(results)):
+        if k:
+            handle.write(b",\n    ")
+        handle.write(json_bytes(results[k])[:-1].replace(b"\n", b"\n    "))
+        results[k] = None
+    handle.write(b"\n  ]" + tail)
+
+
 def json_text(document: Any, *, indent: int | None = 2) -> str:
     """A JSON document as text, UTF-8 characters kept, numpy numbers and arrays accepted.
 
@@ -303,10 +342,7 @@ def json_text(document: Any, *, indent: int | None = 2) -> str:
     """
     if indent != 2:  # the standard library's C encoder is fast without an indent
         return json.dumps(document, ensure_ascii=False, indent=indent, default=_plain)
-    import orjson
-
-    options = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_INDENT_2
-    return orjson.dumps(document, option=options).decode("utf-8")
+    return json_bytes(document)[:-1].decode("utf-8")
 
 
 def _plain(value: Any) -> Any:

@@ -113,6 +113,21 @@ ENTRIES: dict[str, list[Request]] = {
             "post", {"scheme": SCHEME, "number": "2"}, OFFICE_ONLY, data={"text": "", "comment": ""}
         ),
     ],
+    "workflow:scheme_editor_new": [Request("get", {}, OFFICE_ONLY)],
+    "workflow:scheme_editor": [
+        Request("get", {"scheme": SCHEME, "number": "2"}, OFFICE_ONLY),
+        Request(
+            "get", {"scheme": SCHEME, "number": "9"}, roles(anonymous=302, office=404, rest=403)
+        ),
+    ],
+    # The editor's JSON answers: a form post is not the editor's JSON (400 for the office).
+    **{
+        f"workflow:scheme_editor_{name}": [
+            Request("get", {}, GET_ONLY),
+            Request("post", {}, roles(anonymous=302, office=400, rest=403), data={"x": "1"}),
+        ]
+        for name in ("check", "preview", "save")
+    },
     "workflow:scheme_compare": [
         Request("get", {"scheme": SCHEME}, OFFICE_ONLY),
         Request("get", {"scheme": SCHEME}, OFFICE_ONLY, query="a=2&b=1"),

@@ -74,11 +74,17 @@ class SchemeTests(BaseTestCase):
         self.assertRedirects(response, reverse("workflow:scheme_version", args=["qingdao-2024", 2]))
         self.assertTrue(Scheme.objects.filter(code="qingdao-2024").exists())
 
-    def test_two_versions_compare_item_by_item_and_line_by_line(self) -> None:
+    def test_two_versions_compare_in_words_and_line_by_line(self) -> None:
         response = self.client.get(reverse("workflow:scheme_compare", args=[SCHEME]) + "?a=1&b=2")
-        paths = {c.path for c in response.context["changes"]}
-        self.assertIn("boards[business]", paths)
-        self.assertIn("boards[economy].points", paths)
+        changes = response.context["changes"]
+        self.assertIn(
+            "新增板块「优化营商环境」，含指标「经营主体增长率」、「政务服务事项全程网办率」、"
+            "「企业开办平均用时」、「营商环境第三方评价得分」、「拖欠中小企业账款清偿率」、"
+            "「12345热线诉求办理满意率」",
+            changes,
+        )
+        self.assertIn("「经济运行」分值 40 → 35", changes)
+        self.assertNotContains(response, "boards[economy]")
         tags = {r["tag"] for r in response.context["rows"]}
         self.assertTrue({"equal", "replace"} <= tags)
         self.assertContains(response, "优化营商环境")

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from leitai.engine import Result
 
-__all__ = ["DemoPeriod", "assess_demo", "demo_dir", "demo_periods"]
+__all__ = [
+    "DemoExtra",
+    "DemoPeriod",
+    "assess_demo",
+    "demo_annual",
+    "demo_dir",
+    "demo_grouped",
+    "demo_periods",
+]
 
 # (period, scheme file): the rules changed in the third quarter of 2023 (version 2 adds
 # the board 优化营商环境), so the periods name their scheme rather than sharing one.
@@ -127,3 +135,50 @@ def assess_demo(period: str | None = None) -> dict[str, Result]:
         data = read_table(item.data_path, scheme)
         results[item.period] = assess(scheme, data, previous=previous, period=item.period)
     return results
+
+
+@dataclass(frozen=True)
+class DemoExtra:
+    """A demo period beside the quarters: the 2023 annual assessment or the grouped variant.
+
+    ``data_path`` is None where every value comes from other periods (the annual
+    scheme); ``name`` is the period's name for people.
+    """
+
+    period: str
+    name: str
+    scheme_path: Path
+    data_path: Path | None
+
+
+def demo_annual() -> DemoExtra:
+    """The 2023 annual assessment (illustrative): its scheme takes every value from the
+    published results of 2023Q1 to 2023Q4 (spec section 11), so it has no data table.
+
+    Examples
+    --------
+    >>> from leitai.engine import load_scheme
+    >>> load_scheme(demo_annual().scheme_path).from_periods
+    ('2023Q1', '2023Q2', '2023Q3', '2023Q4')
+    """
+    return DemoExtra("2023", "2023年度考核（示意）", demo_dir() / "scheme-2023-annual.yaml", None)
+
+
+def demo_grouped() -> DemoExtra:
+    """2023Q3 under an illustrative grouped variant of version 2 (市内区 / 县级市, spec
+    section 10): the same data, each unit ranked within its group.
+
+    Examples
+    --------
+    >>> from leitai.engine import load_scheme
+    >>> [g.name for g in load_scheme(demo_grouped().scheme_path).groups]
+    ['市内区', '县级市']
+    """
+    root = demo_dir()
+    # The code sorts before 2023Q1, so that 2023Q3 stays the latest published period.
+    return DemoExtra(
+        "2023-Q3-grouped",
+        "2023年第三季度（分类考核示意）",
+        root / "scheme-2023-v2-grouped.yaml",
+        root / "data" / "2023Q3.csv",
+    )

@@ -10,13 +10,21 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from leitai.io.tables import read_previous, read_rows, read_table
+    from leitai.io.tables import read_previous, read_result, read_rows, read_table
     from leitai.io.template import template_columns, write_template
 
-__all__ = ["read_previous", "read_rows", "read_table", "template_columns", "write_template"]
+__all__ = [
+    "read_previous",
+    "read_result",
+    "read_rows",
+    "read_table",
+    "template_columns",
+    "write_template",
+]
 
 _MODULES = {
     "read_previous": "leitai.io.tables",
+    "read_result": "leitai.io.tables",
     "read_rows": "leitai.io.tables",
     "read_table": "leitai.io.tables",
     "template_columns": "leitai.io.template",

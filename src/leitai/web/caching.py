@@ -77,7 +77,7 @@ def _world() -> tuple[list[Any], datetime | None]:
         n=Count("pk"), newest=Max("pk"), published=Max("published_at")
     )
     units = list(Unit.objects.order_by("pk").values_list("code", "name", "position"))
-    periods = list(Period.objects.order_by("pk").values_list("code", "name", "state"))
+    periods = list(Period.objects.order_by("pk").values_list("code", "name", "state", "city_table"))
     public = public_boards_enabled()
     return [results, units, periods, public], results["published"]
 

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "leitai.web.arena",
     "leitai.web.analysis",
     "leitai.web.workflow",
+    "leitai.web.notices",
     "leitai.web.audit",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -7,13 +7,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_MISSING
+from leitai.i18n.schemes import METHOD_NAMES
 from leitai.web.analysis.options import MAX_SAMPLES, RunSettings
 
+# Method names from the one table of them (leitai.i18n.schemes).
 METHOD_LABELS = {
-    "efficacy": _("efficacy coefficient"),
-    "minmax": _("min-max"),
-    "zscore": _("z-score"),
-    "rank_points": _("rank points"),
+    code: _(METHOD_NAMES[code]) for code in ("efficacy", "minmax", "zscore", "rank_points")
 }
 MISSING_LABELS = {
     "zero": _("missing scores 0"),

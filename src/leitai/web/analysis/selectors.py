@@ -35,6 +35,7 @@ from leitai.web.assessments.selectors import (
     period_draft_snapshot,
     period_published_snapshot,
     scheme_version_parsed,
+    snapshot_others,
     snapshot_visible,
 )
 
@@ -77,7 +78,13 @@ def whatif_reported(*, snapshot: Snapshot, unit: str) -> dict[str, str]:
 
 
 def _assess(snapshot: Snapshot, data: PeriodData, scheme: EngineScheme) -> Result:
-    return assess(scheme, data, previous=snapshot.previous_ranks, period=snapshot.period.code)
+    return assess(
+        scheme,
+        data,
+        previous=snapshot.previous_ranks,
+        period=snapshot.period.code,
+        others=snapshot_others(snapshot),
+    )
 
 
 # -- what-if: who may --------------------------------------------------------------------
@@ -165,7 +172,9 @@ def whatif_report(*, snapshot: Snapshot, unit: str) -> dict[str, Any]:
     rows = cache.get(key)
     scheme, data = snapshot_period_data(snapshot)
     if rows is None:
-        rows = what_it_takes(scheme, data, unit, previous=snapshot.previous_ranks).rows
+        rows = what_it_takes(
+            scheme, data, unit, previous=snapshot.previous_ranks, others=snapshot_others(snapshot)
+        ).rows
         cache.set(key, rows, WHATIF_CACHE_SECONDS)
     written = snapshot_unit_inputs(snapshot, unit)
     flags = [(f.id, f.name) for f in scheme.flags]
@@ -290,6 +299,7 @@ def whatif_outcome(*, snapshot: Snapshot, unit: str, values: Mapping[str, Any]) 
             {unit: edits},
             previous=snapshot.previous_ranks,
             period=snapshot.period.code,
+            others=snapshot_others(snapshot),
         )
         if edits
         else before
@@ -499,7 +509,7 @@ def _heat(r: float | None) -> str:
 def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
     """The statistical audit of the snapshot's data, arranged for the page."""
     scheme, data = snapshot_period_data(snapshot)
-    report = diagnose(scheme, data).to_dict()
+    report = diagnose(scheme, data, others=snapshot_others(snapshot)).to_dict()
     boards = {b.id: b.name for b in scheme.all_boards()}
     indicators = report["indicators"]
     for number, row in enumerate(indicators, start=1):

@@ -23,6 +23,7 @@ from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
 from leitai.web.analysis.selectors import snapshot_period_data
 from leitai.web.assessments.models import Snapshot
+from leitai.web.assessments.selectors import snapshot_others
 from leitai.web.tasks.models import Job
 from leitai.web.tasks.services import (
     JobContext,
@@ -144,6 +145,7 @@ def analysis_run_job(ctx: JobContext) -> None:
             **run_settings.engine_kwargs(),
             previous=run.snapshot.previous_ranks,
             period=run.snapshot.period.code,
+            others=snapshot_others(run.snapshot),
             progress=progress,
         )
         document = result.to_dict()

@@ -1,6 +1,8 @@
 """Install the bundled demo (Qingdao 2023, illustrative) into the database.
 
-The demo periods up to 2023Q3 are imported, computed and published in time order;
+The demo periods up to 2023Q3 are imported, computed and published in time order
+(with, beside them, the illustrative grouped variant of 2023Q3 and the 2023 annual
+period, which waits for 2023Q4);
 2023Q4 is opened in collection, half way through its quarter's work (see
 :mod:`leitai.web.workflow.demo`). The public boards are switched on, and the demo
 accounts are created (or their passwords reset): an office admin, one reporter per
@@ -51,6 +53,9 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
 
     periods: dict[str, Period] = {p.code: p for p in Period.objects.all()}
     collecting = None
+    # Before the quarters: the office's "new period" proposes the latest stored scheme
+    # version, which stays the quarterly scheme.
+    _demo_extras_install(periods)
     for item in demo_periods():
         if item.period in periods:
             continue
@@ -70,14 +75,68 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
         data_values_import(period=period, source=item.data_path, filename=item.data_path.name)
         snapshot_publish(snapshot=period_compute(period=period))
         periods[item.period] = period
+    _demo_annual_publish(periods)
     site_settings_update(public_boards=True)
     from leitai.web.arena.demo import arena_demo_install  # targets, actuals, 2023-05-27 arena
 
     arena_demo_install()
+    from leitai.web.notices.demo import notice_demo_install  # the 2023Q1 通报
+
+    notice_demo_install()
     out = demo_accounts_ensure(password=password) if accounts else []
     if collecting is not None:
         workflow_demo_install(item=collecting, previous=periods.get(collecting.previous or ""))
     return out
+
+
+# The grouped variant is compared with no previous period: the previous results were
+# ranked all together, so there is no rank within a group to climb from (spec section 10).
+GROUPED_NOTE = "分类考核示意期：各单位在本组内排名，不与上期比较名次升降。"
+
+
+def _demo_extras_install(periods: dict[str, Period]) -> None:
+    """The 2023 annual assessment and the grouped variant of 2023Q3 (illustrative).
+
+    The annual period is opened; it is computed and published only when every quarter it
+    draws from is published. In the demo 2023Q4 is still collecting, so the annual
+    period shows that it waits for 2023Q4 (its computation is refused, naming it).
+    """
+    from leitai.demo import demo_annual, demo_grouped
+    from leitai.web.assessments.services import period_city_table_set
+
+    grouped = demo_grouped()
+    if grouped.period not in periods and grouped.data_path is not None:
+        version = scheme_version_create(
+            content=grouped.scheme_path.read_bytes(),
+            source=grouped.scheme_path.name,
+            comment="demo",
+        )
+        period = period_create(code=grouped.period, name=grouped.name, scheme_version=version)
+        data_values_import(period=period, source=grouped.data_path, filename=grouped.data_path.name)
+        snapshot_publish(snapshot=period_compute(period=period), previous_note=GROUPED_NOTE)
+        period_city_table_set(period=period, on=True)  # the city-wide table beside the groups
+        periods[grouped.period] = period
+    annual = demo_annual()
+    if annual.period not in periods:
+        version = scheme_version_create(
+            content=annual.scheme_path.read_bytes(),
+            source=annual.scheme_path.name,
+            comment="demo",
+        )
+        period = period_create(code=annual.period, name=annual.name, scheme_version=version)
+        periods[annual.period] = period
+
+
+def _demo_annual_publish(periods: dict[str, Period]) -> None:
+    """Compute and publish the annual period once every quarter it needs is published."""
+    from leitai.demo import demo_annual
+    from leitai.web.assessments.services import period_sources
+
+    period = periods.get(demo_annual().period)
+    if period is None or period.snapshots.exists():
+        return
+    if all(s is not None for s in period_sources(period).values()):
+        snapshot_publish(snapshot=period_compute(period=period))
 
 
 def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:

@@ -80,6 +80,11 @@ def snapshot_seal_document(snapshot: Any) -> str:
         "chain_head_id": snapshot.chain_head_id,
         "chain_head_digest": snapshot.chain_head_digest,
     }
+    # The results an annual snapshot drew from; absent from every other snapshot's
+    # document, so that the seals made before this field existed still hold.
+    sources = getattr(snapshot, "sources", None)
+    if sources:
+        document["sources"] = sources
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 

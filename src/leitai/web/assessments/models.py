@@ -111,6 +111,9 @@ class Period(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Where the scheme ranks within groups (分类考核): whether the boards also show the
+    # city-wide table of all units. The office's choice, recorded in the audit log.
+    city_table = models.BooleanField(_("city-wide table beside the groups"), default=False)
 
     class Meta:
         verbose_name = _("period")
@@ -202,6 +205,9 @@ class Snapshot(models.Model):
     scheme_sha256 = models.CharField(_("scheme SHA-256"), max_length=64)
     inputs = models.TextField(_("input table"))
     previous_ranks = models.JSONField(_("previous ranks"), null=True, blank=True)
+    # The published results of other periods an annual scheme drew values from (spec
+    # section 11): ``[{"period", "snapshot", "revision", "result_sha256"}]``; sealed.
+    sources = models.JSONField(_("results drawn from"), null=True, blank=True)
     inputs_sha256 = models.CharField(_("inputs SHA-256"), max_length=64)
     result = models.TextField(_("result (JSON)"))
     result_sha256 = models.CharField(_("result SHA-256"), max_length=64)

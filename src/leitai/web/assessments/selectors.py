@@ -10,6 +10,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,6 +145,37 @@ def rules_needing_previous(scheme: EngineScheme) -> list[tuple[str, str]]:
             if parse_expression(rule.when).variables & needs:
                 out.append((kind, rule.name))
     return out
+
+
+def results_as_others(sources: Mapping[str, Snapshot]) -> dict[str, Any] | None:
+    """Other periods' published results as the engine's ``others`` (spec section 11):
+    their JSON, seal checked; None when there are none.
+
+    The JSON lists the boards of every level without saying which are top-level, so each
+    result names its scheme's top-level boards (``scheme.boards``): ``stars`` is the sum
+    over those, never counting a sub-board's stars again.
+    """
+    if not sources:
+        return None
+    out = {}
+    for code, snapshot in sources.items():
+        document = dict(snapshot.result_dict)
+        top = [b.id for b in scheme_version_parsed(snapshot.scheme_version).boards]
+        document["scheme"] = {**(document.get("scheme") or {}), "boards": top}
+        out[code] = document
+    return out
+
+
+def snapshot_others(snapshot: Snapshot) -> dict[str, Any] | None:
+    """The results a snapshot drew values from (``Snapshot.sources``), as the engine's
+    ``others``: what recomputing or analysing it needs besides its inputs."""
+    sources = {
+        item["period"]: Snapshot.objects.select_related("period", "scheme_version").get(
+            pk=item["snapshot"]
+        )
+        for item in snapshot.sources or []
+    }
+    return results_as_others(sources)
 
 
 def period_draft_snapshot(period: Period) -> Snapshot | None:

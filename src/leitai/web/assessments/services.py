@@ -35,7 +35,9 @@ from leitai.web.assessments.models import (
 from leitai.web.assessments.selectors import (
     period_previous_snapshot,
     period_published_snapshot,
+    results_as_others,
     scheme_version_parsed,
+    snapshot_others,
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.selectors import audit_head
@@ -398,12 +400,13 @@ def period_inputs(*, period: Period) -> str:
     return buffer.getvalue()
 
 
-def _inputs_hash(*, scheme_sha256: str, period: str, inputs: str, previous: Any) -> str:
-    document = json.dumps(
-        {"scheme": scheme_sha256, "period": period, "inputs": inputs, "previous": previous},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+def _inputs_hash(
+    *, scheme_sha256: str, period: str, inputs: str, previous: Any, sources: Any = None
+) -> str:
+    content = {"scheme": scheme_sha256, "period": period, "inputs": inputs, "previous": previous}
+    if sources:  # only annual schemes have them: the hashes of every other draft stay as they were
+        content["sources"] = sources
+    document = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
@@ -424,8 +427,74 @@ def period_current_inputs(*, period: Period) -> tuple[str, dict[str, int] | None
         period=period.code,
         inputs=inputs,
         previous=previous_ranks,
+        sources=[
+            _source_state(code, snapshot) for code, snapshot in period_sources(period).items()
+        ],
     )
     return inputs, previous_ranks, sha256
+
+
+# -- values from other periods (spec section 11: the annual assessment) ---------------------
+
+
+def period_sources(period: Period) -> dict[str, Snapshot | None]:
+    """The published result of every period the period's scheme takes values from
+    (``from:``), by period id; None where that period has no published result (yet).
+
+    Empty for an ordinary scheme. An annual scheme names its quarters (``2023Q1`` …).
+    """
+    scheme = scheme_version_parsed(period.scheme_version)
+    needed = tuple(getattr(scheme, "from_periods", ()) or ())
+    if not needed:
+        return {}
+    found = {
+        s.period.code: s
+        for s in Snapshot.objects.published()
+        .select_related("period")
+        .filter(period__code__in=needed)
+        .order_by("revision")
+    }
+    return {code: found.get(code) for code in needed}
+
+
+def _source_state(code: str, snapshot: Snapshot | None) -> dict[str, Any]:
+    """What the snapshot records of one result it drew values from."""
+    if snapshot is None:
+        return {"period": code, "snapshot": None}
+    return {
+        "period": code,
+        "snapshot": snapshot.pk,
+        "revision": snapshot.revision,
+        "result_sha256": snapshot.result_sha256,
+    }
+
+
+def period_sources_required(period: Period) -> dict[str, Snapshot]:
+    """:func:`period_sources`, all of them published, or ``DataError`` naming every period
+    whose result is not published (or that does not exist)."""
+    sources = period_sources(period)
+    missing = [code for code, snapshot in sources.items() if snapshot is None]
+    if missing:
+        known = set(Period.objects.filter(code__in=missing).values_list("code", flat=True))
+        raise DataError(
+            [
+                Problem(
+                    "period.source_unpublished" if code in known else "period.source_missing",
+                    Where(),
+                    {"period": code, "annual": period.code},
+                )
+                for code in missing
+            ]
+        )
+    return {code: snapshot for code, snapshot in sources.items() if snapshot is not None}
+
+
+def _assess(scheme: EngineScheme, data: Any, **kwargs: Any) -> Result:
+    # ``others`` only where the scheme takes values from other periods, so that an
+    # engine without them still computes every ordinary period.
+    if kwargs.get("others") is None:
+        kwargs.pop("others", None)
+    return assess(scheme, data, **kwargs)
 
 
 def snapshot_recompute(*, snapshot: Snapshot) -> Result:
@@ -434,7 +503,13 @@ def snapshot_recompute(*, snapshot: Snapshot) -> Result:
     data = read_table(
         snapshot.inputs.encode("utf-8"), scheme, filename=f"{snapshot.period.code}.csv"
     )
-    return assess(scheme, data, previous=snapshot.previous_ranks, period=snapshot.period.code)
+    return _assess(
+        scheme,
+        data,
+        previous=snapshot.previous_ranks,
+        period=snapshot.period.code,
+        others=snapshot_others(snapshot),
+    )
 
 
 @transaction.atomic
@@ -442,13 +517,18 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
     """Compute a draft result of the period from its current figures.
 
     A previous draft is replaced; published snapshots are never touched. Raises
-    ``DataError`` when the figures are incomplete or wrong.
+    ``DataError`` when the figures are incomplete or wrong, or when the scheme takes
+    values from another period (an annual scheme, its quarters) whose result is not
+    published. The snapshot records the results it drew values from.
     """
     version = period.scheme_version
     scheme = scheme_version_parsed(version)
+    sources = period_sources_required(period)
     inputs, previous_ranks, inputs_sha256 = period_current_inputs(period=period)
     data = read_table(inputs.encode("utf-8"), scheme, filename=f"{period.code}.csv")
-    result = assess(scheme, data, previous=previous_ranks, period=period.code)
+    result = _assess(
+        scheme, data, previous=previous_ranks, period=period.code, others=results_as_others(sources)
+    )
     result_json = result.to_json()
     explanations = json.dumps(
         {unit: result.explain(unit) for unit in scheme.unit_ids}, ensure_ascii=False
@@ -464,6 +544,7 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
         scheme_sha256=version.sha256,
         inputs=inputs,
         previous_ranks=previous_ranks,
+        sources=[_source_state(code, source) for code, source in sources.items()] or None,
         inputs_sha256=inputs_sha256,
         result=result_json,
         result_sha256=hashlib.sha256(result_json.encode("utf-8")).hexdigest(),
@@ -491,6 +572,7 @@ def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
         "scheme_version": snapshot.scheme_version.number,
         "inputs_sha256": snapshot.inputs_sha256,
         "result_sha256": snapshot.result_sha256,
+        **({"sources": snapshot.sources} if snapshot.sources else {}),
     }
 
 
@@ -548,3 +630,24 @@ def snapshot_publish(
             summary=f"{period.code}: {period_state} → {period.state}",
         )
     return snapshot
+
+
+@transaction.atomic
+def period_city_table_set(*, period: Period, on: bool, user: User | None = None) -> Period:
+    """Show (or hide) the city-wide table beside the groups' tables of a grouped period."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.city_table == on:
+        return period
+    before = period.city_table
+    period.city_table = on
+    period.save(update_fields=["city_table"])
+    audit_record(
+        action=Action.SETTINGS_CHANGED,
+        actor=user,
+        obj=period,
+        period=period,
+        before={"city_table": before},
+        after={"city_table": on},
+        summary=f"{period.code}: city_table {before} → {on}",
+    )
+    return period

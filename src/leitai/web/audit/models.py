@@ -51,6 +51,7 @@ class Action(models.TextChoices):
     ARENA_PROPOSAL_ACCEPTED = "arena.proposal_accepted", _("Proposed pledge accepted")
     ARENA_PROPOSAL_REJECTED = "arena.proposal_rejected", _("Proposed pledge rejected")
     SETTINGS_CHANGED = "settings.changed", _("Site settings changed")
+    NOTICE_ISSUED = "notice.issued", _("Notice issued")
     ADMIN_ADDED = "admin.added", _("Added in the admin")
     ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
     ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")

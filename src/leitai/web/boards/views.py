@@ -153,6 +153,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "periods": listed,
             "office_periods": office_periods,
             "can_read": user_can_read_published(request.user),
+            "years": _years_readable(request.user),
             "section": "home",
         },
     )
@@ -162,25 +163,63 @@ def home(request: HttpRequest) -> HttpResponse:
 @visible
 def league(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
-    return _page(request, "boards/league.html", ctx, "boards:league")
+    return _page(request, "boards/league.html", ctx, "boards:league", **_grouped(ctx))
 
 
 @published_condition
 @visible
 def stars(request: HttpRequest, period: str) -> HttpResponse:
     ctx = _load(request, period)
-    return _page(request, "boards/stars.html", ctx, "boards:stars")
+    return _page(request, "boards/stars.html", ctx, "boards:stars", **_grouped(ctx))
 
 
 @published_condition
 @visible
 def posters(request: HttpRequest, period: str) -> HttpResponse:
+    from leitai.web.boards import groups
+
     ctx = _load(request, period)
-    boards = []
-    for board in ctx.view.top_boards:
-        rows = sorted(ctx.view.rows, key=lambda r, b=board.id: (r["boards"][b]["rank"], r["rank"]))
-        boards.append({"board": board, "rows": [(r, r["boards"][board.id]) for r in rows]})
-    return _page(request, "boards/posters.html", ctx, "boards:posters", board_posters=boards)
+    grouped = _grouped(ctx)
+    for section in grouped["groups"]:
+        section.board_posters = groups.board_posters(ctx.view, section.rows)
+    return _page(
+        request,
+        "boards/posters.html",
+        ctx,
+        "boards:posters",
+        board_posters=[] if grouped["groups"] else groups.board_posters(ctx.view, ctx.view.rows),
+        **grouped,
+    )
+
+
+def _card_group(card: dict[str, Any], view: ResultView, unit: str) -> None:
+    """On a grouped scheme's report card the rank is the unit's within its group, out of
+    the group's size, with the rank among all units beside it."""
+    from leitai.web.boards.groups import unit_group
+
+    group = unit_group(view, unit)
+    if group is not None:
+        card["n"], card["group"] = group["n"], group
+
+
+def _years_readable(user: Any) -> list[int]:
+    """The years whose year pages this person may read (published quarters only)."""
+    from leitai.web.boards import years
+
+    return years.years_published() if user_can_read_published(user) else []
+
+
+def _grouped(ctx: Context) -> dict[str, Any]:
+    """What the boards of a grouped scheme add: a section per group and, where the office
+    wants it, the city-wide table (empty for a scheme that ranks all units together)."""
+    from leitai.web.boards import groups
+
+    sections = groups.group_sections(ctx.view)
+    show_city = bool(sections) and ctx.period.city_table
+    return {
+        "groups": sections,
+        "city_rows": groups.city_rows(ctx.view) if show_city else [],
+    }
 
 
 @published_condition
@@ -203,12 +242,14 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         "rank_label": _("Rank"),
         "score_label": _("Composite score"),
     }
+    _card_group(card, ctx.view, unit)
     return _page(
         request,
         "boards/unit.html",
         ctx,
         "boards:unit",
         {"unit": unit},
+        years=_years_readable(request.user),
         unit=unit_obj,
         card=card,
         history=history,
@@ -405,3 +446,38 @@ def book(request: HttpRequest, period: str) -> HttpResponse:
 
 
 book = visible(book, methods=("GET", "POST"))
+
+
+def report_cards(request: HttpRequest, period: str, kind: str) -> HttpResponse:
+    """Every unit's report card in ranking order: one PDF, or a ZIP of one PDF per unit.
+
+    Printed by a worker of the queue from the report card pages (:mod:`.cards`). Whoever
+    may read the published result may have its cards (they are the public pages); a
+    draft's cards are the office's only.
+    """
+    from leitai.web.boards.cards import KINDS, cards_key, report_cards_build
+    from leitai.web.tasks.artifacts import artifact_request, artifact_view
+
+    ctx = _load(request, period)
+    if ctx.draft and not user_is_office(request.user):
+        raise NotVisible("forbidden")
+    lang = "zh" if (get_language() or "").startswith("zh") else "en"
+    key = cards_key(snapshot=ctx.snapshot, lang=lang, kind=kind)
+    suffix = "" if ctx.snapshot.is_published else "-draft"
+    label = _("Report cards (PDF)") if kind == "pdf" else _("Report cards, one file per unit (ZIP)")
+    return artifact_view(
+        request,
+        key=key,
+        title=f"{selectors.period_label(ctx.period)} · {label}",
+        back=reverse("boards:league", args=[period]),
+        build=lambda: artifact_request(
+            key=key,
+            filename=f"leitai-{period}-cards{suffix}.{kind}",
+            content_type=KINDS[kind],
+            handler=report_cards_build,
+            args={"snapshot": ctx.snapshot.pk, "lang": lang, "kind": kind, "user": request.user.pk},
+        ),
+    )
+
+
+report_cards = visible(report_cards, methods=("GET", "POST"))

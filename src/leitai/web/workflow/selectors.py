@@ -38,9 +38,12 @@ def period_units(period: Period) -> list[Unit]:
 
 
 def scheme_keys(scheme: EngineScheme) -> list[str]:
-    """Every id a unit reports a figure for: indicators, adjustments and series."""
+    """Every id a unit reports a figure for: indicators, adjustments and series.
+
+    Not an indicator whose value comes from another period's result (``from:``, spec
+    section 11): nobody reports it."""
     return (
-        [i.id for i in scheme.all_indicators()]
+        [i.id for i in scheme.all_indicators() if getattr(i, "from_", None) is None]
         + [a.id for a in scheme.adjustments]
         + [s.id for s in scheme.series]
     )
@@ -278,6 +281,8 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
 
     for board in scheme.all_boards():
         for indicator in board.indicators:
+            if getattr(indicator, "from_", None) is not None:
+                continue  # its value comes from another period's result, not from a form
             _method, direction, _missing = scheme.resolved(indicator)
             add(
                 indicator.id,

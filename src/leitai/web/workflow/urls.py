@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from leitai.web.workflow import views
+from leitai.web.workflow import editor_views, views
 
 app_name = "workflow"
 
@@ -10,6 +10,25 @@ urlpatterns = [
     path("workflow/", views.home, name="home"),
     path("workflow/schemes/", views.scheme_list, name="scheme_list"),
     path("workflow/schemes/new/", views.scheme_new, name="scheme_new"),
+    path("workflow/schemes/editor/", editor_views.scheme_editor_new, name="scheme_editor_new"),
+    path(
+        "workflow/schemes/editor/check/",
+        editor_views.scheme_editor_check,
+        name="scheme_editor_check",
+    ),
+    path(
+        "workflow/schemes/editor/preview/",
+        editor_views.scheme_editor_preview,
+        name="scheme_editor_preview",
+    ),
+    path(
+        "workflow/schemes/editor/save/", editor_views.scheme_editor_save, name="scheme_editor_save"
+    ),
+    path(
+        "workflow/schemes/<slug:scheme>/v<int:number>/editor/",
+        editor_views.scheme_editor,
+        name="scheme_editor",
+    ),
     path("workflow/schemes/<slug:scheme>/compare/", views.scheme_compare, name="scheme_compare"),
     path(
         "workflow/schemes/<slug:scheme>/v<int:number>/", views.scheme_version, name="scheme_version"

@@ -27,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leitai.engine import SchemeError
-from leitai.engine.compare import compare_schemes
+from leitai.engine.compare import describe_changes
 from leitai.engine.problems import Problem
 from leitai.i18n import render as render_problem
 from leitai.i18n import render_where
+from leitai.i18n.schemes import change_sentences, rule_words
 from leitai.io import write_template
 from leitai.web.accounts.selectors import (
     user_can_read_published,
@@ -218,11 +219,22 @@ def _version(scheme: str, number: int) -> SchemeVersion:
     )
 
 
+def _rules_in_words(parsed: Any) -> list[dict[str, str]]:
+    """The scheme's flags and grades, each rule in words."""
+    boards = {board.id: board.name for board in parsed.all_boards()}
+    return [
+        {"kind": kind, "name": item.name, "words": rule_words(item.when, boards, _)}
+        for kind, items in (("flag", parsed.flags), ("grade", parsed.grades))
+        for item in items
+    ]
+
+
 @require_GET
 @office
 def scheme_version(request: HttpRequest, scheme: str, number: int) -> HttpResponse:
     version = _version(scheme, number)
     versions = list(version.scheme.versions.order_by("-number"))
+    parsed = scheme_version_parsed(version)
     return render(
         request,
         "workflow/scheme_version.html",
@@ -233,7 +245,8 @@ def scheme_version(request: HttpRequest, scheme: str, number: int) -> HttpRespon
             versions=versions,
             lines=version.text.splitlines(),
             periods=version.periods.order_by("code"),
-            parsed=scheme_version_parsed(version),
+            parsed=parsed,
+            rules=_rules_in_words(parsed),
         ),
     )
 
@@ -311,7 +324,9 @@ def scheme_compare(request: HttpRequest, scheme: str) -> HttpResponse:
     except ValueError:
         raise Http404 from None
     old, new = _version(scheme, a), _version(scheme, b)
-    changes = compare_schemes(scheme_version_parsed(old), scheme_version_parsed(new))
+    before, after = scheme_version_parsed(old), scheme_version_parsed(new)
+    boards = {board.id: board.name for s in (before, after) for board in s.all_boards()}
+    changes = change_sentences(describe_changes(before, after), boards, _)
     return render(
         request,
         "workflow/scheme_compare.html",

@@ -90,3 +90,15 @@ def tie_mark(tie: Any) -> str:
         '<span class="tie-mark" title="{}">※</span>',
         _("Equal to six decimals: the tie-break rule decided"),
     )
+
+
+@register.filter
+def css_string(value: Any) -> str:
+    """Text for a CSS string ("…"), every character that could end it (or the style
+    element) escaped: used for the printed page title of ``@page``'s top box."""
+    from django.utils.safestring import mark_safe
+
+    text = "" if value is None else str(value)
+    return mark_safe(
+        "".join(ch if ch.isalnum() or ch in " ·-_" else f"\\{ord(ch):06x}" for ch in text)
+    )

@@ -37,3 +37,21 @@ def show(value: Any) -> str:
 
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+@register.filter
+def method_name(code: Any) -> str:
+    """A scoring method's name for people (功效系数法 for ``efficacy``)."""
+    from django.utils.translation import gettext
+
+    from leitai.i18n.schemes import method_name as name
+
+    return name(str(code) if code else None, gettext)
+
+
+@register.filter
+def version_name(version: Any) -> str:
+    """A scheme version's number for people: 第 2 版."""
+    from django.utils.translation import gettext
+
+    return gettext("version %(number)s") % {"number": version.number}

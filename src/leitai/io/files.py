@@ -241,6 +241,10 @@ def _check_row(
     values: list[Any], number: int, name: str, sheet: str | None, limits: Limits, cells: int
 ) -> int:
     """Refuse a row beyond the limits; returns its count of filled cells."""
+    while values and (values[-1] is None or values[-1] == ""):
+        values.pop()
+    if not values and number <= limits.max_rows:
+        return 0  # an empty row (a million of them in a bomb): nothing more to look at
     filled = _row_within(values, number, limits, cells)
     if filled is not None:
         return filled

@@ -81,7 +81,15 @@ boards:
     assert out.inputs == ("methods",)
     nominal = assess(scheme, data)
     np.testing.assert_array_equal(out.ranks, np.broadcast_to(nominal.rank, out.ranks.shape))
-    assert out.indices == [{"input": "methods", "first_order": None, "total": None}]
+    assert out.indices == [
+        {
+            "input": "methods",
+            "first_order": None,
+            "total": None,
+            "first_order_interval": None,  # no variance: no estimate, no interval
+            "total_interval": None,
+        }
+    ]
 
 
 def dominant_scheme():

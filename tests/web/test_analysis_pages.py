@@ -32,7 +32,7 @@ from leitai.web.assessments.services import (
     snapshot_publish,
 )
 from leitai.web.tasks.models import Job
-from tests.web.base import BaseTestCase
+from tests.web.base import BaseTestCase, VerifiedClient
 
 
 def robustness_url(period: str) -> str:
@@ -587,6 +587,9 @@ class DiagnosticsPageTests(BaseTestCase):
 
 class BackgroundRunTests(TransactionTestCase):
     """A run waits in the queue; a worker computes it while the page shows its progress."""
+
+    # The office logs in with its second factor, as everywhere (tests/web/base.py).
+    client_class = VerifiedClient
 
     SCHEME = (
         "id: tiny\nname: tiny\nversion: 1\n"

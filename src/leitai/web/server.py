@@ -113,6 +113,16 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
                 f"  {account.username:<{width}}  {account.password}  {account.description}",
                 file=out,
             )
+        from leitai.web.arena.demo import arena_demo_judge_codes
+
+        codes = arena_demo_judge_codes()
+        if codes:
+            print(
+                "Demo judge codes (演示评委码), at /arena/2023-05-27/judge/ (single-use):",
+                file=out,
+            )
+            for number, group, code in codes:
+                print(f"  No. {number:<3} {group}  {code}", file=out)
     database = settings.DATABASES["default"]
     where = (
         database["NAME"]

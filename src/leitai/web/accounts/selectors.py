@@ -28,11 +28,35 @@ def user_can_read_published(user: Any) -> bool:
 
 
 def user_is_office(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_office)
+    """Whether ``user`` acts as the office: the one place office access is decided.
+
+    An office account that still owes its second factor in this request (marked by
+    :class:`leitai.web.accounts.middleware.AccountRulesMiddleware`) is not the office
+    yet: no office page, action or admin until the code is entered.
+    """
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_office
+        and not getattr(user, "second_factor_missing", False)
+    )
 
 
 def user_reports_for(user: Any, unit_id: int) -> bool:
     """Whether ``user`` is the reporter bound to the unit with primary key ``unit_id``."""
     return bool(
         getattr(user, "is_authenticated", False) and user.is_reporter and user.unit_id == unit_id
+    )
+
+
+def login_record_for(user: Any, limit: int = 50) -> list[Any]:
+    """The recent entries of the login record about ``user`` (newest first)."""
+    from django.db.models import Q
+
+    from leitai.web.accounts.security import LOGIN_ACTIONS
+    from leitai.web.audit.models import AuditEntry
+
+    # The failures on the account name it as their object (nobody is their actor).
+    mine = Q(actor_id=user.pk) | Q(object_type="User", object_id=str(user.pk))
+    return list(
+        AuditEntry.objects.filter(mine, action__in=LOGIN_ACTIONS).order_by("-at", "-pk")[:limit]
     )

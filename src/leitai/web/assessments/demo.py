@@ -152,4 +152,7 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         else:
             user_set_password(user=user, password=password)
         out.append(DemoAccount(username, password, role, unit.name if unit else None))
+    # The demo is walked from the README with a password only (like the passwords above,
+    # at every start): the office's second factor is off, and the security page warns.
+    site_settings_update(office_second_factor=False)
     return out

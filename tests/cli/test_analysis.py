@@ -192,3 +192,33 @@ def test_the_command_module_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_analyse_reports_95_percent_intervals_and_skips_the_indices_on_request(case1, capsys):
+    args = ["analyse", *files(case1), "--samples", "1000", "--format", "json"]
+    assert main(args) == 0
+    document = json.loads(capsys.readouterr().out)["robustness"]
+    assert document["evaluations"] == 1000 * (4 + 2)
+    for row in document["indices"]:
+        low, high = row["first_order_interval"]
+        assert low <= row["first_order"] <= high
+    assert main(["analyse", *files(case1), "--samples", "1000"]) == 0
+    assert "95%置信区间" in capsys.readouterr().out
+    assert main([*args, "--no-indices"]) == 0
+    document = json.loads(capsys.readouterr().out)["robustness"]
+    assert document["indices"] == [] and document["evaluations"] == 1000
+    assert main(["analyse", *files(case1), "--samples", "100", "--no-indices"]) == 0
+    out = capsys.readouterr().out
+    assert "排名稳健性分析" in out and "敏感性指数" not in out
+
+
+def test_import_coinr_without_imputation_or_treatment_says_so(tmp_path, capsys):
+    base = ["import-coinr", str(ASEM / "ASEM_iData.csv"), str(ASEM / "ASEM_iMeta.csv"), "-o"]
+    assert main([*base, str(tmp_path / "default")]) == 0
+    assert main([*base, str(tmp_path / "plain"), "--no-impute", "--no-treat"]) == 0
+    capsys.readouterr()
+    default = (tmp_path / "default" / "scheme.yaml").read_text(encoding="utf-8")
+    plain = (tmp_path / "plain" / "scheme.yaml").read_text(encoding="utf-8")
+    assert "impute by group mean, COINr's default outlier treatment" in default
+    assert "no imputation (--no-impute)" in plain and "no outlier treatment (--no-treat)" in plain
+    assert "prepare:" in default and "prepare:" not in plain

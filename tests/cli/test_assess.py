@@ -264,3 +264,13 @@ def test_problems_are_printed_in_the_language_asked_for(tmp_path, capsys):
     assert main(["validate", str(path)]) == 2
     chinese = capsys.readouterr().err
     assert chinese == f"错误：{path}，位置 boards[0].points，第5行：应为有限的数字，实际为 inf\n"
+
+
+def test_the_first_100_problems_are_listed_and_the_rest_counted(case1, tmp_path, capsys):
+    rows = "".join(f"nowhere{n},gdp_growth,x\n" for n in range(250))
+    data = tmp_path / "bad.csv"
+    data.write_text("unit,indicator,value\n" + rows, encoding="utf-8")
+    assert main(["assess", str(case1 / "scheme.yaml"), str(data)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 101 and all(line.startswith("错误：") for line in err[:100])
+    assert err[100] == "……另有 151 处问题未在此列出"  # 250 unknown units and the absent ones

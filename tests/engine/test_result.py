@@ -81,3 +81,34 @@ def test_an_excluded_indicator_has_a_null_score_in_json(examples):
 def test_unknown_unit_in_explain_is_a_key_error(case1):
     with pytest.raises(KeyError, match="zz"):
         case1.explain("zz")
+
+
+def test_the_json_text_reads_back_as_the_standard_librarys(examples):
+    from leitai.demo import assess_demo
+    from leitai.engine.result import json_text
+
+    for result in [*assess_demo().values(), assess(*_case(examples, "case2"))]:
+        document = result.to_dict()
+        text = result.to_json()
+        assert json.loads(text) == json.loads(json.dumps(document, ensure_ascii=False))
+        assert text == json.dumps(document, ensure_ascii=False, indent=2)  # laid out alike
+        assert result.to_json(indent=None) == json.dumps(document, ensure_ascii=False)
+    numbers = {"a": np.float64(0.1), "b": np.arange(3), "c": 1e-05, "d": float("nan")}
+    assert json.loads(json_text(numbers)) == {"a": 0.1, "b": [0, 1, 2], "c": 1e-05, "d": None}
+
+
+def _case(examples, name):
+    scheme = load_scheme(examples / name / "scheme.yaml")
+    return scheme, read_table(examples / name / "data.csv", scheme)
+
+
+def test_the_json_written_a_unit_at_a_time_is_the_json_text(examples):
+    import io
+
+    from leitai.demo import assess_demo
+    from leitai.engine.result import write_json
+
+    for result in [*assess_demo().values(), assess(*_case(examples, "case3"))]:
+        out = io.BytesIO()
+        write_json(result.to_dict(), out)
+        assert out.getvalue() == (result.to_json() + "\n").encode("utf-8")

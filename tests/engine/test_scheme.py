@@ -244,3 +244,24 @@ def test_deep_or_long_expressions_are_located_problems(when):
     [error] = caught.value.problems
     assert error.code in ("expression.too_deep", "expression.too_long")
     assert (error.where.path, error.where.line) == ("flags[0].when", 12)
+
+
+def test_libyaml_reads_the_scheme_and_pure_yaml_says_where_it_is_wrong(monkeypatch, examples):
+    from leitai.engine import scheme as module
+
+    text = (examples / "case1" / "scheme.yaml").read_text(encoding="utf-8")
+    fast = parse_scheme(text)
+    monkeypatch.setattr(module, "FAST_LOADER", yaml.SafeLoader)
+    assert parse_scheme(text).model_dump() == fast.model_dump()
+    bad = "id: x\nname: [unclosed\nversion: 1\n"
+    errors = []
+    for loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        monkeypatch.setattr(module, "FAST_LOADER", loader)
+        with pytest.raises(SchemeError) as caught:
+            parse_scheme(bad, source="bad.yaml")
+        errors.append(caught.value.problems)
+    assert errors[0] == errors[1]
+    deep = "a: " + "[" * 60 + "]" * 60 + "\n"
+    with pytest.raises(SchemeError) as caught:
+        parse_scheme(deep, source="deep.yaml")
+    assert caught.value.problems[0].code == "scheme.too_deep"

@@ -81,7 +81,15 @@ boards:
     assert out.inputs == ("methods",)
     nominal = assess(scheme, data)
     np.testing.assert_array_equal(out.ranks, np.broadcast_to(nominal.rank, out.ranks.shape))
-    assert out.indices == [{"input": "methods", "first_order": None, "total": None}]
+    assert out.indices == [
+        {
+            "input": "methods",
+            "first_order": None,
+            "total": None,
+            "first_order_interval": None,  # no variance: no estimate, no interval
+            "total_interval": None,
+        }
+    ]
 
 
 def dominant_scheme():
@@ -318,3 +326,55 @@ def test_each_samples_stars_and_flags_are_those_of_the_real_assessment(examples,
         np.testing.assert_array_equal(standing.stars[s].T, truth.stars[:, columns])
         np.testing.assert_array_equal(standing.board_ranks[s].T, truth.board_ranks[:, columns])
         np.testing.assert_array_equal(flags[s], truth.flags)
+
+
+def _one_input_case():
+    scheme = parse_scheme(
+        "id: r\nname: r\nversion: 1\n"
+        "units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}, {id: d, name: D},"
+        " {id: e, name: E}]\n"
+        "boards: [{id: x, name: X, points: 60, indicators: [{id: i, name: I, method: minmax}]},"
+        " {id: y, name: Y, points: 40, indicators: [{id: j, name: J, method: minmax}]}]"
+    )
+    values = {"a": (10, 0), "b": (0, 10), "c": (6, 4), "d": (4, 7), "e": (5, 5.5)}
+    data = PeriodData.from_mapping(scheme, {u: {"i": i, "j": j} for u, (i, j) in values.items()})
+    return scheme, data
+
+
+def test_a_single_dominant_inputs_first_order_interval_contains_1():
+    scheme, data = _one_input_case()
+    out = analyse(
+        scheme, data, samples=1000, seed=0, weights=0.5, methods=None, missing=None,
+        leave_one_out=False,
+    )  # fmt: skip
+    (row,) = out.indices
+    assert row["input"] == "weights"
+    low, high = row["first_order_interval"]
+    assert low < 1 < high and low <= row["first_order"] <= high
+    low, high = row["total_interval"]
+    assert low < 1 < high and low <= row["total"] <= high
+    assert high - low < 0.3  # an estimate from 1,000 rows, not a blank cheque
+
+
+def test_the_intervals_cover_the_true_index_about_95_times_in_100():
+    scheme, data = _one_input_case()
+    covered = 0
+    for seed in range(20):
+        out = analyse(
+            scheme, data, samples=400, seed=seed, weights=0.5, methods=None, missing=None,
+            leave_one_out=False,
+        )  # fmt: skip
+        low, high = out.indices[0]["first_order_interval"]
+        covered += low <= 1 <= high
+    assert covered >= 16  # 95% nominal; 16 of 20 or more unless the intervals are wrong
+
+
+def test_intervals_do_not_change_the_estimates_and_follow_the_seed(examples):
+    scheme, data, _previous = load_case(examples, "case1")
+    first = analyse(scheme, data, samples=200, seed=3)
+    again = analyse(scheme, data, samples=200, seed=3)
+    assert first.indices == again.indices
+    for row in first.indices:
+        if row["first_order"] is not None:
+            assert row["first_order_interval"][0] <= row["first_order_interval"][1]
+    assert analyse(scheme, data, samples=200, seed=3, sensitivity=False).indices == []

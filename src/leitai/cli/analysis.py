@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from typing import TYPE_CHECKING, Any
@@ -41,10 +40,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "interval": ("90%排名区间", "90% rank interval"),
     "p_flag": ("夺旗概率", "P(flag)"),
     "p_stars": ("保星概率", "P(same stars)"),
-    "sensitivity": ("敏感性指数（对平均名次变动）", "Sensitivity indices (on mean rank shift)"),
+    "sensitivity": (
+        "敏感性指数（对平均名次变动，区间为自助法估计）",
+        "Sensitivity indices (on mean rank shift; bootstrap intervals)",
+    ),
     "input": ("不确定因素", "Uncertain input"),
     "first_order": ("一阶指数", "First order"),
     "total": ("总效应指数", "Total effect"),
+    "interval95": ("95%置信区间", "95% interval"),
     "weights": ("权重 ±{share}", "weights ±{share}"),
     "methods": ("标准化方法", "normalisation method"),
     "missing": ("缺失值处理", "missing-value policy"),
@@ -120,6 +123,11 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--no-leave-one-out", action="store_true", help="不逐一剔除指标 / keep every indicator"
     )
+    p.add_argument(
+        "--no-indices",
+        action="store_true",
+        help="不计算敏感性指数（只做 N 次评估）/ skip the sensitivity indices (N evaluations, not 3N+)",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     add_lang(p)
     p.set_defaults(handler=run_analyse)
@@ -153,6 +161,10 @@ def register(subparsers: Any) -> None:
         help="按此分组列插补，none 为全体 / group column to impute by, or none",
     )
     p.add_argument("--time", help="面板数据取该时间 / time point of a panel")
+    p.add_argument(
+        "--no-impute", action="store_true", help="不插补缺失值 / leave missing values missing"
+    )
+    p.add_argument("--no-treat", action="store_true", help="不处理异常值 / no outlier treatment")
     add_lang(p)
     p.set_defaults(handler=run_import_coinr)
 
@@ -210,6 +222,7 @@ def run_analyse(args: argparse.Namespace) -> int:
             methods=methods,
             missing=missing,
             leave_one_out=not args.no_leave_one_out,
+            sensitivity=not args.no_indices,
             previous=previous,
             period=args.period,
             others=others,
@@ -222,11 +235,14 @@ def run_analyse(args: argparse.Namespace) -> int:
             "diagnostics": diagnostics.to_dict(),
             "preparation": list(robustness.nominal.preparation),
         }
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        from leitai.engine.result import json_text
+
+        sys.stdout.write(json_text(document) + "\n")
         return EXIT_OK
     out = console()
     out.print(_robustness_table(robustness, args.lang))
-    out.print(_indices_table(robustness, args.lang))
+    if robustness.indices:
+        out.print(_indices_table(robustness, args.lang))
     for table in _diagnostics_tables(diagnostics, args.lang):
         out.print(table)
     if robustness.nominal.preparation:
@@ -313,15 +329,26 @@ def _indices_table(result: SensitivityResult, lang: str) -> Any:
     table = Table(title=word("sensitivity", lang), caption=caption, header_style="bold")
     table.add_column(word("input", lang))
     table.add_column(word("first_order", lang), justify="right")
+    table.add_column(word("interval95", lang), justify="center")
     table.add_column(word("total", lang), justify="right")
+    table.add_column(word("interval95", lang), justify="center")
     share = f"{result.settings['weights']:.0%}"
     for row in result.indices:
         table.add_row(
             word(row["input"], lang, share=share),
             _fmt(row["first_order"], 3),
+            _interval(row.get("first_order_interval")),
             _fmt(row["total"], 3),
+            _interval(row.get("total_interval")),
         )
     return table
+
+
+def _interval(bounds: list[float] | None) -> str:
+    """A bootstrap interval as ``[low, high]`` to three decimals; a dash without one."""
+    if not bounds:
+        return "—"
+    return f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
 
 
 def _diagnostics_tables(report: Diagnostics, lang: str) -> list[Any]:
@@ -397,6 +424,7 @@ def _preparation_table(records: Any, lang: str) -> Any:
 @guarded
 def run_whatif(args: argparse.Namespace) -> int:
     from leitai.engine import assess, load_scheme
+    from leitai.engine.result import json_text
     from leitai.engine.whatif import recompute, what_it_takes
     from leitai.io import read_previous, read_table
 
@@ -424,7 +452,7 @@ def run_whatif(args: argparse.Namespace) -> int:
                 "before": _unit_summary(before, u),
                 "after": after.to_dict(),
             }
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(json_text(document) + "\n")
         else:
             console().print(_edited_table(before, after, args.unit, args.lang))
         return EXIT_OK
@@ -432,7 +460,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         scheme, data, args.unit, previous=previous, indicators=args.indicator, others=others
     )
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(report.to_dict()) + "\n")
         return EXIT_OK
     console().print(_whatif_table(report, args.lang))
     return EXIT_OK
@@ -527,7 +555,13 @@ def run_import_coinr(args: argparse.Namespace) -> int:
 
     group = None if args.group.lower() == "none" else args.group
     scheme_path, data_path = convert_coinr(
-        args.idata, args.imeta, args.out_dir, group=group, time=args.time
+        args.idata,
+        args.imeta,
+        args.out_dir,
+        group=group,
+        time=args.time,
+        impute=None if args.no_impute else "mean",
+        treat=not args.no_treat,
     )
     print(f"{word('written', args.lang)}: {scheme_path}")
     print(f"{word('written', args.lang)}: {data_path}")

@@ -17,7 +17,6 @@ from leitai.cli.common import (
     other_results,
     problem,
 )
-from leitai.io.export import csv_text
 from leitai.labels import arrow, label
 
 if TYPE_CHECKING:
@@ -149,6 +148,8 @@ def _stars_text(row: dict[str, Any], board: str, shown: ShownScores) -> str:
 
 def league_csv(result: Result, lang: str = "zh") -> str:
     """The league table as CSV text, one row per unit, top-level board scores and stars."""
+    from leitai.io.export import csv_text
+
     boards = result.scheme.boards
     header = (
         ["rank", "unit", "name", "score", "prev_rank", "rank_change", "group", "rank_all"]
@@ -187,8 +188,21 @@ def emit(result: Result, args: argparse.Namespace, *, default_book: Path) -> Pat
         write_result_book(result, path, lang=lang)
         return path
     if fmt == "json":
-        text = result.to_json() + "\n"
-    elif fmt == "csv":
+        from leitai.engine.result import json_text, write_json
+
+        if output:
+            with open(output, "wb") as handle:  # a unit at a time, bytes straight to the file
+                write_json(result.to_dict(), handle)
+            return Path(output)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(json_text(result.to_dict()) + "\n")
+        else:
+            sys.stdout.flush()
+            write_json(result.to_dict(), buffer)
+            buffer.flush()
+        return None
+    if fmt == "csv":
         text = league_csv(result, lang)
     else:
         if output:

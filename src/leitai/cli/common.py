@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+LISTED = 100  # problems printed; the rest are counted (as the web's pages do)
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:
@@ -63,15 +64,19 @@ def problem(code: str, **params: Any) -> Problem:
 
 def fail(problems: Problem | Iterable[Problem], lang: str = "zh") -> int:
     """Print each problem on stderr in ``lang``; returns the bad-input exit code."""
-    from leitai.engine.problems import Problem
+    from leitai.engine.problems import Problem, Where
     from leitai.i18n import render, translator
 
     if isinstance(problems, str):
         raise TypeError("fail() takes Problem objects (leitai.cli.common.problem), not text")
     _ = translator(lang)
     prefix = _("error: ")
-    for item in [problems] if isinstance(problems, Problem) else problems:
+    items = [problems] if isinstance(problems, Problem) else list(problems)
+    for item in items[:LISTED]:
         print(f"{prefix}{render(item, _)}", file=sys.stderr)
+    if len(items) > LISTED:
+        rest = Problem("cli.more_problems", Where(), {"count": len(items) - LISTED})
+        print(render(rest, _), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

@@ -17,12 +17,20 @@ import numpy as np
 from leitai.engine.methods import competition_rank
 from leitai.engine.scheme import Scheme
 
-__all__ = ["Result"]
+__all__ = ["Result", "json_bytes", "json_text", "write_json"]
 
 
 def _num(value: Any) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
+
+
+def _nullable(array: np.ndarray) -> list[list[float | None]]:
+    """A 2-D array as lists of floats, None where nan (:func:`_num` for every cell at once)."""
+    rows: list[list[float | None]] = np.asarray(array, dtype=float).tolist()
+    for u, j in np.argwhere(np.isnan(array)).tolist():
+        rows[u][j] = None
+    return rows
 
 
 def _int(value: Any) -> int | None:
@@ -292,6 +300,8 @@ class Result:
         """The result in the form of spec section 8; where the scheme has groups, each
         unit also carries ``group`` and ``rank_all`` (section 10)."""
         results = []
+        ids = [ind.id for ind in self.indicators]
+        values, scores = _nullable(self.values), _nullable(self.scores)
         for u in self.order:
             unit = self.scheme.units[u]
             row: dict[str, Any] = {"unit": unit.id, "name": unit.name}
@@ -314,8 +324,8 @@ class Result:
                         for b, board in enumerate(self.boards)
                     },
                     "indicators": {
-                        ind.id: {"value": _num(self.values[u, j]), "score": _num(self.scores[u, j])}
-                        for j, ind in enumerate(self.indicators)
+                        i: {"value": v, "score": score}
+                        for i, v, score in zip(ids, values[u], scores[u], strict=True)
                     },
                     "adjustments": self._adjustments_of(u),
                     "vetoed": bool(self.vetoed[u]),
@@ -339,4 +349,59 @@ class Result:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text (UTF-8 characters kept as they are)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return json_text(self.to_dict(), indent=indent)
+
+
+def json_bytes(document: Any) -> bytes:
+    """:func:`json_text` with an indent of 2 as UTF-8 bytes, for a file or a pipe."""
+    import orjson
+
+    options = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_INDENT_2
+    return orjson.dumps(document, option=options | orjson.OPT_APPEND_NEWLINE)
+
+
+def write_json(document: dict[str, Any], handle: Any) -> None:
+    """Write :func:`json_bytes` of a result document to a binary ``handle``, a unit at a time.
+
+    The same bytes as ``json_bytes(document)``; each entry of ``results`` is written
+    and dropped in turn, so the text of the whole is never held (27 MB for 3,000 units
+    of 100 indicators) besides the document.
+    """
+    results = document.get("results") or []
+    if not results:
+        handle.write(json_bytes(document))
+        return
+    head, tail = json_bytes({**document, "results": []}).split(b'"results": []', 1)
+    handle.write(head + b'"results": [\n    ')
+    for k in range(len(results)):
+        if k:
+            handle.write(b",\n    ")
+        handle.write(json_bytes(results[k])[:-1].replace(b"\n", b"\n    "))
+        results[k] = None
+    handle.write(b"\n  ]" + tail)
+
+
+def json_text(document: Any, *, indent: int | None = 2) -> str:
+    """A JSON document as text, UTF-8 characters kept, numpy numbers and arrays accepted.
+
+    orjson writes it (about 10 times faster than the standard library, whose pure-Python
+    encoder takes over as soon as there is an indent). ``indent`` is 2 (orjson's only
+    indentation, laid out as ``json.dumps(..., indent=2)`` lays it out); any other
+    indent, or None for one line, is the standard library's (its C encoder is fast
+    without an indent). The values read back the same either way: floats are the
+    shortest text that reads back to the same number (orjson writes ``1e-5`` where the
+    standard library writes ``1e-05``).
+
+    >>> json_text({"a": [1.5, None], "名": "黄岛"}, indent=None)
+    '{"a": [1.5, null], "名": "黄岛"}'
+    """
+    if indent != 2:  # the standard library's C encoder is fast without an indent
+        return json.dumps(document, ensure_ascii=False, indent=indent, default=_plain)
+    return json_bytes(document)[:-1].decode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number or array as a Python one (for the standard library's encoder)."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -78,6 +78,7 @@ DEFAULT_METHODS = ALTERNATIVE_METHODS
 DEFAULT_MISSING = ("zero", "worst", "exclude")
 INPUTS = ("weights", "methods", "missing", "leave_one_out")
 _BLOCK_BYTES = 192 * 2**20
+BOOTSTRAP_RESAMPLES = 1000
 
 Progress = Callable[[int, int], None]
 
@@ -106,7 +107,9 @@ class SensitivityResult:
     star_values : dict of board id to tuple of int
     star_probability : dict of board id to ndarray (n_units, n_values)
     indices : list of dict
-        Per input group: ``input``, ``first_order``, ``total`` (None without variance).
+        Per input group: ``input``, ``first_order``, ``total`` (None without variance),
+        and their 95% bootstrap intervals ``first_order_interval`` and
+        ``total_interval`` (``[low, high]``, or None).
     """
 
     nominal: Result
@@ -494,7 +497,7 @@ def analyse(
         progress=progress,
     )
     tally = _tally(run, a, _star_values(scheme))
-    indices = _indices(run, a, b, tally.shift) if b is not None and k else []
+    indices = _indices(run, a, b, tally.shift, seed) if b is not None and k else []
     q = np.quantile(tally.ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf").astype(float)
     board_ids = model.plan.board_ids
     return SensitivityResult(
@@ -611,8 +614,11 @@ def _tally(run: _Run, a: np.ndarray, star_values: tuple[int, ...]) -> _Tally:
     return tally
 
 
-def _indices(run: _Run, a: np.ndarray, b: np.ndarray, y_a: np.ndarray) -> list[dict[str, Any]]:
-    """First-order and total sensitivity indices of each input group (Saltelli design)."""
+def _indices(
+    run: _Run, a: np.ndarray, b: np.ndarray, y_a: np.ndarray, seed: int
+) -> list[dict[str, Any]]:
+    """First-order and total sensitivity indices of each input group (Saltelli design),
+    with their bootstrap intervals (:func:`_intervals`)."""
 
     def ys(matrix: np.ndarray) -> np.ndarray:
         out = np.empty(matrix.shape[0])
@@ -634,5 +640,63 @@ def _indices(run: _Run, a: np.ndarray, b: np.ndarray, y_a: np.ndarray) -> list[d
         if variance > 0:
             first = float(np.mean(y_b_centred * (y_ab - y_a)) / variance)
             total = float(np.mean((y_a - y_ab) ** 2) / (2.0 * variance))
-        indices.append({"input": name, "first_order": first, "total": total})
+        row: dict[str, Any] = {"input": name, "first_order": first, "total": total}
+        row.update(_intervals(y_a, y_b, y_ab, seed=seed))
+        indices.append(row)
     return indices
+
+
+def _intervals(
+    y_a: np.ndarray,
+    y_b: np.ndarray,
+    y_ab: np.ndarray,
+    *,
+    seed: int,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    level: float = 0.95,
+) -> dict[str, list[float] | None]:
+    """Bootstrap percentile intervals of the first-order and total indices.
+
+    The Monte Carlo rows (a row of A, its row of B and of AB_i together) are resampled
+    with replacement ``resamples`` times and both estimators of :func:`_indices`
+    computed again on each resample; the interval holds the middle ``level`` of them.
+    A resample without variance gives no estimate; with fewer than half the
+    resamples giving one, the interval is None.
+
+    Parameters
+    ----------
+    y_a, y_b, y_ab : ndarray of shape (samples,)
+        The output on the rows of A, B and AB_i.
+    seed : int
+        The analysis's seed; the resampling draws from its own stream.
+
+    Returns
+    -------
+    dict
+        ``first_order_interval`` and ``total_interval``: ``[low, high]`` or None.
+    """
+    n = y_a.size
+    rng = np.random.default_rng([seed, 0x5EED])
+    firsts: list[np.ndarray] = []
+    totals: list[np.ndarray] = []
+    chunk = max(1, min(resamples, 2**22 // max(n, 1)))
+    for start in range(0, resamples, chunk):
+        rows = rng.integers(0, n, size=(min(chunk, resamples - start), n))
+        a, b, ab = y_a[rows], y_b[rows], y_ab[rows]
+        both = np.concatenate([a, b], axis=1)
+        variance = both.var(axis=1)
+        centred = b - both.mean(axis=1, keepdims=True)
+        ok = variance > 0
+        safe = np.where(ok, variance, 1.0)
+        firsts.append((np.mean(centred * (ab - a), axis=1) / safe)[ok])
+        totals.append((np.mean((a - ab) ** 2, axis=1) / (2.0 * safe))[ok])
+    tail = (1.0 - level) / 2.0
+    out: dict[str, list[float] | None] = {}
+    for key, values in (("first_order_interval", firsts), ("total_interval", totals)):
+        estimates = np.concatenate(values)
+        if estimates.size * 2 < resamples:
+            out[key] = None
+        else:
+            low, high = np.quantile(estimates, [tail, 1.0 - tail])
+            out[key] = [float(low), float(high)]
+    return out

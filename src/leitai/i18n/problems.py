@@ -409,6 +409,7 @@ MESSAGES: dict[str, str] = {
     "cli.output_needed": gettext_noop(
         "--format %(format)s writes a file: name it with -o (or give --out-dir)"
     ),
+    "cli.more_problems": gettext_noop("… and %(count)s more problems, not listed here"),
 }
 MESSAGES.update(FILE_MESSAGES)
 

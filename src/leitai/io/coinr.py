@@ -382,6 +382,28 @@ def scheme_document(
     return document
 
 
+def _header(idata: str, imeta: str, document: dict[str, Any]) -> str:
+    """The comment at the top of a converted scheme: its source and the build it gives."""
+    prepare = document.get("prepare", {})
+    impute = prepare.get("impute")
+    if impute is None:
+        imputed = "no imputation (--no-impute): a missing value stays missing"
+    elif impute["by"] == "group":
+        imputed = f"impute by group {impute['method']}"
+    else:
+        imputed = f"impute by the {impute['method']} of all units"
+    treated = (
+        "COINr's default outlier treatment"
+        if "treat" in prepare
+        else "no outlier treatment (--no-treat)"
+    )
+    return (
+        f"# Converted from COINr tables {idata} and {imeta} by leitai.\n"
+        f"# Build: denominate, {imputed}, {treated},\n"
+        "# min-max 0-100 with directions, weighted arithmetic means up the tree.\n"
+    )
+
+
 def _cell(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -428,11 +450,7 @@ def convert_coinr(
     out.mkdir(parents=True, exist_ok=True)
     scheme_path = out / "scheme.yaml"
     data_path = out / "data.csv"
-    header = (
-        f"# Converted from COINr tables {Path(idata_path).name} and {Path(imeta_path).name} by leitai.\n"
-        "# Build: denominate, impute by group mean, COINr's default outlier treatment,\n"
-        "# min-max 0-100 with directions, weighted arithmetic means up the tree.\n"
-    )
+    header = _header(Path(idata_path).name, Path(imeta_path).name, document)
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     scheme_path.write_text(header + text, encoding="utf-8")
     indicators = [c for c, n in tables.nodes.items() if n.level == 1]

@@ -26,11 +26,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+import operator
 import os
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from itertools import chain, compress, repeat
 from typing import IO, Any
 
 from leitai.engine.errors import DataError
@@ -43,6 +45,7 @@ __all__ = [
     "check_attachment",
     "read_bounded",
     "read_sheet",
+    "read_sheet_fast",
     "read_text",
 ]
 
@@ -238,6 +241,46 @@ def _check_row(
     values: list[Any], number: int, name: str, sheet: str | None, limits: Limits, cells: int
 ) -> int:
     """Refuse a row beyond the limits; returns its count of filled cells."""
+    while values and (values[-1] is None or values[-1] == ""):
+        values.pop()
+    if not values and number <= limits.max_rows:
+        return 0  # an empty row (a million of them in a bomb): nothing more to look at
+    filled = _row_within(values, number, limits, cells)
+    if filled is not None:
+        return filled
+    return _refuse_row(values, number, name, sheet, limits, cells)
+
+
+def _row_within(
+    values: list[Any], number: int, limits: Limits, cells: int, *, measured: bool = False
+) -> int | None:
+    """The count of filled cells of a row plainly within the limits, or None to look closer.
+
+    Trailing empty cells are dropped, as :func:`_refuse_row` drops them; the rest is
+    counted and measured by builtins, without a step per cell in Python.
+    """
+    while values and (values[-1] is None or values[-1] == ""):
+        values.pop()
+    if number > limits.max_rows or len(values) > limits.max_columns:
+        return None
+    filled = len(values) - values.count("") - values.count(None)
+    if cells + filled > limits.max_cells:
+        return None
+    if measured:
+        return filled
+    try:
+        longest = max(map(len, values), default=0)  # a row of text (a CSV)
+    except TypeError:
+        longest = max(map(len, [v for v in values if isinstance(v, str)]), default=0)
+        if not all(map(math.isfinite, [v for v in values if isinstance(v, float)])):
+            return None
+    return filled if longest <= limits.max_cell_chars else None
+
+
+def _refuse_row(
+    values: list[Any], number: int, name: str, sheet: str | None, limits: Limits, cells: int
+) -> int:
+    """:func:`_check_row` cell by cell, refusing at the first cell beyond the limits."""
     if number > limits.max_rows:
         raise _refuse("file.too_many_rows", name, sheet=sheet, row=number, limit=limits.max_rows)
     while values and (values[-1] is None or values[-1] == ""):
@@ -460,7 +503,168 @@ def _stream(ws: Any, name: str, limits: Limits) -> tuple[list[list[Any]], list[i
 
 
 # ---------------------------------------------------------------------------
+# XLSX, column-wise (python-calamine), where nothing in the sheet needs the stream
+
+_ROW_REF = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
+_NEGATIVE_ZERO = re.compile(rb"<v>\s*-[0.]+(?:[eE][-+]?[0-9]+)?\s*</v>")
+_CELL_COLUMN = re.compile(rb"\sr=\"([A-Z]+)\d")
+
+
+def _xlsx_fast(data: bytes, name: str, limits: Limits, prefer: str | None) -> RawSheet | None:
+    """The sheet read whole by calamine, or None when the streaming reader must read it.
+
+    The zip is checked first (:func:`_check_zip`, as for the streaming reader). calamine
+    builds a dense rectangle of a sheet (see the module's note), so it reads only a
+    workbook whose every sheet (every member holding sheet data, wherever it is) has a
+    reference on each row and cell, an extent within ``limits`` (rows, columns, and
+    rows x columns within four times the cells) and no formula (the streaming reader
+    refuses them); whose sheets are all worksheets; and whose cells are within the
+    limits. Anything else is left to the streaming reader, which says what is wrong.
+    The sheet is chosen as :func:`_choose_sheet` chooses it, the template's settings
+    read as :func:`_read_meta` reads them.
+    """
+    _check_zip(data, name, limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                if member.filename.lower().endswith(".xml"):
+                    xml = archive.read(member)
+                    if b"sheetData" in xml and not _plain_extent(xml, limits):
+                        return None
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        title = _calamine_sheet(workbook, prefer)
+        meta = _calamine_meta(workbook, name, limits)
+        if title is None or meta is None:
+            return None
+        rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        numbers = list(range(1, len(rows) + 1))
+        _check_rows(rows, numbers, name, title, limits)
+    except Exception:  # any doubt (a refusal included): the streaming reader decides
+        return None
+    return RawSheet(rows, name, title, meta, numbers)
+
+
+def _calamine_sheet(workbook: Any, prefer: str | None) -> str | None:
+    """The sheet :func:`_choose_sheet` would read, when every sheet is a worksheet."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets = workbook.sheets_metadata
+    if any(sheet.typ != SheetTypeEnum.WorkSheet for sheet in sheets):
+        return None
+    visible = [
+        sheet.name
+        for sheet in sheets
+        if sheet.visible == SheetVisibleEnum.Visible and sheet.name != META_SHEET
+    ]
+    if not visible:
+        return None
+    return prefer if prefer in visible else visible[0]
+
+
+def _calamine_meta(workbook: Any, name: str, limits: Limits) -> dict[str, str] | None:
+    """The template's settings as :func:`_read_meta` reads them; None where in doubt."""
+    if META_SHEET not in workbook.sheet_names:
+        return {}
+    rows = workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    _check_rows(rows, list(range(1, len(rows) + 1)), name, META_SHEET, limits)
+    meta = {}
+    for row in rows[:50]:
+        if not row or row[0] == "":
+            continue
+        value = row[1] if len(row) > 1 else ""
+        if not isinstance(row[0], str) or not isinstance(value, str):
+            return None  # a number's text may differ between the readers
+        meta[row[0]] = value
+    try:
+        number = float(meta.get("header_rows", "1") or "1")
+    except ValueError:
+        return None
+    if not (number.is_integer() and 1 <= number <= 50):
+        return None
+    meta["header_rows"] = str(int(number))
+    return meta
+
+
+def _plain_extent(xml: bytes, limits: Limits) -> bool:
+    """Whether calamine may read this sheet: references everywhere, extent bounded, no formula."""
+    if b"<f>" in xml or b"<f " in xml or b"<f/>" in xml or b":sheetData" in xml:
+        return False
+    if _NEGATIVE_ZERO.search(xml):
+        return False  # calamine hands a whole number over as an int: -0.0 would be 0
+    cells = xml.count(b"<c ") + xml.count(b"<c>")
+    row_tags = xml.count(b"<row ") + xml.count(b"<row>")
+    if row_tags > limits.max_rows or cells > 4 * limits.max_cells:
+        return False
+    if xml.count(b' r="') != cells + row_tags:
+        return False  # a cell or row without its reference: its place is implicit
+    rows = max(map(int, set(_ROW_REF.findall(xml))), default=0)
+    letters = set(_CELL_COLUMN.findall(xml))
+    columns = max((_column_index(c.decode("ascii")) for c in letters), default=0)
+    # A cell may claim a row below its row's: the cells with as many digits or more.
+    digits = re.compile(rb'\sr="[A-Z]+(\d{%d,})"' % len(str(max(rows, 1))))
+    rows = max(rows, *map(int, set(digits.findall(xml))), 0)
+    return (
+        rows <= limits.max_rows
+        and columns <= limits.max_columns
+        and rows * columns <= 4 * limits.max_cells
+    )
+
+
+def _column_index(letters: str) -> int:
+    """``A`` is 1, ``AA`` 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _check_rows(
+    rows: list[list[Any]], numbers: list[int], name: str, sheet: str | None, limits: Limits
+) -> None:
+    """Refuse rows beyond the limits, as :func:`_check_row` does one row at a time.
+
+    The cells' lengths and numbers are measured all at once first; a row is looked at
+    cell by cell only when something may be beyond the limits.
+    """
+    cells_all = list(chain.from_iterable(rows))
+    kinds = list(map(type, cells_all))
+    texts = compress(cells_all, map(operator.is_, kinds, repeat(str)))
+    floats = compress(cells_all, map(operator.is_, kinds, repeat(float)))
+    measured = max(map(len, texts), default=0) <= limits.max_cell_chars and all(
+        map(math.isfinite, floats)
+    )
+    cells = 0
+    for values, number in zip(rows, numbers, strict=True):
+        filled = _row_within(values, number, limits, cells, measured=measured)
+        if filled is None:
+            filled = _refuse_row(values, number, name, sheet, limits, cells)
+        cells += filled
+
+
+# ---------------------------------------------------------------------------
 # The one entrance
+
+
+def read_sheet_fast(
+    source: Source,
+    *,
+    filename: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    prefer: str | None = None,
+) -> tuple[RawSheet | None, bytes]:
+    """The rows of a CSV or XLSX file read whole (a workbook by calamine), and its bytes.
+
+    The same refusals as :func:`read_sheet`; the sheet is None when a workbook is one
+    only the streaming reader may read (see :func:`_xlsx_fast`): read ``bytes`` with
+    :func:`read_sheet` then.
+    """
+    name = display_name(source, filename)
+    data = read_bounded(source, name=name, limits=limits)
+    if data[:4] == b"PK\x03\x04" or name.lower().endswith(XLSX_SUFFIXES):
+        return _xlsx_fast(data, name, limits, prefer), data
+    return read_sheet(data, filename=name, limits=limits, prefer=prefer), data
 
 
 def read_sheet(

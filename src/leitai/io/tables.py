@@ -8,14 +8,21 @@ points at the cell to fix. Nothing is returned from a table with any error.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import IO, Any
-
-from openpyxl.utils.cell import get_column_letter
 
 from leitai.engine import DataError, PeriodData, Record, Scheme
 from leitai.engine.problems import Problem, Where
-from leitai.io.files import DEFAULT_LIMITS, Limits, read_bounded, read_sheet, read_text
+from leitai.io.files import (
+    DEFAULT_LIMITS,
+    Limits,
+    _cell_ref,
+    display_name,
+    read_bounded,
+    read_sheet,
+    read_sheet_fast,
+    read_text,
+)
 
 __all__ = [
     "TEMPLATE_SHEET",
@@ -61,9 +68,7 @@ class Sheet:
             return None
         if header is None:
             header = self.header_text(column)
-        return self.where(row).but(
-            cell=f"{get_column_letter(column + 1)}{row}", column=header or None
-        )
+        return self.where(row).but(cell=_cell_ref(column, row), column=header or None)
 
     def header_text(self, column: int) -> str:
         """The header of a column as written in the file.
@@ -105,7 +110,8 @@ def _canonical(header: Any) -> str:
     return text
 
 
-def iter_records(sheet: Sheet) -> Iterator[Record]:
+def iter_records(sheet: Sheet, *, leave_out: Collection[int] = ()) -> Iterator[Record]:
+    """The table's cells as records; a wide table's columns ``leave_out`` are left out."""
     rows = sheet.rows
     while rows and _blank(rows[0]):
         rows = rows[1:]
@@ -152,6 +158,7 @@ def iter_records(sheet: Sheet) -> Iterator[Record]:
         )
     columns = [(i, h) for i, h in enumerate(header) if i > 0 and h and h not in LABEL_COLUMNS]
     targets = {h[: -len(TARGET_SUFFIX)]: i for i, h in columns if h.endswith(TARGET_SUFFIX)}
+    columns = [(i, h) for i, h in columns if i not in leave_out]
     for r in range(first_data, len(rows)):
         row = rows[r]
         if _blank(row):
@@ -174,8 +181,74 @@ def iter_records(sheet: Sheet) -> Iterator[Record]:
             )
 
 
+def _head(sheet: Sheet) -> tuple[list[list[Any]], int, list[str]] | None:
+    """The rows from the header on, the blank rows above it, and the canonical header."""
+    rows = sheet.rows
+    offset = 0
+    while offset < len(rows) and _blank(rows[offset]):
+        offset += 1
+    if offset == len(rows):
+        return None
+    rows = rows[offset:]
+    return rows, offset, [_canonical(h) for h in rows[0]]
+
+
+def _fast(sheet: Sheet, scheme: Scheme, require_all_units: bool) -> PeriodData | None:
+    """A wide table's data read column by column, or None (see :mod:`leitai.io.columns`)."""
+    from leitai.io.columns import wide_period_data
+
+    meta_scheme = sheet.meta.get("scheme_id")
+    head = _head(sheet)
+    if (meta_scheme and meta_scheme != scheme.id) or head is None:
+        return None
+    rows, offset, header = head
+    if {"unit", "indicator", "value"} <= set(header) or header[0] != "unit":
+        return None
+    return wide_period_data(
+        sheet, rows, header, offset, scheme, require_all_units=require_all_units
+    )
+
+
+def _unknown_columns(sheet: Sheet, scheme: Scheme) -> tuple[list[Problem], set[int]]:
+    """A wide table's columns that name nothing of the scheme: a problem each, at its header."""
+    head = _head(sheet)
+    if head is None:
+        return [], set()
+    _rows, offset, header = head
+    if {"unit", "indicator", "value"} <= set(header) or header[0] != "unit":
+        return [], set()
+    known = {i.id for i in scheme.all_indicators()}
+    known |= {a.id for a in scheme.adjustments} | {s.id for s in scheme.series}
+    problems, columns = [], set()
+    for i, name in enumerate(header):
+        if i == 0 or not name or name in LABEL_COLUMNS or name.endswith(TARGET_SUFFIX):
+            continue
+        if name not in known:
+            at = sheet.cell(offset + 1, i)
+            problems.append(Problem("data.unknown_indicator", at or Where(), {"indicator": name}))
+            columns.add(i)
+    return problems, columns
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Problems without repeats (a wide table's unknown unit is one problem per row)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.code, problem.where, repr(sorted(problem.params.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
 def read_table(
-    source: Source, scheme: Scheme, *, filename: str | None = None, require_all_units: bool = True
+    source: Source,
+    scheme: Scheme,
+    *,
+    filename: str | None = None,
+    require_all_units: bool = True,
+    fast: bool = True,
 ) -> PeriodData:
     """Read and check a period's data table against ``scheme``.
 
@@ -191,13 +264,28 @@ def read_table(
         The name to use in messages (for uploads).
     require_all_units : bool
         Whether every unit of the scheme must appear (False for one unit's upload).
+    fast : bool
+        Read a wide table column by column (a workbook with calamine) when it has
+        nothing to report; False reads every table cell by cell. Both give the same
+        data, and a table with any problem is always read again cell by cell, so the
+        problems are those of the cell-by-cell reading.
 
     Raises
     ------
     DataError
         Listing every problem with its file, row and column; nothing is returned from a
-        table that has any.
+        table that has any. An unknown column of a wide table is one problem, at its
+        header; an unknown unit, one per row.
     """
+    if fast:
+        name = display_name(source, filename)
+        sheet_read, data = read_sheet_fast(source, filename=name, prefer=TEMPLATE_SHEET)
+        if sheet_read is not None:
+            sheet = Sheet(sheet_read.rows, sheet_read.name, sheet_read.sheet, sheet_read.meta)
+            period = _fast(sheet, scheme, require_all_units)
+            if period is not None:
+                return period
+        source, filename = data, name
     sheet = read_rows(source, filename=filename)
     errors: list[Problem] = []
     meta_scheme = sheet.meta.get("scheme_id")
@@ -209,15 +297,17 @@ def read_table(
                 {"made": meta_scheme, "wanted": scheme.id},
             )
         )
+    unknown, leave_out = _unknown_columns(sheet, scheme)
+    errors += unknown
     try:
         data = PeriodData.from_records(
             scheme,
-            list(iter_records(sheet)),
+            list(iter_records(sheet, leave_out=leave_out)),
             source=sheet.name,
             require_all_units=require_all_units,
         )
     except DataError as exc:
-        raise DataError(errors + exc.problems) from None
+        raise DataError(_once(errors + exc.problems)) from None
     if errors:
         raise DataError(errors)
     return data

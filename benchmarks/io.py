@@ -1,0 +1,205 @@
+"""Speed and memory of ``leitai assess`` from files, as an analyst runs it: prints tables.
+
+    python benchmarks/io.py [--repeat 3] [--src /path/to/other/checkout/src]
+
+The 3,000 units x 100 indicators case of ``benchmarks/engine.py`` written as a wide
+CSV and a wide XLSX in a temporary folder, then:
+
+1. the whole process ``leitai assess SCHEME DATA --format json|csv -o OUT`` from CSV and
+   from XLSX: wall time (median) and peak RSS of the child process
+   (``resource.getrusage`` through ``os.wait4``); target below 1 s and 200 MiB;
+2. the breakdown by stage, in this process: imports (a fresh interpreter importing what
+   the command imports), reading the scheme, reading and checking the table (read +
+   validate), assessing, writing JSON and CSV.
+
+``--src`` runs the same against another checkout's ``src`` (``PYTHONPATH``), for
+before/after figures: ``python benchmarks/io.py --src /work/main/src``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engine import METHODS, large_scheme
+
+N_UNITS, N_INDICATORS, N_BOARDS = 3000, 100, 5
+TARGET_SECONDS, TARGET_MIB = 1.0, 200.0
+
+
+def write_inputs(folder: Path) -> dict[str, Path]:
+    """The scheme and the wide table as CSV and XLSX (2% of the cells left empty)."""
+    rng = np.random.default_rng(0)
+    scheme = folder / "scheme.yaml"
+    scheme.write_text(large_scheme(N_UNITS, N_INDICATORS, N_BOARDS), encoding="utf-8")
+    values = np.round(rng.uniform(0, 100, size=(N_UNITS, N_INDICATORS)), 4)
+    empty = rng.random(values.shape) < 0.02
+    # The indicators scored against a target (engine.METHODS) have a target column.
+    targeted = [i for i in range(N_INDICATORS) if METHODS[i % len(METHODS)] == "target"]
+    targets = np.round(rng.uniform(20, 80, size=(N_UNITS, len(targeted))), 2)
+    header = ["unit", *[f"i{i}" for i in range(N_INDICATORS)]]
+    header += [f"i{i}.target" for i in targeted] + ["bonus", "veto"]
+    rows: list[list[object]] = []
+    for u in range(N_UNITS):
+        cells: list[object] = [
+            None if empty[u, i] else float(values[u, i]) for i in range(N_INDICATORS)
+        ]
+        cells += [float(t) for t in targets[u]]
+        rows.append([f"u{u}", *cells, round(float(rng.uniform(0, 2)), 2), "否"])
+    table_csv = folder / "data.csv"
+    with open(table_csv, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([["" if c is None else c for c in row] for row in rows])
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据填报")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    table_xlsx = folder / "data.xlsx"
+    book.save(table_xlsx)
+    return {"scheme": scheme, "csv": table_csv, "xlsx": table_xlsx}
+
+
+def _env(src: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src
+    return env
+
+
+def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(argv)} failed: {errors.read(2000).decode()}")
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # KiB on Linux
+
+
+def whole_process(inputs: dict[str, Path], repeat: int, src: str | None, out: Path) -> list:
+    rows = []
+    env = _env(src)
+    for table in ("csv", "xlsx"):
+        for fmt in ("json", "csv"):
+            argv = [
+                sys.executable,
+                "-m",
+                "leitai.cli",
+                "assess",
+                str(inputs["scheme"]),
+                str(inputs[table]),
+                "--format",
+                fmt,
+                "-o",
+                str(out / f"result-{table}.{fmt}"),
+            ]
+            runs = [run_child(argv, env) for _ in range(repeat)]
+            wall = statistics.median(r[0] for r in runs)
+            peak = max(r[1] for r in runs)
+            cpu = statistics.median(r[2] for r in runs)
+            met = wall < TARGET_SECONDS and peak < TARGET_MIB
+            rows.append((f"{table.upper()} → {fmt.upper()}", wall, cpu, peak, met))
+    return rows
+
+
+STAGES = r"""
+import sys, time, json
+time.perf_counter = time.process_time  # CPU seconds: the machine may be shared
+t0 = time.perf_counter()
+from leitai.cli import build_parser
+from leitai.engine import assess, load_scheme
+from leitai.io import read_table
+from leitai.cli.assess import league_csv
+t1 = time.perf_counter()
+scheme = load_scheme(sys.argv[1]); t2 = time.perf_counter()
+data = read_table(sys.argv[2], scheme); t3 = time.perf_counter()
+result = assess(scheme, data); t4 = time.perf_counter()
+text = result.to_dict()
+try:
+    from leitai.engine.result import json_bytes
+    text = json_bytes(text)
+except ImportError:
+    text = json.dumps(text, ensure_ascii=False, indent=2)
+t5 = time.perf_counter()
+league = league_csv(result); t6 = time.perf_counter()
+print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5]))
+"""
+STAGE_NAMES = (
+    "imports",
+    "read scheme",
+    "read + validate table",
+    "assess",
+    "write JSON",
+    "write CSV",
+)
+
+
+def stages(inputs: dict[str, Path], repeat: int, src: str | None) -> dict[str, list[float]]:
+    import json
+
+    out: dict[str, list[float]] = {}
+    for table in ("csv", "xlsx"):
+        argv = [sys.executable, "-c", STAGES, str(inputs["scheme"]), str(inputs[table])]
+        runs = [
+            json.loads(subprocess.run(argv, env=_env(src), capture_output=True, check=True).stdout)
+            for _ in range(repeat)
+        ]
+        out[table] = [statistics.median(r[k] for r in runs) for k in range(len(STAGE_NAMES))]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--src", help="another checkout's src folder (before/after)")
+    args = parser.parse_args()
+    label = args.src or "this checkout"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        inputs = write_inputs(folder)
+        processes = whole_process(inputs, args.repeat, args.src, folder)
+        breakdown = stages(inputs, args.repeat, args.src)
+    table = Table(title=f"leitai assess, 3,000 x 100, whole process ({label})")
+    for column in ("input → output", "wall (median)", "CPU (median)", "peak RSS", "target"):
+        table.add_column(column)
+    table.add_column("met")
+    for name, wall, cpu, peak, met in processes:
+        table.add_row(
+            name,
+            f"{wall:.2f} s",
+            f"{cpu:.2f} s",
+            f"{peak:.0f} MiB",
+            "< 1 s, < 200 MiB",
+            "yes" if met else "NO",
+        )
+    Console().print(table)
+    table = Table(title=f"breakdown by stage, CPU seconds in one process ({label})")
+    table.add_column("stage")
+    table.add_column("from CSV")
+    table.add_column("from XLSX")
+    for k, name in enumerate(STAGE_NAMES):
+        table.add_row(name, f"{breakdown['csv'][k]:.3f} s", f"{breakdown['xlsx'][k]:.3f} s")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

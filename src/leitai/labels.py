@@ -64,6 +64,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    "group": ("分类", "Group"),
+    "rank_all": ("全体排名", "Overall rank"),
+    "needs_periods": ("需要以下考核期的结果", "Needs the results of periods"),
 }
 
 

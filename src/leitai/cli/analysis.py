@@ -16,7 +16,16 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
-from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
+from leitai.cli.common import (
+    EXIT_OK,
+    add_from,
+    add_lang,
+    console,
+    fail,
+    guarded,
+    other_results,
+    problem,
+)
 from leitai.labels import label
 
 if TYPE_CHECKING:
@@ -94,6 +103,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="随机种子 / random seed")
     p.add_argument("--previous", help="上期结果 / previous result (JSON or unit,rank CSV)")
     p.add_argument("--period", help="考核期 / period label")
+    add_from(p)
     p.add_argument(
         "--weights", type=float, default=0.25, help="权重扰动幅度 / weight perturbation share"
     )
@@ -119,6 +129,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("data")
     p.add_argument("--unit", required=True, help="单位代码 / unit id")
     p.add_argument("--previous", help="上期结果 / previous result")
+    add_from(p)
     p.add_argument("--indicator", action="append", help="只看该指标（可重复）/ only this indicator")
     p.add_argument(
         "--set",
@@ -181,7 +192,9 @@ def run_analyse(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
-    assess(scheme, data, previous=previous)  # bad input fails here, before any output
+    others = other_results(args.others)
+    # Bad input fails here, before any output.
+    assess(scheme, data, previous=previous, others=others)
 
     from leitai.engine.diagnostics import diagnose
     from leitai.engine.sensitivity import analyse
@@ -199,9 +212,10 @@ def run_analyse(args: argparse.Namespace) -> int:
             leave_one_out=not args.no_leave_one_out,
             previous=previous,
             period=args.period,
+            others=others,
             progress=advance,
         )
-    diagnostics = diagnose(scheme, data)
+    diagnostics = diagnose(scheme, data, others=others)
     if args.format == "json":
         document = {
             "robustness": robustness.to_dict(),
@@ -393,6 +407,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         )
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
+    others = other_results(args.others)
     edits: dict[str, Any] = {}
     for item in args.set or []:
         name, sep, value = item.partition("=")
@@ -400,8 +415,8 @@ def run_whatif(args: argparse.Namespace) -> int:
             return fail(problem("cli.set_syntax", found=item), args.lang)
         edits[name.strip()] = value.strip()
     if edits:
-        before = assess(scheme, data, previous=previous)
-        after = recompute(scheme, data, {args.unit: edits}, previous=previous)
+        before = assess(scheme, data, previous=previous, others=others)
+        after = recompute(scheme, data, {args.unit: edits}, previous=previous, others=others)
         if args.format == "json":
             u = scheme.unit_ids.index(args.unit)
             document = {
@@ -413,7 +428,9 @@ def run_whatif(args: argparse.Namespace) -> int:
         else:
             console().print(_edited_table(before, after, args.unit, args.lang))
         return EXIT_OK
-    report = what_it_takes(scheme, data, args.unit, previous=previous, indicators=args.indicator)
+    report = what_it_takes(
+        scheme, data, args.unit, previous=previous, indicators=args.indicator, others=others
+    )
     if args.format == "json":
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK

@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
+from leitai.cli.common import (
+    EXIT_OK,
+    add_from,
+    add_lang,
+    console,
+    fail,
+    guarded,
+    other_results,
+    problem,
+)
 from leitai.io.export import csv_text
 from leitai.labels import arrow, label
 
@@ -24,6 +33,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("data", help="数据表 CSV/XLSX / data table")
     p.add_argument("--previous", help="上期结果 JSON 或 unit,rank CSV / previous result")
     p.add_argument("--period", help="考核期，如 2023Q1 / period label")
+    add_from(p)
     _add_output(p)
     p.set_defaults(handler=run_assess)
 
@@ -82,25 +92,42 @@ def league_table_text(result: Result, lang: str = "zh") -> Any:
         table.add_column(f"{board.name}★", justify="right")
     table.add_column(label("flags", lang), style="bold red")
     table.add_column(label("grade", lang), justify="center")
+    if result.grouped:
+        table.add_column(label("rank_all", lang), justify="right")
     shown = shown_scores(result.to_dict()["results"])
+    group: Any = object()
     for row in result.league_table():
-        change = row["rank_change"]
-        colour = "green" if change and change > 0 else "red" if change and change < 0 else ""
-        grade = row["grade"] or ""
-        if row["vetoed"]:
-            grade += f" ({label('vetoed', lang)})"
-        table.add_row(
-            str(row["rank"]),
-            row["name"],
-            _shown_text(shown.composite[row["unit"]]),
-            f"[{colour}]{arrow(change, lang)}[/]" if colour else arrow(change, lang),
-            *[_stars_text(row, b.id, shown) for b in scheme.boards],
-            "🚩" + " 🚩".join(row["flag_names"]) if row["flag_names"] else "",
-            grade,
-        )
+        if result.grouped and row["group"] != group:
+            # One section per group (spec section 10): its name, then its units by rank.
+            group = row["group"]
+            if table.row_count:
+                table.add_section()
+            table.add_row("", f"[bold]{row['group_name']}[/]")
+        table.add_row(*_league_cells(row, scheme, shown, lang, grouped=result.grouped))
     if shown.extended:
         table.caption = label("ties_note", lang)
     return table
+
+
+def _league_cells(
+    row: dict[str, Any], scheme: Any, shown: ShownScores, lang: str, *, grouped: bool
+) -> list[str]:
+    """A unit's cells of the league table text."""
+    change = row["rank_change"]
+    colour = "green" if change and change > 0 else "red" if change and change < 0 else ""
+    grade = row["grade"] or ""
+    if row["vetoed"]:
+        grade += f" ({label('vetoed', lang)})"
+    cells = [
+        str(row["rank"]),
+        row["name"],
+        _shown_text(shown.composite[row["unit"]]),
+        f"[{colour}]{arrow(change, lang)}[/]" if colour else arrow(change, lang),
+        *[_stars_text(row, b.id, shown) for b in scheme.boards],
+        "🚩" + " 🚩".join(row["flag_names"]) if row["flag_names"] else "",
+        grade,
+    ]
+    return [*cells, str(row["rank_all"])] if grouped else cells
 
 
 def _shown_text(shown: Shown) -> str:
@@ -121,7 +148,7 @@ def league_csv(result: Result, lang: str = "zh") -> str:
     """The league table as CSV text, one row per unit, top-level board scores and stars."""
     boards = result.scheme.boards
     header = (
-        ["rank", "unit", "name", "score", "prev_rank", "rank_change"]
+        ["rank", "unit", "name", "score", "prev_rank", "rank_change", "group", "rank_all"]
         + [f"score_{b.id}" for b in boards]
         + [f"stars_{b.id}" for b in boards]
         + ["vetoed", "flags", "grade"]
@@ -136,6 +163,8 @@ def league_csv(result: Result, lang: str = "zh") -> str:
                 repr(row["score"]),
                 row["prev_rank"] or "",
                 "" if row["rank_change"] is None else row["rank_change"],
+                row["group"] or "",
+                row["rank_all"],
             ]
             + [repr(row[f"score_{b.id}"]) for b in boards]
             + [row[f"stars_{b.id}"] for b in boards]
@@ -180,9 +209,10 @@ def run_assess(args: argparse.Namespace) -> int:
     from leitai.io import read_previous, read_table
 
     scheme = load_scheme(args.scheme)
+    others = other_results(args.others)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
-    result = assess(scheme, data, previous=previous, period=args.period)
+    result = assess(scheme, data, previous=previous, period=args.period, others=others)
     name = f"{scheme.id}-{args.period}.xlsx" if args.period else f"{scheme.id}.xlsx"
     written = emit(result, args, default_book=Path(name))
     if written is not None:
@@ -206,6 +236,9 @@ def run_validate(args: argparse.Namespace) -> int:
         read_table(args.data, scheme)
         message += f"; {args.data}"
     print(message)
+    if scheme.from_periods:
+        # Spec section 11: validate names every period whose result the scheme needs.
+        print(f"{label('needs_periods', args.lang)}: {', '.join(scheme.from_periods)}")
     return EXIT_OK
 
 

@@ -21,6 +21,39 @@ def add_lang(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_from(parser: argparse.ArgumentParser) -> None:
+    """``--from PERIOD=RESULT.json`` (repeatable): other periods' results (spec section 11)."""
+    parser.add_argument(
+        "--from",
+        dest="others",
+        action="append",
+        default=[],
+        metavar="PERIOD=RESULT.json",
+        help="其他考核期的结果（可重复）/ another period's result for from: indicators",
+    )
+
+
+def other_results(given: Iterable[str]) -> dict[str, Any]:
+    """``--from`` options read into period id -> JSON result.
+
+    Raises
+    ------
+    DataError
+        ``cli.from_syntax`` for an option without ``=``; the reader's problems for a
+        file that is not a result.
+    """
+    from leitai.engine import DataError
+    from leitai.io import read_result
+
+    others: dict[str, Any] = {}
+    for option in given:
+        period, _, path = option.partition("=")
+        if not period.strip() or not path.strip():
+            raise DataError(problem("cli.from_syntax", found=option))
+        others[period.strip()] = read_result(path.strip())
+    return others
+
+
 def problem(code: str, **params: Any) -> Problem:
     """A problem of the command line itself (an option's value), unlocated."""
     from leitai.engine.problems import Problem, Where

@@ -26,6 +26,7 @@ import numpy as np
 from leitai.engine import pipeline as steps
 from leitai.engine.data import PeriodData
 from leitai.engine.errors import DataError
+from leitai.engine.periods import from_columns, other_values
 from leitai.engine.pipeline import needs_preparation
 from leitai.engine.problems import Problem, Where, number_text
 from leitai.engine.result import Result
@@ -38,33 +39,48 @@ def previous_ranks(scheme: Scheme, previous: Any) -> np.ndarray:
     """Previous ranks aligned with the scheme's units (nan where unknown).
 
     ``previous`` may be a :class:`Result`, a result in the JSON form of spec section 8,
-    or a mapping of unit id to rank.
+    a mapping of unit id to rank, or of unit id to ``{"rank": ..., "group": ...}``.
+    With ``ranking: group`` (spec section 10) a previous rank counts only where it was
+    taken in the unit's present group: one of another group, or without a group, is nan.
     """
     n = len(scheme.units)
     out = np.full(n, np.nan)
     if previous is None:
         return out
-    if isinstance(previous, Result):
-        mapping: Mapping[str, Any] = {row["unit"]: row["rank"] for row in previous.league_table()}
-    elif isinstance(previous, Mapping) and "results" in previous:
-        try:
-            mapping = {str(row["unit"]): row["rank"] for row in previous["results"]}
-        except (TypeError, KeyError):
-            raise DataError(Problem("previous.no_unit_rank", Where(), {})) from None
-    elif isinstance(previous, Mapping):
-        mapping = previous
-    else:
-        raise DataError(Problem("previous.no_unit_rank", Where(), {}))
-    for u, unit in enumerate(scheme.unit_ids):
-        rank = mapping.get(unit)
-        if rank is None:
+    entries = _previous_entries(previous)
+    grouped = scheme.ranking == "group"
+    for u, unit in enumerate(scheme.units):
+        rank, group = entries.get(unit.id, (None, None))
+        if rank is None or (grouped and (group is None or group != unit.group)):
             continue
         try:
             out[u] = float(rank)
         except (TypeError, ValueError):
             raise DataError(
-                Problem("previous.not_a_rank", Where(), {"unit": unit, "found": str(rank)[:40]})
+                Problem("previous.not_a_rank", Where(), {"unit": unit.id, "found": str(rank)[:40]})
             ) from None
+    return out
+
+
+def _previous_entries(previous: Any) -> dict[str, tuple[Any, Any]]:
+    """Unit id -> (previous rank, previous group) from any accepted form of ``previous``."""
+    if isinstance(previous, Result):
+        previous = previous.to_dict()
+    if isinstance(previous, Mapping) and "results" in previous:
+        try:
+            return {
+                str(row["unit"]): (row["rank"], row.get("group")) for row in previous["results"]
+            }
+        except (TypeError, KeyError, AttributeError):
+            raise DataError(Problem("previous.no_unit_rank", Where(), {})) from None
+    if not isinstance(previous, Mapping):
+        raise DataError(Problem("previous.no_unit_rank", Where(), {}))
+    out: dict[str, tuple[Any, Any]] = {}
+    for unit, entry in previous.items():
+        if isinstance(entry, Mapping):
+            out[str(unit)] = (entry.get("rank"), entry.get("group"))
+        else:
+            out[str(unit)] = (entry, None)
     return out
 
 
@@ -99,12 +115,26 @@ def _check_targets(scheme: Scheme, data: PeriodData) -> None:
         raise DataError(errors)
 
 
+def with_other_periods(
+    scheme: Scheme, data: PeriodData, others: Mapping[str, Result | dict[str, Any]] | None
+) -> np.ndarray:
+    """The data's raw values with those of the ``from:`` indicators filled from the
+    results of other periods (spec section 11)."""
+    columns = from_columns(scheme)
+    if not columns:
+        return data.values
+    values = np.array(data.values)
+    values[:, columns] = other_values(scheme, others)[:, columns]
+    return values
+
+
 def assess(
     scheme: Scheme,
     data: PeriodData,
     *,
     previous: Any = None,
     period: str | None = None,
+    others: Mapping[str, Result | dict[str, Any]] | None = None,
 ) -> Result:
     """Assess one period.
 
@@ -118,6 +148,13 @@ def assess(
         The previous period's result, for ``prev_rank`` and ``rank_change``.
     period : str, optional
         A label such as ``"2023Q1"``.
+    others : mapping of period id to Result or its JSON dict, optional
+        The results of the periods the scheme's ``from:`` indicators read (spec section
+        11; :attr:`Scheme.from_periods` names them). ``value: stars`` sums the stars of
+        the top-level boards: a Result knows them; the JSON of spec section 8 lists every
+        board without its level, so a JSON dict of a scheme with sub-boards should name
+        its top-level boards in ``document["scheme"]["boards"]`` (otherwise every board
+        listed counts).
 
     Returns
     -------
@@ -127,7 +164,14 @@ def assess(
     Raises
     ------
     DataError
-        When the data do not fit the scheme (e.g. a target method without a target).
+        When the data do not fit the scheme (e.g. a target method without a target), or
+        a result of another period the scheme needs is absent or does not fit it.
+
+    Notes
+    -----
+    With ``ranking: group`` (spec section 10) ranks, ``prev_rank``, board ranks, stars,
+    ``n`` and the flags and grades that read them are within each unit's group;
+    ``rank_all`` and ``n_all`` are among all units.
     """
     if data.scheme_id != scheme.id or data.values.shape != (
         len(scheme.units),
@@ -137,8 +181,9 @@ def assess(
             Problem("data.other_scheme", Where(), {"made": data.scheme_id, "wanted": scheme.id})
         )
     _check_targets(scheme, data)
+    values = with_other_periods(scheme, data, others)
     plan = steps.Plan.of(scheme)
-    prepared, preparation = steps.prepare(plan, data.values, data.series)
+    prepared, preparation = steps.prepare(plan, values, data.series)
     scores = steps.fill_missing(plan, steps.score(plan, prepared, data.targets))
     board_scores, denominators = steps.aggregate(plan, scores)
     adjusted = steps.adjustments(plan, data.adjustments)
@@ -149,12 +194,13 @@ def assess(
         board_scores,
         prev_rank=previous_ranks(scheme, previous),
         vetoed=adjusted.vetoed,
+        groups=steps.unit_groups(scheme),
     )
     variables = steps.RuleVariables(plan, standing)
     return Result(
         scheme=scheme,
         period=period,
-        values=data.values,
+        values=values,
         prepared=prepared,
         targets=data.targets,
         scores=scores,
@@ -170,4 +216,6 @@ def assess(
         flags=steps.flags(plan, variables),
         grades=steps.grade_names(plan, steps.grades(plan, variables)),
         preparation=tuple(preparation),
+        group=tuple(unit.group for unit in scheme.units),
+        rank_all=standing.rank_all,
     )

@@ -269,6 +269,18 @@ class PeriodData:
                 )
                 continue
             seen[key] = value_at
+            elsewhere = all_indicators[indicators[name]].from_ if name in indicators else None
+            if elsewhere is not None:
+                # Spec section 11: the value comes from another period's result.
+                if _given(record.value):
+                    problems.append(
+                        Problem(
+                            "data.value_from_other_period",
+                            value_at,
+                            {"indicator": name, "period": elsewhere.period},
+                        )
+                    )
+                continue
             u = units[unit]
             try:
                 if name in kinds and kinds[name] == "veto":
@@ -308,7 +320,7 @@ class PeriodData:
                                 "data.target_not_positive", target_at, {"found": _shown(number)}
                             )
                         )
-        if require_all_units:
+        if require_all_units and _reads_data(scheme):
             absent = [u for u in scheme.unit_ids if u not in present_units]
             if absent:
                 problems.append(Problem("data.units_absent", Where(file=file), {"units": absent}))
@@ -363,6 +375,21 @@ class PeriodData:
             source=self.source,
             locations=self.locations,
         )
+
+
+def _given(value: Any) -> bool:
+    """Whether a cell holds anything but a missing-value word."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return unicodedata.normalize("NFKC", str(value)).strip().lower() not in MISSING_WORDS
+
+
+def _reads_data(scheme: Scheme) -> bool:
+    """Whether any item of the scheme is read from the data table (spec section 11: an
+    annual scheme may take every value from other periods)."""
+    return bool(
+        scheme.adjustments or scheme.series or any(i.from_ is None for i in scheme.all_indicators())
+    )
 
 
 def _parts(where: Where) -> dict[str, Any]:

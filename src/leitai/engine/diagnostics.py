@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +171,7 @@ def diagnose(
     corr_limit: float = 0.9,
     availability_limit: float = 0.65,
     on: str = "scores",
+    others: Mapping[str, Any] | None = None,
 ) -> Diagnostics:
     """Audit a period's data against its scheme.
 
@@ -189,6 +191,9 @@ def diagnose(
     on : {'scores', 'values'}
         What correlations and alpha are computed on: the indicator scores (default),
         or the prepared raw values with ``lower`` indicators negated.
+    others : mapping of period id to Result or its JSON dict, optional
+        The results of other periods the scheme's ``from:`` indicators read (as for
+        ``assess``).
 
     Returns
     -------
@@ -196,7 +201,7 @@ def diagnose(
     """
     if on not in ("scores", "values"):
         raise ValueError(f"on: expected 'scores' or 'values', found {on!r}")
-    result = assess(scheme, data)
+    result = assess(scheme, data, others=others)
     indicators = scheme.all_indicators()
     board_of = {ind.id: board for board in scheme.all_boards() for ind in board.indicators}
     values = np.asarray(result.prepared, dtype=float)

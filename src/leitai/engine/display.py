@@ -192,7 +192,43 @@ def _shown(
     return out, display.extended
 
 
+def _within_groups(results: Sequence[dict[str, Any]]) -> bool:
+    """Whether the rows were ranked within groups (spec section 10): they carry groups and
+    some rank in a group differs from the rank among all."""
+    return any(
+        row.get("group") is not None and row.get("rank_all", row["rank"]) != row["rank"]
+        for row in results
+    )
+
+
 def shown_scores(
+    results: Sequence[dict[str, Any]], *, decimals: int = 2, board_decimals: int | None = None
+) -> ShownScores:
+    """The composite and board scores of a result as printed; scores are compared only
+    with those of the same group where the result ranks within groups (spec section 10).
+
+    See :func:`_shown_scores` for the parameters.
+    """
+    if not _within_groups(results):
+        return _shown_scores(results, decimals=decimals, board_decimals=board_decimals)
+    parts = [
+        _shown_scores(
+            [row for row in results if row.get("group") == group],
+            decimals=decimals,
+            board_decimals=board_decimals,
+        )
+        for group in dict.fromkeys(row.get("group") for row in results)
+    ]
+    composite: dict[str, Shown] = {}
+    boards: dict[str, dict[str, Shown]] = {}
+    for part in parts:
+        composite.update(part.composite)
+        for board, cells in part.boards.items():
+            boards.setdefault(board, {}).update(cells)
+    return ShownScores(composite, boards, any(part.extended for part in parts))
+
+
+def _shown_scores(
     results: Sequence[dict[str, Any]], *, decimals: int = 2, board_decimals: int | None = None
 ) -> ShownScores:
     """The composite and board scores of a result (spec section 8 rows) as printed.
@@ -218,7 +254,7 @@ def shown_scores(
     ...     {"unit": "jiaozhou", "score": 81.25, "rank": 2, "flags": [], "grade": "优秀",
     ...      "boards": {"renewal": {"score": 63.8254, "rank": 4, "stars": 7}}},
     ... ]
-    >>> shown = shown_scores(rows)
+    >>> shown = _shown_scores(rows)
     >>> shown.boards["renewal"]["shibei"].text, shown.boards["renewal"]["jiaozhou"].text
     ('63.835', '63.825')
     >>> shown.composite["shibei"].text, shown.extended

@@ -85,6 +85,8 @@ __all__ = [
     "shares",
     "stand",
     "stars",
+    "unit_groups",
+    "variable_collisions",
 ]
 
 
@@ -664,6 +666,9 @@ class Standing:
 
     composite, rank : (..., n_units); board_scores, board_ranks, stars : (..., n_boards,
     n_units); prev_rank, n : (n_units,) or broadcastable; vetoed : bool (n_units,).
+    With groups (spec section 10) ``rank``, board ranks, stars and ``n`` are within each
+    unit's group, and ``rank_all`` and ``n_all`` among all units (else they equal ``rank``
+    and ``n``).
     """
 
     composite: np.ndarray
@@ -674,6 +679,8 @@ class Standing:
     prev_rank: np.ndarray
     vetoed: np.ndarray
     n: np.ndarray
+    rank_all: np.ndarray
+    n_all: np.ndarray
 
 
 def stand(
@@ -692,22 +699,34 @@ def stand(
     """
     pick: Any = slice(None) if units is None else list(units)
     ranks = board_ranks(plan, board_scores, groups=groups, units=units)
+    ranked = rank(plan, total, board_scores, groups=groups, units=units)
+    counts = unit_counts(plan, groups=groups)[pick]
+    everyone = ranked if groups is None else rank(plan, total, board_scores, units=units)
     return Standing(
         composite=total[..., pick],
-        rank=rank(plan, total, board_scores, groups=groups, units=units),
+        rank=ranked,
         board_scores=board_scores[..., pick],
         board_ranks=ranks,
         stars=stars(plan, board_scores[..., pick], ranks),
         prev_rank=np.asarray(prev_rank, dtype=float)[..., pick],
         vetoed=np.asarray(vetoed, dtype=bool)[..., pick],
-        n=unit_counts(plan, groups=groups)[pick],
+        n=counts,
+        rank_all=everyone,
+        n_all=np.full(np.shape(counts), float(plan.n_units)),
     )
+
+
+def unit_groups(scheme: Scheme) -> np.ndarray | None:
+    """The group labels the ranks are taken within (n_units,), or None for ``ranking: all``."""
+    if scheme.ranking != "group":
+        return None
+    return np.array([unit.group or "" for unit in scheme.units], dtype=object)
 
 
 # The variables of spec section 6, the only place they are named. A unit variable is
 # computed from a Standing; a board variable ``<name>_<board id>`` is a column of the
 # Standing's per-board array. Ranking within groups (section 10) adds ``rank_all`` and
-# ``n_all`` here.
+# ``n_all``.
 UNIT_VARIABLES: dict[str, Callable[[Standing], np.ndarray]] = {
     "score": lambda s: s.composite,
     "rank": lambda s: s.rank,
@@ -715,6 +734,8 @@ UNIT_VARIABLES: dict[str, Callable[[Standing], np.ndarray]] = {
     "rank_change": lambda s: s.prev_rank - s.rank,
     "n": lambda s: s.n,
     "vetoed": lambda s: s.vetoed.astype(float),
+    "rank_all": lambda s: s.rank_all,
+    "n_all": lambda s: s.n_all,
 }
 BOARD_VARIABLES: dict[str, Callable[[Standing], np.ndarray]] = {
     "score": lambda s: s.board_scores,
@@ -731,12 +752,31 @@ def _variable_table(board_ids: Iterable[str]) -> dict[str, tuple[str, int | None
     return table
 
 
+def variable_collisions(
+    boards: Iterable[tuple[str, str]],
+) -> list[tuple[str, str, str]]:
+    """The boards whose variables would shadow a unit variable: a board ``change`` makes
+    ``rank_change``, a board ``all`` makes ``rank_all``.
+
+    ``boards`` are (where, board id) pairs; returns (where, board id, variable name).
+
+    >>> variable_collisions([("boards[0].id", "economy"), ("boards[1].id", "change")])
+    [('boards[1].id', 'change', 'rank_change')]
+    """
+    out = []
+    for where, board_id in boards:
+        for name in BOARD_VARIABLES:
+            if f"{name}_{board_id}" in UNIT_VARIABLES:
+                out.append((where, board_id, f"{name}_{board_id}"))
+    return out
+
+
 def rule_variables(board_ids: Iterable[str]) -> frozenset[str]:
     """The names a flag or grade rule may use, given the ids of every board.
 
     >>> sorted(rule_variables(["x"]))  # doctest: +NORMALIZE_WHITESPACE
-    ['n', 'prev_rank', 'rank', 'rank_change', 'rank_x', 'score', 'score_x', 'stars_x',
-     'vetoed']
+    ['n', 'n_all', 'prev_rank', 'rank', 'rank_all', 'rank_change', 'rank_x', 'score',
+     'score_x', 'stars_x', 'vetoed']
     """
     return frozenset(_variable_table(board_ids))
 

@@ -42,6 +42,9 @@ class Result:
         each unit (its contribution is ``weights * scores / 100``).
     board_scores, board_ranks, stars : (n_units, n_boards), boards depth-first.
     composite, rank, prev_rank : (n_units,)
+    group : per unit, its group id (None for a unit without one), in unit order.
+    rank_all : (n_units,) the rank among all units; with ``ranking: group`` (spec section
+        10) ``rank``, ``prev_rank``, board ranks and stars are within the unit's group.
     """
 
     scheme: Scheme
@@ -62,8 +65,14 @@ class Result:
     flags: np.ndarray
     grades: tuple[str | None, ...]
     preparation: tuple[dict[str, Any], ...] = ()
+    group: tuple[str | None, ...] = ()
+    rank_all: np.ndarray = None  # type: ignore[assignment]  # default: ``rank``
 
     def __post_init__(self) -> None:
+        if not self.group:
+            object.__setattr__(self, "group", tuple(u.group for u in self.scheme.units))
+        if self.rank_all is None:
+            object.__setattr__(self, "rank_all", np.array(self.rank, dtype=float))
         for value in vars(self).values():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)
@@ -79,15 +88,51 @@ class Result:
     def indicators(self) -> list[Any]:
         return self.scheme.all_indicators()
 
+    @property
+    def has_groups(self) -> bool:
+        """Whether the scheme speaks of groups at all (``groups``, ``ranking: group`` or a
+        unit's ``group``): only then does the JSON carry ``group`` and ``rank_all``, so
+        that a scheme without groups gives the JSON of spec section 8 unchanged."""
+        scheme = self.scheme
+        return bool(scheme.groups) or self.grouped or any(g is not None for g in self.group)
+
+    @property
+    def grouped(self) -> bool:
+        """Whether ranks are taken within groups (``ranking: group``, spec section 10)."""
+        return self.scheme.ranking == "group"
+
+    @cached_property
+    def group_order(self) -> np.ndarray:
+        """Each unit's group's place in the scheme's ``groups`` (0 for all without groups)."""
+        if not self.grouped:
+            return np.zeros(len(self.rank), dtype=np.intp)
+        place = {g.id: k for k, g in enumerate(self.scheme.groups)}
+        return np.array([place.get(g or "", len(place)) for g in self.group], dtype=np.intp)
+
     @cached_property
     def order(self) -> np.ndarray:
-        """Unit indices by rank, then by the scheme's order."""
-        return np.lexsort((np.arange(len(self.rank)), self.rank))
+        """Unit indices by group (in the order of ``groups`` when ranking within groups),
+        then by rank, then by the scheme's order."""
+        return np.lexsort((np.arange(len(self.rank)), self.rank, self.group_order))
 
     @cached_property
     def indicator_ranks(self) -> np.ndarray:
-        """Each unit's rank on each indicator's score (nan where left out)."""
-        return competition_rank(self.scores.T).T
+        """Each unit's rank on each indicator's score (nan where left out), within its
+        group when ranking within groups."""
+        if not self.grouped:
+            return competition_rank(self.scores.T).T
+        out = np.full(self.scores.T.shape, np.nan)
+        for g in set(self.group):
+            inside = np.array([x == g for x in self.group])
+            ranked = competition_rank(np.where(inside, self.scores.T, np.nan))
+            out = np.where(inside, ranked, out)
+        return out.T
+
+    def same_group(self, u: int) -> np.ndarray:
+        """Which units are ranked with unit ``u`` (all of them without groups)."""
+        if not self.grouped:
+            return np.ones(len(self.rank), dtype=bool)
+        return np.array([g == self.group[u] for g in self.group])
 
     @cached_property
     def _board_of_indicator(self) -> dict[str, Any]:
@@ -118,7 +163,10 @@ class Result:
             row: dict[str, Any] = {
                 "unit": unit.id,
                 "name": unit.name,
+                "group": self.group[u],
+                "group_name": self.scheme.group_name(self.group[u]),
                 "rank": _int(self.rank[u]),
+                "rank_all": _int(self.rank_all[u]),
                 "score": float(self.composite[u]),
                 "prev_rank": _int(self.prev_rank[u]),
                 "rank_change": _int(self.rank_change[u]),
@@ -190,7 +238,7 @@ class Result:
         ranked = [row for row in rows if row["rank"] is not None]
         strongest = sorted(ranked, key=lambda r: (r["rank"], -r["weight"]))[:top]
         weakest = sorted(ranked, key=lambda r: (-r["rank"], -r["weight"]))[:top]
-        better = np.flatnonzero(self.rank < self.rank[u])
+        better = np.flatnonzero((self.rank < self.rank[u]) & self.same_group(u))
         above = None
         if better.size:
             nearest = better[self.rank[better] == self.rank[better].max()]
@@ -205,8 +253,10 @@ class Result:
         return {
             "unit": unit,
             "name": self.scheme.units[u].name,
+            "group": self.group[u],
             "period": self.period,
             "rank": _int(self.rank[u]),
+            "rank_all": _int(self.rank_all[u]),
             "score": float(self.composite[u]),
             "prev_rank": _int(self.prev_rank[u]),
             "rank_change": _int(self.rank_change[u]),
@@ -239,16 +289,20 @@ class Result:
 
     # -- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The result in the form of spec section 8."""
+        """The result in the form of spec section 8; where the scheme has groups, each
+        unit also carries ``group`` and ``rank_all`` (section 10)."""
         results = []
         for u in self.order:
             unit = self.scheme.units[u]
-            results.append(
+            row: dict[str, Any] = {"unit": unit.id, "name": unit.name}
+            if self.has_groups:
+                row["group"] = self.group[u]
+            row["score"] = float(self.composite[u])
+            row["rank"] = _int(self.rank[u])
+            if self.has_groups:
+                row["rank_all"] = _int(self.rank_all[u])
+            row.update(
                 {
-                    "unit": unit.id,
-                    "name": unit.name,
-                    "score": float(self.composite[u]),
-                    "rank": _int(self.rank[u]),
                     "prev_rank": _int(self.prev_rank[u]),
                     "rank_change": _int(self.rank_change[u]),
                     "boards": {
@@ -269,6 +323,7 @@ class Result:
                     "grade": self.grades[u],
                 }
             )
+            results.append(row)
         out: dict[str, Any] = {
             "scheme": {
                 "id": self.scheme.id,

@@ -47,7 +47,9 @@ __all__ = [
     "Adjustment",
     "Board",
     "Flag",
+    "FromValue",
     "Grade",
+    "Group",
     "Indicator",
     "Scheme",
     "load_scheme",
@@ -128,6 +130,32 @@ class Unit(_Model):
     aliases: tuple[str, ...] = ()
 
 
+class Group(_Model):
+    """A group of units ranked apart from the others (分类考核, spec section 10)."""
+
+    id: Id
+    name: str = Field(min_length=1)
+
+
+class FromValue(_Model):
+    """Where an indicator takes its value from another period's result (spec section 11).
+
+    ``value`` is ``score``, ``rank``, ``stars``, a board id or ``stars_<board id>``, read
+    by unit id from the result of ``period``.
+    """
+
+    period: str = Field(min_length=1, max_length=64)
+    value: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=70)]
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period_is_text(cls, value: Any) -> Any:
+        # ``period: 2023`` is a year written as a number.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
 class Series(_Model):
     """A column read from the data like an indicator but never scored (a denominator)."""
 
@@ -154,6 +182,10 @@ class Indicator(_Model):
     # leitai extension: robust z-score beyond which a value is an outlier to explain
     # (see leitai.engine.anomalies).
     outlier_alert: float | None = Field(None, gt=0)
+    # Spec section 11: the value comes from another period's result, not the data table.
+    from_: FromValue | None = Field(None, alias="from")
+
+    model_config = ConfigDict(populate_by_name=True)
 
     @field_validator("weight", mode="before")
     @classmethod
@@ -253,6 +285,8 @@ class Scheme(_Model):
     flags: list[Flag] = Field(default_factory=list)
     grades: list[Grade] = Field(default_factory=list)
     prepare: Prepare | None = None
+    groups: tuple[Group, ...] = ()
+    ranking: Literal["all", "group"] = "all"
 
     _sha256: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="<scheme>")
@@ -292,6 +326,33 @@ class Scheme(_Model):
     @cached_property
     def unit_ids(self) -> list[str]:
         return [u.id for u in self.units]
+
+    @property
+    def from_periods(self) -> tuple[str, ...]:
+        """The periods whose results the scheme's ``from:`` indicators need, in order of
+        appearance (spec section 11)."""
+        periods = (i.from_.period for i in self.all_indicators() if i.from_ is not None)
+        return tuple(dict.fromkeys(periods))
+
+    def group_name(self, group: str | None) -> str | None:
+        """The display name of a group id (the id itself where ``groups`` does not list it)."""
+        if group is None:
+            return None
+        return next((g.name for g in self.groups if g.id == group), group)
+
+    @cached_property
+    def indicator_paths(self) -> dict[str, str]:
+        """The YAML path of every indicator (``boards[1].boards[0].indicators[2]``) by id."""
+        return {
+            indicator.id: f"{path}.indicators[{j}]"
+            for path, board in _board_paths(self)
+            for j, indicator in enumerate(board.indicators)
+        }
+
+    def problem_at(self, path: str, code: str, **params: Any) -> Problem:
+        """A problem located in this scheme's file at a YAML path, with its line."""
+        problem = Problem(code, Where(file=self.source, path=path), params)
+        return _with_lines([problem], self.text)[0] if self.text else problem
 
     def expression(self, key: str) -> Expression:
         """The parsed ``when`` of flag ``flag:<id>`` or grade ``grade:<index>``."""
@@ -462,10 +523,14 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     if stars.method == "bands" and not stars.thresholds:
         report("stars.thresholds", "scheme.stars_need_thresholds")
 
+    errors += _group_errors(scheme, source)
     # The rule variables are defined once, with the pipeline that evaluates them (which
     # imports this module: hence the import here).
-    from leitai.engine.pipeline import rule_variables
+    from leitai.engine.pipeline import rule_variables, variable_collisions
 
+    ids = ((f"{path}.id", board.id) for path, board in _board_paths(scheme))
+    for path, board_id, name in variable_collisions(ids):
+        report(path, "scheme.board_id_is_a_variable", id=board_id, variable=name)
     allowed = rule_variables(board.id for board in scheme.all_boards())
     rules: list[tuple[str, str, str]] = [
         (f"flags[{i}].when", f"flag:{f.id}", f.when) for i, f in enumerate(scheme.flags)
@@ -476,6 +541,50 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
             scheme._expressions[key] = parse_expression(when, allowed=allowed)
         except ExpressionError as exc:
             errors.append(Problem(exc.code, Where(file=source, path=path), exc.params))
+    return errors
+
+
+def _board_paths(scheme: Scheme) -> list[tuple[str, Board]]:
+    """(YAML path, board) of every board at every level, depth-first."""
+    out: list[tuple[str, Board]] = []
+
+    def visit(board: Board, path: str) -> None:
+        out.append((path, board))
+        for j, child in enumerate(board.boards):
+            visit(child, f"{path}.boards[{j}]")
+
+    for i, board in enumerate(scheme.boards):
+        visit(board, f"boards[{i}]")
+    return out
+
+
+def _group_errors(scheme: Scheme, source: str) -> list[Problem]:
+    """Spec section 10: listed groups unique; with ``ranking: group`` every unit in one."""
+    errors: list[Problem] = []
+
+    def report(path: str, code: str, **params: Any) -> None:
+        errors.append(Problem(code, Where(file=source, path=path), params))
+
+    listed: dict[str, str] = {}
+    for i, group in enumerate(scheme.groups):
+        if group.id in listed:
+            report(f"groups[{i}].id", "scheme.duplicate_group", id=group.id, first=listed[group.id])
+        else:
+            listed[group.id] = f"groups[{i}].id"
+    grouped = scheme.ranking == "group"
+    if grouped and not scheme.groups:
+        report("ranking", "scheme.ranking_needs_groups")
+    for i, unit in enumerate(scheme.units):
+        if unit.group is None:
+            if grouped:
+                report(f"units[{i}]", "scheme.unit_needs_group", unit=unit.id)
+        elif scheme.groups and unit.group not in listed:
+            report(
+                f"units[{i}].group",
+                "scheme.unknown_group",
+                found=unit.group,
+                expected=", ".join(listed),
+            )
     return errors
 
 

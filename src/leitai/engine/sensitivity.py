@@ -24,6 +24,9 @@ from B; ``S_g = mean((y_B - mean y) (y_ABg - y_A)) / V`` (Saltelli 2010, y_B cen
 ``ST_g = mean((y_A - y_ABg)^2) / (2 V)`` (Jansen), ``V`` the variance of y over A and B.
 The rank distributions and probabilities come from the ``samples`` rows of A.
 
+With ``ranking: group`` (spec section 10) every rank, rank interval, star count and flag
+is within the unit's group, as in the assessment itself.
+
 Everything is vectorised over samples: each indicator's scores under each method and
 missing policy are computed once, and each board's scores for a block of samples are
 one matrix product. Blocks are sized to bound memory.
@@ -50,7 +53,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +150,7 @@ class SensitivityResult:
                 {
                     "unit": unit.id,
                     "name": unit.name,
+                    "group": self.nominal.group[u],
                     "rank": int(self.nominal.rank[u]),
                     "score": float(self.nominal.composite[u]),
                     "median": float(self.rank_median[u]),
@@ -226,6 +230,8 @@ class _Model:
         self.points_total = float(plan.points.sum())
         self.adjusted = steps.adjustments(plan, data.adjustments)
         self.prev_rank = np.asarray(nominal.prev_rank, dtype=float)
+        # Spec section 10: with ranking within groups, ranks, stars and flags are in groups.
+        self.unit_groups = steps.unit_groups(scheme)
         # Leave-one-out candidates: indicators that share their board with another child.
         self.loo = np.array(
             [
@@ -291,7 +297,7 @@ class _Model:
 
     def rank(self, composite: np.ndarray, board_scores: np.ndarray) -> np.ndarray:
         """Ranks (S, u) of :meth:`evaluate`'s composites and board scores (S, n_boards, u)."""
-        return steps.rank(self.plan, composite, board_scores)
+        return steps.rank(self.plan, composite, board_scores, groups=self.unit_groups)
 
     def stand(self, total: np.ndarray, board_scores: np.ndarray) -> steps.Standing:
         """Ranks, board ranks and stars of :meth:`evaluate`'s outcome."""
@@ -301,6 +307,7 @@ class _Model:
             board_scores,
             prev_rank=self.prev_rank,
             vetoed=self.adjusted.vetoed,
+            groups=self.unit_groups,
         )
 
 
@@ -397,6 +404,7 @@ def analyse(
     leave_one_out: bool = True,
     previous: Any = None,
     period: str | None = None,
+    others: Mapping[str, Any] | None = None,
     sensitivity: bool = True,
     block_size: int | None = None,
     progress: Progress | None = None,
@@ -426,6 +434,9 @@ def analyse(
     previous : optional
         The previous period's ranks, for flags on ``rank_change`` (as for ``assess``).
     period : str, optional
+    others : mapping of period id to Result or its JSON dict, optional
+        The results of other periods the scheme's ``from:`` indicators read (as for
+        ``assess``); those values are held fixed.
     sensitivity : bool
         Whether to estimate sensitivity indices (needs the B and AB matrices).
     block_size : int, optional
@@ -461,7 +472,7 @@ def analyse(
     (0.0, 0.0)
     """
     _check_arguments(weights, samples, sensitivity, methods, missing)
-    nominal = assess(scheme, data, previous=previous, period=period)
+    nominal = assess(scheme, data, previous=previous, period=period, others=others)
     model = _Model(scheme, data, nominal, methods, missing)
     design = _Design(
         model,
@@ -606,7 +617,7 @@ def _indices(run: _Run, a: np.ndarray, b: np.ndarray, y_a: np.ndarray) -> list[d
     def ys(matrix: np.ndarray) -> np.ndarray:
         out = np.empty(matrix.shape[0])
         for rows, total, board_scores in run.blocks(matrix):
-            out[rows] = run.shift(steps.rank(run.model.plan, total, board_scores))
+            out[rows] = run.shift(run.model.rank(total, board_scores))
         return out
 
     y_b = ys(b)

@@ -11,7 +11,11 @@ or says why it cannot (``met``: already so; ``vetoed``; ``capped``: the indicato
 score cannot rise further, e.g. top band, target cap, goalposts, first place on
 ``rank_points``; ``limit``: even an unbounded improvement of this one indicator is not
 enough; ``bound``: it would need a negative value of an indicator that has none;
-``no_target``: scored against a target the unit does not have).
+``no_target``: scored against a target the unit does not have; ``other_period``: the
+value is another period's result, spec section 11).
+
+With ``ranking: group`` (spec section 10) a unit's rank, stars and flags are those in
+its group: what it takes to move is about its place among the units of its group.
 
 The search runs the real pipeline (preparation of section 9, scoring, aggregation,
 ranks, stars, flags), because other units' scores depend on this unit's value under
@@ -72,6 +76,7 @@ def recompute(
     *,
     previous: Any = None,
     period: str | None = None,
+    others: Mapping[str, Any] | None = None,
 ) -> Result:
     """Assess the period again with some raw values edited.
 
@@ -82,7 +87,7 @@ def recompute(
     edits : mapping of unit id to {indicator id: value}
         Values as a person writes them (``"1,234.5"``, ``"5%"``); a missing mark
         (``""``, ``"-"``) or None makes the value missing.
-    previous, period
+    previous, period, others
         As for :func:`leitai.engine.assess`.
 
     Returns
@@ -131,7 +136,9 @@ def recompute(
             changes[(units[unit], columns[indicator])] = math.nan if number is None else number
     if errors:
         raise DataError(errors)
-    return assess(scheme, data.with_values(changes), previous=previous, period=period)
+    return assess(
+        scheme, data.with_values(changes), previous=previous, period=period, others=others
+    )
 
 
 def _decimals(column: np.ndarray) -> int:
@@ -152,6 +159,8 @@ class _Batch:
         self.nominal = nominal
         self.plan = steps.Plan.of(scheme)
         self.adjusted = steps.adjustments(self.plan, data.adjustments)
+        # Spec section 10: a unit's rank, stars and flags are within its group.
+        self.groups = steps.unit_groups(scheme)
 
     def run(self, u: int, j: int, candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Outcomes for unit u when its raw value of indicator j is each candidate."""
@@ -170,6 +179,7 @@ class _Batch:
             board_scores,
             prev_rank=self.nominal.prev_rank,
             vetoed=self.adjusted.vetoed,
+            groups=self.groups,
             units=[u],
         )
         return {
@@ -216,6 +226,7 @@ class WhatIf:
         return {
             "unit": self.unit,
             "name": self.result.scheme.units[u].name,
+            "group": self.result.group[u],
             "rank": int(self.result.rank[u]),
             "score": float(self.result.composite[u]),
             "rows": self.rows,
@@ -237,6 +248,7 @@ def what_it_takes(
     previous: Any = None,
     indicators: list[str] | None = None,
     decimals: int | Mapping[str, int] | None = None,
+    others: Mapping[str, Any] | None = None,
 ) -> WhatIf:
     """For each indicator, the smallest change of its value alone that moves ``unit``.
 
@@ -253,6 +265,16 @@ def what_it_takes(
     decimals : int or mapping of indicator id to int, optional
         The precision answers are rounded to; by default the decimals the indicator's
         values are written with in ``data`` (at most 6).
+    others : mapping of period id to Result or its JSON dict, optional
+        The results of other periods the scheme's ``from:`` indicators read (as for
+        ``assess``). Those values are another period's and stay as they are: by default
+        their indicators are left out, and one asked for gets ``unreachable`` with the
+        reason ``other_period``.
+
+    Notes
+    -----
+    With ``ranking: group`` (spec section 10) the goals are the unit's rank and stars in
+    its group and the flags as counted within it.
 
     Returns
     -------
@@ -278,7 +300,8 @@ def what_it_takes(
         raise DataError(Problem("data.unknown_unit", Where(path="unit"), {"unit": unit}))
     all_indicators = scheme.all_indicators()
     ids = [i.id for i in all_indicators]
-    wanted = indicators if indicators is not None else ids
+    fixed = {i.id for i in all_indicators if i.from_ is not None}
+    wanted = indicators if indicators is not None else [i for i in ids if i not in fixed]
     unknown = [i for i in wanted if i not in ids]
     if unknown:
         raise DataError(
@@ -287,7 +310,7 @@ def what_it_takes(
                 for i in unknown
             ]
         )
-    nominal = assess(scheme, data, previous=previous)
+    nominal = assess(scheme, data, previous=previous, others=others)
     batch = _Batch(scheme, data, nominal)
     u = scheme.unit_ids.index(unit)
     top_of = {ind.id: top for top in scheme.boards for ind in top.all_indicators()}
@@ -311,7 +334,7 @@ def what_it_takes(
             d = int(decimals)
         else:
             d = _decimals(data.values[:, j])
-        solver = _Solver(scheme, data, batch, nominal, u, j, b, d, previous)
+        solver = None if indicator_id in fixed else _Solver(batch, u, j, b, d, previous, others)
         for goal, flag, want in goals:
             row: dict[str, Any] = {
                 "indicator": indicator_id,
@@ -321,9 +344,12 @@ def what_it_takes(
                 "flag": flag,
                 "want": want,
                 "value": None if math.isnan(data.values[u, j]) else float(data.values[u, j]),
-                "step": solver.step,
+                "step": None if solver is None else solver.step,
             }
-            row.update(solver.solve(goal, flag, want))
+            if solver is None:
+                row.update(_answer("unreachable", "other_period"))
+            else:
+                row.update(solver.solve(goal, flag, want))
             rows.append(row)
     return WhatIf(unit=unit, result=nominal, rows=rows)
 
@@ -368,18 +394,19 @@ class _Solver:
 
     def __init__(
         self,
-        scheme: Scheme,
-        data: PeriodData,
         batch: _Batch,
-        nominal: Result,
         u: int,
         j: int,
         board: int,
         decimals: int,
         previous: Any,
+        others: Mapping[str, Any] | None,
     ) -> None:
-        self.scheme, self.data, self.batch, self.nominal = scheme, data, batch, nominal
+        self.scheme, self.data, self.batch = batch.scheme, batch.data, batch
+        self.nominal = batch.nominal
         self.u, self.j, self.board, self.previous = u, j, board, previous
+        self.others = others
+        data = self.data
         self.decimals = decimals
         self.step = 10.0**-decimals
         plan = batch.plan
@@ -453,7 +480,7 @@ class _Solver:
         outcome = self._assessed.get(x)
         if outcome is None:
             data = self.data.with_values({(self.u, self.j): x})
-            result = assess(self.scheme, data, previous=self.previous)
+            result = assess(self.scheme, data, previous=self.previous, others=self.others)
             u = self.u
             outcome = _Outcome(int(result.rank[u]), result.stars[u], result.flags[u])
             self._assessed[x] = outcome

@@ -328,6 +328,39 @@ MESSAGES: dict[str, str] = {
         "These values changed by more than the scheme allows against the previous period "
         "and need an explanation before submitting: %(items)s."
     ),
+    # groups (spec section 10) and values from other periods (section 11)
+    "scheme.duplicate_group": gettext_noop("the group id %(id)s is already used at %(first)s"),
+    "scheme.unknown_group": gettext_noop(
+        "expected one of the groups listed under groups (%(expected)s), found “%(found)s”"
+    ),
+    "scheme.ranking_needs_groups": gettext_noop(
+        "ranking within groups needs the groups listed under groups"
+    ),
+    "scheme.unit_needs_group": gettext_noop(
+        "with ranking within groups, the unit %(unit)s needs a group"
+    ),
+    "scheme.board_id_is_a_variable": gettext_noop(
+        "the board id %(id)s would make the rule variable %(variable)s, which already means something else: choose another id"
+    ),
+    "from.missing_period": gettext_noop(
+        "the result of period %(period)s is needed and was not given"
+    ),
+    "from.not_a_result": gettext_noop(
+        "what was given for period %(period)s is not a result (a JSON result with a list of units)"
+    ),
+    "from.other_period": gettext_noop(
+        "the result given for period %(period)s is the result of period %(found)s"
+    ),
+    "from.other_units": gettext_noop(
+        "the result given for period %(period)s has units this scheme does not assess: %(units)s"
+    ),
+    "from.unknown_board": gettext_noop(
+        "the result of period %(period)s has no board “%(found)s”; its boards: %(expected)s"
+    ),
+    "cli.from_syntax": gettext_noop("expected --from PERIOD=RESULT.json, found “%(found)s”"),
+    "data.value_from_other_period": gettext_noop(
+        "the indicator %(indicator)s takes its value from the result of period %(period)s: leave it out of the data table"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

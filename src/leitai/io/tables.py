@@ -17,7 +17,14 @@ from leitai.engine import DataError, PeriodData, Record, Scheme
 from leitai.engine.problems import Problem, Where
 from leitai.io.files import DEFAULT_LIMITS, Limits, read_bounded, read_sheet, read_text
 
-__all__ = ["TEMPLATE_SHEET", "iter_records", "read_previous", "read_rows", "read_table"]
+__all__ = [
+    "TEMPLATE_SHEET",
+    "iter_records",
+    "read_previous",
+    "read_result",
+    "read_rows",
+    "read_table",
+]
 
 TEMPLATE_SHEET = "数据填报"
 META_SHEET = "_leitai"
@@ -216,8 +223,13 @@ def read_table(
     return data
 
 
-def read_previous(source: Source, *, filename: str | None = None) -> dict[str, int]:
-    """Read previous ranks from a JSON result (spec section 8) or a CSV with unit and rank."""
+def read_previous(source: Source, *, filename: str | None = None) -> dict[str, Any]:
+    """Read previous ranks from a JSON result (spec section 8) or a CSV with unit and rank.
+
+    Returns unit id -> rank; where the source says each unit's group (a JSON result of
+    spec section 10, a CSV with a ``group`` column), unit id -> ``{"rank", "group"}``,
+    which :func:`leitai.engine.assess` reads to keep previous ranks within groups.
+    """
     import json
 
     name = filename or (
@@ -226,16 +238,20 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
     text = read_text(read_bounded(source, name=name), name=name)
     if text.lstrip().startswith("{"):
         try:
-            document = json.loads(text)
-            return {str(row["unit"]): int(row["rank"]) for row in document["results"]}
-        except (ValueError, KeyError, TypeError):
+            rows = json.loads(text)["results"]
+            ranks = {str(row["unit"]): int(row["rank"]) for row in rows}
+            groups = {str(row["unit"]): row.get("group") for row in rows}
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise DataError(Problem("previous.not_a_result", Where(file=name), {})) from None
+        return _with_groups(ranks, groups)
     rows = read_sheet(text.encode("utf-8"), filename=name).rows
     header = [_canonical(h) for h in rows[0]] if rows else []
     if "unit" not in header or "rank" not in header:
         raise DataError(Problem("previous.no_unit_rank", Where(file=name, row=1), {}))
     unit_col, rank_col = header.index("unit"), header.index("rank")
+    group_col = next((c for c, h in enumerate(header) if h.lower() in ("group", "分类")), None)
     ranks: dict[str, int] = {}
+    groups: dict[str, Any] = {}
     errors = []
     for r, row in enumerate(rows[1:], start=2):
         if _blank(row):
@@ -251,6 +267,39 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, i
                     {"found": str(found)[:40], "unit": row[unit_col].strip() if row else ""},
                 )
             )
+            continue
+        if group_col is not None:
+            group = row[group_col].strip() if group_col < len(row) else ""
+            groups[row[unit_col].strip()] = group or None
     if errors:
         raise DataError(errors)
-    return ranks
+    return _with_groups(ranks, groups)
+
+
+def read_result(source: Source, *, filename: str | None = None) -> dict[str, Any]:
+    """Read a result in the JSON form of spec section 8 (another period's, for ``from:``).
+
+    Raises
+    ------
+    DataError
+        ``previous.not_a_result`` where the file is not a JSON object with a list of
+        ``results``.
+    """
+    import json
+
+    name = filename or (os.fspath(source) if isinstance(source, str | os.PathLike) else "<result>")
+    text = read_text(read_bounded(source, name=name), name=name)
+    try:
+        document = json.loads(text)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or not isinstance(document.get("results"), list):
+        raise DataError(Problem("previous.not_a_result", Where(file=name), {}))
+    return document
+
+
+def _with_groups(ranks: dict[str, int], groups: dict[str, Any]) -> dict[str, Any]:
+    """Ranks alone where no unit has a group, else ranks with groups."""
+    if not any(g is not None for g in groups.values()):
+        return dict(ranks)
+    return {unit: {"rank": rank, "group": groups.get(unit)} for unit, rank in ranks.items()}

@@ -26,6 +26,8 @@ def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
     """The data columns of the template: id, name, unit of measure, direction text, kind."""
     columns: list[dict[str, Any]] = []
     for indicator in scheme.all_indicators():
+        if indicator.from_ is not None:
+            continue  # its value comes from another period's result (spec section 11)
         method, direction, _ = scheme.resolved(indicator)
         columns.append(
             {

@@ -157,6 +157,9 @@ def write_result_book(
         L("vetoed"),
         L("unit_id"),
     ]
+    # Spec section 10: with ranking within groups, each unit's group and overall rank.
+    grouped = result.grouped
+    header += [L("group"), L("rank_all")] if grouped else []
     rows = []
     for row in result.league_table():
         rows.append(
@@ -168,6 +171,7 @@ def write_result_book(
                 L("yes") if row["vetoed"] else "",
                 row["unit"],
             ]
+            + ([row["group_name"], row["rank_all"]] if grouped else [])
         )
     _table(
         league,
@@ -175,7 +179,7 @@ def write_result_book(
         header,
         rows,
         styles,
-        widths=[8, 22, 12, 10] + [12] * len(top) + [34, 8, 10, 12],
+        widths=[8, 22, 12, 10] + [12] * len(top) + [34, 8, 10, 12] + ([12, 10] if grouped else []),
         formats={2: "0.00"},
     )
     for r, row in enumerate(result.league_table(), start=3):

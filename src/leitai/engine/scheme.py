@@ -45,6 +45,7 @@ from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = [
     "Adjustment",
+    "Aggregation",
     "Board",
     "Flag",
     "FromValue",
@@ -200,13 +201,38 @@ class Indicator(_Model):
         return PARAMS[self.method or "efficacy"].model_validate(self.params)
 
 
+class Aggregation(_Model):
+    """How a board combines its children's scores (docs/methods.md, "Aggregation").
+
+    ``aggregation: geometric`` is short for ``aggregation: {method: geometric}``.
+    """
+
+    method: Literal["mean", "geometric", "harmonic", "generalised", "copeland"] = "mean"
+    # The power of the generalised mean (required there, not 0, nowhere else).
+    p: float | None = None
+    # COINr's dat_thresh: a unit with a smaller share of its children present has no
+    # score for the board.
+    min_data: float | None = Field(None, ge=0, le=1)
+
+    @property
+    def plain(self) -> bool:
+        """Whether this is the arithmetic mean of spec section 3, with no threshold."""
+        return self.method == "mean" and self.min_data is None
+
+
 class Board(_Model):
     id: Id
     name: str = Field(min_length=1)
     points: float | None = Field(None, gt=0)
     weight: float | None = Field(None, gt=0)
+    aggregation: Aggregation = Field(default_factory=Aggregation)
     indicators: list[Indicator] = Field(default_factory=list)
     boards: list[Board] = Field(default_factory=list)
+
+    @field_validator("aggregation", mode="before")
+    @classmethod
+    def _aggregation_by_name(cls, value: Any) -> Any:
+        return {"method": value} if isinstance(value, str) else value
 
     def walk(self) -> Iterator[Board]:
         """This board and every board below it, depth-first."""
@@ -481,6 +507,8 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
             report(f"{path}.points", "scheme.sub_board_has_points")
         if not board.indicators and not board.boards:
             report(path, "scheme.empty_board")
+        for at, code in _aggregation_errors(board.aggregation):
+            report(f"{path}.aggregation{at}", code)
         for j, indicator in enumerate(board.indicators):
             ipath = f"{path}.indicators[{j}]"
             claim(indicator.id, f"{ipath}.id")
@@ -542,6 +570,15 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
         except ExpressionError as exc:
             errors.append(Problem(exc.code, Where(file=source, path=path), exc.params))
     return errors
+
+
+def _aggregation_errors(aggregation: Aggregation) -> list[tuple[str, str]]:
+    """(path below ``aggregation``, code) of each rule the board's aggregation breaks."""
+    if aggregation.method != "generalised":
+        return [(".p", "scheme.power_only_generalised")] if aggregation.p is not None else []
+    if aggregation.p is None:
+        return [("", "scheme.generalised_needs_power")]
+    return [(".p", "scheme.generalised_power_zero")] if aggregation.p == 0 else []
 
 
 def _board_paths(scheme: Scheme) -> list[tuple[str, Board]]:

@@ -361,6 +361,13 @@ MESSAGES: dict[str, str] = {
     "data.value_from_other_period": gettext_noop(
         "the indicator %(indicator)s takes its value from the result of period %(period)s: leave it out of the data table"
     ),
+    "scheme.generalised_needs_power": gettext_noop(
+        "the generalised mean needs its power p (for example p: 2)"
+    ),
+    "scheme.generalised_power_zero": gettext_noop(
+        "the power p of the generalised mean cannot be 0; use method: geometric"
+    ),
+    "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)
 

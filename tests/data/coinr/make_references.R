@@ -1,0 +1,58 @@
+# Reference outputs of COINr (1.1.14) for leitai's COINr methods (docs/methods.md).
+#
+# Run from this folder:  Rscript make_references.R
+# It reads synthetic.csv (12 units, 6 indicators, some missing) and writes one CSV per
+# method family; tests/engine/test_methods_coinr*.py read them (they never need R).
+suppressPackageStartupMessages(library(COINr))
+options(digits = 17)
+
+idata <- read.csv("synthetic.csv", stringsAsFactors = FALSE)
+idata$uName <- idata$uCode
+ind <- c("i1", "i2", "i3", "i4", "i5", "i6")
+imeta <- data.frame(
+  Level = c(rep(1, 6), 2, 2, 3),
+  iCode = c(ind, "p1", "p2", "index"),
+  iName = c(ind, "p1", "p2", "index"),
+  Direction = 1,
+  Weight = c(1, 2, 1.5, 1, 1, 3, 1, 2, 1),
+  Parent = c("p1", "p1", "p1", "p2", "p2", "p2", "index", "index", NA),
+  Type = "Indicator",
+  stringsAsFactors = FALSE
+)
+imeta$Type[7:9] <- "Aggregate"
+coin <- new_coin(idata, imeta, quietly = TRUE)
+
+write_case <- function(rows, coin, name, f_ag, f_ag_para = NULL, dat_thresh = NULL) {
+  out <- Aggregate(coin, dset = "Raw", f_ag = f_ag, f_ag_para = f_ag_para,
+                   dat_thresh = dat_thresh, out2 = "df")
+  rbind(rows, data.frame(case = name, uCode = out$uCode, p1 = out$p1, p2 = out$p2,
+                         index = out$index))
+}
+
+# The same table with each gap filled by 50, for the methods COINr computes only on
+# complete rows: a_genmean sums without removing NAs, and the outranking matrix is not
+# symmetric in a pair with a missing value.
+full <- idata
+for (code in ind) full[[code]][is.na(full[[code]])] <- 50
+full_coin <- new_coin(full, imeta, quietly = TRUE)
+
+# Aggregation (COINr's Aggregate; the raw values are the indicator scores).
+rows <- NULL
+rows <- write_case(rows, coin, "mean", "a_amean")
+rows <- write_case(rows, coin, "mean_min_data", "a_amean", dat_thresh = 0.5)
+rows <- write_case(rows, coin, "geometric", "a_gmean")
+rows <- write_case(rows, coin, "harmonic", "a_hmean")
+rows <- write_case(rows, coin, "geometric_min_data", "a_gmean", dat_thresh = c(0.6, 0))
+rows <- write_case(rows, full_coin, "full_generalised_2", "a_genmean", f_ag_para = list(p = 2))
+rows <- write_case(rows, full_coin, "full_generalised_-1.5", "a_genmean",
+                   f_ag_para = list(p = -1.5))
+
+# Copeland: Aggregate(by_df = TRUE) calls a_copeland(x = ...) but its argument is X
+# (COINr 1.1.14), so a_copeland is called directly, level by level.
+w <- setNames(imeta$Weight, imeta$iCode)
+p1 <- a_copeland(full[c("i1", "i2", "i3")], w[c("i1", "i2", "i3")])
+p2 <- a_copeland(full[c("i4", "i5", "i6")], w[c("i4", "i5", "i6")])
+index <- a_copeland(data.frame(p1 = p1, p2 = p2), w[c("p1", "p2")])
+rows <- rbind(rows, data.frame(case = "full_copeland", uCode = full$uCode, p1 = p1, p2 = p2,
+                               index = index))
+write.csv(rows, "aggregation.csv", row.names = FALSE)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from leitai.engine import PeriodData, assess, parse_scheme
 from leitai.engine import pipeline as steps
-from leitai.engine.errors import SchemeError
+from leitai.engine.errors import DataError, SchemeError
 from leitai.engine.sensitivity import analyse
+from leitai.io.coinr import coinr_aggregation, read_coinr, scheme_document
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "coinr"
 INDICATORS = {"p1": {"i1": 1, "i2": 2, "i3": 1.5}, "p2": {"i4": 1, "i5": 1, "i6": 3}}
@@ -212,3 +214,18 @@ def test_sensitivity_runs_with_every_aggregation(pillar):
     assert ((out.ranks >= 1) & (out.ranks <= 12)).all()
     # Every rank in every sample is a competition rank of 12 units.
     assert (np.sort(out.ranks, axis=1)[:, 0] == 1).all()
+
+
+def test_import_coinr_maps_f_ag_onto_every_board():
+    asem = DATA.parent / "asem"
+    tables = read_coinr(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv")
+    how = coinr_aggregation("a_genmean", {"p": 2}, 0.5)
+    document = scheme_document(tables, aggregation=how)
+    scheme = parse_scheme(yaml.safe_dump(document, allow_unicode=True))
+    assert {b.aggregation.method for b in scheme.all_boards()} == {"generalised"}
+    assert {(b.aggregation.p, b.aggregation.min_data) for b in scheme.all_boards()} == {(2, 0.5)}
+    plain = parse_scheme(yaml.safe_dump(scheme_document(tables), allow_unicode=True))
+    assert all(b.aggregation.plain for b in plain.all_boards())
+    with pytest.raises(DataError) as caught:
+        coinr_aggregation("a_median")
+    assert caught.value.problems[0].code == "coinr.unknown_aggregation"

@@ -367,6 +367,9 @@ MESSAGES: dict[str, str] = {
     "scheme.generalised_power_zero": gettext_noop(
         "the power p of the generalised mean cannot be 0; use method: geometric"
     ),
+    "coinr.unknown_aggregation": gettext_noop(
+        "COINr's aggregation “%(found)s” has no counterpart in leitai; it has %(expected)s"
+    ),
     "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)

@@ -37,7 +37,16 @@ from leitai.engine.errors import DataError
 from leitai.engine.problems import Problem, Where, number_text
 from leitai.io.files import read_sheet
 
-__all__ = ["CoinrTables", "convert_coinr", "read_coinr", "scheme_document"]
+__all__ = ["CoinrTables", "coinr_aggregation", "convert_coinr", "read_coinr", "scheme_document"]
+
+# COINr's aggregation functions (f_ag) and leitai's board aggregation method for each.
+_F_AG = {
+    "a_amean": "mean",
+    "a_gmean": "geometric",
+    "a_hmean": "harmonic",
+    "a_genmean": "generalised",
+    "a_copeland": "copeland",
+}
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EXAMPLE_GROUP = "EurAsia_group"  # the group COINr's build_example_coin() imputes by
@@ -285,12 +294,42 @@ def _scheme_id(text: str) -> str:
     return f"coinr-{slug or 'index'}"[:64]
 
 
+def coinr_aggregation(
+    f_ag: str = "a_amean", f_ag_para: dict[str, Any] | None = None, dat_thresh: float | None = None
+) -> dict[str, Any]:
+    """A board's ``aggregation`` for COINr's ``Aggregate(f_ag, f_ag_para, dat_thresh)``.
+
+    >>> coinr_aggregation("a_genmean", {"p": 2}, 0.5)
+    {'method': 'generalised', 'p': 2.0, 'min_data': 0.5}
+
+    Raises
+    ------
+    DataError
+        For an aggregation function leitai does not have (``coinr.unknown_aggregation``).
+    """
+    if f_ag not in _F_AG:
+        raise DataError(
+            Problem(
+                "coinr.unknown_aggregation",
+                Where(),
+                {"found": f_ag, "expected": ", ".join(_F_AG)},
+            )
+        )
+    out: dict[str, Any] = {"method": _F_AG[f_ag]}
+    if f_ag == "a_genmean":
+        out["p"] = float((f_ag_para or {}).get("p", 1.0))
+    if dat_thresh is not None:
+        out["min_data"] = float(dat_thresh)
+    return out
+
+
 def scheme_document(
     tables: CoinrTables,
     *,
     group: str | None = "auto",
     impute: str | None = "mean",
     treat: bool = True,
+    aggregation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The leitai scheme, as a mapping ready for YAML, for COINr's tables.
 
@@ -305,6 +344,9 @@ def scheme_document(
         out of their pillar's mean, as COINr's aggregation with ``na.rm`` does).
     treat : bool
         COINr's default outlier treatment (winsorisation, log fallback).
+    aggregation : dict, optional
+        Every board's aggregation (:func:`coinr_aggregation`); by default the weighted
+        arithmetic mean.
     """
     chosen = _choose_group(tables, group)
     nodes = tables.nodes
@@ -329,6 +371,8 @@ def scheme_document(
             out["points"] = points
         else:
             out["weight"] = node.weight
+        if aggregation and aggregation != {"method": "mean"}:
+            out["aggregation"] = dict(aggregation)
         kids = [nodes[c] for c in node.children]
         leaves = [indicator(k) for k in kids if k.level == 1]
         subs = [board(k, None) for k in kids if k.level > 1]

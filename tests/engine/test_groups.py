@@ -491,3 +491,17 @@ def test_each_group_ranks_stars_flags_and_grades_as_if_assessed_alone(seed):
         assert np.array_equal(grouped.flags[pick], part.flags)
         assert [grouped.grades[i] for i in pick] == list(part.grades)
         assert np.allclose(grouped.composite[pick], part.composite)
+
+
+def test_read_previous_keeps_the_groups_of_a_json_result(grouped, tmp_path):
+    scheme, data, _, result = grouped
+    path = tmp_path / "previous.json"
+    path.write_text(result.to_json(), encoding="utf-8")
+    previous = read_previous(path)
+    assert previous["licang"] == {"rank": 3, "group": "urban"}
+    again = assess(scheme, data, previous=previous)
+    assert np.array_equal(again.prev_rank, result.rank)
+    # A CSV without a group column gives bare ranks, as before.
+    bare = tmp_path / "bare.csv"
+    bare.write_text("unit,rank\nshinan,1\n", encoding="utf-8")
+    assert read_previous(bare) == {"shinan": 1}

@@ -286,6 +286,9 @@ def test_sensitivity_and_what_if_take_the_other_periods(annual, quarters):
     assert fixed.find("q4", "rank")["reason"] == "other_period"
     edited = recompute(scheme, data, {"a": {"satisfaction": 94}}, others=quarters)
     assert edited.rank[0] == 1
+    with pytest.raises(DataError) as caught:
+        recompute(scheme, data, {"a": {"q4": 100}}, others=quarters)
+    assert [p.code for p in caught.value.problems] == ["data.value_from_other_period"]
 
 
 def test_the_analysis_commands_take_from_as_well(case7, capsys):

@@ -1,4 +1,4 @@
-"""The scheme (考核办法): its model, loading and validation (spec sections 1 and 9).
+"""The scheme (考核办法): its model, loading and validation (spec sections 1, 9, 10, 11).
 
 A scheme is read from YAML into frozen pydantic models once, at the boundary.
 Every problem found is reported together, each naming the file, the YAML path

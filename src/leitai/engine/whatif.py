@@ -128,6 +128,17 @@ def recompute(
                     )
                 )
                 continue
+            elsewhere = scheme.all_indicators()[columns[indicator]].from_
+            if elsewhere is not None:
+                # Spec section 11: another period's result, not a value of this period.
+                errors.append(
+                    Problem(
+                        "data.value_from_other_period",
+                        Where(path=f"edits.{unit}.{indicator}"),
+                        {"indicator": indicator, "period": elsewhere.period},
+                    )
+                )
+                continue
             try:
                 number = parse_number(value)
             except NumberError as exc:

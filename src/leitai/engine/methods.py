@@ -53,7 +53,13 @@ def competition_rank(*keys: np.ndarray) -> np.ndarray:
 
 
 def _efficacy(
-    x: np.ndarray, higher: bool, base: float, span: float, best: Any, worst: Any
+    x: np.ndarray,
+    higher: bool,
+    base: float,
+    span: float,
+    best: Any,
+    worst: Any,
+    truncate: bool = True,
 ) -> np.ndarray:
     present = ~np.isnan(x)
     any_present = present.any(axis=-1, keepdims=True)
@@ -66,9 +72,51 @@ def _efficacy(
         s = np.where(
             spread == 0, base + span, base + span * (x - w) / np.where(spread == 0, 1.0, spread)
         )
-    if best is not None or worst is not None:
+    if truncate and (best is not None or worst is not None):
         s = np.clip(s, base, base + span)
     return s
+
+
+def _ascending_rank(x: np.ndarray) -> np.ndarray:
+    """R's ``rank(x, ties.method = "min")``: 1 for the lowest, ties share the lowest."""
+    return competition_rank(-x)
+
+
+def _relative(
+    x: np.ndarray, higher: bool, method: str, present: np.ndarray, options: Any, units: Any
+) -> np.ndarray:
+    """COINr's rank-based and relative methods (docs/methods.md, section B)."""
+    xd = x if higher else -x  # COINr multiplies by the direction first
+    if method in ("prank", "borda"):
+        r = _ascending_rank(xd) - 1.0
+        if method == "borda":
+            return r
+        n = present.sum(axis=-1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(n > 1, 100.0 * r / np.where(n > 1, n - 1, 1), 100.0)
+    any_present = present.any(axis=-1, keepdims=True)
+    if method == "fracmax":
+        filled = np.where(present, x, np.nan if higher else np.inf)
+        with np.errstate(divide="ignore", invalid="ignore", all="ignore"):
+            if higher:
+                top = np.nanmax(np.where(any_present, filled, 0.0), axis=-1, keepdims=True)
+                return np.where(top == 0, 0.0, 100.0 * x / np.where(top == 0, 1.0, top))
+            low = np.min(np.where(any_present, filled, 1.0), axis=-1, keepdims=True)
+            ok = (low > 0) & (x > 0)
+            return np.where(ok, 100.0 * low / np.where(ok, x, 1.0), 0.0)
+    # dist2ref
+    if units is None:
+        raise ValueError("method 'dist2ref' needs the unit ids")
+    ref = xd[..., list(units).index(options.reference), None]
+    low = np.min(np.where(present, xd, np.inf), axis=-1, keepdims=True)
+    spread = ref - low
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(
+            spread == 0, 100.0, 100.0 * (1.0 - (ref - xd) / np.where(spread == 0, 1, spread))
+        )
+    if options.capped:
+        s = np.minimum(s, 100.0)
+    return np.where(np.isnan(ref), np.nan, s)
 
 
 def score_indicator(
@@ -78,6 +126,7 @@ def score_indicator(
     direction: str,
     params: dict[str, Any] | None = None,
     target: np.ndarray | None = None,
+    units: Any = None,
 ) -> np.ndarray:
     """Score raw values with one method; missing values stay nan.
 
@@ -85,12 +134,15 @@ def score_indicator(
     ----------
     x : ndarray
         Raw values along the last axis; nan is missing.
-    method : {'rank_points', 'efficacy', 'minmax', 'zscore', 'target', 'bands', 'raw'}
+    method : {'rank_points', 'efficacy', 'minmax', 'zscore', 'target', 'bands', 'raw', \
+'prank', 'borda', 'fracmax', 'dist2ref'}
     direction : {'higher', 'lower'}
     params : dict, optional
         The method's parameters (validated by the scheme's parameter model).
     target : ndarray, optional
         Targets for ``method='target'``, > 0 wherever x is present.
+    units : sequence of str, optional
+        The unit ids along the last axis, for ``method='dist2ref'``.
 
     Examples
     --------
@@ -106,7 +158,7 @@ def score_indicator(
         s = np.maximum(options.floor, options.top - (ranks - 1) * options.step)
     elif method in ("efficacy", "minmax"):
         base, span = (options.base, options.span) if method == "efficacy" else (0.0, 100.0)
-        s = _efficacy(x, higher, base, span, options.best, options.worst)
+        s = _efficacy(x, higher, base, span, options.best, options.worst, options.truncate)
     elif method == "zscore":
         count = np.maximum(present.sum(axis=-1, keepdims=True), 1)
         mean = np.nansum(x, axis=-1, keepdims=True) / count
@@ -138,6 +190,8 @@ def score_indicator(
         s = x.copy()
         if options.min is not None or options.max is not None:
             s = np.clip(s, options.min, options.max)
+    elif method in ("prank", "borda", "fracmax", "dist2ref"):
+        s = _relative(x, higher, method, present, options, units)
     else:  # pragma: no cover - the scheme model admits no other
         raise ValueError(f"unknown method {method!r}")
     return np.where(present, s, np.nan)

@@ -282,7 +282,12 @@ def score_column(
     method = method or own
     params = plan.indicators[j].params if method == own else {}
     return score_indicator(
-        values, method=method, direction=plan.directions[j], params=params, target=targets
+        values,
+        method=method,
+        direction=plan.directions[j],
+        params=params,
+        target=targets,
+        units=plan.scheme.unit_ids,
     )
 
 

@@ -80,11 +80,24 @@ class EfficacyParams(_Params):
     span: float = 40.0
     best: float | None = None
     worst: float | None = None
+    # With best or worst given, scores are kept within [base, base + span] (COINr's
+    # goalposts with trunc2posts); false scores beyond them (n_goalposts, n_scaled).
+    truncate: bool = True
 
 
 class MinmaxParams(_Params):
     best: float | None = None
     worst: float | None = None
+    truncate: bool = True
+
+
+class NoParams(_Params):
+    """A method without parameters (prank, borda, fracmax)."""
+
+
+class Dist2RefParams(_Params):
+    reference: Id
+    capped: bool = False
 
 
 class ZscoreParams(_Params):
@@ -116,9 +129,25 @@ PARAMS: dict[str, type[_Params]] = {
     "target": TargetParams,
     "bands": BandsParams,
     "raw": RawParams,
+    "prank": NoParams,
+    "borda": NoParams,
+    "fracmax": NoParams,
+    "dist2ref": Dist2RefParams,
 }
 
-Method = Literal["rank_points", "efficacy", "minmax", "zscore", "target", "bands", "raw"]
+Method = Literal[
+    "rank_points",
+    "efficacy",
+    "minmax",
+    "zscore",
+    "target",
+    "bands",
+    "raw",
+    "prank",
+    "borda",
+    "fracmax",
+    "dist2ref",
+]
 Direction = Literal["higher", "lower"]
 Missing = Literal["zero", "worst", "exclude"]
 
@@ -514,10 +543,18 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
             claim(indicator.id, f"{ipath}.id")
             method = indicator.method or scheme.defaults.method or "efficacy"
             try:
-                PARAMS[method].model_validate(indicator.params)
+                options = PARAMS[method].model_validate(indicator.params)
             except ValidationError as exc:
                 for err in exc.errors():
                     errors.append(_pydantic_problem(err, source, (*_split(ipath), "params")))
+            else:
+                reference = getattr(options, "reference", None)
+                if reference is not None and reference not in scheme.unit_ids:
+                    report(
+                        f"{ipath}.params.reference",
+                        "scheme.unknown_reference_unit",
+                        found=reference,
+                    )
             if indicator.denominator is not None and indicator.denominator not in series_ids:
                 report(f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator)
             if indicator.range is not None:

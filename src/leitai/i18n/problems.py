@@ -370,6 +370,9 @@ MESSAGES: dict[str, str] = {
     "coinr.unknown_aggregation": gettext_noop(
         "COINr's aggregation “%(found)s” has no counterpart in leitai; it has %(expected)s"
     ),
+    "scheme.unknown_reference_unit": gettext_noop(
+        "the reference unit “%(found)s” is not one of the scheme's units"
+    ),
     "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)

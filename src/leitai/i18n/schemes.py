@@ -45,6 +45,10 @@ METHOD_NAMES: dict[str, str] = {
     "target": gettext_noop("target completion rate"),
     "bands": gettext_noop("score bands"),
     "raw": gettext_noop("score given directly"),
+    "prank": gettext_noop("percentile rank"),
+    "borda": gettext_noop("Borda count"),
+    "fracmax": gettext_noop("fraction of the best"),
+    "dist2ref": gettext_noop("distance to a reference unit"),
 }
 
 METHOD_HELP: dict[str, str] = {
@@ -71,6 +75,16 @@ METHOD_HELP: dict[str, str] = {
     "raw": gettext_noop(
         "The value is the score itself, optionally kept between a lowest and a highest."
     ),
+    "prank": gettext_noop(
+        "The share of the other units a unit does better than, times 100: the best scores "
+        "100, the worst 0."
+    ),
+    "borda": gettext_noop("One point for each unit a unit does better than."),
+    "fracmax": gettext_noop("The value as a percentage of the best value."),
+    "dist2ref": gettext_noop(
+        "The reference unit scores 100 and the worst unit 0, the others in proportion to "
+        "their value; units better than the reference score above 100 unless capped."
+    ),
 }
 
 PARAM_NAMES: dict[str, str] = {
@@ -88,6 +102,9 @@ PARAM_NAMES: dict[str, str] = {
     "else": gettext_noop("points below every band"),
     "min": gettext_noop("lowest score"),
     "max": gettext_noop("highest score"),
+    "truncate": gettext_noop("keep scores within the fixed scale"),
+    "reference": gettext_noop("reference unit"),
+    "capped": gettext_noop("no score above the reference's"),
 }
 
 DIRECTION_NAMES: dict[str, str] = {

@@ -56,3 +56,31 @@ index <- a_copeland(data.frame(p1 = p1, p2 = p2), w[c("p1", "p2")])
 rows <- rbind(rows, data.frame(case = "full_copeland", uCode = full$uCode, p1 = p1, p2 = p2,
                                index = index))
 write.csv(rows, "aggregation.csv", row.names = FALSE)
+
+# Normalisation (COINr's Normalise with global_specs; i4 is "lower is better").
+imeta_n <- imeta
+imeta_n$Direction[imeta_n$iCode == "i4"] <- -1
+ncoin <- new_coin(idata, imeta_n, quietly = TRUE)
+norm_case <- function(rows, name, f_n, f_n_para = NULL) {
+  specs <- list(f_n = f_n)
+  if (!is.null(f_n_para)) specs$f_n_para <- f_n_para
+  out <- Normalise(ncoin, dset = "Raw", global_specs = specs, out2 = "df")
+  rbind(rows, data.frame(case = name, out[c("uCode", ind)]))
+}
+rows <- NULL
+rows <- norm_case(rows, "prank", "n_prank")
+rows <- norm_case(rows, "borda", "n_borda")
+rows <- norm_case(rows, "fracmax", "n_fracmax")
+rows <- norm_case(rows, "dist2ref_u05", "n_dist2ref", list(iref = 5))
+rows <- norm_case(rows, "dist2ref_u05_capped", "n_dist2ref", list(iref = 5, cap_max = TRUE))
+# Goalposts without truncation and n_scaled, on the raw values (direction 1).
+raw <- idata[c("uCode", ind)]
+gp <- raw
+sc <- raw
+for (code in ind) {
+  gp[[code]] <- n_goalposts(raw[[code]], gposts = c(10, 90, 100), trunc2posts = FALSE)
+  sc[[code]] <- n_scaled(raw[[code]], npara = c(20, 80), scale_factor = 50)
+}
+rows <- rbind(rows, data.frame(case = "goalposts_untruncated", gp))
+rows <- rbind(rows, data.frame(case = "scaled", sc))
+write.csv(rows, "normalisation.csv", row.names = FALSE)

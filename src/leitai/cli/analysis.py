@@ -69,6 +69,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "imputed": ("插补{n}个", "{n} imputed"),
     "winsorised": ("缩尾{n}个", "{n} winsorised"),
     "log": ("对数变换", "log-transformed"),
+    "boxcox": ("Box-Cox 变换", "Box-Cox-transformed"),
     "whatif": ("进位所需（单项指标单独变动）", "What it takes (one indicator at a time)"),
     "current": ("当前值", "Value"),
     "goal_rank": ("进一名（至第{r}名）", "Up one place (to {r})"),
@@ -385,8 +386,8 @@ def _preparation_table(records: Any, lang: str) -> Any:
             what.append(word("denominated", lang, d=record["denominator"]))
         if "imputed" in record:
             what.append(word("imputed", lang, n=len(record["imputed"])))
-        if record.get("treatment") == "log":
-            what.append(word("log", lang))
+        if record.get("treatment") in ("log", "log_plus", "log_orig", "log_gii", "boxcox"):
+            what.append(word("boxcox" if record["treatment"] == "boxcox" else "log", lang))
         elif "treatment" in record:
             units = ", ".join(record["changed_units"])
             what.append(word("winsorised", lang, n=record["winsorised_count"]) + f" ({units})")

@@ -231,7 +231,9 @@ class Plan:
 
 def needs_preparation(scheme: Scheme) -> bool:
     """Whether the scheme asks for section 9 data preparation."""
-    return scheme.prepare is not None or any(i.denominator for i in scheme.all_indicators())
+    return scheme.prepare is not None or any(
+        i.denominator or not isinstance(i.treat, str) for i in scheme.all_indicators()
+    )
 
 
 def prepare(

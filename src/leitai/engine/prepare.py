@@ -49,6 +49,7 @@ __all__ = [
     "prepare_column",
     "prepare_values",
     "skewness",
+    "transform",
     "treat_column",
     "winsorise",
 ]
@@ -223,6 +224,40 @@ def log_transform(x: np.ndarray) -> np.ndarray:
         return np.log(v - lo + 0.01 * (hi - lo))
 
 
+def transform(x: np.ndarray, fallback: str, *, lam: float | None = None) -> np.ndarray:
+    """COINr's transformations of a series that winsorising could not fix (its Treat
+    ``f2``), over the present values (docs/methods.md, section C).
+
+    ``log`` is log_CT (:func:`log_transform`); ``log_plus`` log_CT_plus (log_CT for a
+    right-skewed series, ``-ln(max + a - x)`` for a left-skewed one); ``log_orig``
+    log_CT_orig ``ln(x - min + 1)``; ``log_gii`` the GII's ``ln((max - 1)(x - min) /
+    (max - min) + 1)``; ``boxcox`` Box-Cox with exponent ``lam`` of ``x - min + 1``.
+
+    Examples
+    --------
+    >>> transform(np.array([1.0, 2.0, 4.0]), "boxcox", lam=0.5).tolist()
+    [0.0, 0.8284271247461903, 2.0]
+    >>> transform(np.array([0.0, 1.0, 10.0]), "log_orig").round(4).tolist()
+    [0.0, 0.6931, 2.3979]
+    """
+    v = np.asarray(x, dtype=float)
+    if fallback == "log":
+        return log_transform(v)
+    lo, hi = np.nanmin(v), np.nanmax(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if fallback == "log_plus":
+            a = 0.01 * (hi - lo)
+            return np.log(v - lo + a) if skewness(v) > 0 else -np.log(hi + a - v)
+        if fallback == "log_orig":
+            return np.log(v - lo + 1.0)
+        if fallback == "log_gii":
+            return np.log((hi - 1.0) * (v - lo) / (hi - lo) + 1.0)
+        if fallback == "boxcox":
+            y = v - lo + 1.0
+            return np.log(y) if not lam else (y**lam - 1.0) / lam
+    raise ValueError(f"unknown transformation {fallback!r}")
+
+
 def _num(value: float) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
@@ -275,8 +310,13 @@ def treat_column(
     kurt: float = 3.5,
     max_points: int = 5,
     fallback: str = "log",
+    lam: float | None = None,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """COINr 1.1's default outlier treatment of one series.
+
+    ``fallback`` names the transformation of :func:`transform` applied to the original
+    values when winsorising leaves the series failing (``none``: keep the winsorised
+    values); ``lam`` is Box-Cox's exponent.
 
     Returns the treated series and a record of what was done, or None when the series
     passed untouched (or the test cannot be computed: fewer than 4 values, all equal).
@@ -299,10 +339,10 @@ def treat_column(
         winsorised_low=list(w.low),
     )
     out = w.values
-    if w.passed is not True and fallback == "log":
+    if w.passed is not True and fallback != "none":
         # COINr applies the fallback to the original values, not the winsorised ones.
-        out = log_transform(v)
-        record["treatment"] = "log"
+        out = transform(v, fallback, lam=lam)
+        record["treatment"] = fallback
     else:
         record["treatment"] = "winsorised" if w.passed else "winsorised_failing"
     record["skew_after"] = _num(skewness(out))
@@ -359,10 +399,15 @@ def prepare_column(
             record["imputed"] = {unit_ids[u]: float(v[u]) for u in np.flatnonzero(imputed)}
             record["imputation"] = f"{prepare.impute.method} by {prepare.impute.by}"
             changed = True
-    if prepare is not None and prepare.treat is not None and indicator.treat != "none":
-        t = prepare.treat
+    t = scheme.treatment(indicator)
+    if t is not None:
         treated, treat_record = treat_column(
-            v, skew=t.skew, kurt=t.kurtosis, max_points=t.max_points, fallback=t.fallback
+            v,
+            skew=t.skew,
+            kurt=t.kurtosis,
+            max_points=t.max_points,
+            fallback=t.fallback,
+            lam=t.lambda_,
         )
         if treat_record is not None:
             moved = ~np.isnan(v) & (treated != v)

@@ -33,8 +33,10 @@ import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
+    Tag,
     ValidationError,
     field_validator,
 )
@@ -152,6 +154,48 @@ Direction = Literal["higher", "lower"]
 Missing = Literal["zero", "worst", "exclude"]
 
 
+Fallback = Literal["log", "log_plus", "log_orig", "log_gii", "boxcox", "none"]
+
+
+class Treat(_Model):
+    """Outlier treatment (spec section 9; docs/methods.md, section C)."""
+
+    method: Literal["winsorise"] = "winsorise"
+    skew: float = 2.0
+    kurtosis: float = 3.5
+    max_points: int = Field(5, ge=0)
+    fallback: Fallback = "log"
+    # Box-Cox's exponent (fallback: boxcox only).
+    lambda_: float | None = Field(None, alias="lambda")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class TreatOptions(_Model):
+    """An indicator's own treatment: the scheme's (or the defaults) with these changes."""
+
+    skew: float | None = None
+    kurtosis: float | None = None
+    max_points: int | None = Field(None, ge=0)
+    fallback: Fallback | None = None
+    lambda_: float | None = Field(None, alias="lambda")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+def _treat_kind(value: Any) -> str:
+    return "treat-options" if isinstance(value, dict | TreatOptions) else "treat-name"
+
+
+# ``treat: none`` or a mapping: the mapping alone is checked when one is given, so a
+# problem is reported at its own key (``treat.fallback``).
+TreatChoice = Annotated[
+    Annotated[Literal["none", "default"], Tag("treat-name")]
+    | Annotated[TreatOptions, Tag("treat-options")],
+    Discriminator(_treat_kind),
+]
+
+
 class Unit(_Model):
     id: Id
     name: str = Field(min_length=1)
@@ -204,7 +248,8 @@ class Indicator(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
     missing: Missing | None = None
     denominator: Id | None = None
-    treat: Literal["none", "default"] = "default"
+    # "none" opts out of the scheme's treatment; a mapping gives the indicator its own.
+    treat: TreatChoice = "default"
     # Plausibility (spec section 1): never change a score; checked on the data.
     range: tuple[float | None, float | None] | None = None
     integer: bool = False
@@ -311,14 +356,6 @@ class Impute(_Model):
     by: Literal["group", "all"] = "group"
 
 
-class Treat(_Model):
-    method: Literal["winsorise"] = "winsorise"
-    skew: float = 2.0
-    kurtosis: float = 3.5
-    max_points: int = Field(5, ge=0)
-    fallback: Literal["log", "none"] = "log"
-
-
 class Prepare(_Model):
     impute: Impute | None = None
     treat: Treat | None = None
@@ -413,6 +450,17 @@ class Scheme(_Model):
         """The parsed ``when`` of flag ``flag:<id>`` or grade ``grade:<index>``."""
         return self._expressions[key]
 
+    def treatment(self, indicator: Indicator) -> Treat | None:
+        """The outlier treatment of an indicator: the scheme's, changed by its own."""
+        own = indicator.treat
+        if own == "none":
+            return None
+        base = self.prepare.treat if self.prepare is not None else None
+        if not isinstance(own, TreatOptions):
+            return base
+        changes = {k: v for k, v in own.model_dump().items() if k in own.model_fields_set}
+        return (base or Treat()).model_copy(update=changes)
+
     def resolved(self, indicator: Indicator) -> tuple[str, str, str]:
         """(method, direction, missing) of an indicator with the scheme's defaults applied."""
         return (
@@ -502,7 +550,16 @@ def _pydantic_problem(error: Any, source: str, prefix: tuple[Any, ...] = ()) -> 
 
 # pydantic names the member of a union it tried (``float``, ``int``) in the location.
 _UNION_TAGS = frozenset(
-    {"float", "int", "str", "bool", "none", "function-after[_weight_is_a_number(), float]"}
+    {
+        "float",
+        "int",
+        "str",
+        "bool",
+        "none",
+        "function-after[_weight_is_a_number(), float]",
+        "treat-name",
+        "treat-options",
+    }
 )
 
 
@@ -555,6 +612,9 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
                         "scheme.unknown_reference_unit",
                         found=reference,
                     )
+            treatment = scheme.treatment(indicator)
+            if isinstance(indicator.treat, TreatOptions) and _lambda_misplaced(treatment):
+                report(f"{ipath}.treat", "scheme.lambda_only_boxcox")
             if indicator.denominator is not None and indicator.denominator not in series_ids:
                 report(f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator)
             if indicator.range is not None:
@@ -588,6 +648,8 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     if stars.method == "bands" and not stars.thresholds:
         report("stars.thresholds", "scheme.stars_need_thresholds")
 
+    if scheme.prepare is not None and _lambda_misplaced(scheme.prepare.treat):
+        report("prepare.treat", "scheme.lambda_only_boxcox")
     errors += _group_errors(scheme, source)
     # The rule variables are defined once, with the pipeline that evaluates them (which
     # imports this module: hence the import here).
@@ -607,6 +669,13 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
         except ExpressionError as exc:
             errors.append(Problem(exc.code, Where(file=source, path=path), exc.params))
     return errors
+
+
+def _lambda_misplaced(treat: Treat | None) -> bool:
+    """Whether a treatment gives Box-Cox's lambda without Box-Cox, or Box-Cox without it."""
+    if treat is None:
+        return False
+    return (treat.lambda_ is None) == (treat.fallback == "boxcox")
 
 
 def _aggregation_errors(aggregation: Aggregation) -> list[tuple[str, str]]:

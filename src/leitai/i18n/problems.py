@@ -373,6 +373,9 @@ MESSAGES: dict[str, str] = {
     "scheme.unknown_reference_unit": gettext_noop(
         "the reference unit “%(found)s” is not one of the scheme's units"
     ),
+    "scheme.lambda_only_boxcox": gettext_noop(
+        "Box-Cox (fallback: boxcox) needs its exponent lambda, and only it takes one"
+    ),
     "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)

@@ -84,3 +84,40 @@ for (code in ind) {
 rows <- rbind(rows, data.frame(case = "goalposts_untruncated", gp))
 rows <- rbind(rows, data.frame(case = "scaled", sc))
 write.csv(rows, "normalisation.csv", row.names = FALSE)
+
+# Outlier treatment (COINr's Treat: winsorise, then f2 on the original values where the
+# series still fails). treat.csv has heavy tails; winmax = 1 leaves some series failing.
+tdata <- read.csv("treat.csv", stringsAsFactors = FALSE)
+tcols <- c("t1", "t2", "t3", "t4")
+treat_case <- function(rows, name, winmax, f2, f2_para = list(na.rm = TRUE)) {
+  specs <- list(f1 = "winsorise",
+                f1_para = list(na.rm = TRUE, winmax = winmax, skew_thresh = 2,
+                               kurt_thresh = 3.5, force_win = FALSE),
+                f2 = f2, f2_para = f2_para, f_pass = "check_SkewKurt",
+                f_pass_para = list(na.rm = TRUE, skew_thresh = 2, kurt_thresh = 3.5))
+  out <- Treat(tdata, global_specs = specs)$x_treat
+  rbind(rows, data.frame(case = name, out[c("uCode", tcols)]))
+}
+rows <- NULL
+rows <- treat_case(rows, "log_winmax5", 5, "log_CT")
+rows <- treat_case(rows, "log", 1, "log_CT")
+rows <- treat_case(rows, "log_plus", 1, "log_CT_plus")
+rows <- treat_case(rows, "log_orig", 1, "log_CT_orig")
+rows <- treat_case(rows, "boxcox_0.5", 1, "boxcox", list(lambda = 0.5, na.rm = TRUE))
+rows <- treat_case(rows, "boxcox_0", 1, "boxcox", list(lambda = 0, na.rm = TRUE))
+# COINr 1.1.14's log_GII computes the GII's transformation and returns x unchanged; the
+# reference is its formula, applied by hand to the columns that fail after winsorising.
+gii <- treat_case(NULL, "log_gii", 1, "log_GII")
+dets <- Treat(tdata, global_specs = list(
+  f1_para = list(na.rm = TRUE, winmax = 1, skew_thresh = 2, kurt_thresh = 3.5,
+                 force_win = FALSE)))$Dets_Table
+for (code in tcols) {
+  if (isFALSE(dets$check_SkewKurt1.Pass[dets$iCode == code])) {
+    x <- tdata[[code]]
+    mx <- max(x, na.rm = TRUE)
+    mn <- min(x, na.rm = TRUE)
+    gii[[code]] <- log((mx - 1) * (x - mn) / (mx - mn) + 1)
+  }
+}
+rows <- rbind(rows, gii)
+write.csv(rows, "treatment.csv", row.names = FALSE)

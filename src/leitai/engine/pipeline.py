@@ -247,8 +247,17 @@ def prepare(
     return prepare_values(plan.scheme, values, series)
 
 
-def prepare_column(plan: Plan, j: int, column: np.ndarray, series: np.ndarray) -> np.ndarray:
+def prepare_column(
+    plan: Plan,
+    j: int,
+    column: np.ndarray,
+    series: np.ndarray,
+    values: np.ndarray | None = None,
+) -> np.ndarray:
     """Section 9 applied to indicator j's raw values (..., n_units), sample by sample.
+
+    ``values`` (n_units, n_indicators) are the period's raw values, which imputation by
+    row reads for the other indicators of j's board (the column itself is ``column``).
 
     The treatment winsorises iteratively, per series: this is the one step with a loop
     over samples, and it runs only for schemes that ask for preparation.
@@ -260,7 +269,7 @@ def prepare_column(plan: Plan, j: int, column: np.ndarray, series: np.ndarray) -
     indicator = plan.indicators[j]
     flat = np.array(column, dtype=float).reshape(-1, plan.n_units)
     for row in range(flat.shape[0]):
-        flat[row] = section9.prepare_column(plan.scheme, indicator, flat[row], series)[0]
+        flat[row] = section9.prepare_column(plan.scheme, indicator, flat[row], series, values)[0]
     return flat.reshape(np.shape(column))
 
 

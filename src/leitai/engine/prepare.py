@@ -43,6 +43,7 @@ from leitai.engine.scheme import Indicator, Scheme
 __all__ = [
     "Winsorised",
     "impute_column",
+    "impute_row",
     "kurtosis",
     "log_transform",
     "passes",
@@ -303,6 +304,98 @@ def impute_column(
     return v, imputed
 
 
+def impute_row(
+    block: np.ndarray, j: int, directions: Sequence[str], *, method: str = "mean"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fill column j's missing values from each unit's other values in the same board,
+    as COINr's ``Impute(impute_by = "row", normalise_first = TRUE)`` does.
+
+    Each column k of ``block`` is turned by its direction d_k (+1 or -1) and rescaled to
+    [0, 1] over its present values, y_uk = (d_k x_uk - min_k) / (max_k - min_k); a
+    constant column gives no y. The missing x_uj is d_j (min_j + m_u (max_j - min_j)),
+    m_u the mean (or median) of the unit's present y_uk; without one it stays missing.
+
+    Examples
+    --------
+    >>> block = np.array([[0.0, 10.0], [5.0, np.nan], [10.0, 30.0]])
+    >>> v, hit = impute_row(block, 1, ["higher", "higher"])
+    >>> v.tolist(), hit.tolist()
+    ([10.0, 20.0, 30.0], [False, True, False])
+    """
+    sign = np.where(np.asarray(directions) == "lower", -1.0, 1.0)
+    turned = np.asarray(block, dtype=float) * sign
+    present = ~np.isnan(turned)
+    lo = np.min(np.where(present, turned, np.inf), axis=0)
+    hi = np.max(np.where(present, turned, -np.inf), axis=0)
+    spread = hi - lo
+    usable = np.isfinite(spread) & (spread > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(present & usable, (turned - lo) / np.where(usable, spread, 1.0), np.nan)
+    reducer = np.nanmean if method == "mean" else np.nanmedian
+    have = ~np.isnan(y).all(axis=1)
+    m = np.full(y.shape[0], np.nan)
+    if have.any():
+        m[have] = reducer(y[have], axis=1)
+    v = np.array(block[:, j], dtype=float)
+    missing = np.isnan(v)
+    filled = sign[j] * (lo[j] + m * spread[j]) if np.isfinite(spread[j]) else m * np.nan
+    imputed = missing & ~np.isnan(filled)
+    v[imputed] = filled[imputed]
+    return v, imputed
+
+
+def _siblings(scheme: Scheme, indicator: Indicator) -> list[int]:
+    """Columns (in ``scheme.all_indicators()`` order) of the indicators of its board."""
+    columns = {ind.id: k for k, ind in enumerate(scheme.all_indicators())}
+    board = next(b for b in scheme.all_boards() if any(i.id == indicator.id for i in b.indicators))
+    return [columns[i.id] for i in board.indicators]
+
+
+def _denominated(
+    scheme: Scheme, indicator: Indicator, x: np.ndarray, series: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """An indicator's values divided by its denominator (step 1) and where that lost one."""
+    v = np.array(x, dtype=float)
+    if indicator.denominator is None:
+        return v, np.zeros(v.shape, dtype=bool)
+    k = [s.id for s in scheme.series].index(indicator.denominator)
+    d = np.asarray(series[:, k], dtype=float)
+    bad = np.isnan(d) | (d == 0)
+    was_present = ~np.isnan(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(bad, np.nan, v / np.where(bad, 1.0, d))
+    return v, was_present & bad
+
+
+def _impute(
+    scheme: Scheme,
+    indicator: Indicator,
+    v: np.ndarray,
+    series: np.ndarray,
+    values: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2 for one indicator: by group, over all units, or by row within its board."""
+    impute = scheme.prepare.impute  # type: ignore[union-attr]
+    if impute.by != "row":
+        groups = [u.group for u in scheme.units] if impute.by == "group" else None
+        return impute_column(v, groups, method=impute.method)
+    if values is None:
+        raise ValueError("imputation by row needs the period's values of every indicator")
+    indicators = scheme.all_indicators()
+    columns = _siblings(scheme, indicator)
+    block = np.column_stack(
+        [
+            v
+            if indicators[k].id == indicator.id
+            else _denominated(scheme, indicators[k], values[:, k], series)[0]
+            for k in columns
+        ]
+    )
+    directions = [indicators[k].direction or "higher" for k in columns]
+    here = [indicators[k].id for k in columns].index(indicator.id)
+    return impute_row(block, here, directions, method=impute.method)
+
+
 def treat_column(
     x: np.ndarray,
     *,
@@ -356,6 +449,7 @@ def prepare_column(
     indicator: Indicator,
     x: np.ndarray,
     series: np.ndarray,
+    values: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """Prepare one indicator's raw values (section 9, steps 1 to 3).
 
@@ -368,6 +462,9 @@ def prepare_column(
         Its raw values (nan is missing).
     series : ndarray of shape (n_units, n_series)
         The period's series, aligned with ``scheme.series``.
+    values : ndarray of shape (n_units, n_indicators), optional
+        Every indicator's raw values, needed by imputation ``by: row`` (its board's
+        other indicators); the indicator's own column is ``x``.
 
     Returns
     -------
@@ -376,25 +473,17 @@ def prepare_column(
         What was done, with unit ids, or None when nothing changed.
     """
     unit_ids = scheme.unit_ids
-    v = np.array(x, dtype=float)
     record: dict[str, Any] = {"indicator": indicator.id}
     changed = False
+    v, lost = _denominated(scheme, indicator, x, series)
     if indicator.denominator is not None:
-        k = [s.id for s in scheme.series].index(indicator.denominator)
-        d = np.asarray(series[:, k], dtype=float)
-        bad = np.isnan(d) | (d == 0)
-        was_present = ~np.isnan(v)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.where(bad, np.nan, v / np.where(bad, 1.0, d))
         record["denominator"] = indicator.denominator
-        lost = was_present & bad
         if lost.any():
             record["denominator_missing"] = [unit_ids[u] for u in np.flatnonzero(lost)]
         changed = True
     prepare = scheme.prepare
     if prepare is not None and prepare.impute is not None and np.isnan(v).any():
-        groups = [u.group for u in scheme.units] if prepare.impute.by == "group" else None
-        v, imputed = impute_column(v, groups, method=prepare.impute.method)
+        v, imputed = _impute(scheme, indicator, v, series, values)
         if imputed.any():
             record["imputed"] = {unit_ids[u]: float(v[u]) for u in np.flatnonzero(imputed)}
             record["imputation"] = f"{prepare.impute.method} by {prepare.impute.by}"
@@ -467,7 +556,7 @@ def prepare_values(
     prepared = np.array(values, dtype=float)
     records: list[dict[str, Any]] = []
     for j, indicator in enumerate(scheme.all_indicators()):
-        column, record = prepare_column(scheme, indicator, prepared[:, j], series)
+        column, record = prepare_column(scheme, indicator, prepared[:, j], series, values)
         prepared[:, j] = column
         if record is not None:
             records.append(record)

@@ -353,7 +353,9 @@ class Defaults(_Model):
 
 class Impute(_Model):
     method: Literal["mean", "median"] = "mean"
-    by: Literal["group", "all"] = "group"
+    # group: the unit's group's values of the indicator; all: every unit's; row: the
+    # unit's own values of the indicator's siblings, rescaled (docs/methods.md, D).
+    by: Literal["group", "all", "row"] = "group"
 
 
 class Prepare(_Model):

@@ -179,7 +179,7 @@ class _Batch:
         k = candidates.size
         column = np.broadcast_to(data.values[:, j], (k, plan.n_units)).copy()
         column[:, u] = candidates
-        column = steps.prepare_column(plan, j, column, data.series)
+        column = steps.prepare_column(plan, j, column, data.series, data.values)
         scores = steps.fill_column(plan, j, steps.score_column(plan, j, column, data.targets[:, j]))
         changed = steps.ColumnChange(np.asarray(self.nominal.scores), j, scores)
         board_scores, _ = steps.aggregate(plan, changed)

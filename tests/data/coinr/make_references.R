@@ -121,3 +121,13 @@ for (code in tcols) {
 }
 rows <- rbind(rows, gii)
 write.csv(rows, "treatment.csv", row.names = FALSE)
+
+# Imputation by row within each pillar (COINr's Impute with impute_by = "row",
+# group_level = 2 and its default normalise_first = TRUE; i4 is "lower is better").
+rows <- NULL
+for (f_i in c("i_mean", "i_median")) {
+  out <- Impute(ncoin, dset = "Raw", f_i = f_i, impute_by = "row", group_level = 2,
+                out2 = "df")
+  rows <- rbind(rows, data.frame(case = f_i, out[c("uCode", ind)]))
+}
+write.csv(rows, "imputation.csv", row.names = FALSE)

@@ -97,3 +97,60 @@ def test_what_if_imputes_the_changed_column_by_row_from_the_board():
     data = PeriodData.from_mapping(scheme, values)
     out = what_it_takes(scheme, data, "u05", indicators=["i5"])
     assert {row["indicator"] for row in out.rows} == {"i5"}
+
+
+# -- over a panel: the previous period's value (COINr's impute_panel) ------------------
+
+ASEM = DATA.parent / "asem"
+
+
+def _panel_scheme(units: list[str], indicators: list[str]):
+    listed = ", ".join(f"{{id: {i}, name: {i}, method: raw, missing: exclude}}" for i in indicators)
+    unit_list = ", ".join(f"{{id: {u}, name: {u}}}" for u in units)
+    return parse_scheme(
+        f"id: panel\nname: panel\nversion: 1\nunits: [{unit_list}]\n"
+        f"boards: [{{id: every, name: every, points: 100, indicators: [{listed}]}}]\n"
+        "prepare: {impute: {by: panel}}\n"
+    )
+
+
+def _panel() -> tuple[list[str], list[str], dict[int, dict[str, dict[str, float | None]]]]:
+    with open(ASEM / "ASEM_iMeta.csv", encoding="utf-8") as handle:
+        indicators = [r["iCode"] for r in csv.DictReader(handle) if r["Type"] == "Indicator"]
+    years: dict[int, dict[str, dict[str, float | None]]] = {}
+    with open(DATA / "panel_input.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            years.setdefault(int(float(row["Time"])), {})[row["uCode"]] = {
+                i: float(row[i]) if row[i] not in ("", "NA") else None for i in indicators
+            }
+    return list(years[min(years)]), indicators, years
+
+
+def test_panel_imputation_matches_coinr():
+    units, indicators, years = _panel()
+    scheme = _panel_scheme(units, indicators)
+    expected: dict[tuple[int, str], list[float]] = {}
+    with open(DATA / "panel.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            expected[(int(row["Time"]), row["uCode"])] = [
+                np.nan if row[i] == "NA" else float(row[i]) for i in indicators
+            ]
+    filled = 0
+    for year in sorted(years)[1:]:
+        previous = assess(scheme, PeriodData.from_mapping(scheme, years[year - 1]))
+        result = assess(scheme, PeriodData.from_mapping(scheme, years[year]), previous=previous)
+        want = np.array([expected[(year, u)] for u in units])
+        np.testing.assert_array_equal(np.isnan(result.prepared), np.isnan(want))
+        assert np.nanmax(np.abs(result.prepared - want)) < 1e-9
+        filled += sum(len(r["imputed"]) for r in result.preparation)
+        # The JSON form of the previous result serves as well.
+        again = assess(
+            scheme, PeriodData.from_mapping(scheme, years[year]), previous=previous.to_dict()
+        )
+        np.testing.assert_array_equal(again.prepared, result.prepared)
+    # Every seventh unit (8 of 51) lost five values in 2020 (all filled from 2019) and
+    # 2022 (three filled; two were missing in 2021 too): 40 + 24.
+    assert filled == 64
+    # Without a previous period's values nothing is filled.
+    alone = assess(scheme, PeriodData.from_mapping(scheme, years[2022]))
+    assert alone.preparation == ()

@@ -237,14 +237,17 @@ def needs_preparation(scheme: Scheme) -> bool:
 
 
 def prepare(
-    plan: Plan, values: np.ndarray, series: np.ndarray
+    plan: Plan, values: np.ndarray, series: np.ndarray, last: np.ndarray | None = None
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Section 9 applied to raw values (n_units, n_indicators); a no-op where not asked."""
+    """Section 9 applied to raw values (n_units, n_indicators); a no-op where not asked.
+
+    ``last`` holds the previous period's raw values, for imputation ``by: panel``.
+    """
     if not needs_preparation(plan.scheme):
         return values, []
     from leitai.engine.prepare import prepare_values
 
-    return prepare_values(plan.scheme, values, series)
+    return prepare_values(plan.scheme, values, series, last)
 
 
 def prepare_column(
@@ -253,11 +256,13 @@ def prepare_column(
     column: np.ndarray,
     series: np.ndarray,
     values: np.ndarray | None = None,
+    last: np.ndarray | None = None,
 ) -> np.ndarray:
     """Section 9 applied to indicator j's raw values (..., n_units), sample by sample.
 
     ``values`` (n_units, n_indicators) are the period's raw values, which imputation by
-    row reads for the other indicators of j's board (the column itself is ``column``).
+    row reads for the other indicators of j's board (the column itself is ``column``);
+    ``last`` (n_units, n_indicators) the previous period's, for imputation by panel.
 
     The treatment winsorises iteratively, per series: this is the one step with a loop
     over samples, and it runs only for schemes that ask for preparation.
@@ -269,7 +274,14 @@ def prepare_column(
     indicator = plan.indicators[j]
     flat = np.array(column, dtype=float).reshape(-1, plan.n_units)
     for row in range(flat.shape[0]):
-        flat[row] = section9.prepare_column(plan.scheme, indicator, flat[row], series, values)[0]
+        flat[row] = section9.prepare_column(
+            plan.scheme,
+            indicator,
+            flat[row],
+            series,
+            values,
+            last=None if last is None else last[:, j],
+        )[0]
     return flat.reshape(np.shape(column))
 
 

@@ -450,6 +450,8 @@ def prepare_column(
     x: np.ndarray,
     series: np.ndarray,
     values: np.ndarray | None = None,
+    *,
+    last: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """Prepare one indicator's raw values (section 9, steps 1 to 3).
 
@@ -465,6 +467,9 @@ def prepare_column(
     values : ndarray of shape (n_units, n_indicators), optional
         Every indicator's raw values, needed by imputation ``by: row`` (its board's
         other indicators); the indicator's own column is ``x``.
+    last : ndarray of shape (n_units,), optional
+        The indicator's raw values of the previous period, for imputation ``by: panel``
+        (a missing value takes the unit's previous one before denomination).
 
     Returns
     -------
@@ -475,14 +480,23 @@ def prepare_column(
     unit_ids = scheme.unit_ids
     record: dict[str, Any] = {"indicator": indicator.id}
     changed = False
+    prepare = scheme.prepare
+    panel = prepare is not None and prepare.impute is not None and prepare.impute.by == "panel"
+    if panel:
+        x = np.array(x, dtype=float)
+        taken = np.isnan(x) & ~np.isnan(last) if last is not None else np.zeros(x.shape, bool)
+        if taken.any():
+            x[taken] = last[taken]  # type: ignore[index]
+            record["imputed"] = {unit_ids[u]: float(x[u]) for u in np.flatnonzero(taken)}
+            record["imputation"] = "previous period"
+            changed = True
     v, lost = _denominated(scheme, indicator, x, series)
     if indicator.denominator is not None:
         record["denominator"] = indicator.denominator
         if lost.any():
             record["denominator_missing"] = [unit_ids[u] for u in np.flatnonzero(lost)]
         changed = True
-    prepare = scheme.prepare
-    if prepare is not None and prepare.impute is not None and np.isnan(v).any():
+    if not panel and prepare is not None and prepare.impute is not None and np.isnan(v).any():
         v, imputed = _impute(scheme, indicator, v, series, values)
         if imputed.any():
             record["imputed"] = {unit_ids[u]: float(v[u]) for u in np.flatnonzero(imputed)}
@@ -510,7 +524,7 @@ def prepare_column(
 
 
 def prepare_values(
-    scheme: Scheme, values: np.ndarray, series: np.ndarray
+    scheme: Scheme, values: np.ndarray, series: np.ndarray, last: np.ndarray | None = None
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """Apply section 9 to a period's raw values.
 
@@ -521,6 +535,8 @@ def prepare_values(
         Raw values aligned with ``scheme.all_indicators()``; nan is missing.
     series : ndarray of shape (n_units, n_series)
         Values of ``scheme.series`` (denominators).
+    last : ndarray of shape (n_units, n_indicators), optional
+        The previous period's raw values, for imputation ``by: panel``.
 
     Returns
     -------
@@ -556,7 +572,14 @@ def prepare_values(
     prepared = np.array(values, dtype=float)
     records: list[dict[str, Any]] = []
     for j, indicator in enumerate(scheme.all_indicators()):
-        column, record = prepare_column(scheme, indicator, prepared[:, j], series, values)
+        column, record = prepare_column(
+            scheme,
+            indicator,
+            prepared[:, j],
+            series,
+            values,
+            last=None if last is None else last[:, j],
+        )
         prepared[:, j] = column
         if record is not None:
             records.append(record)

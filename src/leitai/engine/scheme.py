@@ -355,7 +355,8 @@ class Impute(_Model):
     method: Literal["mean", "median"] = "mean"
     # group: the unit's group's values of the indicator; all: every unit's; row: the
     # unit's own values of the indicator's siblings, rescaled (docs/methods.md, D).
-    by: Literal["group", "all", "row"] = "group"
+    # panel: the unit's value of the previous period (COINr's impute_panel), else missing.
+    by: Literal["group", "all", "row", "panel"] = "group"
 
 
 class Prepare(_Model):

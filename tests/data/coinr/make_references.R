@@ -131,3 +131,23 @@ for (f_i in c("i_mean", "i_median")) {
   rows <- rbind(rows, data.frame(case = f_i, out[c("uCode", ind)]))
 }
 write.csv(rows, "imputation.csv", row.names = FALSE)
+
+# Imputation over a panel: each missing value takes the unit's value of the year before
+# (COINr's impute_panel with max_time = 1), on COINr's synthetic ASEM panel.
+# Its gaps are the same every year, so some present values are removed first (every
+# seventh unit loses five indicators in 2020 and 2022, and two of those also in 2021,
+# where the year before is then missing too); panel_input.csv is the table imputed.
+panel <- read.csv("../asem/ASEM_iData_p.csv", stringsAsFactors = FALSE)
+pmeta <- read.csv("../asem/ASEM_iMeta.csv", stringsAsFactors = FALSE)
+pind <- pmeta$iCode[pmeta$Type == "Indicator"]
+panel <- panel[c("uCode", "Time", pind)]
+panel$Time <- as.integer(panel$Time)
+units <- unique(panel$uCode)
+hit <- units[seq(1, length(units), by = 7)]
+gone <- pind[c(1, 5, 9, 20, 33)]
+panel[panel$Time %in% c(2020, 2022) & panel$uCode %in% hit, gone] <- NA
+panel[panel$Time == 2021 & panel$uCode %in% hit, gone[1:2]] <- NA
+write.csv(panel, "panel_input.csv", row.names = FALSE, na = "")
+panel$Time <- as.numeric(panel$Time)
+imp <- impute_panel(panel, max_time = 1)$iData_imp
+write.csv(imp[imp$Time > min(imp$Time), ], "panel.csv", row.names = FALSE)

@@ -18,8 +18,11 @@ import yaml
 
 from leitai.engine import PeriodData, assess, parse_scheme
 from leitai.engine import pipeline as steps
+from leitai.engine.compare import describe_changes
 from leitai.engine.errors import DataError, SchemeError
 from leitai.engine.sensitivity import analyse
+from leitai.i18n import translator
+from leitai.i18n.schemes import edit_sentence
 from leitai.io.coinr import coinr_aggregation, read_coinr, scheme_document
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "coinr"
@@ -229,3 +232,22 @@ def test_import_coinr_maps_f_ag_onto_every_board():
     with pytest.raises(DataError) as caught:
         coinr_aggregation("a_median")
     assert caught.value.problems[0].code == "coinr.unknown_aggregation"
+
+
+def test_a_change_of_aggregation_or_treatment_reads_in_words():
+    before = _scheme(["x", "y"], "mean")
+    text = before.text.replace(
+        "aggregation: mean,\n", "aggregation: {method: generalised, p: 2, min_data: 0.5},\n", 1
+    ).replace("version: 1", "version: 2")
+    after = parse_scheme(
+        text.replace(
+            "{id: i1, name: i1,", "{id: i1, name: i1, treat: {fallback: boxcox, lambda: 0.5},"
+        )
+    )
+    zh = translator("zh")
+    sentences = [edit_sentence(e, {}, zh) for e in describe_changes(before, after)]
+    assert (
+        "「index」板块汇总方法 加权算术平均 → 广义平均（p = 2），数据不足 0.5 的单位不计分"
+        in sentences
+    )
+    assert "「i1」极端值处理 default → 单独设定：Box-Cox 变换（λ = 0.5）" in sentences

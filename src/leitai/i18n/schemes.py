@@ -25,15 +25,19 @@ from leitai.i18n import Translate
 from leitai.i18n.problems import gettext_noop
 
 __all__ = [
+    "AGGREGATION_NAMES",
     "DIRECTION_NAMES",
+    "FALLBACK_NAMES",
     "METHOD_HELP",
     "METHOD_NAMES",
     "MISSING_NAMES",
     "PARAM_NAMES",
+    "aggregation_words",
     "change_sentences",
     "edit_sentence",
     "method_name",
     "rule_words",
+    "treatment_words",
     "version_label",
 ]
 
@@ -139,6 +143,7 @@ _FIELDS: dict[tuple[str, str], str] = {
     ("indicator", "missing"): gettext_noop("missing values"),
     ("indicator", "denominator"): gettext_noop("denominator"),
     ("indicator", "treat"): gettext_noop("treatment of outliers"),
+    ("board", "aggregation"): gettext_noop("aggregation of the board"),
     ("indicator", "range"): gettext_noop("plausible range"),
     ("indicator", "integer"): gettext_noop("whole numbers only"),
     ("indicator", "change_alert"): gettext_noop("change alert (%)"),
@@ -193,6 +198,52 @@ _MOVED: dict[str, str] = {
     "board": gettext_noop("board “%(name)s” moved from “%(before)s” to “%(after)s”"),
     "indicator": gettext_noop("indicator “%(name)s” moved from “%(before)s” to “%(after)s”"),
 }
+
+
+AGGREGATION_NAMES: dict[str, str] = {
+    "mean": gettext_noop("weighted arithmetic mean"),
+    "geometric": gettext_noop("weighted geometric mean"),
+    "harmonic": gettext_noop("weighted harmonic mean"),
+    "generalised": gettext_noop("generalised mean"),
+    "copeland": gettext_noop("Copeland outranking"),
+}
+
+FALLBACK_NAMES: dict[str, str] = {
+    "log": gettext_noop("log transform"),
+    "log_plus": gettext_noop("log transform following the skew"),
+    "log_orig": gettext_noop("log transform of x - min + 1"),
+    "log_gii": gettext_noop("GII log transform"),
+    "boxcox": gettext_noop("Box-Cox transform"),
+    "none": gettext_noop("winsorising only"),
+}
+
+
+def aggregation_words(value: Mapping[str, Any], _: Translate) -> str:
+    """A board's aggregation for people: 加权几何平均, 广义平均（p = 2）, ...
+
+    >>> from leitai.i18n import translator
+    >>> aggregation_words({"method": "generalised", "p": 2.0, "min_data": 0.5}, translator("zh"))
+    '广义平均（p = 2），数据不足 0.5 的单位不计分'
+    """
+    method = str(value.get("method") or "mean")
+    words = _(AGGREGATION_NAMES[method]) if method in AGGREGATION_NAMES else method
+    if value.get("p") is not None:
+        words = _("%(name)s (p = %(p)s)") % {"name": words, "p": number_text(value["p"])}
+    if value.get("min_data") is not None:
+        words = _("%(name)s, no score for a unit with less than %(share)s of its data") % {
+            "name": words,
+            "share": number_text(value["min_data"]),
+        }
+    return words
+
+
+def treatment_words(value: Mapping[str, Any], _: Translate) -> str:
+    """An indicator's own outlier treatment for people (its fallback and what it changes)."""
+    fallback = value.get("fallback")
+    words = _(FALLBACK_NAMES[fallback]) if fallback in FALLBACK_NAMES else _("winsorising")
+    if value.get("lambda") is not None:
+        words = _("%(name)s (λ = %(lam)s)") % {"name": words, "lam": number_text(value["lambda"])}
+    return _("its own: %(what)s") % {"what": words}
 
 
 def method_name(code: str | None, _: Translate) -> str:
@@ -380,6 +431,10 @@ def _value(field: str | None, value: Any, boards: Mapping[str, str], _: Translat
         return _(ADJUSTMENT_NAMES[value])
     if key == "when" and isinstance(value, str):
         return rule_words(value, boards, _)
+    if key == "aggregation" and isinstance(value, Mapping):
+        return aggregation_words(value, _)
+    if key == "treat" and isinstance(value, Mapping):
+        return treatment_words(value, _)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, int | float):

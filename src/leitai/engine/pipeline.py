@@ -559,8 +559,10 @@ def aggregate(
         counted = den[b] > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             num[b] = np.where(counted, num[b] / np.where(counted, den[b], 1.0), 0.0)
-    for b in plan.top if plan.sparse else ():
-        # A top-level board with too few data scores 0, as one with none does (section 3).
+    for b in range(plan.n_boards) if plan.sparse else ():
+        # A board with too few data (min_data) has been left out of its parent above; it
+        # shows 0, as a board with no data does (section 3), so that ranks, stars and
+        # every report read a number.
         num[b] = np.nan_to_num(num[b], nan=0.0)
     return np.stack(num, axis=-2), den
 

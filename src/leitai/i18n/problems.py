@@ -376,6 +376,14 @@ MESSAGES: dict[str, str] = {
     "scheme.lambda_only_boxcox": gettext_noop(
         "Box-Cox (fallback: boxcox) needs its exponent lambda, and only it takes one"
     ),
+    "weights.pca_too_few_units": gettext_noop(
+        "the board %(board)s has too few units with every value, or an indicator with one "
+        "value for all, to weigh its indicators by principal components"
+    ),
+    "weights.pca_not_positive": gettext_noop(
+        "in the board %(board)s the first principal component gives %(indicators)s a weight "
+        "of 0 or below; weights must be above 0"
+    ),
     "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)

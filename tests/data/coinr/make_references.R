@@ -151,3 +151,21 @@ write.csv(panel, "panel_input.csv", row.names = FALSE, na = "")
 panel$Time <- as.numeric(panel$Time)
 imp <- impute_panel(panel, max_time = 1)$iData_imp
 write.csv(imp[imp$Time > min(imp$Time), ], "panel.csv", row.names = FALSE)
+
+# PCA weights: the first principal component's loadings of each pillar's indicators
+# (COINr's get_PCA, Level 1, by_groups), with and without rows with missing values.
+rows <- NULL
+# "trend": every indicator a common trend plus a tenth of the filled table, so that the
+# loadings are all of one sign and can be weights.
+trend <- full
+for (code in ind) trend[[code]] <- 5 * seq_len(nrow(full)) + full[[code]] / 10
+trend_coin <- new_coin(trend, imeta, quietly = TRUE)
+for (case in c("complete", "gaps", "trend")) {
+  use <- switch(case, complete = full_coin, gaps = coin, trend = trend_coin)
+  pca <- suppressWarnings(get_PCA(use, dset = "Raw", Level = 1, by_groups = TRUE,
+                                  out2 = "list"))
+  w <- pca$Weights
+  w <- w[w$Level == 1, c("iCode", "Weight")]
+  rows <- rbind(rows, data.frame(case = case, w))
+}
+write.csv(rows, "pca_weights.csv", row.names = FALSE)

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from leitai.engine import PeriodData, assess, parse_scheme
-from leitai.engine.errors import SchemeError
+from leitai.engine.errors import DataError, SchemeError
 from leitai.engine.methods import score_indicator
 from leitai.engine.sensitivity import analyse
+from leitai.io.coinr import coinr_normalisation, coinr_treatment
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "coinr"
 INDICATORS = ("i1", "i2", "i3", "i4", "i5", "i6")
@@ -167,3 +169,47 @@ def test_new_methods_are_alternatives_in_the_monte_carlo():
     assert ((out.ranks >= 1) & (out.ranks <= 12)).all()
     # Some samples rank differently from the nominal min-max: the methods were used.
     assert (out.ranks != out.nominal.rank.astype(np.int32)).any()
+
+
+# The COINr settings of each reference case, mapped by import-coinr's helper.
+COINR_SETTINGS = {
+    "prank": ("n_prank", None),
+    "borda": ("n_borda", None),
+    "fracmax": ("n_fracmax", None),
+    "dist2ref_u05": ("n_dist2ref", {"iref": 5}),
+    "dist2ref_u05_capped": ("n_dist2ref", {"iref": 5, "cap_max": True}),
+    "goalposts_untruncated": ("n_goalposts", {"gposts": [10, 90, 100], "trunc2posts": False}),
+    "scaled": ("n_scaled", {"npara": [20, 80], "scale_factor": 50}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COINR_SETTINGS))
+def test_import_coinr_maps_normalise_settings_onto_the_same_scores(case):
+    units = list(_table())
+    mapped = coinr_normalisation(*COINR_SETTINGS[case], units=units)
+    text = f"method: {mapped['method']}"
+    if "params" in mapped:
+        text += ", params: " + yaml.safe_dump(mapped["params"], default_flow_style=True).strip()
+    CASES[f"mapped_{case}"] = (text, CASES[case][1], CASES[case][2])
+    try:
+        ours, reference = _scores(f"mapped_{case}"), _scores(case)
+    finally:
+        del CASES[f"mapped_{case}"]
+    np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-12)
+
+
+def test_import_coinr_refuses_what_it_cannot_map():
+    with pytest.raises(DataError) as caught:
+        coinr_normalisation("n_zscore")
+    assert caught.value.problems[0].code == "coinr.unknown_normalisation"
+    with pytest.raises(DataError) as caught:
+        coinr_treatment("log_weird")
+    assert caught.value.problems[0].code == "coinr.unknown_treatment"
+    assert coinr_treatment("boxcox", {"lambda": 0}, winmax=1) == {
+        "method": "winsorise",
+        "skew": 2.0,
+        "kurtosis": 3.5,
+        "max_points": 1,
+        "fallback": "boxcox",
+        "lambda": 0.0,
+    }

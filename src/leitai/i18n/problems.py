@@ -384,6 +384,12 @@ MESSAGES: dict[str, str] = {
         "in the board %(board)s the first principal component gives %(indicators)s a weight "
         "of 0 or below; weights must be above 0"
     ),
+    "coinr.unknown_normalisation": gettext_noop(
+        "COINr's normalisation “%(found)s” has no counterpart in leitai; it has %(expected)s"
+    ),
+    "coinr.unknown_treatment": gettext_noop(
+        "COINr's treatment “%(found)s” has no counterpart in leitai; it has %(expected)s"
+    ),
     "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)

@@ -272,6 +272,8 @@ def prepare_column(
     from leitai.engine import prepare as section9
 
     indicator = plan.indicators[j]
+    # Screening reads every indicator: the period's values decide it (docs/methods.md, F).
+    screened = None if values is None else section9.screened_units(plan.scheme, values, series)
     flat = np.array(column, dtype=float).reshape(-1, plan.n_units)
     for row in range(flat.shape[0]):
         flat[row] = section9.prepare_column(
@@ -281,6 +283,7 @@ def prepare_column(
             series,
             values,
             last=None if last is None else last[:, j],
+            screened=screened,
         )[0]
     return flat.reshape(np.shape(column))
 

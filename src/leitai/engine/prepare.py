@@ -49,6 +49,7 @@ __all__ = [
     "passes",
     "prepare_column",
     "prepare_values",
+    "screened_units",
     "skewness",
     "transform",
     "treat_column",
@@ -367,6 +368,39 @@ def _denominated(
     return v, was_present & bad
 
 
+def screened_units(scheme: Scheme, values: np.ndarray, series: np.ndarray) -> np.ndarray:
+    """Which units ``prepare.screen`` leaves out (bool, n_units), as COINr's Screen.
+
+    Over the values after denomination (step 1): a unit's data availability is the
+    share of the indicators it has a value of, its non-zero share that of its present
+    values other than 0; by ``missing`` it is screened out where availability is below
+    ``min_data``, by ``zeros`` where the non-zero share is below ``nonzero``, by
+    ``missing_or_zeros`` where either is.
+    """
+    screen = scheme.prepare.screen if scheme.prepare is not None else None
+    n = len(scheme.units)
+    if screen is None:
+        return np.zeros(n, dtype=bool)
+    indicators = scheme.all_indicators()
+    block = np.column_stack(
+        [_denominated(scheme, ind, values[:, k], series)[0] for k, ind in enumerate(indicators)]
+    )
+    present = ~np.isnan(block)
+    count = present.sum(axis=1)
+    available = count / max(len(indicators), 1)
+    zeros = (present & (block == 0)).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nonzero = np.where(count > 0, 1.0 - zeros / np.where(count > 0, count, 1), np.nan)
+    low_data = available < screen.min_data
+    # COINr's NaN share (no value at all) compares as false: such a unit is low on data.
+    low_nonzero = np.nan_to_num(nonzero, nan=1.0) < screen.nonzero
+    return {
+        "missing": low_data,
+        "zeros": low_nonzero,
+        "missing_or_zeros": low_data | low_nonzero,
+    }[screen.by]
+
+
 def _impute(
     scheme: Scheme,
     indicator: Indicator,
@@ -452,6 +486,7 @@ def prepare_column(
     values: np.ndarray | None = None,
     *,
     last: np.ndarray | None = None,
+    screened: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """Prepare one indicator's raw values (section 9, steps 1 to 3).
 
@@ -470,6 +505,9 @@ def prepare_column(
     last : ndarray of shape (n_units,), optional
         The indicator's raw values of the previous period, for imputation ``by: panel``
         (a missing value takes the unit's previous one before denomination).
+    screened : ndarray of bool (n_units,), optional
+        Units screened out (:func:`screened_units`): their values are made missing
+        after denomination, before imputation.
 
     Returns
     -------
@@ -496,6 +534,12 @@ def prepare_column(
         if lost.any():
             record["denominator_missing"] = [unit_ids[u] for u in np.flatnonzero(lost)]
         changed = True
+    if screened is not None and screened.any():
+        removed = screened & ~np.isnan(v)
+        v = np.where(screened, np.nan, v)
+        if removed.any():
+            record["screened"] = [unit_ids[u] for u in np.flatnonzero(removed)]
+            changed = True
     if not panel and prepare is not None and prepare.impute is not None and np.isnan(v).any():
         v, imputed = _impute(scheme, indicator, v, series, values)
         if imputed.any():
@@ -571,6 +615,7 @@ def prepare_values(
     """
     prepared = np.array(values, dtype=float)
     records: list[dict[str, Any]] = []
+    screened = screened_units(scheme, prepared, series)
     for j, indicator in enumerate(scheme.all_indicators()):
         column, record = prepare_column(
             scheme,
@@ -579,6 +624,7 @@ def prepare_values(
             series,
             values,
             last=None if last is None else last[:, j],
+            screened=screened,
         )
         prepared[:, j] = column
         if record is not None:

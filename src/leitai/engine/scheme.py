@@ -359,7 +359,16 @@ class Impute(_Model):
     by: Literal["group", "all", "row", "panel"] = "group"
 
 
+class Screen(_Model):
+    """Screening units by data availability (COINr's Screen; docs/methods.md, F)."""
+
+    min_data: float = Field(2 / 3, ge=0, le=1)
+    nonzero: float = Field(0.05, ge=0, le=1)
+    by: Literal["missing", "zeros", "missing_or_zeros"] = "missing"
+
+
 class Prepare(_Model):
+    screen: Screen | None = None
     impute: Impute | None = None
     treat: Treat | None = None
 

@@ -169,3 +169,11 @@ for (case in c("complete", "gaps", "trend")) {
   rows <- rbind(rows, data.frame(case = case, w))
 }
 write.csv(rows, "pca_weights.csv", row.names = FALSE)
+
+# Screening units by data availability (COINr's Screen), then min-max to 0-100 of the
+# units kept: u03 (4 of 6 present) and u10 (4 of 6) fall below 0.8; u07 (5 of 6) stays.
+scoin <- Screen(coin, dset = "Raw", unit_screen = "byNA", dat_thresh = 0.8)
+snorm <- Normalise(scoin, dset = "Screened", out2 = "df")
+write.csv(data.frame(removed = scoin$Analysis$Screened$RemovedUnits), "screened_units.csv",
+          row.names = FALSE)
+write.csv(snorm, "screened_minmax.csv", row.names = FALSE)

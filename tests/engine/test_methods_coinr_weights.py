@@ -99,3 +99,40 @@ def test_a_constant_indicator_leaves_no_component():
         pca_loadings(_scheme(), table)
     assert caught.value.problems[0].code == "weights.pca_too_few_units"
     assert caught.value.problems[0].params == {"board": "p2"}
+
+
+def test_the_weights_command_writes_the_next_version(tmp_path, capsys):
+    from leitai.cli import main
+
+    scheme = _scheme()
+    (tmp_path / "scheme.yaml").write_text(scheme.text, encoding="utf-8")
+    table = _tables()["trend"]
+    lines = ["unit," + ",".join(INDICATORS)]
+    lines += [
+        f"u{k:02d}," + ",".join(repr(float(v)) for v in row) for k, row in enumerate(table, 1)
+    ]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "new.yaml"
+    code = main(
+        ["weights", str(tmp_path / "scheme.yaml"), str(tmp_path / "data.csv"), "-o", str(out)]
+    )
+    assert code == 0
+    written = parse_scheme(out.read_text(encoding="utf-8"))
+    # min-max scores are an affine map of the values: the same components.
+    expected = _references()["trend"]
+    assert written.version == 4
+    assert max(abs(i.weight - expected[i.id]) for i in written.all_indicators()) < 1e-9
+    (tmp_path / "gaps.csv").write_text(
+        "\n".join(
+            lines[:1]
+            + [
+                f"u{k:02d}," + ",".join(repr(float(v)) for v in row)
+                for k, row in enumerate(_tables()["complete"], 1)
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code = main(["weights", str(tmp_path / "scheme.yaml"), str(tmp_path / "gaps.csv")])
+    assert code == 2
+    assert "第一主成分" in capsys.readouterr().err

@@ -87,7 +87,7 @@ def test_analyse_options_narrow_the_uncertainty(case1, capsys):
         (["--weights", "1.5"], "--weights 1.5"),
         (
             ["--methods", "minmax,target"],
-            "--methods：应为 efficacy、minmax、zscore、rank_points 中的若干项（或 none），实际为 target",
+            "--methods：应为 efficacy、minmax、zscore、rank_points、prank、borda、fracmax 中的若干项（或 none），实际为 target",
         ),
         (
             ["--missing", "skip"],

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "verify",
     "backup",
     "notice",
+    "weights",
 )
 
 

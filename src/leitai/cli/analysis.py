@@ -72,6 +72,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "imputed": ("插补{n}个", "{n} imputed"),
     "winsorised": ("缩尾{n}个", "{n} winsorised"),
     "log": ("对数变换", "log-transformed"),
+    "boxcox": ("Box-Cox 变换", "Box-Cox-transformed"),
+    "screened": ("数据不足未参与计算：{u}", "screened out: {u}"),
     "whatif": ("进位所需（单项指标单独变动）", "What it takes (one indicator at a time)"),
     "current": ("当前值", "Value"),
     "goal_rank": ("进一名（至第{r}名）", "Up one place (to {r})"),
@@ -410,10 +412,12 @@ def _preparation_table(records: Any, lang: str) -> Any:
         what = []
         if "denominator" in record:
             what.append(word("denominated", lang, d=record["denominator"]))
+        if "screened" in record:
+            what.append(word("screened", lang, u=", ".join(record["screened"])))
         if "imputed" in record:
             what.append(word("imputed", lang, n=len(record["imputed"])))
-        if record.get("treatment") == "log":
-            what.append(word("log", lang))
+        if record.get("treatment") in ("log", "log_plus", "log_orig", "log_gii", "boxcox"):
+            what.append(word("boxcox" if record["treatment"] == "boxcox" else "log", lang))
         elif "treatment" in record:
             units = ", ".join(record["changed_units"])
             what.append(word("winsorised", lang, n=record["winsorised_count"]) + f" ({units})")

@@ -84,6 +84,38 @@ def _previous_entries(previous: Any) -> dict[str, tuple[Any, Any]]:
     return out
 
 
+def previous_values(scheme: Scheme, previous: Any) -> np.ndarray | None:
+    """The previous period's raw values (n_units, n_indicators) aligned with the scheme,
+    nan where unknown; None where ``previous`` gives ranks only (or is None).
+
+    ``previous`` is a :class:`Result` or a result in the JSON form of spec section 8;
+    imputation ``by: panel`` (docs/methods.md, section D) reads it.
+    """
+    if isinstance(previous, Result):
+        previous = previous.to_dict()
+    if not isinstance(previous, Mapping) or "results" not in previous:
+        return None
+    units = {u: k for k, u in enumerate(scheme.unit_ids)}
+    columns = {ind.id: j for j, ind in enumerate(scheme.all_indicators())}
+    out = np.full((len(units), len(columns)), np.nan)
+    for row in previous["results"]:
+        u = units.get(str(row.get("unit")))
+        for indicator, entry in (row.get("indicators") or {}).items():
+            j = columns.get(indicator)
+            value = entry.get("value") if isinstance(entry, Mapping) else None
+            if u is not None and j is not None and isinstance(value, int | float):
+                out[u, j] = float(value)
+    return out
+
+
+def panel_values(scheme: Scheme, previous: Any) -> np.ndarray | None:
+    """:func:`previous_values` where the scheme imputes ``by: panel``, else None."""
+    prepare = scheme.prepare
+    if prepare is None or prepare.impute is None or prepare.impute.by != "panel":
+        return None
+    return previous_values(scheme, previous)
+
+
 def _check_targets(scheme: Scheme, data: PeriodData) -> None:
     errors = []
     for j, indicator in enumerate(scheme.all_indicators()):
@@ -183,7 +215,8 @@ def assess(
     _check_targets(scheme, data)
     values = with_other_periods(scheme, data, others)
     plan = steps.Plan.of(scheme)
-    prepared, preparation = steps.prepare(plan, values, data.series)
+    last = panel_values(scheme, previous)
+    prepared, preparation = steps.prepare(plan, values, data.series, last)
     scores = steps.fill_missing(plan, steps.score(plan, prepared, data.targets))
     board_scores, denominators = steps.aggregate(plan, scores)
     adjusted = steps.adjustments(plan, data.adjustments)

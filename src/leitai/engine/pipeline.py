@@ -50,11 +50,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from leitai.engine.methods import DECIMALS, apply_missing, competition_rank, score_indicator
+from leitai.engine.methods import (
+    DECIMALS,
+    apply_missing,
+    combine,
+    competition_rank,
+    score_indicator,
+)
 
 if TYPE_CHECKING:
     from leitai.engine.expressions import Expression
-    from leitai.engine.scheme import Indicator, Scheme
+    from leitai.engine.scheme import Aggregation, Indicator, Scheme
 
 __all__ = [
     "BOARD_VARIABLES",
@@ -123,6 +129,8 @@ class Plan:
         Columns of the tie-break boards, in order.
     methods, directions, policies : tuple of str
         Each indicator's resolved method, direction and missing-value policy.
+    aggregations : tuple of Aggregation
+        Each board's aggregation (docs/methods.md).
     """
 
     scheme: Scheme
@@ -143,6 +151,7 @@ class Plan:
     directions: tuple[str, ...]
     policies: tuple[str, ...]
     variables: Mapping[str, tuple[str, int | None]] = field(repr=False)
+    aggregations: tuple[Aggregation, ...] = ()
 
     @classmethod
     def of(cls, scheme: Scheme) -> Plan:
@@ -190,12 +199,18 @@ class Plan:
             directions=tuple(r[1] for r in resolved),
             policies=tuple(r[2] for r in resolved),
             variables=_variable_table(board_ids),
+            aggregations=tuple(b.aggregation for b in boards),
         )
 
     @property
     def indicator_columns(self) -> tuple[range, ...]:
         """Per board, the columns of its child indicators."""
         return tuple(range(s.start, s.stop) for s in self.indicator_slices)
+
+    @property
+    def sparse(self) -> bool:
+        """Whether a board may have no score for a unit (a ``min_data`` threshold)."""
+        return any(a.min_data is not None for a in self.aggregations)
 
     @property
     def points(self) -> np.ndarray:
@@ -216,22 +231,38 @@ class Plan:
 
 def needs_preparation(scheme: Scheme) -> bool:
     """Whether the scheme asks for section 9 data preparation."""
-    return scheme.prepare is not None or any(i.denominator for i in scheme.all_indicators())
+    return scheme.prepare is not None or any(
+        i.denominator or not isinstance(i.treat, str) for i in scheme.all_indicators()
+    )
 
 
 def prepare(
-    plan: Plan, values: np.ndarray, series: np.ndarray
+    plan: Plan, values: np.ndarray, series: np.ndarray, last: np.ndarray | None = None
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Section 9 applied to raw values (n_units, n_indicators); a no-op where not asked."""
+    """Section 9 applied to raw values (n_units, n_indicators); a no-op where not asked.
+
+    ``last`` holds the previous period's raw values, for imputation ``by: panel``.
+    """
     if not needs_preparation(plan.scheme):
         return values, []
     from leitai.engine.prepare import prepare_values
 
-    return prepare_values(plan.scheme, values, series)
+    return prepare_values(plan.scheme, values, series, last)
 
 
-def prepare_column(plan: Plan, j: int, column: np.ndarray, series: np.ndarray) -> np.ndarray:
+def prepare_column(
+    plan: Plan,
+    j: int,
+    column: np.ndarray,
+    series: np.ndarray,
+    values: np.ndarray | None = None,
+    last: np.ndarray | None = None,
+) -> np.ndarray:
     """Section 9 applied to indicator j's raw values (..., n_units), sample by sample.
+
+    ``values`` (n_units, n_indicators) are the period's raw values, which imputation by
+    row reads for the other indicators of j's board (the column itself is ``column``);
+    ``last`` (n_units, n_indicators) the previous period's, for imputation by panel.
 
     The treatment winsorises iteratively, per series: this is the one step with a loop
     over samples, and it runs only for schemes that ask for preparation.
@@ -241,9 +272,19 @@ def prepare_column(plan: Plan, j: int, column: np.ndarray, series: np.ndarray) -
     from leitai.engine import prepare as section9
 
     indicator = plan.indicators[j]
+    # Screening reads every indicator: the period's values decide it (docs/methods.md, F).
+    screened = None if values is None else section9.screened_units(plan.scheme, values, series)
     flat = np.array(column, dtype=float).reshape(-1, plan.n_units)
     for row in range(flat.shape[0]):
-        flat[row] = section9.prepare_column(plan.scheme, indicator, flat[row], series)[0]
+        flat[row] = section9.prepare_column(
+            plan.scheme,
+            indicator,
+            flat[row],
+            series,
+            values,
+            last=None if last is None else last[:, j],
+            screened=screened,
+        )[0]
     return flat.reshape(np.shape(column))
 
 
@@ -267,7 +308,12 @@ def score_column(
     method = method or own
     params = plan.indicators[j].params if method == own else {}
     return score_indicator(
-        values, method=method, direction=plan.directions[j], params=params, target=targets
+        values,
+        method=method,
+        direction=plan.directions[j],
+        params=params,
+        target=targets,
+        units=plan.scheme.unit_ids,
     )
 
 
@@ -374,6 +420,17 @@ class ColumnChange:
         num[board], den[board] = _weighted_sums(block, weights[columns])
         return num, den
 
+    def columns(self, plan: Plan, b: int) -> np.ndarray:
+        """Board b's indicator scores (..., n_units, k) with the changed column in place."""
+        columns = plan.indicator_slices[b]
+        shape = self.values.shape
+        block = np.array(
+            np.broadcast_to(self.base[:, columns], (*shape, columns.stop - columns.start))
+        )
+        if columns.start <= self.column < columns.stop:
+            block[..., self.column - columns.start] = self.values
+        return block
+
 
 @dataclass(frozen=True, eq=False)
 class Alternatives:
@@ -440,6 +497,17 @@ class Alternatives:
             den.append(w.sum(axis=1)[:, None] if pres is None else w @ pres.T)
         return num, den
 
+    def columns(self, plan: Plan, b: int) -> np.ndarray:
+        """Board b's chosen indicator scores (samples, n_units, k), nan where excluded."""
+        columns = plan.indicator_slices[b]
+        k = columns.stop - columns.start
+        slot = self.slot if self.slot is not None else np.zeros((1, plan.n_indicators), np.intp)
+        block = self.blocks[b].reshape(plan.n_units, k, self.n_alternatives)
+        # (n_units, samples, k): unit, then each sample's choice per column.
+        chosen = block[:, np.arange(k)[None, :], slot[:, columns]].transpose(1, 0, 2)
+        pres = self.presence[b]
+        return chosen if pres is None else np.where(pres > 0, chosen, np.nan)
+
 
 def aggregate(
     plan: Plan,
@@ -477,14 +545,52 @@ def aggregate(
         num, den = scores.sums(plan, weights)
     # Children come after their parent in depth-first order: fill from the end.
     for b in range(plan.n_boards - 1, -1, -1):
+        how = plan.aggregations[b] if plan.aggregations else None
+        if how is not None and not how.plain:
+            num[b], den[b] = _combine_board(plan, b, scores, num, weights, board_weights)
+            continue
         for c in plan.board_columns[b]:
             w = board_weights[..., c, None]
-            num[b] = num[b] + num[c] * w
-            den[b] = den[b] + w
+            if plan.sparse:
+                # A sub-board with too few data (min_data) is left out of its parent.
+                gone = np.isnan(num[c])
+                num[b] = num[b] + np.where(gone, 0.0, num[c]) * w
+                den[b] = den[b] + np.where(gone, 0.0, w)
+            else:
+                num[b] = num[b] + num[c] * w
+                den[b] = den[b] + w
         counted = den[b] > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             num[b] = np.where(counted, num[b] / np.where(counted, den[b], 1.0), 0.0)
+    for b in range(plan.n_boards) if plan.sparse else ():
+        # A board with too few data (min_data) has been left out of its parent above; it
+        # shows 0, as a board with no data does (section 3), so that ranks, stars and
+        # every report read a number.
+        num[b] = np.nan_to_num(num[b], nan=0.0)
     return np.stack(num, axis=-2), den
+
+
+def _combine_board(
+    plan: Plan,
+    b: int,
+    scores: np.ndarray | ColumnChange | Alternatives,
+    num: list[np.ndarray],
+    weights: np.ndarray,
+    board_weights: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Board b's score by its own aggregation over its indicators and sub-boards (whose
+    scores are already in ``num``), and the weight of its children present."""
+    columns = plan.indicator_slices[b]
+    block = scores[..., columns] if isinstance(scores, np.ndarray) else scores.columns(plan, b)
+    children = [block] + [num[c][..., None] for c in plan.board_columns[b]]
+    w = [np.expand_dims(weights[..., columns], -2)]
+    w += [board_weights[..., c, None, None] for c in plan.board_columns[b]]
+    shape = np.broadcast_shapes(*(x.shape[:-1] for x in children))
+    x = np.concatenate([np.broadcast_to(x, (*shape, x.shape[-1])) for x in children], axis=-1)
+    lead = np.broadcast_shapes(*(v.shape[:-2] for v in w))
+    w_all = np.concatenate([np.broadcast_to(v, (*lead, 1, v.shape[-1])) for v in w], axis=-1)
+    how = plan.aggregations[b]
+    return combine(x, w_all, how.method, p=how.p, min_data=how.min_data)
 
 
 def shares(plan: Plan, scores: np.ndarray, denominators: Sequence[np.ndarray]) -> np.ndarray:

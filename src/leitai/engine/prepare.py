@@ -43,12 +43,15 @@ from leitai.engine.scheme import Indicator, Scheme
 __all__ = [
     "Winsorised",
     "impute_column",
+    "impute_row",
     "kurtosis",
     "log_transform",
     "passes",
     "prepare_column",
     "prepare_values",
+    "screened_units",
     "skewness",
+    "transform",
     "treat_column",
     "winsorise",
 ]
@@ -223,6 +226,40 @@ def log_transform(x: np.ndarray) -> np.ndarray:
         return np.log(v - lo + 0.01 * (hi - lo))
 
 
+def transform(x: np.ndarray, fallback: str, *, lam: float | None = None) -> np.ndarray:
+    """COINr's transformations of a series that winsorising could not fix (its Treat
+    ``f2``), over the present values (docs/methods.md, section C).
+
+    ``log`` is log_CT (:func:`log_transform`); ``log_plus`` log_CT_plus (log_CT for a
+    right-skewed series, ``-ln(max + a - x)`` for a left-skewed one); ``log_orig``
+    log_CT_orig ``ln(x - min + 1)``; ``log_gii`` the GII's ``ln((max - 1)(x - min) /
+    (max - min) + 1)``; ``boxcox`` Box-Cox with exponent ``lam`` of ``x - min + 1``.
+
+    Examples
+    --------
+    >>> transform(np.array([1.0, 2.0, 4.0]), "boxcox", lam=0.5).tolist()
+    [0.0, 0.8284271247461903, 2.0]
+    >>> transform(np.array([0.0, 1.0, 10.0]), "log_orig").round(4).tolist()
+    [0.0, 0.6931, 2.3979]
+    """
+    v = np.asarray(x, dtype=float)
+    if fallback == "log":
+        return log_transform(v)
+    lo, hi = np.nanmin(v), np.nanmax(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if fallback == "log_plus":
+            a = 0.01 * (hi - lo)
+            return np.log(v - lo + a) if skewness(v) > 0 else -np.log(hi + a - v)
+        if fallback == "log_orig":
+            return np.log(v - lo + 1.0)
+        if fallback == "log_gii":
+            return np.log((hi - 1.0) * (v - lo) / (hi - lo) + 1.0)
+        if fallback == "boxcox":
+            y = v - lo + 1.0
+            return np.log(y) if not lam else (y**lam - 1.0) / lam
+    raise ValueError(f"unknown transformation {fallback!r}")
+
+
 def _num(value: float) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
@@ -268,6 +305,131 @@ def impute_column(
     return v, imputed
 
 
+def impute_row(
+    block: np.ndarray, j: int, directions: Sequence[str], *, method: str = "mean"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fill column j's missing values from each unit's other values in the same board,
+    as COINr's ``Impute(impute_by = "row", normalise_first = TRUE)`` does.
+
+    Each column k of ``block`` is turned by its direction d_k (+1 or -1) and rescaled to
+    [0, 1] over its present values, y_uk = (d_k x_uk - min_k) / (max_k - min_k); a
+    constant column gives no y. The missing x_uj is d_j (min_j + m_u (max_j - min_j)),
+    m_u the mean (or median) of the unit's present y_uk; without one it stays missing.
+
+    Examples
+    --------
+    >>> block = np.array([[0.0, 10.0], [5.0, np.nan], [10.0, 30.0]])
+    >>> v, hit = impute_row(block, 1, ["higher", "higher"])
+    >>> v.tolist(), hit.tolist()
+    ([10.0, 20.0, 30.0], [False, True, False])
+    """
+    sign = np.where(np.asarray(directions) == "lower", -1.0, 1.0)
+    turned = np.asarray(block, dtype=float) * sign
+    present = ~np.isnan(turned)
+    lo = np.min(np.where(present, turned, np.inf), axis=0)
+    hi = np.max(np.where(present, turned, -np.inf), axis=0)
+    spread = hi - lo
+    usable = np.isfinite(spread) & (spread > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(present & usable, (turned - lo) / np.where(usable, spread, 1.0), np.nan)
+    reducer = np.nanmean if method == "mean" else np.nanmedian
+    have = ~np.isnan(y).all(axis=1)
+    m = np.full(y.shape[0], np.nan)
+    if have.any():
+        m[have] = reducer(y[have], axis=1)
+    v = np.array(block[:, j], dtype=float)
+    missing = np.isnan(v)
+    filled = sign[j] * (lo[j] + m * spread[j]) if np.isfinite(spread[j]) else m * np.nan
+    imputed = missing & ~np.isnan(filled)
+    v[imputed] = filled[imputed]
+    return v, imputed
+
+
+def _siblings(scheme: Scheme, indicator: Indicator) -> list[int]:
+    """Columns (in ``scheme.all_indicators()`` order) of the indicators of its board."""
+    columns = {ind.id: k for k, ind in enumerate(scheme.all_indicators())}
+    board = next(b for b in scheme.all_boards() if any(i.id == indicator.id for i in b.indicators))
+    return [columns[i.id] for i in board.indicators]
+
+
+def _denominated(
+    scheme: Scheme, indicator: Indicator, x: np.ndarray, series: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """An indicator's values divided by its denominator (step 1) and where that lost one."""
+    v = np.array(x, dtype=float)
+    if indicator.denominator is None:
+        return v, np.zeros(v.shape, dtype=bool)
+    k = [s.id for s in scheme.series].index(indicator.denominator)
+    d = np.asarray(series[:, k], dtype=float)
+    bad = np.isnan(d) | (d == 0)
+    was_present = ~np.isnan(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(bad, np.nan, v / np.where(bad, 1.0, d))
+    return v, was_present & bad
+
+
+def screened_units(scheme: Scheme, values: np.ndarray, series: np.ndarray) -> np.ndarray:
+    """Which units ``prepare.screen`` leaves out (bool, n_units), as COINr's Screen.
+
+    Over the values after denomination (step 1): a unit's data availability is the
+    share of the indicators it has a value of, its non-zero share that of its present
+    values other than 0; by ``missing`` it is screened out where availability is below
+    ``min_data``, by ``zeros`` where the non-zero share is below ``nonzero``, by
+    ``missing_or_zeros`` where either is.
+    """
+    screen = scheme.prepare.screen if scheme.prepare is not None else None
+    n = len(scheme.units)
+    if screen is None:
+        return np.zeros(n, dtype=bool)
+    indicators = scheme.all_indicators()
+    block = np.column_stack(
+        [_denominated(scheme, ind, values[:, k], series)[0] for k, ind in enumerate(indicators)]
+    )
+    present = ~np.isnan(block)
+    count = present.sum(axis=1)
+    available = count / max(len(indicators), 1)
+    zeros = (present & (block == 0)).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nonzero = np.where(count > 0, 1.0 - zeros / np.where(count > 0, count, 1), np.nan)
+    low_data = available < screen.min_data
+    # COINr's NaN share (no value at all) compares as false: such a unit is low on data.
+    low_nonzero = np.nan_to_num(nonzero, nan=1.0) < screen.nonzero
+    return {
+        "missing": low_data,
+        "zeros": low_nonzero,
+        "missing_or_zeros": low_data | low_nonzero,
+    }[screen.by]
+
+
+def _impute(
+    scheme: Scheme,
+    indicator: Indicator,
+    v: np.ndarray,
+    series: np.ndarray,
+    values: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2 for one indicator: by group, over all units, or by row within its board."""
+    impute = scheme.prepare.impute  # type: ignore[union-attr]
+    if impute.by != "row":
+        groups = [u.group for u in scheme.units] if impute.by == "group" else None
+        return impute_column(v, groups, method=impute.method)
+    if values is None:
+        raise ValueError("imputation by row needs the period's values of every indicator")
+    indicators = scheme.all_indicators()
+    columns = _siblings(scheme, indicator)
+    block = np.column_stack(
+        [
+            v
+            if indicators[k].id == indicator.id
+            else _denominated(scheme, indicators[k], values[:, k], series)[0]
+            for k in columns
+        ]
+    )
+    directions = [indicators[k].direction or "higher" for k in columns]
+    here = [indicators[k].id for k in columns].index(indicator.id)
+    return impute_row(block, here, directions, method=impute.method)
+
+
 def treat_column(
     x: np.ndarray,
     *,
@@ -275,8 +437,13 @@ def treat_column(
     kurt: float = 3.5,
     max_points: int = 5,
     fallback: str = "log",
+    lam: float | None = None,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """COINr 1.1's default outlier treatment of one series.
+
+    ``fallback`` names the transformation of :func:`transform` applied to the original
+    values when winsorising leaves the series failing (``none``: keep the winsorised
+    values); ``lam`` is Box-Cox's exponent.
 
     Returns the treated series and a record of what was done, or None when the series
     passed untouched (or the test cannot be computed: fewer than 4 values, all equal).
@@ -299,10 +466,10 @@ def treat_column(
         winsorised_low=list(w.low),
     )
     out = w.values
-    if w.passed is not True and fallback == "log":
+    if w.passed is not True and fallback != "none":
         # COINr applies the fallback to the original values, not the winsorised ones.
-        out = log_transform(v)
-        record["treatment"] = "log"
+        out = transform(v, fallback, lam=lam)
+        record["treatment"] = fallback
     else:
         record["treatment"] = "winsorised" if w.passed else "winsorised_failing"
     record["skew_after"] = _num(skewness(out))
@@ -316,6 +483,10 @@ def prepare_column(
     indicator: Indicator,
     x: np.ndarray,
     series: np.ndarray,
+    values: np.ndarray | None = None,
+    *,
+    last: np.ndarray | None = None,
+    screened: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """Prepare one indicator's raw values (section 9, steps 1 to 3).
 
@@ -328,6 +499,15 @@ def prepare_column(
         Its raw values (nan is missing).
     series : ndarray of shape (n_units, n_series)
         The period's series, aligned with ``scheme.series``.
+    values : ndarray of shape (n_units, n_indicators), optional
+        Every indicator's raw values, needed by imputation ``by: row`` (its board's
+        other indicators); the indicator's own column is ``x``.
+    last : ndarray of shape (n_units,), optional
+        The indicator's raw values of the previous period, for imputation ``by: panel``
+        (a missing value takes the unit's previous one before denomination).
+    screened : ndarray of bool (n_units,), optional
+        Units screened out (:func:`screened_units`): their values are made missing
+        after denomination, before imputation.
 
     Returns
     -------
@@ -336,33 +516,45 @@ def prepare_column(
         What was done, with unit ids, or None when nothing changed.
     """
     unit_ids = scheme.unit_ids
-    v = np.array(x, dtype=float)
     record: dict[str, Any] = {"indicator": indicator.id}
     changed = False
+    prepare = scheme.prepare
+    panel = prepare is not None and prepare.impute is not None and prepare.impute.by == "panel"
+    if panel:
+        x = np.array(x, dtype=float)
+        taken = np.isnan(x) & ~np.isnan(last) if last is not None else np.zeros(x.shape, bool)
+        if taken.any():
+            x[taken] = last[taken]  # type: ignore[index]
+            record["imputed"] = {unit_ids[u]: float(x[u]) for u in np.flatnonzero(taken)}
+            record["imputation"] = "previous period"
+            changed = True
+    v, lost = _denominated(scheme, indicator, x, series)
     if indicator.denominator is not None:
-        k = [s.id for s in scheme.series].index(indicator.denominator)
-        d = np.asarray(series[:, k], dtype=float)
-        bad = np.isnan(d) | (d == 0)
-        was_present = ~np.isnan(v)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            v = np.where(bad, np.nan, v / np.where(bad, 1.0, d))
         record["denominator"] = indicator.denominator
-        lost = was_present & bad
         if lost.any():
             record["denominator_missing"] = [unit_ids[u] for u in np.flatnonzero(lost)]
         changed = True
-    prepare = scheme.prepare
-    if prepare is not None and prepare.impute is not None and np.isnan(v).any():
-        groups = [u.group for u in scheme.units] if prepare.impute.by == "group" else None
-        v, imputed = impute_column(v, groups, method=prepare.impute.method)
+    if screened is not None and screened.any():
+        removed = screened & ~np.isnan(v)
+        v = np.where(screened, np.nan, v)
+        if removed.any():
+            record["screened"] = [unit_ids[u] for u in np.flatnonzero(removed)]
+            changed = True
+    if not panel and prepare is not None and prepare.impute is not None and np.isnan(v).any():
+        v, imputed = _impute(scheme, indicator, v, series, values)
         if imputed.any():
             record["imputed"] = {unit_ids[u]: float(v[u]) for u in np.flatnonzero(imputed)}
             record["imputation"] = f"{prepare.impute.method} by {prepare.impute.by}"
             changed = True
-    if prepare is not None and prepare.treat is not None and indicator.treat != "none":
-        t = prepare.treat
+    t = scheme.treatment(indicator)
+    if t is not None:
         treated, treat_record = treat_column(
-            v, skew=t.skew, kurt=t.kurtosis, max_points=t.max_points, fallback=t.fallback
+            v,
+            skew=t.skew,
+            kurt=t.kurtosis,
+            max_points=t.max_points,
+            fallback=t.fallback,
+            lam=t.lambda_,
         )
         if treat_record is not None:
             moved = ~np.isnan(v) & (treated != v)
@@ -376,7 +568,7 @@ def prepare_column(
 
 
 def prepare_values(
-    scheme: Scheme, values: np.ndarray, series: np.ndarray
+    scheme: Scheme, values: np.ndarray, series: np.ndarray, last: np.ndarray | None = None
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
     """Apply section 9 to a period's raw values.
 
@@ -387,6 +579,8 @@ def prepare_values(
         Raw values aligned with ``scheme.all_indicators()``; nan is missing.
     series : ndarray of shape (n_units, n_series)
         Values of ``scheme.series`` (denominators).
+    last : ndarray of shape (n_units, n_indicators), optional
+        The previous period's raw values, for imputation ``by: panel``.
 
     Returns
     -------
@@ -421,8 +615,17 @@ def prepare_values(
     """
     prepared = np.array(values, dtype=float)
     records: list[dict[str, Any]] = []
+    screened = screened_units(scheme, prepared, series)
     for j, indicator in enumerate(scheme.all_indicators()):
-        column, record = prepare_column(scheme, indicator, prepared[:, j], series)
+        column, record = prepare_column(
+            scheme,
+            indicator,
+            prepared[:, j],
+            series,
+            values,
+            last=None if last is None else last[:, j],
+            screened=screened,
+        )
         prepared[:, j] = column
         if record is not None:
             records.append(record)

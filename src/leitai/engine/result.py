@@ -184,7 +184,7 @@ class Result:
                 "grade": self.grades[u],
             }
             for board, b in top:
-                row[f"score_{board.id}"] = float(self.board_scores[u, b])
+                row[f"score_{board.id}"] = _num(self.board_scores[u, b])
                 row[f"stars_{board.id}"] = _int(self.stars[u, b])
             rows.append(row)
         return rows
@@ -196,7 +196,7 @@ class Result:
                 "unit": self.scheme.unit_ids[u],
                 "board": board.id,
                 "name": board.name,
-                "score": float(self.board_scores[u, b]),
+                "score": _num(self.board_scores[u, b]),
                 "rank": _int(self.board_ranks[u, b]),
                 "stars": _int(self.stars[u, b]),
             }
@@ -275,7 +275,7 @@ class Result:
                 {
                     "board": board.id,
                     "name": board.name,
-                    "score": float(self.board_scores[u, b]),
+                    "score": _num(self.board_scores[u, b]),
                     "rank": _int(self.board_ranks[u, b]),
                     "stars": _int(self.stars[u, b]),
                 }
@@ -317,7 +317,7 @@ class Result:
                     "rank_change": _int(self.rank_change[u]),
                     "boards": {
                         board.id: {
-                            "score": float(self.board_scores[u, b]),
+                            "score": _num(self.board_scores[u, b]),
                             "rank": _int(self.board_ranks[u, b]),
                             "stars": _int(self.stars[u, b]),
                         }

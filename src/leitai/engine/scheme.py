@@ -33,8 +33,10 @@ import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
+    Tag,
     ValidationError,
     field_validator,
 )
@@ -45,6 +47,7 @@ from leitai.engine.problems import Problem, Where, number_text
 
 __all__ = [
     "Adjustment",
+    "Aggregation",
     "Board",
     "Flag",
     "FromValue",
@@ -79,11 +82,24 @@ class EfficacyParams(_Params):
     span: float = 40.0
     best: float | None = None
     worst: float | None = None
+    # With best or worst given, scores are kept within [base, base + span] (COINr's
+    # goalposts with trunc2posts); false scores beyond them (n_goalposts, n_scaled).
+    truncate: bool = True
 
 
 class MinmaxParams(_Params):
     best: float | None = None
     worst: float | None = None
+    truncate: bool = True
+
+
+class NoParams(_Params):
+    """A method without parameters (prank, borda, fracmax)."""
+
+
+class Dist2RefParams(_Params):
+    reference: Id
+    capped: bool = False
 
 
 class ZscoreParams(_Params):
@@ -115,11 +131,69 @@ PARAMS: dict[str, type[_Params]] = {
     "target": TargetParams,
     "bands": BandsParams,
     "raw": RawParams,
+    "prank": NoParams,
+    "borda": NoParams,
+    "fracmax": NoParams,
+    "dist2ref": Dist2RefParams,
 }
 
-Method = Literal["rank_points", "efficacy", "minmax", "zscore", "target", "bands", "raw"]
+Method = Literal[
+    "rank_points",
+    "efficacy",
+    "minmax",
+    "zscore",
+    "target",
+    "bands",
+    "raw",
+    "prank",
+    "borda",
+    "fracmax",
+    "dist2ref",
+]
 Direction = Literal["higher", "lower"]
 Missing = Literal["zero", "worst", "exclude"]
+
+
+Fallback = Literal["log", "log_plus", "log_orig", "log_gii", "boxcox", "none"]
+
+
+class Treat(_Model):
+    """Outlier treatment (spec section 9; docs/methods.md, section C)."""
+
+    method: Literal["winsorise"] = "winsorise"
+    skew: float = 2.0
+    kurtosis: float = 3.5
+    max_points: int = Field(5, ge=0)
+    fallback: Fallback = "log"
+    # Box-Cox's exponent (fallback: boxcox only).
+    lambda_: float | None = Field(None, alias="lambda")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class TreatOptions(_Model):
+    """An indicator's own treatment: the scheme's (or the defaults) with these changes."""
+
+    skew: float | None = None
+    kurtosis: float | None = None
+    max_points: int | None = Field(None, ge=0)
+    fallback: Fallback | None = None
+    lambda_: float | None = Field(None, alias="lambda")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+def _treat_kind(value: Any) -> str:
+    return "treat-options" if isinstance(value, dict | TreatOptions) else "treat-name"
+
+
+# ``treat: none`` or a mapping: the mapping alone is checked when one is given, so a
+# problem is reported at its own key (``treat.fallback``).
+TreatChoice = Annotated[
+    Annotated[Literal["none", "default"], Tag("treat-name")]
+    | Annotated[TreatOptions, Tag("treat-options")],
+    Discriminator(_treat_kind),
+]
 
 
 class Unit(_Model):
@@ -174,7 +248,8 @@ class Indicator(_Model):
     params: dict[str, Any] = Field(default_factory=dict)
     missing: Missing | None = None
     denominator: Id | None = None
-    treat: Literal["none", "default"] = "default"
+    # "none" opts out of the scheme's treatment; a mapping gives the indicator its own.
+    treat: TreatChoice = "default"
     # Plausibility (spec section 1): never change a score; checked on the data.
     range: tuple[float | None, float | None] | None = None
     integer: bool = False
@@ -200,13 +275,38 @@ class Indicator(_Model):
         return PARAMS[self.method or "efficacy"].model_validate(self.params)
 
 
+class Aggregation(_Model):
+    """How a board combines its children's scores (docs/methods.md, "Aggregation").
+
+    ``aggregation: geometric`` is short for ``aggregation: {method: geometric}``.
+    """
+
+    method: Literal["mean", "geometric", "harmonic", "generalised", "copeland"] = "mean"
+    # The power of the generalised mean (required there, not 0, nowhere else).
+    p: float | None = None
+    # COINr's dat_thresh: a unit with a smaller share of its children present has no
+    # score for the board.
+    min_data: float | None = Field(None, ge=0, le=1)
+
+    @property
+    def plain(self) -> bool:
+        """Whether this is the arithmetic mean of spec section 3, with no threshold."""
+        return self.method == "mean" and self.min_data is None
+
+
 class Board(_Model):
     id: Id
     name: str = Field(min_length=1)
     points: float | None = Field(None, gt=0)
     weight: float | None = Field(None, gt=0)
+    aggregation: Aggregation = Field(default_factory=Aggregation)
     indicators: list[Indicator] = Field(default_factory=list)
     boards: list[Board] = Field(default_factory=list)
+
+    @field_validator("aggregation", mode="before")
+    @classmethod
+    def _aggregation_by_name(cls, value: Any) -> Any:
+        return {"method": value} if isinstance(value, str) else value
 
     def walk(self) -> Iterator[Board]:
         """This board and every board below it, depth-first."""
@@ -253,18 +353,22 @@ class Defaults(_Model):
 
 class Impute(_Model):
     method: Literal["mean", "median"] = "mean"
-    by: Literal["group", "all"] = "group"
+    # group: the unit's group's values of the indicator; all: every unit's; row: the
+    # unit's own values of the indicator's siblings, rescaled (docs/methods.md, D).
+    # panel: the unit's value of the previous period (COINr's impute_panel), else missing.
+    by: Literal["group", "all", "row", "panel"] = "group"
 
 
-class Treat(_Model):
-    method: Literal["winsorise"] = "winsorise"
-    skew: float = 2.0
-    kurtosis: float = 3.5
-    max_points: int = Field(5, ge=0)
-    fallback: Literal["log", "none"] = "log"
+class Screen(_Model):
+    """Screening units by data availability (COINr's Screen; docs/methods.md, F)."""
+
+    min_data: float = Field(2 / 3, ge=0, le=1)
+    nonzero: float = Field(0.05, ge=0, le=1)
+    by: Literal["missing", "zeros", "missing_or_zeros"] = "missing"
 
 
 class Prepare(_Model):
+    screen: Screen | None = None
     impute: Impute | None = None
     treat: Treat | None = None
 
@@ -358,6 +462,17 @@ class Scheme(_Model):
         """The parsed ``when`` of flag ``flag:<id>`` or grade ``grade:<index>``."""
         return self._expressions[key]
 
+    def treatment(self, indicator: Indicator) -> Treat | None:
+        """The outlier treatment of an indicator: the scheme's, changed by its own."""
+        own = indicator.treat
+        if own == "none":
+            return None
+        base = self.prepare.treat if self.prepare is not None else None
+        if not isinstance(own, TreatOptions):
+            return base
+        changes = {k: v for k, v in own.model_dump().items() if k in own.model_fields_set}
+        return (base or Treat()).model_copy(update=changes)
+
     def resolved(self, indicator: Indicator) -> tuple[str, str, str]:
         """(method, direction, missing) of an indicator with the scheme's defaults applied."""
         return (
@@ -447,7 +562,16 @@ def _pydantic_problem(error: Any, source: str, prefix: tuple[Any, ...] = ()) -> 
 
 # pydantic names the member of a union it tried (``float``, ``int``) in the location.
 _UNION_TAGS = frozenset(
-    {"float", "int", "str", "bool", "none", "function-after[_weight_is_a_number(), float]"}
+    {
+        "float",
+        "int",
+        "str",
+        "bool",
+        "none",
+        "function-after[_weight_is_a_number(), float]",
+        "treat-name",
+        "treat-options",
+    }
 )
 
 
@@ -481,15 +605,28 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
             report(f"{path}.points", "scheme.sub_board_has_points")
         if not board.indicators and not board.boards:
             report(path, "scheme.empty_board")
+        for at, code in _aggregation_errors(board.aggregation):
+            report(f"{path}.aggregation{at}", code)
         for j, indicator in enumerate(board.indicators):
             ipath = f"{path}.indicators[{j}]"
             claim(indicator.id, f"{ipath}.id")
             method = indicator.method or scheme.defaults.method or "efficacy"
             try:
-                PARAMS[method].model_validate(indicator.params)
+                options = PARAMS[method].model_validate(indicator.params)
             except ValidationError as exc:
                 for err in exc.errors():
                     errors.append(_pydantic_problem(err, source, (*_split(ipath), "params")))
+            else:
+                reference = getattr(options, "reference", None)
+                if reference is not None and reference not in scheme.unit_ids:
+                    report(
+                        f"{ipath}.params.reference",
+                        "scheme.unknown_reference_unit",
+                        found=reference,
+                    )
+            treatment = scheme.treatment(indicator)
+            if isinstance(indicator.treat, TreatOptions) and _lambda_misplaced(treatment):
+                report(f"{ipath}.treat", "scheme.lambda_only_boxcox")
             if indicator.denominator is not None and indicator.denominator not in series_ids:
                 report(f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator)
             if indicator.range is not None:
@@ -523,6 +660,8 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
     if stars.method == "bands" and not stars.thresholds:
         report("stars.thresholds", "scheme.stars_need_thresholds")
 
+    if scheme.prepare is not None and _lambda_misplaced(scheme.prepare.treat):
+        report("prepare.treat", "scheme.lambda_only_boxcox")
     errors += _group_errors(scheme, source)
     # The rule variables are defined once, with the pipeline that evaluates them (which
     # imports this module: hence the import here).
@@ -542,6 +681,22 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
         except ExpressionError as exc:
             errors.append(Problem(exc.code, Where(file=source, path=path), exc.params))
     return errors
+
+
+def _lambda_misplaced(treat: Treat | None) -> bool:
+    """Whether a treatment gives Box-Cox's lambda without Box-Cox, or Box-Cox without it."""
+    if treat is None:
+        return False
+    return (treat.lambda_ is None) == (treat.fallback == "boxcox")
+
+
+def _aggregation_errors(aggregation: Aggregation) -> list[tuple[str, str]]:
+    """(path below ``aggregation``, code) of each rule the board's aggregation breaks."""
+    if aggregation.method != "generalised":
+        return [(".p", "scheme.power_only_generalised")] if aggregation.p is not None else []
+    if aggregation.p is None:
+        return [("", "scheme.generalised_needs_power")]
+    return [(".p", "scheme.generalised_power_zero")] if aggregation.p == 0 else []
 
 
 def _board_paths(scheme: Scheme) -> list[tuple[str, Board]]:

@@ -8,7 +8,8 @@ each time, as COINr (the EU JRC's composite-indicator package) does:
   multiplied by a factor drawn uniformly from ``[1 - share, 1 + share]`` (the points
   are then rescaled to their nominal total, so composites stay on the same scale);
 - **methods**: each indicator scored with ``efficacy``, ``minmax``, ``zscore`` or
-  ``rank_points`` drawn independently from a set of alternatives (indicators scored by
+  ``rank_points`` (by default; also ``prank``, ``borda`` or ``fracmax`` when asked)
+  drawn independently from a set of alternatives (indicators scored by
   ``target``, ``bands`` or ``raw`` keep their method: their scores are not a
   normalisation of the raw values);
 - **missing**: the missing-value policy of every indicator set to one drawn from a set;
@@ -73,8 +74,8 @@ __all__ = [
     "analyse",
 ]
 
-ALTERNATIVE_METHODS = ("efficacy", "minmax", "zscore", "rank_points")
-DEFAULT_METHODS = ALTERNATIVE_METHODS
+ALTERNATIVE_METHODS = ("efficacy", "minmax", "zscore", "rank_points", "prank", "borda", "fracmax")
+DEFAULT_METHODS = ALTERNATIVE_METHODS[:4]
 DEFAULT_MISSING = ("zero", "worst", "exclude")
 INPUTS = ("weights", "methods", "missing", "leave_one_out")
 _BLOCK_BYTES = 192 * 2**20

@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from leitai.engine import pipeline as steps
-from leitai.engine.assess import assess
+from leitai.engine.assess import assess, panel_values
 from leitai.engine.data import NumberError, PeriodData, parse_number
 from leitai.engine.errors import DataError
 from leitai.engine.problems import Problem, Where
@@ -164,10 +164,13 @@ def _decimals(column: np.ndarray) -> int:
 class _Batch:
     """The assess pipeline for many candidate values of one (unit, indicator) cell."""
 
-    def __init__(self, scheme: Scheme, data: PeriodData, nominal: Result) -> None:
+    def __init__(
+        self, scheme: Scheme, data: PeriodData, nominal: Result, last: np.ndarray | None = None
+    ) -> None:
         self.scheme = scheme
         self.data = data
         self.nominal = nominal
+        self.last = last  # the previous period's values, for imputation by panel
         self.plan = steps.Plan.of(scheme)
         self.adjusted = steps.adjustments(self.plan, data.adjustments)
         # Spec section 10: a unit's rank, stars and flags are within its group.
@@ -179,7 +182,7 @@ class _Batch:
         k = candidates.size
         column = np.broadcast_to(data.values[:, j], (k, plan.n_units)).copy()
         column[:, u] = candidates
-        column = steps.prepare_column(plan, j, column, data.series)
+        column = steps.prepare_column(plan, j, column, data.series, data.values, self.last)
         scores = steps.fill_column(plan, j, steps.score_column(plan, j, column, data.targets[:, j]))
         changed = steps.ColumnChange(np.asarray(self.nominal.scores), j, scores)
         board_scores, _ = steps.aggregate(plan, changed)
@@ -322,7 +325,7 @@ def what_it_takes(
             ]
         )
     nominal = assess(scheme, data, previous=previous, others=others)
-    batch = _Batch(scheme, data, nominal)
+    batch = _Batch(scheme, data, nominal, panel_values(scheme, previous))
     u = scheme.unit_ids.index(unit)
     top_of = {ind.id: top for top in scheme.boards for ind in top.all_indicators()}
     board_index = {b.id: i for i, b in enumerate(scheme.all_boards())}

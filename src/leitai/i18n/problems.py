@@ -410,6 +410,36 @@ MESSAGES: dict[str, str] = {
         "--format %(format)s writes a file: name it with -o (or give --out-dir)"
     ),
     "cli.more_problems": gettext_noop("… and %(count)s more problems, not listed here"),
+    "scheme.generalised_needs_power": gettext_noop(
+        "the generalised mean needs its power p (for example p: 2)"
+    ),
+    "scheme.generalised_power_zero": gettext_noop(
+        "the power p of the generalised mean cannot be 0; use method: geometric"
+    ),
+    "coinr.unknown_aggregation": gettext_noop(
+        "COINr's aggregation “%(found)s” has no counterpart in leitai; it has %(expected)s"
+    ),
+    "scheme.unknown_reference_unit": gettext_noop(
+        "the reference unit “%(found)s” is not one of the scheme's units"
+    ),
+    "scheme.lambda_only_boxcox": gettext_noop(
+        "Box-Cox (fallback: boxcox) needs its exponent lambda, and only it takes one"
+    ),
+    "weights.pca_too_few_units": gettext_noop(
+        "the board %(board)s has too few units with every value, or an indicator with one "
+        "value for all, to weigh its indicators by principal components"
+    ),
+    "weights.pca_not_positive": gettext_noop(
+        "in the board %(board)s the first principal component gives %(indicators)s a weight "
+        "of 0 or below; weights must be above 0"
+    ),
+    "coinr.unknown_normalisation": gettext_noop(
+        "COINr's normalisation “%(found)s” has no counterpart in leitai; it has %(expected)s"
+    ),
+    "coinr.unknown_treatment": gettext_noop(
+        "COINr's treatment “%(found)s” has no counterpart in leitai; it has %(expected)s"
+    ),
+    "scheme.power_only_generalised": gettext_noop("only the generalised mean takes a power p"),
 }
 MESSAGES.update(FILE_MESSAGES)
 

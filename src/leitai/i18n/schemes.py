@@ -25,15 +25,19 @@ from leitai.i18n import Translate
 from leitai.i18n.problems import gettext_noop
 
 __all__ = [
+    "AGGREGATION_NAMES",
     "DIRECTION_NAMES",
+    "FALLBACK_NAMES",
     "METHOD_HELP",
     "METHOD_NAMES",
     "MISSING_NAMES",
     "PARAM_NAMES",
+    "aggregation_words",
     "change_sentences",
     "edit_sentence",
     "method_name",
     "rule_words",
+    "treatment_words",
     "version_label",
 ]
 
@@ -45,6 +49,10 @@ METHOD_NAMES: dict[str, str] = {
     "target": gettext_noop("target completion rate"),
     "bands": gettext_noop("score bands"),
     "raw": gettext_noop("score given directly"),
+    "prank": gettext_noop("percentile rank"),
+    "borda": gettext_noop("Borda count"),
+    "fracmax": gettext_noop("fraction of the best"),
+    "dist2ref": gettext_noop("distance to a reference unit"),
 }
 
 METHOD_HELP: dict[str, str] = {
@@ -71,6 +79,16 @@ METHOD_HELP: dict[str, str] = {
     "raw": gettext_noop(
         "The value is the score itself, optionally kept between a lowest and a highest."
     ),
+    "prank": gettext_noop(
+        "The share of the other units a unit does better than, times 100: the best scores "
+        "100, the worst 0."
+    ),
+    "borda": gettext_noop("One point for each unit a unit does better than."),
+    "fracmax": gettext_noop("The value as a percentage of the best value."),
+    "dist2ref": gettext_noop(
+        "The reference unit scores 100 and the worst unit 0, the others in proportion to "
+        "their value; units better than the reference score above 100 unless capped."
+    ),
 }
 
 PARAM_NAMES: dict[str, str] = {
@@ -88,6 +106,9 @@ PARAM_NAMES: dict[str, str] = {
     "else": gettext_noop("points below every band"),
     "min": gettext_noop("lowest score"),
     "max": gettext_noop("highest score"),
+    "truncate": gettext_noop("keep scores within the fixed scale"),
+    "reference": gettext_noop("reference unit"),
+    "capped": gettext_noop("no score above the reference's"),
 }
 
 DIRECTION_NAMES: dict[str, str] = {
@@ -122,6 +143,7 @@ _FIELDS: dict[tuple[str, str], str] = {
     ("indicator", "missing"): gettext_noop("missing values"),
     ("indicator", "denominator"): gettext_noop("denominator"),
     ("indicator", "treat"): gettext_noop("treatment of outliers"),
+    ("board", "aggregation"): gettext_noop("aggregation of the board"),
     ("indicator", "range"): gettext_noop("plausible range"),
     ("indicator", "integer"): gettext_noop("whole numbers only"),
     ("indicator", "change_alert"): gettext_noop("change alert (%)"),
@@ -176,6 +198,52 @@ _MOVED: dict[str, str] = {
     "board": gettext_noop("board “%(name)s” moved from “%(before)s” to “%(after)s”"),
     "indicator": gettext_noop("indicator “%(name)s” moved from “%(before)s” to “%(after)s”"),
 }
+
+
+AGGREGATION_NAMES: dict[str, str] = {
+    "mean": gettext_noop("weighted arithmetic mean"),
+    "geometric": gettext_noop("weighted geometric mean"),
+    "harmonic": gettext_noop("weighted harmonic mean"),
+    "generalised": gettext_noop("generalised mean"),
+    "copeland": gettext_noop("Copeland outranking"),
+}
+
+FALLBACK_NAMES: dict[str, str] = {
+    "log": gettext_noop("log transform"),
+    "log_plus": gettext_noop("log transform following the skew"),
+    "log_orig": gettext_noop("log transform of x - min + 1"),
+    "log_gii": gettext_noop("GII log transform"),
+    "boxcox": gettext_noop("Box-Cox transform"),
+    "none": gettext_noop("winsorising only"),
+}
+
+
+def aggregation_words(value: Mapping[str, Any], _: Translate) -> str:
+    """A board's aggregation for people: 加权几何平均, 广义平均（p = 2）, ...
+
+    >>> from leitai.i18n import translator
+    >>> aggregation_words({"method": "generalised", "p": 2.0, "min_data": 0.5}, translator("zh"))
+    '广义平均（p = 2），数据不足 0.5 的单位不计分'
+    """
+    method = str(value.get("method") or "mean")
+    words = _(AGGREGATION_NAMES[method]) if method in AGGREGATION_NAMES else method
+    if value.get("p") is not None:
+        words = _("%(name)s (p = %(p)s)") % {"name": words, "p": number_text(value["p"])}
+    if value.get("min_data") is not None:
+        words = _("%(name)s, no score for a unit with less than %(share)s of its data") % {
+            "name": words,
+            "share": number_text(value["min_data"]),
+        }
+    return words
+
+
+def treatment_words(value: Mapping[str, Any], _: Translate) -> str:
+    """An indicator's own outlier treatment for people (its fallback and what it changes)."""
+    fallback = value.get("fallback")
+    words = _(FALLBACK_NAMES[fallback]) if fallback in FALLBACK_NAMES else _("winsorising")
+    if value.get("lambda") is not None:
+        words = _("%(name)s (λ = %(lam)s)") % {"name": words, "lam": number_text(value["lambda"])}
+    return _("its own: %(what)s") % {"what": words}
 
 
 def method_name(code: str | None, _: Translate) -> str:
@@ -363,6 +431,10 @@ def _value(field: str | None, value: Any, boards: Mapping[str, str], _: Translat
         return _(ADJUSTMENT_NAMES[value])
     if key == "when" and isinstance(value, str):
         return rule_words(value, boards, _)
+    if key == "aggregation" and isinstance(value, Mapping):
+        return aggregation_words(value, _)
+    if key == "treat" and isinstance(value, Mapping):
+        return treatment_words(value, _)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, int | float):

@@ -37,7 +37,24 @@ from leitai.engine.errors import DataError
 from leitai.engine.problems import Problem, Where, number_text
 from leitai.io.files import read_sheet
 
-__all__ = ["CoinrTables", "convert_coinr", "read_coinr", "scheme_document"]
+__all__ = [
+    "CoinrTables",
+    "coinr_aggregation",
+    "coinr_normalisation",
+    "coinr_treatment",
+    "convert_coinr",
+    "read_coinr",
+    "scheme_document",
+]
+
+# COINr's aggregation functions (f_ag) and leitai's board aggregation method for each.
+_F_AG = {
+    "a_amean": "mean",
+    "a_gmean": "geometric",
+    "a_hmean": "harmonic",
+    "a_genmean": "generalised",
+    "a_copeland": "copeland",
+}
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EXAMPLE_GROUP = "EurAsia_group"  # the group COINr's build_example_coin() imputes by
@@ -285,12 +302,139 @@ def _scheme_id(text: str) -> str:
     return f"coinr-{slug or 'index'}"[:64]
 
 
+def coinr_aggregation(
+    f_ag: str = "a_amean", f_ag_para: dict[str, Any] | None = None, dat_thresh: float | None = None
+) -> dict[str, Any]:
+    """A board's ``aggregation`` for COINr's ``Aggregate(f_ag, f_ag_para, dat_thresh)``.
+
+    >>> coinr_aggregation("a_genmean", {"p": 2}, 0.5)
+    {'method': 'generalised', 'p': 2.0, 'min_data': 0.5}
+
+    Raises
+    ------
+    DataError
+        For an aggregation function leitai does not have (``coinr.unknown_aggregation``).
+    """
+    if f_ag not in _F_AG:
+        raise DataError(
+            Problem(
+                "coinr.unknown_aggregation",
+                Where(),
+                {"found": f_ag, "expected": ", ".join(_F_AG)},
+            )
+        )
+    out: dict[str, Any] = {"method": _F_AG[f_ag]}
+    if f_ag == "a_genmean":
+        out["p"] = float((f_ag_para or {}).get("p", 1.0))
+    if dat_thresh is not None:
+        out["min_data"] = float(dat_thresh)
+    return out
+
+
+# COINr's Treat f2 and leitai's treatment fallback for each.
+_F2 = {
+    "log_CT": "log",
+    "log_CT_plus": "log_plus",
+    "log_CT_orig": "log_orig",
+    "log_GII": "log_gii",
+    "boxcox": "boxcox",
+}
+
+
+def _unknown(kind: str, found: str, known: Any) -> DataError:
+    return DataError(
+        Problem(f"coinr.unknown_{kind}", Where(), {"found": found, "expected": ", ".join(known)})
+    )
+
+
+def coinr_normalisation(
+    f_n: str = "n_minmax", f_n_para: dict[str, Any] | None = None, units: Any = ()
+) -> dict[str, Any]:
+    """An indicator's ``method`` and ``params`` for COINr's ``Normalise(f_n, f_n_para)``.
+
+    ``units`` are the unit ids in COINr's row order (``n_dist2ref``'s ``iref`` is a
+    row number). docs/methods.md, section B, gives the correspondence.
+
+    >>> coinr_normalisation("n_goalposts", {"gposts": [10, 90, 100], "trunc2posts": False})
+    {'method': 'efficacy', 'params': {'base': 0.0, 'span': 100.0, 'worst': 10.0, 'best': 90.0, 'truncate': False}}
+
+    Raises
+    ------
+    DataError
+        ``coinr.unknown_normalisation`` for a function leitai has no counterpart of
+        (``n_zscore``: leitai's z-score divides by n, COINr's sd by n - 1).
+    """
+    para = dict(f_n_para or {})
+    simple = {"n_prank": "prank", "n_borda": "borda", "n_fracmax": "fracmax"}
+    if f_n in simple:
+        return {"method": simple[f_n]}
+    if f_n == "n_minmax":
+        low, high = (float(v) for v in para.get("l_u", (0, 100)))
+        if (low, high) == (0.0, 100.0):
+            return {"method": "minmax"}
+        return {"method": "efficacy", "params": {"base": low, "span": high - low}}
+    if f_n == "n_dist2ref":
+        reference = list(units)[int(para["iref"]) - 1]
+        return {
+            "method": "dist2ref",
+            "params": {"reference": reference, "capped": bool(para.get("cap_max", False))},
+        }
+    if f_n in ("n_goalposts", "n_scaled"):
+        if f_n == "n_goalposts":
+            worst, best, scale = (float(v) for v in para["gposts"])
+            truncate = bool(para.get("trunc2posts", True))
+        else:
+            worst, best = (float(v) for v in para.get("npara", (0, 100)))
+            scale, truncate = float(para.get("scale_factor", 100)), False
+        params = {"base": 0.0, "span": scale, "worst": worst, "best": best}
+        return {"method": "efficacy", "params": {**params, "truncate": truncate}}
+    known = [*simple, "n_minmax", "n_dist2ref", "n_goalposts", "n_scaled"]
+    raise _unknown("normalisation", f_n, known)
+
+
+def coinr_treatment(
+    f2: str | None = "log_CT",
+    f2_para: dict[str, Any] | None = None,
+    *,
+    winmax: int = 5,
+    skew_thresh: float = 2.0,
+    kurt_thresh: float = 3.5,
+) -> dict[str, Any]:
+    """``prepare.treat`` for COINr's ``Treat`` (winsorise, then ``f2``).
+
+    >>> coinr_treatment("boxcox", {"lambda": 0.5})["fallback"]
+    'boxcox'
+
+    Raises
+    ------
+    DataError
+        ``coinr.unknown_treatment`` for an ``f2`` leitai has no counterpart of.
+    """
+    out: dict[str, Any] = {
+        "method": "winsorise",
+        "skew": skew_thresh,
+        "kurtosis": kurt_thresh,
+        "max_points": winmax,
+    }
+    if f2 is None:
+        return {**out, "fallback": "none"}
+    if f2 not in _F2:
+        raise _unknown("treatment", f2, _F2)
+    out["fallback"] = _F2[f2]
+    if f2 == "boxcox":
+        out["lambda"] = float((f2_para or {})["lambda"])
+    return out
+
+
 def scheme_document(
     tables: CoinrTables,
     *,
     group: str | None = "auto",
     impute: str | None = "mean",
     treat: bool = True,
+    aggregation: dict[str, Any] | None = None,
+    normalisation: dict[str, Any] | None = None,
+    treatment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The leitai scheme, as a mapping ready for YAML, for COINr's tables.
 
@@ -305,6 +449,15 @@ def scheme_document(
         out of their pillar's mean, as COINr's aggregation with ``na.rm`` does).
     treat : bool
         COINr's default outlier treatment (winsorisation, log fallback).
+    aggregation : dict, optional
+        Every board's aggregation (:func:`coinr_aggregation`); by default the weighted
+        arithmetic mean.
+    normalisation : dict, optional
+        Every indicator's ``method`` and ``params`` (:func:`coinr_normalisation`); by
+        default min-max to 0-100.
+    treatment : dict, optional
+        The ``prepare.treat`` written when ``treat`` is true (:func:`coinr_treatment`);
+        by default COINr's.
     """
     chosen = _choose_group(tables, group)
     nodes = tables.nodes
@@ -321,6 +474,8 @@ def scheme_document(
             out["weight"] = node.weight
         if node.denominator:
             out["denominator"] = node.denominator
+        if normalisation and normalisation.get("method") != "minmax":
+            out.update({k: v for k, v in normalisation.items() if k in ("method", "params")})
         return out
 
     def board(node: _Node, points: float | None) -> dict[str, Any]:
@@ -329,6 +484,8 @@ def scheme_document(
             out["points"] = points
         else:
             out["weight"] = node.weight
+        if aggregation and aggregation != {"method": "mean"}:
+            out["aggregation"] = dict(aggregation)
         kids = [nodes[c] for c in node.children]
         leaves = [indicator(k) for k in kids if k.level == 1]
         subs = [board(k, None) for k in kids if k.level > 1]
@@ -370,13 +527,17 @@ def scheme_document(
     if impute:
         prepare["impute"] = {"method": impute, "by": "group" if chosen else "all"}
     if treat:
-        prepare["treat"] = {
-            "method": "winsorise",
-            "skew": 2,
-            "kurtosis": 3.5,
-            "max_points": 5,
-            "fallback": "log",
-        }
+        prepare["treat"] = (
+            dict(treatment)
+            if treatment
+            else {
+                "method": "winsorise",
+                "skew": 2,
+                "kurtosis": 3.5,
+                "max_points": 5,
+                "fallback": "log",
+            }
+        )
     if prepare:
         document["prepare"] = prepare
     return document

@@ -6,14 +6,12 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_MISSING
+from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_METHODS, DEFAULT_MISSING
 from leitai.i18n.schemes import METHOD_NAMES
 from leitai.web.analysis.options import MAX_SAMPLES, RunSettings
 
 # Method names from the one table of them (leitai.i18n.schemes).
-METHOD_LABELS = {
-    code: _(METHOD_NAMES[code]) for code in ("efficacy", "minmax", "zscore", "rank_points")
-}
+METHOD_LABELS = {code: _(METHOD_NAMES[code]) for code in ALTERNATIVE_METHODS}
 MISSING_LABELS = {
     "zero": _("missing scores 0"),
     "worst": _("missing scores as the worst"),
@@ -46,7 +44,7 @@ class RunSettingsForm(forms.Form):
     methods = forms.MultipleChoiceField(
         label=_("Alternative normalisation methods"),
         choices=[(m, METHOD_LABELS[m]) for m in ALTERNATIVE_METHODS],
-        initial=list(ALTERNATIVE_METHODS),
+        initial=list(DEFAULT_METHODS),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_MISSING
+from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_METHODS, DEFAULT_MISSING
 
 # A run with more samples is still possible from the command line (``leitai analyse``);
 # on the web the office's form stops here so that one click cannot occupy the server.
@@ -26,7 +26,7 @@ class RunSettings:
     samples: int = 1000
     seed: int = 0
     weights: float = 0.25
-    methods: tuple[str, ...] = field(default=ALTERNATIVE_METHODS)
+    methods: tuple[str, ...] = field(default=DEFAULT_METHODS)
     missing: tuple[str, ...] = field(default=DEFAULT_MISSING)
     leave_one_out: bool = True
 

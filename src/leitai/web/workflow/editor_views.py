@@ -58,6 +58,12 @@ METHOD_PARAMS: dict[str, list[str]] = {
     "target": ["cap"],
     "bands": ["thresholds", "else"],
     "raw": ["min", "max"],
+    "prank": [],
+    "borda": [],
+    "fracmax": [],
+    # The form has number fields only: dist2ref's reference (a unit id), capped and
+    # minmax/efficacy's truncate (yes/no) are written in the YAML.
+    "dist2ref": [],
 }
 
 # Words the form's script shows (labels and choices), translated here once.

@@ -51,6 +51,8 @@ class Action(models.TextChoices):
     ARENA_PROPOSAL_ACCEPTED = "arena.proposal_accepted", _("Proposed pledge accepted")
     ARENA_PROPOSAL_REJECTED = "arena.proposal_rejected", _("Proposed pledge rejected")
     SETTINGS_CHANGED = "settings.changed", _("Site settings changed")
+    EVIDENCE_ADDED = "evidence.added", _("Evidence attached")
+    EVIDENCE_REMOVED = "evidence.removed", _("Evidence removed")
     ADMIN_ADDED = "admin.added", _("Added in the admin")
     ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
     ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")

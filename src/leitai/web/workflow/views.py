@@ -1102,7 +1102,8 @@ def evidence_add(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         else:
             messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
     target = reverse("workflow:unit", args=[period_obj.code, unit_obj.code])
-    return redirect(f"{target}#evidence-{key}" if key else target)
+    known = key in scheme_names(scheme_version_parsed(period_obj.scheme_version))
+    return redirect(f"{target}#evidence-{key}" if known else target)
 
 
 def _evidence(request: HttpRequest, pk: int) -> Evidence:

@@ -67,6 +67,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "group": ("分类", "Group"),
     "rank_all": ("全体排名", "Overall rank"),
     "needs_periods": ("需要以下考核期的结果", "Needs the results of periods"),
+    "notes_sheet": ("指标说明", "Indicator notes"),
+    "definition": ("口径", "Definition"),
+    "source": ("数据来源", "Data source"),
+    "department": ("责任部门", "Responsible department"),
+    "contact": ("联系人", "Contact"),
 }
 
 

@@ -265,3 +265,43 @@ def test_libyaml_reads_the_scheme_and_pure_yaml_says_where_it_is_wrong(monkeypat
     with pytest.raises(SchemeError) as caught:
         parse_scheme(deep, source="deep.yaml")
     assert caught.value.problems[0].code == "scheme.too_deep"
+
+
+def test_an_indicator_carries_its_definition_source_department_and_contact(tmp_path, examples):
+    notes = {
+        "definition": "按不变价计算的累计同比增速。",
+        "source": "统计联网直报平台",
+        "department": "市统计局",
+        "contact": "综合处 0532-0000-0001",
+    }
+    path = write(tmp_path, examples, lambda d: d["boards"][0]["indicators"][0].update(notes))
+    first, second = list(load_scheme(path).all_indicators())[:2]
+    assert first.notes == notes and first.definition == notes["definition"]
+    assert second.notes == {} and second.definition is None
+
+
+def test_over_long_or_empty_definitions_are_located_problems(tmp_path, examples):
+    from leitai.engine.scheme import DEFINITION_MAX, NOTE_MAX
+
+    def change(d):
+        d["boards"][0]["indicators"][0]["definition"] = "口" * (DEFINITION_MAX + 1)
+        d["boards"][0]["indicators"][1]["contact"] = "电" * (NOTE_MAX + 1)
+        d["boards"][1]["indicators"][0]["department"] = ""
+        d["boards"][1]["indicators"][0]["source"] = ["not", "text"]
+
+    found = at(refusal(write(tmp_path, examples, change)))
+    assert found["boards[0].indicators[0].definition"].code == "scheme.text_too_long"
+    assert found["boards[0].indicators[0].definition"].params["max_length"] == DEFINITION_MAX
+    assert found["boards[0].indicators[1].contact"].code == "scheme.text_too_long"
+    assert found["boards[1].indicators[0].department"].code == "scheme.empty_text"
+    assert found["boards[1].indicators[0].source"].code == "scheme.not_text"
+
+
+def test_every_indicator_of_the_demo_schemes_has_a_definition():
+    from leitai import demo
+
+    folder = Path(demo.__file__).parent
+    for path in sorted(folder.glob("scheme-2023-*.yaml")):
+        for indicator in load_scheme(path).all_indicators():
+            assert set(indicator.notes) == {"definition", "source", "department", "contact"}
+            assert "示意" in indicator.definition, (path.name, indicator.id)

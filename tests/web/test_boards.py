@@ -90,6 +90,15 @@ class UnitAndIndicatorTests(BaseTestCase):
         self.assertEqual(page.count('class="unit-name"'), 10)
         self.assertIn('id="indicator-data"', page)
 
+    def test_an_indicator_page_shows_its_definition_source_department_and_contact(self) -> None:
+        response = self.client.get(reverse("boards:indicator", args=["2023Q1", "gdp_growth"]))
+        item = response.context["indicator"]
+        page = response.content.decode()
+        self.assertTrue(item.definition)
+        for text in (item.definition, item.source, item.department, item.contact):
+            self.assertIn(text, page)
+        self.assertIn("口径", page)
+
 
 class CompareAndExportTests(BaseTestCase):
     def test_the_comparison_names_who_climbed_and_who_fell(self) -> None:

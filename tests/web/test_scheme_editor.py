@@ -87,6 +87,20 @@ class SchemeEditorTests(BaseTestCase):
         self.assertIn(["efficacy", "功效系数法"], response.context["words"]["methods"])
         self.assertContains(response, 'id="editor-model"')
 
+    def test_the_editor_carries_each_indicator_definition_source_department_contact(self) -> None:
+        response = self.client.get(reverse("workflow:scheme_editor", args=[SCHEME, 2]))
+        first = response.context["model"]["boards"][0]["indicators"][0]
+        scheme = load_scheme(demo_dir() / "scheme-2023-v2.yaml")
+        self.assertEqual(
+            {k: first[k] for k in ("definition", "source", "department", "contact")},
+            scheme.all_indicators()[0].notes,
+        )
+        labels = response.context["words"]["labels"]
+        self.assertEqual(
+            [labels[k] for k in ("definition", "source", "department", "contact")],
+            ["口径", "数据来源", "责任部门", "联系人（姓名、电话）"],
+        )
+
     def test_pages_name_methods_and_versions_in_words_not_codes(self) -> None:
         page = self.client.get(reverse("boards:indicator", args=["2023Q1", "gdp_growth"]))
         self.assertContains(page, "<dd>功效系数法</dd>", html=False)

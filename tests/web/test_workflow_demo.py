@@ -50,6 +50,7 @@ class DemoCollectionTests(BaseTestCase):
                 "snapshot.computed",
                 "objection.raised",
                 "submission.returned",
+                "evidence.added",
             },
         )
         count = AuditEntry.objects.count()
@@ -65,6 +66,17 @@ class DemoCollectionTests(BaseTestCase):
         self.assertEqual(objection.raised_by, User.objects.get(username="chengyang"))
         returned = q4.submissions.get(unit__code="pingdu")
         self.assertEqual(returned.returned_by, User.objects.get(username="office"))
+
+    def test_the_demo_has_evidence_on_some_2023q4_figures(self) -> None:
+        from leitai.web.workflow.demo import EVIDENCE
+        from leitai.web.workflow.models import Evidence
+
+        found = {
+            (e.unit.code, e.key, e.name): e.file.read().decode("utf-8")
+            for e in Evidence.objects.filter(period__code="2023Q4").select_related("unit")
+        }
+        self.assertEqual(found, {(u, k, n): text for u, k, n, text in EVIDENCE})
+        self.assertTrue(all("示意" in name for _u, _k, name in found))
 
 
 class DemoRestartMessageTests(BaseTestCase):

@@ -61,6 +61,9 @@ __all__ = [
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=64)]
 Number = float | int
+# Bounds of an indicator's descriptive texts (口径 and the three short notes).
+DEFINITION_MAX = 1000
+NOTE_MAX = 200
 
 
 class _Model(BaseModel):
@@ -259,8 +262,20 @@ class Indicator(_Model):
     outlier_alert: float | None = Field(None, gt=0)
     # Spec section 11: the value comes from another period's result, not the data table.
     from_: FromValue | None = Field(None, alias="from")
+    # What the figure means (口径), where it comes from, who answers for it and whom
+    # to ask; shown to reporters and reviewers, never used in scoring.
+    definition: str | None = Field(None, min_length=1, max_length=DEFINITION_MAX)
+    source: str | None = Field(None, min_length=1, max_length=NOTE_MAX)
+    department: str | None = Field(None, min_length=1, max_length=NOTE_MAX)
+    contact: str | None = Field(None, min_length=1, max_length=NOTE_MAX)
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """The indicator's 口径, 数据来源, 责任部门 and 联系人 that are given, by field name."""
+        fields = ("definition", "source", "department", "contact")
+        return {f: getattr(self, f) for f in fields if getattr(self, f)}
 
     @field_validator("weight", mode="before")
     @classmethod

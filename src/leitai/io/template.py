@@ -4,6 +4,9 @@ Sheet 数据填报: row 1 holds the machine-readable column ids (``unit``, ``nam
 indicator, target, adjustment and series ids), rows 2 to 4 the name, unit of
 measure and direction a person reads, then a row per unit. A hidden sheet
 ``_leitai`` records the scheme id, version and hash and the number of header rows.
+Sheet 指标说明 lists every indicator's 口径, 数据来源, 责任部门 and 联系人, and the name
+cell of each indicator column carries the same as a cell comment. Nothing written is a
+formula (text that looks like one is stored as text).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from leitai.labels import label
 __all__ = ["template_columns", "write_template"]
 
 HEADER_ROWS = 4
+NOTE_FIELDS = ("definition", "source", "department", "contact")
 
 
 def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
@@ -37,6 +41,7 @@ def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
                 "measure": indicator.unit or "",
                 "direction": label(direction, lang),
                 "kind": "value",
+                "notes": indicator.notes,
             }
         )
         if method == "target":
@@ -168,6 +173,7 @@ def write_template(
         sheet.add_data_validation(rule)
         rule.add(cells)
     sheet.freeze_panes = f"C{first}"
+    _add_notes(book, sheet, columns, lang)
 
     meta = book.create_sheet(META_SHEET)
     for key, value in (
@@ -184,6 +190,43 @@ def write_template(
         book.save(os.fspath(target))
     else:
         book.save(target)
+
+
+def _note_text(notes: Mapping[str, str], lang: str) -> str:
+    return "\n".join(f"{label(f, lang)}：{notes[f]}" for f in NOTE_FIELDS if f in notes)
+
+
+def _add_notes(book: Any, sheet: Any, columns: list[dict[str, Any]], lang: str) -> None:
+    """The 指标说明 sheet and a comment on each indicator's name cell (row 2)."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+
+    notes = book.create_sheet(label("notes_sheet", lang))
+    append_row(
+        notes,
+        [label("indicator_id", lang), label("indicator", lang), label("measure", lang)]
+        + [label(f, lang) for f in NOTE_FIELDS],
+    )
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for i, column in enumerate(columns, start=3):
+        if column["kind"] != "value":
+            continue
+        given = column.get("notes") or {}
+        append_row(
+            notes,
+            [column["id"], column["name"], column["measure"]]
+            + [given.get(f, "") for f in NOTE_FIELDS],
+        )
+        if given:
+            comment = Comment(_note_text(given, lang), "leitai")
+            comment.width, comment.height = 320, 160
+            sheet.cell(row=2, column=i).comment = comment
+    for letter, width in zip("ABCDEFG", (18, 28, 10, 60, 24, 18, 24), strict=True):
+        notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _as_number(value: Any) -> Any:

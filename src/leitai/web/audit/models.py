@@ -61,6 +61,8 @@ class Action(models.TextChoices):
     ARENA_RESULT_PUBLISHED = "arena.result_published", _("Arena ranking published")
     ARENA_RESULT_APPLIED = "arena.result_applied", _("Arena result applied to a period")
     SETTINGS_CHANGED = "settings.changed", _("Site settings changed")
+    EVIDENCE_ADDED = "evidence.added", _("Evidence attached")
+    EVIDENCE_REMOVED = "evidence.removed", _("Evidence removed")
     NOTICE_ISSUED = "notice.issued", _("Notice issued")
     ADMIN_ADDED = "admin.added", _("Added in the admin")
     ADMIN_CHANGED = "admin.changed", _("Changed in the admin")

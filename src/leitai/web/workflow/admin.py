@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from leitai.web.audit.admin_audit import AuditedAdmin
-from leitai.web.workflow.models import Objection, Submission, Upload
+from leitai.web.workflow.models import Evidence, Objection, Submission, Upload
 
 
 class ReadOnly(AuditedAdmin):
@@ -38,3 +38,10 @@ class ObjectionAdmin(ReadOnly):
     list_display = ("pk", "period", "unit", "key", "state", "raised_at", "answered_at")
     list_filter = ("state", "period")
     exclude = ("attachment",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnly):
+    list_display = ("pk", "period", "unit", "key", "name", "size", "added_at", "added_by")
+    list_filter = ("period",)
+    exclude = ("file",)  # downloaded through the workflow's page, which checks who asks

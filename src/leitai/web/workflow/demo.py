@@ -4,6 +4,7 @@ Every unit has entered its figures; eight have submitted, of which the office ha
 returned 平度市's (the resettlement area does not match the housing bureau's ledger);
 市北区 and 莱西市 have not submitted yet. The office has computed a draft result, and
 城阳区 objects to it: its length of renewed pipes was left blank and scored zero.
+Some figures carry evidence (佐证材料, small illustrative files).
 So every step of the workflow can be tried at once: entering and uploading figures,
 submitting, returning, answering an objection, closing the collection, publishing.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +32,7 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
-from leitai.web.workflow.models import Objection, Submission
+from leitai.web.workflow.models import Evidence, Objection, Submission
 
 COLLECTING = "2023Q4"
 SUBMITTED = ("shinan", "licang", "laoshan", "huangdao", "chengyang", "jimo", "jiaozhou", "pingdu")
@@ -45,6 +47,60 @@ OBJECTION = {
         "12.6公里（市住建局12月台账可查），请予更正并重新计算。"
     ),
 }
+
+
+# (unit, indicator, file name, content): illustrative supporting documents, not real ones.
+EVIDENCE = (
+    (
+        "shibei",
+        "gdp_growth",
+        "市统计局四季度地区生产总值核算反馈（示意）.txt",
+        "市北区2023年四季度地区生产总值核算反馈（示意材料，非真实数据）\n"
+        "按不变价计算累计同比增速以市统计局统一核算结果为准。\n",
+    ),
+    (
+        "shibei",
+        "signed_projects",
+        "新签约过亿元项目清单（示意）.csv",
+        "项目名称,协议投资额（亿元）,签约日期\n示意项目甲,3.2,2023-10-18\n示意项目乙,1.5,2023-11-30\n",
+    ),
+    (
+        "pingdu",
+        "resettlement_area",
+        "安置房施工许可证清单（示意）.csv",
+        "项目,许可证号,建筑面积（万平方米）\n示意安置区一期,示意-0001,8.6\n",
+    ),
+    (
+        "chengyang",
+        "pipes_renewed",
+        "老旧管网改造台账（示意）.csv",
+        "路段,管网类型,长度（公里）\n示意路段一,供水,5.1\n示意路段二,燃气,7.5\n",
+    ),
+)
+
+
+def _demo_evidence(period: Period, units: dict[str, Unit], reporters: dict[str, User]) -> None:
+    for code, key, name, text in EVIDENCE:
+        data = text.encode("utf-8")
+        evidence = Evidence(
+            period=period,
+            unit=units[code],
+            key=key,
+            name=name,
+            size=len(data),
+            added_by=reporters.get(code),
+        )
+        evidence.file.save(name, ContentFile(data), save=False)
+        evidence.save()
+        audit_record(
+            action=Action.EVIDENCE_ADDED,
+            actor=reporters.get(code),
+            obj=evidence,
+            period=period,
+            unit=code,
+            after=evidence.as_audit(),
+            summary=f"{period.code} {code} {key}: {name}",
+        )
 
 
 def _person(username: str) -> User | None:
@@ -95,6 +151,7 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
             after={"state": "submitted", "reason": None},
             summary=f"{period.code} {code}",
         )
+    _demo_evidence(period, units, reporters)
     from leitai.web.assessments.demo import demo_result_dates
 
     draft = period_compute(period=period, user=office, at=demo_result_dates(item.period)[0])

@@ -30,6 +30,11 @@ def _attachment_path(instance: Objection, filename: str) -> str:
     return f"workflow/objections/{instance.period.code}/{uuid.uuid4().hex}{suffix}"
 
 
+def _evidence_path(instance: Evidence, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"workflow/evidence/{instance.period.code}/{uuid.uuid4().hex}{suffix}"
+
+
 class UnitStatus(models.TextChoices):
     """Where a unit stands in a period's collection (derived, not stored)."""
 
@@ -239,3 +244,32 @@ class Explanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period.code} {self.unit.code} {self.key}"
+
+
+class Evidence(models.Model):
+    """A supporting document (佐证材料) a unit attaches to one of its figures; the office
+    sees it in review. Served only by a view that checks who is asking."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    key = models.CharField(_("indicator"), max_length=64)
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("file size"), null=True, blank=True)
+    added_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+    added_by = person_field(_("attached by"))
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["period", "unit", "key", "added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.unit.code} {self.key} {self.name}"
+
+    def as_audit(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "size": self.size}

@@ -25,7 +25,14 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.assessments.services import period_current_inputs
-from leitai.web.workflow.models import Objection, PeriodStatus, Submission, UnitStatus, Upload
+from leitai.web.workflow.models import (
+    Evidence,
+    Objection,
+    PeriodStatus,
+    Submission,
+    UnitStatus,
+    Upload,
+)
 
 # -- the period's units ------------------------------------------------------------------
 
@@ -259,6 +266,16 @@ def objections_visible(*, user: Any) -> QuerySet[Objection]:
     return objections.none()
 
 
+def evidence_visible(*, user: Any) -> QuerySet[Evidence]:
+    """The office sees every unit's evidence; a reporter their own unit's; nobody else any."""
+    evidence = Evidence.objects.select_related("period", "unit", "added_by")
+    if user_is_office(user):
+        return evidence
+    if getattr(user, "is_authenticated", False) and user.is_reporter:
+        return evidence.filter(unit_id=user.unit_id)
+    return evidence.none()
+
+
 # -- the online form -------------------------------------------------------------------------
 
 
@@ -277,6 +294,8 @@ class FormField:
     max_points: float | None = None
     updated_at: Any = None
     updated_by: Any = None
+    notes: dict[str, str] = field(default_factory=dict)  # 口径, source, department, contact
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -334,6 +353,7 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
                 board.name,
                 indicator.unit or "",
                 direction,
+                notes=indicator.notes,
             )
     for adjustment in scheme.adjustments:
         add(
@@ -347,6 +367,10 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
         )
     for series in scheme.series:
         add(series.id, series.name, "series", "", series.unit or "", "")
+    by_key = {f.key: f for f in fields}
+    for evidence in Evidence.objects.filter(period=period, unit=unit).select_related("added_by"):
+        if evidence.key in by_key:
+            by_key[evidence.key].evidence.append(evidence)
     return fields
 
 

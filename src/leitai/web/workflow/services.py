@@ -40,7 +40,7 @@ from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
-from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
+from leitai.web.workflow.models import Evidence, Objection, Submission, UnitStatus, Upload
 from leitai.web.workflow.selectors import (
     period_readiness,
     previous_missing,
@@ -107,6 +107,31 @@ def _safe_name(name: str) -> str:
     """A file name fit for messages: no folders, no colons (they separate message parts)."""
     name = PurePath(name.replace("\\", "/")).name or "upload"
     return name.replace(":", "_")[:200]
+
+
+def _checked_attachment(attachment: UploadedFile) -> str:
+    """The safe name of an attachment (an objection's file, evidence) that passes the rules:
+    bounded name and size (``LEITAI_UPLOAD_*``), a document type from the allow-list."""
+    refused = attachment_problems(
+        PurePath((attachment.name or "").replace("\\", "/")).name, attachment.size
+    )
+    if refused:  # before the type: a cut-off name would lose its suffix
+        raise WorkflowError(" ".join(refused), code="file_name")
+    name = _safe_name(attachment.name or "attachment")
+    if PurePath(name).suffix.lower() not in ATTACHMENT_SUFFIXES:
+        raise WorkflowError(
+            _(
+                "Attach a document, spreadsheet, image or archive (PDF, Word, Excel, JPG, PNG, ZIP…)."
+            ),
+            code="file_type",
+        )
+    if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
+        raise WorkflowError(
+            _("The attachment is larger than %(mb)d MB.")
+            % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            code="file_size",
+        )
+    return name
 
 
 # -- schemes ---------------------------------------------------------------------------------
@@ -720,25 +745,7 @@ def objection_raise(
         result_sha256=draft.result_sha256,
     )
     if attachment is not None:
-        refused = attachment_problems(
-            PurePath((attachment.name or "").replace("\\", "/")).name, attachment.size
-        )
-        if refused:  # before the type: a cut-off name would lose its suffix
-            raise WorkflowError(" ".join(refused), code="file_name")
-        name = _safe_name(attachment.name or "attachment")
-        if PurePath(name).suffix.lower() not in ATTACHMENT_SUFFIXES:
-            raise WorkflowError(
-                _(
-                    "Attach a document, spreadsheet, image or archive (PDF, Word, Excel, JPG, PNG, ZIP…)."
-                ),
-                code="file_type",
-            )
-        if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
-            raise WorkflowError(
-                _("The attachment is larger than %(mb)d MB.")
-                % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-                code="file_size",
-            )
+        name = _checked_attachment(attachment)
         objection.attachment.save(name, attachment, save=False)
         objection.attachment_name = name
         objection.attachment_size = attachment.size
@@ -840,3 +847,72 @@ def objection_answer(
         except DataError as exc:
             raise WorkflowError(problems=exc.problems, code="data") from None
     return objection
+
+
+# -- evidence (佐证材料) --------------------------------------------------------------------------
+
+EVIDENCE_PER_VALUE = 10
+
+
+def _evidence_allowed(period: Period, unit: Unit, user: User) -> None:
+    """Only the unit's own reporter, only while the unit may change its figures."""
+    _require(
+        user_reports_for(user, unit.pk),
+        _("Only the unit's reporter attaches its evidence."),
+        "forbidden",
+    )
+    rights = unit_rights(user=user, period=period, unit=unit)
+    _require(
+        rights.edit,
+        _("Evidence is attached while the unit's figures can still change."),
+        "state",
+    )
+
+
+@transaction.atomic
+def evidence_add(
+    *, period: Period, unit: Unit, user: User, key: str, file: UploadedFile
+) -> Evidence:
+    """The unit's reporter attaches a supporting document to one of the unit's figures."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _evidence_allowed(period, unit, user)
+    scheme = scheme_version_parsed(period.scheme_version)
+    if key not in {i.id for i in scheme.all_indicators() if i.from_ is None}:
+        raise WorkflowError(_("Choose one of the scheme's indicators."), code="key")
+    _require(
+        Evidence.objects.filter(period=period, unit=unit, key=key).count() < EVIDENCE_PER_VALUE,
+        _("At most %(n)d files per figure.") % {"n": EVIDENCE_PER_VALUE},
+        "too_many",
+    )
+    name = _checked_attachment(file)
+    evidence = Evidence(period=period, unit=unit, key=key, name=name, size=file.size, added_by=user)
+    evidence.file.save(name, file, save=False)
+    evidence.save()
+    audit_record(
+        action=Action.EVIDENCE_ADDED,
+        actor=user,
+        obj=evidence,
+        period=period,
+        unit=unit,
+        after=evidence.as_audit(),
+        summary=f"{period.code} {unit.code} {key}: {name}",
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user: User) -> None:
+    """The unit's reporter takes back a file it attached (the file itself is kept)."""
+    period = Period.objects.select_for_update().get(pk=evidence.period_id)
+    _evidence_allowed(period, evidence.unit, user)
+    before = evidence.as_audit()
+    audit_record(
+        action=Action.EVIDENCE_REMOVED,
+        actor=user,
+        obj=evidence,
+        period=period,
+        unit=evidence.unit,
+        before=before,
+        summary=f"{period.code} {evidence.unit.code} {evidence.key}: {evidence.name}",
+    )
+    evidence.delete()

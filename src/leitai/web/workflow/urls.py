@@ -72,6 +72,13 @@ urlpatterns = [
     path("workflow/objections/<int:pk>/", views.objection, name="objection"),
     path("workflow/objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path(
+        "workflow/periods/<slug:period>/units/<slug:unit>/evidence/",
+        views.evidence_add,
+        name="evidence_add",
+    ),
+    path("workflow/evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("workflow/evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path(
         "workflow/objections/<int:pk>/attachment/",
         views.objection_attachment,
         name="objection_attachment",

@@ -54,8 +54,9 @@ from leitai.web.workflow.anomalies import (
     period_outlier_rows,
     unit_alert_rows,
 )
-from leitai.web.workflow.models import Explanation, Objection, PeriodStatus, Upload
+from leitai.web.workflow.models import Evidence, Explanation, Objection, PeriodStatus, Upload
 from leitai.web.workflow.selectors import (
+    evidence_visible,
     objections_visible,
     period_readiness,
     period_status,
@@ -842,6 +843,8 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             uploads=uploads_visible(user=request.user).filter(period=period_obj, unit=unit_obj)[:5],
             return_form=forms.ReturnForm(),
             scheme_names=scheme_names(scheme_version_parsed(period_obj.scheme_version)),
+            evidence_keys=[(f.key, f.name) for f in fields if f.kind == "indicator"],
+            evidence_count=sum(len(f.evidence) for f in fields),
         ),
         status=200,
     )
@@ -1080,3 +1083,58 @@ def revisions(request: HttpRequest, period: str) -> HttpResponse:
             "scheme_name": result_view(published[-1]).scheme.name,
         },
     )
+
+
+# -- evidence (佐证材料) ------------------------------------------------------------------------
+
+
+@require_POST
+@worker
+def evidence_add(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    file = request.FILES.get("file")
+    key = request.POST.get("key", "")
+    if file is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            evidence = services.evidence_add(
+                period=period_obj, unit=unit_obj, user=request.user, key=key, file=file
+            )
+        except WorkflowError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from None
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
+    target = reverse("workflow:unit", args=[period_obj.code, unit_obj.code])
+    known = key in scheme_names(scheme_version_parsed(period_obj.scheme_version))
+    return redirect(f"{target}#evidence-{key}" if known else target)
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    return get_object_or_404(evidence_visible(user=request.user), pk=pk)
+
+
+@require_GET
+@worker
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence(request, pk)
+    return uploaded_file_response(evidence.file, evidence.name)
+
+
+@require_POST
+@worker
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence(request, pk)
+    period_code, unit_code, name = evidence.period.code, evidence.unit.code, evidence.name
+    try:
+        services.evidence_remove(evidence=evidence, user=request.user)
+    except WorkflowError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Removed: %(name)s.") % {"name": name})
+    return redirect("workflow:unit", period_code, unit_code)

@@ -86,7 +86,8 @@
         if (options.onchange) { options.onchange(); } else { changed(); }
       });
     } else {
-      control = el("input", { type: "text", inputmode: kind === "number" ? "decimal" : "text" });
+      control = kind === "textarea" ? el("textarea", { rows: 2 })
+        : el("input", { type: "text", inputmode: kind === "number" ? "decimal" : "text" });
       control.value = obj[key] === undefined || obj[key] === null ? "" : String(obj[key]);
       if (options.placeholder !== undefined) { control.placeholder = String(options.placeholder); }
       control.addEventListener("input", function () {
@@ -225,6 +226,12 @@
         input(L.range + " · " + L.range_low, p + ".range[0]", range, "low", "number", { onchange: syncRange }),
         input(L.range + " · " + L.range_high, p + ".range[1]", range, "high", "number", { onchange: syncRange }),
         input(L.integer, p + ".integer", ind, "integer", "checkbox")
+      ]),
+      el("div", { class: "ed-row ed-notes" }, [
+        input(L.definition, p + ".definition", ind, "definition", "textarea"),
+        input(L.source, p + ".source", ind, "source", "text"),
+        input(L.department, p + ".department", ind, "department", "text"),
+        input(L.contact, p + ".contact", ind, "contact", "text")
       ])
     ]);
     box.dataset.path = p;

@@ -32,7 +32,9 @@ class SnapshotTests(BaseTestCase):
         self.assertEqual(snapshot.previous_ranks["shibei"], 6)
 
     def test_the_demo_periods_are_chained_and_published(self) -> None:
-        codes = list(Period.objects.order_by("code").values_list("code", "previous__code", "state"))
+        # The quarters' chain (the demo also has the annual period 2023 and a grouped variant).
+        quarters = Period.objects.filter(code__regex=r"^[0-9]{4}Q[1-4]$").order_by("code")
+        codes = list(quarters.values_list("code", "previous__code", "state"))
         self.assertEqual(codes[0], ("2022Q4", None, "published"))
         self.assertEqual(codes[1], ("2023Q1", "2022Q4", "published"))
         self.assertEqual(codes[-1], ("2024Q1", "2023Q4", "collecting"))

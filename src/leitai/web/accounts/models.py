@@ -82,6 +82,10 @@ class User(AbstractUser):
         """The person's name as people read it: the real name, else the login."""
         return self.real_name or self.get_full_name() or self.username
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
 
 class AnalysisAudience(models.TextChoices):
     """Who may open the robustness and what-if pages of a published result."""
@@ -89,10 +93,6 @@ class AnalysisAudience(models.TextChoices):
     OFFICE = "office", _("The assessment office only")
     ROLES = "roles", _("Leaders and units (everyone with an account role)")
     PUBLIC = "public", _("Everyone who may read the published results")
-
-    def set_password(self, raw_password: str | None) -> None:
-        super().set_password(raw_password)
-        self.password_changed_at = timezone.now()
 
 
 class PasswordHistory(models.Model):

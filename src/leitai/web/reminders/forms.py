@@ -40,6 +40,7 @@ class DeadlinesForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class WebhookForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(label=_("webhook address"), max_length=500, assume_scheme="https")
     secret = forms.CharField(
         label=_("signing secret"),
         required=False,

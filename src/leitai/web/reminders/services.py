@@ -12,11 +12,12 @@ another worker has it. A failed send is tried again with a growing pause, up to
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -255,10 +256,13 @@ def _sendable(now: datetime) -> Any:
     )
 
 
-def delivery_claim(*, worker: str, now: datetime | None = None) -> Delivery | None:
+def delivery_claim(
+    *, worker: str, now: datetime | None = None, skip: set[int] | frozenset[int] = frozenset()
+) -> Delivery | None:
     """Take one reminder to send; None when none waits (or others took them all)."""
     now = now or timezone.now()
-    candidates = _sendable(now).order_by("pk").values_list("pk", "state", "attempts")[:50]
+    sendable = _sendable(now).exclude(pk__in=list(skip))
+    candidates = sendable.order_by("pk").values_list("pk", "state", "attempts")[:50]
     for pk, state, attempts in candidates:
         taken = Delivery.objects.filter(pk=pk, state=state, attempts=attempts).update(
             state=Delivery.State.SENDING,
@@ -291,8 +295,25 @@ def delivery_send(*, delivery: Delivery, worker: str) -> bool:
         with translation.override(settings.LANGUAGE_CODE):
             _deliver(delivery)
     except channels.ChannelError as exc:
-        _failed(delivery, mine, str(exc))
+        _settled(lambda: _failed(delivery, mine, str(exc)))
         return False
+    return _settled(lambda: _record_sent(delivery, mine))
+
+
+def _settled(write: Any) -> Any:
+    """Write the outcome of a send that happened: a busy SQLite ("database is locked")
+    is waited for, never allowed to lose the record and so send the reminder twice."""
+    for attempt in range(200):
+        try:
+            return write()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 199:
+                raise
+            time.sleep(0.01 * min(attempt + 1, 20))
+    return None
+
+
+def _record_sent(delivery: Delivery, mine: Any) -> bool:
     with transaction.atomic():
         if mine.update(state=Delivery.State.SENT, sent_at=timezone.now(), error="", claimed_until=None) != 1:
             return False
@@ -339,7 +360,9 @@ def reminders_send_due(*, worker: str | None = None, check: Any = None) -> int:
     """Send every reminder that is due now; returns how many this worker sent."""
     worker = worker or worker_id()
     sent = 0
-    while (delivery := delivery_claim(worker=worker)) is not None:
+    tried: set[int] = set()  # one attempt per reminder per run: retries wait for their time
+    while (delivery := delivery_claim(worker=worker, skip=tried)) is not None:
+        tried.add(delivery.pk)
         if check is not None:
             check()
         sent += delivery_send(delivery=delivery, worker=worker)

@@ -129,10 +129,10 @@ class Delivery(models.Model):
         WEBHOOK = "webhook", _("Group robot")
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
+        PENDING = "pending", _("Waiting to send")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Failed to send")
 
     period = models.ForeignKey(
         "assessments.Period",

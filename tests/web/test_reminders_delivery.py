@@ -121,7 +121,9 @@ def _in_threads(count: int, target: Any) -> None:
         raise errors[0]
 
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["leitai"]}}
+IMMEDIATE = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["leitai"]}
+}
 
 
 class ReminderDeliveryTests(TransactionTestCase):
@@ -161,7 +163,9 @@ class ReminderDeliveryTests(TransactionTestCase):
             DataValue.objects.create(period=period, unit=units[unit], key=key, value=value)
 
         def person(name: str, role: str, unit: str | None, email: str) -> User:
-            user = user_create(username=name, password=PASSWORD, role=role, unit=units.get(unit or ""))
+            user = user_create(
+                username=name, password=PASSWORD, role=role, unit=units.get(unit or "")
+            )
             user.email = email
             user.save()
             return user
@@ -172,7 +176,10 @@ class ReminderDeliveryTests(TransactionTestCase):
         self.rep_c = person("rep_c", User.Role.REPORTER, "uc", "")  # nothing; no e-mail
         self.viewer = person("viewer", User.Role.VIEWER, None, "v@example.cn")
         Submission.objects.create(
-            period=period, unit=units["ua"], state=Submission.State.SUBMITTED, submitted_by=self.rep_a
+            period=period,
+            unit=units["ua"],
+            state=Submission.State.SUBMITTED,
+            submitted_by=self.rep_a,
         )
         Objection.objects.create(
             period=period,
@@ -188,9 +195,15 @@ class ReminderDeliveryTests(TransactionTestCase):
             days_before="3,1",
             send_hour=0,
         )
-        self.wecom = Webhook.objects.create(name="企业微信群", platform="wecom", url=f"{base}/wecom?key=k1")
+        self.wecom = Webhook.objects.create(
+            name="企业微信群", platform="wecom", url=f"{base}/wecom?key=k1"
+        )
         self.ding = Webhook.objects.create(
-            name="钉钉群", platform="dingtalk", url=f"{base}/ding?access_token=t", secret="SECding", format="text"
+            name="钉钉群",
+            platform="dingtalk",
+            url=f"{base}/ding?access_token=t",
+            secret="SECding",
+            format="text",
         )
         self.feishu = Webhook.objects.create(
             name="飞书群", platform="feishu", url=f"{base}/feishu", secret="feishu-secret"
@@ -245,7 +258,10 @@ class ReminderDeliveryTests(TransactionTestCase):
         self.assertEqual(set(wecom["body"]), {"msgtype", "markdown"})
         self.assertEqual(wecom["body"]["msgtype"], "markdown")
         self.assertIn("乙区", wecom["body"]["markdown"]["content"])
-        self.assertIn("https://kaohe.example.cn/workflow/periods/2030Q2/", wecom["body"]["markdown"]["content"])
+        self.assertIn(
+            "https://kaohe.example.cn/workflow/periods/2030Q2/",
+            wecom["body"]["markdown"]["content"],
+        )
         ding = posts["/ding"]
         self.assertEqual(ding["body"]["msgtype"], "text")
         self.assertIn("丙区", ding["body"]["text"]["content"])
@@ -260,11 +276,15 @@ class ReminderDeliveryTests(TransactionTestCase):
         self.assertEqual(feishu["msg_type"], "post")
         post = feishu["content"]["post"]["zh_cn"]
         self.assertEqual(post["title"], "2030Q2 催报：尚有数据未报的单位")
-        self.assertTrue(all(isinstance(row, list) and row[0]["tag"] in ("text", "a") for row in post["content"]))
+        self.assertTrue(
+            all(isinstance(row, list) and row[0]["tag"] in ("text", "a") for row in post["content"])
+        )
         fts = int(feishu["timestamp"])
         self.assertLess(abs(fts - time.time()), 60)
         key = f"{fts}\nfeishu-secret".encode()
-        self.assertEqual(feishu["sign"], base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode())
+        self.assertEqual(
+            feishu["sign"], base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+        )
 
     def test_a_failing_mail_server_is_retried_and_shown_not_lost(self) -> None:
         self.mailbox.refuse = True
@@ -276,7 +296,9 @@ class ReminderDeliveryTests(TransactionTestCase):
             self.assertIn("451", delivery.error)
             self.assertIsNotNone(delivery.next_attempt_at)
         self.client.force_login(self.office)
-        board = self.client.get(reverse("workflow:period", args=[self.period.code])).content.decode()
+        board = self.client.get(
+            reverse("workflow:period", args=[self.period.code])
+        ).content.decode()
         self.assertIn("未发出的催报", board)
         self.assertIn("451", board)
         # The server is back: after the pause the next tick delivers each mail once.
@@ -285,7 +307,9 @@ class ReminderDeliveryTests(TransactionTestCase):
         reminders_tick()
         self.assertEqual(len(self.mailbox.received), 3)
         self.assertFalse(Delivery.objects.exclude(state=Delivery.State.SENT).exists())
-        board = self.client.get(reverse("workflow:period", args=[self.period.code])).content.decode()
+        board = self.client.get(
+            reverse("workflow:period", args=[self.period.code])
+        ).content.decode()
         self.assertNotIn("未发出的催报", board)
 
     def test_a_mail_server_that_keeps_failing_ends_in_a_visible_failure(self) -> None:
@@ -299,6 +323,8 @@ class ReminderDeliveryTests(TransactionTestCase):
         self.assertEqual(self.mailbox.refused, 3 * MAX_ATTEMPTS)
         self.assertEqual(AuditEntry.objects.filter(action="reminder.failed").count(), 3)
         self.client.force_login(self.office)
-        board = self.client.get(reverse("workflow:period", args=[self.period.code])).content.decode()
+        board = self.client.get(
+            reverse("workflow:period", args=[self.period.code])
+        ).content.decode()
         self.assertIn("未发出的催报", board)
         self.assertIn("发送失败", board)

@@ -8,7 +8,13 @@ from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines,
 
 @admin.register(PeriodDeadlines)
 class PeriodDeadlinesAdmin(AuditedAdmin):
-    list_display = ["period", "collection_deadline", "review_until", "publication_planned", "active"]
+    list_display = [
+        "period",
+        "collection_deadline",
+        "review_until",
+        "publication_planned",
+        "active",
+    ]
 
 
 @admin.register(Webhook)

@@ -54,7 +54,9 @@ def _text(message: dict[str, Any]) -> str:
 def _markdown(message: dict[str, Any]) -> str:
     lines = [f"### {message['title']}", *[f"- {line}" for line in message.get("lines", [])]]
     if message.get("link"):
-        lines.append(f"[{message.get('link_text') or absolute(message['link'])}]({absolute(message['link'])})")
+        lines.append(
+            f"[{message.get('link_text') or absolute(message['link'])}]({absolute(message['link'])})"
+        )
     return "\n".join(lines)
 
 
@@ -102,13 +104,18 @@ def webhook_request(
         )
     elif webhook.platform == Webhook.Platform.DINGTALK:
         body = (
-            {"msgtype": "markdown", "markdown": {"title": message["title"], "text": _markdown(message)}}
+            {
+                "msgtype": "markdown",
+                "markdown": {"title": message["title"], "text": _markdown(message)},
+            }
             if markdown
             else {"msgtype": "text", "text": {"content": _text(message)}}
         )
         if webhook.secret:
             ts = int(now * 1000)
-            query = urllib.parse.urlencode({"timestamp": ts, "sign": dingtalk_sign(webhook.secret, ts)})
+            query = urllib.parse.urlencode(
+                {"timestamp": ts, "sign": dingtalk_sign(webhook.secret, ts)}
+            )
             url = f"{url}{'&' if '?' in url else '?'}{query}"
     else:
         body = _feishu_body(message, markdown=markdown)
@@ -151,6 +158,10 @@ def webhook_send(webhook: Webhook, message: dict[str, Any]) -> None:
         data = json.loads(answer or b"{}")
     except ValueError as exc:
         raise ChannelError("the robot's answer is not JSON") from exc
-    code = data.get("errcode", data.get("code", data.get("StatusCode", 0))) if isinstance(data, dict) else 0
+    code = (
+        data.get("errcode", data.get("code", data.get("StatusCode", 0)))
+        if isinstance(data, dict)
+        else 0
+    )
     if code not in (0, "0", None):
         raise ChannelError(f"the robot refused: {str(data)[:300]}")

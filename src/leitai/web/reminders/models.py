@@ -52,7 +52,9 @@ class PeriodDeadlines(models.Model):
 
     @property
     def day_list(self) -> list[int]:
-        days = {int(d) for d in self.days_before.replace("，", ",").split(",") if d.strip().isdigit()}
+        days = {
+            int(d) for d in self.days_before.replace("，", ",").split(",") if d.strip().isdigit()
+        }
         return sorted(days, reverse=True)
 
 

@@ -55,7 +55,9 @@ def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
                     % {"blank": row.blank, "total": row.total}
                 )
             else:
-                item.items.append(_("No figures entered yet (%(total)d to fill).") % {"total": row.total})
+                item.items.append(
+                    _("No figures entered yet (%(total)d to fill).") % {"total": row.total}
+                )
     for alert in period_alert_rows(period):
         if alert.explained:
             continue

@@ -84,11 +84,17 @@ def deadlines_update(*, period: Period, actor: Any, **values: Any) -> PeriodDead
 
 
 @transaction.atomic
-def webhook_save(*, actor: Any, webhook: Webhook | None = None, secret: str = "", **values: Any) -> Webhook:
+def webhook_save(
+    *, actor: Any, webhook: Webhook | None = None, secret: str = "", **values: Any
+) -> Webhook:
     """Create or change a group robot. A blank ``secret`` keeps the stored one; the log
     records only whether a secret is set, never the secret."""
     webhook = webhook or Webhook()
-    before = None if webhook.pk is None else {**_state(webhook, WEBHOOK_FIELDS), "signed": bool(webhook.secret)}
+    before = (
+        None
+        if webhook.pk is None
+        else {**_state(webhook, WEBHOOK_FIELDS), "signed": bool(webhook.secret)}
+    )
     for name in WEBHOOK_FIELDS:
         if name in values:
             setattr(webhook, name, values[name])
@@ -183,14 +189,23 @@ def _robot_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
     lines = [f"{o.unit.name}：{'；'.join(o.items)}" for o in units if o.unit is not None]
     message = _message(period, title, lines, reverse("workflow:period", args=[period.code]))
     return [
-        Delivery(period=period, point=point, recipient=f"webhook:{w.pk}", channel=Delivery.Channel.WEBHOOK, webhook=w, message=message)
+        Delivery(
+            period=period,
+            point=point,
+            recipient=f"webhook:{w.pk}",
+            channel=Delivery.Channel.WEBHOOK,
+            webhook=w,
+            message=message,
+        )
         for w in Webhook.objects.filter(active=True)
     ]
 
 
 def _digest_rows(period: Period, point: str) -> list[Delivery]:
     title = _("%(period)s daily digest") % {"period": period.code}
-    message = _message(period, title, period_digest_lines(period), reverse("workflow:period", args=[period.code]))
+    message = _message(
+        period, title, period_digest_lines(period), reverse("workflow:period", args=[period.code])
+    )
     rows: list[Delivery] = []
     for user in office_users():
         rows += _person_rows(period, point, user, message)
@@ -235,7 +250,9 @@ def reminders_tick(*, now: datetime | None = None) -> int:
     plan each point once. Returns the number of deliveries waiting to be sent.
     """
     now = now or timezone.now()
-    schedules = PeriodDeadlines.objects.filter(active=True).exclude(period__state=Period.State.PUBLISHED)
+    schedules = PeriodDeadlines.objects.filter(active=True).exclude(
+        period__state=Period.State.PUBLISHED
+    )
     for deadlines in schedules.select_related("period"):
         for point in due_points(deadlines, now):
             reminders_plan(period=deadlines.period, point=point)
@@ -290,7 +307,9 @@ def _backoff(attempts: int) -> timedelta:
 
 def delivery_send(*, delivery: Delivery, worker: str) -> bool:
     """Send a claimed reminder; record it (and audit it) sent, or schedule a retry."""
-    mine = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING, claimed_by=worker[:80])
+    mine = Delivery.objects.filter(
+        pk=delivery.pk, state=Delivery.State.SENDING, claimed_by=worker[:80]
+    )
     try:
         with translation.override(settings.LANGUAGE_CODE):
             _deliver(delivery)
@@ -315,7 +334,12 @@ def _settled(write: Any) -> Any:
 
 def _record_sent(delivery: Delivery, mine: Any) -> bool:
     with transaction.atomic():
-        if mine.update(state=Delivery.State.SENT, sent_at=timezone.now(), error="", claimed_until=None) != 1:
+        if (
+            mine.update(
+                state=Delivery.State.SENT, sent_at=timezone.now(), error="", claimed_until=None
+            )
+            != 1
+        ):
             return False
         if delivery.channel == Delivery.Channel.APP:
             Notification.objects.create(
@@ -329,7 +353,11 @@ def _record_sent(delivery: Delivery, mine: Any) -> bool:
             action="reminder.sent",
             obj=delivery,
             period=delivery.period,
-            after={"point": delivery.point, "recipient": delivery.recipient, "channel": delivery.channel},
+            after={
+                "point": delivery.point,
+                "recipient": delivery.recipient,
+                "channel": delivery.channel,
+            },
             summary=str(delivery.message["title"])[:300],
         )
     return True
@@ -349,7 +377,11 @@ def _failed(delivery: Delivery, mine: Any, error: str) -> None:
                 action="reminder.failed",
                 obj=delivery,
                 period=delivery.period,
-                after={"point": delivery.point, "recipient": delivery.recipient, "channel": delivery.channel},
+                after={
+                    "point": delivery.point,
+                    "recipient": delivery.recipient,
+                    "channel": delivery.channel,
+                },
                 note=error[:2000],
                 summary=str(delivery.message["title"])[:300],
             )

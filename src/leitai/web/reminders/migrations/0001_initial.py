@@ -6,97 +6,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0006_period_city_table'),
+        ("assessments", "0006_period_city_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Webhook',
+            name="Webhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('platform', models.CharField(choices=[('wecom', 'WeCom (企业微信)'), ('dingtalk', 'DingTalk (钉钉)'), ('feishu', 'Feishu (飞书)')], max_length=16, verbose_name='platform')),
-                ('url', models.URLField(max_length=500, verbose_name='webhook address')),
-                ('secret', models.CharField(blank=True, max_length=200, verbose_name='signing secret')),
-                ('format', models.CharField(choices=[('text', 'Plain text'), ('markdown', 'Markdown or rich text')], default='markdown', max_length=16, verbose_name='message format')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("wecom", "WeCom (企业微信)"),
+                            ("dingtalk", "DingTalk (钉钉)"),
+                            ("feishu", "Feishu (飞书)"),
+                        ],
+                        max_length=16,
+                        verbose_name="platform",
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="webhook address")),
+                (
+                    "secret",
+                    models.CharField(blank=True, max_length=200, verbose_name="signing secret"),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("text", "Plain text"), ("markdown", "Markdown or rich text")],
+                        default="markdown",
+                        max_length=16,
+                        verbose_name="message format",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'group robot',
-                'verbose_name_plural': 'group robots',
-                'ordering': ['pk'],
+                "verbose_name": "group robot",
+                "verbose_name_plural": "group robots",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodDeadlines',
+            name="PeriodDeadlines",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('collection_deadline', models.DateTimeField(blank=True, null=True, verbose_name='collection deadline')),
-                ('review_until', models.DateTimeField(blank=True, help_text='The end of the review window in which units may object.', null=True, verbose_name='objections accepted until')),
-                ('publication_planned', models.DateField(blank=True, null=True, verbose_name='planned publication')),
-                ('days_before', models.CharField(blank=True, default='3,1', help_text='Whole days, separated by commas, e.g. 3,1.', max_length=50, verbose_name='remind days before the deadline')),
-                ('overdue_daily', models.BooleanField(default=True, verbose_name='every morning once overdue')),
-                ('send_hour', models.PositiveSmallIntegerField(default=9, verbose_name='hour of sending')),
-                ('digest', models.BooleanField(default=True, verbose_name='daily digest to the office')),
-                ('active', models.BooleanField(default=True, verbose_name='reminders on')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='assessments.period', verbose_name='period')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "collection_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="collection deadline"),
+                ),
+                (
+                    "review_until",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="The end of the review window in which units may object.",
+                        null=True,
+                        verbose_name="objections accepted until",
+                    ),
+                ),
+                (
+                    "publication_planned",
+                    models.DateField(blank=True, null=True, verbose_name="planned publication"),
+                ),
+                (
+                    "days_before",
+                    models.CharField(
+                        blank=True,
+                        default="3,1",
+                        help_text="Whole days, separated by commas, e.g. 3,1.",
+                        max_length=50,
+                        verbose_name="remind days before the deadline",
+                    ),
+                ),
+                (
+                    "overdue_daily",
+                    models.BooleanField(default=True, verbose_name="every morning once overdue"),
+                ),
+                (
+                    "send_hour",
+                    models.PositiveSmallIntegerField(default=9, verbose_name="hour of sending"),
+                ),
+                (
+                    "digest",
+                    models.BooleanField(default=True, verbose_name="daily digest to the office"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="reminders on")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="assessments.period",
+                        verbose_name="period",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadlines and reminders',
-                'verbose_name_plural': 'deadlines and reminders',
+                "verbose_name": "deadlines and reminders",
+                "verbose_name_plural": "deadlines and reminders",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('link', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('period', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.period', verbose_name='period')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("link", models.CharField(blank=True, max_length=300, verbose_name="link")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.period",
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="notification_unread")],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('point', models.CharField(max_length=40, verbose_name='schedule point')),
-                ('recipient', models.CharField(max_length=64, verbose_name='recipient')),
-                ('channel', models.CharField(choices=[('app', 'In the app'), ('email', 'E-mail'), ('webhook', 'Group robot')], max_length=16, verbose_name='channel')),
-                ('message', models.JSONField(default=dict, verbose_name='message')),
-                ('state', models.CharField(choices=[('pending', 'Waiting to send'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed to send')], db_index=True, default='pending', max_length=16, verbose_name='state')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
-                ('claimed_by', models.CharField(blank=True, max_length=80, verbose_name='claimed by')),
-                ('claimed_until', models.DateTimeField(blank=True, null=True, verbose_name='claimed until')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_deliveries', to='assessments.period', verbose_name='period')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('webhook', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='reminders.webhook', verbose_name='group robot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("point", models.CharField(max_length=40, verbose_name="schedule point")),
+                ("recipient", models.CharField(max_length=64, verbose_name="recipient")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("app", "In the app"),
+                            ("email", "E-mail"),
+                            ("webhook", "Group robot"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("message", models.JSONField(default=dict, verbose_name="message")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to send"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed to send"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt at"),
+                ),
+                (
+                    "claimed_by",
+                    models.CharField(blank=True, max_length=80, verbose_name="claimed by"),
+                ),
+                (
+                    "claimed_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed until"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_deliveries",
+                        to="assessments.period",
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="reminders.webhook",
+                        verbose_name="group robot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder',
-                'verbose_name_plural': 'reminders',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('period', 'point', 'recipient', 'channel'), name='reminder_once')],
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "point", "recipient", "channel"), name="reminder_once"
+                    )
+                ],
             },
         ),
     ]

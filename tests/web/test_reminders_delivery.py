@@ -52,7 +52,7 @@ class Mailbox:
         self.refused = 0
         self.refuse = False
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             self.refused += 1
             return "451 4.3.0 Try again later"
@@ -63,7 +63,7 @@ class Mailbox:
 class Robots(BaseHTTPRequestHandler):
     posts: list[dict[str, Any]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         url = urllib.parse.urlsplit(self.path)
         Robots.posts.append(

@@ -150,7 +150,7 @@ def webhook_send(webhook: Webhook, message: dict[str, Any]) -> None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             answer = response.read(MAX_ANSWER)
     except Exception as exc:  # HTTP errors, refused connections, timeouts
         raise ChannelError(f"{type(exc).__name__}: {exc}") from exc

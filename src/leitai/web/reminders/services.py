@@ -314,7 +314,8 @@ def delivery_send(*, delivery: Delivery, worker: str) -> bool:
         with translation.override(settings.LANGUAGE_CODE):
             _deliver(delivery)
     except channels.ChannelError as exc:
-        _settled(lambda: _failed(delivery, mine, str(exc)))
+        error = str(exc)
+        _settled(lambda: _failed(delivery, mine, error))
         return False
     return _settled(lambda: _record_sent(delivery, mine))
 

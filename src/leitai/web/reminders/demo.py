@@ -20,7 +20,9 @@ def reminders_demo_install() -> None:
     if period is None or PeriodDeadlines.objects.filter(period=period).exists():
         return
     now = timezone.now()
-    deadline = (now + timedelta(days=2)).replace(hour=17, minute=0, second=0, microsecond=0)
+    deadline = timezone.localtime(now + timedelta(days=2)).replace(
+        hour=17, minute=0, second=0, microsecond=0
+    )
     PeriodDeadlines.objects.create(
         period=period,
         collection_deadline=deadline,

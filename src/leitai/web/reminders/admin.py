@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from leitai.web.audit.admin_audit import AuditedAdmin
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
@@ -21,6 +22,7 @@ class PeriodDeadlinesAdmin(AuditedAdmin):
 class WebhookAdmin(AuditedAdmin):
     list_display = ["name", "platform", "format", "active"]
     exclude = ["secret"]  # set on the product's page; never shown back
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Notification)

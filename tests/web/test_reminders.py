@@ -199,3 +199,17 @@ class PageTests(BaseTestCase):
         self.assertGreater(first, 0)
         self.assertEqual(reminders_plan(period=period, point="before-1"), 0)
         self.assertEqual(Delivery.objects.filter(point="before-1").count(), first)
+
+
+class WorkerTickTests(BaseTestCase):
+    @override_settings(LEITAI_REMINDERS_EVERY=3600)
+    def test_the_worker_plans_reminders_at_most_once_per_interval(self) -> None:
+        from unittest import mock
+
+        from leitai.web.tasks import worker
+
+        worker._next_reminders = 0.0
+        with mock.patch("leitai.web.reminders.services.reminders_tick") as tick:
+            worker._reminders_tick()
+            worker._reminders_tick()
+        self.assertEqual(tick.call_count, 1)

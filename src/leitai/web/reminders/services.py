@@ -394,10 +394,13 @@ def reminders_send_due(*, worker: str | None = None, check: Any = None) -> int:
     worker = worker or worker_id()
     sent = 0
     tried: set[int] = set()  # one attempt per reminder per run: retries wait for their time
-    while (delivery := delivery_claim(worker=worker, skip=tried)) is not None:
-        tried.add(delivery.pk)
+    while True:
         if check is not None:
-            check()
+            check()  # a stopping worker stops before claiming, never holding a claim
+        delivery = delivery_claim(worker=worker, skip=tried)
+        if delivery is None:
+            break
+        tried.add(delivery.pk)
         sent += delivery_send(delivery=delivery, worker=worker)
     return sent
 

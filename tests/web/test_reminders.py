@@ -116,6 +116,8 @@ class PageTests(BaseTestCase):
         self.assertEqual(answer.status_code, 302)
         d = PeriodDeadlines.objects.get(period__code="2023Q4")
         self.assertEqual((d.day_list, d.send_hour), ([5, 2], 8))
+        page = self.client.get(reverse("reminders:period", args=["2023Q4"])).content.decode()
+        self.assertIn('value="2030-01-10T17:00"', page)  # what a datetime-local input shows
         entry = AuditEntry.objects.filter(action="reminder.schedule_changed").first()
         self.assertEqual(entry.actor, self.office)
         self.assertEqual(entry.after["days_before"], "5,2")

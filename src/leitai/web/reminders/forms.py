@@ -20,9 +20,13 @@ class DeadlinesForm(forms.ModelForm):  # type: ignore[type-arg]
             "active",
         ]
         widgets = {
-            "collection_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "review_until": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "publication_planned": forms.DateInput(attrs={"type": "date"}),
+            "collection_deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "review_until": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "publication_planned": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def clean_days_before(self) -> str:

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leitai.web.assessments.models import Period
+from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
 from leitai.web.reminders import channels
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
@@ -72,7 +73,7 @@ def deadlines_update(*, period: Period, actor: Any, **values: Any) -> PeriodDead
             setattr(deadlines, name, value)
     deadlines.save()
     audit_record(
-        action="reminder.schedule_changed",
+        action=Action.REMINDER_SCHEDULE_CHANGED,
         actor=actor,
         obj=deadlines,
         period=period,
@@ -103,7 +104,7 @@ def webhook_save(
     webhook.full_clean()
     webhook.save()
     audit_record(
-        action="reminder.robot_changed" if before else "reminder.robot_added",
+        action=Action.REMINDER_ROBOT_CHANGED if before else Action.REMINDER_ROBOT_ADDED,
         actor=actor,
         obj=webhook,
         before=before,
@@ -116,7 +117,7 @@ def webhook_save(
 @transaction.atomic
 def webhook_delete(*, actor: Any, webhook: Webhook) -> None:
     audit_record(
-        action="reminder.robot_deleted",
+        action=Action.REMINDER_ROBOT_DELETED,
         actor=actor,
         obj=webhook,
         before={**_state(webhook, WEBHOOK_FIELDS), "signed": bool(webhook.secret)},
@@ -232,7 +233,7 @@ def reminders_send_now(*, period: Period, actor: Any) -> int:
     point = f"manual-{timezone.now():%Y%m%dT%H%M%S%f}"
     n = reminders_plan(period=period, point=point)
     audit_record(
-        action="reminder.requested",
+        action=Action.REMINDER_REQUESTED,
         actor=actor,
         period=period,
         after={"point": point, "deliveries": n},
@@ -351,7 +352,7 @@ def _record_sent(delivery: Delivery, mine: Any) -> bool:
                 link=delivery.message.get("link", ""),
             )
         audit_record(
-            action="reminder.sent",
+            action=Action.REMINDER_SENT,
             obj=delivery,
             period=delivery.period,
             after={
@@ -375,7 +376,7 @@ def _failed(delivery: Delivery, mine: Any, error: str) -> None:
         )
         if final:
             audit_record(
-                action="reminder.failed",
+                action=Action.REMINDER_FAILED,
                 obj=delivery,
                 period=delivery.period,
                 after={

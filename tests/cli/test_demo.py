@@ -86,3 +86,15 @@ def test_the_table_tells_apart_board_scores_that_print_alike(tmp_path, capsys):
     assert "8★ 63.835" in line["市北区"]
     assert "7★ 63.825" in line["胶州市"]
     assert "更多位小数" in out
+
+
+def test_the_demo_writes_no_file_unless_asked(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--period", "2023Q1"]) == 0
+    assert "黄岛区" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
+    assert main(["demo", "--period", "2023Q1", "--format", "xlsx"]) == 2
+    assert "-o" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    assert main(["demo", "--period", "2023Q1", "--format", "json", "-o", "r.json"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]

@@ -54,24 +54,40 @@ def test_no_transitional_text_code_remains():
         LeitaiError("an English sentence")  # type: ignore[arg-type]
 
 
-def _po_entries(text: str) -> dict[str, str]:
-    entries: dict[str, str] = {}
-    key = None
-    parts: dict[str, list[str]] = {}
+def _po_entries(text: str) -> dict[object, str]:
+    """The .po's entries keyed as gettext keys the compiled catalogue: ``context\x04msgid``
+    for a context, ``(msgid, n)`` for each plural form."""
+    entries: dict[object, str] = {}
+    parts: dict[str, str] = {}
+    field = ""
+
+    def flush() -> None:
+        if "msgid" not in parts:
+            return
+        msgid = parts["msgid"]
+        if "msgctxt" in parts:
+            msgid = f"{parts['msgctxt']}\x04{msgid}"
+        if "msgid_plural" in parts:
+            for name, value in parts.items():
+                if name.startswith("msgstr["):
+                    entries[(msgid, int(name[7:-1]))] = value
+        else:
+            entries[msgid] = parts.get("msgstr", "")
+
     for line in [*text.splitlines(), ""]:
         line = line.strip()
-        if line.startswith("msgid "):
-            if key == "msgstr":
-                entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
-            parts, key = {"msgid": [], "msgstr": []}, "msgid"
-            parts["msgid"].append(ast.literal_eval(line[6:]))
-        elif line.startswith("msgstr "):
-            key = "msgstr"
-            parts["msgstr"].append(ast.literal_eval(line[7:]))
-        elif line.startswith('"') and key:
-            parts[key].append(ast.literal_eval(line))
-    if key == "msgstr":
-        entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            parts[field] += ast.literal_eval(line)
+            continue
+        word, rest = line.split(" ", 1)
+        if word in ("msgctxt", "msgid") and field.startswith("msgstr"):
+            flush()
+            parts = {}
+        field = word
+        parts[field] = ast.literal_eval(rest)
+    flush()
     return entries
 
 

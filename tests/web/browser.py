@@ -32,3 +32,50 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+
+
+# Characters the CJK faces' PDF text maps to radicals that NFKC leaves alone (⻩ for 黄).
+_RADICALS = str.maketrans(
+    "⻩⻓⻔⻢⻋⻅⻘⻝⻜⻥⻦⻬⻮⻄⻛⻙⻚⻉⻆⻤⻨⻑⻈⻊⻒⻖⻗",
+    "黄长门马车见青食飞鱼鸟齐齿西风韦页贝角鬼麦镸讠钅糸阝雨",
+)
+
+
+def pdf_text(page: Any) -> str:
+    """A PDF page's text as written: compatibility forms folded (NFKC), spaces removed.
+
+    Chromium's PDF of the Noto CJK faces maps some characters to their Kangxi or
+    supplement radical twins (⼀ for 一, ⻩ for 黄) and full-width brackets to ASCII.
+    """
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", page.extract_text()).translate(_RADICALS)
+    return re.sub(r"\s+", "", text)
+
+
+def folded(text: str) -> str:
+    """``text`` as :func:`pdf_text` gives it back."""
+    import re
+    import unicodedata
+
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_RADICALS))
+
+
+def names_after(text: str, marker: str, name: str) -> bool:
+    """Whether ``name`` follows ``marker`` somewhere in a PDF page's :func:`pdf_text`.
+
+    One character may differ: a face's glyph shared by two code points comes back as
+    either (胶 as 㬵), so an exact match would test the font, not the page.
+    """
+    name = folded(name)
+    start = text.find(marker)
+    while start != -1:
+        segment = text[start + len(marker) : start + len(marker) + len(name)]
+        if (
+            len(segment) == len(name)
+            and sum(a != b for a, b in zip(segment, name, strict=True)) <= 1
+        ):
+            return True
+        start = text.find(marker, start + 1)
+    return False

@@ -80,5 +80,11 @@ class LanguageTests(BaseTestCase):
 
         import leitai.web
 
-        mo = Path(leitai.web.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+        mo = (
+            Path(leitai.web.__file__).parent.parent
+            / "locale"
+            / "zh_Hans"
+            / "LC_MESSAGES"
+            / "django.mo"
+        )
         self.assertTrue(mo.exists())

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from leitai.engine.diagnostics import diagnose
 from leitai.engine.sensitivity import analyse
+from leitai.web.accounts.models import AnalysisAudience
+from leitai.web.accounts.services import site_settings_update
 from leitai.web.analysis import services
 from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
@@ -32,7 +34,7 @@ from leitai.web.assessments.services import (
     snapshot_publish,
 )
 from leitai.web.tasks.models import Job
-from tests.web.base import BaseTestCase
+from tests.web.base import BaseTestCase, VerifiedClient
 
 
 def robustness_url(period: str) -> str:
@@ -61,7 +63,74 @@ def run_url(period: str) -> str:
     return reverse("analysis:robustness_run", kwargs={"period": period})
 
 
-class RobustnessPageTests(BaseTestCase):
+class OpenedAnalysis(BaseTestCase):
+    """The office has opened the analysis pages to everyone who reads the results (these
+    tests are about what the pages say; who may open them is tested below)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        site_settings_update(public_boards=True, analysis_audience=AnalysisAudience.PUBLIC)
+
+
+class AnalysisAudienceTests(BaseTestCase):
+    """Who may see robustness and what-if is the office's setting, audited."""
+
+    def status(self, user, url: str) -> int:  # type: ignore[no-untyped-def]
+        self.login(user)
+        return self.client.get(url).status_code
+
+    def test_by_default_only_the_office_sees_robustness_and_what_if(self) -> None:
+        robustness, whatif = robustness_url("2023Q1"), whatif_url("2023Q1", "shibei")
+        self.assertEqual(self.status(self.office, robustness), 200)
+        self.assertEqual(self.status(self.office, whatif), 200)
+        for user in (self.viewer, self.reporter_shibei, self.outsider):
+            self.assertEqual(self.status(user, robustness), 403, user)
+            self.assertEqual(self.status(user, whatif), 403, user)
+        self.assertEqual(self.status(None, robustness), 302)
+        self.login(self.viewer)
+        league = self.client.get(reverse("boards:league", kwargs={"period": "2023Q1"}))
+        self.assertNotContains(league, robustness)
+
+    def test_leaders_and_units_once_the_office_opens_them(self) -> None:
+        site_settings_update(
+            public_boards=True, analysis_audience=AnalysisAudience.ROLES, user=self.office
+        )
+        robustness = robustness_url("2023Q1")
+        self.assertEqual(self.status(self.viewer, robustness), 200)
+        self.assertEqual(self.status(self.reporter_licang, robustness), 200)
+        self.assertEqual(self.status(self.reporter_shibei, whatif_url("2023Q1", "shibei")), 200)
+        self.assertEqual(self.status(self.reporter_shibei, whatif_url("2023Q1", "licang")), 403)
+        self.assertEqual(self.status(self.outsider, robustness), 403)
+        self.assertEqual(self.status(None, robustness), 302)
+
+    def test_the_public_when_the_office_says_so(self) -> None:
+        site_settings_update(public_boards=True, analysis_audience=AnalysisAudience.PUBLIC)
+        self.assertEqual(self.status(None, robustness_url("2023Q1")), 200)
+
+    def test_the_settings_page_changes_it_and_the_audit_log_records_it(self) -> None:
+        from leitai.web.audit.models import AuditEntry
+
+        self.login(self.office)
+        page = self.client.get(reverse("accounts:settings"))
+        self.assertContains(page, 'name="analysis_audience"')
+        response = self.client.post(
+            reverse("accounts:settings"), {"public_boards": "on", "analysis_audience": "roles"}
+        )
+        self.assertEqual(response.status_code, 302)
+        entry = AuditEntry.objects.filter(action="settings.changed").latest("pk")
+        self.assertEqual(entry.after, {"analysis_audience": "roles"})
+        self.assertEqual(entry.before, {"analysis_audience": "office"})
+        self.assertEqual(self.status(self.viewer, robustness_url("2023Q1")), 200)
+        self.login(self.reporter_shibei)
+        self.assertEqual(
+            self.client.post(
+                reverse("accounts:settings"), {"analysis_audience": "public"}
+            ).status_code,
+            403,
+        )
+
+
+class RobustnessPageTests(OpenedAnalysis):
     def start(self, period: str = "2023Q3", data: dict | None = None) -> None:
         """The office starts a run (the test suite's queue runs it at once)."""
         self.login(self.office)
@@ -323,7 +392,7 @@ class RobustnessPageTests(BaseTestCase):
         self.assertFalse(AnalysisRun.objects.exists())
 
 
-class LinksTests(BaseTestCase):
+class LinksTests(OpenedAnalysis):
     def test_the_league_table_links_robustness_for_all_and_diagnostics_for_the_office(self) -> None:
         league = reverse("boards:league", kwargs={"period": "2023Q1"})
         diagnostics = reverse("analysis:diagnostics", kwargs={"period": "2023Q1"})
@@ -366,7 +435,7 @@ class LinksTests(BaseTestCase):
         self.assertContains(page, whatif_url("2024Q1", "shibei"))
 
 
-class WhatIfTests(BaseTestCase):
+class WhatIfTests(OpenedAnalysis):
     def outcome(self, period: str, unit: str, values: dict[str, str]) -> dict:
         data = {f"value-{k}": v for k, v in values.items()}
         response = self.client.post(recompute_url(period, unit), data)
@@ -587,6 +656,9 @@ class DiagnosticsPageTests(BaseTestCase):
 
 class BackgroundRunTests(TransactionTestCase):
     """A run waits in the queue; a worker computes it while the page shows its progress."""
+
+    # The office logs in with its second factor, as everywhere (tests/web/base.py).
+    client_class = VerifiedClient
 
     SCHEME = (
         "id: tiny\nname: tiny\nversion: 1\n"

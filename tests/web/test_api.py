@@ -53,3 +53,20 @@ class ApiTests(BaseTestCase):
         self.login(self.office)
         self.assertEqual(self.client.post("/api/periods/2023Q1").status_code, 405)
         self.assertEqual(self.client.delete("/api/periods/2023Q1").status_code, 405)
+
+
+class ApiDocsTests(BaseTestCase):
+    def test_the_api_documentation_is_in_chinese_lists_every_operation_and_links_back(
+        self,
+    ) -> None:
+        page = self.client.get("/api/docs")
+        self.assertEqual(page.status_code, 200)
+        html = page.content.decode()
+        schema = self.client.get("/api/openapi.json").json()
+        for path in schema["paths"]:
+            self.assertIn(f'data-path="{path}"', html)
+        self.assertIn("数据接口说明", html)
+        self.assertIn("某一考核期的综合成绩排名表", html)
+        self.assertIn('href="/"', html)
+        self.assertIn('href="/api/openapi.json"', html)
+        self.assertEqual(self.client.get("/api/swagger").status_code, 200)

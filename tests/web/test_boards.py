@@ -58,7 +58,9 @@ class StarsAndPostersTests(BaseTestCase):
         response = self.client.get(reverse("boards:posters", args=["2023Q3"]))
         page = response.content.decode()
         self.assertEqual(page.count('<section class="poster"'), 1 + 4)
-        css = self.client.get("/static/leitai/css/leitai.css")
+        # The print rules are in their own file, which every page includes (print.css).
+        self.assertIn("leitai/css/print.css", page)
+        css = self.client.get("/static/leitai/css/print.css")
         text = b"".join(css.streaming_content).decode() if css.streaming else css.content.decode()
         self.assertIn("size: A3 landscape", text)
         self.assertIn("print-color-adjust: exact", text)

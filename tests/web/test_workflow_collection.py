@@ -400,3 +400,46 @@ class SubmissionTests(CollectionTestCase):
             reverse("workflow:unit", args=["2023Q4", "licang"]), {"v-gdp_growth": "6.6"}
         )
         self.assertEqual(figures(self.q4)["licang", "gdp_growth"][0], "6.6")
+
+
+class UploadCountsTests(BaseTestCase):
+    """The preview's count, the confirmation's count and the buttons (issue 14)."""
+
+    def test_the_preview_and_the_confirmation_count_the_same_changes(self) -> None:
+        from django.contrib.messages import get_messages
+
+        q4 = Period.objects.get(code="2023Q4")
+        self.login(self.reporter_shibei)
+        book = edited(
+            template(q4, ["shibei"]),
+            {
+                ("shibei", "gdp_growth"): 6.3,
+                ("shibei", "signed_projects"): 99,
+                ("shibei", "signed_projects.target"): 98,
+            },
+        )
+        page = self.client.post(
+            reverse("workflow:upload", args=["2023Q4"]), {"file": xlsx(book)}, follow=True
+        )
+        upload = Upload.objects.get()
+        self.assertEqual(len(upload.changes), 2, upload.changes)
+        self.assertContains(page, "确认保存", count=2)  # at the top and at the bottom
+        self.assertContains(page, "2 处")
+        done = self.client.post(reverse("workflow:upload_confirm", args=[upload.pk]), follow=True)
+        said = [str(m) for m in get_messages(done.wsgi_request)] or [done.content.decode()]
+        self.assertTrue(any("已保存：2 处" in s for s in said), said)
+
+
+class TemplateNumbersTests(BaseTestCase):
+    def test_the_template_stores_figures_as_numbers_and_uploads_back_unchanged(self) -> None:
+        q4 = Period.objects.get(code="2023Q4")
+        book = template(q4, ["shibei"])
+        cell = book["数据填报"][cell_of(book, "shibei", "gdp_growth")]
+        self.assertEqual(cell.data_type, "n")
+        self.assertIsInstance(cell.value, int | float)
+        self.login(self.reporter_shibei)
+        page = self.client.post(
+            reverse("workflow:upload", args=["2023Q4"]), {"file": xlsx(book)}, follow=True
+        )
+        # Uploaded as downloaded: nothing would change (numbers read back as stored).
+        self.assertContains(page, "没有需要更改的数据")

@@ -65,3 +65,29 @@ class DemoCollectionTests(BaseTestCase):
         self.assertEqual(objection.raised_by, User.objects.get(username="chengyang"))
         returned = q4.submissions.get(unit__code="pingdu")
         self.assertEqual(returned.returned_by, User.objects.get(username="office"))
+
+
+class DemoRestartMessageTests(BaseTestCase):
+    def test_the_restart_message_says_what_the_data_holds(self) -> None:
+        from django.utils import translation
+
+        from leitai.web.server import demo_summary
+
+        Period.objects.filter(code="2023Q4").update(state=Period.State.PUBLISHED)
+        with translation.override("en"):
+            said = demo_summary()
+        published = said.split("Published: ")[1].split(";")[0]
+        self.assertIn("2023Q4", published)
+        self.assertNotIn("Collecting data: 2023Q4", said)
+
+
+class DemoDatesTests(BaseTestCase):
+    def test_the_demo_results_are_dated_in_the_weeks_after_their_quarter(self) -> None:
+        for code, day in (
+            ("2022Q4", "2023-01-20"),
+            ("2023Q1", "2023-04-20"),
+            ("2023Q3", "2023-10-20"),
+        ):
+            snapshot = period_published_snapshot(Period.objects.get(code=code))
+            self.assertEqual(snapshot.published_at.astimezone().date().isoformat(), day)
+            self.assertLess(snapshot.created_at, snapshot.published_at)

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "pledges",
     "verify",
     "backup",
+    "notice",
 )
 
 

@@ -58,7 +58,10 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("demo", help="运行内置示例（青岛2023）/ run the bundled demo")
     p.add_argument("--period", help="考核期，默认最新一期 / period, default the latest")
     p.add_argument(
-        "--out-dir", default="leitai-demo-results", help="结果文件目录 / where result files go"
+        "--out-dir",
+        default=None,
+        help="另存各期结果（JSON）和成绩册的目录；不给则不写文件 / "
+        "a folder for every period's result and the book; none: no files written",
     )
     _add_output(p)
     p.set_defaults(handler=run_demo)
@@ -270,19 +273,25 @@ def run_demo(args: argparse.Namespace) -> int:
     if period not in periods:
         return fail(problem("cli.unknown_period", period=period, periods=periods), args.lang)
     results = assess_demo()
-    out_dir = Path(args.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, result in results.items():
-        (out_dir / f"{name}.json").write_text(result.to_json() + "\n", encoding="utf-8")
-    from leitai.reports.book import write_result_book
-
-    book = out_dir / f"{period}.xlsx"
-    write_result_book(results[period], book, lang=args.lang)
     result = results[period]
-    written = emit(result, args, default_book=book)
-    note = f"{label('results_written', args.lang)}: {out_dir.resolve()}"
+    if args.format == "xlsx" and not (args.output or args.out_dir):
+        return fail(problem("cli.output_needed", format="xlsx"), args.lang)
+    # Files only where asked for: -o for the output, --out-dir for every period's result.
+    book = None
+    if args.out_dir:
+        out_dir = Path(args.out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, each in results.items():
+            (out_dir / f"{name}.json").write_text(each.to_json() + "\n", encoding="utf-8")
+        from leitai.reports.book import write_result_book
+
+        book = out_dir / f"{period}.xlsx"
+        write_result_book(result, book, lang=args.lang)
+    written = emit(result, args, default_book=book or Path(f"{period}.xlsx"))
+    notes = [f"{label('results_written', args.lang)}: {book.parent.resolve()}"] if book else []
     if written is not None and written != book:
-        note += f" ; {written}"
+        notes.append(str(written))
     machine_readable = args.format in ("json", "csv") and not args.output
-    print(note, file=sys.stderr if machine_readable else sys.stdout)
+    if notes:
+        print(" ; ".join(notes), file=sys.stderr if machine_readable else sys.stdout)
     return EXIT_OK

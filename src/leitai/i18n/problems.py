@@ -370,6 +370,45 @@ MESSAGES: dict[str, str] = {
     "data.value_from_other_period": gettext_noop(
         "the indicator %(indicator)s takes its value from the result of period %(period)s: leave it out of the data table"
     ),
+    # the notice (通报)
+    "cli.notice_date": gettext_noop("%(option)s: expected a date YYYY-MM-DD, found “%(found)s”"),
+    "cli.notice_no_libreoffice": gettext_noop(
+        "--pdf: LibreOffice (soffice) is not installed, so the notice cannot be converted to PDF"
+    ),
+    "judging.out_of_scale": gettext_noop(
+        "%(found)s is outside the scale: give a number from %(low)s to %(high)s"
+    ),
+    "judging.sheet_incomplete": gettext_noop("every criterion needs a score"),
+    "judging.unknown_choice": gettext_noop("%(found)s is not one of the sheet's choices"),
+    "judging.unknown_criteria": gettext_noop("the sheet has no criterion %(found)s"),
+    "arena.code_invalid": gettext_noop("this judge code is not valid"),
+    "arena.code_used": gettext_noop("this judge code has already been used on another device"),
+    "arena.unit_not_open": gettext_noop("%(unit)s is not open for scoring"),
+    "arena.scoring_closed": gettext_noop("the scoring of this session is closed"),
+    "arena.no_scoring_sheet": gettext_noop("this session has no scoring sheet yet"),
+    "arena.scoring_started": gettext_noop(
+        "judges have already scored: the scoring sheet can no longer change"
+    ),
+    "arena.scoring_not_closed": gettext_noop(
+        "close the session's scoring before freezing its result"
+    ),
+    "arena.result_frozen": gettext_noop("the session's result is frozen"),
+    "arena.result_not_frozen": gettext_noop("freeze the session's result first"),
+    "arena.sheet_exists": gettext_noop(
+        "this judge has already scored %(unit)s: change that sheet instead"
+    ),
+    "arena.period_published": gettext_noop(
+        "%(period)s is published: its figures can no longer change"
+    ),
+    "arena.scoring_invalid": gettext_noop("the scoring sheet is not valid: %(reason)s"),
+    "arena.group_unknown": gettext_noop("the scoring sheet has no judges' group %(group)s"),
+    "arena.sheet_id_missing": gettext_noop("the sheet carries no id: reload the page"),
+    "arena.indicator_unknown": gettext_noop(
+        "%(indicator)s is not a bonus adjustment with a maximum in %(period)s"
+    ),
+    "cli.output_needed": gettext_noop(
+        "--format %(format)s writes a file: name it with -o (or give --out-dir)"
+    ),
 }
 MESSAGES.update(FILE_MESSAGES)
 

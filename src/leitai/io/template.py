@@ -8,6 +8,7 @@ measure and direction a person reads, then a row per unit. A hidden sheet
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
@@ -113,7 +114,7 @@ def write_template(
     values = values or {}
     for unit in chosen:
         row = values.get(unit.id, {})
-        append_row(sheet, [unit.id, unit.name, *[row.get(c["id"]) for c in columns]])
+        append_row(sheet, [unit.id, unit.name, *[_as_number(row.get(c["id"])) for c in columns]])
 
     grey = PatternFill("solid", fgColor="D9D9D9")
     red = PatternFill("solid", fgColor="C00000")
@@ -183,3 +184,28 @@ def write_template(
         book.save(os.fspath(target))
     else:
         book.save(target)
+
+
+def _as_number(value: Any) -> Any:
+    """A stored figure as a number cell when it reads back as the same text.
+
+    Figures are stored as the text people entered ("6.1", "28"); written as text, Excel
+    flags every cell ("数字以文本形式存储"). Only text whose number prints back
+    identically becomes a number, so that an unchanged template uploads unchanged
+    ("1.20", "111.0" or "007" stay text).
+
+    >>> _as_number("6.1"), _as_number("28"), _as_number("1.20"), _as_number("111.0")
+    (6.1, 28, '1.20', '111.0')
+    """
+    if not isinstance(value, str):
+        return value
+    for kind in (int, float):
+        try:
+            number = kind(value)
+        except ValueError:
+            continue
+        # "111.0" would read back as "111": a whole float stays text.
+        whole_float = isinstance(number, float) and number.is_integer()
+        if str(number) == value and math.isfinite(number) and not whole_float:
+            return number
+    return value

@@ -87,6 +87,18 @@ def _prepare_environment(*, host: str, data_dir: Path) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "leitai.web.settings"
 
 
+def demo_summary() -> str:
+    """What the data holds now, period by period, as the database says (on a restart the
+    demo keeps the periods already there, whatever the office did with them)."""
+    from leitai.web.assessments.models import Period
+
+    by_state: dict[str, list[str]] = {}
+    for period in Period.objects.order_by("code"):
+        by_state.setdefault(str(period.get_state_display()), []).append(period.code)
+    states = "; ".join(f"{state}: {', '.join(codes)}" for state, codes in by_state.items())
+    return f"Demo loaded. Periods — {states or 'none'}; public boards are on."
+
+
 def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ignore[no-untyped-def]
     """Configure Django, migrate, collect static files and load the demo; return the WSGI app."""
     _prepare_environment(host=host, data_dir=Path(data_dir).resolve())
@@ -102,10 +114,7 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
         from leitai.web.assessments.demo import demo_install
 
         accounts = demo_install()
-        print(
-            "Demo loaded: 2022Q4-2023Q3 published, 2023Q4 in collection; public boards are on.",
-            file=out,
-        )
+        print(demo_summary(), file=out)
         print("Demo accounts (演示账号):", file=out)
         width = max(len(a.username) for a in accounts)
         for account in accounts:
@@ -113,6 +122,16 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
                 f"  {account.username:<{width}}  {account.password}  {account.description}",
                 file=out,
             )
+        from leitai.web.arena.demo import arena_demo_judge_codes
+
+        codes = arena_demo_judge_codes()
+        if codes:
+            print(
+                "Demo judge codes (演示评委码), at /arena/2023-05-27/judge/ (single-use):",
+                file=out,
+            )
+            for number, group, code in codes:
+                print(f"  No. {number:<3} {group}  {code}", file=out)
     database = settings.DATABASES["default"]
     where = (
         database["NAME"]

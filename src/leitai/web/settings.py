@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "leitai.web.arena",
     "leitai.web.analysis",
     "leitai.web.workflow",
+    "leitai.web.notices",
     "leitai.web.audit",
     "leitai.web.reminders",
     "django.contrib.admin",
@@ -142,6 +143,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",
+    # Second factors (issue 18): TOTP apps and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -158,8 +163,11 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "leitai.web.audit.middleware.IntegrityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, session lifetime, forced password change and the second factor.
+    "leitai.web.accounts.middleware.AccountRulesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -220,17 +228,22 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on; answers nothing unless LEITAI_OIDC_ISSUER is set.
+    "leitai.web.accounts.oidc.LeitaiOIDCBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Length and character classes, and no reuse of the last N, as the office's security
+# page sets them (the site settings; 等保 defaults: 8 characters, 3 of 4 classes, 5).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "leitai.web.accounts.passwords.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "leitai.web.accounts.passwords.HistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "boards:home"
@@ -251,7 +264,41 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# The session cookie lasts at most a day; the office's idle timeout and session lifetime
+# (site settings, leitai.web.accounts.middleware) end a session sooner.
+SESSION_COOKIE_AGE = 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
+# Second factors: the issuer named in authenticator apps.
+OTP_TOTP_ISSUER = os.environ.get("LEITAI_OTP_ISSUER", "leitai")
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc; leitai.web.accounts.oidc): on when
+# LEITAI_OIDC_ISSUER is set. Endpoints come from the issuer's discovery document unless
+# given. Claims map to a role (LEITAI_OIDC_ROLE_CLAIM, values through
+# LEITAI_OIDC_ROLE_MAP "value=role,...") and a unit (LEITAI_OIDC_UNIT_CLAIM: a unit code);
+# a claim that maps to no role is refused. Local accounts keep working.
+LEITAI_OIDC_ISSUER = os.environ.get("LEITAI_OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("LEITAI_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("LEITAI_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("LEITAI_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("LEITAI_OIDC_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+LEITAI_OIDC_USERNAME_CLAIM = os.environ.get("LEITAI_OIDC_USERNAME_CLAIM", "preferred_username")
+LEITAI_OIDC_ROLE_CLAIM = os.environ.get("LEITAI_OIDC_ROLE_CLAIM", "leitai_role")
+LEITAI_OIDC_ROLE_MAP = os.environ.get(
+    "LEITAI_OIDC_ROLE_MAP", "office=office,reporter=reporter,viewer=viewer"
+)
+LEITAI_OIDC_UNIT_CLAIM = os.environ.get("LEITAI_OIDC_UNIT_CLAIM", "leitai_unit")
+for _name in (
+    "OP_AUTHORIZATION_ENDPOINT",
+    "OP_TOKEN_ENDPOINT",
+    "OP_USER_ENDPOINT",
+    "OP_JWKS_ENDPOINT",
+):
+    if os.environ.get(f"LEITAI_OIDC_{_name}"):
+        globals()[f"OIDC_{_name}"] = os.environ[f"LEITAI_OIDC_{_name}"]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -279,7 +326,8 @@ LEITAI_CACHE_MAX_AGE = _env_int("LEITAI_CACHE_MAX_AGE", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR.parent / "locale"]
+# One catalogue for every word (issue 14): src/leitai/locale.
+LOCALE_PATHS = [BASE_DIR.parent / "locale"]
 TIME_ZONE = os.environ.get("LEITAI_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

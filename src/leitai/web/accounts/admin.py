@@ -5,21 +5,62 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.models import SiteSettings, User
+from leitai.web.accounts.selectors import user_is_office
 from leitai.web.audit.admin_audit import AuditedAdmin, reregister
 
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
-    list_display = ("username", "first_name", "role", "unit", "is_active", "last_login")
+    list_display = (
+        "username",
+        "real_name",
+        "role",
+        "unit",
+        "phone",
+        "email",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("role", "is_active", "unit")
+    search_fields = ("username", "real_name", "phone", "email")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
+        (
+            _("Account security"),
+            {
+                "fields": (
+                    "second_factor_required",
+                    "must_change_password",
+                    "password_changed_at",
+                    "oidc_subject",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("real_name", "phone")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Role"), {"fields": ("role", "unit")}),
+        (_("Account security"), {"fields": ("second_factor_required",)}),
+        (_("Contact"), {"fields": ("real_name", "phone", "email")}),
     )
+    readonly_fields = ("password_changed_at", "oidc_subject")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # An account the office creates, or whose password the office sets, asks its
+        # owner for a new password at the first login.
+        if not change and obj.has_usable_password():
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):  # type: ignore[no-untyped-def]
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = User.objects.get(pk=id)
+            if account.pk != request.user.pk:
+                User.objects.filter(pk=account.pk).update(must_change_password=True)
+        return response
 
 
 @admin.register(SiteSettings)
@@ -44,6 +85,25 @@ class SiteSettingsAdmin(AuditedAdmin):
 import axes.admin  # noqa: E402,F401  (registers axes' admins first, to replace them)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django_otp.plugins.otp_static import admin as _otp_static_admin  # noqa: E402,F401
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+from django_otp.plugins.otp_totp import admin as _otp_totp_admin  # noqa: E402,F401
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
+for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
     reregister(_model)
+
+_staff = admin.site.has_permission
+
+
+def _office_with_factor(request):  # type: ignore[no-untyped-def]
+    """The admin is the office's, and only once its second factor is entered
+    (:func:`leitai.web.accounts.selectors.user_is_office`)."""
+    return _staff(request) and user_is_office(request.user)
+
+
+admin.site.has_permission = _office_with_factor  # type: ignore[method-assign]
+# axes names its admin section after its label ("Axes"): a name people read instead.
+from django.apps import apps  # noqa: E402
+
+apps.get_app_config("axes").verbose_name = _("Login protection")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from leitai.web.accounts.models import SiteSettings
+from leitai.web.accounts.models import AnalysisAudience, SiteSettings, User
 
 
 def site_settings_get() -> SiteSettings:
@@ -28,7 +28,17 @@ def user_can_read_published(user: Any) -> bool:
 
 
 def user_is_office(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_office)
+    """Whether ``user`` acts as the office: the one place office access is decided.
+
+    An office account that still owes its second factor in this request (marked by
+    :class:`leitai.web.accounts.middleware.AccountRulesMiddleware`) is not the office
+    yet: no office page, action or admin until the code is entered.
+    """
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_office
+        and not getattr(user, "second_factor_missing", False)
+    )
 
 
 def user_reports_for(user: Any, unit_id: int) -> bool:
@@ -36,3 +46,50 @@ def user_reports_for(user: Any, unit_id: int) -> bool:
     return bool(
         getattr(user, "is_authenticated", False) and user.is_reporter and user.unit_id == unit_id
     )
+
+
+def login_record_for(user: Any, limit: int = 50) -> list[Any]:
+    """The recent entries of the login record about ``user`` (newest first)."""
+    from django.db.models import Q
+
+    from leitai.web.accounts.security import LOGIN_ACTIONS
+    from leitai.web.audit.models import AuditEntry
+
+    # The failures on the account name it as their object (nobody is their actor).
+    mine = Q(actor_id=user.pk) | Q(object_type="User", object_id=str(user.pk))
+    return list(
+        AuditEntry.objects.filter(mine, action__in=LOGIN_ACTIONS).order_by("-at", "-pk")[:limit]
+    )
+
+
+def person_display(person: Any, *, viewer: Any = None) -> str:
+    """A person as people read them: the real name (姓名), with the login in brackets
+    when the office is reading (the office manages accounts by login).
+
+    ``person`` is a user or a stored login (the audit log keeps logins); empty for none.
+    """
+    if not person:
+        return ""
+    if isinstance(person, str):
+        login = person
+        found = User.objects.filter(username=login).only("real_name", "first_name", "last_name")
+        user = found.first()
+        name = user.display_name if user is not None else login
+    else:
+        login, name = person.get_username(), person.display_name
+    if name != login and user_is_office(viewer):
+        return f"{name}（{login}）"
+    return name
+
+
+def analysis_visible_to(user: Any) -> bool:
+    """Whether ``user`` may open the robustness and what-if pages of a published result,
+    by the office's setting (office only unless the office opened them)."""
+    if user_is_office(user):
+        return True
+    audience = site_settings_get().analysis_audience
+    if audience == AnalysisAudience.PUBLIC:
+        return user_can_read_published(user)
+    if audience == AnalysisAudience.ROLES:
+        return bool(getattr(user, "is_authenticated", False) and user.has_role)
+    return False

@@ -24,10 +24,17 @@ def site_settings(request: HttpRequest) -> HttpResponse:
     # An unticked box sends nothing: an empty POST is still a submission.
     form = SiteSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"public_boards": current.public_boards},
+        initial={
+            "public_boards": current.public_boards,
+            "analysis_audience": current.analysis_audience,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        site_settings_update(public_boards=form.cleaned_data["public_boards"], user=request.user)
+        site_settings_update(
+            public_boards=form.cleaned_data["public_boards"],
+            analysis_audience=form.cleaned_data["analysis_audience"] or None,
+            user=request.user,
+        )
         messages.success(
             request,
             _("Public boards are on.")

@@ -25,7 +25,7 @@ from leitai.engine.diagnostics import diagnose
 from leitai.engine.result import Result
 from leitai.engine.whatif import recompute, what_it_takes
 from leitai.io import read_table
-from leitai.web.accounts.selectors import user_is_office, user_reports_for
+from leitai.web.accounts.selectors import analysis_visible_to, user_is_office, user_reports_for
 from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
 from leitai.web.assessments.models import Period, Snapshot, Unit
@@ -103,7 +103,7 @@ def user_may_whatif(*, user: Any, unit: Unit, snapshot: Snapshot) -> bool:
     """
     if user_is_office(user):
         return True
-    return user_reports_for(user, unit.pk) and snapshot.is_published
+    return user_reports_for(user, unit.pk) and snapshot.is_published and analysis_visible_to(user)
 
 
 def whatif_snapshot(*, period: Period, user: Any, unit: Unit) -> Snapshot:
@@ -112,7 +112,7 @@ def whatif_snapshot(*, period: Period, user: Any, unit: Unit) -> Snapshot:
         raise NotVisible("login")
     if user_is_office(user):
         return snapshot_visible(period=period, user=user, unit=unit)
-    if not user_reports_for(user, unit.pk):
+    if not (user_reports_for(user, unit.pk) and analysis_visible_to(user)):
         raise NotVisible("forbidden")
     published = period_published_snapshot(period)
     if published is not None:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from leitai.web.accounts.selectors import user_is_office, user_reports_for
+from leitai.web.accounts.selectors import analysis_visible_to, user_is_office, user_reports_for
 from leitai.web.analysis import selectors
 from leitai.web.analysis.forms import METHOD_LABELS, MISSING_LABELS, RunSettingsForm
 from leitai.web.analysis.models import AnalysisRun
@@ -123,8 +123,16 @@ def _robustness_page(
     )
 
 
+def _robustness_allowed(request: HttpRequest) -> None:
+    """The office's setting decides who may read robustness (office only by default)."""
+    if analysis_visible_to(request.user):
+        return
+    raise NotVisible("forbidden" if request.user.is_authenticated else "login")
+
+
 @answers("GET")
 def robustness(request: HttpRequest, period: str) -> HttpResponse:
+    _robustness_allowed(request)
     ctx = _load(request, period)
     return _robustness_page(request, ctx, _chosen_run(request, ctx.snapshot), None)
 
@@ -147,6 +155,7 @@ def robustness_run(request: HttpRequest, period: str) -> HttpResponse:
 @answers("GET")
 def robustness_status(request: HttpRequest, period: str) -> JsonResponse:
     """How far a run has got, for the page's progress indicator."""
+    _robustness_allowed(request)
     ctx = _load(request, period)
     run_id = request.GET.get("run", "")
     if run_id:

@@ -180,3 +180,104 @@ class PledgeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.value:g}{self.unit_of_measure}"
+
+
+class Scoring(models.Model):
+    """The live scoring (现场评议) of a session: the sheet, the unit on stage, the result.
+
+    ``definition`` is a :class:`leitai.engine.judging.JudgingScheme` as JSON. One unit
+    at a time is open for scoring (``open_unit``); a closed unit's sheets no longer
+    change (``closed_units``). Once the office closes the scoring (``closed_at``) the
+    result can be frozen: ``result`` with its SHA-256 and seal (HMAC under the audit
+    key, as a snapshot's), checked whenever it is read
+    (:func:`leitai.web.arena.scoring.result_check`).
+    """
+
+    class Show(models.TextChoices):
+        LIVE = "live", _("Live, after each unit")
+        END = "end", _("Only at the end")
+
+    session = models.OneToOneField(
+        ArenaSession,
+        verbose_name=_("arena session"),
+        on_delete=models.CASCADE,
+        related_name="scoring",
+    )
+    definition = models.JSONField(_("scoring sheet"))
+    units = models.JSONField(_("units scored"), default=list)
+    show = models.CharField(_("show results"), max_length=8, choices=Show.choices, default=Show.END)
+    open_unit = models.CharField(_("unit open for scoring"), max_length=64, blank=True)
+    closed_units = models.JSONField(_("units closed"), default=list, blank=True)
+    closed_at = models.DateTimeField(_("scoring closed at"), null=True, blank=True)
+    result = models.JSONField(_("frozen result"), null=True, blank=True)
+    result_sha256 = models.CharField(_("result SHA-256"), max_length=64, blank=True)
+    seal = models.CharField(_("seal"), max_length=64, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    frozen_by = person_field(_("frozen by"))
+    published_at = models.DateTimeField(_("ranking published at"), null=True, blank=True)
+    applied_to = models.CharField(_("applied to"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("live scoring")
+        verbose_name_plural = _("live scorings")
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+
+class JudgeCode(models.Model):
+    """A single-use judge code: only its SHA-256 is kept; the first device that gives
+    it holds it (``device`` is the SHA-256 of a token kept in that device's session)."""
+
+    scoring = models.ForeignKey(
+        Scoring, verbose_name=_("live scoring"), on_delete=models.CASCADE, related_name="codes"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    group = models.CharField(_("judges' group"), max_length=32)
+    digest = models.CharField(_("code SHA-256"), max_length=64, unique=True)
+    device = models.CharField(_("device"), max_length=64, blank=True)
+    claimed_at = models.DateTimeField(_("first used at"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("judge code")
+        verbose_name_plural = _("judge codes")
+        ordering = ["scoring", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scoring", "number"], name="arena_judge_code_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scoring} · #{self.number}"
+
+
+class JudgeSheet(models.Model):
+    """One judge's sheet for one unit; ``total`` is None for an abstention.
+
+    ``client_id`` is the id the judge's page gave the sheet: sending it again (after a
+    lost connection) changes nothing or updates the same sheet, never makes a second.
+    """
+
+    code = models.ForeignKey(
+        JudgeCode, verbose_name=_("judge code"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    unit = models.CharField(_("unit"), max_length=64)
+    entry = models.JSONField(_("entry"), null=True, blank=True)
+    total = models.FloatField(_("total"), null=True, blank=True)
+    client_id = models.CharField(_("sheet id"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("judge's sheet")
+        verbose_name_plural = _("judges' sheets")
+        ordering = ["code", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "unit"], name="arena_one_sheet_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.code.number} · {self.unit}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.arena import selectors
 from leitai.web.arena.forms import PledgeForm, SessionForm
+from leitai.web.arena.judging_selectors import scoring_of
 from leitai.web.arena.models import ArenaSession
 from leitai.web.arena.services import (
     ArenaError,
@@ -178,6 +179,7 @@ def present(request: HttpRequest, session: str) -> HttpResponse:
             "session": obj,
             "arena": arena,
             "seconds": round(_minutes(request, obj) * 60),
+            "scoring": scoring_of(obj),
         },
     )
 

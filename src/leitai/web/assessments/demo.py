@@ -12,8 +12,10 @@ unit and a viewer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from leitai.web.accounts.models import User
 from leitai.web.accounts.services import site_settings_update, user_create, user_set_password
@@ -45,6 +47,20 @@ class DemoAccount:
         return f"填报员 reporter · {self.unit}"
 
 
+def demo_result_dates(code: str) -> tuple[datetime, datetime]:
+    """When a demo quarter's result was computed and published: the 18th and 20th of the
+    month after the quarter, at 10:00 in the site's time zone (2023Q1 → 2023-04-20)."""
+    year, quarter = int(code[:4]), int(code[-1])
+    month = quarter * 3 + 1
+    if month > 12:
+        year, month = year + 1, 1
+    zone = timezone.get_current_timezone()
+    return (
+        datetime(year, month, 18, 10, 0, tzinfo=zone),
+        datetime(year, month, 20, 10, 0, tzinfo=zone),
+    )
+
+
 @transaction.atomic
 def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """Load the demo (once) and return its accounts. Safe to call on every start."""
@@ -73,13 +89,18 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
             previous=periods.get(item.previous) if item.previous else None,
         )
         data_values_import(period=period, source=item.data_path, filename=item.data_path.name)
-        snapshot_publish(snapshot=period_compute(period=period))
+        # Dated as the office would have published them: in the weeks after the quarter.
+        computed, published = demo_result_dates(item.period)
+        snapshot_publish(snapshot=period_compute(period=period, at=computed), at=published)
         periods[item.period] = period
     _demo_annual_publish(periods)
     site_settings_update(public_boards=True)
     from leitai.web.arena.demo import arena_demo_install  # targets, actuals, 2023-05-27 arena
 
     arena_demo_install()
+    from leitai.web.notices.demo import notice_demo_install  # the 2023Q1 通报
+
+    notice_demo_install()
     out = demo_accounts_ensure(password=password) if accounts else []
     if collecting is not None:
         workflow_demo_install(item=collecting, previous=periods.get(collecting.previous or ""))
@@ -152,4 +173,7 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         else:
             user_set_password(user=user, password=password)
         out.append(DemoAccount(username, password, role, unit.name if unit else None))
+    # The demo is walked from the README with a password only (like the passwords above,
+    # at every start): the office's second factor is off, and the security page warns.
+    site_settings_update(office_second_factor=False)
     return out

@@ -373,7 +373,9 @@ def result_view(snapshot: Snapshot) -> ResultView:
         row["arrow"] = _arrow(row["rank_change"])
         row["rank_change_abs"] = abs(row["rank_change"] or 0)
         row["flag_list"] = [{"id": f, "name": flags.get(f, f)} for f in row["flags"]]
-        row["board_cells"] = [dict(row["boards"][b.id], id=b.id, depth=b.depth) for b in boards]
+        row["board_cells"] = [
+            dict(row["boards"][b.id], id=b.id, name=b.name, depth=b.depth) for b in boards
+        ]
         row["top_cells"] = [c for c in row["board_cells"] if c["depth"] == 0]
         row["stars_total"] = sum(c["stars"] or 0 for c in row["top_cells"])
         row["grade_level"] = grades.index(row["grade"]) if row["grade"] in grades else None

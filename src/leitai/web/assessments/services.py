@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -306,12 +307,18 @@ def _audit_cells(
     user: User | None,
     note: str,
 ) -> int:
-    """One audit entry per unit whose figures differ between ``old`` and ``new``."""
+    """One audit entry per unit whose figures differ between ``old`` and ``new``.
+
+    Returns the number of cells (a unit's figure, with its target) that changed: the
+    count an upload's preview shows, so that the preview and the confirmation agree.
+    """
     by_unit: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    cells = 0
     for cell in sorted(set(old) | set(new)):
         before, after = old.get(cell), new.get(cell)
         if before == after:
             continue
+        cells += 1
         unit, key = cell
         b, a = by_unit.setdefault(unit, ({}, {}))
         fields_before, fields_after = _cell_fields(key, before), _cell_fields(key, after)
@@ -330,7 +337,7 @@ def _audit_cells(
             note=note,
             summary=f"{period.code} {unit}: {len(a)}",
         )
-    return sum(len(a) for _b, a in by_unit.values())
+    return cells
 
 
 @transaction.atomic
@@ -513,13 +520,16 @@ def snapshot_recompute(*, snapshot: Snapshot) -> Result:
 
 
 @transaction.atomic
-def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
+def period_compute(
+    *, period: Period, user: User | None = None, at: datetime | None = None
+) -> Snapshot:
     """Compute a draft result of the period from its current figures.
 
     A previous draft is replaced; published snapshots are never touched. Raises
     ``DataError`` when the figures are incomplete or wrong, or when the scheme takes
     values from another period (an annual scheme, its quarters) whose result is not
-    published. The snapshot records the results it drew values from.
+    published. The snapshot records the results it drew values from. ``at`` dates the
+    result (the demo's 2023 results are dated in 2023); by default, now.
     """
     version = period.scheme_version
     scheme = scheme_version_parsed(version)
@@ -540,6 +550,7 @@ def period_compute(*, period: Period, user: User | None = None) -> Snapshot:
     snapshot = Snapshot.objects.create(
         period=period,
         revision=last + 1,
+        created_at=at or timezone.now(),
         scheme_version=version,
         scheme_sha256=version.sha256,
         inputs=inputs,
@@ -578,11 +589,17 @@ def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
 
 @transaction.atomic
 def snapshot_publish(
-    *, snapshot: Snapshot, user: User | None = None, reason: str = "", previous_note: str = ""
+    *,
+    snapshot: Snapshot,
+    user: User | None = None,
+    reason: str = "",
+    previous_note: str = "",
+    at: datetime | None = None,
 ) -> Snapshot:
     """Publish a draft; from then on it is frozen.
 
     Publishing over an already published result makes a revision, which needs a reason.
+    ``at`` dates the publication (the demo's); by default, now.
     """
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.is_published:
@@ -596,7 +613,7 @@ def snapshot_publish(
         before["published_revision"] = earlier.revision
         before["published_result_sha256"] = earlier.result_sha256
     period_state = period.state
-    now = timezone.now()
+    now = at or timezone.now()
     snapshot.state = Snapshot.State.PUBLISHED
     snapshot.reason = reason.strip()
     snapshot.previous_note = previous_note.strip()

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leitai.web.accounts.selectors import person_display
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.audit.models import Action
 from leitai.web.audit.selectors import audit_actor_names
@@ -23,7 +24,8 @@ class AuditFilterForm(forms.Form):
     )
     text = forms.CharField(label=_("Text"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
+        self.viewer = viewer
         super().__init__(*args, **kwargs)
         every = [("", _("all"))]
         self.fields["period"].choices = every + [
@@ -31,7 +33,9 @@ class AuditFilterForm(forms.Form):
         ]
         self.fields["unit"].choices = every + [(u.code, u.name) for u in Unit.objects.all()]
         self.fields["action"].choices = every + list(Action.choices)
-        self.fields["actor"].choices = every + [(n, n) for n in audit_actor_names()]
+        self.fields["actor"].choices = every + [
+            (n, person_display(n, viewer=self.viewer)) for n in audit_actor_names()
+        ]
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

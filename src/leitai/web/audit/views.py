@@ -23,6 +23,7 @@ from leitai.web.accounts.selectors import user_is_office
 from leitai.web.assessments.models import Unit
 from leitai.web.audit.forms import AuditFilterForm
 from leitai.web.audit.integrity import integrity_report
+from leitai.web.audit.labels import indicator_names
 from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.audit.selectors import audit_entries, changed_keys
 
@@ -45,7 +46,7 @@ def _labels() -> dict[str, str]:
 
 @office
 def log(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, viewer=request.user)
     entries = audit_entries(**form.filters())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for item in page:
@@ -66,6 +67,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "labels": _labels(),
             "units": units,
+            "names": indicator_names(),
             **_integrity(),
         },
     )
@@ -94,6 +96,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "label": _labels().get(item.action, item.action),
             "rows": changed_keys(item.before, item.after),
             "units": dict(Unit.objects.values_list("code", "name")),
+            "names": indicator_names(),
             "newer": AuditEntry.objects.filter(pk__gt=item.pk).order_by("pk").first(),
             "older": AuditEntry.objects.filter(pk__lt=item.pk).order_by("-pk").first(),
         },
@@ -139,7 +142,7 @@ def _rows(entries: Any) -> Any:
 @office
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered log as CSV (UTF-8 with BOM, for Excel) or XLSX."""
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, viewer=request.user)
     entries = audit_entries(**form.filters()).order_by("pk")
     kind = request.GET.get("format", "csv")
     if kind not in EXPORT_FORMATS:

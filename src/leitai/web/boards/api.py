@@ -1,7 +1,8 @@
 """The read-only JSON API of published results, with the same permissions as the pages.
 
-The OpenAPI schema is at ``/api/openapi.json`` and its documentation at ``/api/docs``
-(served from django-ninja's bundled files, so it works offline).
+The OpenAPI schema is at ``/api/openapi.json``, its documentation in words at
+``/api/docs`` (:mod:`leitai.web.boards.api_docs`) and django-ninja's interactive page at
+``/api/swagger`` (served from its bundled files, so it works offline).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ api = NinjaAPI(
         "pages; the session cookie authenticates API calls."
     ),
     urls_namespace="api",
-    docs_url="/docs",
+    docs_url="/swagger",
 )
 
 

@@ -229,10 +229,15 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     ctx = _load(request, period, unit=unit_obj)
     if unit not in ctx.view.by_unit:
         raise Http404
-    # A reporter reading their own draft sees only their own unit's card.
-    if ctx.draft and not user_is_office(request.user):
+    population = len(ctx.view.rows)
+    # A reporter reading their own draft sees only their own unit's card: the rank is
+    # still out of the whole population, and the indicator pages (every unit's draft
+    # figures) are not linked.
+    own_draft = bool(ctx.draft and not user_is_office(request.user))
+    if own_draft:
         ctx.view = _only_unit(ctx.view, unit)
     card = selectors.unit_card(ctx.view, unit)
+    card["n"] = population
     history = selectors.unit_history(unit=unit_obj, user=request.user)
     chart = {
         "labels": [h["label"] for h in history],
@@ -255,6 +260,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         history=history,
         chart=chart,
         can_see_data=user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk),
+        indicator_links=not own_draft,
     )
 
 
@@ -446,3 +452,38 @@ def book(request: HttpRequest, period: str) -> HttpResponse:
 
 
 book = visible(book, methods=("GET", "POST"))
+
+
+def report_cards(request: HttpRequest, period: str, kind: str) -> HttpResponse:
+    """Every unit's report card in ranking order: one PDF, or a ZIP of one PDF per unit.
+
+    Printed by a worker of the queue from the report card pages (:mod:`.cards`). Whoever
+    may read the published result may have its cards (they are the public pages); a
+    draft's cards are the office's only.
+    """
+    from leitai.web.boards.cards import KINDS, cards_key, report_cards_build
+    from leitai.web.tasks.artifacts import artifact_request, artifact_view
+
+    ctx = _load(request, period)
+    if ctx.draft and not user_is_office(request.user):
+        raise NotVisible("forbidden")
+    lang = "zh" if (get_language() or "").startswith("zh") else "en"
+    key = cards_key(snapshot=ctx.snapshot, lang=lang, kind=kind)
+    suffix = "" if ctx.snapshot.is_published else "-draft"
+    label = _("Report cards (PDF)") if kind == "pdf" else _("Report cards, one file per unit (ZIP)")
+    return artifact_view(
+        request,
+        key=key,
+        title=f"{selectors.period_label(ctx.period)} · {label}",
+        back=reverse("boards:league", args=[period]),
+        build=lambda: artifact_request(
+            key=key,
+            filename=f"leitai-{period}-cards{suffix}.{kind}",
+            content_type=KINDS[kind],
+            handler=report_cards_build,
+            args={"snapshot": ctx.snapshot.pk, "lang": lang, "kind": kind, "user": request.user.pk},
+        ),
+    )
+
+
+report_cards = visible(report_cards, methods=("GET", "POST"))

@@ -95,7 +95,9 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
             after={"state": "submitted", "reason": None},
             summary=f"{period.code} {code}",
         )
-    draft = period_compute(period=period, user=office)
+    from leitai.web.assessments.demo import demo_result_dates
+
+    draft = period_compute(period=period, user=office, at=demo_result_dates(item.period)[0])
     reporter = reporters.get(OBJECTION["unit"])
     objection = Objection.objects.create(
         period=period,

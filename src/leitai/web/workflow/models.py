@@ -36,7 +36,21 @@ class UnitStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     FILLED = "filled", _("Filled in")
     SUBMITTED = "submitted", _("Submitted")
+    # Figures entered or uploaded by the office (or imported): they count as submitted.
+    BY_OFFICE = "by_office", _("Entered by the office")
     RETURNED = "returned", _("Returned")
+
+
+class PeriodStatus(models.TextChoices):
+    """Where a period stands, as every board, card and notice says it (derived)."""
+
+    NEW = "new", _("New: no figures yet")
+    PARTLY = "partly", _("Partly filled in")
+    SUBMITTED = "submitted", _("All units submitted")
+    RETURNED = "returned", _("Returned to a unit")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    REVISED = "revised", _("Published, revised")
 
 
 class Submission(models.Model):

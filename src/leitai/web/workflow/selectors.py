@@ -25,7 +25,7 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.assessments.services import period_current_inputs
-from leitai.web.workflow.models import Objection, Submission, UnitStatus, Upload
+from leitai.web.workflow.models import Objection, PeriodStatus, Submission, UnitStatus, Upload
 
 # -- the period's units ------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ class UnitRow:
     filled: int
     total: int
     last_change_at: Any = None
-    last_change_by: str = ""
+    last_change_by: Any = None
     pending_objections: int = 0
     objections: int = 0
 
@@ -84,12 +84,42 @@ class UnitRow:
         return max(self.total - self.filled, 0)
 
 
-def unit_status(*, filled: int, submission: Submission | None) -> str:
+def unit_status(*, filled: int, submission: Submission | None, by_office: bool = False) -> str:
+    """The one rule for a unit's state in a period.
+
+    A submission decides (submitted or returned); without one, figures that only the
+    office entered (or any figures once the office closed the collection) count as
+    entered by the office, which counts as submitted; other figures not submitted are
+    "filled in"; no figures, "not started".
+    """
     if submission is not None and submission.state == Submission.State.SUBMITTED:
         return UnitStatus.SUBMITTED
     if submission is not None and submission.state == Submission.State.RETURNED:
         return UnitStatus.RETURNED
+    if filled and by_office:
+        return UnitStatus.BY_OFFICE
     return UnitStatus.FILLED if filled else UnitStatus.NOT_STARTED
+
+
+def period_status(period: Period, rows: list[UnitRow], *, revision: int = 0) -> str:
+    """The one rule for a period's state (new, partly filled, all submitted, returned,
+    in review, published, revised), from its state and its units' rows."""
+    if period.state == Period.State.PUBLISHED:
+        return PeriodStatus.REVISED if revision > 1 else PeriodStatus.PUBLISHED
+    if period.state == Period.State.REVIEW:
+        return PeriodStatus.REVIEW
+    statuses = {row.status for row in rows}
+    if UnitStatus.RETURNED in statuses:
+        return PeriodStatus.RETURNED
+    if rows and statuses <= DONE:
+        return PeriodStatus.SUBMITTED
+    if statuses <= {UnitStatus.NOT_STARTED}:
+        return PeriodStatus.NEW
+    return PeriodStatus.PARTLY
+
+
+# Units whose figures are in for the office: submitted by the unit or entered by the office.
+DONE = frozenset({UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE})
 
 
 def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:
@@ -104,13 +134,22 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
         .values("unit_id")
         .annotate(n=Count("pk"), last=Max("updated_at"))
     }
-    last_by = {}
+    last_by: dict[int, DataValue] = {}
+    by_office: set[int] = set()
+    by_other: set[int] = set()
+    # Once the office closed the collection, the figures are taken as they are.
+    closed = period.state != Period.State.COLLECTING
     for value in (
         DataValue.objects.filter(period=period, unit__in=units)
         .select_related("updated_by")
         .order_by("unit_id", "-updated_at")
     ):
         last_by.setdefault(value.unit_id, value)
+        if value.updated_by is not None and value.updated_by.is_office:
+            by_office.add(value.unit_id)
+        elif value.value != "":
+            # A reporter's figure, or one whose author is not known: not the office's.
+            by_other.add(value.unit_id)
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(period=period, unit__in=units).select_related(
@@ -130,12 +169,16 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
         rows.append(
             UnitRow(
                 unit=unit,
-                status=unit_status(filled=count.get("n", 0), submission=submissions.get(unit.pk)),
+                status=unit_status(
+                    filled=count.get("n", 0),
+                    submission=submissions.get(unit.pk),
+                    by_office=closed or (unit.pk in by_office and unit.pk not in by_other),
+                ),
                 submission=submissions.get(unit.pk),
                 filled=count.get("n", 0),
                 total=total,
                 last_change_at=last.updated_at if last else None,
-                last_change_by=last.updated_by.username if last and last.updated_by else "",
+                last_change_by=last.updated_by if last else None,
                 pending_objections=objections.get(unit.pk, {}).get("pending", 0),
                 objections=objections.get(unit.pk, {}).get("n", 0),
             )
@@ -233,7 +276,7 @@ class FormField:
     previous_target: str | None
     max_points: float | None = None
     updated_at: Any = None
-    updated_by: str = ""
+    updated_by: Any = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +317,7 @@ def unit_form_fields(period: Period, unit: Unit) -> list[FormField]:
                 previous=old.value if old else None,
                 previous_target=old.target if old and key in targets else None,
                 updated_at=value.updated_at if value else None,
-                updated_by=value.updated_by.username if value and value.updated_by else "",
+                updated_by=value.updated_by if value else None,
                 **kw,
             )
         )
@@ -361,6 +404,7 @@ def previous_missing(period: Period) -> list[str]:
 class Readiness:
     """Where a period stands and what is missing before its next step."""
 
+    period: Period
     rows: list[UnitRow]
     draft: Snapshot | None
     draft_current: bool
@@ -379,12 +423,24 @@ class Readiness:
 
     @property
     def outstanding(self) -> list[UnitRow]:
-        """Units whose figures are in but not (or no longer) submitted."""
-        return self.with_status(UnitStatus.FILLED, UnitStatus.RETURNED)
+        """Units whose figures are not (or no longer) in: neither submitted by the unit
+        nor entered by the office."""
+        return [r for r in self.rows if r.status not in DONE]
 
     @property
     def submitted(self) -> list[UnitRow]:
-        return self.with_status(UnitStatus.SUBMITTED)
+        return self.with_status(*DONE)
+
+    @property
+    def status(self) -> str:
+        """The period's state by :func:`period_status`."""
+        return period_status(
+            self.period, self.rows, revision=self.published.revision if self.published else 0
+        )
+
+    @property
+    def status_label(self) -> str:
+        return str(PeriodStatus(self.status).label)
 
     @property
     def with_blanks(self) -> list[UnitRow]:
@@ -417,6 +473,7 @@ class Readiness:
 def period_readiness(period: Period) -> Readiness:
     draft = period_draft_snapshot(period)
     return Readiness(
+        period=period,
         rows=status_board(period),
         draft=draft,
         draft_current=draft_is_current(period, draft),

@@ -54,10 +54,11 @@ from leitai.web.workflow.anomalies import (
     period_outlier_rows,
     unit_alert_rows,
 )
-from leitai.web.workflow.models import Explanation, Objection, Upload
+from leitai.web.workflow.models import Explanation, Objection, PeriodStatus, Upload
 from leitai.web.workflow.selectors import (
     objections_visible,
     period_readiness,
+    period_status,
     periods_for,
     revision_changes,
     scheme_names,
@@ -135,15 +136,21 @@ def home(request: HttpRequest) -> HttpResponse:
             readiness = period_readiness(period) if period.state != Period.State.PUBLISHED else None
             item["readiness"] = readiness
             item["revisions"] = period.snapshots.published().count()
+            item["status"] = period_status(
+                period, readiness.rows if readiness else [], revision=item["revisions"]
+            )
         else:
             unit = request.user.unit
             item["row"] = unit_row(period, unit)
+            # A reporter sees the period as their unit stands in it.
+            item["status"] = period_status(period, [item["row"]], revision=0)
             item["draft"] = unit_draft(period, unit)
             item["pending"] = (
                 objections_visible(user=request.user)
                 .filter(period=period, state=Objection.State.PENDING)
                 .count()
             )
+        item["status_label"] = PeriodStatus(item["status"]).label
         items.append(item)
     return render(
         request,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from leitai.web.accounts.selectors import analysis_visible_to
 from leitai.web.analysis.selectors import user_may_whatif
 
 register = template.Library()
@@ -13,11 +14,14 @@ register = template.Library()
 
 @register.inclusion_tag("analysis/_tabs.html", takes_context=True)
 def analysis_tabs(context: template.Context) -> dict[str, Any]:
-    """The robustness tab (for whoever reads the period) and diagnostics (the office)."""
+    """The robustness tab (for whom the office's setting allows) and diagnostics (the
+    office)."""
+    request = context.get("request")
     return {
         "period": context.get("period"),
         "section": context.get("section"),
         "is_office": context.get("is_office"),
+        "robustness": request is not None and analysis_visible_to(request.user),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from leitai.web.accounts.selectors import person_display
 from leitai.web.assessments.selectors import period_label
 
 register = template.Library()
@@ -19,15 +20,26 @@ def score(value: Any, places: int = 2) -> str:
     """A score as the boards print it: fixed decimals, a dash for none."""
     if value is None or value == "":
         return "—"
-    return f"{float(value):.{int(places)}f}"
+    return _no_negative_zero(f"{float(value):.{int(places)}f}")
+
+
+def _no_negative_zero(text: str) -> str:
+    """``-0.000`` (a tiny negative rounded away) reads as ``0.000``."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+@register.filter
+def person(value: Any, viewer: Any = None) -> str:
+    """A person by name (姓名), with the login in brackets for the office."""
+    return person_display(value, viewer=viewer)
 
 
 @register.filter
 def signed(value: Any, places: int = 2) -> str:
     if value is None:
         return "—"
-    number = float(value)
-    return f"{number:+.{int(places)}f}" if number else f"{0:.{int(places)}f}"
+    text = f"{float(value):+.{int(places)}f}"
+    return f"{0:.{int(places)}f}" if not text.strip("+-0.") else text
 
 
 @register.filter
@@ -89,4 +101,16 @@ def tie_mark(tie: Any) -> str:
     return format_html(
         '<span class="tie-mark" title="{}">※</span>',
         _("Equal to six decimals: the tie-break rule decided"),
+    )
+
+
+@register.filter
+def css_string(value: Any) -> str:
+    """Text for a CSS string ("…"), every character that could end it (or the style
+    element) escaped: used for the printed page title of ``@page``'s top box."""
+    from django.utils.safestring import mark_safe
+
+    text = "" if value is None else str(value)
+    return mark_safe(
+        "".join(ch if ch.isalnum() or ch in " ·-_" else f"\\{ord(ch):06x}" for ch in text)
     )

@@ -55,3 +55,33 @@ def version_name(version: Any) -> str:
     from django.utils.translation import gettext
 
     return gettext("version %(number)s") % {"number": version.number}
+
+
+@register.filter
+def audit_key(key: str, names: dict[str, str] | None = None) -> str:
+    """A key of an audit entry in words (a field's label or an indicator's name)."""
+    from leitai.web.audit.labels import field_label
+
+    return field_label(key, names)
+
+
+@register.filter
+def audit_value(value: Any) -> Any:
+    """A recorded state of an audit entry in words; other values as they are."""
+    from leitai.web.audit.labels import value_label
+
+    return value_label(value)
+
+
+@register.filter
+def audit_object(object_type: str) -> str:
+    from leitai.web.audit.labels import object_label
+
+    return object_label(object_type)
+
+
+@register.filter
+def audit_note(note: str) -> str:
+    from leitai.web.audit.labels import note_label
+
+    return note_label(note or "")

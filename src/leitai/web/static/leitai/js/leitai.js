@@ -16,9 +16,9 @@
           labels: d.labels,
           datasets: [
             { label: d.rank_label, data: d.ranks, yAxisID: "rank", borderColor: RED,
-              backgroundColor: RED, borderWidth: 4, pointRadius: 7, pointHoverRadius: 9, tension: 0.2 },
+              backgroundColor: RED, borderWidth: 4, pointRadius: 7, pointHoverRadius: 9, tension: 0 },
             { label: d.score_label, data: d.scores, yAxisID: "score", borderColor: GOLD,
-              backgroundColor: GOLD, borderWidth: 3, borderDash: [8, 6], pointRadius: 6, tension: 0.2 }
+              backgroundColor: GOLD, borderWidth: 3, borderDash: [8, 6], pointRadius: 6, tension: 0 }
           ]
         },
         options: {

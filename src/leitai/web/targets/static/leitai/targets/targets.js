@@ -11,7 +11,7 @@
   function trajectory(canvas, d, words) {
     var top = Math.max(100, Math.ceil(Math.max.apply(null, d.task.concat([0])) / 20) * 20);
     var datasets = [
-      { label: words.task, data: d.task, borderColor: "#b3121d", borderWidth: 3, tension: 0.15,
+      { label: words.task, data: d.task, borderColor: "#b3121d", borderWidth: 3, tension: 0,
         pointRadius: 6, pointHoverRadius: 8,
         pointBackgroundColor: d.status.map(function (s) { return COLOURS[s] || COLOURS.unreported; }),
         pointBorderColor: "#fff", pointBorderWidth: 1.5 },

@@ -1,0 +1,132 @@
+"""The audit log in words: Chinese labels for the fields and states an entry records.
+
+An entry stores what changed as JSON with the code's names (``state``, ``reason``,
+``submitted``); people read them through these labels. A figure's key reads as its
+indicator's name (from the schemes), a record's type as its model's name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+FIELDS = {
+    "state": gettext_lazy("state"),
+    "status": gettext_lazy("status"),
+    "reason": gettext_lazy("reason"),
+    "key": gettext_lazy("figure"),
+    "revision": gettext_lazy("revision"),
+    "scheme_version": gettext_lazy("scheme version"),
+    "scheme": gettext_lazy("scheme"),
+    "version": gettext_lazy("version"),
+    "previous": gettext_lazy("previous period"),
+    "previous_note": gettext_lazy("why without a previous period"),
+    "inputs_sha256": gettext_lazy("fingerprint of the figures"),
+    "result_sha256": gettext_lazy("fingerprint of the result"),
+    "sha256": gettext_lazy("fingerprint"),
+    "code": gettext_lazy("code"),
+    "name": gettext_lazy("name"),
+    "text": gettext_lazy("text"),
+    "attachment": gettext_lazy("attachment"),
+    "answer": gettext_lazy("answer"),
+    "session": gettext_lazy("arena"),
+    "repaired": gettext_lazy("repaired"),
+    "lost": gettext_lazy("lost"),
+    "proposals": gettext_lazy("proposals"),
+    "public_boards": gettext_lazy("public boards"),
+    "analysis_audience": gettext_lazy("who may see robustness and what-if"),
+    "target": gettext_lazy("target"),
+    "evidence": gettext_lazy("evidence"),
+    "value": gettext_lazy("value"),
+    "note": gettext_lazy("comment"),
+}
+
+
+def _choices() -> dict[str, Any]:
+    from leitai.web.accounts.models import AnalysisAudience
+    from leitai.web.assessments.models import Period, Snapshot
+    from leitai.web.workflow.models import Objection, Submission, Upload
+
+    out: dict[str, Any] = {}
+    for enum in (
+        Period.State,
+        Snapshot.State,
+        Submission.State,
+        Upload.State,
+        Objection.State,
+        AnalysisAudience,
+    ):
+        for value, label in enum.choices:
+            out.setdefault(value, label)
+    return out
+
+
+@cache
+def _model_names() -> dict[str, Any]:
+    return {model.__name__: model._meta.verbose_name for model in apps.get_models()}
+
+
+NOTES = {
+    "import": gettext_lazy("imported from a data table"),
+    "form": gettext_lazy("entered in the form"),
+    "explanation": gettext_lazy("explanation of a change"),
+    "demo": gettext_lazy("demo data"),
+}
+_UPLOAD = re.compile(r"^upload #(\d+) (.*)$", re.S)
+_OBJECTION = re.compile(r"^objection #(\d+)$")
+
+
+def note_label(note: str) -> str:
+    """An entry's note in words when the code wrote it ("import", "upload #3 a.xlsx");
+    a person's note (a reason, a comment) as it is."""
+    if note in NOTES:
+        return str(NOTES[note])
+    if found := _UPLOAD.match(note):
+        return _("upload #%(n)s %(file)s") % {"n": found[1], "file": found[2]}
+    if found := _OBJECTION.match(note):
+        return _("objection #%(n)s") % {"n": found[1]}
+    return note
+
+
+def field_label(key: str, names: dict[str, str] | None = None) -> str:
+    """An entry's key as people read it: a field's label, an indicator's name (with
+    ``（目标）`` for its target), else the key itself."""
+    if key in FIELDS:
+        return str(FIELDS[key])
+    names = names or {}
+    base, _dot, part = key.partition(".")
+    if base in names:
+        return names[base] + (str(_("(target)")) if part == "target" else "")
+    return key
+
+
+def value_label(value: Any) -> Any:
+    """A recorded state (``submitted``, ``collecting``) in words; other values as they are."""
+    if isinstance(value, str):
+        label = _choices().get(value)
+        if label is not None:
+            return str(label)
+    return value
+
+
+def object_label(object_type: str) -> str:
+    """A recorded object's type (a model's class name) as its model's name."""
+    name = _model_names().get(object_type)
+    return str(name) if name is not None else object_type
+
+
+def indicator_names() -> dict[str, str]:
+    """Every id's name across the stored scheme versions (the newest name wins)."""
+    from leitai.web.assessments.models import SchemeVersion
+    from leitai.web.assessments.selectors import scheme_version_parsed
+    from leitai.web.workflow.selectors import scheme_names
+
+    names: dict[str, str] = {}
+    for version in SchemeVersion.objects.order_by("pk"):
+        names.update(scheme_names(scheme_version_parsed(version)))
+    return names

@@ -1,0 +1,83 @@
+"""The API's documentation in the reader's language, from the OpenAPI schema.
+
+django-ninja's Swagger page is English and leads nowhere; this page lists the same
+operations (from the one schema, so it cannot drift) in words from the catalogue, with a
+link back to the site, to the JSON schema and to the interactive page for developers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+# The words of the schema, chosen at the edge (the schema itself stays as it is).
+SUMMARIES = {
+    "Periods with a readable result": gettext_lazy("Periods with a readable result"),
+    "League table (综合成绩) of a period": gettext_lazy("League table of a period"),
+    "A unit's report card (成绩单) with the engine's explanation": gettext_lazy(
+        "A unit's report card with the engine's explanation"
+    ),
+}
+WHERE = {"path": gettext_lazy("in the path"), "query": gettext_lazy("in the query")}
+ANSWERS = {
+    "200": gettext_lazy("the result as JSON"),
+    "304": gettext_lazy("not changed since the copy you hold"),
+    "401": gettext_lazy("not logged in"),
+    "403": gettext_lazy("you may not read this result"),
+    "404": gettext_lazy("no such period or unit, or no result you may read"),
+    "409": gettext_lazy("the result failed its integrity check (office)"),
+    "503": gettext_lazy("the result is being verified"),
+}
+
+
+def operations(schema: dict[str, Any], *, prefix: str = "") -> list[dict[str, Any]]:
+    """Every operation of the schema, with its words (paths under ``prefix``)."""
+    out = []
+    for path, methods in schema.get("paths", {}).items():
+        path = path if path.startswith(prefix + "/") else prefix + path
+        for method, op in methods.items():
+            summary = op.get("summary", "")
+            out.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": str(SUMMARIES.get(summary, summary)),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "where": str(WHERE.get(p.get("in", ""), p.get("in", ""))),
+                            "required": p.get("required", False),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "answers": [
+                        {"code": str(code), "text": str(ANSWERS.get(str(code), ""))}
+                        for code in sorted(op.get("responses", {}))
+                    ],
+                }
+            )
+    return out
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    from leitai.web.boards.api import api
+
+    schema_url = reverse("api:openapi-json")
+    schema = api.get_openapi_schema()
+    return render(
+        request,
+        "boards/api_docs.html",
+        {
+            "operations": operations(schema, prefix=schema_url.rsplit("/", 1)[0]),
+            "schema_url": schema_url,
+            "swagger_url": reverse("api:openapi-view"),
+            "title": _("API documentation"),
+        },
+    )

@@ -1,0 +1,178 @@
+"""The live scoring in the system Chromium: twelve judges on phones (390 px, each its own
+browser context, all open at once) score three units while the presenter view's count
+rises; refused codes, sheets and scores; closing a unit freezes it; the results screen
+at 1920×1080. Screenshots: ``screenshots/judging-*.png``.
+
+The module runs its own ``leitai serve --demo`` (the scoring changes the demo session).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.deploy.harness import clean_env, start_server
+from tests.web.browser import MARKS, log_in
+from tests.web.browser import screenshot as shot
+
+pytestmark = MARKS
+
+SLUG = "2023-05-27"
+PHONE = {"width": 390, "height": 844}
+JUDGES = 12
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("judging") / "data"
+    process, base = start_server("judging", data, env=clean_env(), demo=True, worker=False)
+    try:
+        yield base
+    finally:
+        process.stop()
+
+
+def _count(presenter) -> int:  # type: ignore[no-untyped-def]
+    text = presenter.locator("#live-count .n").text_content() or "0"
+    return int(text)
+
+
+def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
+    browser,
+    server: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from playwright.sync_api import expect
+
+    base = server
+    office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(office, base, "office")
+    office.goto(f"{base}/arena/{SLUG}/scoring/")
+    office.locator("select[name=group]").select_option("g2")
+    office.locator("input[name=count]").fill(str(JUDGES))
+    office.get_by_role("button", name="发放评委码并打印评分卡").click()
+    slips = office.locator(".slip")
+    expect(slips).to_have_count(JUDGES)
+    expect(slips.first.locator("svg")).to_be_visible()
+    shot(office, "judging-00-slips")
+    codes = [c.strip() for c in office.locator(".slip .code").all_text_contents()]
+    assert all(re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", c) for c in codes), codes
+
+    # The hall: the presenter view on a projector.
+    hall = browser.new_context(viewport={"width": 1920, "height": 1080})
+    presenter = hall.new_page()
+    log_in(presenter, base, "viewer")
+    presenter.goto(f"{base}/arena/{SLUG}/present/")
+    badge = presenter.locator("#live-count")
+    expect(badge).to_be_visible()
+
+    # Twelve phones, all open at once; each opens the address on its slip (QR).
+    phones = []
+    for code in codes:
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{base}/arena/{SLUG}/judge/#{code}")
+        phones.append(page)
+    for page in phones:
+        expect(page.locator("#sheet")).to_be_visible()
+
+    # A reused code (another phone) and a forged code are refused.
+    intruder = browser.new_context(viewport=PHONE).new_page()
+    intruder.goto(f"{base}/arena/{SLUG}/judge/#{codes[0]}")
+    expect(intruder.locator(".error")).to_contain_text("已被另一台设备使用")
+    intruder.goto(f"{base}/arena/{SLUG}/judge/")
+    intruder.locator("#code").fill("ABCD-EFGH-JKMN-PQRS")
+    intruder.get_by_role("button", name="开始评分").click()
+    expect(intruder.locator(".error")).to_contain_text("评委码无效")
+
+    rows = office.locator("tbody tr[data-unit]")
+    office.goto(f"{base}/arena/{SLUG}/scoring/")
+    units = [u for u in rows.evaluate_all("rs => rs.map(r => r.dataset.unit)")]
+    open_now = office.locator("tbody tr[data-unit]", has=office.locator("b")).first
+    first_unit = open_now.get_attribute("data-unit")
+    scored_units = [first_unit, *[u for u in units if u != first_unit][2:4]]
+    counts_seen: list[int] = []
+    for round_, unit in enumerate(scored_units):
+        if round_ > 0:
+            office.goto(f"{base}/arena/{SLUG}/scoring/")
+            office.locator(f'tr[data-unit="{unit}"]').get_by_role("button", name="开始评分").click()
+        start = None
+        for k, page in enumerate(phones):
+            expect(page.locator("#entry")).to_be_visible(timeout=15000)
+            values = [str(20 + (k + round_) % 9), str(18 + k % 11), str(25 + (3 * k) % 15)]
+            for field, value in zip(["c1", "c2", "c3"], values, strict=True):
+                page.locator(f"input[name={field}]").fill(value)
+            if k == 0 and round_ == 0:
+                # a score outside the scale is refused, and said so on the phone
+                page.locator("input[name=c1]").fill("31")
+                page.locator("#send").click()
+                expect(page.locator("#status")).to_contain_text("超出评分范围")
+                page.locator("input[name=c1]").fill(values[0])
+            if k == 4 and round_ == 0:
+                # the hall's Wi-Fi drops: the sheet is kept on the phone and sent later
+                page.context.set_offline(True)
+                page.locator("#send").click()
+                expect(page.locator("#status")).to_contain_text("已保存在本机")
+                page.context.set_offline(False)
+            else:
+                page.locator("#send").click()
+            expect(page.locator("#status")).to_contain_text("已提交", timeout=15000)
+            if start is None:
+                expect(badge.locator(".who")).not_to_be_empty()
+                start = _count(presenter)
+            if k % 4 == 3:
+                expect(badge.locator(".n")).to_have_text(str(k + 1), timeout=15000)
+                counts_seen.append(_count(presenter))
+        if round_ == 0:
+            shot(phones[1], "judging-01-phone", full_page=False)
+            # reload: what was sent is still there
+            phones[1].reload()
+            expect(phones[1].locator("input[name=c1]")).not_to_have_value("")
+        # a second sheet for the same unit from the same judge is refused (another id)
+        refused = phones[2].evaluate(
+            """async ([url, unit]) => {
+                const csrf = document.querySelector('input[name=csrfmiddlewaretoken]').value;
+                const r = await fetch(url, {method: 'POST', headers: {'Content-Type':
+                  'application/json', 'X-CSRFToken': csrf}, body: JSON.stringify({unit,
+                  client_id: 'f'.repeat(32), entry: {c1: 1, c2: 1, c3: 1}})});
+                return r.status; }""",
+            [f"/arena/{SLUG}/judge/sheet.json", unit],
+        )
+        assert refused == 409
+        # closing the unit freezes it: the phones show it and a late change is refused
+        office.goto(f"{base}/arena/{SLUG}/scoring/")
+        office.locator(f'tr[data-unit="{unit}"]').get_by_role(
+            "button", name="结束该单位评分"
+        ).click()
+        expect(office.locator(f'tr[data-unit="{unit}"]')).to_contain_text("已结束")
+        late = phones[3].evaluate(
+            """async ([url, unit]) => {
+                const csrf = document.querySelector('input[name=csrfmiddlewaretoken]').value;
+                const r = await fetch(url, {method: 'POST', headers: {'Content-Type':
+                  'application/json', 'X-CSRFToken': csrf}, body: JSON.stringify({unit,
+                  client_id: 'e'.repeat(32), entry: {c1: 1, c2: 1, c3: 1}})});
+                return (await r.json()).codes; }""",
+            [f"/arena/{SLUG}/judge/sheet.json", unit],
+        )
+        assert late == ["arena.unit_not_open"]
+        expect(phones[0].locator("#waiting")).to_be_visible(timeout=15000)
+        # the hall's results show the closed unit (shown live in the demo)
+        expect(presenter.locator("#results")).to_be_visible(timeout=15000)
+        expect(presenter.locator(f'#results tr[data-unit="{unit}"]')).to_be_visible()
+        presenter.keyboard.press("j")  # back to the speaker's screens
+        expect(presenter.locator("#results")).to_be_hidden()
+
+    # The count rose while the judges scored: 4, 8, 12 in each round.
+    assert counts_seen == [4, 8, 12] * 3, counts_seen
+
+    # The results screen, at 1920×1080: every closed unit by group and overall, ranked.
+    screen = hall.new_page()
+    screen.goto(f"{base}/arena/{SLUG}/results/")
+    table = screen.locator(".results-table tbody tr")
+    expect(table).to_have_count(2 + 3)
+    expect(screen.locator(".results-rule")).to_contain_text("去掉 1 个最高分和 1 个最低分")
+    ranks = [int(r) for r in screen.locator(".results-table td.rank").all_text_contents()]
+    assert ranks == sorted(ranks)
+    shot(screen, "judging-02-results", full_page=False)
+    hall.close()

@@ -1,0 +1,91 @@
+"""Phones (390 px) and a hall's screen (1920×1080): the league table, the report card,
+the targets board, the reporter's form, the status board and the presenter view have no
+sideways overflow and no clipped text. Screenshots go to ``screenshots/screen-*.png``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.web.browser import MARKS, log_in, screenshot
+
+pytestmark = MARKS
+
+PAGES = [
+    # (name, who, path)
+    ("league", None, "/periods/2023Q3/"),
+    ("card", None, "/periods/2023Q3/units/huangdao/"),
+    ("targets", "office", "/targets/"),
+    ("form", "shibei", "/workflow/periods/2023Q4/units/shibei/"),
+    ("status", "office", "/workflow/periods/2023Q4/"),
+    ("present", None, "/arena/2023-05-27/present/"),
+]
+SIZES = {"w390": (390, 844), "w1920": (1920, 1080)}
+
+# Elements wider than the page, and text cut by its box (overflow hidden, ellipsis or a
+# single Han character per line: a name broken one character a line).
+PROBE = """() => {
+  const out = {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+               wide: [], clipped: [], broken: []};
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || el.closest('.visually-hidden, details:not([open]) > :not(summary)') || !el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
+    if (r.right > window.innerWidth + 1 && !el.closest('.table-wrap, [data-scroll-x]'))
+      out.wide.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
+    const s = getComputedStyle(el);
+    const text = (el.childNodes.length === 1 && el.firstChild.nodeType === 3)
+      ? el.textContent.trim() : '';
+    if (!text) continue;
+    if ((s.overflow === 'hidden' || s.overflowX === 'hidden' || s.textOverflow === 'ellipsis')
+        && el.scrollWidth > el.clientWidth + 1)
+      out.clipped.push(el.tagName + '.' + el.className + ' ' + text.slice(0, 20));
+    const range = document.createRange();
+    range.selectNodeContents(el.firstChild);
+    const lines = new Set([...range.getClientRects()].map(q => Math.round(q.top))).size;
+    if (/^[\\u4e00-\\u9fff（）]{4,}$/.test(text) && lines > 1 && text.length / lines <= 2.5)
+      out.broken.push(el.tagName + '.' + el.className + ' ' + text);
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from tests.web.conftest import start_demo_server, stop
+
+    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-screens"))
+    try:
+        yield base
+    finally:
+        stop(process)
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_the_main_pages_fit_phones_and_hall_screens(browser, server: str, size: str) -> None:  # type: ignore[no-untyped-def]
+    width, height = SIZES[size]
+    problems: dict[str, dict] = {}
+    contexts = {}
+    for name, who, path in PAGES:
+        if who not in contexts:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, device_scale_factor=1
+            )
+            page = context.new_page()
+            if who:
+                log_in(page, server, who)
+            contexts[who] = page
+        page = contexts[who]
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        found = page.evaluate(PROBE)
+        screenshot(page, f"screen-{size}-{name}")
+        bad = {k: found[k] for k in ("wide", "clipped", "broken") if found[k]}
+        if found["scroll"] > found["inner"]:
+            bad["overflow"] = [f"{found['scroll']} > {found['inner']}"]
+        if bad:
+            problems[name] = bad
+    for page in contexts.values():
+        page.context.close()
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)

@@ -33,6 +33,7 @@ from leitai.web.audit.models import AuditEntry
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
 from leitai.web.reminders.services import MAX_ATTEMPTS, reminders_tick
 from leitai.web.workflow.models import Objection, Submission
+from tests.web.base import VerifiedClient
 
 SCHEME = (
     "id: tiny\nname: tiny\nversion: 1\n"
@@ -127,6 +128,8 @@ IMMEDIATE = {
 
 
 class ReminderDeliveryTests(TransactionTestCase):
+    client_class = VerifiedClient  # the office logs in with its second factor, as in use
+
     def setUp(self) -> None:
         self.mailbox = Mailbox()
         self.smtp = Controller(self.mailbox, hostname="127.0.0.1", port=_free_port())

@@ -41,7 +41,7 @@ SCHEME = (
     "boards:\n"
     "  - {id: x, name: X, points: 100, indicators: [{id: i1, name: I1}, {id: i2, name: I2}]}\n"
 )
-DATA = "unit,indicator,value\nua,i1,1\nua,i2,9\nub,i1,2\n"
+DATA = "unit,indicator,value\nua,i1,1\nua,i2,9\nub,i1,2\nud,i1,5\nud,i2,6\n"
 PASSWORD = "correct horse battery staple"
 
 
@@ -161,9 +161,6 @@ class ReminderDeliveryTests(TransactionTestCase):
         version = scheme_version_create(content=SCHEME, source="tiny.yaml")
         self.period = period = period_create(code="2030Q2", scheme_version=version)
         units = {u.code: u for u in Unit.objects.filter(code__in=["ua", "ub", "uc", "ud"])}
-        for row in DATA.splitlines()[1:]:
-            unit, key, value = row.split(",")
-            DataValue.objects.create(period=period, unit=units[unit], key=key, value=value)
 
         def person(name: str, role: str, unit: str | None, email: str) -> User:
             user = user_create(
@@ -178,6 +175,15 @@ class ReminderDeliveryTests(TransactionTestCase):
         self.rep_b = person("rep_b", User.Role.REPORTER, "ub", "b@example.cn")  # filled
         self.rep_c = person("rep_c", User.Role.REPORTER, "uc", "")  # nothing; no e-mail
         self.viewer = person("viewer", User.Role.VIEWER, None, "v@example.cn")
+        self.rep_d = person("rep_d", User.Role.REPORTER, "ud", "d@example.cn")  # by the office
+        # Entered by the units' own reporters (figures only the office entered would count
+        # as done: the workflow's "entered by the office").
+        reporter = {"ua": self.rep_a, "ub": self.rep_b, "ud": self.office}
+        for row in DATA.splitlines()[1:]:
+            unit, key, value = row.split(",")
+            DataValue.objects.create(
+                period=period, unit=units[unit], key=key, value=value, updated_by=reporter[unit]
+            )
         Submission.objects.create(
             period=period,
             unit=units["ua"],

@@ -19,7 +19,7 @@ from leitai.web.assessments.models import Period, Unit
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines
 from leitai.web.workflow.anomalies import period_alert_rows
 from leitai.web.workflow.models import UnitStatus
-from leitai.web.workflow.selectors import Readiness, period_readiness
+from leitai.web.workflow.selectors import DONE, Readiness, period_readiness
 
 
 @dataclass
@@ -44,7 +44,7 @@ def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
     owed: dict[int, Owed] = {}
     if period.state == Period.State.COLLECTING:
         for row in readiness.rows:
-            if row.status == UnitStatus.SUBMITTED:
+            if row.status in DONE:  # submitted, or entered by the office
                 continue
             item = owed.setdefault(row.unit.pk, Owed(unit=row.unit))
             if row.status == UnitStatus.RETURNED:
@@ -92,7 +92,7 @@ def period_digest_lines(period: Period) -> list[str]:
     counts = readiness.counts
     lines = [
         _("Submitted: %(n)d of %(total)d units.")
-        % {"n": counts[UnitStatus.SUBMITTED], "total": len(readiness.rows)},
+        % {"n": len(readiness.rows) - len(readiness.outstanding), "total": len(readiness.rows)},
         _("Not started: %(n)d; entered but not submitted: %(m)d; returned: %(r)d.")
         % {
             "n": counts[UnitStatus.NOT_STARTED],

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "leitai.web.workflow",
     "leitai.web.notices",
     "leitai.web.audit",
+    "leitai.web.reminders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -414,3 +415,26 @@ TASKS = {
         "QUEUES": [LEITAI_TASKS_QUEUE],
     }
 }
+
+
+# E-mail (reminders): Django's SMTP backend with the settings from the environment.
+# ``EMAIL_HOST`` unset: mails are written to the console (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_flag("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "leitai@localhost")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+# The address people open links in e-mails and group robots at, e.g. https://kaohe.example.cn
+LEITAI_BASE_URL = os.environ.get("LEITAI_BASE_URL", "").rstrip("/")
+# Seconds between reminder ticks of a worker, and the first pause before a retry (doubling).
+LEITAI_REMINDERS_EVERY = float(os.environ.get("LEITAI_REMINDERS_EVERY", "60"))
+LEITAI_REMINDERS_BACKOFF = float(os.environ.get("LEITAI_REMINDERS_BACKOFF", "60"))

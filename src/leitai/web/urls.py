@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("leitai.web.workflow.urls")),
     path("", include("leitai.web.audit.urls")),
     path("", include("leitai.web.notices.urls")),
+    path("", include("leitai.web.reminders.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

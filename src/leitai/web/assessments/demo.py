@@ -104,6 +104,9 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
     out = demo_accounts_ensure(password=password) if accounts else []
     if collecting is not None:
         workflow_demo_install(item=collecting, previous=periods.get(collecting.previous or ""))
+    from leitai.web.reminders.demo import reminders_demo_install  # 2023Q4's deadline
+
+    reminders_demo_install()
     return out
 
 

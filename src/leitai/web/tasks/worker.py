@@ -83,7 +83,27 @@ def _janitor(parent_pid: int | None, period: float) -> None:
             except Exception:
                 logger.exception("recovering dead jobs failed; trying again later")
             next_sweep = time.monotonic() + period
+        _reminders_tick()
         time.sleep(0.5)
+
+
+_next_reminders = 0.0
+
+
+def _reminders_tick() -> None:
+    """Every LEITAI_REMINDERS_EVERY seconds: plan the due reminders and queue their sending."""
+    global _next_reminders
+    from django.conf import settings
+
+    if time.monotonic() < _next_reminders:
+        return
+    _next_reminders = time.monotonic() + float(settings.LEITAI_REMINDERS_EVERY)
+    from leitai.web.reminders.services import reminders_tick
+
+    try:
+        reminders_tick()
+    except Exception:
+        logger.exception("planning reminders failed; trying again later")
 
 
 def _run_database(interval: float) -> None:

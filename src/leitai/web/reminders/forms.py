@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.reminders.models import PeriodDeadlines, Webhook
+
+
+class DeadlinesForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PeriodDeadlines
+        fields = [
+            "collection_deadline",
+            "review_until",
+            "publication_planned",
+            "days_before",
+            "overdue_daily",
+            "send_hour",
+            "digest",
+            "active",
+        ]
+        widgets = {
+            "collection_deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "review_until": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "publication_planned": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean_days_before(self) -> str:
+        text = self.cleaned_data["days_before"].replace("，", ",")
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if any(not p.isdigit() or int(p) > 60 for p in parts):
+            raise forms.ValidationError(_("Whole days from 0 to 60, separated by commas."))
+        return ",".join(parts)
+
+    def clean_send_hour(self) -> int:
+        hour = self.cleaned_data["send_hour"]
+        if hour > 23:
+            raise forms.ValidationError(_("An hour from 0 to 23."))
+        return int(hour)
+
+
+class WebhookForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(label=_("webhook address"), max_length=500, assume_scheme="https")
+    secret = forms.CharField(
+        label=_("signing secret"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave blank to keep the stored secret. It is never shown again."),
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["name", "platform", "url", "format", "active"]

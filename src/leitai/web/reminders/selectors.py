@@ -1,0 +1,159 @@
+"""Reading: who owes what in a period, which schedule points are due, what the office sees.
+
+Who owes what comes from the workflow's own status (:func:`period_readiness`, the status
+board) and anomaly checks (:func:`period_alert_rows`): no second status is kept here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leitai.web.assessments.models import Period, Unit
+from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines
+from leitai.web.workflow.anomalies import period_alert_rows
+from leitai.web.workflow.models import UnitStatus
+from leitai.web.workflow.selectors import DONE, Readiness, period_readiness
+
+
+@dataclass
+class Owed:
+    """What one unit (or the office, ``unit=None``) still owes in a period."""
+
+    unit: Unit | None
+    items: list[str] = field(default_factory=list)
+
+
+def office_users() -> QuerySet[Any]:
+    User = get_user_model()
+    return User.objects.filter(Q(role=User.Role.OFFICE) | Q(is_superuser=True), is_active=True)
+
+
+def unit_reporters(unit: Unit) -> QuerySet[Any]:
+    User = get_user_model()
+    return User.objects.filter(role=User.Role.REPORTER, unit=unit, is_active=True)
+
+
+def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
+    owed: dict[int, Owed] = {}
+    if period.state == Period.State.COLLECTING:
+        for row in readiness.rows:
+            if row.status in DONE:  # submitted, or entered by the office
+                continue
+            item = owed.setdefault(row.unit.pk, Owed(unit=row.unit))
+            if row.status == UnitStatus.RETURNED:
+                item.items.append(_("Your submission was returned: correct it and submit again."))
+            elif row.filled:
+                item.items.append(
+                    _("Figures entered but not submitted (%(blank)d of %(total)d blank).")
+                    % {"blank": row.blank, "total": row.total}
+                )
+            else:
+                item.items.append(
+                    _("No figures entered yet (%(total)d to fill).") % {"total": row.total}
+                )
+    for alert in period_alert_rows(period):
+        if alert.explained:
+            continue
+        item = owed.setdefault(alert.unit.pk, Owed(unit=alert.unit))
+        item.items.append(
+            _("Unexplained anomaly: %(name)s changed beyond its limit; explain it.")
+            % {"name": alert.name}
+        )
+    return owed
+
+
+def period_owed(period: Period) -> list[Owed]:
+    """Every unit that still owes something, and the office when objections wait."""
+    readiness = period_readiness(period)
+    owed = list(_unit_items(period, readiness).values())
+    if readiness.pending_objections:
+        owed.append(
+            Owed(
+                unit=None,
+                items=[
+                    _("Objection of %(unit)s waits for an answer.") % {"unit": o.unit.name}
+                    for o in readiness.pending_objections
+                ],
+            )
+        )
+    return owed
+
+
+def period_digest_lines(period: Period) -> list[str]:
+    """The office's daily digest: the counts of the status board and what waits."""
+    readiness = period_readiness(period)
+    counts = readiness.counts
+    lines = [
+        _("Submitted: %(n)d of %(total)d units.")
+        % {"n": len(readiness.rows) - len(readiness.outstanding), "total": len(readiness.rows)},
+        _("Not started: %(n)d; entered but not submitted: %(m)d; returned: %(r)d.")
+        % {
+            "n": counts[UnitStatus.NOT_STARTED],
+            "m": counts[UnitStatus.FILLED],
+            "r": counts[UnitStatus.RETURNED],
+        },
+        _("Objections waiting for an answer: %(n)d.") % {"n": len(readiness.pending_objections)},
+    ]
+    unexplained = sum(1 for a in period_alert_rows(period) if not a.explained)
+    lines.append(_("Unexplained anomalies: %(n)d.") % {"n": unexplained})
+    failed = Delivery.objects.filter(period=period, state=Delivery.State.FAILED).count()
+    if failed:
+        lines.append(_("Reminders that could not be sent: %(n)d.") % {"n": failed})
+    return lines
+
+
+def _send_time(deadlines: PeriodDeadlines, day: Any) -> datetime:
+    naive = datetime.combine(day, datetime.min.time()).replace(hour=min(deadlines.send_hour, 23))
+    return timezone.make_aware(naive)
+
+
+def due_points(deadlines: PeriodDeadlines, now: datetime) -> list[str]:
+    """The schedule points due at ``now`` (each sent once: later ticks find it sent).
+
+    ``before-N`` N days before the deadline (only the nearest one due, never after the
+    deadline); ``overdue-DATE`` each morning after the deadline; ``digest-DATE`` the
+    office's digest each morning while the period is not published.
+    """
+    points: list[str] = []
+    deadline = deadlines.collection_deadline
+    today = timezone.localdate(now)
+    morning = _send_time(deadlines, today)
+    if deadline is not None and now < deadline:
+        due = [n for n in deadlines.day_list if deadline - timedelta(days=n) <= now]
+        if due:
+            points.append(f"before-{min(due)}")
+    elif deadline is not None and deadlines.overdue_daily and now >= morning > deadline:
+        points.append(f"overdue-{today.isoformat()}")
+    if deadlines.digest and now >= morning:
+        points.append(f"digest-{today.isoformat()}")
+    return points
+
+
+def deadlines_for(period: Period) -> PeriodDeadlines | None:
+    return PeriodDeadlines.objects.filter(period=period).first()
+
+
+def period_deliveries(period: Period) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(period=period).select_related("user", "webhook")
+
+
+def deliveries_failing(period: Period) -> QuerySet[Delivery]:
+    """Failed for good, or waiting for a retry after an error: shown to the office."""
+    return period_deliveries(period).exclude(error="").exclude(state=Delivery.State.SENT)
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("period")

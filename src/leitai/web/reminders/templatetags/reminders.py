@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from leitai.web.accounts.selectors import user_is_office
+from leitai.web.reminders.selectors import deadlines_for, deliveries_failing, unread_count
+
+register = template.Library()
+
+
+@register.inclusion_tag("reminders/_bell.html", takes_context=True)
+def reminders_bell(context: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"show": bool(getattr(user, "is_authenticated", False)), "unread": unread_count(user)}
+
+
+@register.inclusion_tag("reminders/_panel.html", takes_context=True)
+def reminders_panel(context: Any, period: Any) -> dict[str, Any]:
+    request = context.get("request")
+    if not user_is_office(getattr(request, "user", None)):
+        return {"show": False}
+    return {
+        "show": True,
+        "period": period,
+        "deadlines": deadlines_for(period),
+        "failing": list(deliveries_failing(period)[:20]),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,109 @@
+"""Thin views: the bell's list, the office's deadlines, robots and sending by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from leitai.web.accounts.selectors import user_is_office
+from leitai.web.assessments.models import Period
+from leitai.web.reminders import forms, services
+from leitai.web.reminders.models import Notification, Webhook
+from leitai.web.reminders.selectors import deadlines_for, notifications_of, period_deliveries
+
+
+def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not user_is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = notifications_of(request.user)[:200]
+    return render(request, "reminders/notifications.html", {"items": items})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    services.notifications_read(user=request.user, pk=pk)
+    if pk is not None:
+        note = get_object_or_404(Notification, pk=pk, user=request.user)
+        if note.link and url_has_allowed_host_and_scheme(note.link, allowed_hosts=None):
+            return redirect(note.link)
+    return redirect("reminders:notifications")
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def period_reminders(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = get_object_or_404(Period, code=period)
+    form = forms.DeadlinesForm(request.POST or None, instance=deadlines_for(period_obj))
+    if request.method == "POST" and form.is_valid():
+        services.deadlines_update(period=period_obj, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Deadlines and reminders saved."))
+        return redirect("reminders:period", period_obj.code)
+    return render(
+        request,
+        "reminders/period.html",
+        {
+            "period": period_obj,
+            "form": form,
+            "deliveries": period_deliveries(period_obj)[:300],
+        },
+    )
+
+
+@require_POST
+@office
+def period_send(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = get_object_or_404(Period, code=period)
+    n = services.reminders_send_now(period=period_obj, actor=request.user)
+    if n:
+        messages.success(request, _("%(n)d reminders are being sent.") % {"n": n})
+    else:
+        messages.info(request, _("Nobody owes anything: no reminder sent."))
+    return redirect("workflow:period", period_obj.code)
+
+
+@require_GET
+@office
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "reminders/webhooks.html", {"webhooks": Webhook.objects.all()})
+
+
+@require_http_methods(["GET", "POST"])
+@office
+def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    webhook = get_object_or_404(Webhook, pk=pk) if pk is not None else None
+    form = forms.WebhookForm(request.POST or None, instance=webhook)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.webhook_save(actor=request.user, webhook=webhook, **data)
+        messages.success(request, _("Group robot saved."))
+        return redirect("reminders:webhooks")
+    return render(request, "reminders/webhook_form.html", {"form": form, "webhook": webhook})
+
+
+@require_POST
+@office
+def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.webhook_delete(actor=request.user, webhook=get_object_or_404(Webhook, pk=pk))
+    messages.success(request, _("Group robot deleted."))
+    return redirect("reminders:webhooks")

@@ -1,0 +1,217 @@
+"""Deadlines, who owes what, the bell and the office's pages (the demo's 2023Q4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from leitai.web.audit.models import AuditEntry
+from leitai.web.reminders.channels import email_send
+from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
+from leitai.web.reminders.selectors import due_points, period_owed
+from leitai.web.reminders.services import reminders_send_due
+from leitai.web.workflow.anomalies import period_alert_rows
+from tests.web.base import BaseTestCase
+
+
+def _at(text: str) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(text))
+
+
+class DuePointTests(BaseTestCase):
+    def schedule(self, **kw: object) -> PeriodDeadlines:
+        values = {
+            "collection_deadline": _at("2030-01-10 17:00"),
+            "days_before": "3,1",
+            "send_hour": 9,
+        }
+        return PeriodDeadlines(period=self.draft_period, **{**values, **kw})
+
+    def test_the_nearest_point_before_the_deadline_is_due_and_the_digest_each_morning(self) -> None:
+        d = self.schedule()
+        self.assertEqual(due_points(d, _at("2030-01-06 12:00")), ["digest-2030-01-06"])
+        self.assertEqual(due_points(d, _at("2030-01-07 17:00")), ["before-3", "digest-2030-01-07"])
+        self.assertEqual(due_points(d, _at("2030-01-09 18:00")), ["before-1", "digest-2030-01-09"])
+        self.assertEqual(due_points(d, _at("2030-01-10 08:00")), ["before-1"])
+
+    def test_every_morning_once_overdue(self) -> None:
+        d = self.schedule(digest=False)
+        self.assertEqual(due_points(d, _at("2030-01-10 18:00")), [])
+        self.assertEqual(due_points(d, _at("2030-01-11 08:59")), [])
+        self.assertEqual(due_points(d, _at("2030-01-11 09:00")), ["overdue-2030-01-11"])
+        self.assertEqual(
+            due_points(self.schedule(digest=False, overdue_daily=False), _at("2030-01-12 10:00")),
+            [],
+        )
+
+
+class OwedTests(BaseTestCase):
+    def test_units_not_submitted_returned_or_with_unexplained_anomalies_owe_and_the_office_owes_answers(
+        self,
+    ) -> None:
+        from leitai.web.assessments.models import Period
+
+        period = Period.objects.get(code="2023Q4")
+        owed = {o.unit.code if o.unit else "office": o for o in period_owed(period)}
+        anomalous = {a.unit.code for a in period_alert_rows(period) if not a.explained}
+        self.assertEqual(set(owed) - anomalous, {"shibei", "laixi", "pingdu", "office"})
+        self.assertIn("城阳区", owed["office"].items[0])
+        self.assertTrue(any("退回" in item for item in owed["pingdu"].items))
+
+
+class PageTests(BaseTestCase):
+    def test_the_bell_counts_unread_notifications_and_marking_read_clears_it(self) -> None:
+        note = Notification.objects.create(
+            user=self.reporter_shibei, title="催报", link="/workflow/"
+        )
+        Notification.objects.create(user=self.reporter_licang, title="别人的")
+        self.client.force_login(self.reporter_shibei)
+        page = self.client.get(reverse("reminders:notifications")).content.decode()
+        self.assertIn('data-unread="1"', page)
+        self.assertIn("催报", page)
+        self.assertNotIn("别人的", page)
+        other = Notification.objects.get(title="别人的")
+        self.assertEqual(
+            self.client.post(reverse("reminders:read", args=[other.pk])).status_code, 404
+        )
+        self.assertIsNone(Notification.objects.get(pk=other.pk).read_at)
+        answer = self.client.post(reverse("reminders:read", args=[note.pk]))
+        self.assertRedirects(answer, "/workflow/", fetch_redirect_response=False)
+        page = self.client.get(reverse("reminders:notifications")).content.decode()
+        self.assertIn('data-unread="0"', page)
+
+    def test_only_the_office_sets_deadlines_and_robots(self) -> None:
+        urls = [
+            reverse("reminders:period", args=["2023Q4"]),
+            reverse("reminders:webhooks"),
+            reverse("reminders:webhook_new"),
+        ]
+        for user in (self.reporter_shibei, self.viewer, self.outsider):
+            self.client.force_login(user)
+            for url in urls:
+                self.assertEqual(self.client.get(url).status_code, 403, (user, url))
+            self.assertEqual(
+                self.client.post(reverse("reminders:send", args=["2023Q4"])).status_code, 403
+            )
+        self.client.logout()
+        self.assertEqual(self.client.get(urls[0]).status_code, 302)
+
+    def test_the_office_sets_a_deadline_and_it_is_audited(self) -> None:
+        self.client.force_login(self.office)
+        answer = self.client.post(
+            reverse("reminders:period", args=["2023Q4"]),
+            {
+                "collection_deadline": "2030-01-10T17:00",
+                "days_before": "5，2",
+                "send_hour": "8",
+                "overdue_daily": "on",
+                "digest": "on",
+                "active": "on",
+            },
+        )
+        self.assertEqual(answer.status_code, 302)
+        d = PeriodDeadlines.objects.get(period__code="2023Q4")
+        self.assertEqual((d.day_list, d.send_hour), ([5, 2], 8))
+        page = self.client.get(reverse("reminders:period", args=["2023Q4"])).content.decode()
+        self.assertIn('value="2030-01-10T17:00"', page)  # what a datetime-local input shows
+        entry = AuditEntry.objects.filter(action="reminder.schedule_changed").first()
+        self.assertEqual(entry.actor, self.office)
+        self.assertEqual(entry.after["days_before"], "5,2")
+
+    def test_a_robots_secret_is_stored_audited_as_set_and_never_shown_back(self) -> None:
+        self.client.force_login(self.office)
+        data = {
+            "name": "钉钉群",
+            "platform": "dingtalk",
+            "url": "https://oapi.dingtalk.com/robot/send?access_token=x",
+            "format": "markdown",
+            "active": "on",
+            "secret": "SECtopsecret",
+        }
+        self.assertEqual(self.client.post(reverse("reminders:webhook_new"), data).status_code, 302)
+        webhook = Webhook.objects.get()
+        self.assertEqual(webhook.secret, "SECtopsecret")
+        page = self.client.get(
+            reverse("reminders:webhook_edit", args=[webhook.pk])
+        ).content.decode()
+        self.assertNotIn("SECtopsecret", page)
+        self.client.post(
+            reverse("reminders:webhook_edit", args=[webhook.pk]),
+            {**data, "secret": "", "name": "钉钉二群"},
+        )
+        webhook.refresh_from_db()
+        self.assertEqual((webhook.name, webhook.secret), ("钉钉二群", "SECtopsecret"))
+        entries = AuditEntry.objects.filter(action__startswith="reminder.robot_")
+        self.assertEqual(entries.count(), 2)
+        self.assertFalse(any("SECtopsecret" in str(e.after) + str(e.before) for e in entries))
+        self.assertTrue(entries.first().after["signed"])
+
+    def test_the_office_sends_a_reminder_by_hand_from_the_status_board(self) -> None:
+        self.reporter_shibei.email = "shibei@example.cn"
+        self.reporter_shibei.save()
+        self.client.force_login(self.office)
+        board = self.client.get(reverse("workflow:period", args=["2023Q4"])).content.decode()
+        self.assertIn(reverse("reminders:send", args=["2023Q4"]), board)
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = self.client.post(reverse("reminders:send", args=["2023Q4"]))
+        self.assertRedirects(
+            answer, reverse("workflow:period", args=["2023Q4"]), fetch_redirect_response=False
+        )
+        mine = Delivery.objects.filter(user=self.reporter_shibei, point__startswith="manual-")
+        self.assertEqual(
+            set(mine.values_list("channel", "state")), {("app", "sent"), ("email", "sent")}
+        )
+        self.assertFalse(
+            Delivery.objects.filter(user=self.reporter_licang, point__startswith="manual-").exists()
+        )
+        self.assertEqual([m.to for m in mail.outbox], [["shibei@example.cn"]])
+        self.assertIn("市北区", mail.outbox[0].subject)
+        self.assertTrue(
+            AuditEntry.objects.filter(action="reminder.requested", actor=self.office).exists()
+        )
+        self.assertEqual(reminders_send_due(), 0)  # nothing left, nothing twice
+
+    @override_settings(LEITAI_BASE_URL="https://kaohe.example.cn")
+    def test_the_reminder_email_has_a_text_and_an_html_part(self) -> None:
+        message = {
+            "title": "2023Q4 催报：市北区尚有数据未报",
+            "lines": ["填报截止时间：2024-01-10 17:00。", "尚未填报数据（共 20 项）。"],
+            "link": "/workflow/periods/2023Q4/units/shibei/",
+            "name": "田宝",
+        }
+        email_send(to="shibei@example.cn", message=message)
+        sent = mail.outbox[0]
+        self.assertIn("田宝，您好：", sent.body)
+        self.assertIn("https://kaohe.example.cn/workflow/periods/2023Q4/units/shibei/", sent.body)
+        html, kind = sent.alternatives[0]
+        self.assertEqual(kind, "text/html")
+        self.assertIn("<li>尚未填报数据（共 20 项）。</li>", html)
+        self.assertIn('href="https://kaohe.example.cn/workflow/periods/2023Q4/units/shibei/"', html)
+
+    def test_planning_a_point_twice_inserts_its_reminders_once(self) -> None:
+        from leitai.web.assessments.models import Period
+        from leitai.web.reminders.services import reminders_plan
+
+        period = Period.objects.get(code="2023Q4")
+        first = reminders_plan(period=period, point="before-1")
+        self.assertGreater(first, 0)
+        self.assertEqual(reminders_plan(period=period, point="before-1"), 0)
+        self.assertEqual(Delivery.objects.filter(point="before-1").count(), first)
+
+
+class WorkerTickTests(BaseTestCase):
+    @override_settings(LEITAI_REMINDERS_EVERY=3600)
+    def test_the_worker_plans_reminders_at_most_once_per_interval(self) -> None:
+        from unittest import mock
+
+        from leitai.web.tasks import worker
+
+        worker._next_reminders = 0.0
+        with mock.patch("leitai.web.reminders.services.reminders_tick") as tick:
+            worker._reminders_tick()
+            worker._reminders_tick()
+        self.assertEqual(tick.call_count, 1)

@@ -205,6 +205,19 @@ def test_a_json_result_carrying_its_top_level_boards_counts_their_stars(q1):
     assert result.values[:3, 2].tolist() == [18, 18, 18]
 
 
+def test_stars_of_a_json_result_that_does_not_name_its_top_level_boards_are_refused(q1):
+    # Q1 has the sub-board villages: summing every listed board would count its stars too.
+    scheme = parse_scheme(KINDS)
+    document = q1.to_dict()
+    document["scheme"].pop("boards", None)
+    found = problems_of(
+        lambda: assess(scheme, PeriodData.from_mapping(scheme, {}), others={"Q1": document})
+    )
+    codes = [(code, path) for code, path, _params in found]
+    assert codes == [("from.top_boards_unknown", "boards[0].indicators[2].from.value")]
+    assert "villages" in found[0][2]["boards"]
+
+
 def problems_of(call):
     with pytest.raises(DataError) as caught:
         call()

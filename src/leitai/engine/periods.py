@@ -83,7 +83,9 @@ def other_values(scheme: Scheme, others: Mapping[str, Any] | None) -> np.ndarray
 class _Document:
     """Another period's result as rows by unit, with the ids of its top-level boards."""
 
-    def __init__(self, period: str, rows: dict[str, Mapping[str, Any]], top: list[str]):
+    def __init__(
+        self, period: str, rows: dict[str, Mapping[str, Any]], top: list[str] | None
+    ) -> None:
         self.period = period
         self.rows = rows
         self.top = top
@@ -93,6 +95,15 @@ class _Document:
         """The indicator's values by unit, or the problem of a board this result lacks."""
         value = indicator.from_.value  # type: ignore[union-attr]
         board, field = _board_field(value)
+        if value == "stars" and self.top is None:
+            # Never guess: counting every listed board would add sub-boards' stars too.
+            path = f"{scheme.indicator_paths[indicator.id]}.from.value"
+            return np.empty(0), scheme.problem_at(
+                path,
+                "from.top_boards_unknown",
+                period=self.period,
+                boards=", ".join(sorted(self.boards)),
+            )
         if board is not None and board not in self.boards:
             path = f"{scheme.indicator_paths[indicator.id]}.from.value"
             return np.empty(0), scheme.problem_at(
@@ -115,7 +126,7 @@ class _Document:
             return _number(entry.get(field))
         if value == "stars":
             boards = row.get("boards") or {}
-            stars = [_number((boards.get(b) or {}).get("stars")) for b in self.top]
+            stars = [_number((boards.get(b) or {}).get("stars")) for b in self.top or ()]
             return float(np.sum(stars)) if stars else float("nan")
         return _number(row.get(value))
 
@@ -163,7 +174,7 @@ def _document(scheme: Scheme, period: str, given: Any) -> tuple[_Document | None
         problem = scheme.problem_at(path, "from.other_units", period=period, units=unknown[:10])
         return None, [problem]
     if top is None:
-        top = _top_boards(given, rows)
+        top = _top_boards(given)
     return _Document(period, rows, top), []
 
 
@@ -179,16 +190,15 @@ def _rows(given: Any) -> dict[str, Mapping[str, Any]] | None:
     return rows
 
 
-def _top_boards(document: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The top-level boards of a result in JSON form.
+def _top_boards(document: Mapping[str, Any]) -> list[str] | None:
+    """The top-level boards of a result in JSON form, where it says which they are.
 
     The JSON of spec section 8 lists every board at every level without saying which are
     top-level; a ``scheme.boards`` list of top-level ids, where the document carries one,
-    says so, and otherwise every board listed counts.
+    says so. Without it, ``value: stars`` is refused rather than guessed.
     """
     scheme = document.get("scheme")
     listed = scheme.get("boards") if isinstance(scheme, Mapping) else None
     if isinstance(listed, list):
         return [str(b) for b in listed]
-    first = next(iter(rows.values()), {})
-    return list(first.get("boards") or {})
+    return None

@@ -409,6 +409,11 @@ MESSAGES: dict[str, str] = {
     "cli.output_needed": gettext_noop(
         "--format %(format)s writes a file: name it with -o (or give --out-dir)"
     ),
+    "from.top_boards_unknown": gettext_noop(
+        "the result of period %(period)s does not say which of its boards (%(boards)s) are "
+        "top-level, so their stars cannot be summed: take stars_<board> of each top-level "
+        "board, or give the result with its top-level boards listed under scheme.boards"
+    ),
     "cli.more_problems": gettext_noop("… and %(count)s more problems, not listed here"),
     "scheme.generalised_needs_power": gettext_noop(
         "the generalised mean needs its power p (for example p: 2)"

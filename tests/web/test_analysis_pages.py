@@ -717,6 +717,8 @@ class BackgroundRunTests(TransactionTestCase):
         run = AnalysisRun.objects.select_related("job").get()
         # Queued, not run: the request only created the job and its message.
         self.assertEqual((run.state, run.job.state), ("pending", "queued"))
+        # The office opens the robustness pages to everyone with a role (office only by default).
+        site_settings_update(analysis_audience="roles", user=office)
         self.client.force_login(self.viewer)
         self.assertContains(
             self.client.get(robustness_url("2030Q1") + f"?run={run.pk}"), "data-run-progress"

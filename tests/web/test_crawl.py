@@ -23,6 +23,16 @@ LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z]+\b")
 IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 # Ids, units of measure, proper names and abbreviations people read as they are.
 ALLOWED = {
+    # proper names (authenticator apps named on the two-factor page) and file formats
+    "Microsoft",
+    "Google",
+    "Authenticator",
+    "FreeOTP",
+    "ZIP",
+    "zip",
+    "txt",
+    "docx",
+    "DOCX",
     "GDP",
     "CPI",
     "PMI",

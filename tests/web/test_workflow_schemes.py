@@ -41,13 +41,16 @@ class SchemeTests(BaseTestCase):
         text = self.v2.text.replace("points: 35", "points: -1").replace("weight: 3", "weight: 三")
         response = self.edit(text)
         problems = response.context["problems"]
+        lines = text.splitlines()
+        points = next(n for n, line in enumerate(lines, 1) if "points: -1" in line)
+        weight = next(n for n, line in enumerate(lines, 1) if "weight: 三" in line)
         self.assertEqual(
             [(p["path"], p["line"]) for p in problems],
-            [("boards[0].points", 29), ("boards[0].indicators[0].weight", 35)],
+            [("boards[0].points", points), ("boards[0].indicators[0].weight", weight)],
         )
         self.assertContains(response, "boards[0].points")
-        self.assertContains(response, 'data-line="29"')
-        self.assertContains(response, "第29行")
+        self.assertContains(response, f'data-line="{points}"')
+        self.assertContains(response, f"第{points}行")
         self.assertFalse(SchemeVersion.objects.filter(number=3).exists())
 
     def test_a_yaml_syntax_error_names_its_line(self) -> None:

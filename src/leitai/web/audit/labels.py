@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 FIELDS = {
     "state": gettext_lazy("state"),
@@ -44,6 +44,30 @@ FIELDS = {
     "evidence": gettext_lazy("evidence"),
     "value": gettext_lazy("value"),
     "note": gettext_lazy("comment"),
+    # the keys of the live arena's scoring sheet, the notices and the evidence
+    "choices": pgettext_lazy("audit field", "choices"),
+    "closed": pgettext_lazy("audit field", "closed"),
+    "criteria": pgettext_lazy("audit field", "criteria"),
+    "date": pgettext_lazy("audit field", "date"),
+    "definition": pgettext_lazy("audit field", "definition"),
+    "group": pgettext_lazy("audit field", "group"),
+    "groups": pgettext_lazy("audit field", "groups"),
+    "high": pgettext_lazy("audit field", "high"),
+    "low": pgettext_lazy("audit field", "low"),
+    "max": pgettext_lazy("audit field", "max"),
+    "kind": pgettext_lazy("audit field", "kind"),
+    "live": pgettext_lazy("audit field", "live"),
+    "number": pgettext_lazy("audit field", "number"),
+    "numbers": pgettext_lazy("audit field", "numbers"),
+    "rule": pgettext_lazy("audit field", "rule"),
+    "serial": pgettext_lazy("audit field", "serial"),
+    "show": pgettext_lazy("audit field", "show"),
+    "size": pgettext_lazy("audit field", "size"),
+    "title": pgettext_lazy("audit field", "title"),
+    "trim": pgettext_lazy("audit field", "trim"),
+    "trimmed": pgettext_lazy("audit field", "trimmed"),
+    "units": pgettext_lazy("audit field", "units"),
+    "weight": pgettext_lazy("audit field", "weight"),
 }
 
 
@@ -106,12 +130,31 @@ def field_label(key: str, names: dict[str, str] | None = None) -> str:
 
 
 def value_label(value: Any) -> Any:
-    """A recorded state (``submitted``, ``collecting``) in words; other values as they are."""
+    """A recorded state (``submitted``, ``collecting``) in words, and the keys and words of
+    a recorded mapping or list (a scoring sheet, say) likewise; other values as they are."""
+    if isinstance(value, dict):
+        return {field_label(str(k)): value_label(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [value_label(v) for v in value]
     if isinstance(value, str):
         label = _choices().get(value)
         if label is not None:
             return str(label)
+        if value in _WORDS:
+            return str(_WORDS[value])
     return value
+
+
+# The sheet's own words when they are recorded as values (its kind and rule).
+_WORDS = {
+    "criteria": pgettext_lazy("audit field", "criteria"),
+    "choices": pgettext_lazy("audit field", "choices"),
+    "trimmed": pgettext_lazy("audit field", "trimmed"),
+    "single": pgettext_lazy("audit value", "single score"),
+    "mean": pgettext_lazy("audit value", "mean"),
+    "live": pgettext_lazy("audit field", "live"),
+    "end": pgettext_lazy("audit value", "at the end"),
+}
 
 
 def object_label(object_type: str) -> str:

@@ -45,7 +45,7 @@ def test_a_visitor_walks_from_the_home_page_to_every_board_and_logs_in_and_out(
         expect(page.locator(f"tr[data-unit={unit}]")).to_contain_text("加压奋进、进位赶超")
     shot(page, "02-league-2023Q1")
 
-    page.get_by_role("link", name="摘星情况").click()
+    page.get_by_role("link", name="星级", exact=True).click()
     expect(page.locator("table.matrix")).to_be_visible()
     shot(page, "03-stars-2023Q1")
 

@@ -91,6 +91,15 @@ def test_the_office_reads_robustness_and_diagnostics_from_the_league_table(
     context.close()
 
 
+def set_analysis_audience(page, base: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """The office chooses on its settings page who may open robustness and what-if."""
+    log_in(page, base, "office")
+    page.goto(base + "/office/settings/")
+    page.get_by_label(label).check()
+    page.get_by_role("button", name="保存").click()
+    page.context.clear_cookies()
+
+
 def test_a_reporter_edits_a_value_on_the_what_if_page_and_sees_the_rank_change(
     browser,
     demo_server: tuple[str, Path],  # type: ignore[no-untyped-def]
@@ -102,6 +111,8 @@ def test_a_reporter_edits_a_value_on_the_what_if_page_and_sees_the_rank_change(
     page = context.new_page()
     errors: list[str] = []
     watch(page, errors)
+    # What-if pages are the office's unless it opens them: it opens them to the units.
+    set_analysis_audience(page, base, "领导和各单位（所有有角色的账号）")
     log_in(page, base, "shibei")
 
     page.goto(base + "/periods/2023Q3/units/shibei/")
@@ -147,6 +158,8 @@ def test_a_reporter_edits_a_value_on_the_what_if_page_and_sees_the_rank_change(
     response = page.goto(base + "/periods/2023Q3/units/licang/whatif/")
     assert response is not None and response.status == 403
     errors = [e for e in errors if "/units/licang/whatif/" not in e]
+    page.context.clear_cookies()
+    set_analysis_audience(page, base, "仅考核办")  # back to the default for the other tests
 
     assert errors == []
     context.close()

@@ -194,7 +194,9 @@ class JudgingTests(BaseTestCase):
         response = self.client.post(
             f"/arena/{self.session.slug}/scoring/", {"action": "issue", "group": "g1", "count": 3}
         )
-        self.assertContains(response, "<svg", count=3)
+        self.assertContains(
+            response, '<svg width="148" height="148" class="segno"', count=3
+        )  # one QR per slip
         self.assertEqual(response["Cache-Control"], "no-store")
         self.assertEqual(self.scoring.codes.count(), 33)
         for reader in (self.viewer, self.outsider):

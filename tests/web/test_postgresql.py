@@ -13,29 +13,15 @@ import pytest
 POSTGRES_URL = os.environ.get("LEITAI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 ROOT = Path(__file__).resolve().parents[2]
 
-# The web tests whose outcome can depend on the database: who may see and change what,
-# the workflow's states and locks, the append-only audit record and seals, claims that must
-# hold once under concurrency (reminders, judges' sheets, the task queue), regex and JSON
-# lookups. The rest (page words and layout) are the same on both and run on SQLite only,
-# which keeps the whole suite within CI's time.
+# The web tests whose outcome most depends on the database: who may see and change what
+# (the whole permission matrix), one unit kept out of another's data, the append-only audit
+# record and its seals, and claims that must hold once under concurrency (judges' sheets,
+# reminders). The rest runs on SQLite only, which keeps the whole suite within CI's time.
 ON_POSTGRES = [
     "tests/web/test_permissions.py",
     "tests/web/test_workflow_isolation.py",
-    "tests/web/test_workflow_collection.py",
-    "tests/web/test_workflow_review.py",
-    "tests/web/test_workflow_evidence.py",
-    "tests/web/test_workflow_status.py",
-    "tests/web/test_previous_period.py",
-    "tests/web/test_audit.py",
     "tests/web/test_audit_integrity.py",
-    "tests/web/test_integrity.py",
-    "tests/web/test_models.py",
-    "tests/web/test_services.py",
-    "tests/web/test_years.py",
     "tests/web/test_arena_judging.py",
-    "tests/web/test_security_accounts.py",
-    "tests/web/test_tasks.py",
-    "tests/web/test_reminders.py",
     "tests/web/test_reminders_delivery.py",
 ]
 

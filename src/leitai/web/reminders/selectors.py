@@ -150,7 +150,8 @@ def deliveries_failing(period: Period) -> QuerySet[Delivery]:
 
 
 def unread_count(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+    # A reader with no stored account (the report-card printer's) has no notifications.
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

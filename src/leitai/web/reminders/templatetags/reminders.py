@@ -14,7 +14,10 @@ register = template.Library()
 def reminders_bell(context: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"show": bool(getattr(user, "is_authenticated", False)), "unread": unread_count(user)}
+    stored = (
+        bool(getattr(user, "is_authenticated", False)) and getattr(user, "pk", None) is not None
+    )
+    return {"show": stored, "unread": unread_count(user)}
 
 
 @register.inclusion_tag("reminders/_panel.html", takes_context=True)

@@ -289,7 +289,10 @@ def delivery_claim(
             attempts=F("attempts") + 1,
         )
         if taken == 1:
-            return Delivery.objects.select_related("user", "webhook", "period").get(pk=pk)
+            # Claimed: a busy database now must not leave the claim held with nobody sending.
+            return _settled(
+                lambda: Delivery.objects.select_related("user", "webhook", "period").get(pk=pk)
+            )
     return None
 
 
@@ -398,7 +401,7 @@ def reminders_send_due(*, worker: str | None = None, check: Any = None) -> int:
     while True:
         if check is not None:
             check()  # a stopping worker stops before claiming, never holding a claim
-        delivery = delivery_claim(worker=worker, skip=tried)
+        delivery = _settled(lambda: delivery_claim(worker=worker, skip=tried))
         if delivery is None:
             break
         tried.add(delivery.pk)

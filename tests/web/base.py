@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -89,7 +91,7 @@ class _Built(Exception):
 
 
 class DemoTemplate:
-    """:func:`demo_build` once per test process, kept as rows and files (SQLite only).
+    """:func:`demo_build` once per test process, kept as table contents and files.
 
     The build runs in a transaction that is read table by table and rolled back; each
     test class then writes every table the demo fills inside the class's own
@@ -97,12 +99,14 @@ class DemoTemplate:
     the class's media folder. A table the migrations fill (content types, permissions)
     is emptied and written whole, so a class also starts right after a
     ``TransactionTestCase`` has emptied the database and the migrations refilled it.
+    SQLite keeps the rows; PostgreSQL keeps each table as ``COPY`` text (exact for
+    every type) and moves its sequences past the restored ids.
     """
 
     _built: DemoTemplate | None = None
 
-    def __init__(self, tables: dict[str, tuple[str, list[tuple[Any, ...]], bool]], media: Path):
-        self.tables = tables  # table -> (insert statement, every row, whether to empty it first)
+    def __init__(self, tables: dict[str, tuple[Any, bool]], media: Path):
+        self.tables = tables  # table -> (its contents, whether to empty it first)
         self.media = media
 
     @classmethod
@@ -112,12 +116,23 @@ class DemoTemplate:
         return cls._built
 
     @staticmethod
-    def _rows(cursor: Any) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-        rows = {}
+    def _contents(cursor: Any) -> dict[str, Any]:
+        contents: dict[str, Any] = {}
         for table in connection.introspection.table_names(cursor):
-            cursor.execute(f'SELECT * FROM "{table}"')
-            rows[table] = ([d[0] for d in cursor.description], cursor.fetchall())
-        return rows
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+                    contents[table] = b"".join(bytes(block) for block in copy)
+            else:
+                cursor.execute(f'SELECT * FROM "{table}"')
+                columns = ", ".join(f'"{d[0]}"' for d in cursor.description)
+                marks = ", ".join("?" * len(cursor.description))
+                insert = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+                contents[table] = (insert, cursor.fetchall())
+        return contents
+
+    @staticmethod
+    def _empty(contents: Any) -> bool:
+        return not contents if isinstance(contents, bytes) else not contents[1]
 
     @classmethod
     def _build(cls) -> DemoTemplate:
@@ -126,29 +141,33 @@ class DemoTemplate:
         with override_settings(MEDIA_ROOT=str(media)):
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
-                    before = cls._rows(cursor)
+                    before = cls._contents(cursor)
                     demo_build()
-                    after = cls._rows(cursor)
+                    after = cls._contents(cursor)
                     raise _Built
             except _Built:
                 pass
         tables = {}
-        for table, (columns, rows) in after.items():
-            had_rows = bool(before.get(table, ([], []))[1])
-            if rows or had_rows:
-                names = ", ".join(f'"{c}"' for c in columns)
-                marks = ", ".join("?" * len(columns))
-                insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
-                tables[table] = (insert, rows, had_rows)
+        for table, contents in after.items():
+            had_rows = table in before and not cls._empty(before[table])
+            if had_rows or not cls._empty(contents):
+                tables[table] = (contents, had_rows)
         return cls(tables, media)
 
     def restore(self, *, media: Path) -> None:
         """Write the demo into the open transaction and its files into ``media``."""
-        raw = connection.connection
-        for table, (insert, rows, empty_first) in self.tables.items():
-            if empty_first:
-                raw.execute(f'DELETE FROM "{table}"')
-            raw.executemany(insert, rows)
+        with connection.cursor() as cursor:
+            for table, (contents, empty_first) in self.tables.items():
+                if empty_first:
+                    cursor.execute(f'DELETE FROM "{table}"')
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                        copy.write(contents)
+                else:
+                    cursor.cursor.executemany(*contents)
+            if connection.vendor == "postgresql":
+                for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                    cursor.execute(sql)
         shutil.copytree(self.media, media, dirs_exist_ok=True)
 
 
@@ -167,9 +186,8 @@ class BaseTestCase(TestCase):
         cls._media = tempfile.TemporaryDirectory(prefix="leitai-test-media-")
         cls._media_settings = override_settings(MEDIA_ROOT=cls._media.name)
         cls._media_settings.enable()
-        if connection.vendor == "sqlite":
-            # Built (once per test process) before the class's transaction opens.
-            cls._template = DemoTemplate.get()
+        # Built (once per test process) before the class's transaction opens.
+        cls._template = DemoTemplate.get()
         super().setUpClass()
 
     @classmethod
@@ -180,10 +198,7 @@ class BaseTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        if connection.vendor == "sqlite":
-            cls._template.restore(media=Path(cls._media.name))
-        else:  # PostgreSQL: built for each class (its run is a short list of files)
-            demo_build()
+        cls._template.restore(media=Path(cls._media.name))
         cls.office = User.objects.get(username="kaoheban")
         cls.reporter_shibei = User.objects.get(username="tianbao-shibei")
         cls.reporter_licang = User.objects.get(username="tianbao-licang")

@@ -12,8 +12,9 @@ from pptx import Presentation
 
 from leitai.web.arena.models import ArenaSession
 from leitai.web.arena.selectors import arena_build
-from leitai.web.arena.services import ArenaError, pledge_create, session_create
+from leitai.web.arena.services import pledge_create, session_create
 from leitai.web.assessments.models import Period, Unit
+from leitai.web.errors import ServiceError
 from leitai.web.targets.models import Target
 from tests.web.base import BaseTestCase
 
@@ -208,7 +209,7 @@ class PledgeTests(BaseTestCase):
 
     def test_a_pledge_for_a_unit_not_assessed_in_the_period_is_refused(self) -> None:
         stranger = Unit.objects.create(code="qingdao_port", name="青岛港")
-        with self.assertRaises(ArenaError):
+        with self.assertRaises(ServiceError):
             pledge_create(session=self.session, unit=stranger, name="x", value=1)
 
 

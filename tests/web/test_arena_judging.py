@@ -24,9 +24,10 @@ from leitai.web.arena.judging_services import (
     unit_open,
 )
 from leitai.web.arena.models import ArenaSession, JudgeCode, JudgeSheet, Scoring
-from leitai.web.arena.services import ArenaError, session_create
+from leitai.web.arena.services import session_create
 from leitai.web.assessments.models import DataValue, Period
 from leitai.web.audit.models import AuditEntry
+from leitai.web.errors import ServiceError
 from tests.web.base import BaseTestCase
 
 
@@ -230,10 +231,10 @@ class JudgingTests(BaseTestCase):
         )
 
     def test_freeze_publish_and_apply_to_a_period(self) -> None:
-        with self.assertRaises(ArenaError):
+        with self.assertRaises(ServiceError):
             result_freeze(scoring=self.scoring, user=self.office)
         scoring_close(scoring=self.scoring, user=self.office)
-        with self.assertRaises(ArenaError):
+        with self.assertRaises(ServiceError):
             unit_open(scoring=self.scoring, unit=self.scoring.units[-1], user=self.office)
         scoring = result_freeze(scoring=self.scoring, user=self.office)
         result_check(scoring)
@@ -257,7 +258,7 @@ class JudgingTests(BaseTestCase):
             ).exists()
         )
         # a published period is refused
-        with self.assertRaises(ArenaError):
+        with self.assertRaises(ServiceError):
             result_apply(
                 scoring=scoring,
                 period=Period.objects.get(code="2023Q1"),

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from leitai.web.arena.models import ArenaSession, PledgeProposal, PledgeText
 from leitai.web.arena.proposals import highlighted, proposal_accept, proposal_reject
-from leitai.web.arena.services import ArenaError
 from leitai.web.audit.models import AuditEntry
+from leitai.web.errors import ServiceError
 from leitai.web.targets.models import Target
 from leitai.web.targets.services import targets_import
 from leitai.web.tasks.models import Job
@@ -187,9 +187,9 @@ class PledgeCaptureTests(BaseTestCase):
         self.assertEqual(proposal.status, PledgeProposal.Status.REJECTED)
         self.assertIsNone(proposal.target)
         self.assertTrue(AuditEntry.objects.filter(action="arena.proposal_rejected").exists())
-        with self.assertRaises(ArenaError):
+        with self.assertRaises(ServiceError):
             proposal_reject(proposal=proposal, user=self.office)
-        with self.assertRaises(ArenaError):
+        with self.assertRaises(ServiceError):
             proposal_accept(
                 proposal=proposal, unit=proposal.unit, name="x", value=1, user=self.office
             )

@@ -24,8 +24,9 @@ from leitai.web.assessments.services import (
     snapshot_publish,
 )
 from leitai.web.audit.models import AuditEntry
+from leitai.web.errors import ServiceError
 from leitai.web.workflow.selectors import period_readiness
-from leitai.web.workflow.services import WorkflowError, period_open
+from leitai.web.workflow.services import period_open
 from tests.web.base import BaseTestCase
 
 
@@ -75,7 +76,7 @@ class ProposalTests(PreviousPeriodTestCase):
         self.assertFalse(Period.objects.filter(code="2024Q1").exists())
 
     def test_the_service_refuses_it_too(self) -> None:
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_open(
                 code="2024Q1",
                 scheme_version=self.q4.scheme_version,

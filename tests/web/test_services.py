@@ -8,13 +8,13 @@ from leitai.demo import demo_periods
 from leitai.engine import DataError, SchemeError
 from leitai.web.assessments.models import DataValue, Snapshot
 from leitai.web.assessments.services import (
-    AssessmentError,
     data_values_import,
     period_compute,
     scheme_version_create,
     snapshot_publish,
     snapshot_recompute,
 )
+from leitai.web.errors import ServiceError
 from tests.web.base import BaseTestCase
 
 
@@ -31,7 +31,7 @@ class SchemeVersionTests(BaseTestCase):
             .scheme_path.read_text(encoding="utf-8")
             .replace("points: 40", "points: 41")
         )
-        with self.assertRaisesMessage(AssessmentError, "bump the version"):
+        with self.assertRaisesMessage(ServiceError, "bump the version"):
             scheme_version_create(content=text, source="edited.yaml")
 
     def test_an_invalid_scheme_is_refused_with_its_yaml_path(self) -> None:
@@ -73,13 +73,13 @@ class ComputeAndPublishTests(BaseTestCase):
         self.assertTrue(snapshot.is_published)
         self.assertEqual(self.draft_period.state, "published")
         self.assertEqual(snapshot.published_by, self.office)
-        with self.assertRaises(AssessmentError):
+        with self.assertRaises(ServiceError):
             snapshot_publish(snapshot=snapshot)
 
     def test_a_revision_of_a_published_result_needs_a_reason_and_keeps_the_first(self) -> None:
         first = snapshot_publish(snapshot=self.draft)
         second = period_compute(period=self.draft_period)
-        with self.assertRaisesMessage(AssessmentError, "needs a reason"):
+        with self.assertRaisesMessage(ServiceError, "needs a reason"):
             snapshot_publish(snapshot=second)
         revised = snapshot_publish(snapshot=second, reason="市北区数据更正")
         self.assertEqual(revised.revision, first.revision + 1)

@@ -22,10 +22,10 @@ from leitai.io.targets import read_demo
 from leitai.web.arena.demo import arena_demo_install
 from leitai.web.arena.models import ArenaSession
 from leitai.web.assessments.models import Unit
+from leitai.web.errors import ServiceError
 from leitai.web.targets.models import Actual, Target
 from leitai.web.targets.selectors import progress_rows, target_engine, targets_query
 from leitai.web.targets.services import (
-    TargetsError,
     actual_report,
     target_create,
     targets_import,
@@ -345,7 +345,7 @@ class OfficeTargetsTests(BaseTestCase):
         self.assertFalse(Actual.objects.filter(target__code="pm25").exists())
 
     def test_a_second_target_with_the_same_id_in_a_unit_is_refused(self) -> None:
-        with self.assertRaises(TargetsError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             target_create(unit=Unit.objects.get(code="jimo"), code="pm25", name="x", value=1)
         self.assertEqual(caught.exception.field, "code")
 
@@ -389,7 +389,7 @@ class ImportTests(BaseTestCase):
         page = response.content.decode()
         self.assertIn("targets.csv，第4行，“target”列：应填数字，实际为“十五”", page)
         self.assertNotIn('name="confirm"', page)
-        with self.assertRaises(TargetsError):
+        with self.assertRaises(ServiceError):
             targets_import(kind="targets", data=bad.encode(), filename="targets.csv")
         self.assertEqual(snapshot_of_targets(), before)
 
@@ -406,14 +406,14 @@ class ImportTests(BaseTestCase):
             (problem.where.file, problem.where.row, problem.where.column),
             ("a.csv", 3, "period"),
         )
-        with self.assertRaises(TargetsError):
+        with self.assertRaises(ServiceError):
             targets_import(kind="actuals", data=table.encode(), filename="a.csv")
         self.assertEqual(snapshot_of_targets(), before)
 
     def test_actuals_in_another_frequency_than_those_stored_change_nothing(self) -> None:
         before = snapshot_of_targets()
         table = "unit,target,period,value\nshibei,enterprise_contacts,2023Q3,10\nlicang,urban_renewal,2023-12,130\n"
-        with self.assertRaises(TargetsError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             targets_import(kind="actuals", data=table.encode(), filename="a.csv")
         problem = caught.exception.problems[0]
         self.assertEqual(

@@ -12,8 +12,9 @@ from leitai.io import read_table
 from leitai.web.assessments.models import DataValue, Period, Unit
 from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.audit.models import AuditEntry
+from leitai.web.errors import ServiceError
 from leitai.web.workflow.models import Submission, Upload
-from leitai.web.workflow.services import WorkflowError, period_review_start, submission_return
+from leitai.web.workflow.services import period_review_start, submission_return
 from tests.web.base import BaseTestCase
 from tests.web.workflow_helpers import cell_of, csv_file, edited, figures, template, xlsx
 
@@ -378,10 +379,10 @@ class SubmissionTests(CollectionTestCase):
         self.assertEqual(submission.state, "submitted")
 
     def test_returning_needs_a_reason_and_a_submission(self) -> None:
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             submission_return(period=self.q4, unit=self.licang, user=self.office, reason=" ")
         self.assertEqual(caught.exception.code, "reason")
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             submission_return(period=self.q4, unit=self.shibei, user=self.office, reason="x")
         self.assertEqual(caught.exception.code, "state")
 

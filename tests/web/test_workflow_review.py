@@ -12,9 +12,9 @@ from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import period_draft_snapshot, period_published_snapshot
 from leitai.web.assessments.services import data_values_update
 from leitai.web.audit.models import AuditEntry
+from leitai.web.errors import ServiceError
 from leitai.web.workflow.models import Objection
 from leitai.web.workflow.services import (
-    WorkflowError,
     objection_answer,
     objection_raise,
     period_collection_reopen,
@@ -81,7 +81,7 @@ class PeriodStepTests(ReviewTestCase):
     def test_closing_the_collection_needs_the_units_that_have_not_submitted_acknowledged(
         self,
     ) -> None:
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_review_start(period=self.q4, user=self.office)
         self.assertEqual(caught.exception.code, "acknowledge")
         self.assertIn("市北区", str(caught.exception))
@@ -98,7 +98,7 @@ class PeriodStepTests(ReviewTestCase):
         period = Period.objects.create(
             code="2024Q2", scheme_version=self.q4.scheme_version, previous=self.q4
         )
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_review_start(period=period, user=self.office, acknowledge=True)
         self.assertEqual(caught.exception.code, "not_started")
 
@@ -127,7 +127,7 @@ class PeriodStepTests(ReviewTestCase):
             lambda: period_draft_compute(period=self.q4, user=self.reporter_shibei),
             lambda: period_result_publish(period=self.q4, user=self.viewer),
         ):
-            with self.assertRaises(WorkflowError) as caught:
+            with self.assertRaises(ServiceError) as caught:
                 step()
             self.assertEqual(caught.exception.code, "forbidden")
 
@@ -201,7 +201,7 @@ class ObjectionTests(ReviewTestCase):
 
     def test_a_rejection_needs_its_reason_and_the_unit_reads_it(self) -> None:
         objection = self.raise_licang()
-        with self.assertRaises(WorkflowError):
+        with self.assertRaises(ServiceError):
             objection_answer(objection=objection, user=self.office, accepted=False, answer="  ")
         objection_answer(
             objection=objection,
@@ -213,12 +213,12 @@ class ObjectionTests(ReviewTestCase):
         page = self.client.get(reverse("workflow:objection", args=[objection.pk]))
         self.assertContains(page, "以统计局正式反馈为准，不予调整。")
         self.assertContains(page, "未采纳")
-        with self.assertRaises(WorkflowError):
+        with self.assertRaises(ServiceError):
             objection_answer(objection=objection, user=self.office, accepted=True, answer="again")
 
     def test_a_correction_that_the_engine_refuses_changes_nothing(self) -> None:
         before = figures(self.q4)
-        with self.assertRaises(WorkflowError):
+        with self.assertRaises(ServiceError):
             objection_answer(
                 objection=self.demo_objection,
                 user=self.office,
@@ -231,18 +231,18 @@ class ObjectionTests(ReviewTestCase):
         self.assertTrue(self.demo_objection.is_pending)
 
     def test_objections_are_for_the_units_own_reporter_before_publication_only(self) -> None:
-        with self.assertRaises(WorkflowError):
+        with self.assertRaises(ServiceError):
             objection_raise(period=self.q4, unit=self.licang, user=self.reporter_shibei, text="x")
-        with self.assertRaises(WorkflowError):
+        with self.assertRaises(ServiceError):
             objection_raise(period=self.q4, unit=self.licang, user=self.office, text="x")
         q3 = Period.objects.get(code="2023Q3")
         reporter = self.reporter_licang
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             objection_raise(period=q3, unit=self.licang, user=reporter, text="x")
         self.assertEqual(caught.exception.code, "state")
 
     def test_an_attachment_of_an_unexpected_kind_is_refused(self) -> None:
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             self.raise_licang(attachment=SimpleUploadedFile("run.exe", b"MZ"))
         self.assertEqual(caught.exception.code, "file_type")
         self.assertFalse(Objection.objects.filter(unit=self.licang).exists())
@@ -250,11 +250,11 @@ class ObjectionTests(ReviewTestCase):
 
 class PublicationTests(ReviewTestCase):
     def test_publication_waits_for_the_review_the_answers_and_an_up_to_date_draft(self) -> None:
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_result_publish(period=self.q4, user=self.office, acknowledge=True)
         self.assertEqual(caught.exception.code, "state")
         period_review_start(period=self.q4, user=self.office, acknowledge=True)
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_result_publish(period=self.refresh(), user=self.office, acknowledge=True)
         self.assertEqual(caught.exception.code, "objections")
         objection_answer(
@@ -263,11 +263,11 @@ class PublicationTests(ReviewTestCase):
         data_values_update(
             period=self.q4, cells={("shibei", "gdp_growth"): ("6.3", None)}, user=self.office
         )
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_result_publish(period=self.q4, user=self.office, acknowledge=True)
         self.assertEqual(caught.exception.code, "stale")
         period_draft_compute(period=self.q4, user=self.office)
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_result_publish(period=self.q4, user=self.office)
         self.assertEqual(caught.exception.code, "acknowledge")
         snapshot = period_result_publish(period=self.q4, user=self.office, acknowledge=True)
@@ -294,7 +294,7 @@ class PublicationTests(ReviewTestCase):
             period=self.q4, unit=self.shibei, user=self.office, values={"gdp_growth": ("6.3", None)}
         )
         period_draft_compute(period=self.q4, user=self.office)
-        with self.assertRaises(WorkflowError) as caught:
+        with self.assertRaises(ServiceError) as caught:
             period_result_publish(period=self.q4, user=self.office, reason=" ")
         self.assertEqual(caught.exception.code, "reason")
         second = period_result_publish(

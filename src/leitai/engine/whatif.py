@@ -64,7 +64,7 @@ from leitai.engine.problems import Problem, Where
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
 
-__all__ = ["WhatIf", "recompute", "what_it_takes"]
+__all__ = ["Crossings", "WhatIf", "crossings", "recompute", "what_it_takes"]
 
 MAX_DECIMALS = 6
 
@@ -149,6 +149,45 @@ def recompute(
         raise DataError(errors)
     return assess(
         scheme, data.with_values(changes), previous=previous, period=period, others=others
+    )
+
+
+class Crossings(NamedTuple):
+    """Who changed places with a unit between two results (positions in ``unit_ids``)."""
+
+    passed: list[int]
+    """Units ahead of it before and behind it after."""
+    overtaken_by: list[int]
+    """Units behind it before and ahead of it after."""
+
+
+def crossings(before: Result, after: Result, unit: int) -> Crossings:
+    """The units that ``unit`` passed, and those that passed it, from ``before`` to ``after``.
+
+    Ranks are compared as the results give them (with ``ranking: group``, each unit's
+    rank within its group; units of other groups never cross).
+
+    Examples
+    --------
+    >>> from leitai.engine import PeriodData, parse_scheme
+    >>> scheme = parse_scheme('''
+    ... id: w
+    ... name: w
+    ... version: 1
+    ... units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}]
+    ... boards:
+    ...   - {id: x, name: X, points: 100, indicators: [{id: i1, name: I1, method: minmax}]}
+    ... ''')
+    >>> data = PeriodData.from_mapping(scheme, {"a": {"i1": 10}, "b": {"i1": 5}, "c": {"i1": 1}})
+    >>> before = assess(scheme, data)
+    >>> crossings(before, recompute(scheme, data, {"c": {"i1": 7}}), 2)
+    Crossings(passed=[1], overtaken_by=[])
+    """
+    old, new = before.rank, after.rank
+    others = [v for v in range(len(old)) if v != unit]
+    return Crossings(
+        passed=[v for v in others if old[v] < old[unit] and new[v] > new[unit]],
+        overtaken_by=[v for v in others if old[v] > old[unit] and new[v] < new[unit]],
     )
 
 

@@ -54,6 +54,34 @@ Source = str | os.PathLike[str] | bytes | IO[bytes]
 META_SHEET = "_leitai"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+# The upload policy, one for every app: the tables people upload (templates, targets) ...
+TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+# ... and the attachments (evidence, an objection's file): documents (including China's OFD
+# and WPS formats), spreadsheets, slides, scans and archives of them.
+ATTACHMENT_SUFFIXES = frozenset(
+    [
+        ".pdf",
+        ".ofd",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".webp",
+        ".doc",
+        ".docx",
+        ".wps",
+        ".xls",
+        ".xlsx",
+        ".et",
+        ".ppt",
+        ".pptx",
+        ".dps",
+        ".txt",
+        ".csv",
+        ".zip",
+        ".rar",
+        ".7z",
+    ]
+)
 _RATIO_FLOOR = 1 * MB  # members smaller than this are never refused for their ratio
 _DTD = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
 

@@ -23,7 +23,7 @@ from leitai.engine import assess
 from leitai.engine.data import PeriodData, parse_number
 from leitai.engine.diagnostics import diagnose
 from leitai.engine.result import Result
-from leitai.engine.whatif import recompute, what_it_takes
+from leitai.engine.whatif import crossings, recompute, what_it_takes
 from leitai.io import read_table
 from leitai.web.accounts.selectors import analysis_visible_to, user_is_office, user_reports_for
 from leitai.web.analysis.models import AnalysisRun
@@ -307,16 +307,7 @@ def whatif_outcome(*, snapshot: Snapshot, unit: str, values: Mapping[str, Any]) 
     b, a = _summary(before, u), _summary(after, u)
     flag_names = {f.id: f.name for f in scheme.flags}
     unit_names = {x.id: x.name for x in scheme.units}
-    passed = [
-        unit_names[scheme.unit_ids[v]]
-        for v in range(len(scheme.units))
-        if v != u and before.rank[v] < before.rank[u] and after.rank[v] > after.rank[u]
-    ]
-    overtaken_by = [
-        unit_names[scheme.unit_ids[v]]
-        for v in range(len(scheme.units))
-        if v != u and before.rank[v] > before.rank[u] and after.rank[v] < after.rank[u]
-    ]
+    crossed = crossings(before, after, u)
     return {
         "unit": unit,
         "n": len(scheme.units),
@@ -348,8 +339,8 @@ def whatif_outcome(*, snapshot: Snapshot, unit: str, values: Mapping[str, Any]) 
             {"id": f, "name": flag_names[f], "before": f in b["flags"], "after": f in a["flags"]}
             for f in flag_names
         ],
-        "passed": passed,
-        "overtaken_by": overtaken_by,
+        "passed": [unit_names[scheme.unit_ids[v]] for v in crossed.passed],
+        "overtaken_by": [unit_names[scheme.unit_ids[v]] for v in crossed.overtaken_by],
     }
 
 

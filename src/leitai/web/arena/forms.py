@@ -10,7 +10,6 @@ from leitai.web.arena.models import ArenaSession
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.targets.forms import DateInput, MilestonesField, NumberField
 from leitai.web.targets.models import Target
-from leitai.web.targets.services import TargetsError
 
 
 class OrderField(forms.CharField):
@@ -54,11 +53,6 @@ class SessionForm(forms.ModelForm):
     def _post_clean(self) -> None:
         pass  # the service validates and stores
 
-    def apply_error(self, error: TargetsError) -> None:
-        name = error.field if error.field in self.fields else None
-        for message in error.errors:
-            self.add_error(name, message)
-
 
 class PledgeForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
@@ -88,8 +82,3 @@ class PledgeForm(forms.Form):
 
     def clean_direction(self) -> str:
         return self.cleaned_data.get("direction") or Target.Direction.HIGHER
-
-    def apply_error(self, error: TargetsError) -> None:
-        name = error.field if error.field in self.fields else None
-        for message in error.errors:
-            self.add_error(name, message)

@@ -30,10 +30,11 @@ from leitai.engine.judging import JudgingScheme, bonus_points, sheet_total
 from leitai.engine.problems import Problem, Where
 from leitai.web.accounts.models import User
 from leitai.web.arena.models import ArenaSession, JudgeCode, JudgeSheet, Scoring
-from leitai.web.arena.services import ArenaError, session_speakers
+from leitai.web.arena.services import session_speakers
 from leitai.web.audit.keys import seal
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.errors import ServiceError
 
 # Codes people may type from a slip: no 0/O, 1/I/L; 16 characters = 80 random bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -81,8 +82,8 @@ def _audit(action: str, scoring: Scoring, *, user: Any = None, obj: Any = None, 
     )
 
 
-def _error(code: str, field: str | None = None, **params: Any) -> ArenaError:
-    return ArenaError(problems=Problem(f"arena.{code}", Where(), params), field=field)
+def _error(code: str, field: str | None = None, **params: Any) -> ServiceError:
+    return ServiceError(problems=Problem(f"arena.{code}", Where(), params), field=field)
 
 
 @transaction.atomic
@@ -260,7 +261,7 @@ def sheet_submit(
     try:
         total = None if abstain else sheet_total(scheme_of(scoring), entry)
     except LeitaiError as error:
-        raise ArenaError(problems=error.problems, field="entry") from None
+        raise ServiceError(problems=error.problems, field="entry") from None
     entry = None if abstain else entry
     sheet = JudgeSheet.objects.filter(code=code, unit=unit).first()
     if sheet is not None and sheet.client_id != client_id:

@@ -25,15 +25,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leitai.engine.problems import Problem, Where
+from leitai.web.access import office
 from leitai.web.arena import judging_selectors as sel
 from leitai.web.arena import judging_services as svc
 from leitai.web.arena.judging_forms import ApplyForm, CodesForm, ScoringForm
 from leitai.web.arena.models import ArenaSession, JudgeCode, Scoring
 from leitai.web.arena.selectors import session_readable
-from leitai.web.arena.services import ArenaError, session_speakers
+from leitai.web.arena.services import session_speakers
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.clientip import client_ip
-from leitai.web.targets.views import office, readers
+from leitai.web.errors import ServiceError, error_to_json
+from leitai.web.targets.views import readers
 
 JUDGE_KEY = "arena_judge"
 # Failed codes per client address per window; sheets per code per window.
@@ -67,11 +69,6 @@ def _scoring(session: ArenaSession) -> Scoring:
     if scoring is None:
         raise Http404
     return scoring
-
-
-def _problem_json(error: ArenaError, status: int = 400) -> JsonResponse:
-    codes = [p.code for p in error.problems]
-    return JsonResponse({"ok": False, "errors": error.errors, "codes": codes}, status=status)
 
 
 # -- the office -------------------------------------------------------------------------
@@ -112,7 +109,7 @@ def _define(request: HttpRequest, session: ArenaSession) -> HttpResponse:
                 show=form.cleaned_data["show"],
                 user=request.user,
             )
-        except ArenaError as error:
+        except ServiceError as error:
             for message in error.errors:
                 form.add_error(None, message)
         else:
@@ -219,7 +216,7 @@ def scoring(request: HttpRequest, session: str) -> HttpResponse:
         return _define(request, obj)
     try:
         return _control(request, obj, action)
-    except ArenaError as error:
+    except ServiceError as error:
         for message in error.errors:
             messages.error(request, message)
         return redirect("arena:scoring", obj.slug)
@@ -261,8 +258,8 @@ def judge(request: HttpRequest, session: str) -> HttpResponse:
         try:
             code = svc.code_claim(text=request.POST.get("code", "")[:64], token=token)
             if code.scoring_id != scoring.pk:
-                raise ArenaError(problems=Problem("arena.code_invalid", Where(), {}))
-        except ArenaError as failure:
+                raise ServiceError(problems=Problem("arena.code_invalid", Where(), {}))
+        except ServiceError as failure:
             _limited(key, CODE_FAILURES)
             error = " ".join(failure.errors)
         else:
@@ -326,9 +323,9 @@ def judge_sheet(request: HttpRequest, session: str) -> JsonResponse:
             client_id=str(body.get("client_id", ""))[:64],
             abstain=bool(body.get("abstain")),
         )
-    except ArenaError as error:
+    except ServiceError as error:
         status = 409 if "arena.sheet_exists" in [p.code for p in error.problems] else 400
-        return _problem_json(error, status)
+        return error_to_json(error, status)
     return JsonResponse({"ok": True, "unit": sheet.unit, "total": sheet.total, "changed": changed})
 
 

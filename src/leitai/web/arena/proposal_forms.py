@@ -55,8 +55,3 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(code__in=speakers).order_by("position")
         self.fields["unit"].to_field_name = "code"
-
-    def apply_error(self, error: Any) -> None:
-        name = error.field if error.field in self.fields else None
-        for message in error.errors:
-            self.add_error(name, message)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leitai.engine import LeitaiError
 from leitai.i18n import render as render_problem
+from leitai.web.access import office
 from leitai.web.arena.models import ArenaSession, PledgeProposal, PledgeText
 from leitai.web.arena.proposal_forms import TEXT_MAX_CHARS, ProposalForm, TextForm
 from leitai.web.arena.proposals import (
@@ -26,8 +27,7 @@ from leitai.web.arena.proposals import (
     text_submit,
 )
 from leitai.web.arena.services import session_speakers
-from leitai.web.targets.services import TargetsError
-from leitai.web.targets.views import office
+from leitai.web.errors import ServiceError, error_to_form
 
 
 def _read(form: TextForm) -> tuple[str, str]:
@@ -138,8 +138,8 @@ def accept(request: HttpRequest, session: str, pk: int, proposal: int) -> HttpRe
     if form.is_valid():
         try:
             target = proposal_accept(proposal=obj, user=request.user, **form.cleaned_data)
-        except TargetsError as error:
-            form.apply_error(error)
+        except ServiceError as error:
+            error_to_form(form, error)
         except ValidationError as error:
             form.add_error(None, "；".join(error.messages))
         else:
@@ -159,7 +159,7 @@ def reject(request: HttpRequest, session: str, pk: int, proposal: int) -> HttpRe
     obj = _proposal(stored, proposal)
     try:
         proposal_reject(proposal=obj, user=request.user)
-    except TargetsError as error:
+    except ServiceError as error:
         for message in error.errors:
             messages.error(request, message)
     else:

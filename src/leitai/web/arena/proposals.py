@@ -30,9 +30,11 @@ from django.utils.translation import gettext
 
 from leitai.web.accounts.models import User
 from leitai.web.arena.models import ArenaSession, PledgeProposal, PledgeText
-from leitai.web.arena.services import ArenaError, pledge_create, session_speakers
+from leitai.web.arena.services import pledge_create, session_speakers
 from leitai.web.assessments.models import Unit
 from leitai.web.assessments.selectors import scheme_version_parsed
+from leitai.web.audit.models import Action
+from leitai.web.errors import ServiceError
 from leitai.web.targets.models import Target
 from leitai.web.targets.services import audit_change
 from leitai.web.tasks.models import Job
@@ -104,7 +106,7 @@ def _text_record(stored: PledgeText, repaired: Repaired, found: list[Pledge]) ->
     )
     audit_change(
         user=stored.created_by,
-        action="arena.pledges_proposed",
+        action=Action.ARENA_PLEDGES_PROPOSED,
         obj=stored,
         period=session.period,
         after={
@@ -177,7 +179,7 @@ def text_propose_job(ctx: JobContext) -> None:
 def _decided(proposal: PledgeProposal) -> PledgeProposal:
     locked = PledgeProposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != PledgeProposal.Status.PROPOSED:
-        raise ArenaError(gettext("this proposal has already been decided"), field=None)
+        raise ServiceError(gettext("this proposal has already been decided"), field=None)
     return locked
 
 
@@ -222,7 +224,7 @@ def proposal_accept(
     proposal.save(update_fields=["status", "target", "decided_at", "decided_by"])
     audit_change(
         user=user,
-        action="arena.proposal_accepted",
+        action=Action.ARENA_PROPOSAL_ACCEPTED,
         obj=proposal,
         unit=unit,
         period=session.period,
@@ -248,7 +250,7 @@ def proposal_reject(*, proposal: PledgeProposal, user: User | None = None) -> Pl
     proposal.save(update_fields=["status", "decided_at", "decided_by"])
     audit_change(
         user=user,
-        action="arena.proposal_rejected",
+        action=Action.ARENA_PROPOSAL_REJECTED,
         obj=proposal,
         unit=proposal.unit,
         period=proposal.text.session.period,

@@ -18,8 +18,10 @@ from leitai.web.accounts.models import User
 from leitai.web.arena.models import DEFAULT_TITLE, ArenaSession
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.assessments.selectors import scheme_version_parsed
+from leitai.web.audit.models import Action
+from leitai.web.errors import ServiceError
 from leitai.web.targets.models import Target
-from leitai.web.targets.services import TargetsError, audit_change, target_create
+from leitai.web.targets.services import audit_change, target_create
 
 SESSION_FIELDS = (
     "slug",
@@ -32,10 +34,6 @@ SESSION_FIELDS = (
     "minutes_per_speaker",
     "as_of",
 )
-
-
-class ArenaError(TargetsError):
-    """A session or pledge that cannot be stored as asked (``field`` names the form field)."""
 
 
 def _session_state(session: ArenaSession) -> dict[str, Any]:
@@ -70,7 +68,7 @@ def _check_order(period: Period, order_mode: str, manual_order: Sequence[str]) -
     order = [str(u).strip() for u in manual_order if str(u).strip()]
     unknown = [u for u in order if u not in units]
     if unknown:
-        raise ArenaError(
+        raise ServiceError(
             problems=Problem(
                 "arena.units_not_assessed", Where(), {"period": period.code, "units": unknown}
             ),
@@ -78,12 +76,12 @@ def _check_order(period: Period, order_mode: str, manual_order: Sequence[str]) -
         )
     repeated = sorted({u for u in order if order.count(u) > 1})
     if repeated:
-        raise ArenaError(
+        raise ServiceError(
             problems=Problem("arena.units_twice", Where(), {"units": repeated}),
             field="manual_order",
         )
     if not order:
-        raise ArenaError(problems=Problem("arena.order_empty", Where(), {}), field="manual_order")
+        raise ServiceError(problems=Problem("arena.order_empty", Where(), {}), field="manual_order")
     return order
 
 
@@ -118,7 +116,7 @@ def session_create(
     session.save()
     audit_change(
         user=user,
-        action="arena.session_created",
+        action=Action.ARENA_SESSION_CREATED,
         obj=session,
         period=period,
         after=_session_state(session),
@@ -156,7 +154,7 @@ def session_update(
     changed = [name for name in after if after[name] != before[name]]
     audit_change(
         user=user,
-        action="arena.session_changed",
+        action=Action.ARENA_SESSION_CHANGED,
         obj=session,
         period=session.period,
         before={name: before[name] for name in changed},
@@ -192,7 +190,7 @@ def pledge_create(
     The deadline is 31 December of the session's year unless given.
     """
     if unit.code not in session_speakers(session):
-        raise ArenaError(
+        raise ServiceError(
             problems=Problem("arena.not_speaking", Where(), {"unit": unit.name}), field="unit"
         )
     target = target_create(
@@ -213,7 +211,7 @@ def pledge_create(
     )
     audit_change(
         user=user,
-        action="arena.pledge_recorded",
+        action=Action.ARENA_PLEDGE_RECORDED,
         obj=target,
         unit=unit,
         period=session.period,

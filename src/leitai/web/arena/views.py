@@ -14,20 +14,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leitai.web.access import office
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.arena import selectors
 from leitai.web.arena.forms import PledgeForm, SessionForm
 from leitai.web.arena.judging_selectors import scoring_of
 from leitai.web.arena.models import ArenaSession
 from leitai.web.arena.services import (
-    ArenaError,
     pledge_create,
     session_create,
     session_speakers,
     session_update,
 )
-from leitai.web.targets.services import TargetsError
-from leitai.web.targets.views import office, readers
+from leitai.web.errors import ServiceError, error_to_form
+from leitai.web.targets.views import readers
 
 
 def _session(request: HttpRequest, slug: str) -> ArenaSession:
@@ -95,8 +95,8 @@ def _save(request: HttpRequest, form: SessionForm, session: ArenaSession | None)
         if session is None:
             return session_create(user=request.user, **_session_fields(form))
         return session_update(session=session, user=request.user, **_session_fields(form))
-    except ArenaError as error:
-        form.apply_error(error)
+    except ServiceError as error:
+        error_to_form(form, error)
     except ValidationError as error:
         for name, problems in error.message_dict.items():
             for problem in problems:
@@ -138,8 +138,8 @@ def pledge(request: HttpRequest, session: str) -> HttpResponse:
     if form.is_valid():
         try:
             target = pledge_create(session=obj, user=request.user, **form.cleaned_data)
-        except TargetsError as error:
-            form.apply_error(error)
+        except ServiceError as error:
+            error_to_form(form, error)
         except ValidationError as error:
             form.add_error(None, "; ".join(error.messages))
         else:

@@ -43,10 +43,7 @@ from leitai.web.assessments.selectors import (
 from leitai.web.audit.models import Action
 from leitai.web.audit.selectors import audit_head
 from leitai.web.audit.services import audit_record
-
-
-class AssessmentError(Exception):
-    """A request the office made that cannot be carried out as it is."""
+from leitai.web.errors import ServiceError
 
 
 @transaction.atomic
@@ -71,7 +68,7 @@ def scheme_version_create(
     existing = SchemeVersion.objects.filter(scheme=scheme, number=parsed.version).first()
     if existing is not None:
         if existing.sha256 != sha256:
-            raise AssessmentError(
+            raise ServiceError(
                 f"{source}: version {parsed.version} of scheme {parsed.id!r} is already stored "
                 "with different rules; bump the version"
             )
@@ -133,12 +130,12 @@ def scheme_version_save(
     text = text.replace("\r\n", "\n")
     parsed = parse_scheme(text, source=source)
     if not comment.strip():
-        raise AssessmentError("a new scheme version needs a comment saying what changed")
+        raise ServiceError("a new scheme version needs a comment saying what changed")
     scheme = Scheme.objects.select_for_update().filter(code=parsed.id).first()
     if scheme is not None:
         latest = scheme.versions.order_by("-number").first()
         if latest is not None and latest.text.replace("\r\n", "\n") == text:
-            raise AssessmentError(
+            raise ServiceError(
                 f"nothing changed: the text is version {latest.number} as it is stored"
             )
         # Taken by other rules, or by an older version the office goes back to.
@@ -146,7 +143,7 @@ def scheme_version_save(
         if taken is not None:
             number = (latest.number if latest else 0) + 1
             if not _VERSION_LINE.search(text):
-                raise AssessmentError("the scheme has no top-level version line to renumber")
+                raise ServiceError("the scheme has no top-level version line to renumber")
             text = _VERSION_LINE.sub(f"version: {number}", text, count=1)
     return scheme_version_create(content=text, source=source, comment=comment.strip(), user=user)
 
@@ -603,11 +600,11 @@ def snapshot_publish(
     """
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.is_published:
-        raise AssessmentError("this result is already published")
+        raise ServiceError("this result is already published")
     period = Period.objects.select_for_update().get(pk=snapshot.period_id)
     earlier = period_published_snapshot(period)
     if earlier is not None and not reason.strip():
-        raise AssessmentError("a revision of a published result needs a reason")
+        raise ServiceError("a revision of a published result needs a reason")
     before = _snapshot_state(snapshot)
     if earlier is not None:
         before["published_revision"] = earlier.revision

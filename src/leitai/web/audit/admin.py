@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from leitai.web.audit.admin_audit import AuditedAdmin
-from leitai.web.audit.models import AuditEntry
+from leitai.web.audit.models import Action, AuditEntry
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by action, named in the reader's language (the column holds codes)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return Action.choices
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(AuditedAdmin):
-    list_display = ("pk", "at", "actor_name", "action", "period", "unit", "summary")
-    list_filter = ("action", "period")
+    list_display = ("pk", "at", "actor_name", "get_action_display", "period", "unit", "summary")
+    list_filter = (ActionFilter, "period")
     search_fields = ("note", "summary", "actor_name", "unit")
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from leitai.web.audit.models import AuditEntry
+from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.audit.selectors import audit_last_digest, entry_digest
 
 # Any fixed number: the advisory lock that keeps the chain in one line on PostgreSQL.
@@ -36,7 +36,7 @@ def _code(value: Any) -> str:
 @transaction.atomic
 def audit_record(
     *,
-    action: str,
+    action: Action,
     actor: Any = None,
     obj: Model | None = None,
     period: Any = None,
@@ -72,7 +72,7 @@ def audit_record(
         "at": timezone.now(),
         "actor_id": actor_obj.pk if actor_obj else None,
         "actor_name": actor_obj.get_username() if actor_obj else "",
-        "action": action,
+        "action": Action(action).value,  # ValueError for a code the enum does not know
         "period": _code(period),
         "unit": _code(unit),
         "object_type": type(obj).__name__ if obj is not None else "",

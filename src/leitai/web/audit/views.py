@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from leitai.i18n import render as render_problem
 from leitai.io.export import append_row, csv_text
-from leitai.web.accounts.selectors import user_is_office
+from leitai.web.access import office
 from leitai.web.assessments.models import Unit
 from leitai.web.audit.forms import AuditFilterForm
 from leitai.web.audit.integrity import integrity_report
@@ -30,20 +26,11 @@ from leitai.web.audit.selectors import audit_entries, changed_keys
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return require_GET(login_required(wrapper))
-
-
 def _labels() -> dict[str, str]:
     return {value: str(label) for value, label in Action.choices}
 
 
+@require_GET
 @office
 def log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, viewer=request.user)
@@ -83,6 +70,7 @@ def _integrity() -> dict[str, Any]:
     }
 
 
+@require_GET
 @office
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AuditEntry.objects.select_related("actor"), pk=pk)
@@ -139,6 +127,7 @@ def _rows(entries: Any) -> Any:
         ]
 
 
+@require_GET
 @office
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered log as CSV (UTF-8 with BOM, for Excel) or XLSX."""

@@ -290,9 +290,8 @@ def delivery_claim(
         )
         if taken == 1:
             # Claimed: a busy database now must not leave the claim held with nobody sending.
-            return _settled(
-                lambda: Delivery.objects.select_related("user", "webhook", "period").get(pk=pk)
-            )
+            claimed = Delivery.objects.select_related("user", "webhook", "period").filter(pk=pk)
+            return _settled(claimed.get)
     return None
 
 

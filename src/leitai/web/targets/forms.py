@@ -11,15 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from leitai.engine.data import NumberError, parse_number
 from leitai.engine.targets import STATUSES, parse_period
 from leitai.i18n import render as render_problem
+from leitai.io.files import ATTACHMENT_SUFFIXES
 from leitai.web.assessments.models import Unit
+from leitai.web.errors import ServiceError
 from leitai.web.files import upload_limits
 from leitai.web.targets.models import Target
 from leitai.web.targets.selectors import indicator_boards
-from leitai.web.targets.services import (
-    EVIDENCE_SUFFIXES,
-    TargetsError,
-    evidence_check,
-)
+from leitai.web.targets.services import evidence_check
 
 STATUS_LABELS = {
     "green": _("Green: on schedule"),
@@ -168,11 +166,6 @@ class TargetForm(forms.ModelForm):
         # reads the fields (leaving the instance untouched).
         pass
 
-    def apply_error(self, error: TargetsError) -> None:
-        name = error.field if error.field in self.fields else None
-        for message in error.errors:
-            self.add_error(name, message)
-
 
 class ActualForm(forms.Form):
     """What a reporter enters: the period, the cumulative value, a note, evidence."""
@@ -212,12 +205,12 @@ class ActualForm(forms.Form):
         if upload:
             try:
                 evidence_check(upload)
-            except TargetsError:
+            except ServiceError:
                 raise forms.ValidationError(
                     _("Upload a file of one of these kinds, at most %(mb)d MB: %(kinds)s"),
                     params={
                         "mb": upload_limits().max_attachment_bytes // (1024 * 1024),
-                        "kinds": " ".join(sorted(EVIDENCE_SUFFIXES)),
+                        "kinds": " ".join(sorted(ATTACHMENT_SUFFIXES)),
                     },
                     code="invalid",
                 ) from None

@@ -29,39 +29,16 @@ from leitai.engine.errors import InvalidValue
 from leitai.engine.problems import Problem, Where
 from leitai.engine.targets import TargetError, parse_period
 from leitai.i18n import render as render_problem
+from leitai.io.files import ATTACHMENT_SUFFIXES, TABLE_SUFFIXES
 from leitai.io.targets import TargetsTableError, read_actuals, read_targets
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Unit
+from leitai.web.audit.models import Action
+from leitai.web.errors import ServiceError
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.targets.models import Actual, Target
 from leitai.web.targets.selectors import actual_engine, target_engine
 
-# What an evidence file may be: documents, spreadsheets, scans and archives of them.
-EVIDENCE_SUFFIXES = frozenset(
-    {
-        ".pdf",
-        ".ofd",
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".webp",
-        ".doc",
-        ".docx",
-        ".wps",
-        ".xls",
-        ".xlsx",
-        ".et",
-        ".ppt",
-        ".pptx",
-        ".dps",
-        ".txt",
-        ".csv",
-        ".zip",
-        ".rar",
-        ".7z",
-    }
-)
-IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
 PREVIEW_MAX = 100  # problems and rows listed on an import's preview
 IMPORT_KINDS = ("targets", "actuals")
 
@@ -74,36 +51,10 @@ _FIELDS = {
 }
 
 
-class TargetsError(Exception):
-    """A write that cannot be made as asked.
-
-    ``problems`` are :class:`~leitai.engine.problems.Problem` objects (the engine's and
-    this service's own), worded in the reader's language by :attr:`errors`; ``messages``
-    are sentences already in the reader's language; ``field`` names the form field.
-    """
-
-    def __init__(
-        self,
-        messages: list[str] | str = (),
-        *,
-        field: str | None = None,
-        problems: Problem | Iterable[Problem] = (),
-    ) -> None:
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        self.field = field
-        super().__init__("\n".join([*self.messages, *(p.code for p in self.problems)]))
-
-    @property
-    def errors(self) -> list[str]:
-        """Every message in the active language (problems rendered with gettext)."""
-        return [*self.messages, *(render_problem(p, gettext) for p in self.problems)]
-
-
 def audit_change(
     *,
     user: User | None,
-    action: str,
+    action: Action,
     obj: Any = None,
     unit: Any = None,
     period: Any = None,
@@ -175,7 +126,7 @@ def _check(target: Target) -> None:
     try:
         target_engine(target)
     except TargetError as error:
-        raise TargetsError(problems=_unplaced(error.problems), field=_field(error.field)) from None
+        raise ServiceError(problems=_unplaced(error.problems), field=_field(error.field)) from None
 
 
 def _next_code(unit: Unit, prefix: str) -> str:
@@ -223,13 +174,13 @@ def target_create(
     """Create a target (or a pledge, with ``source="pledged"``).
 
     Without a ``code`` one is made up (``t-1``, or ``pledge-1`` for a pledge).
-    Raises :class:`TargetsError` naming the field at fault.
+    Raises :class:`ServiceError` naming the field at fault.
     """
     code = (code or "").strip() or _next_code(
         unit, "pledge" if source == Target.Source.PLEDGED else "t"
     )
     if Target.objects.filter(unit=unit, code=code).exists():
-        raise TargetsError(
+        raise ServiceError(
             problems=Problem("targets.code_taken", Where(), {"unit": unit.name, "code": code}),
             field="code",
         )
@@ -255,7 +206,7 @@ def target_create(
     target.save()
     audit_change(
         user=user,
-        action="target.created",
+        action=Action.TARGET_CREATED,
         obj=target,
         unit=unit,
         after=_target_state(target),
@@ -276,7 +227,7 @@ def target_update(*, target: Target, user: User | None = None, **changes: Any) -
         changes["milestones"] = milestones_json(changes["milestones"])
     code = (changes.get("code") or target.code).strip()
     if code != target.code and Target.objects.filter(unit=target.unit, code=code).exists():
-        raise TargetsError(
+        raise ServiceError(
             problems=Problem(
                 "targets.code_taken", Where(), {"unit": target.unit.name, "code": code}
             ),
@@ -295,7 +246,7 @@ def target_update(*, target: Target, user: User | None = None, **changes: Any) -
     changed = [name for name in after if after[name] != before[name]]
     audit_change(
         user=user,
-        action="target.changed",
+        action=Action.TARGET_CHANGED,
         obj=target,
         unit=target.unit,
         before={name: before[name] for name in changed},
@@ -311,7 +262,7 @@ def target_delete(*, target: Target, user: User | None = None) -> None:
     files = [a.evidence for a in target.actuals.exclude(evidence="")]
     audit_change(
         user=user,
-        action="target.deleted",
+        action=Action.TARGET_DELETED,
         obj=target,
         unit=target.unit,
         before={
@@ -346,14 +297,14 @@ def evidence_check(upload: UploadedFile) -> None:
         PurePosixPath((upload.name or "").replace("\\", "/")).name, upload.size
     )
     if refused:  # before the type: a cut-off name would lose its suffix
-        raise TargetsError(" ".join(refused), field="evidence")
+        raise ServiceError(" ".join(refused), field="evidence")
     suffix = PurePosixPath(upload.name or "").suffix.lower()
-    if suffix not in EVIDENCE_SUFFIXES:
-        raise TargetsError(
+    if suffix not in ATTACHMENT_SUFFIXES:
+        raise ServiceError(
             problems=Problem(
                 "targets.evidence_type",
                 Where(),
-                {"expected": sorted(EVIDENCE_SUFFIXES), "found": suffix or ""},
+                {"expected": sorted(ATTACHMENT_SUFFIXES), "found": suffix or ""},
             ),
             field="evidence",
         )
@@ -379,10 +330,10 @@ def actual_report(
     try:
         _frequency, end, label = parse_period(period)
     except InvalidValue as error:
-        raise TargetsError(problems=error.problem, field="period") from None
+        raise ServiceError(problems=error.problem, field="period") from None
     outside = period_outside(target, end)
     if outside:
-        raise TargetsError(problems=outside, field="period")
+        raise ServiceError(problems=outside, field="period")
     try:
         reported = engine.Actual(target.unit.code, target.code, label, value, note or "")
         others = [
@@ -391,7 +342,7 @@ def actual_report(
         ]
         engine.progress(target_engine(target), [*others, reported], as_of=end)
     except TargetError as error:
-        raise TargetsError(
+        raise ServiceError(
             problems=_unplaced(error.problems), field=_field(error.field) or "period"
         ) from None
     if evidence is not None:
@@ -414,7 +365,7 @@ def actual_report(
         transaction.on_commit(lambda: storage.delete(old_file))
     audit_change(
         user=user,
-        action="actual.reported" if created else "actual.corrected",
+        action=Action.ACTUAL_REPORTED if created else Action.ACTUAL_CORRECTED,
         obj=actual,
         unit=target.unit,
         before=before,
@@ -500,7 +451,7 @@ def _read_file(kind: str, data: bytes, filename: str) -> ImportPreview:
     preview = ImportPreview(kind=kind, filename=name)
     if kind not in IMPORT_KINDS:
         raise ValueError(f"kind: expected targets or actuals, found {kind!r}")
-    if not name.lower().endswith(IMPORT_SUFFIXES):
+    if not name.lower().endswith(TABLE_SUFFIXES):
         suffix = PurePosixPath(name).suffix
         preview.problems = [Problem("targets.file_type", Where(file=name), {"found": suffix})]
         return preview
@@ -591,14 +542,14 @@ def targets_import(
     Targets are matched on (unit, id): a new one is created, an existing one takes
     the table's values. Actuals are matched on (unit, target, period) in the same way.
     A pledged target whose pledge date is an arena session's date is linked to it.
-    Raises :class:`TargetsError` listing every problem when there is any.
+    Raises :class:`ServiceError` listing every problem when there is any.
 
     The file is read before the write transaction (which holds the database's write
     lock); only the checks against the stored rows run under it.
     """
     preview = _read_file(kind, data, filename)
     if not preview.ok:
-        raise TargetsError(problems=preview.problems)
+        raise ServiceError(problems=preview.problems)
     with transaction.atomic():
         return _targets_import_write(_evaluate(preview), user=user)
 
@@ -606,7 +557,7 @@ def targets_import(
 def _targets_import_write(preview: ImportPreview, *, user: User | None) -> ImportPreview:
     kind = preview.kind
     if not preview.ok:
-        raise TargetsError(problems=preview.problems)
+        raise ServiceError(problems=preview.problems)
     if kind == "targets":
         _import_targets(preview.targets, user=user)
     else:
@@ -680,7 +631,7 @@ def _target_rows(
 def _import_targets(targets: Sequence[engine.Target], *, user: User | None) -> None:
     rows, errors = _target_rows(targets, user=user)
     if errors:
-        raise TargetsError(problems=errors)
+        raise ServiceError(problems=errors)
     for row in rows:
         row.save()
 

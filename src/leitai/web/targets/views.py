@@ -10,12 +10,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import secrets
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leitai.web.access import logged_in, office, requires
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import Unit
 from leitai.web.downloads import uploaded_file_response
+from leitai.web.errors import ServiceError, error_to_form
 from leitai.web.targets import selectors
 from leitai.web.targets.forms import (
     STATUS_LABELS,
@@ -36,7 +35,6 @@ from leitai.web.targets.forms import (
 )
 from leitai.web.targets.models import Target
 from leitai.web.targets.services import (
-    TargetsError,
     actual_report,
     target_create,
     target_delete,
@@ -48,40 +46,8 @@ from leitai.web.targets.services import (
 IMPORT_SESSION_KEY = "leitai_targets_import"
 
 
-def readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pages anyone who may read targets may see (see the selectors' rule)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.user_can_read_targets(request.user):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_is_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def logged_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+readers = requires(selectors.user_can_read_targets, public=True)
+"""Pages anyone who may read targets may see (see the selectors' rule)."""
 
 
 def _target(unit: str, target: str) -> Target:
@@ -227,7 +193,7 @@ def report(request: HttpRequest, unit: str, target: str) -> HttpResponse:
                 evidence=form.cleaned_data["evidence"],
                 user=request.user,
             )
-        except TargetsError as error:
+        except ServiceError as error:
             for message in error.errors:
                 form.add_error(error.field if error.field in form.fields else None, message)
         else:
@@ -271,8 +237,8 @@ def _save_target(request: HttpRequest, form: TargetForm, target: Target | None) 
         if target is None:
             return target_create(unit=form.cleaned_data["unit"], user=request.user, **data)
         return target_update(target=target, user=request.user, **data)
-    except TargetsError as error:
-        form.apply_error(error)
+    except ServiceError as error:
+        error_to_form(form, error)
     except ValidationError as error:
         for name, problems in error.message_dict.items():
             for problem in problems:
@@ -341,7 +307,7 @@ def import_table(request: HttpRequest) -> HttpResponse:
             done = targets_import(
                 kind=pending["kind"], data=data, filename=pending["filename"], user=request.user
             )
-        except TargetsError:
+        except ServiceError:
             preview = targets_import_preview(
                 kind=pending["kind"], data=data, filename=pending["filename"]
             )

@@ -33,8 +33,10 @@ from leitai.i18n.schemes import (
     rule_words,
     version_label,
 )
+from leitai.web.access import office
 from leitai.web.assessments.models import Period, SchemeVersion
 from leitai.web.assessments.selectors import period_label, scheme_version_parsed
+from leitai.web.errors import ServiceError
 from leitai.web.workflow import services
 from leitai.web.workflow.editor import (
     EditorInputError,
@@ -46,8 +48,7 @@ from leitai.web.workflow.editor import (
     read_request,
     scheme_model,
 )
-from leitai.web.workflow.services import WorkflowError
-from leitai.web.workflow.views import _base, _version, office
+from leitai.web.workflow.views import _base, _version
 
 # The method's parameters, in the order the form shows them.
 METHOD_PARAMS: dict[str, list[str]] = {
@@ -333,7 +334,7 @@ def scheme_editor_save(request: HttpRequest) -> JsonResponse:
         version = services.scheme_change_save(
             text=model_yaml(data["model"]), comment=comment, user=request.user, source="editor.yaml"
         )
-    except WorkflowError as exc:
+    except ServiceError as exc:
         return JsonResponse(
             {"ok": False, "problems": [], "errors": list(exc.messages)},
             json_dumps_params={"ensure_ascii": False},

@@ -6,7 +6,7 @@ the assessments services for the figures and results, and records itself in the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from leitai.engine import DataError, PeriodData, Record, parse_scheme
 from leitai.engine.problems import Problem, Where
 from leitai.i18n import render as render_problem
+from leitai.io.files import ATTACHMENT_SUFFIXES, TABLE_SUFFIXES
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
@@ -28,7 +29,6 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.assessments.services import (
-    AssessmentError,
     data_values_update,
     period_compute,
     period_create,
@@ -38,6 +38,7 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.errors import ServiceError
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
 from leitai.web.workflow.models import Evidence, Objection, Submission, UnitStatus, Upload
@@ -51,56 +52,10 @@ from leitai.web.workflow.selectors import (
 )
 from leitai.web.workflow.tables import table_check
 
-UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-ATTACHMENT_SUFFIXES = frozenset(
-    {
-        ".pdf",
-        ".ofd",
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".webp",
-        ".doc",
-        ".docx",
-        ".wps",
-        ".xls",
-        ".xlsx",
-        ".et",
-        ".txt",
-        ".csv",
-        ".zip",
-        ".rar",
-        ".7z",
-    }
-)
-
-
-class WorkflowError(Exception):
-    """A step that cannot be taken as asked. ``messages`` are for people (already in
-    their language); ``problems`` are the engine's :class:`Problem` objects, worded by
-    the page; ``code`` says which rule refused it; ``fields`` ties messages to form
-    fields where it can."""
-
-    def __init__(
-        self,
-        messages: list[str] | str = (),
-        *,
-        code: str = "",
-        fields: Mapping[str, str] | None = None,
-        problems: Iterable[Problem] = (),
-    ) -> None:
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        self.problems = list(problems)
-        self.code = code
-        self.fields = dict(fields or {})
-        super().__init__("\n".join([*self.messages, *(p.code for p in self.problems)]))
-
 
 def _require(condition: bool, message: str, code: str) -> None:
     if not condition:
-        raise WorkflowError(message, code=code)
+        raise ServiceError(message, code=code)
 
 
 def _safe_name(name: str) -> str:
@@ -116,20 +71,14 @@ def _checked_attachment(attachment: UploadedFile) -> str:
         PurePath((attachment.name or "").replace("\\", "/")).name, attachment.size
     )
     if refused:  # before the type: a cut-off name would lose its suffix
-        raise WorkflowError(" ".join(refused), code="file_name")
+        raise ServiceError(" ".join(refused), code="file_name")
     name = _safe_name(attachment.name or "attachment")
     if PurePath(name).suffix.lower() not in ATTACHMENT_SUFFIXES:
-        raise WorkflowError(
+        raise ServiceError(
             _(
                 "Attach a document, spreadsheet, image or archive (PDF, Word, Excel, JPG, PNG, ZIP…)."
             ),
             code="file_type",
-        )
-    if attachment.size is not None and attachment.size > ATTACHMENT_MAX_BYTES:
-        raise WorkflowError(
-            _("The attachment is larger than %(mb)d MB.")
-            % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_size",
         )
     return name
 
@@ -148,15 +97,15 @@ def scheme_change_save(*, text: str, comment: str, user: User, source: str) -> S
     _require(bool(comment.strip()), _("Say in a comment what changed."), "comment")
     latest = SchemeVersion.objects.filter(scheme__code=parsed.id).order_by("-number").first()
     if latest is not None and latest.text.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
-        raise WorkflowError(
+        raise ServiceError(
             _("Nothing changed: this is version %(number)s as it is stored.")
             % {"number": latest.number},
             code="unchanged",
         )
     try:
         return scheme_version_save(text=text, comment=comment, user=user, source=source)
-    except AssessmentError as exc:
-        raise WorkflowError(str(exc), code="scheme") from None
+    except ServiceError as exc:
+        raise ServiceError(str(exc), code="scheme") from None
 
 
 # -- periods ---------------------------------------------------------------------------------
@@ -190,7 +139,7 @@ def _problem_text(code: str, **params: Any) -> str:
 
 
 def _refuse_unpublished(previous: Period) -> None:
-    raise WorkflowError(
+    raise ServiceError(
         _problem_text("period.previous_unpublished", period=previous.code),
         code="previous_unpublished",
         fields={"previous": "previous_unpublished"},
@@ -204,7 +153,7 @@ def _previous_checked(period: Period, note: str) -> str:
         _refuse_unpublished(period.previous)
     missing = previous_missing(period)
     if missing and not note.strip():
-        raise WorkflowError(
+        raise ServiceError(
             _problem_text("period.no_previous", items=missing),
             code="no_previous",
         )
@@ -230,14 +179,14 @@ def period_review_start(*, period: Period, user: User, acknowledge: bool = False
     readiness = period_readiness(period)
     if readiness.not_started:
         names = "、".join(r.unit.name for r in readiness.not_started)
-        raise WorkflowError(
+        raise ServiceError(
             _("These units have not entered any figures: %(units)s.") % {"units": names},
             code="not_started",
         )
     outstanding = readiness.outstanding
     if outstanding and not acknowledge:
         names = "、".join(r.unit.name for r in outstanding)
-        raise WorkflowError(
+        raise ServiceError(
             _(
                 "These units have not submitted: %(units)s. Tick the box to close the "
                 "collection anyway and take their figures as they are."
@@ -273,7 +222,7 @@ def period_draft_compute(*, period: Period, user: User) -> Snapshot:
     try:
         return period_compute(period=period, user=user)
     except DataError as exc:
-        raise WorkflowError(problems=exc.problems, code="data") from None
+        raise ServiceError(problems=exc.problems, code="data") from None
 
 
 @transaction.atomic
@@ -311,7 +260,7 @@ def period_result_publish(
     )
     if readiness.pending_objections:
         names = "、".join(sorted({o.unit.name for o in readiness.pending_objections}))
-        raise WorkflowError(
+        raise ServiceError(
             _("Objections are waiting for an answer: %(units)s.") % {"units": names},
             code="objections",
         )
@@ -323,7 +272,7 @@ def period_result_publish(
         )
     elif readiness.outstanding and not acknowledge:
         names = "、".join(r.unit.name for r in readiness.outstanding)
-        raise WorkflowError(
+        raise ServiceError(
             _(
                 "These units have not submitted: %(units)s. Tick the box to publish "
                 "with their figures as they are."
@@ -414,7 +363,7 @@ def unit_figures_explain(
     }
     errors = figures_check(period=period, unit=unit, values=values)
     if errors:
-        raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
+        raise ServiceError(list(errors.values()), code="invalid", fields=errors)
     changed = data_values_update(
         period=period,
         cells={(unit.code, key): pair for key, pair in values.items()},
@@ -445,18 +394,18 @@ def upload_check(
     elif getattr(user, "is_reporter", False):
         scope = user.unit
     else:
-        raise WorkflowError(_("You may not upload figures."), code="forbidden")
+        raise ServiceError(_("You may not upload figures."), code="forbidden")
     if scope is not None:
         rights = unit_rights(user=user, period=period, unit=scope)
         _require(rights.edit, _("You may not change these figures now."), "forbidden")
     name = _safe_name(file.name or "upload")
-    if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise WorkflowError(
+    if not name.lower().endswith(TABLE_SUFFIXES):
+        raise ServiceError(
             _("Upload the period's .xlsx template or a .csv table."), code="file_type"
         )
     limit = upload_limits().max_bytes
     if file.size is not None and file.size > limit:
-        raise WorkflowError(
+        raise ServiceError(
             _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
             code="file_size",
         )
@@ -578,7 +527,7 @@ def upload_confirm(
             upload.state,
         )
         locked.save(update_fields=["problems", "changes", "grid", "state"])
-    raise WorkflowError(
+    raise ServiceError(
         _("The figures have changed since this preview. Look at it again before saving."),
         code="stale",
     )
@@ -629,7 +578,7 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
     row = unit_row(period, unit)
     rights = unit_rights(user=user, period=period, unit=unit, row=row)
     if row.status == UnitStatus.SUBMITTED:
-        raise WorkflowError(_("The figures are already submitted."), code="state")
+        raise ServiceError(_("The figures are already submitted."), code="state")
     _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
     _require(rights.submit, _("The figures cannot be submitted now."), "state")
     _explanations_required(period, unit)
@@ -658,7 +607,7 @@ def _explanations_required(period: Period, unit: Unit) -> None:
     """A value that jumps against the previous published value needs a written reason."""
     missing = unit_unexplained(period, unit)
     if missing:
-        raise WorkflowError(
+        raise ServiceError(
             _problem_text("figures.explanation_required", items=[row.name for row in missing]),
             code="explanation",
             fields={row.key: "explanation" for row in missing},
@@ -734,7 +683,7 @@ def objection_raise(
     _require(bool(text.strip()), _("Say what is wrong."), "text")
     scheme = scheme_version_parsed(period.scheme_version)
     if key and key not in scheme_keys(scheme):
-        raise WorkflowError(_("Choose one of the scheme's indicators."), code="key")
+        raise ServiceError(_("Choose one of the scheme's indicators."), code="key")
     objection = Objection(
         period=period,
         unit=unit,
@@ -809,7 +758,7 @@ def objection_answer(
         }
         errors = figures_check(period=period, unit=objection.unit, values=values)
         if errors:
-            raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
+            raise ServiceError(list(errors.values()), code="invalid", fields=errors)
         stored = {
             v.key: (v.value, v.target)
             for v in DataValue.objects.filter(period=period, unit=objection.unit, key__in=values)
@@ -845,7 +794,7 @@ def objection_answer(
         try:
             period_compute(period=period, user=user)
         except DataError as exc:
-            raise WorkflowError(problems=exc.problems, code="data") from None
+            raise ServiceError(problems=exc.problems, code="data") from None
     return objection
 
 
@@ -878,7 +827,7 @@ def evidence_add(
     _evidence_allowed(period, unit, user)
     scheme = scheme_version_parsed(period.scheme_version)
     if key not in {i.id for i in scheme.all_indicators() if i.from_ is None}:
-        raise WorkflowError(_("Choose one of the scheme's indicators."), code="key")
+        raise ServiceError(_("Choose one of the scheme's indicators."), code="key")
     _require(
         Evidence.objects.filter(period=period, unit=unit, key=key).count() < EVIDENCE_PER_VALUE,
         _("At most %(n)d files per figure.") % {"n": EVIDENCE_PER_VALUE},

@@ -46,6 +46,7 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.downloads import uploaded_file_response
+from leitai.web.errors import ServiceError, error_to_messages
 from leitai.web.redirects import next_url
 from leitai.web.workflow import forms, services
 from leitai.web.workflow.anomalies import (
@@ -69,7 +70,6 @@ from leitai.web.workflow.selectors import (
     unit_row,
     uploads_visible,
 )
-from leitai.web.workflow.services import WorkflowError
 
 # -- who may come in ---------------------------------------------------------------------------
 
@@ -110,13 +110,6 @@ def _unit(request: HttpRequest, period: Period, code: str) -> Unit:
     if unit.code not in scheme_version_parsed(period.scheme_version).unit_ids:
         raise Http404
     return unit
-
-
-def _fail(request: HttpRequest, error: WorkflowError, names: dict[str, str] | None = None) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-    for problem in error.problems:
-        messages.error(request, render_problem(problem, _))
 
 
 def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
@@ -189,7 +182,7 @@ def _save_scheme(
             }
             for problem in exc.problems
         ]
-    except WorkflowError as exc:
+    except ServiceError as exc:
         for message in exc.messages:
             form.add_error(None, message)
     else:
@@ -374,8 +367,8 @@ def period_new(request: HttpRequest) -> HttpResponse:
                 previous=form.cleaned_data["previous"],
                 user=request.user,
             )
-        except WorkflowError as exc:
-            _fail(request, exc)
+        except ServiceError as exc:
+            error_to_messages(request, exc)
         else:
             messages.success(
                 request, _("Period %(period)s is open for collection.") % {"period": period.code}
@@ -433,8 +426,8 @@ def period_step(request: HttpRequest, period: str) -> HttpResponse:
                 period=period_obj, user=request.user, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("The period collects figures again."))
-    except WorkflowError as exc:
-        _fail(request, exc)
+    except ServiceError as exc:
+        error_to_messages(request, exc)
     return redirect("workflow:period", period_obj.code)
 
 
@@ -442,12 +435,11 @@ def period_step(request: HttpRequest, period: str) -> HttpResponse:
 @office
 def period_compute(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
-    names = scheme_names(scheme_version_parsed(period_obj.scheme_version))
     try:
         snapshot = services.period_draft_compute(period=period_obj, user=request.user)
-    except WorkflowError as exc:
+    except ServiceError as exc:
         messages.error(request, _("The draft result could not be computed:"))
-        _fail(request, exc, names)
+        error_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -470,8 +462,8 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
                 acknowledge=form.cleaned_data["acknowledge"],
                 previous_note=form.cleaned_data["previous_note"],
             )
-        except WorkflowError as exc:
-            _fail(request, exc)
+        except ServiceError as exc:
+            error_to_messages(request, exc)
         else:
             messages.success(
                 request,
@@ -560,8 +552,8 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
             upload_obj = services.upload_check(
                 period=period_obj, user=request.user, file=form.cleaned_data["file"], unit=scope
             )
-        except WorkflowError as exc:
-            _fail(request, exc)
+        except ServiceError as exc:
+            error_to_messages(request, exc)
         else:
             if upload_obj.pk is None:  # refused: shown, not stored
                 return _upload_page(request, upload_obj)
@@ -731,8 +723,8 @@ def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         changed = services.upload_confirm(
             upload=upload_obj, user=request.user, explanations=_posted_explanations(request)
         )
-    except WorkflowError as exc:
-        _fail(request, exc)
+    except ServiceError as exc:
+        error_to_messages(request, exc)
         return redirect("workflow:upload_detail", upload_obj.pk)
     messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
     if upload_obj.unit is not None:
@@ -746,8 +738,8 @@ def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
         services.upload_discard(upload=upload_obj, user=request.user)
-    except WorkflowError as exc:
-        _fail(request, exc)
+    except ServiceError as exc:
+        error_to_messages(request, exc)
     else:
         messages.success(request, _("The upload was discarded; nothing was saved."))
     return redirect("workflow:upload", upload_obj.period.code)
@@ -795,10 +787,10 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 values=values,
                 explanations=explanations,
             )
-        except WorkflowError as exc:
+        except ServiceError as exc:
             errors = dict(exc.fields)
             if not errors:
-                _fail(request, exc)
+                error_to_messages(request, exc)
             for f in fields:
                 if f.key in values:
                     f.value, target = values[f.key]
@@ -857,10 +849,10 @@ def unit_submit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     unit_obj = _unit(request, period_obj, unit)
     try:
         services.submission_submit(period=period_obj, unit=unit_obj, user=request.user)
-    except WorkflowError as exc:
+    except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
-        _fail(request, exc)
+        error_to_messages(request, exc)
     else:
         messages.success(request, _("Submitted. The assessment office has been told."))
     return redirect("workflow:unit", period_obj.code, unit_obj.code)
@@ -882,8 +874,8 @@ def unit_return(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 user=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except WorkflowError as exc:
-            _fail(request, exc)
+        except ServiceError as exc:
+            error_to_messages(request, exc)
         else:
             messages.success(
                 request, _("Returned to %(unit)s with your reason.") % {"unit": unit_obj.name}
@@ -922,8 +914,8 @@ def objection_new(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 key=form.cleaned_data["key"],
                 attachment=form.cleaned_data["attachment"],
             )
-        except WorkflowError as exc:
-            _fail(request, exc)
+        except ServiceError as exc:
+            error_to_messages(request, exc)
         else:
             messages.success(request, _("Your objection has been sent to the assessment office."))
             return redirect("workflow:objection", objection.pk)
@@ -1014,7 +1006,6 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         corrections = {
             objection_obj.key: (form.cleaned_data["value"], form.cleaned_data["target"] or None)
         }
-    names = scheme_names(scheme_version_parsed(objection_obj.period.scheme_version))
     try:
         with transaction.atomic():
             services.objection_answer(
@@ -1024,8 +1015,8 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 answer=form.cleaned_data["answer"],
                 corrections=corrections,
             )
-    except WorkflowError as exc:
-        _fail(request, exc, names)
+    except ServiceError as exc:
+        error_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -1102,10 +1093,10 @@ def evidence_add(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             evidence = services.evidence_add(
                 period=period_obj, unit=unit_obj, user=request.user, key=key, file=file
             )
-        except WorkflowError as exc:
+        except ServiceError as exc:
             if exc.code == "forbidden":
                 raise PermissionDenied from None
-            _fail(request, exc)
+            error_to_messages(request, exc)
         else:
             messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
     target = reverse("workflow:unit", args=[period_obj.code, unit_obj.code])
@@ -1131,10 +1122,10 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     period_code, unit_code, name = evidence.period.code, evidence.unit.code, evidence.name
     try:
         services.evidence_remove(evidence=evidence, user=request.user)
-    except WorkflowError as exc:
+    except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
-        _fail(request, exc)
+        error_to_messages(request, exc)
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": name})
     return redirect("workflow:unit", period_code, unit_code)

@@ -1,0 +1,62 @@
+"""Who may open a page: the one set of view decorators every app uses.
+
+A rule is a function of the user (the apps' selectors decide, e.g.
+:func:`leitai.web.accounts.selectors.user_is_office`); :func:`requires` turns it into a
+decorator that sends an anonymous visitor to the login page and answers anyone else the
+rule refuses with 403. Finer checks (this unit, this period) stay in the view, before it
+reads anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from leitai.web.accounts.selectors import user_is_office
+
+View = Callable[..., HttpResponse]
+
+
+def requires(rule: Callable[[Any], bool], *, public: bool = False) -> Callable[[View], View]:
+    """A decorator letting in the people for whom ``rule(user)`` holds.
+
+    With ``public`` the rule is asked for anonymous visitors too (a page the office may
+    open to everyone); where it refuses them, they are sent to log in.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            anonymous = not request.user.is_authenticated
+            if (anonymous and not public) or not rule(request.user):
+                if anonymous:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _anyone(user: Any) -> bool:
+    return True
+
+
+def _office_or_reporter(user: Any) -> bool:
+    return user_is_office(user) or bool(getattr(user, "is_reporter", False))
+
+
+logged_in = requires(_anyone)
+"""Any logged-in person."""
+
+office = requires(user_is_office)
+"""The assessment office (with its second factor, where the rules ask for one)."""
+
+worker = requires(_office_or_reporter)
+"""The office and the units' reporters: the collection's pages."""

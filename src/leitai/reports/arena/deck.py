@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import copy
+import functools
+import io
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -101,13 +103,19 @@ def _runs(texts: Iterable[m.Text], *, small: float, **base: Any) -> list[Run]:
     ]
 
 
+@functools.cache
+def _template() -> bytes:
+    """The template's bytes, read once per process."""
+    return TEMPLATE.read_bytes()
+
+
 class Canvas:
     """A presentation from the template, and the primitives the slides are drawn with."""
 
     def __init__(self, lang: str, footer: str) -> None:
         self.lang = lang
         self.footer = footer
-        self.prs = Presentation(str(TEMPLATE))
+        self.prs = Presentation(io.BytesIO(_template()))
         self.layouts = {layout.name: layout for layout in self.prs.slide_layouts}
         self.sections: list[tuple[str, list[str]]] = []
 

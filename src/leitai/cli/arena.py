@@ -76,6 +76,7 @@ def _targets(args: argparse.Namespace) -> tuple[Any, Any] | None:
 @guarded
 def run_arena(args: argparse.Namespace) -> int:
     from leitai.engine import load_scheme
+    from leitai.i18n import translator
     from leitai.reports.arena import (
         Session,
         arena_deck,
@@ -121,8 +122,6 @@ def run_arena(args: argparse.Namespace) -> int:
     except ValueError:
         # reports.arena words its own ValueError; kept for the log, not shown.
         return fail(problem("cli.arena_input", order=str(args.order or "")), args.lang)
-    print(
-        f"{'擂台演示文稿已写入' if args.lang == 'zh' else 'Arena deck written to'}: {args.output}",
-        file=sys.stderr,
-    )
+    _ = translator(args.lang)
+    print(_("Arena deck written to %(path)s") % {"path": args.output}, file=sys.stderr)
     return EXIT_OK

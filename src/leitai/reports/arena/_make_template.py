@@ -157,7 +157,7 @@ def _divider(layout) -> None:
     title._element.addprevious(body._element)
     _style(
         body,
-        (Inches(1), Inches(1.3), WIDTH - Inches(2), Inches(1.0)),
+        (Inches(1), Inches(1.7), WIDTH - Inches(2), Inches(1.0)),
         size=36,
         colour=WHITE,
         align="ctr",

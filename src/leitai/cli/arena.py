@@ -108,7 +108,8 @@ def run_arena(args: argparse.Namespace) -> int:
         tables = tables if tables is not None else session_targets(settings)
         progress = as_of = None
         if tables is not None:
-            progress, as_of = target_progress(*tables, session)
+            targets, actuals = tables
+            progress, as_of = target_progress(targets, actuals, session)
         arena_deck(
             inputs["result"],
             args.output,

@@ -351,6 +351,25 @@ class Milestone:
         object.__setattr__(self, "value", fields.value)
 
 
+def _check_milestones(milestones: tuple[Milestone, ...], deadline: dt.date | None) -> None:
+    """Milestones on distinct dates, inside the deadline's year (or one year without one)."""
+    dates = [m.date for m in milestones]
+    if len(set(dates)) != len(dates):
+        raise _rule("milestones", "target.milestones_same_date")
+    if deadline is None:
+        if len({d.year for d in dates}) > 1:
+            raise _rule("milestones", "target.milestones_years")
+        return
+    for m in milestones:
+        if m.date.year != deadline.year or m.date > deadline:
+            raise _rule(
+                "milestones",
+                "target.milestone_outside_year",
+                date=m.date.isoformat(),
+                deadline=deadline.isoformat(),
+            )
+
+
 class _TargetFields(BaseModel):
     """A target's fields, validated in the order their problems are reported."""
 
@@ -376,19 +395,7 @@ class _TargetFields(BaseModel):
         if self.direction == "lower" and not self.target < start:
             raise _rule("target", "target.lower_not_below_start", start=number_text(start))
         milestones = tuple(sorted(self.milestones))
-        dates = [m.date for m in milestones]
-        if len(set(dates)) != len(dates):
-            raise _rule("milestones", "target.milestones_same_date")
-        for m in milestones if self.deadline is not None else ():
-            if m.date.year != self.deadline.year or m.date > self.deadline:
-                raise _rule(
-                    "milestones",
-                    "target.milestone_outside_year",
-                    date=m.date.isoformat(),
-                    deadline=self.deadline.isoformat(),
-                )
-        if self.deadline is None and len({d.year for d in dates}) > 1:
-            raise _rule("milestones", "target.milestones_years")
+        _check_milestones(milestones, self.deadline)
         object.__setattr__(self, "milestones", milestones)
         return self
 
@@ -526,8 +533,13 @@ class Actual:
     def __post_init__(self) -> None:
         who = {"unit": str(self.unit), "id": str(self.target), "period": str(self.period)}
         try:
-            fields = _ActualFields(
-                unit=self.unit, target=self.target, period=self.period, value=self.value
+            fields = _ActualFields.model_validate(
+                {
+                    "unit": self.unit,
+                    "target": self.target,
+                    "period": self.period,
+                    "value": self.value,
+                }
             )
         except ValidationError as error:
             raise _target_error(error, who) from None

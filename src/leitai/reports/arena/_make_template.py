@@ -240,7 +240,7 @@ def build(path: Path = TEMPLATE) -> Path:
             prs.slide_layouts.remove(layout)
     _theme_fonts(prs)
     prs.core_properties.title = "leitai arena deck"
-    prs.save(path)
+    prs.save(str(path))
     return path
 
 

@@ -10,7 +10,7 @@ import copy
 import functools
 import io
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,6 +63,7 @@ TONES = {
 _P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
 _SECTIONS_URI = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
 Run = tuple[str, dict[str, Any]]
+Box = tuple[int, int, int, int]
 
 
 def _set_fonts(run: Any, lang: str) -> None:
@@ -318,7 +319,7 @@ def _cover(canvas: Canvas, model: m.Cover) -> None:
     if model.theme:
         title.append([(model.theme, {"size": 44})])
     canvas.fill(slide.shapes.title, title)
-    below = [[(model.caption, {})]] if model.caption else []
+    below: list[list[Run]] = [[(model.caption, {})]] if model.caption else []
     if model.date:
         below.append([(model.date, {"size": 24})])
     canvas.fill(slide.placeholders[1], below)
@@ -369,11 +370,11 @@ def _card(canvas: Canvas, slide: Any, box: tuple[int, int, int, int], card: m.Ca
         spacing=1.0,
     )
     size = 20 if len(card.name) <= 9 else 17 if len(card.name) <= 14 else 14
-    lines = [
+    lines: list[list[Run]] = [
         [(card.name, {"size": size, "bold": True})],
         [(card.detail, {"size": 14, "colour": GREY})],
     ]
-    inner = (left + tab + Inches(0.1), top, width - tab - Inches(0.15), height)
+    inner: Box = (left + tab + Inches(0.1), top, width - tab - Inches(0.15), height)
     canvas.text(slide, inner, lines, anchor=MSO_ANCHOR.MIDDLE, spacing=1.0)
 
 
@@ -389,7 +390,7 @@ def _standing(canvas: Canvas, slide: Any, model: m.ResultsSlide) -> None:
     second: list[Run] = [(change.text, {"size": 24, "bold": True, "colour": TONES[change.tone]})]
     if model.previous:
         second.append((model.previous, {"size": 18, "colour": GREY}))
-    lines = [
+    lines: list[list[Run]] = [
         [
             (model.rank_label + "  ", {"size": 24}),
             (model.rank, {"size": 44, "bold": True, "colour": RED}),
@@ -411,7 +412,7 @@ def _flags(canvas: Canvas, slide: Any, model: m.ResultsSlide) -> None:
     canvas.heading(slide, MARGIN, flag_top, COLUMN, model.flags_heading)
     y = flag_top + Inches(0.6)
     if model.veto:
-        box = (MARGIN, y, COLUMN, Inches(0.45))
+        box: Box = (MARGIN, y, COLUMN, Inches(0.45))
         canvas.text(slide, box, [model.veto], size=20, colour=RED, bold=True)
         y += Inches(0.5)
     if model.no_flags:
@@ -439,7 +440,6 @@ def _stars(canvas: Canvas, slide: Any, model: m.ResultsSlide) -> None:
     name_width = Inches(1.8)
     star_width = int(Pt(star_size) * 0.9) * total
     star_width = min(star_width + Inches(0.15), RIGHT_WIDTH - name_width - Inches(1.3))
-    middle = {"anchor": MSO_ANCHOR.MIDDLE, "spacing": 1.0}
     for k, star in enumerate(model.stars):
         y = top = TOP + Inches(0.6) + line * k
         n = max(0, min(star.stars, total))
@@ -456,10 +456,13 @@ def _stars(canvas: Canvas, slide: Any, model: m.ResultsSlide) -> None:
             anchor=MSO_ANCHOR.MIDDLE,
             spacing=0.9,
         )
-        canvas.text(slide, (RIGHT + name_width, top, star_width, line), [runs], **middle)
+        box: Box = (RIGHT + name_width, top, star_width, line)
+        canvas.text(slide, box, [runs], anchor=MSO_ANCHOR.MIDDLE, spacing=1.0)
         rest = RIGHT_WIDTH - name_width - star_width
         box = (RIGHT + name_width + star_width, top, rest, line)
-        canvas.text(slide, box, [star.caption], size=14, colour=GREY, **middle)
+        canvas.text(
+            slide, box, [star.caption], size=14, colour=GREY, anchor=MSO_ANCHOR.MIDDLE, spacing=1.0
+        )
 
 
 def _results(canvas: Canvas, model: m.ResultsSlide) -> None:
@@ -485,7 +488,7 @@ def _shortfalls(canvas: Canvas, model: m.ShortfallsSlide) -> None:
     # The three weakest indicators, as stacked cards.
     canvas.heading(slide, MARGIN, TOP, COLUMN, model.weakest_heading)
     for k, item in enumerate(model.cards):
-        box = (MARGIN, TOP + Inches(0.65) + k * Inches(1.4), COLUMN, Inches(1.2))
+        box: Box = (MARGIN, TOP + Inches(0.65) + k * Inches(1.4), COLUMN, Inches(1.2))
         _card(canvas, slide, box, item)
     if not model.cards:
         canvas.text(slide, (MARGIN, TOP + Inches(0.6), COLUMN, Inches(0.5)), ["—"], colour=GREY)
@@ -522,7 +525,7 @@ def _measures(canvas: Canvas, model: m.MeasuresSlide) -> None:
     canvas.table(slide, MARGIN, top, widths, rows, row_height=0.75)
 
 
-_DRAW = {
+_DRAW: dict[type, Callable[[Canvas, Any], None]] = {
     m.Cover: _cover,
     m.Overview: _overview,
     m.Divider: _divider,
@@ -540,4 +543,4 @@ def draw_deck(model: m.DeckModel, target: str | Path | IO[bytes]) -> None:
         for slide in section.slides:
             _DRAW[type(slide)](canvas, slide)
     canvas.write_sections()
-    canvas.prs.save(target)
+    canvas.prs.save(str(target) if isinstance(target, Path) else target)

@@ -127,7 +127,8 @@ class Catalogue:
             self.names[indicator.id] = indicator.name
             if indicator.unit:
                 self.measures[indicator.id] = indicator.unit
-        self.names.update({item.id: item.name for item in [*scheme.adjustments, *scheme.flags]})
+        self.names.update({a.id: a.name for a in scheme.adjustments})
+        self.names.update({f.id: f.name for f in scheme.flags})
         self.star_max = int(scheme.stars.max)
 
     def _from_meta(self, key: str, meta: dict[str, dict[str, Any]]) -> None:

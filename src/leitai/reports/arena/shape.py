@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,6 @@ __all__ = [
 
 TARGETS_PER_SLIDE = 6
 UNITS_PER_OVERVIEW = 10
-_CN_QUARTERS = {"1": "一", "2": "二", "3": "三", "4": "四"}
 
 
 # ---------------------------------------------------------------------------
@@ -293,18 +293,30 @@ def _quotes(text: str, lang: str) -> str:
     return out
 
 
+_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
+_HALF = re.compile(r"^(\d{4})H([12])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
 def period_label(period: Any, lang: str) -> str:
+    """A period's name for people, in the catalogue's words (those the web uses):
+    ``2023年第一季度``, ``2023年上半年``, ``2023年5月``, ``2023年度``; in English
+    ``2023 Q1``. Any other code is shown as it is.
+
+    >>> period_label("2023Q1", "zh"), period_label("2023-05", "zh"), period_label("2023Q1", "en")
+    ('2023年第一季度', '2023年5月', '2023 Q1')
+    """
     text = "" if period is None else str(period)
-    if lang != "zh" or not text:
-        return text
-    if len(text) == 6 and text[:4].isdigit() and text[4] in "Qq" and text[5] in _CN_QUARTERS:
-        return f"{text[:4]}年第{_CN_QUARTERS[text[5]]}季度"
-    if len(text) == 6 and text[:4].isdigit() and text[4:] in ("H1", "H2"):
-        return f"{text[:4]}年{'上' if text[5] == '1' else '下'}半年"
-    if len(text) == 7 and text[:4].isdigit() and text[4] == "-" and text[5:].isdigit():
-        return f"{text[:4]}年{int(text[5:])}月"
-    if len(text) == 4 and text.isdigit():
-        return f"{text}年度"
+    catalogue = translations(lang)
+    if m := _QUARTER.match(text) or _HALF.match(text):
+        part = catalogue.pgettext("period", ("Q" if m.re is _QUARTER else "H") + m[2])
+        return catalogue.gettext("%(year)s %(part)s") % {"year": m[1], "part": part}
+    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12:
+        month = catalogue.pgettext("period", "%(month)s/%(year)s")
+        return month % {"year": m[1], "month": int(m[2])}
+    if m := _YEAR.match(text):
+        return catalogue.gettext("Year %(year)s") % {"year": m[1]}
     return text
 
 

@@ -63,11 +63,27 @@ def _demo_inputs() -> dict[str, Any]:
     }
 
 
+def _targets(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """The targets and actuals files given on the command line, read."""
+    from leitai.io.targets import read_actuals, read_targets
+
+    if not args.targets:
+        return None
+    targets = read_targets(args.targets)
+    return targets, read_actuals(args.actuals, targets=targets) if args.actuals else []
+
+
 @guarded
 def run_arena(args: argparse.Namespace) -> int:
     from leitai.engine import load_scheme
-    from leitai.io.targets import read_actuals, read_targets
-    from leitai.reports.arena import load_session, write_arena_deck
+    from leitai.i18n import translator
+    from leitai.reports.arena import (
+        Session,
+        arena_deck,
+        load_session,
+        session_targets,
+        target_progress,
+    )
 
     if not args.output.lower().endswith(".pptx"):
         return fail(problem("cli.output_suffix", output=args.output, suffix=".pptx"), args.lang)
@@ -82,29 +98,31 @@ def run_arena(args: argparse.Namespace) -> int:
             "scheme": load_scheme(args.scheme) if args.scheme else None,
             "session": load_session(args.session) if args.session else {},
         }
-    session = dict(inputs["session"])
+    settings = dict(inputs["session"])
     if args.order:
-        session["order"] = args.order
-    targets = actuals = None
-    if args.targets:
-        targets = read_targets(args.targets)
-        actuals = read_actuals(args.actuals, targets=targets) if args.actuals else []
+        settings["order"] = args.order
+    tables = _targets(args)
     try:
-        path = write_arena_deck(
+        session = Session.from_mapping(settings)
+        # Without --targets, the files the session names (as the demo's does).
+        tables = tables if tables is not None else session_targets(settings)
+        progress = as_of = None
+        if tables is not None:
+            targets, actuals = tables
+            progress, as_of = target_progress(targets, actuals, session)
+        arena_deck(
             inputs["result"],
-            path=args.output,
-            targets=targets,
-            actuals=actuals,
+            args.output,
+            scheme=inputs["scheme"],
+            progress=progress,
+            as_of=as_of,
             previous=inputs["previous"],
             session=session,
             lang=args.lang,
-            scheme=inputs["scheme"],
         )
     except ValueError:
         # reports.arena words its own ValueError; kept for the log, not shown.
         return fail(problem("cli.arena_input", order=str(args.order or "")), args.lang)
-    print(
-        f"{'擂台演示文稿已写入' if args.lang == 'zh' else 'Arena deck written to'}: {path}",
-        file=sys.stderr,
-    )
+    _ = translator(args.lang)
+    print(_("Arena deck written to %(path)s") % {"path": args.output}, file=sys.stderr)
     return EXIT_OK

@@ -216,124 +216,26 @@ class PeriodData:
             Naming the source, row and column of every bad cell, unknown unit or
             indicator, duplicated pair and absent unit.
         """
-        units = {u: i for i, u in enumerate(scheme.unit_ids)}
-        all_indicators = scheme.all_indicators()
-        indicators = {ind.id: i for i, ind in enumerate(all_indicators)}
-        series_ids = {s.id: i for i, s in enumerate(scheme.series)}
-        kinds = {a.id: a.kind for a in scheme.adjustments}
-        n = len(units)
-        values = np.full((n, len(indicators)), np.nan)
-        targets = np.full((n, len(indicators)), np.nan)
-        series = np.full((n, len(series_ids)), np.nan)
-        adjustments: dict[str, np.ndarray] = {
-            a: (np.zeros(n, dtype=bool) if kind == "veto" else np.full(n, np.nan))
-            for a, kind in kinds.items()
-        }
-        problems: list[Problem] = []
-        seen: dict[tuple[str, str], Where] = {}
-        present_units: set[str] = set()
-        file = source if source and source != "<data>" else None
+        aligner = _Aligner(scheme, source)
         for record in records:
-            row_at = record.where if record.where.file or not file else record.where.but(file=file)
-
-            def at(cell: Where | None, row_at: Where = row_at) -> Where:
-                if cell is None:
-                    return row_at
-                return cell if cell.file or not file else cell.but(file=file)
-
-            unit = "" if record.unit is None else str(record.unit).strip()
-            name = "" if record.indicator is None else str(record.indicator).strip()
-            if unit not in units:
-                problems.append(Problem("data.unknown_unit", at(record.unit_at), {"unit": unit}))
-                continue
-            present_units.add(unit)
-            if name not in indicators and name not in kinds and name not in series_ids:
-                problems.append(
-                    Problem("data.unknown_indicator", at(record.indicator_at), {"indicator": name})
-                )
-                continue
-            key = (unit, name)
-            value_at = at(record.value_at)
-            if key in seen:
-                first = seen[key]
-                problems.append(
-                    Problem(
-                        "data.duplicated",
-                        value_at,
-                        {
-                            "unit": unit,
-                            "indicator": name,
-                            "first": first.cell or first.row or first.path,
-                        },
-                    )
-                )
-                continue
-            seen[key] = value_at
-            elsewhere = all_indicators[indicators[name]].from_ if name in indicators else None
-            if elsewhere is not None:
-                # Spec section 11: the value comes from another period's result.
-                if _given(record.value):
-                    problems.append(
-                        Problem(
-                            "data.value_from_other_period",
-                            value_at,
-                            {"indicator": name, "period": elsewhere.period},
-                        )
-                    )
-                continue
-            u = units[unit]
-            try:
-                if name in kinds and kinds[name] == "veto":
-                    adjustments[name][u] = parse_flag(record.value)
-                else:
-                    number = parse_number(record.value)
-                    if name in indicators:
-                        values[u, indicators[name]] = np.nan if number is None else number
-                        if number is not None:
-                            indicator = all_indicators[indicators[name]]
-                            problems += [
-                                p.located(**_parts(value_at))
-                                for p in plausibility(indicator, number)
-                            ]
-                    elif name in series_ids:
-                        series[u, series_ids[name]] = np.nan if number is None else number
-                    else:
-                        adjustments[name][u] = np.nan if number is None else number
-            except NumberError as exc:
-                problems.append(exc.problem.located(**_parts(value_at)))
-            if record.target is not None and name in indicators:
-                target_at = at(record.target_at)
-                try:
-                    number = parse_number(record.target)
-                except NumberError as exc:
-                    problems.append(exc.problem.located(**_parts(target_at)))
-                else:
-                    targets[u, indicators[name]] = np.nan if number is None else number
-                    indicator = all_indicators[indicators[name]]
-                    if (
-                        number is not None
-                        and number <= 0
-                        and scheme.resolved(indicator)[0] == "target"
-                    ):
-                        problems.append(
-                            Problem(
-                                "data.target_not_positive", target_at, {"found": _shown(number)}
-                            )
-                        )
+            aligner.add(record)
+        problems = aligner.problems
         if require_all_units and _reads_data(scheme):
-            absent = [u for u in scheme.unit_ids if u not in present_units]
+            absent = [u for u in scheme.unit_ids if u not in aligner.present_units]
             if absent:
-                problems.append(Problem("data.units_absent", Where(file=file), {"units": absent}))
+                problems.append(
+                    Problem("data.units_absent", Where(file=aligner.file), {"units": absent})
+                )
         if problems:
             raise DataError(problems)
         return cls(
             scheme_id=scheme.id,
-            values=values,
-            targets=targets,
-            series=series,
-            adjustments=adjustments,
+            values=aligner.values,
+            targets=aligner.targets,
+            series=aligner.series,
+            adjustments=aligner.adjustments,
             source=source,
-            locations=seen,
+            locations=aligner.seen,
         )
 
     @classmethod
@@ -375,6 +277,119 @@ class PeriodData:
             source=self.source,
             locations=self.locations,
         )
+
+
+class _Aligner:
+    """Records checked one at a time into the arrays of :class:`PeriodData`; every
+    problem is kept (see :meth:`PeriodData.from_records`)."""
+
+    def __init__(self, scheme: Scheme, source: str) -> None:
+        self.scheme = scheme
+        self.units = {u: i for i, u in enumerate(scheme.unit_ids)}
+        self.all_indicators = scheme.all_indicators()
+        self.indicators = {ind.id: i for i, ind in enumerate(self.all_indicators)}
+        self.series_ids = {s.id: i for i, s in enumerate(scheme.series)}
+        self.kinds = {a.id: a.kind for a in scheme.adjustments}
+        n = len(self.units)
+        self.values = np.full((n, len(self.indicators)), np.nan)
+        self.targets = np.full((n, len(self.indicators)), np.nan)
+        self.series = np.full((n, len(self.series_ids)), np.nan)
+        self.adjustments: dict[str, np.ndarray] = {
+            a: (np.zeros(n, dtype=bool) if kind == "veto" else np.full(n, np.nan))
+            for a, kind in self.kinds.items()
+        }
+        self.problems: list[Problem] = []
+        self.seen: dict[tuple[str, str], Where] = {}
+        self.present_units: set[str] = set()
+        self.file = source if source and source != "<data>" else None
+
+    def _at(self, cell: Where | None, row_at: Where) -> Where:
+        """A cell's place, else its row's, with the source's file name where it has none."""
+        if cell is None:
+            return row_at
+        return cell if cell.file or not self.file else cell.but(file=self.file)
+
+    def add(self, record: Record) -> None:
+        file = self.file
+        row_at = record.where if record.where.file or not file else record.where.but(file=file)
+        unit = "" if record.unit is None else str(record.unit).strip()
+        name = "" if record.indicator is None else str(record.indicator).strip()
+        if unit not in self.units:
+            where = self._at(record.unit_at, row_at)
+            self.problems.append(Problem("data.unknown_unit", where, {"unit": unit}))
+            return
+        self.present_units.add(unit)
+        if name not in self.indicators and name not in self.kinds and name not in self.series_ids:
+            where = self._at(record.indicator_at, row_at)
+            self.problems.append(Problem("data.unknown_indicator", where, {"indicator": name}))
+            return
+        value_at = self._at(record.value_at, row_at)
+        if not self._first(unit, name, value_at) or self._from_elsewhere(name, record, value_at):
+            return
+        u = self.units[unit]
+        try:
+            self._value(u, name, record.value, value_at)
+        except NumberError as exc:
+            self.problems.append(exc.problem.located(**_parts(value_at)))
+        if record.target is not None and name in self.indicators:
+            self._target(u, name, record.target, self._at(record.target_at, row_at))
+
+    def _first(self, unit: str, name: str, value_at: Where) -> bool:
+        """Whether this is the first value of the pair; a second one is a problem."""
+        key = (unit, name)
+        if key in self.seen:
+            first = self.seen[key]
+            params = {
+                "unit": unit,
+                "indicator": name,
+                "first": first.cell or first.row or first.path,
+            }
+            self.problems.append(Problem("data.duplicated", value_at, params))
+            return False
+        self.seen[key] = value_at
+        return True
+
+    def _from_elsewhere(self, name: str, record: Record, value_at: Where) -> bool:
+        """Whether the indicator's value comes from another period's result (spec section
+        11); a value given for it anyway is a problem."""
+        indicators = self.indicators
+        elsewhere = self.all_indicators[indicators[name]].from_ if name in indicators else None
+        if elsewhere is None:
+            return False
+        if _given(record.value):
+            params = {"indicator": name, "period": elsewhere.period}
+            self.problems.append(Problem("data.value_from_other_period", value_at, params))
+        return True
+
+    def _value(self, u: int, name: str, value: Any, value_at: Where) -> None:
+        if name in self.kinds and self.kinds[name] == "veto":
+            self.adjustments[name][u] = parse_flag(value)
+            return
+        number = parse_number(value)
+        cell = np.nan if number is None else number
+        if name in self.indicators:
+            self.values[u, self.indicators[name]] = cell
+            if number is not None:
+                indicator = self.all_indicators[self.indicators[name]]
+                self.problems += [
+                    p.located(**_parts(value_at)) for p in plausibility(indicator, number)
+                ]
+        elif name in self.series_ids:
+            self.series[u, self.series_ids[name]] = cell
+        else:
+            self.adjustments[name][u] = cell
+
+    def _target(self, u: int, name: str, target: Any, target_at: Where) -> None:
+        try:
+            number = parse_number(target)
+        except NumberError as exc:
+            self.problems.append(exc.problem.located(**_parts(target_at)))
+            return
+        self.targets[u, self.indicators[name]] = np.nan if number is None else number
+        indicator = self.all_indicators[self.indicators[name]]
+        if number is not None and number <= 0 and self.scheme.resolved(indicator)[0] == "target":
+            params = {"found": _shown(number)}
+            self.problems.append(Problem("data.target_not_positive", target_at, params))
 
 
 def _given(value: Any) -> bool:

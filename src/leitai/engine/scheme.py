@@ -590,112 +590,143 @@ _UNION_TAGS = frozenset(
 )
 
 
-def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
-    errors: list[Problem] = []
-    seen: dict[str, str] = {}
+class _StructureCheck:
+    """The checks of a scheme's structure that pydantic cannot make: ids used twice,
+    points where they belong, references that resolve, rules that parse. Problems come
+    in the scheme's order."""
 
-    def report(path: str, code: str, **params: Any) -> None:
-        errors.append(Problem(code, Where(file=source, path=path), params))
+    def __init__(self, scheme: Scheme, source: str) -> None:
+        self.scheme = scheme
+        self.source = source
+        self.errors: list[Problem] = []
+        self.seen: dict[str, str] = {}
+        self.series_ids = {s.id for s in scheme.series}
 
-    def claim(identifier: str, path: str) -> None:
-        if identifier in seen:
-            report(path, "scheme.duplicate_id", id=identifier, first=seen[identifier])
+    def report(self, path: str, code: str, **params: Any) -> None:
+        self.errors.append(Problem(code, Where(file=self.source, path=path), params))
+
+    def claim(self, identifier: str, path: str) -> None:
+        if identifier in self.seen:
+            self.report(path, "scheme.duplicate_id", id=identifier, first=self.seen[identifier])
         else:
-            seen[identifier] = path
+            self.seen[identifier] = path
 
-    for i, unit in enumerate(scheme.units):
-        claim(unit.id, f"units[{i}].id")
-    for i, series in enumerate(scheme.series):
-        claim(series.id, f"series[{i}].id")
-    series_ids = {s.id for s in scheme.series}
-
-    def visit(board: Board, path: str, top: bool) -> None:
-        claim(board.id, f"{path}.id")
+    def board(self, board: Board, path: str, top: bool) -> None:
+        self.claim(board.id, f"{path}.id")
         if top:
             if board.points is None:
-                report(f"{path}.points", "scheme.top_board_needs_points")
+                self.report(f"{path}.points", "scheme.top_board_needs_points")
             if board.weight is not None:
-                report(f"{path}.weight", "scheme.top_board_has_weight")
+                self.report(f"{path}.weight", "scheme.top_board_has_weight")
         elif board.points is not None:
-            report(f"{path}.points", "scheme.sub_board_has_points")
+            self.report(f"{path}.points", "scheme.sub_board_has_points")
         if not board.indicators and not board.boards:
-            report(path, "scheme.empty_board")
+            self.report(path, "scheme.empty_board")
         for at, code in _aggregation_errors(board.aggregation):
-            report(f"{path}.aggregation{at}", code)
+            self.report(f"{path}.aggregation{at}", code)
         for j, indicator in enumerate(board.indicators):
-            ipath = f"{path}.indicators[{j}]"
-            claim(indicator.id, f"{ipath}.id")
-            method = indicator.method or scheme.defaults.method or "efficacy"
-            try:
-                options = PARAMS[method].model_validate(indicator.params)
-            except ValidationError as exc:
-                for err in exc.errors():
-                    errors.append(_pydantic_problem(err, source, (*_split(ipath), "params")))
-            else:
-                reference = getattr(options, "reference", None)
-                if reference is not None and reference not in scheme.unit_ids:
-                    report(
-                        f"{ipath}.params.reference",
-                        "scheme.unknown_reference_unit",
-                        found=reference,
-                    )
-            treatment = scheme.treatment(indicator)
-            if isinstance(indicator.treat, TreatOptions) and _lambda_misplaced(treatment):
-                report(f"{ipath}.treat", "scheme.lambda_only_boxcox")
-            if indicator.denominator is not None and indicator.denominator not in series_ids:
-                report(f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator)
-            if indicator.range is not None:
-                low, high = indicator.range
-                if low is not None and high is not None and low > high:
-                    report(
-                        f"{ipath}.range",
-                        "scheme.range_reversed",
-                        min=number_text(low),
-                        max=number_text(high),
-                    )
+            self.indicator(indicator, f"{path}.indicators[{j}]")
         for j, child in enumerate(board.boards):
-            visit(child, f"{path}.boards[{j}]", top=False)
+            self.board(child, f"{path}.boards[{j}]", top=False)
 
-    for i, board in enumerate(scheme.boards):
-        visit(board, f"boards[{i}]", top=True)
-    for i, adjustment in enumerate(scheme.adjustments):
-        claim(adjustment.id, f"adjustments[{i}].id")
-        if adjustment.kind != "veto" and adjustment.max_points is None:
-            report(f"adjustments[{i}].max_points", "scheme.adjustment_needs_max_points")
-    for i, flag in enumerate(scheme.flags):
-        claim(flag.id, f"flags[{i}].id")
+    def indicator(self, indicator: Indicator, ipath: str) -> None:
+        scheme = self.scheme
+        self.claim(indicator.id, f"{ipath}.id")
+        self.params(indicator, ipath)
+        treatment = scheme.treatment(indicator)
+        if isinstance(indicator.treat, TreatOptions) and _lambda_misplaced(treatment):
+            self.report(f"{ipath}.treat", "scheme.lambda_only_boxcox")
+        if indicator.denominator is not None and indicator.denominator not in self.series_ids:
+            self.report(
+                f"{ipath}.denominator", "scheme.unknown_series", found=indicator.denominator
+            )
+        if indicator.range is not None:
+            low, high = indicator.range
+            if low is not None and high is not None and low > high:
+                self.report(
+                    f"{ipath}.range",
+                    "scheme.range_reversed",
+                    min=number_text(low),
+                    max=number_text(high),
+                )
 
-    top_ids = {b.id for b in scheme.boards}
-    for i, board_id in enumerate(scheme.tie_break):
-        if board_id not in top_ids:
-            report(f"tie_break[{i}]", "scheme.unknown_tie_break_board", found=board_id)
-    stars = scheme.stars
-    if stars.min > stars.max:
-        report("stars.min", "scheme.stars_min_above_max", min=stars.min, max=stars.max)
-    if stars.method == "bands" and not stars.thresholds:
-        report("stars.thresholds", "scheme.stars_need_thresholds")
-
-    if scheme.prepare is not None and _lambda_misplaced(scheme.prepare.treat):
-        report("prepare.treat", "scheme.lambda_only_boxcox")
-    errors += _group_errors(scheme, source)
-    # The rule variables are defined once, with the pipeline that evaluates them (which
-    # imports this module: hence the import here).
-    from leitai.engine.pipeline import rule_variables, variable_collisions
-
-    ids = ((f"{path}.id", board.id) for path, board in _board_paths(scheme))
-    for path, board_id, name in variable_collisions(ids):
-        report(path, "scheme.board_id_is_a_variable", id=board_id, variable=name)
-    allowed = rule_variables(board.id for board in scheme.all_boards())
-    rules: list[tuple[str, str, str]] = [
-        (f"flags[{i}].when", f"flag:{f.id}", f.when) for i, f in enumerate(scheme.flags)
-    ]
-    rules += [(f"grades[{i}].when", f"grade:{i}", g.when) for i, g in enumerate(scheme.grades)]
-    for path, key, when in rules:
+    def params(self, indicator: Indicator, ipath: str) -> None:
+        """The method's parameters, and the reference unit they may name."""
+        method = indicator.method or self.scheme.defaults.method or "efficacy"
         try:
-            scheme._expressions[key] = parse_expression(when, allowed=allowed)
-        except ExpressionError as exc:
-            errors.append(Problem(exc.code, Where(file=source, path=path), exc.params))
-    return errors
+            options = PARAMS[method].model_validate(indicator.params)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self.errors.append(_pydantic_problem(err, self.source, (*_split(ipath), "params")))
+            return
+        reference = getattr(options, "reference", None)
+        if reference is not None and reference not in self.scheme.unit_ids:
+            self.report(
+                f"{ipath}.params.reference", "scheme.unknown_reference_unit", found=reference
+            )
+
+    def ids(self) -> None:
+        """Units, series, boards (with their indicators), adjustments and flags."""
+        scheme = self.scheme
+        for i, unit in enumerate(scheme.units):
+            self.claim(unit.id, f"units[{i}].id")
+        for i, series in enumerate(scheme.series):
+            self.claim(series.id, f"series[{i}].id")
+        for i, board in enumerate(scheme.boards):
+            self.board(board, f"boards[{i}]", top=True)
+        for i, adjustment in enumerate(scheme.adjustments):
+            self.claim(adjustment.id, f"adjustments[{i}].id")
+            if adjustment.kind != "veto" and adjustment.max_points is None:
+                self.report(f"adjustments[{i}].max_points", "scheme.adjustment_needs_max_points")
+        for i, flag in enumerate(scheme.flags):
+            self.claim(flag.id, f"flags[{i}].id")
+
+    def ranking(self) -> None:
+        """Tie-break boards, stars, the preparation's treatment."""
+        scheme = self.scheme
+        top_ids = {b.id for b in scheme.boards}
+        for i, board_id in enumerate(scheme.tie_break):
+            if board_id not in top_ids:
+                self.report(f"tie_break[{i}]", "scheme.unknown_tie_break_board", found=board_id)
+        stars = scheme.stars
+        if stars.min > stars.max:
+            self.report("stars.min", "scheme.stars_min_above_max", min=stars.min, max=stars.max)
+        if stars.method == "bands" and not stars.thresholds:
+            self.report("stars.thresholds", "scheme.stars_need_thresholds")
+        if scheme.prepare is not None and _lambda_misplaced(scheme.prepare.treat):
+            self.report("prepare.treat", "scheme.lambda_only_boxcox")
+
+    def rules(self) -> None:
+        """Board ids that shadow rule variables; the flags' and grades' rules, parsed."""
+        scheme = self.scheme
+        # The rule variables are defined once, with the pipeline that evaluates them (which
+        # imports this module: hence the import here).
+        from leitai.engine.pipeline import rule_variables, variable_collisions
+
+        ids = ((f"{path}.id", board.id) for path, board in _board_paths(scheme))
+        for path, board_id, name in variable_collisions(ids):
+            self.report(path, "scheme.board_id_is_a_variable", id=board_id, variable=name)
+        allowed = rule_variables(board.id for board in scheme.all_boards())
+        rules: list[tuple[str, str, str]] = [
+            (f"flags[{i}].when", f"flag:{f.id}", f.when) for i, f in enumerate(scheme.flags)
+        ]
+        rules += [(f"grades[{i}].when", f"grade:{i}", g.when) for i, g in enumerate(scheme.grades)]
+        for path, key, when in rules:
+            try:
+                scheme._expressions[key] = parse_expression(when, allowed=allowed)
+            except ExpressionError as exc:
+                self.errors.append(
+                    Problem(exc.code, Where(file=self.source, path=path), exc.params)
+                )
+
+
+def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
+    check = _StructureCheck(scheme, source)
+    check.ids()
+    check.ranking()
+    check.errors += _group_errors(scheme, source)
+    check.rules()
+    return check.errors
 
 
 def _lambda_misplaced(treat: Treat | None) -> bool:

@@ -29,9 +29,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from leitai.engine.errors import InvalidValue, LeitaiError
 from leitai.engine.problems import Problem, Where, number_text
@@ -226,7 +228,29 @@ def time_progress(
 # The model
 
 
-def _as_date(value: Any, what: str) -> dt.date:
+# Validation is pydantic's, as for the scheme: each field's type raises its problem code
+# (PydanticCustomError), the cross-field rules raise theirs naming the field, and
+# _target_error turns the first error, in the order the fields are listed, into a
+# TargetError naming the target and the field.
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PydanticCustomError("target.empty_text", "target.empty_text")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        found = str(value)[:40]
+        raise PydanticCustomError("number.not_a_number", "number.not_a_number", {"found": found})
+    number = float(value)
+    if not math.isfinite(number):
+        raise PydanticCustomError("number.not_finite", "number.not_finite", {"found": str(value)})
+    return number
+
+
+def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -236,16 +260,71 @@ def _as_date(value: Any, what: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise TargetError(_problem("target.not_a_date", what, found=str(value)[:40]), field=what)
+    found = str(value)[:40]
+    raise PydanticCustomError("target.not_a_date", "target.not_a_date", {"found": found})
 
 
-def _as_number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TargetError(_problem("number.not_a_number", what, found=str(value)[:40]), field=what)
-    number = float(value)
-    if not math.isfinite(number):
-        raise TargetError(_problem("number.not_finite", what, found=str(value)), field=what)
-    return number
+def _one_of(choices: tuple[str, ...], code: str) -> BeforeValidator:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise PydanticCustomError(code, code, {"found": str(value)})
+        return str(value)
+
+    return BeforeValidator(check)
+
+
+def _period(value: Any) -> tuple[str, dt.date, str]:
+    try:
+        return parse_period(value)
+    except InvalidValue as error:
+        inner = error.problem
+        raise PydanticCustomError(inner.code, inner.code, dict(inner.params)) from None
+
+
+def _milestones(value: Any) -> tuple[Milestone, ...]:
+    try:
+        return tuple(m if isinstance(m, Milestone) else Milestone(*m) for m in value)
+    except TypeError:
+        raise PydanticCustomError("target.milestone_pairs", "target.milestone_pairs") from None
+
+
+def _rule(field: str, code: str, **params: Any) -> PydanticCustomError:
+    """A cross-field rule broken: the field it is reported on travels in the context."""
+    return PydanticCustomError(code, code, {"field": field, **params})
+
+
+_Text = Annotated[str, BeforeValidator(_text)]
+_Number = Annotated[float, BeforeValidator(_number)]
+_Date = Annotated[dt.date, BeforeValidator(_date)]
+_STRICT = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+
+class _MilestoneFields(BaseModel):
+    model_config = _STRICT
+    date: _Date
+    value: _Number
+
+
+class _ActualFields(BaseModel):
+    model_config = _STRICT
+    unit: _Text
+    target: _Text
+    period: Annotated[tuple[str, dt.date, str], BeforeValidator(_period)]
+    value: _Number
+
+
+def _target_error(error: ValidationError, who: dict[str, str], prefix: str = "") -> TargetError:
+    """The first problem of a validation, placed at its field, naming the target."""
+    first = error.errors()[0]
+    context = dict(first.get("ctx") or {})
+    inner = context.get("error")
+    if isinstance(inner, TargetError):  # a milestone's own problem
+        [problem] = inner.problems
+        params = {**who, **problem.params}
+        return TargetError(Problem(problem.code, problem.where, params), field=inner.field)
+    field = str(context.pop("field", None) or ".".join(str(p) for p in first["loc"]))
+    field = prefix + field
+    return TargetError(Problem(first["type"], Where(path=field), {**who, **context}), field=field)
 
 
 @dataclass(frozen=True, order=True)
@@ -264,8 +343,61 @@ class Milestone:
     value: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "date", _as_date(self.date, "milestones.date"))
-        object.__setattr__(self, "value", _as_number(self.value, "milestones.value"))
+        try:
+            fields = _MilestoneFields(date=self.date, value=self.value)
+        except ValidationError as error:
+            raise _target_error(error, {}, "milestones.") from None
+        object.__setattr__(self, "date", fields.date)
+        object.__setattr__(self, "value", fields.value)
+
+
+def _check_milestones(milestones: tuple[Milestone, ...], deadline: dt.date | None) -> None:
+    """Milestones on distinct dates, inside the deadline's year (or one year without one)."""
+    dates = [m.date for m in milestones]
+    if len(set(dates)) != len(dates):
+        raise _rule("milestones", "target.milestones_same_date")
+    if deadline is None:
+        if len({d.year for d in dates}) > 1:
+            raise _rule("milestones", "target.milestones_years")
+        return
+    for m in milestones:
+        if m.date.year != deadline.year or m.date > deadline:
+            raise _rule(
+                "milestones",
+                "target.milestone_outside_year",
+                date=m.date.isoformat(),
+                deadline=deadline.isoformat(),
+            )
+
+
+class _TargetFields(BaseModel):
+    """A target's fields, validated in the order their problems are reported."""
+
+    model_config = _STRICT
+    unit: _Text
+    id: _Text
+    name: _Text
+    direction: Annotated[str, _one_of(DIRECTIONS, "target.direction")]
+    source: Annotated[str, _one_of(SOURCES, "target.source")]
+    target: _Number
+    start: _Number | None
+    deadline: _Date | None
+    pledged_on: _Date | None
+    milestones: Annotated[tuple[Milestone, ...], BeforeValidator(_milestones)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _TargetFields:
+        if self.direction == "lower" and self.start is None:
+            raise _rule("start", "target.lower_needs_start")
+        start = 0.0 if self.start is None else self.start
+        if self.direction == "higher" and not self.target > start:
+            raise _rule("target", "target.higher_not_above_start", start=number_text(start))
+        if self.direction == "lower" and not self.target < start:
+            raise _rule("target", "target.lower_not_below_start", start=number_text(start))
+        milestones = tuple(sorted(self.milestones))
+        _check_milestones(milestones, self.deadline)
+        object.__setattr__(self, "milestones", milestones)
+        return self
 
 
 @dataclass(frozen=True)
@@ -321,59 +453,26 @@ class Target:
 
     def __post_init__(self) -> None:
         who = {"unit": str(self.unit), "id": str(self.id)}
-
-        def fail(name: str, code: str, **params: Any) -> TargetError:
-            return TargetError(_problem(code, name, **who, **params), field=name)
-
-        for name in ("unit", "id", "name"):
-            text = getattr(self, name)
-            if not isinstance(text, str) or not text.strip():
-                raise fail(name, "target.empty_text")
-        if self.direction not in DIRECTIONS:
-            raise fail("direction", "target.direction", found=str(self.direction))
-        if self.source not in SOURCES:
-            raise fail("source", "target.source", found=str(self.source))
         try:
-            object.__setattr__(self, "value", _as_number(self.value, "target"))
-            if self.start is not None:
-                object.__setattr__(self, "start", _as_number(self.start, "start"))
-            if self.deadline is not None:
-                object.__setattr__(self, "deadline", _as_date(self.deadline, "deadline"))
-            if self.pledged_on is not None:
-                object.__setattr__(self, "pledged_on", _as_date(self.pledged_on, "pledged_on"))
-            milestones = tuple(
-                m if isinstance(m, Milestone) else Milestone(*m) for m in self.milestones
+            fields = _TargetFields(
+                unit=self.unit,
+                id=self.id,
+                name=self.name,
+                direction=self.direction,
+                source=self.source,
+                target=self.value,
+                start=self.start,
+                deadline=self.deadline,
+                pledged_on=self.pledged_on,
+                milestones=self.milestones,
             )
-        except TargetError as error:
-            [inner] = error.problems
-            raise TargetError(
-                Problem(inner.code, inner.where, {**who, **inner.params}), field=error.field
-            ) from None
-        except TypeError:
-            raise fail("milestones", "target.milestone_pairs") from None
-        if self.direction == "lower" and self.start is None:
-            raise fail("start", "target.lower_needs_start")
-        start = self.baseline
-        if self.direction == "higher" and not self.value > start:
-            raise fail("target", "target.higher_not_above_start", start=number_text(start))
-        if self.direction == "lower" and not self.value < start:
-            raise fail("target", "target.lower_not_below_start", start=number_text(start))
-        milestones = tuple(sorted(milestones))
-        dates = [m.date for m in milestones]
-        if len(set(dates)) != len(dates):
-            raise fail("milestones", "target.milestones_same_date")
-        if self.deadline is not None:
-            for m in milestones:
-                if m.date.year != self.deadline.year or m.date > self.deadline:
-                    raise fail(
-                        "milestones",
-                        "target.milestone_outside_year",
-                        date=m.date.isoformat(),
-                        deadline=self.deadline.isoformat(),
-                    )
-        elif len({d.year for d in dates}) > 1:
-            raise fail("milestones", "target.milestones_years")
-        object.__setattr__(self, "milestones", milestones)
+        except ValidationError as error:
+            raise _target_error(error, who) from None
+        object.__setattr__(self, "value", fields.target)
+        object.__setattr__(self, "start", fields.start)
+        object.__setattr__(self, "deadline", fields.deadline)
+        object.__setattr__(self, "pledged_on", fields.pledged_on)
+        object.__setattr__(self, "milestones", fields.milestones)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -433,26 +532,20 @@ class Actual:
 
     def __post_init__(self) -> None:
         who = {"unit": str(self.unit), "id": str(self.target), "period": str(self.period)}
-        for name in ("unit", "target"):
-            text = getattr(self, name)
-            if not isinstance(text, str) or not text.strip():
-                raise TargetError(_problem("target.empty_text", name, **who), field=name)
         try:
-            frequency, end, label = parse_period(self.period)
-        except InvalidValue as error:
-            inner = error.problem
-            raise TargetError(
-                _problem(inner.code, "period", **who, **inner.params), field="period"
-            ) from None
-        try:
-            value = _as_number(self.value, "value")
-        except TargetError as error:
-            [inner] = error.problems
-            raise TargetError(
-                _problem(inner.code, "value", **who, **inner.params), field="value"
-            ) from None
+            fields = _ActualFields.model_validate(
+                {
+                    "unit": self.unit,
+                    "target": self.target,
+                    "period": self.period,
+                    "value": self.value,
+                }
+            )
+        except ValidationError as error:
+            raise _target_error(error, who) from None
+        frequency, end, label = fields.period
         object.__setattr__(self, "period", label)
-        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "value", fields.value)
         object.__setattr__(self, "frequency", frequency)
         object.__setattr__(self, "end", end)
 

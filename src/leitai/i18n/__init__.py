@@ -18,7 +18,7 @@ from pathlib import Path
 
 from leitai.engine.problems import Problem, Where
 
-__all__ = ["LOCALE_DIR", "Translate", "render", "render_where", "translator"]
+__all__ = ["LOCALE_DIR", "Translate", "render", "render_where", "translations", "translator"]
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -28,12 +28,22 @@ _LANGS = {"zh": "zh_Hans", "zh-hans": "zh_Hans", "zh_hans": "zh_Hans", "en": "en
 
 
 @lru_cache(maxsize=8)
+def translations(lang: str = "zh") -> _gettext.NullTranslations:
+    """The catalogue of a language outside Django, with ``gettext`` and ``pgettext``
+    (English, the msgids' language, is the catalogue that translates nothing)."""
+    code = _LANGS.get(lang.lower(), lang)
+    if code == "en":
+        return _gettext.NullTranslations()
+    return _gettext.translation("django", localedir=LOCALE_DIR, languages=[code])
+
+
+@lru_cache(maxsize=8)
 def translator(lang: str = "zh") -> Translate:
     """The gettext function of a language (``"zh"`` or ``"en"``) outside Django."""
     code = _LANGS.get(lang.lower(), lang)
     if code == "en":
         return lambda text: text
-    return _gettext.translation("django", localedir=LOCALE_DIR, languages=[code]).gettext
+    return translations(lang).gettext
 
 
 def render_where(where: Where, _: Translate) -> str:

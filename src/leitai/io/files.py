@@ -342,12 +342,10 @@ def _refuse_row(
 
 
 def _cell_ref(index: int, row: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
+    """``B7`` for the column at 0-based ``index`` of row 7 (openpyxl's letters)."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(index + 1)}{row}"
 
 
 # ---------------------------------------------------------------------------

@@ -103,9 +103,7 @@ def write_template(
         Recorded in the workbook.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     columns = template_columns(scheme, lang)
     chosen = [u for u in scheme.units if units is None or u.id in units]
@@ -120,6 +118,27 @@ def write_template(
     for unit in chosen:
         row = values.get(unit.id, {})
         append_row(sheet, [unit.id, unit.name, *[_as_number(row.get(c["id"])) for c in columns]])
+
+    _style_header(sheet)
+    first, last = HEADER_ROWS + 1, HEADER_ROWS + max(len(chosen), 1)
+    for i, column in enumerate(columns, start=3):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = 16
+        rule = _validation(column, lang)
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}{first}:{letter}{last}")
+    sheet.freeze_panes = f"C{first}"
+    _add_notes(book, sheet, columns, lang)
+    _meta_sheet(book, scheme, chosen, period)
+    if isinstance(target, str | os.PathLike):
+        book.save(os.fspath(target))
+    else:
+        book.save(target)
+
+
+def _style_header(sheet: Any) -> None:
+    """The four header rows: ids in grey, names white on red, measure and direction."""
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     grey = PatternFill("solid", fgColor="D9D9D9")
     red = PatternFill("solid", fgColor="C00000")
@@ -137,44 +156,46 @@ def write_template(
     sheet.row_dimensions[2].height = 48
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 22
-    first, last = HEADER_ROWS + 1, HEADER_ROWS + max(len(chosen), 1)
-    for i, column in enumerate(columns, start=3):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = 16
-        cells = f"{letter}{first}:{letter}{last}"
-        if column["kind"] == "veto":
-            rule = DataValidation(
-                type="list",
-                formula1=f'"{label("no", lang)},{label("yes", lang)}"',
-                allow_blank=True,
-            )
-        elif column["kind"] in ("bonus", "deduction"):
-            rule = DataValidation(
-                type="decimal",
-                operator="between",
-                formula1="0",
-                formula2=f"{column['max']:g}",
-                allow_blank=True,
-            )
-        else:
-            rule = DataValidation(
-                type="decimal",
-                operator="between",
-                formula1="-1E+15",
-                formula2="1E+15",
-                allow_blank=True,
-            )
-            # A warning, not a stop: people write "-" or "N/A" for a missing value.
-            rule.errorStyle = "warning"
-        rule.error = f"{column['name']}: {column['direction']}"
-        rule.prompt = f"{column['name']} {column['measure']}".strip()
-        rule.showInputMessage = True
-        rule.showErrorMessage = True
-        sheet.add_data_validation(rule)
-        rule.add(cells)
-    sheet.freeze_panes = f"C{first}"
-    _add_notes(book, sheet, columns, lang)
 
+
+def _validation(column: Mapping[str, Any], lang: str) -> Any:
+    """The data validation of a column: yes/no for a veto, 0..max for a bonus or a
+    deduction, a (warned) number otherwise, with the name and measure as the prompt."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if column["kind"] == "veto":
+        rule = DataValidation(
+            type="list",
+            formula1=f'"{label("no", lang)},{label("yes", lang)}"',
+            allow_blank=True,
+        )
+    elif column["kind"] in ("bonus", "deduction"):
+        rule = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=f"{column['max']:g}",
+            allow_blank=True,
+        )
+    else:
+        rule = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+        )
+        # A warning, not a stop: people write "-" or "N/A" for a missing value.
+        rule.errorStyle = "warning"
+    rule.error = f"{column['name']}: {column['direction']}"
+    rule.prompt = f"{column['name']} {column['measure']}".strip()
+    rule.showInputMessage = True
+    rule.showErrorMessage = True
+    return rule
+
+
+def _meta_sheet(book: Any, scheme: Scheme, chosen: Sequence[Any], period: str | None) -> None:
+    """The hidden sheet that ties the workbook to the scheme's version, period and units."""
     meta = book.create_sheet(META_SHEET)
     for key, value in (
         ("scheme_id", scheme.id),
@@ -186,10 +207,6 @@ def write_template(
     ):
         append_row(meta, [key, value])
     meta.sheet_state = "hidden"
-    if isinstance(target, str | os.PathLike):
-        book.save(os.fspath(target))
-    else:
-        book.save(target)
 
 
 def _note_text(notes: Mapping[str, str], lang: str) -> str:

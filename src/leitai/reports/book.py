@@ -127,27 +127,12 @@ def _board_scores_sheet(
     _ties_note(sheet, shown.extended, label("ties_note", lang))
 
 
-def write_result_book(
-    result: Result, target: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh"
-) -> None:
-    """Write the result book of ``result`` to a path or a binary stream.
-
-    Parameters
-    ----------
-    result : Result
-    target : path or binary file
-    lang : {'zh', 'en'}
-    """
-    from openpyxl import Workbook
-
+def _league_sheet(book: Any, result: Result, shown: Any, styles: dict[str, Any], lang: str) -> None:
+    """The league table: rank, unit, score, change, stars per top board, flags, grade."""
     L = lambda key: label(key, lang)  # noqa: E731
-    styles = _styles()
     scheme = result.scheme
-    book = Workbook()
     period = result.period or ""
     top = scheme.boards
-    flag_names = {f.id: f.name for f in scheme.flags}
-
     league = book.active
     league.title = L("league")
     header = [L("rank"), L("unit"), L("score"), L("change")]
@@ -186,10 +171,16 @@ def write_result_book(
         if row["flags"]:
             for cell in league[r]:
                 cell.fill = styles["gold_fill"]
-    shown = shown_scores(result.to_dict()["results"])
     _tie_formats(league, 3, [shown.composite[row["unit"]] for row in result.league_table()])
     _ties_note(league, shown.extended, L("ties_note"))
 
+
+def _stars_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -> None:
+    """Every unit's stars on every board, and the sum over the top-level boards."""
+    L = lambda key: label(key, lang)  # noqa: E731
+    scheme = result.scheme
+    period = result.period or ""
+    top = scheme.boards
     stars_sheet = book.create_sheet(L("star_sheet"))
     boards = result.boards
     header = [L("rank"), L("unit")] + [b.name for b in boards] + [f"{L('stars')} Σ"]
@@ -207,6 +198,12 @@ def write_result_book(
         widths=[8, 22] + [14] * len(boards) + [10],
     )
 
+
+def _indicator_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -> None:
+    """One row per unit and indicator: value, target, score, weight, contribution, rank."""
+    L = lambda key: label(key, lang)  # noqa: E731
+    scheme = result.scheme
+    period = result.period or ""
     scores_sheet = book.create_sheet(L("indicator_sheet"))
     header = [
         L("rank"),
@@ -250,6 +247,13 @@ def write_result_book(
         formats={7: "0.00", 8: "0.00", 9: "0.00"},
     )
 
+
+def _explain_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -> None:
+    """Each unit's card: strongest and weakest indicators, the unit above and the gap."""
+    L = lambda key: label(key, lang)  # noqa: E731
+    scheme = result.scheme
+    period = result.period or ""
+    flag_names = {f.id: f.name for f in scheme.flags}
     explain_sheet = book.create_sheet(L("explain_sheet"))
     header = [
         L("rank"),
@@ -288,7 +292,12 @@ def write_result_book(
         formats={2: "0.00", 6: "0.00"},
     )
 
-    _board_scores_sheet(book, result, shown, styles, lang)
+
+def _about_sheet(book: Any, result: Result, lang: str) -> None:
+    """The scheme, its version and SHA-256, the period and when the book was made."""
+    L = lambda key: label(key, lang)  # noqa: E731
+    scheme = result.scheme
+    period = result.period or ""
     about = book.create_sheet(L("about_sheet"))
     for key, value in (
         ("scheme", scheme.name),
@@ -302,6 +311,29 @@ def write_result_book(
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 70
 
+
+def write_result_book(
+    result: Result, target: str | os.PathLike[str] | IO[bytes], *, lang: str = "zh"
+) -> None:
+    """Write the result book of ``result`` to a path or a binary stream.
+
+    Parameters
+    ----------
+    result : Result
+    target : path or binary file
+    lang : {'zh', 'en'}
+    """
+    from openpyxl import Workbook
+
+    styles = _styles()
+    book = Workbook()
+    shown = shown_scores(result.to_dict()["results"])
+    _league_sheet(book, result, shown, styles, lang)
+    _stars_sheet(book, result, styles, lang)
+    _indicator_sheet(book, result, styles, lang)
+    _explain_sheet(book, result, styles, lang)
+    _board_scores_sheet(book, result, shown, styles, lang)
+    _about_sheet(book, result, lang)
     if isinstance(target, str | os.PathLike):
         book.save(os.fspath(target))
     else:

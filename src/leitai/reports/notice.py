@@ -44,7 +44,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from leitai.reports.arena import _Catalogue, _date_label, _period_label
+from leitai.reports.arena import scheme_model
+from leitai.reports.arena.shape import Catalogue as _Catalogue
+from leitai.reports.arena.shape import date_label as _date_label
+from leitai.reports.arena.shape import period_label as _period_label
 
 __all__ = [
     "NoticeFonts",
@@ -320,7 +323,7 @@ def notice_text(
     words = _WORDS[lang]
     document = _document(result)
     scheme = scheme if scheme is not None else getattr(result, "scheme", None)
-    catalogue = _Catalogue(document, scheme, None)
+    catalogue = _Catalogue(document, scheme_model(scheme))
     scheme_name = str(getattr(scheme, "name", None) or (document.get("scheme") or {}).get("id", ""))
     period = period_label or _period_label(document.get("period"), lang)
     rows = _ranked(document)
@@ -356,7 +359,7 @@ def notice_table(
     words = _WORDS[lang]
     document = _document(result)
     scheme = scheme if scheme is not None else getattr(result, "scheme", None)
-    catalogue = _Catalogue(document, scheme, None)
+    catalogue = _Catalogue(document, scheme_model(scheme))
     boards = catalogue.top_boards or []
     rows = _ranked(document)
     graded = any(r.get("grade") for r in rows)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from leitai.web.arena import selectors
@@ -47,7 +46,7 @@ def deck_key(*, arena: selectors.Arena, lang: str) -> str:
 @job_kind
 def arena_deck_build(ctx: JobContext) -> None:
     """Build the deck from the inputs as they stand; refuse if they changed since asked."""
-    from leitai.reports.arena import write_arena_deck
+    from leitai.reports.arena import Session, arena_deck, target_progress
 
     session = ArenaSession.objects.select_related("period").get(pk=int(ctx.args["session"]))
     lang = str(ctx.args["lang"])
@@ -58,18 +57,19 @@ def arena_deck_build(ctx: JobContext) -> None:
         raise RuntimeError("the deck's inputs changed since it was asked for: ask again")
     inputs = selectors.session_deck_inputs(arena)
     ctx.check()
-    with tempfile.TemporaryDirectory(prefix="leitai-arena-") as folder:
-        path = Path(folder) / "arena.pptx"
-        write_arena_deck(
-            inputs["result"],
-            path=path,
-            targets=inputs["targets"],
-            actuals=inputs["actuals"],
-            previous=inputs["previous"],
-            session=inputs["session"],
-            lang=lang,
-            scheme=inputs["scheme"],
-        )
-        content = path.read_bytes()
+    settings = Session.from_mapping(inputs["session"])
+    progress, as_of = target_progress(inputs["targets"], inputs["actuals"], settings)
+    buffer = io.BytesIO()
+    arena_deck(
+        inputs["result"],
+        buffer,
+        scheme=inputs["scheme"],
+        progress=progress,
+        as_of=as_of,
+        previous=inputs["previous"],
+        session=settings,
+        lang=lang,
+    )
+    content = buffer.getvalue()
     with ctx.finishing():
         artifact_store(ctx=ctx, content=content)

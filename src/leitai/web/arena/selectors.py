@@ -233,7 +233,8 @@ def arena_build(
 
 
 def session_deck_inputs(arena: Arena) -> dict[str, Any]:
-    """What :func:`leitai.reports.arena.write_arena_deck` needs for this session."""
+    """What :func:`leitai.reports.arena.arena_deck` is built from for this session (the
+    session as a mapping for :meth:`~leitai.reports.arena.Session.from_mapping`)."""
     from leitai.web.targets.selectors import all_engine_inputs
 
     session = arena.session

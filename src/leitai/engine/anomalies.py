@@ -46,13 +46,13 @@ __all__ = [
 OUTLIER_MIN_UNITS = 5
 
 #: Array-like values, nested to any depth, with None (or NaN) for a missing value.
-Values = Sequence[Any] | np.ndarray
+Cells = Sequence[Any] | np.ndarray
 
 _MAD_SCALE = 0.6745
 _MEAN_AD_SCALE = 1.253314
 
 
-def change_percent(values: Values, previous: Values) -> np.ndarray:
+def change_percent(values: Cells, previous: Cells) -> np.ndarray:
     """``|x - x_prev| / |x_prev| * 100``, NaN where either is missing or x_prev is 0.
 
     Parameters
@@ -78,15 +78,15 @@ def change_percent(values: Values, previous: Values) -> np.ndarray:
     return out.reshape(shape)
 
 
-def _flat(values: Values) -> np.ndarray:
+def _flat(values: Cells) -> np.ndarray:
     """The values flattened to floats, NaN where one is None."""
     return np.array([np.nan if v is None else v for v in np.ravel(values)], dtype=np.float64)
 
 
 def change_alerts(
-    values: Values,
-    previous: Values,
-    thresholds: Values,
+    values: Cells,
+    previous: Cells,
+    thresholds: Cells,
 ) -> np.ndarray:
     """Which values changed by more than their indicator's ``change_alert`` per cent.
 
@@ -112,7 +112,7 @@ def change_alerts(
         return np.nan_to_num(change, nan=-1.0) > np.where(np.isnan(limits), np.inf, limits)
 
 
-def robust_z(values: Values) -> np.ndarray:
+def robust_z(values: Cells) -> np.ndarray:
     """The modified z-score of each value among the present values of its column.
 
     Parameters
@@ -154,7 +154,7 @@ def robust_z(values: Values) -> np.ndarray:
     return z
 
 
-def outlier_alerts(values: Values, thresholds: Values) -> np.ndarray:
+def outlier_alerts(values: Cells, thresholds: Cells) -> np.ndarray:
     """Which values' robust z-score exceeds their indicator's ``outlier_alert``.
 
     Examples

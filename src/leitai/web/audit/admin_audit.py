@@ -104,7 +104,7 @@ def admin_record(
         summary=_summary(obj),
         **_where(obj),
     )
-    done = getattr(request, "_leitai_admin_audited", set())
+    done: set[tuple[type[models.Model], Any]] = getattr(request, "_leitai_admin_audited", set())
     done.add((type(obj), obj.pk))
     request._leitai_admin_audited = done  # type: ignore[attr-defined]
 

@@ -18,11 +18,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leitai.web.access import signed_in_user
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import Unit
 from leitai.web.downloads import uploaded_file_response
@@ -74,9 +76,9 @@ def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def logged_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def logged_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -225,7 +227,7 @@ def report(request: HttpRequest, unit: str, target: str) -> HttpResponse:
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
-                user=request.user,
+                user=signed_in_user(request),
             )
         except TargetsError as error:
             for message in error.errors:
@@ -261,7 +263,7 @@ def evidence(request: HttpRequest, unit: str, target: str, period: str) -> FileR
     actual = target_obj.actuals.filter(period=period).first()
     if actual is None or not actual.evidence:
         raise Http404
-    name = actual.evidence_name or actual.evidence.name.rsplit("/", 1)[-1]
+    name = actual.evidence_name or (actual.evidence.name or "").rsplit("/", 1)[-1]
     return uploaded_file_response(actual.evidence, name)
 
 
@@ -269,8 +271,10 @@ def _save_target(request: HttpRequest, form: TargetForm, target: Target | None) 
     data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
     try:
         if target is None:
-            return target_create(unit=form.cleaned_data["unit"], user=request.user, **data)
-        return target_update(target=target, user=request.user, **data)
+            return target_create(
+                unit=form.cleaned_data["unit"], user=signed_in_user(request), **data
+            )
+        return target_update(target=target, user=signed_in_user(request), **data)
     except TargetsError as error:
         form.apply_error(error)
     except ValidationError as error:
@@ -318,7 +322,7 @@ def edit(request: HttpRequest, unit: str, target: str) -> HttpResponse:
 @office
 def delete(request: HttpRequest, unit: str, target: str) -> HttpResponse:
     target_obj = _target(unit, target)
-    target_delete(target=target_obj, user=request.user)
+    target_delete(target=target_obj, user=signed_in_user(request))
     messages.success(request, _("Target deleted: %(name)s") % {"name": target_obj.name})
     return redirect("targets:unit", target_obj.unit.code)
 
@@ -339,7 +343,10 @@ def import_table(request: HttpRequest) -> HttpResponse:
         data = base64.b64decode(pending["data"])
         try:
             done = targets_import(
-                kind=pending["kind"], data=data, filename=pending["filename"], user=request.user
+                kind=pending["kind"],
+                data=data,
+                filename=pending["filename"],
+                user=signed_in_user(request),
             )
         except TargetsError:
             preview = targets_import_preview(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -45,13 +45,14 @@ __all__ = [
 #: Fewer present values than this and no value is called an outlier.
 OUTLIER_MIN_UNITS = 5
 
+#: Array-like values, nested to any depth, with None (or NaN) for a missing value.
+Cells = Sequence[Any] | np.ndarray
+
 _MAD_SCALE = 0.6745
 _MEAN_AD_SCALE = 1.253314
 
 
-def change_percent(
-    values: Sequence[float | None] | np.ndarray, previous: Sequence[float | None] | np.ndarray
-) -> np.ndarray:
+def change_percent(values: Cells, previous: Cells) -> np.ndarray:
     """``|x - x_prev| / |x_prev| * 100``, NaN where either is missing or x_prev is 0.
 
     Parameters
@@ -69,8 +70,7 @@ def change_percent(
     >>> change_percent([12.0, 5.0, None, 3.0], [8.0, 5.5, 4.0, 0.0]).round(2).tolist()
     [50.0, 9.09, nan, nan]
     """
-    x = np.array([np.nan if v is None else v for v in np.ravel(values)], dtype=float)
-    p = np.array([np.nan if v is None else v for v in np.ravel(previous)], dtype=float)
+    x, p = _flat(values), _flat(previous)
     shape = np.shape(values)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.abs(x - p) / np.abs(p) * 100.0
@@ -78,10 +78,15 @@ def change_percent(
     return out.reshape(shape)
 
 
+def _flat(values: Cells) -> np.ndarray:
+    """The values flattened to floats, NaN where one is None."""
+    return np.array([np.nan if v is None else v for v in np.ravel(values)], dtype=np.float64)
+
+
 def change_alerts(
-    values: Sequence | np.ndarray,
-    previous: Sequence | np.ndarray,
-    thresholds: Sequence[float | None] | np.ndarray,
+    values: Cells,
+    previous: Cells,
+    thresholds: Cells,
 ) -> np.ndarray:
     """Which values changed by more than their indicator's ``change_alert`` per cent.
 
@@ -102,12 +107,12 @@ def change_alerts(
     [[True, False], [False, False]]
     """
     change = change_percent(values, previous)
-    limits = np.array([np.nan if t is None else t for t in np.ravel(thresholds)], dtype=float)
+    limits = _flat(thresholds)
     with np.errstate(invalid="ignore"):
         return np.nan_to_num(change, nan=-1.0) > np.where(np.isnan(limits), np.inf, limits)
 
 
-def robust_z(values: Sequence | np.ndarray) -> np.ndarray:
+def robust_z(values: Cells) -> np.ndarray:
     """The modified z-score of each value among the present values of its column.
 
     Parameters
@@ -149,9 +154,7 @@ def robust_z(values: Sequence | np.ndarray) -> np.ndarray:
     return z
 
 
-def outlier_alerts(
-    values: Sequence | np.ndarray, thresholds: Sequence[float | None] | np.ndarray
-) -> np.ndarray:
+def outlier_alerts(values: Cells, thresholds: Cells) -> np.ndarray:
     """Which values' robust z-score exceeds their indicator's ``outlier_alert``.
 
     Examples
@@ -160,7 +163,7 @@ def outlier_alerts(
     [False, False, False, False, True]
     """
     z = robust_z(values)
-    limits = np.array([np.nan if t is None else t for t in np.ravel(thresholds)], dtype=float)
+    limits = _flat(thresholds)
     return np.nan_to_num(np.abs(z), nan=-1.0) > np.where(np.isnan(limits), np.inf, limits)
 
 

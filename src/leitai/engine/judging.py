@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -229,6 +229,25 @@ def sheet_total(scheme: JudgingScheme, entry: Any) -> float:
     return number
 
 
+class GroupScore(TypedDict):
+    """One judge group's score of one unit in :meth:`JudgingResult.as_dict`."""
+
+    score: float | None
+    sheets: int
+    abstained: int
+    dropped: int
+    fallback: bool
+
+
+class JudgedUnit(TypedDict):
+    """One unit's row of :meth:`JudgingResult.as_dict`."""
+
+    unit: str
+    overall: float | None
+    rank: int | None
+    groups: dict[str, GroupScore]
+
+
 @dataclass(frozen=True)
 class JudgingResult:
     """Every unit's score by group and overall.
@@ -265,7 +284,7 @@ class JudgingResult:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON: one row per unit, in rank order (units without a score last)."""
-        rows = []
+        rows: list[JudgedUnit] = []
         for j, unit in enumerate(self.units):
             rows.append(
                 {

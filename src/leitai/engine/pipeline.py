@@ -515,7 +515,7 @@ def aggregate(
     *,
     weights: np.ndarray | None = None,
     board_weights: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Board scores at every level (section 3), bottom-up.
 
     Parameters

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.engine.scheme import Indicator, Scheme
+from leitai.engine.scheme import Impute, Indicator, Scheme
 
 __all__ = [
     "Winsorised",
@@ -403,13 +403,13 @@ def screened_units(scheme: Scheme, values: np.ndarray, series: np.ndarray) -> np
 
 def _impute(
     scheme: Scheme,
+    impute: Impute,
     indicator: Indicator,
     v: np.ndarray,
     series: np.ndarray,
     values: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 2 for one indicator: by group, over all units, or by row within its board."""
-    impute = scheme.prepare.impute  # type: ignore[union-attr]
     if impute.by != "row":
         groups = [u.group for u in scheme.units] if impute.by == "group" else None
         return impute_column(v, groups, method=impute.method)
@@ -541,7 +541,7 @@ def prepare_column(
             record["screened"] = [unit_ids[u] for u in np.flatnonzero(removed)]
             changed = True
     if not panel and prepare is not None and prepare.impute is not None and np.isnan(v).any():
-        v, imputed = _impute(scheme, indicator, v, series, values)
+        v, imputed = _impute(scheme, prepare.impute, indicator, v, series, values)
         if imputed.any():
             record["imputed"] = {unit_ids[u]: float(v[u]) for u in np.flatnonzero(imputed)}
             record["imputation"] = f"{prepare.impute.method} by {prepare.impute.by}"

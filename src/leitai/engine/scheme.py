@@ -876,10 +876,11 @@ def _check_depth(text: str, source: str, loader: Any = yaml.SafeLoader) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
                 raise SchemeError(
                     Problem(
                         "scheme.too_deep",
-                        Where(file=source, line=mark.line + 1, column_number=mark.column + 1),
+                        Where(file=source, line=line, column_number=column),
                         {"limit": MAX_DEPTH},
                     )
                 )

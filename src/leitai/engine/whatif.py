@@ -417,7 +417,7 @@ class _Goal:
     board: int
     flag_index: int = -1
 
-    def reached(self, rank: np.ndarray, stars: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    def reached(self, rank: np.ndarray | int, stars: np.ndarray, flags: np.ndarray) -> np.ndarray:
         """Whether the goal holds, from ranks (...), stars (..., n_boards) and flags
         (..., n_flags) of the unit."""
         if self.kind == "rank":

@@ -279,13 +279,13 @@ def read_table(
     """
     if fast:
         name = display_name(source, filename)
-        sheet_read, data = read_sheet_fast(source, filename=name, prefer=TEMPLATE_SHEET)
+        sheet_read, raw = read_sheet_fast(source, filename=name, prefer=TEMPLATE_SHEET)
         if sheet_read is not None:
             sheet = Sheet(sheet_read.rows, sheet_read.name, sheet_read.sheet, sheet_read.meta)
             period = _fast(sheet, scheme, require_all_units)
             if period is not None:
                 return period
-        source, filename = data, name
+        source, filename = raw, name
     sheet = read_rows(source, filename=filename)
     errors: list[Problem] = []
     meta_scheme = sheet.meta.get("scheme_id")
@@ -329,8 +329,8 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, A
     if text.lstrip().startswith("{"):
         try:
             rows = json.loads(text)["results"]
-            ranks = {str(row["unit"]): int(row["rank"]) for row in rows}
-            groups = {str(row["unit"]): row.get("group") for row in rows}
+            ranks: dict[str, int] = {str(row["unit"]): int(row["rank"]) for row in rows}
+            groups: dict[str, Any] = {str(row["unit"]): row.get("group") for row in rows}
         except (ValueError, KeyError, TypeError, AttributeError):
             raise DataError(Problem("previous.not_a_result", Where(file=name), {})) from None
         return _with_groups(ranks, groups)
@@ -340,8 +340,8 @@ def read_previous(source: Source, *, filename: str | None = None) -> dict[str, A
         raise DataError(Problem("previous.no_unit_rank", Where(file=name, row=1), {}))
     unit_col, rank_col = header.index("unit"), header.index("rank")
     group_col = next((c for c, h in enumerate(header) if h.lower() in ("group", "分类")), None)
-    ranks: dict[str, int] = {}
-    groups: dict[str, Any] = {}
+    ranks = {}
+    groups = {}
     errors = []
     for r, row in enumerate(rows[1:], start=2):
         if _blank(row):

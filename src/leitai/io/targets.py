@@ -40,7 +40,7 @@ from typing import Any
 from leitai.engine.data import MISSING_WORDS, parse_number
 from leitai.engine.errors import DataError, InvalidValue
 from leitai.engine.problems import Problem, Where
-from leitai.engine.targets import Actual, Milestone, Target, TargetError, parse_period
+from leitai.engine.targets import Actual, Milestone, Source, Target, TargetError, parse_period
 from leitai.io.files import DEFAULT_LIMITS, FileRefused, Limits, read_sheet
 
 __all__ = [
@@ -386,9 +386,9 @@ def read_targets(
         start = _cell(errors, where, row, "start", _number, False)
         deadline = _cell(errors, where, row, "deadline", _date)
         milestones = _cell(errors, where, row, "milestones", _milestones)
-        source = _cell(errors, where, row, "source", _choice, _SOURCES, None, "assigned or pledged")
+        chosen = _cell(errors, where, row, "source", _choice, _SOURCES, None, "assigned or pledged")
         pledged_on = _cell(errors, where, row, "pledged_on", _date)
-        source = source or ("pledged" if pledged_on else "assigned")
+        source: Source = chosen or ("pledged" if pledged_on else "assigned")
         if unit is not None and allowed is not None and unit not in allowed:
             errors.append(table.problem("targets.unknown_unit", number, "unit", unit=unit))
         if unit is not None and ident is not None:

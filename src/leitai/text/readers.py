@@ -71,7 +71,7 @@ def _pptx(data: bytes) -> str:
 
     _check_zip(data)
     deck = Presentation(io.BytesIO(data))
-    parts = []
+    parts: list[str] = []
     for number, slide in enumerate(deck.slides):
         if number >= MAX_PAGES:
             break

@@ -1,4 +1,4 @@
-"""Who may open a page: the one set of view decorators every app uses.
+"""Who may open a page, and who is asking: the one access module every app uses.
 
 A rule is a function of the user (the apps' selectors decide, e.g.
 :func:`leitai.web.accounts.selectors.user_is_office`); :func:`requires` turns it into a
@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from leitai.web.accounts.selectors import user_is_office
+
+if TYPE_CHECKING:
+    from leitai.web.accounts.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -60,3 +64,16 @@ office = requires(user_is_office)
 
 worker = requires(_office_or_reporter)
 """The office and the units' reporters: the collection's pages."""
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in account of ``request``, for the services that record who acted.
+
+    Views call it behind a decorator that already sent anonymous visitors to the login
+    page; should one get here all the same, the request is refused, never passed on
+    as an anonymous actor.
+    """
+    user = request.user
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

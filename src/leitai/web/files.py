@@ -41,4 +41,4 @@ def stored_value_max_chars() -> int:
     from leitai.web.assessments.models import DataValue
 
     fields = (DataValue._meta.get_field("value"), DataValue._meta.get_field("target"))
-    return min(int(f.max_length) for f in fields)  # type: ignore[attr-defined]
+    return min(f.max_length for f in fields if f.max_length is not None)

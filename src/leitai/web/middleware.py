@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -62,10 +63,10 @@ class HeadAsGetMiddleware:
     the way out; the headers, Content-Length included, stay those of the ``GET``.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method != "HEAD":
             return self.get_response(request)
         request.method = "GET"
@@ -75,10 +76,10 @@ class HeadAsGetMiddleware:
         finally:
             request.method = "HEAD"
             request.META["REQUEST_METHOD"] = "HEAD"
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             response.close()
             response.streaming_content = []
-        else:
+        elif isinstance(response, HttpResponse):
             response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
         return response

@@ -215,7 +215,10 @@ def serve(
             # poll(), not select(): select() cannot watch descriptors past 1024.
             asyncore_use_poll=True,
             _quiet=True,
-            **options,
+            threads=options["threads"],
+            connection_limit=options["connection_limit"],
+            backlog=options["backlog"],
+            channel_timeout=options["channel_timeout"],
         )
 
 

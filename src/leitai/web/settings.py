@@ -204,7 +204,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "leitai.sqlite3",
+            "NAME": str(DATA_DIR / "leitai.sqlite3"),
             "OPTIONS": {
                 # WAL lets the boards be read while the office writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -157,16 +157,7 @@ def robustness_status(request: HttpRequest, period: str) -> JsonResponse:
     """How far a run has got, for the page's progress indicator."""
     _robustness_allowed(request)
     ctx = _load(request, period)
-    run_id = request.GET.get("run", "")
-    if run_id:
-        # ASCII digits only ("²".isdigit() is true) and within a database integer.
-        if not (run_id.isascii() and run_id.isdigit() and len(run_id) <= 18):
-            raise Http404
-        run = get_object_or_404(
-            AnalysisRun.objects.select_related("job"), pk=int(run_id), snapshot=ctx.snapshot
-        )
-    else:
-        run = selectors.analysis_run_of(snapshot=ctx.snapshot, run_settings=RunSettings())
+    run = _chosen_run(request, ctx.snapshot)
     if run is None:
         return JsonResponse({"state": "none", "done": 0, "total": 0, "percent": 0})
     return JsonResponse(

@@ -8,6 +8,7 @@ is safe on every start and keeps any change made to the demo's rows since.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,7 +104,7 @@ def _install_speech(session: ArenaSession, settings: dict) -> None:
 
 # The demo's live scoring (现场评议): 30 judges (10 per group) have scored the first two
 # speakers, whose units are closed; the third speaker is open for scoring.
-DEMO_SHEET = {
+DEMO_SHEET: dict[str, Any] = {
     "kind": "criteria",
     "criteria": [
         {"id": "c1", "name": "晒成绩 真实充分", "max": 30},

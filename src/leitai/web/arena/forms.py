@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.web.arena.models import ArenaSession
 from leitai.web.assessments.models import Period, Unit
+from leitai.web.formfields import form_field
 from leitai.web.targets.forms import DateInput, MilestonesField, NumberField
 from leitai.web.targets.models import Target
 
@@ -46,7 +47,9 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["period"].queryset = Period.objects.order_by("-code")
+        form_field(self, "period", forms.ModelChoiceField).queryset = Period.objects.order_by(
+            "-code"
+        )
         if self.instance.pk:
             self.initial["manual_order"] = "\n".join(self.instance.manual_order or [])
 
@@ -77,8 +80,9 @@ class PledgeForm(forms.Form):
 
     def __init__(self, *args: Any, speakers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(code__in=speakers).order_by("position")
-        self.fields["unit"].to_field_name = "code"
+        unit = form_field(self, "unit", forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(code__in=speakers).order_by("position")
+        unit.to_field_name = "code"
 
     def clean_direction(self) -> str:
         return self.cleaned_data.get("direction") or Target.Direction.HIGHER

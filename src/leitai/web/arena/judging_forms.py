@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.arena.models import Scoring
+from leitai.web.formfields import form_field
 
 
 def _lines(text: str) -> list[tuple[str, str]]:
@@ -67,7 +68,8 @@ class ScoringForm(forms.Form):
     show = forms.ChoiceField(label=_("Show results"), choices=Scoring.Show.choices)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             data["definition"] = self._definition(data)
         except ValueError:
@@ -140,7 +142,7 @@ class CodesForm(forms.Form):
 
     def __init__(self, *args: Any, groups: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = groups
+        form_field(self, "group", forms.ChoiceField).choices = groups
 
 
 class ApplyForm(forms.Form):
@@ -160,4 +162,4 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = periods
+        form_field(self, "period", forms.ChoiceField).choices = periods

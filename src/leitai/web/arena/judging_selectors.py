@@ -59,8 +59,11 @@ def result_check(scoring: Scoring) -> None:
 def result_from_frozen(scoring: Scoring) -> JudgingResult:
     """The frozen result back as a :class:`JudgingResult` (checked first)."""
     result_check(scoring)
-    rows = {r["unit"]: r for r in scoring.result["rows"]}
-    groups = list(scoring.result["groups"])
+    frozen = scoring.result
+    if frozen is None:
+        raise ValueError(f"arena result {scoring.pk} is not frozen")
+    rows = {r["unit"]: r for r in frozen["rows"]}
+    groups = list(frozen["groups"])
     units = list(scoring.units)
 
     def grid(name: str, dtype: Any = float) -> np.ndarray:

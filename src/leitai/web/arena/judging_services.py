@@ -252,8 +252,11 @@ def sheet_submit(
     sheet with another ``client_id`` for a unit the judge has scored is refused
     (``arena.sheet_exists``). Only the unit open for scoring takes sheets.
     """
-    scoring = Scoring.objects.select_for_update().select_related("session__period")
-    scoring = scoring.get(pk=code.scoring_id)
+    scoring = (
+        Scoring.objects.select_for_update()
+        .select_related("session__period")
+        .get(pk=code.scoring_id)
+    )
     _unit_open(scoring, unit)
     client_id = str(client_id or "")[:64]
     if not client_id:

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leitai.engine.problems import Problem, Where
-from leitai.web.access import office
+from leitai.web.access import office, signed_in_user
 from leitai.web.arena import judging_selectors as sel
 from leitai.web.arena import judging_services as svc
 from leitai.web.arena.judging_forms import ApplyForm, CodesForm, ScoringForm
@@ -107,7 +107,7 @@ def _define(request: HttpRequest, session: ArenaSession) -> HttpResponse:
                 session=session,
                 definition=form.cleaned_data["definition"],
                 show=form.cleaned_data["show"],
-                user=request.user,
+                user=signed_in_user(request),
             )
         except ServiceError as error:
             for message in error.errors:
@@ -127,7 +127,7 @@ def _issue(request: HttpRequest, session: ArenaSession, scoring: Scoring) -> Htt
         scoring=scoring,
         group=form.cleaned_data["group"],
         count=form.cleaned_data["count"],
-        user=request.user,
+        user=signed_in_user(request),
     )
     return _slips(request, session, scoring, issued)
 
@@ -170,7 +170,7 @@ def _apply(request: HttpRequest, session: ArenaSession, scoring: Scoring) -> Htt
         period=period,
         adjustment=form.cleaned_data["adjustment"].strip(),
         by=form.cleaned_data["by"],
-        user=request.user,
+        user=signed_in_user(request),
     )
     messages.success(
         request,
@@ -183,7 +183,7 @@ def _apply(request: HttpRequest, session: ArenaSession, scoring: Scoring) -> Htt
 def _control(request: HttpRequest, session: ArenaSession, action: str) -> HttpResponse:
     scoring = _scoring(session)
     unit = request.POST.get("unit", "")[:64]
-    user = request.user
+    user = signed_in_user(request)
     if action == "issue":
         return _issue(request, session, scoring)
     if action == "apply":
@@ -256,15 +256,15 @@ def judge(request: HttpRequest, session: str) -> HttpResponse:
         token = held.get("token") if isinstance(held, dict) else None
         token = token or secrets.token_urlsafe(32)
         try:
-            code = svc.code_claim(text=request.POST.get("code", "")[:64], token=token)
-            if code.scoring_id != scoring.pk:
+            claimed = svc.code_claim(text=request.POST.get("code", "")[:64], token=token)
+            if claimed.scoring_id != scoring.pk:
                 raise ServiceError(problems=Problem("arena.code_invalid", Where(), {}))
         except ServiceError as failure:
             _limited(key, CODE_FAILURES)
             error = " ".join(failure.errors)
         else:
             request.session.cycle_key()
-            request.session[JUDGE_KEY] = {"code": code.pk, "token": token}
+            request.session[JUDGE_KEY] = {"code": claimed.pk, "token": token}
             return redirect("arena:judge", obj.slug)
     code = _judge_code(request, obj)
     if code is None:

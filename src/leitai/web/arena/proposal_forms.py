@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.text.readers import KINDS
 from leitai.web.assessments.models import Unit
+from leitai.web.formfields import form_field
 from leitai.web.targets.forms import DateInput, NumberField
 
 # An upload is read in the request, then repaired and searched by a worker (about 2 s
@@ -35,7 +36,8 @@ class TextForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         text, upload = data.get("text"), data.get("upload")
         if not (text and text.strip()) and not upload:
             raise forms.ValidationError(_("Paste a text or choose a file."))
@@ -53,5 +55,6 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, speakers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(code__in=speakers).order_by("position")
-        self.fields["unit"].to_field_name = "code"
+        unit = form_field(self, "unit", forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(code__in=speakers).order_by("position")
+        unit.to_field_name = "code"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leitai.engine import LeitaiError
 from leitai.i18n import render as render_problem
-from leitai.web.access import office
+from leitai.web.access import office, signed_in_user
 from leitai.web.arena.models import ArenaSession, PledgeProposal, PledgeText
 from leitai.web.arena.proposal_forms import TEXT_MAX_CHARS, ProposalForm, TextForm
 from leitai.web.arena.proposals import (
@@ -55,7 +55,7 @@ def texts(request: HttpRequest, session: str) -> HttpResponse:
             for problem in error.problems:
                 form.add_error("upload", render_problem(problem, _))
         else:
-            stored = text_submit(session=obj, text=text, name=name, user=request.user)
+            stored = text_submit(session=obj, text=text, name=name, user=signed_in_user(request))
             return redirect("arena:text", obj.slug, stored.pk)
     return render(
         request,
@@ -137,7 +137,9 @@ def accept(request: HttpRequest, session: str, pk: int, proposal: int) -> HttpRe
     )
     if form.is_valid():
         try:
-            target = proposal_accept(proposal=obj, user=request.user, **form.cleaned_data)
+            target = proposal_accept(
+                proposal=obj, user=signed_in_user(request), **form.cleaned_data
+            )
         except ServiceError as error:
             error_to_form(form, error)
         except ValidationError as error:
@@ -158,7 +160,7 @@ def reject(request: HttpRequest, session: str, pk: int, proposal: int) -> HttpRe
     stored = _text(session, pk)
     obj = _proposal(stored, proposal)
     try:
-        proposal_reject(proposal=obj, user=request.user)
+        proposal_reject(proposal=obj, user=signed_in_user(request))
     except ServiceError as error:
         for message in error.errors:
             messages.error(request, message)

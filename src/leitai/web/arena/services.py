@@ -52,7 +52,10 @@ def _session_state(session: ArenaSession) -> dict[str, Any]:
 
 def _free_slug(wanted: str, *, exclude: int | None = None) -> str:
     # "new" is the address of the page that creates a session.
-    taken = {"new", *ArenaSession.objects.exclude(pk=exclude).values_list("slug", flat=True)}
+    others = ArenaSession.objects.all()
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    taken = {"new", *others.values_list("slug", flat=True)}
     if wanted not in taken:
         return wanted
     n = 2

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leitai.web.access import office
+from leitai.web.access import office, signed_in_user
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.arena import selectors
 from leitai.web.arena.forms import PledgeForm, SessionForm
@@ -93,8 +93,10 @@ def _session_fields(form: SessionForm) -> dict[str, Any]:
 def _save(request: HttpRequest, form: SessionForm, session: ArenaSession | None) -> Any:
     try:
         if session is None:
-            return session_create(user=request.user, **_session_fields(form))
-        return session_update(session=session, user=request.user, **_session_fields(form))
+            return session_create(user=signed_in_user(request), **_session_fields(form))
+        return session_update(
+            session=session, user=signed_in_user(request), **_session_fields(form)
+        )
     except ServiceError as error:
         error_to_form(form, error)
     except ValidationError as error:
@@ -137,7 +139,7 @@ def pledge(request: HttpRequest, session: str) -> HttpResponse:
     form = PledgeForm(request.POST, speakers=session_speakers(obj))
     if form.is_valid():
         try:
-            target = pledge_create(session=obj, user=request.user, **form.cleaned_data)
+            target = pledge_create(session=obj, user=signed_in_user(request), **form.cleaned_data)
         except ServiceError as error:
             error_to_form(form, error)
         except ValidationError as error:

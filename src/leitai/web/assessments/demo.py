@@ -162,8 +162,8 @@ def _demo_annual_publish(periods: dict[str, Period]) -> None:
 
 def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     wanted: list[tuple[str, str, Unit | None, str]] = [("office", User.Role.OFFICE, None, "考核办")]
-    for unit in Unit.objects.order_by("position", "code"):
-        wanted.append((unit.code, User.Role.REPORTER, unit, f"{unit.name}填报员"))
+    for member in Unit.objects.order_by("position", "code"):
+        wanted.append((member.code, User.Role.REPORTER, member, f"{member.name}填报员"))
     wanted.append(("viewer", User.Role.VIEWER, None, "查看"))
     out = []
     for username, role, unit, name in wanted:

@@ -573,7 +573,7 @@ def period_compute(
 
 def _snapshot_state(snapshot: Snapshot) -> dict[str, Any]:
     return {
-        "previous": snapshot.period.previous.code if snapshot.period.previous_id else None,
+        "previous": previous.code if (previous := snapshot.period.previous) else None,
         "previous_note": snapshot.previous_note or None,
         "revision": snapshot.revision,
         "state": snapshot.state,

@@ -9,7 +9,7 @@ fields before and after. A test checks that no registered admin escapes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db import models, transaction
@@ -17,6 +17,9 @@ from django.http import HttpRequest
 
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from django.contrib.admin.models import LogEntry
 
 # Never written to the log, only that they changed.
 SECRET_FIELDS = frozenset({"password"})
@@ -104,7 +107,7 @@ def admin_record(
         summary=_summary(obj),
         **_where(obj),
     )
-    done = getattr(request, "_leitai_admin_audited", set())
+    done: set[tuple[type[models.Model], Any]] = getattr(request, "_leitai_admin_audited", set())
     done.add((type(obj), obj.pk))
     request._leitai_admin_audited = done  # type: ignore[attr-defined]
 
@@ -196,7 +199,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     request=request, action=Action.ADMIN_DELETED, obj=obj, before=state, after=None
                 )
 
-    def log_change(self, request, obj, message):  # type: ignore[no-untyped-def]
+    def log_change(self, request: HttpRequest, obj: models.Model, message: Any) -> LogEntry:
         """A change the admin made outside its object form (a password set by the
         admin's own page): recorded with the fields it names."""
         entry = super().log_change(request, obj, message)

@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from leitai.engine.errors import LeitaiError
 from leitai.engine.problems import Problem, Where
@@ -354,6 +354,13 @@ def _write_key(path: Path, value: bytes) -> None:
         handle.write(value)
 
 
+def _insert_raw(rows: QuerySet[Model], batch: list[Model], fields: list[Any], using: str) -> None:
+    """Insert rows as they are, keys included, without save() or signals (as loaddata)."""
+    # QuerySet._insert is Django's private bulk insert (no stub); bulk_create would run
+    # pre_save and so rewrite auto_now times the archive holds.
+    rows._insert(batch, fields=fields, raw=True, using=using)  # type: ignore[attr-defined]
+
+
 def _insert_table(archive: zipfile.ZipFile, model: type[Model], using: str) -> int:
     fields = _fields(model)
     kinds = {f.attname: f.get_internal_type() for f in fields}
@@ -367,10 +374,10 @@ def _insert_table(archive: zipfile.ZipFile, model: type[Model], using: str) -> i
             row = json.loads(line)
             batch.append(model(**{n: _decode(kinds[n], row.get(n)) for n in kinds}))
             if len(batch) >= BATCH:
-                manager._insert(batch, fields=fields, raw=True, using=using)
+                _insert_raw(manager, batch, fields, using)
                 count, batch = count + len(batch), []
     if batch:
-        manager._insert(batch, fields=fields, raw=True, using=using)
+        _insert_raw(manager, batch, fields, using)
         count += len(batch)
     return count
 

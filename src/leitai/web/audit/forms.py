@@ -9,6 +9,7 @@ from leitai.web.accounts.selectors import person_display
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.audit.models import Action
 from leitai.web.audit.selectors import audit_actor_names
+from leitai.web.formfields import form_field
 
 
 class AuditFilterForm(forms.Form):
@@ -28,12 +29,14 @@ class AuditFilterForm(forms.Form):
         self.viewer = viewer
         super().__init__(*args, **kwargs)
         every = [("", _("all"))]
-        self.fields["period"].choices = every + [
+        form_field(self, "period", forms.ChoiceField).choices = every + [
             (p, p) for p in Period.objects.order_by("-code").values_list("code", flat=True)
         ]
-        self.fields["unit"].choices = every + [(u.code, u.name) for u in Unit.objects.all()]
-        self.fields["action"].choices = every + list(Action.choices)
-        self.fields["actor"].choices = every + [
+        form_field(self, "unit", forms.ChoiceField).choices = every + [
+            (u.code, u.name) for u in Unit.objects.all()
+        ]
+        form_field(self, "action", forms.ChoiceField).choices = every + list(Action.choices)
+        form_field(self, "actor", forms.ChoiceField).choices = every + [
             (n, person_display(n, viewer=self.viewer)) for n in audit_actor_names()
         ]
 

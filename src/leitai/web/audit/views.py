@@ -36,10 +36,11 @@ def log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, viewer=request.user)
     entries = audit_entries(**form.filters())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # Each entry with the first three keys it changed and how many more it changed.
+    rows: list[tuple[AuditEntry, list[dict[str, Any]], int]] = []
     for item in page:
         changed = [r for r in changed_keys(item.before, item.after) if r["changed"]]
-        item.shown_changes = changed[:3]
-        item.more_changes = max(len(changed) - 3, 0)
+        rows.append((item, changed[:3], max(len(changed) - 3, 0)))
     query = request.GET.copy()
     query.pop("page", None)
     units = dict(Unit.objects.values_list("code", "name"))
@@ -51,6 +52,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "tab": "audit",
             "form": form,
             "page": page,
+            "rows": rows,
             "query": query.urlencode(),
             "labels": _labels(),
             "units": units,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.decorators import decorate_view
@@ -39,13 +39,18 @@ api = NinjaAPI(
 )
 
 
-def _integrity_failed(request: HttpRequest, exc: Exception) -> Any:
+def _integrity_failed(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
     """A result that fails its seal or does not reproduce: never served (409 for the
-    office, 503 for everyone else, as the pages answer)."""
+    office, 503 for everyone else, as the pages answer).
+
+    Registered for :class:`SnapshotAltered` and :class:`NotReproducible`; ninja's handler
+    type also admits the exception class, hence the wider parameter and the narrowing.
+    """
     office = user_is_office(request.user)
+    failed = exc if isinstance(exc, SnapshotAltered | NotReproducible) else None
     detail = (
-        f"the result of {exc.snapshot.period.code} failed its integrity check"  # type: ignore[attr-defined]
-        if office
+        f"the result of {failed.snapshot.period.code} failed its integrity check"
+        if office and failed is not None
         else "this result is unavailable while it is being verified"
     )
     return api.create_response(request, {"detail": detail}, status=409 if office else 503)

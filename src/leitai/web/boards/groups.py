@@ -9,6 +9,7 @@ and, where the office wants it, the city-wide table ordered by ``rank_all``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from leitai.web.assessments.selectors import ResultView
@@ -56,11 +57,15 @@ def _rank_all(row: dict[str, Any]) -> int:
     return int(value if value is not None else row["rank"])
 
 
+def _board_order(board: str, row: dict[str, Any]) -> tuple[Any, Any]:
+    return row["boards"][board]["rank"], row["rank"]
+
+
 def board_posters(view: ResultView, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A poster per top-level board: ``rows`` by their rank in that board."""
     out = []
     for board in view.top_boards:
-        ordered = sorted(rows, key=lambda r, b=board.id: (r["boards"][b]["rank"], r["rank"]))
+        ordered = sorted(rows, key=partial(_board_order, board.id))
         out.append({"board": board, "rows": [(r, r["boards"][board.id]) for r in ordered]})
     return out
 

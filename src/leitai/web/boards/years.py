@@ -182,7 +182,9 @@ def unit_year(*, year: Year, unit: Unit) -> dict[str, Any]:
         ],
         "flags_total": sum(len(r["row"]["flag_list"]) for r in rows if r["row"]),
         "annual_row": annual_row,
-        "annual_n": len(year.annual.view.rows) if annual_row and year.annual else None,
+        "annual_n": (
+            len(year.annual.view.rows) if annual_row and year.annual and year.annual.view else None
+        ),
         "chart": rank_path_chart(
             labels=[q.label for q in year.quarters],
             series=[{"name": unit.name, "ranks": [r["rank_all"] for r in rows]}],

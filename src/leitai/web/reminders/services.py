@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Period
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
@@ -295,11 +296,20 @@ def delivery_claim(
     return None
 
 
+def _to(delivery: Delivery) -> User:
+    """The account a delivery by e-mail or in the app goes to (always set for those)."""
+    if delivery.user is None:
+        raise ValueError(f"reminder {delivery.pk} by {delivery.channel} has no recipient")
+    return delivery.user
+
+
 def _deliver(delivery: Delivery) -> None:
     message = delivery.message
     if delivery.channel == Delivery.Channel.EMAIL:
-        channels.email_send(to=delivery.user.email, message=message)
+        channels.email_send(to=_to(delivery).email, message=message)
     elif delivery.channel == Delivery.Channel.WEBHOOK:
+        if delivery.webhook is None:
+            raise ValueError(f"reminder {delivery.pk} to a group robot has no robot")
         channels.webhook_send(delivery.webhook, message)
 
 
@@ -347,7 +357,7 @@ def _record_sent(delivery: Delivery, mine: Any) -> bool:
             return False
         if delivery.channel == Delivery.Channel.APP:
             Notification.objects.create(
-                user=delivery.user,
+                user=_to(delivery),
                 period=delivery.period,
                 title=delivery.message["title"],
                 body="\n".join(delivery.message.get("lines", [])),

@@ -5,6 +5,7 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from leitai.io.files import ATTACHMENT_SUFFIXES
 from leitai.web.assessments.models import Unit
 from leitai.web.errors import ServiceError
 from leitai.web.files import upload_limits
+from leitai.web.formfields import form_field
 from leitai.web.targets.models import Target
 from leitai.web.targets.selectors import indicator_boards
 from leitai.web.targets.services import evidence_check
@@ -99,11 +101,17 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], boards: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units")), *((u.code, u.name) for u in units)]
-        self.fields["board"].choices = [("", _("All boards")), *((b.id, b.name) for b in boards)]
+        form_field(self, "unit", forms.ChoiceField).choices = [
+            ("", _("All units")),
+            *((u.code, u.name) for u in units),
+        ]
+        form_field(self, "board", forms.ChoiceField).choices = [
+            ("", _("All boards")),
+            *((b.id, b.name) for b in boards),
+        ]
 
 
-def indicator_choices() -> list[tuple[str, str]]:
+def indicator_choices() -> list[tuple[str, str | Promise]]:
     boards = indicator_boards()
     choices = sorted(
         ((ident, f"{ref.name} · {ref.indicator_name}") for ident, ref in boards.items()),
@@ -154,7 +162,7 @@ class TargetForm(forms.ModelForm):
         current = self.instance.indicator if self.instance.pk else ""
         if current and current not in dict(choices):
             choices.append((current, current))
-        self.fields["indicator"].choices = choices
+        form_field(self, "indicator", forms.ChoiceField).choices = choices
         if self.instance.pk:
             self.initial["milestones"] = milestones_text(self.instance.milestones)
             self.fields["unit"].disabled = True

@@ -71,7 +71,7 @@ def target_engine(target: Target) -> engine.Target:
         direction=target.direction,  # type: ignore[arg-type]
         start=target.start,
         deadline=target.deadline,
-        milestones=tuple((m["date"], m["value"]) for m in target.milestones or ()),
+        milestones=tuple(engine.Milestone(m["date"], m["value"]) for m in target.milestones or ()),
         indicator=target.indicator or None,
         source=target.source,  # type: ignore[arg-type]
         pledged_on=target.pledged_on,

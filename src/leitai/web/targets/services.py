@@ -21,6 +21,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -92,7 +93,7 @@ def _target_state(target: Target) -> dict[str, Any]:
         "milestones": target.milestones,
         "source": target.source,
         "pledged_on": target.pledged_on,
-        "session": target.session.slug if target.session_id else None,
+        "session": target.session.slug if target.session is not None else None,
     }
 
 
@@ -273,7 +274,13 @@ def target_delete(*, target: Target, user: User | None = None) -> None:
     )
     target.delete()
     # Files go only once the rows are gone for good.
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files: Iterable[FieldFile]) -> None:
+    for file in files:
+        if file.name:
+            file.storage.delete(file.name)
 
 
 def period_outside(target: Target | engine.Target, end: dt.date) -> Problem | None:
@@ -592,7 +599,8 @@ def _target_rows(
     units = {u.code: u for u in Unit.objects.all()}
     sessions = {s.date: s for s in ArenaSession.objects.order_by("-pk")}
     stored = {(t.unit.code, t.code): t for t in Target.objects.select_related("unit")}
-    rows, errors = [], []
+    rows: list[Target] = []
+    errors: list[Problem] = []
     for t in targets:
         fields = {
             "name": t.name,
@@ -605,7 +613,9 @@ def _target_rows(
             "milestones": milestones_json(t.milestones),
             "source": t.source,
             "pledged_on": t.pledged_on,
-            "session": sessions.get(t.pledged_on) if t.source == "pledged" else None,
+            "session": (
+                sessions.get(t.pledged_on) if t.source == "pledged" and t.pledged_on else None
+            ),
         }
         row = stored.get(t.key) or Target(unit=units[t.unit], code=t.id, created_by=user)
         for name, value in fields.items():

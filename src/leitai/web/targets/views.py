@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leitai.web.access import logged_in, office, requires
+from leitai.web.access import logged_in, office, requires, signed_in_user
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import Unit
 from leitai.web.downloads import uploaded_file_response
@@ -191,7 +191,7 @@ def report(request: HttpRequest, unit: str, target: str) -> HttpResponse:
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
-                user=request.user,
+                user=signed_in_user(request),
             )
         except ServiceError as error:
             for message in error.errors:
@@ -227,7 +227,7 @@ def evidence(request: HttpRequest, unit: str, target: str, period: str) -> FileR
     actual = target_obj.actuals.filter(period=period).first()
     if actual is None or not actual.evidence:
         raise Http404
-    name = actual.evidence_name or actual.evidence.name.rsplit("/", 1)[-1]
+    name = actual.evidence_name or (actual.evidence.name or "").rsplit("/", 1)[-1]
     return uploaded_file_response(actual.evidence, name)
 
 
@@ -235,8 +235,10 @@ def _save_target(request: HttpRequest, form: TargetForm, target: Target | None) 
     data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
     try:
         if target is None:
-            return target_create(unit=form.cleaned_data["unit"], user=request.user, **data)
-        return target_update(target=target, user=request.user, **data)
+            return target_create(
+                unit=form.cleaned_data["unit"], user=signed_in_user(request), **data
+            )
+        return target_update(target=target, user=signed_in_user(request), **data)
     except ServiceError as error:
         error_to_form(form, error)
     except ValidationError as error:
@@ -284,7 +286,7 @@ def edit(request: HttpRequest, unit: str, target: str) -> HttpResponse:
 @office
 def delete(request: HttpRequest, unit: str, target: str) -> HttpResponse:
     target_obj = _target(unit, target)
-    target_delete(target=target_obj, user=request.user)
+    target_delete(target=target_obj, user=signed_in_user(request))
     messages.success(request, _("Target deleted: %(name)s") % {"name": target_obj.name})
     return redirect("targets:unit", target_obj.unit.code)
 
@@ -305,7 +307,10 @@ def import_table(request: HttpRequest) -> HttpResponse:
         data = base64.b64decode(pending["data"])
         try:
             done = targets_import(
-                kind=pending["kind"], data=data, filename=pending["filename"], user=request.user
+                kind=pending["kind"],
+                data=data,
+                filename=pending["filename"],
+                user=signed_in_user(request),
             )
         except ServiceError:
             preview = targets_import_preview(

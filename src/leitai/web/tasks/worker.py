@@ -148,7 +148,9 @@ def _run_redis() -> None:
     worker = django_rq.get_worker(
         settings.LEITAI_TASKS_QUEUE,
         job_class=TaskJob,
-        worker_class=RedisWorker,
+        # django-rq annotates rq.Worker, but takes any rq worker class; SimpleWorker (one
+        # process, the job in it) derives from rq's BaseWorker, not from Worker.
+        worker_class=RedisWorker,  # type: ignore[arg-type]
         name=worker_id().replace(":", "-")[:64],
     )
     worker.work(with_scheduler=False, logging_level="INFO")

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from leitai.web.accounts.selectors import user_is_office
 
 if TYPE_CHECKING:
     from leitai.web.accounts.models import User
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def requires(rule: Callable[[Any], bool], *, public: bool = False) -> Callable[[View], View]:
@@ -35,7 +35,7 @@ def requires(rule: Callable[[Any], bool], *, public: bool = False) -> Callable[[
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             anonymous = not request.user.is_authenticated
             if (anonymous and not public) or not rule(request.user):
                 if anonymous:

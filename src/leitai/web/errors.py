@@ -63,9 +63,9 @@ def error_to_form(form: Any, error: ServiceError) -> None:
     """Put ``error`` on ``form``: under its field where the form has it, else above it."""
     for name, message in error.fields.items():
         form.add_error(name if name in form.fields else None, message)
-    name = error.field if error.field in form.fields else None
+    field = error.field if error.field in form.fields else None
     for message in error.errors:
-        form.add_error(name, message)
+        form.add_error(field, message)
 
 
 def error_to_messages(request: HttpRequest, error: ServiceError) -> None:

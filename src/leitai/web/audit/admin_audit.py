@@ -93,7 +93,7 @@ def _summary(obj: models.Model) -> str:
 def admin_record(
     *,
     request: HttpRequest,
-    action: str,
+    action: Action,
     obj: models.Model,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,

@@ -571,7 +571,7 @@ def _targets_import_write(preview: ImportPreview, *, user: User | None) -> Impor
         _import_actuals(preview.actuals, user=user)
     audit_change(
         user=user,
-        action=f"{kind}.imported",
+        action=Action.TARGETS_IMPORTED if kind == "targets" else Action.ACTUALS_IMPORTED,
         after={
             "file": preview.filename,
             "rows": len(preview.rows),

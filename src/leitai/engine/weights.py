@@ -1,4 +1,5 @@
-"""Indicator weights from the data (docs/methods.md, section E): COINr's PCA weights.
+"""Indicator weights from the data (docs/methods.md, section E): COINr's PCA weights and
+its correlation-balanced optimisation.
 
 Computed once, from a period's values, and written into a new version of the scheme
 (:func:`with_weights`); an assessment always reads the weights written in its scheme.
@@ -19,16 +20,25 @@ Computed once, from a period's values, and written into a new version of the sch
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import yaml
 
+from leitai.engine import pipeline as steps
 from leitai.engine.errors import LeitaiError
 from leitai.engine.problems import Problem, Where
 from leitai.engine.scheme import Scheme, parse_scheme
 
-__all__ = ["pca_loadings", "pca_weights", "with_weights"]
+__all__ = [
+    "OptimisedWeights",
+    "optimise_weights",
+    "pca_loadings",
+    "pca_weights",
+    "with_weights",
+]
 
 
 def _first_component(block: np.ndarray) -> np.ndarray:
@@ -128,3 +138,325 @@ def with_weights(scheme: Scheme, weights: dict[str, float]) -> str:
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     parse_scheme(text)  # what is written must read back
     return text
+
+
+# -- correlation-balanced optimisation (COINr's get_opt_weights) ----------------------
+
+_BIG = 1.0e35  # R's optim: the value given to a non-finite objective
+
+
+@dataclass(frozen=True)
+class OptimisedWeights:
+    """The outcome of :func:`optimise_weights`.
+
+    Attributes
+    ----------
+    weights : dict of indicator id to float
+        The optimised weights, summing to 1 over every indicator (COINr's ``OptWeight``).
+    correlations : dict of indicator id to float
+        Each indicator's correlation with the composite under those weights, as shares
+        summing to 1 (``balance``) or as they are (``infomax``): COINr's ``Obtained``.
+    target : dict of indicator id to float or None
+        The target shares (``balance``), None for ``infomax``.
+    value : float
+        The objective at the optimum.
+    evaluations : int
+        Evaluations of the objective (R's ``counts["function"]``).
+    converged : bool
+        False where ``max_iterations`` evaluations were used first (R's convergence 1)
+        or a shrink of the simplex did not reduce it (R's 10).
+    """
+
+    weights: dict[str, float]
+    correlations: dict[str, float]
+    target: dict[str, float] | None
+    value: float
+    evaluations: int
+    converged: bool
+
+    def positive(self) -> dict[str, float]:
+        """The weights, to be written into a scheme: all must be above 0.
+
+        Raises
+        ------
+        LeitaiError
+            ``weights.optimise_not_positive`` naming the indicators whose optimised
+            weight is 0 or below (COINr would keep them as they are).
+        """
+        bad = [i for i, v in self.weights.items() if not v > 0]
+        if bad:
+            raise LeitaiError(
+                Problem("weights.optimise_not_positive", Where(), {"indicators": ", ".join(bad)})
+            )
+        return dict(self.weights)
+
+
+def nelder_mead(
+    fn: Callable[[np.ndarray], float],
+    start: np.ndarray,
+    *,
+    reltol: float = 1.49e-8,
+    abstol: float = -np.inf,
+    max_iterations: int = 500,
+) -> tuple[np.ndarray, float, int, int]:
+    """Minimise ``fn`` from ``start`` by Nelder and Mead's simplex, as R's ``optim``.
+
+    The rules of R's ``optim(method = "Nelder-Mead")`` (Nash's ``nmmin``): reflection 1,
+    contraction 0.5, expansion 2; the first simplex steps each coordinate in turn by
+    a tenth of the largest absolute start value (0.1 where all are 0); it stops when
+    the highest vertex is within ``reltol (|f0| + reltol)`` of the lowest (f0 the
+    value at the start) or the lowest is at most ``abstol``, or after
+    ``max_iterations`` evaluations. A non-finite value counts as 1e35.
+
+    Returns
+    -------
+    x : ndarray
+        The lowest vertex.
+    value : float
+    evaluations : int
+    fail : int
+        0 converged, 1 out of evaluations, 10 the simplex did not shrink.
+
+    Examples
+    --------
+    >>> x, value, count, fail = nelder_mead(lambda v: float(((v - 3.0) ** 2).sum()),
+    ...                                     np.array([1.0, 1.0]), reltol=1e-12)
+    >>> np.round(x, 4).tolist(), fail
+    ([3.0, 3.0], 0)
+    """
+    start = np.asarray(start, dtype=float)
+    n = start.size
+
+    def value(x: np.ndarray) -> float:
+        f = float(fn(x))
+        return f if np.isfinite(f) else _BIG
+
+    if max_iterations <= 0:
+        return start.copy(), value(start), 0, 0
+    f0 = float(fn(start))
+    if not np.isfinite(f0):
+        raise ValueError("the objective cannot be evaluated at the start")
+    convtol = reltol * (abs(f0) + reltol)
+    # Vertices as rows; f their values.
+    simplex = np.tile(start, (n + 1, 1))
+    f = np.empty(n + 1)
+    f[0] = f0
+    step = max(0.1 * float(np.abs(start).max()), 0.0) or 0.1
+    size = 0.0
+    for j in range(1, n + 1):
+        trystep = step
+        while simplex[j, j - 1] == start[j - 1]:
+            simplex[j, j - 1] = start[j - 1] + trystep
+            trystep *= 10
+        size += trystep
+    oldsize = size
+    count, fail, low = 1, 0, 0
+    evaluate_all = True
+    while True:
+        if evaluate_all:
+            for j in range(n + 1):
+                if j != low:
+                    f[j] = value(simplex[j])
+                    count += 1
+            evaluate_all = False
+        low, high = _extremes(f, low)
+        if f[high] <= f[low] + convtol or f[low] <= abstol:
+            break
+        centroid = -simplex[high]
+        for vertex in simplex:  # nmmin's order of the sum, for the same rounding
+            centroid = centroid + vertex
+        centroid = centroid / n
+        reflected = 2.0 * centroid - simplex[high]
+        f_reflected = value(reflected)
+        count += 1
+        if f_reflected < f[low]:
+            expanded = 2.0 * reflected - centroid
+            f_expanded = value(expanded)
+            count += 1
+            if f_expanded < f_reflected:
+                simplex[high], f[high] = expanded, f_expanded
+            else:
+                simplex[high], f[high] = reflected, f_reflected
+        else:
+            f_high = f[high]
+            if f_reflected < f_high:
+                simplex[high], f[high] = reflected, f_reflected
+            contracted = 0.5 * simplex[high] + 0.5 * centroid
+            f_contracted = value(contracted)
+            count += 1
+            if f_contracted < f[high]:
+                simplex[high], f[high] = contracted, f_contracted
+            elif f_reflected >= f_high:
+                evaluate_all = True
+                simplex = 0.5 * (simplex - simplex[low]) + simplex[low]
+                size = float(np.abs(simplex - simplex[low]).sum())
+                if size >= oldsize:
+                    fail = 10
+                    break
+                oldsize = size
+        if count > max_iterations:
+            break
+    if count > max_iterations:
+        fail = 1
+    return simplex[low].copy(), float(f[low]), count, fail
+
+
+def _extremes(f: np.ndarray, low: int) -> tuple[int, int]:
+    """The lowest and highest vertex as ``nmmin`` finds them: starting from the previous
+    lowest, a later vertex replaces it only when strictly lower (higher)."""
+    high = low
+    f_low = f_high = f[low]
+    for j in range(f.size):
+        if j != low:
+            if f[j] < f_low:
+                low, f_low = j, f[j]
+            if f[j] > f_high:
+                high, f_high = j, f[j]
+    return low, high
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """R's ``rank(x)`` (ties share their mean rank), along the last axis."""
+    order = np.argsort(x, kind="stable")
+    sorted_x = x[order]
+    ranks = np.empty(x.size)
+    start = 0
+    for end in range(1, x.size + 1):
+        if end == x.size or sorted_x[end] != sorted_x[start]:
+            ranks[order[start:end]] = (start + end + 1) / 2.0
+            start = end
+    return ranks
+
+
+def _correlations(scores: np.ndarray, total: np.ndarray, method: str) -> np.ndarray:
+    """Each indicator's correlation with the composite over the units where its score
+    is present (R's ``cor(use = "pairwise.complete.obs")``); nan where undefined."""
+    out = np.empty(scores.shape[1])
+    for j in range(scores.shape[1]):
+        present = ~np.isnan(scores[:, j])
+        x, y = scores[present, j], total[present]
+        if method == "spearman":
+            x, y = _average_ranks(x), _average_ranks(y)
+        x, y = x - x.mean(), y - y.mean()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[j] = (x * y).sum() / np.sqrt((x * x).sum() * (y * y).sum())
+    return out
+
+
+def optimise_weights(
+    scheme: Scheme,
+    scores: np.ndarray,
+    *,
+    target: Literal["equal"] | Mapping[str, float] = "equal",
+    objective: Literal["balance", "infomax"] = "balance",
+    correlation: Literal["pearson", "spearman"] = "pearson",
+    tolerance: float = 0.1,
+    max_iterations: int = 500,
+) -> OptimisedWeights:
+    """Indicator weights that balance the indicators' correlations with the composite.
+
+    COINr's ``get_opt_weights(Level = 1)``: with w the indicator weights (every
+    indicator of the scheme, in scheme order) scaled to sum 1, the boards are
+    aggregated with w as the scheme says (each board by its own aggregation, the
+    sub-boards' weights and the top-level points as written) and r_k is the
+    correlation of indicator k's scores with the composite (before adjustments), over
+    the units where k's score is present. ``balance`` minimises
+    ``ln(sum_k (t_k - r_k / sum r)^2 / K)``, t the target shares; ``infomax``
+    maximises ``sum_k r_k`` (minimises its negative). The search is R's Nelder-Mead
+    (:func:`nelder_mead`) from t (``balance``) or the scheme's weights (``infomax``),
+    with COINr's relative tolerance 0.1 and 500 evaluations by default.
+
+    Parameters
+    ----------
+    scheme : Scheme
+    scores : ndarray (n_units, n_indicators)
+        Indicator scores in scheme order (a result's ``scores``; nan where left out).
+    target : "equal" or dict of indicator id to importance
+        Each indicator's wanted share of the correlations (scaled to sum 1); every
+        indicator must be given, with a value above 0.
+    objective : "balance" or "infomax"
+    correlation : "pearson" or "spearman"
+    tolerance : float
+        R's ``reltol``.
+    max_iterations : int
+        R's ``maxit`` (evaluations of the objective).
+
+    Returns
+    -------
+    OptimisedWeights
+
+    Raises
+    ------
+    LeitaiError
+        ``weights.optimise_target`` where ``target`` does not name every indicator
+        with a value above 0 (or names others). The optimum may give an indicator a
+        weight of 0 or below, as COINr's may: :meth:`OptimisedWeights.positive` refuses
+        such weights for a scheme.
+
+    Examples
+    --------
+    >>> from leitai.engine import parse_scheme
+    >>> scheme = parse_scheme('''
+    ... id: w
+    ... name: w
+    ... version: 1
+    ... units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}, {id: d, name: D}]
+    ... boards: [{id: x, name: X, points: 100, indicators: [
+    ...   {id: i, name: I}, {id: j, name: J}, {id: k, name: K}]}]
+    ... ''')
+    >>> scores = np.array([[10.0, 80.0, 30.0], [40.0, 20.0, 35.0],
+    ...                    [70.0, 60.0, 90.0], [90.0, 40.0, 60.0]])
+    >>> out = optimise_weights(scheme, scores, tolerance=1e-8)
+    >>> {k: round(v, 3) for k, v in out.correlations.items()}
+    {'i': 0.333, 'j': 0.333, 'k': 0.333}
+    >>> round(sum(out.weights.values()), 12)
+    1.0
+    """
+    plan = steps.Plan.of(scheme)
+    scores = np.asarray(scores, dtype=float)
+    ids = [ind.id for ind in plan.indicators]
+    shares = _target_shares(ids, target) if objective == "balance" else None
+    n = len(ids)
+
+    def correlations(w: np.ndarray) -> np.ndarray:
+        board_scores = steps.aggregate(plan, scores, weights=w / w.sum())[0]
+        return _correlations(scores, steps.composite(plan, board_scores), correlation)
+
+    def fn(w: np.ndarray) -> float:
+        r = correlations(w)
+        if shares is None:
+            return float(-r.sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.log(((shares - r / r.sum()) ** 2).sum() / n))
+
+    start = shares if shares is not None else plan.indicator_weights.copy()
+    x, value, count, fail = nelder_mead(fn, start, reltol=tolerance, max_iterations=max_iterations)
+    w = x / x.sum()
+    r = correlations(x)
+    obtained = r / r.sum() if shares is not None else r
+    return OptimisedWeights(
+        weights=dict(zip(ids, (float(v) for v in w), strict=True)),
+        correlations=dict(zip(ids, (float(v) for v in obtained), strict=True)),
+        target=None if shares is None else dict(zip(ids, map(float, shares), strict=True)),
+        value=value,
+        evaluations=count,
+        converged=fail == 0,
+    )
+
+
+def _target_shares(ids: list[str], target: str | Mapping[str, float]) -> np.ndarray:
+    """The target shares in indicator order, summing to 1."""
+    if isinstance(target, str):
+        if target != "equal":
+            raise LeitaiError(Problem("weights.optimise_target", Where(), {"found": target}))
+        return np.full(len(ids), 1.0 / len(ids))
+    given = dict(target)
+    values = [given.get(i) for i in ids]
+    wrong = [
+        i for i, v in zip(ids, values, strict=True) if not (isinstance(v, int | float) and v > 0)
+    ]
+    wrong += sorted(set(given) - set(ids))
+    if wrong:
+        raise LeitaiError(Problem("weights.optimise_target", Where(), {"found": ", ".join(wrong)}))
+    t = np.array(values, dtype=float)
+    return t / t.sum()

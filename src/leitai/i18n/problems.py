@@ -99,6 +99,10 @@ MESSAGES: dict[str, str] = {
     "cli.unknown_unit": gettext_noop(
         "--unit: unknown unit %(units)s (expected one of %(expected)s)"
     ),
+    "cli.weights_target": gettext_noop(
+        "--target: expected equal or ID=SHARE,… (for example i1=1,i2=2), found “%(found)s”"
+    ),
+    "cli.weights_options": gettext_noop("the options of leitai weights are not valid: %(found)s"),
     "cli.weights": gettext_noop(
         "--weights %(found)s: expected a share from 0 up to (not including) 1, e.g. 0.25"
     ),
@@ -437,6 +441,24 @@ MESSAGES: dict[str, str] = {
     "weights.pca_not_positive": gettext_noop(
         "in the board %(board)s the first principal component gives %(indicators)s a weight "
         "of 0 or below; weights must be above 0"
+    ),
+    "weights.optimise_not_positive": gettext_noop(
+        "the optimised weights give %(indicators)s a weight of 0 or below; weights must be "
+        "above 0 (try other target shares or the default tolerance)"
+    ),
+    "scheme.target_only_optimise": gettext_noop(
+        "only weights from optimisation (method: optimise) take target shares, not %(found)s"
+    ),
+    "scheme.target_unknown_indicator": gettext_noop(
+        "the target shares name “%(found)s”, which is not one of the scheme's indicators"
+    ),
+    "scheme.target_not_positive": gettext_noop("a target share must be above 0, found %(found)s"),
+    "scheme.target_missing_indicators": gettext_noop(
+        "the target shares must give every indicator a share; missing: %(found)s"
+    ),
+    "weights.optimise_target": gettext_noop(
+        "the target shares must be “equal” or give every indicator a share above 0, and "
+        "only the scheme's indicators: %(found)s"
     ),
     "coinr.unknown_normalisation": gettext_noop(
         "COINr's normalisation “%(found)s” has no counterpart in leitai; it has %(expected)s"

@@ -177,3 +177,30 @@ snorm <- Normalise(scoin, dset = "Screened", out2 = "df")
 write.csv(data.frame(removed = scoin$Analysis$Screened$RemovedUnits), "screened_units.csv",
           row.names = FALSE)
 write.csv(snorm, "screened_minmax.csv", row.names = FALSE)
+
+# Correlation-balanced weights (COINr's get_opt_weights): the indicator weights (Level 1)
+# that bring the indicators' correlations with the index to the target shares, by
+# stats::optim's Nelder-Mead (reltol 0.1, maxit 500 by default). The index is the
+# arithmetic mean of the raw values as given (Aggregate on "Raw").
+rows <- NULL
+opt_case <- function(rows, name, use, itarg, cortype = "pearson", optype = "balance",
+                     toler = NULL) {
+  agg <- Aggregate(use, dset = "Raw", f_ag = "a_amean")
+  out <- suppressMessages(get_opt_weights(agg, itarg = itarg, dset = "Aggregated", Level = 1,
+                                          cortype = cortype, optype = optype, toler = toler,
+                                          out2 = "list"))
+  w <- out$WeightsOpt
+  w <- w[w$Level == 1, ]
+  rbind(rows, data.frame(case = name, iCode = w$iCode, Weight = w$Weight,
+                         Obtained = out$CorrResultsNorm$Obtained,
+                         value = out$OptResults$value,
+                         evaluations = out$OptResults$counts[["function"]],
+                         convergence = out$OptResults$convergence))
+}
+rows <- opt_case(rows, "complete_equal", full_coin, "equal")
+rows <- opt_case(rows, "gaps_equal", coin, "equal")
+rows <- opt_case(rows, "complete_importance", full_coin, c(1, 2, 1, 1, 1, 2))
+rows <- opt_case(rows, "complete_equal_spearman", full_coin, "equal", cortype = "spearman")
+rows <- opt_case(rows, "complete_equal_tol", full_coin, "equal", toler = 1e-6)
+rows <- opt_case(rows, "complete_infomax", full_coin, NULL, optype = "infomax")
+write.csv(rows, "optimised_weights.csv", row.names = FALSE)

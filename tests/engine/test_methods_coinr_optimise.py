@@ -184,3 +184,23 @@ def test_the_weights_command_refuses_what_cannot_be_weights(tmp_path, capsys):
     assert "i1:2" in capsys.readouterr().err
     assert main(["weights", scheme, data, "--method", "optimise", "--tolerance", "0"]) == 2
     assert "tolerance" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "max_iterations, par, value, count",
+    [
+        # R 4.2.2: optim(c(-1.2, 1), fr, control = list(maxit = m)), printed to 17 digits.
+        (20, (-0.98396484375000004, 0.99525390624999988), 4.0093792509523105, 21),
+        (50, (-0.71460362434386515, 0.47018069267272222), 3.1037095813242419, 51),
+        (77, (-0.18246484084052894, 0.033824031967661317), 1.398251254927114, 79),
+    ],
+)
+def test_nelder_mead_stops_where_r_stops(max_iterations, par, value, count):
+    def rosenbrock(v):
+        return 100 * (v[1] - v[0] ** 2) ** 2 + (1 - v[0]) ** 2
+
+    x, found, evaluations, fail = nelder_mead(
+        rosenbrock, np.array([-1.2, 1.0]), max_iterations=max_iterations
+    )
+    assert (evaluations, fail) == (count, 1)
+    assert np.abs(x - par).max() < 1e-15 and abs(found - value) < 1e-15

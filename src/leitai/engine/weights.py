@@ -225,94 +225,126 @@ def nelder_mead(
     ([3.0, 3.0], 0)
     """
     start = np.asarray(start, dtype=float)
-    n = start.size
-
-    def value(x: np.ndarray) -> float:
-        f = float(fn(x))
-        return f if np.isfinite(f) else _BIG
-
     if max_iterations <= 0:
-        return start.copy(), value(start), 0, 0
+        return start.copy(), _finite(fn, start), 0, 0
     f0 = float(fn(start))
     if not np.isfinite(f0):
         raise ValueError("the objective cannot be evaluated at the start")
+    search = _Simplex(fn, start, f0)
     convtol = reltol * (abs(f0) + reltol)
-    # Vertices as rows; f their values.
-    simplex = np.tile(start, (n + 1, 1))
-    f = np.empty(n + 1)
-    f[0] = f0
-    step = max(0.1 * float(np.abs(start).max()), 0.0) or 0.1
-    size = 0.0
-    for j in range(1, n + 1):
-        trystep = step
-        while simplex[j, j - 1] == start[j - 1]:
-            simplex[j, j - 1] = start[j - 1] + trystep
-            trystep *= 10
-        size += trystep
-    oldsize = size
-    count, fail, low = 1, 0, 0
-    evaluate_all = True
+    fail = 0
     while True:
-        if evaluate_all:
-            for j in range(n + 1):
-                if j != low:
-                    f[j] = value(simplex[j])
-                    count += 1
-            evaluate_all = False
-        low, high = _extremes(f, low)
-        if f[high] <= f[low] + convtol or f[low] <= abstol:
+        if search.stale:
+            search.evaluate_others()
+        low, high = search.extremes()
+        if search.f[high] <= search.f[low] + convtol or search.f[low] <= abstol:
             break
-        centroid = -simplex[high]
-        for vertex in simplex:  # nmmin's order of the sum, for the same rounding
-            centroid = centroid + vertex
-        centroid = centroid / n
-        reflected = 2.0 * centroid - simplex[high]
-        f_reflected = value(reflected)
-        count += 1
-        if f_reflected < f[low]:
-            expanded = 2.0 * reflected - centroid
-            f_expanded = value(expanded)
-            count += 1
-            if f_expanded < f_reflected:
-                simplex[high], f[high] = expanded, f_expanded
-            else:
-                simplex[high], f[high] = reflected, f_reflected
-        else:
-            f_high = f[high]
-            if f_reflected < f_high:
-                simplex[high], f[high] = reflected, f_reflected
-            contracted = 0.5 * simplex[high] + 0.5 * centroid
-            f_contracted = value(contracted)
-            count += 1
-            if f_contracted < f[high]:
-                simplex[high], f[high] = contracted, f_contracted
-            elif f_reflected >= f_high:
-                evaluate_all = True
-                simplex = 0.5 * (simplex - simplex[low]) + simplex[low]
-                size = float(np.abs(simplex - simplex[low]).sum())
-                if size >= oldsize:
-                    fail = 10
-                    break
-                oldsize = size
-        if count > max_iterations:
+        if not search.step(high):
+            fail = 10
             break
-    if count > max_iterations:
+        if search.count > max_iterations:
+            break
+    if search.count > max_iterations:
         fail = 1
-    return simplex[low].copy(), float(f[low]), count, fail
+    return search.simplex[search.low].copy(), float(search.f[search.low]), search.count, fail
 
 
-def _extremes(f: np.ndarray, low: int) -> tuple[int, int]:
-    """The lowest and highest vertex as ``nmmin`` finds them: starting from the previous
-    lowest, a later vertex replaces it only when strictly lower (higher)."""
-    high = low
-    f_low = f_high = f[low]
-    for j in range(f.size):
-        if j != low:
-            if f[j] < f_low:
-                low, f_low = j, f[j]
-            if f[j] > f_high:
-                high, f_high = j, f[j]
-    return low, high
+def _finite(fn: Callable[[np.ndarray], float], x: np.ndarray) -> float:
+    f = float(fn(x))
+    return f if np.isfinite(f) else _BIG
+
+
+class _Simplex:
+    """The state of :func:`nelder_mead`: vertices as rows, their values, the lowest
+    vertex and the count of evaluations (Nash's ``nmmin``, as R's ``optim``)."""
+
+    def __init__(self, fn: Callable[[np.ndarray], float], start: np.ndarray, f0: float) -> None:
+        n = start.size
+        self.fn = fn
+        self.simplex = np.tile(start, (n + 1, 1))
+        self.f = np.empty(n + 1)
+        self.f[0] = f0
+        step = 0.1 * float(np.abs(start).max()) or 0.1
+        size = 0.0
+        for j in range(1, n + 1):
+            trystep = step
+            while self.simplex[j, j - 1] == start[j - 1]:
+                self.simplex[j, j - 1] = start[j - 1] + trystep
+                trystep *= 10
+            size += trystep
+        self.oldsize = size
+        self.count, self.low = 1, 0
+        self.stale = True  # vertices not yet evaluated (nmmin's calcvert)
+
+    def value(self, x: np.ndarray) -> float:
+        self.count += 1
+        return _finite(self.fn, x)
+
+    def evaluate_others(self) -> None:
+        for j in range(self.f.size):
+            if j != self.low:
+                self.f[j] = self.value(self.simplex[j])
+        self.stale = False
+
+    def extremes(self) -> tuple[int, int]:
+        """The lowest and highest vertex as ``nmmin`` finds them: from the previous
+        lowest, a vertex replaces it only when strictly lower (higher)."""
+        low = high = self.low
+        f_low = f_high = self.f[low]
+        for j in range(self.f.size):
+            if j != self.low:
+                if self.f[j] < f_low:
+                    low, f_low = j, self.f[j]
+                if self.f[j] > f_high:
+                    high, f_high = j, self.f[j]
+        self.low = low
+        return low, high
+
+    def centroid(self, high: int) -> np.ndarray:
+        """The centroid of the vertices but the highest, summed in ``nmmin``'s order."""
+        total = -self.simplex[high]
+        for vertex in self.simplex:
+            total = total + vertex
+        return total / (self.f.size - 1)
+
+    def replace(self, j: int, x: np.ndarray, f: float) -> None:
+        self.simplex[j], self.f[j] = x, f
+
+    def step(self, high: int) -> bool:
+        """One reflection, expansion or contraction (or shrink); False where a shrink
+        did not reduce the simplex."""
+        centroid = self.centroid(high)
+        reflected = 2.0 * centroid - self.simplex[high]
+        f_reflected = self.value(reflected)
+        if f_reflected < self.f[self.low]:
+            expanded = 2.0 * reflected - centroid
+            f_expanded = self.value(expanded)
+            if f_expanded < f_reflected:
+                self.replace(high, expanded, f_expanded)
+            else:
+                self.replace(high, reflected, f_reflected)
+            return True
+        f_high = self.f[high]
+        if f_reflected < f_high:
+            self.replace(high, reflected, f_reflected)
+        contracted = 0.5 * self.simplex[high] + 0.5 * centroid
+        f_contracted = self.value(contracted)
+        if f_contracted < self.f[high]:
+            self.replace(high, contracted, f_contracted)
+        elif f_reflected >= f_high:
+            return self.shrink()
+        return True
+
+    def shrink(self) -> bool:
+        """Every vertex halfway towards the lowest, to be evaluated again."""
+        best = self.simplex[self.low].copy()
+        self.simplex = 0.5 * (self.simplex - best) + best
+        size = float(np.abs(self.simplex - best).sum())
+        if size >= self.oldsize:
+            return False
+        self.oldsize = size
+        self.stale = True
+        return True
 
 
 def _average_ranks(x: np.ndarray) -> np.ndarray:

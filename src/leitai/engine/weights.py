@@ -29,6 +29,7 @@ import yaml
 
 from leitai.engine import pipeline as steps
 from leitai.engine.errors import LeitaiError
+from leitai.engine.panels import average_ranks
 from leitai.engine.problems import Problem, Where
 from leitai.engine.scheme import Scheme, parse_scheme
 
@@ -347,19 +348,6 @@ class _Simplex:
         return True
 
 
-def _average_ranks(x: np.ndarray) -> np.ndarray:
-    """R's ``rank(x)`` (ties share their mean rank), along the last axis."""
-    order = np.argsort(x, kind="stable")
-    sorted_x = x[order]
-    ranks = np.empty(x.size)
-    start = 0
-    for end in range(1, x.size + 1):
-        if end == x.size or sorted_x[end] != sorted_x[start]:
-            ranks[order[start:end]] = (start + end + 1) / 2.0
-            start = end
-    return ranks
-
-
 def _correlations(scores: np.ndarray, total: np.ndarray, method: str) -> np.ndarray:
     """Each indicator's correlation with the composite over the units where its score
     is present (R's ``cor(use = "pairwise.complete.obs")``); nan where undefined."""
@@ -368,7 +356,7 @@ def _correlations(scores: np.ndarray, total: np.ndarray, method: str) -> np.ndar
         present = ~np.isnan(scores[:, j])
         x, y = scores[present, j], total[present]
         if method == "spearman":
-            x, y = _average_ranks(x), _average_ranks(y)
+            x, y = average_ranks(x), average_ranks(y)
         x, y = x - x.mean(), y - y.mean()
         with np.errstate(divide="ignore", invalid="ignore"):
             out[j] = (x * y).sum() / np.sqrt((x * x).sum() * (y * y).sum())

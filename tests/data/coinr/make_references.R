@@ -204,3 +204,41 @@ rows <- opt_case(rows, "complete_equal_spearman", full_coin, "equal", cortype = 
 rows <- opt_case(rows, "complete_equal_tol", full_coin, "equal", toler = 1e-6)
 rows <- opt_case(rows, "complete_infomax", full_coin, NULL, optype = "infomax")
 write.csv(rows, "optimised_weights.csv", row.names = FALSE)
+
+# Trends over a panel (COINr's get_trends with CAGR and prc_change, all years or the
+# latest 3): the synthetic ASEM panel with the gaps of panel_input.csv.
+asem <- ASEM_iData_p[order(ASEM_iData_p$Time, ASEM_iData_p$uCode), ]
+gapped <- read.csv("panel_input.csv", stringsAsFactors = FALSE)
+gapped <- gapped[order(gapped$Time, gapped$uCode), ]
+stopifnot(all(asem$uCode == gapped$uCode), all(asem$Time == gapped$Time))
+asem[pind] <- gapped[pind]
+purse <- new_coin(asem, ASEM_iMeta, split_to = "all", quietly = TRUE)
+rows <- NULL
+for (f in c("CAGR", "prc_change")) {
+  for (latest in list(NULL, 3)) {
+    out <- get_trends(purse, dset = "Raw", f_trend = f, use_latest = latest)$Trends
+    name <- paste0(f, if (is.null(latest)) "" else paste0("_latest", latest))
+    rows <- rbind(rows, data.frame(case = name, uCode = out$uCode, iCode = out$iCode,
+                                   trend = out[[f]]))
+  }
+}
+write.csv(rows, "trends.csv", row.names = FALSE)
+
+# Two builds compared (COINr's compare_coins and compare_coins_corr): the index of
+# synthetic.csv (gaps filled) by the arithmetic and by the geometric mean.
+build1 <- Aggregate(full_coin, dset = "Raw", f_ag = "a_amean")
+build2 <- Aggregate(full_coin, dset = "Raw", f_ag = "a_gmean")
+rows <- NULL
+for (by in c("ranks", "scores")) {
+  cmp <- compare_coins(build1, build2, dset = "Aggregated", iCode = "index", compare_by = by)
+  rows <- rbind(rows, data.frame(case = by, uCode = cmp$uCode, coin.1 = cmp$coin.1,
+                                 coin.2 = cmp$coin.2, Diff = cmp$Diff))
+}
+write.csv(rows, "compare.csv", row.names = FALSE)
+rows <- NULL
+for (by in c("ranks", "scores")) {
+  corr <- compare_coins_corr(build1, build2, dset = "Aggregated",
+                             iCodes = c("p1", "p2", "index"), compare_by = by)$df_corr
+  rows <- rbind(rows, data.frame(case = by, corr))
+}
+write.csv(rows, "compare_corr.csv", row.names = FALSE)

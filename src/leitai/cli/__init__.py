@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "backup",
     "notice",
     "weights",
+    "panels",
 )
 
 

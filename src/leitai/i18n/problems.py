@@ -99,6 +99,14 @@ MESSAGES: dict[str, str] = {
     "cli.unknown_unit": gettext_noop(
         "--unit: unknown unit %(units)s (expected one of %(expected)s)"
     ),
+    "cli.trend_time": gettext_noop(
+        "expected TIME=RESULT.json with a number as the time (e.g. 2023=r2023.json), or a "
+        "result whose period is a number, found “%(found)s”"
+    ),
+    "cli.trend_times_repeat": gettext_noop("each result needs a time of its own: %(found)s"),
+    "cli.trend_two_results": gettext_noop("a trend needs at least two results, found %(found)s"),
+    "cli.trend_latest": gettext_noop("--latest needs at least 2 periods, found %(found)s"),
+    "cli.compare_board": gettext_noop("the results have no board “%(found)s”"),
     "cli.weights_target": gettext_noop(
         "--target: expected equal or ID=SHARE,… (for example i1=1,i2=2), found “%(found)s”"
     ),

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "notice",
     "weights",
     "panels",
+    "plot",
 )
 
 

@@ -107,6 +107,18 @@ MESSAGES: dict[str, str] = {
     "cli.trend_two_results": gettext_noop("a trend needs at least two results, found %(found)s"),
     "cli.trend_latest": gettext_noop("--latest needs at least 2 periods, found %(found)s"),
     "cli.compare_board": gettext_noop("the results have no board “%(found)s”"),
+    "cli.plot_suffix": gettext_noop("the image file must end in .png or .svg, found “%(found)s”"),
+    "cli.plot_inputs": gettext_noop(
+        "the chart %(kind)s takes one file (rank-path and trend: two or more), found %(found)s"
+    ),
+    "cli.plot_not_json": gettext_noop("“%(found)s” is not a JSON object"),
+    "cli.plot_wrong_input": gettext_noop(
+        "this file cannot be drawn as the chart %(kind)s: sensitivity takes the output of "
+        "leitai analyse --format json, the others results (and --board a board they have)"
+    ),
+    "cli.plot_needs_matplotlib": gettext_noop(
+        "charts need matplotlib: pip install \"leitai[plot]\""
+    ),
     "cli.weights_target": gettext_noop(
         "--target: expected equal or ID=SHARE,… (for example i1=1,i2=2), found “%(found)s”"
     ),

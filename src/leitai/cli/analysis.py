@@ -130,6 +130,16 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="不计算敏感性指数（只做 N 次评估）/ skip the sensitivity indices (N evaluations, not 3N+)",
     )
+    p.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="PATH=V1,V2|LOW..HIGH[:N]",
+        help=(
+            "考核办法中的任一参数作为不确定因素（可重复），如 prepare.treat.skew=1.5..2.5:5 / "
+            "any scheme parameter as an uncertain input (repeatable)"
+        ),
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     add_lang(p)
     p.set_defaults(handler=run_analyse)
@@ -190,6 +200,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 @guarded
 def run_analyse(args: argparse.Namespace) -> int:
     from leitai.engine import assess, load_scheme
+    from leitai.engine.parameters import Parameter
     from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_MISSING
     from leitai.io import read_previous, read_table
 
@@ -203,6 +214,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     missing, error = _choices(args.missing, DEFAULT_MISSING, "--missing")
     if error:
         return fail(error, args.lang)
+    parameters = [Parameter.parse(text) for text in args.parameter]
     scheme = load_scheme(args.scheme)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
@@ -225,6 +237,7 @@ def run_analyse(args: argparse.Namespace) -> int:
             missing=missing,
             leave_one_out=not args.no_leave_one_out,
             sensitivity=not args.no_indices,
+            parameters=parameters,
             previous=previous,
             period=args.period,
             others=others,
@@ -325,6 +338,7 @@ def _robustness_table(result: SensitivityResult, lang: str) -> Any:
 
 
 def _indices_table(result: SensitivityResult, lang: str) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     caption = f"{word('mean_shift', lang)}: {result.mean_rank_shift:.3f}"
@@ -337,7 +351,9 @@ def _indices_table(result: SensitivityResult, lang: str) -> Any:
     share = f"{result.settings['weights']:.0%}"
     for row in result.indices:
         table.add_row(
-            word(row["input"], lang, share=share),
+            word(row["input"], lang, share=share)
+            if row["input"] in WORDS
+            else escape(row["input"]),
             _fmt(row["first_order"], 3),
             _interval(row.get("first_order_interval")),
             _fmt(row["total"], 3),

@@ -119,6 +119,21 @@ MESSAGES: dict[str, str] = {
     "cli.plot_needs_matplotlib": gettext_noop(
         "charts need matplotlib: pip install \"leitai[plot]\""
     ),
+    "analysis.parameter_syntax": gettext_noop(
+        "expected PATH=V1,V2,… (two or more different values) or PATH=LOW..HIGH[:LEVELS], "
+        "found “%(found)s”"
+    ),
+    "analysis.parameter_path": gettext_noop(
+        "“%(found)s” is not an item of this scheme (write lists' items by id in brackets, "
+        "e.g. boards[econ].aggregation.method)"
+    ),
+    "analysis.too_many_variants": gettext_noop(
+        "the parameters' values make %(count)s variants of the scheme; at most %(max)s"
+    ),
+    "analysis.parameter_changes_inputs": gettext_noop(
+        "a value of %(found)s changes which indicators the other uncertain inputs vary "
+        "(for example a method that has no alternatives); analyse it without them"
+    ),
     "cli.weights_target": gettext_noop(
         "--target: expected equal or ID=SHARE,… (for example i1=1,i2=2), found “%(found)s”"
     ),

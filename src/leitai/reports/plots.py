@@ -204,6 +204,8 @@ def trend(
 def sensitivity(report: Mapping[str, Any], *, lang: str = "zh") -> Any:
     """Rank intervals of the robustness analysis, and its sensitivity indices."""
     plt = _pyplot()
+    if isinstance(report.get("robustness"), Mapping):  # leitai analyse --format json
+        report = report["robustness"]
     units = report.get("units")
     if not isinstance(units, list) or not units or len(units) > MAX_UNITS:
         raise ValueError("not a robustness analysis")

@@ -351,16 +351,27 @@ class _Simplex:
 def _correlations(scores: np.ndarray, total: np.ndarray, method: str) -> np.ndarray:
     """Each indicator's correlation with the composite over the units where its score
     is present (R's ``cor(use = "pairwise.complete.obs")``); nan where undefined."""
-    out = np.empty(scores.shape[1])
-    for j in range(scores.shape[1]):
-        present = ~np.isnan(scores[:, j])
-        x, y = scores[present, j], total[present]
-        if method == "spearman":
-            x, y = average_ranks(x), average_ranks(y)
-        x, y = x - x.mean(), y - y.mean()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[j] = (x * y).sum() / np.sqrt((x * x).sum() * (y * y).sum())
-    return out
+    present = ~np.isnan(scores)
+    if method == "spearman":
+        out = np.empty(scores.shape[1])
+        for j in range(scores.shape[1]):
+            x, y = scores[present[:, j], j], total[present[:, j]]
+            out[j] = _pearson(average_ranks(x), average_ranks(y))
+        return out
+    # Pearson's for every column at once, each over its own present rows.
+    count = present.sum(axis=0)
+    y = np.where(present, total[:, None], 0.0)
+    x = np.where(present, scores, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dx = np.where(present, x - x.sum(axis=0) / count, 0.0)
+        dy = np.where(present, y - y.sum(axis=0) / count, 0.0)
+        return (dx * dy).sum(axis=0) / np.sqrt((dx * dx).sum(axis=0) * (dy * dy).sum(axis=0))
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    x, y = x - x.mean(), y - y.mean()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float((x * y).sum() / np.sqrt((x * x).sum() * (y * y).sum()))
 
 
 def optimise_weights(

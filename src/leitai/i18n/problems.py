@@ -134,6 +134,26 @@ MESSAGES: dict[str, str] = {
         "a value of %(found)s changes which indicators the other uncertain inputs vary "
         "(for example a method that has no alternatives); analyse it without them"
     ),
+    "cointool.no_indicators": gettext_noop(
+        "no indicator: the COIN Tool's Database sheet has the indicators' codes in row 16, "
+        "from column E"
+    ),
+    "cointool.no_aggregate": gettext_noop("%(code)s: expected the code of its aggregate here"),
+    "cointool.two_parents": gettext_noop(
+        "%(code)s is under %(first)s for another indicator, here under %(found)s"
+    ),
+    "cointool.not_in_framework": gettext_noop(
+        "the aggregate %(code)s is not on the Framework sheet (its codes in column C, weights "
+        "in column E, names in column H, from row 5)"
+    ),
+    "cointool.no_units": gettext_noop(
+        "no unit: the COIN Tool's Database sheet has one unit a row from row 17, its name in "
+        "column B and its code in column C"
+    ),
+    "cli.coinr_para": gettext_noop(
+        "expected KEY=VALUE,… with ; between a list's items (e.g. gposts=10;90;100), found "
+        "“%(found)s”"
+    ),
     "cli.weights_target": gettext_noop(
         "--target: expected equal or ID=SHARE,… (for example i1=1,i2=2), found “%(found)s”"
     ),

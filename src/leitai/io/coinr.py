@@ -27,6 +27,7 @@ import csv
 import math
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -569,7 +570,7 @@ def scheme_document(
     return document
 
 
-def _header(idata: str, imeta: str, document: dict[str, Any]) -> str:
+def header_comment(source: str, document: dict[str, Any]) -> str:
     """The comment at the top of a converted scheme: its source and the build it gives."""
     prepare = document.get("prepare", {})
     impute = prepare.get("impute")
@@ -579,16 +580,39 @@ def _header(idata: str, imeta: str, document: dict[str, Any]) -> str:
         imputed = f"impute by group {impute['method']}"
     else:
         imputed = f"impute by the {impute['method']} of all units"
-    treated = (
-        "COINr's default outlier treatment"
-        if "treat" in prepare
-        else "no outlier treatment (--no-treat)"
+    treat = prepare.get("treat")
+    if treat is None:
+        treated = "no outlier treatment (--no-treat)"
+    elif treat.get("fallback", "log") == "log" and treat.get("max_points", 5) == 5:
+        treated = "COINr's default outlier treatment"
+    else:
+        treated = f"outlier treatment {_flat(treat)}"
+    boards = document.get("boards") or [{}]
+    aggregation = boards[0].get("aggregation")
+    aggregated = f"aggregation {_flat(aggregation)}" if aggregation else "weighted arithmetic means"
+    method = document.get("defaults", {}).get("method", "minmax")
+    first = next(iter(_indicators(boards)), {})
+    normalised = (
+        f"normalisation {_flat({k: first[k] for k in ('method', 'params') if k in first})}"
+        if "method" in first
+        else f"{method} 0-100 with directions"
     )
     return (
-        f"# Converted from COINr tables {idata} and {imeta} by leitai.\n"
+        f"# Converted from {source} by leitai.\n"
         f"# Build: denominate, {imputed}, {treated},\n"
-        "# min-max 0-100 with directions, weighted arithmetic means up the tree.\n"
+        f"# {normalised}, {aggregated} up the tree.\n"
     )
+
+
+def _flat(value: Any) -> str:
+    """A mapping on one line, as YAML's flow style writes it."""
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+
+
+def _indicators(boards: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for board in boards:
+        yield from board.get("indicators", [])
+        yield from _indicators(board.get("boards", []))
 
 
 def _cell(value: float | None) -> str:
@@ -606,6 +630,7 @@ def convert_coinr(
     impute: str | None = "mean",
     treat: bool = True,
     time: Any = None,
+    **methods: Any,
 ) -> tuple[Path, Path]:
     """Write ``scheme.yaml`` and ``data.csv`` in ``out_dir`` from COINr's iData and iMeta.
 
@@ -619,6 +644,10 @@ def convert_coinr(
         See :func:`scheme_document`; the defaults give COINr's example build.
     time : optional
         The time point to take from a panel.
+    **methods
+        ``aggregation``, ``normalisation``, ``treatment`` for :func:`scheme_document`
+        (from :func:`coinr_aggregation`, :func:`coinr_normalisation`,
+        :func:`coinr_treatment`).
 
     Returns
     -------
@@ -632,12 +661,22 @@ def convert_coinr(
         When the tables cannot be read or do not describe an index.
     """
     tables = read_coinr(idata_path, imeta_path, time=time)
-    document = scheme_document(tables, group=group, impute=impute, treat=treat)
+    document = scheme_document(tables, group=group, impute=impute, treat=treat, **methods)
+    header = header_comment(
+        f"COINr tables {Path(idata_path).name} and {Path(imeta_path).name}", document
+    )
+    return write_converted(tables, document, header, out_dir)
+
+
+def write_converted(
+    tables: CoinrTables, document: dict[str, Any], header: str, out_dir: str | os.PathLike[str]
+) -> tuple[Path, Path]:
+    """Write ``scheme.yaml`` (``header`` then the document) and ``data.csv`` (wide form:
+    ``unit``, ``name``, a column per indicator and per denominator series) in ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     scheme_path = out / "scheme.yaml"
     data_path = out / "data.csv"
-    header = _header(Path(idata_path).name, Path(imeta_path).name, document)
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     scheme_path.write_text(header + text, encoding="utf-8")
     indicators = [c for c, n in tables.nodes.items() if n.level == 1]

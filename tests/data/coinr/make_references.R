@@ -4,6 +4,7 @@
 # It reads synthetic.csv (12 units, 6 indicators, some missing) and writes one CSV per
 # method family; tests/engine/test_methods_coinr*.py read them (they never need R).
 suppressPackageStartupMessages(library(COINr))
+suppressPackageStartupMessages(library(openxlsx))
 options(digits = 17)
 
 idata <- read.csv("synthetic.csv", stringsAsFactors = FALSE)
@@ -242,3 +243,37 @@ for (by in c("ranks", "scores")) {
   rows <- rbind(rows, data.frame(case = by, corr))
 }
 write.csv(rows, "compare_corr.csv", row.names = FALSE)
+
+# The JRC COIN Tool's workbook (the layout COINr's import_coin_tool reads): synthetic.csv
+# with i4 "lower is better", a sub-index level used by no one (left out), sub-pillars
+# under two pillars; written with openxlsx as cointool.xlsx, then read back by COINr.
+wb <- createWorkbook()
+addWorksheet(wb, "Database")
+addWorksheet(wb, "Framework")
+row <- function(r, values) writeData(wb, "Database", t(values), startRow = r, startCol = 5, colNames = FALSE)
+row(7, c(1, 2, 1.5, 1, 1, 3))
+row(8, c(1, 1, 1, -1, 1, 1))
+row(9, rep(0, 6)); row(10, rep(100, 6))
+row(11, rep("Index", 6))
+row(12, rep("si.all", 6))
+row(13, c("p.p1", "p.p1", "p.p1", "p.p2", "p.p2", "p.p2"))
+row(14, c("sp.a", "sp.a", "sp.b", "sp.c", "sp.c", "sp.d"))
+row(15, paste("Indicator", 1:6))
+row(16, ind)
+writeData(wb, "Database", idata$uCode, startRow = 17, startCol = 3, colNames = FALSE)
+writeData(wb, "Database", paste("Unit", idata$uCode), startRow = 17, startCol = 2, colNames = FALSE)
+for (k in seq_along(ind)) {
+  v <- idata[[ind[k]]]
+  cells <- lapply(v, function(x) if (is.na(x)) "n/a" else x)
+  for (r in seq_along(cells)) writeData(wb, "Database", cells[[r]], startRow = 16 + r, startCol = 4 + k, colNames = FALSE)
+}
+fw <- data.frame(
+  code = c("Index", "si.all", "p.p1", "p.p2", "sp.a", "sp.b", "sp.c", "sp.d"),
+  x = "", weight = c(1, 1, 1, 2, 1, 2, 1, 1), y = "", z = "",
+  name = c("The index", "All", "Pillar one", "Pillar two", "Sub a", "Sub b", "Sub c", "Sub d"))
+names(fw) <- c("Dimension/indicator", "Level", "Weight", "Notes", "More", "Name")
+writeData(wb, "Framework", fw, startRow = 4, startCol = 3)
+saveWorkbook(wb, "cointool.xlsx", overwrite = TRUE)
+ct <- import_coin_tool("cointool.xlsx", out2 = "list")
+write.csv(ct$iMeta, "cointool_imeta.csv", row.names = FALSE, na = "")
+write.csv(ct$iData, "cointool_idata.csv", row.names = FALSE, na = "")

@@ -703,8 +703,6 @@ def _structure_errors(scheme: Scheme, source: str) -> list[Problem]:
 
     if scheme.prepare is not None and _lambda_misplaced(scheme.prepare.treat):
         report("prepare.treat", "scheme.lambda_only_boxcox")
-    for path, code, found in _weighting_errors(scheme):
-        report(path, code, found=found)
     errors += _group_errors(scheme, source)
     # The rule variables are defined once, with the pipeline that evaluates them (which
     # imports this module: hence the import here).
@@ -1002,6 +1000,10 @@ def parse_scheme(text: str, *, source: str = "<scheme>", sha256: str | None = No
     if problems:
         raise SchemeError(_with_lines(_unique(problems), text)) from None
     problems = _structure_errors(scheme, source)
+    problems += [
+        Problem(code, Where(file=source, path=path), {"found": found})
+        for path, code, found in _weighting_errors(scheme)
+    ]
     if problems:
         raise SchemeError(_with_lines(problems, text))
     scheme._source = source

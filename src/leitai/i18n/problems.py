@@ -116,9 +116,7 @@ MESSAGES: dict[str, str] = {
         "this file cannot be drawn as the chart %(kind)s: sensitivity takes the output of "
         "leitai analyse --format json, the others results (and --board a board they have)"
     ),
-    "cli.plot_needs_matplotlib": gettext_noop(
-        "charts need matplotlib: pip install \"leitai[plot]\""
-    ),
+    "cli.plot_needs_matplotlib": gettext_noop('charts need matplotlib: pip install "leitai[plot]"'),
     "analysis.parameter_syntax": gettext_noop(
         "expected PATH=V1,V2,… (two or more different values) or PATH=LOW..HIGH[:LEVELS], "
         "found “%(found)s”"

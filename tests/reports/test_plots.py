@@ -155,3 +155,13 @@ def test_chinese_labels_use_the_cjk_font():
     plots._pyplot()
     found = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
     assert found == plots.CJK_FONTS[0]
+
+
+def test_the_command_draws_leitai_analyses_json(tmp_path, capsys, examples):
+    case1 = examples / "case1"
+    args = ["analyse", str(case1 / "scheme.yaml"), str(case1 / "data.csv"), "--samples", "50"]
+    assert main([*args, "--format", "json"]) == 0
+    (tmp_path / "analysis.json").write_text(capsys.readouterr().out, encoding="utf-8")
+    out = tmp_path / "sensitivity.svg"
+    assert main(["plot", "sensitivity", str(tmp_path / "analysis.json"), "-o", str(out)]) == 0
+    assert "<svg" in out.read_text(encoding="utf-8")

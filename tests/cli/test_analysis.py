@@ -222,3 +222,22 @@ def test_import_coinr_without_imputation_or_treatment_says_so(tmp_path, capsys):
     assert "impute by group mean, COINr's default outlier treatment" in default
     assert "no imputation (--no-impute)" in plain and "no outlier treatment (--no-treat)" in plain
     assert "prepare:" in default and "prepare:" not in plain
+
+
+def test_analyse_takes_any_scheme_parameter_as_an_uncertain_input(case1, tmp_path, capsys):
+    import yaml
+
+    board = yaml.safe_load((case1 / "scheme.yaml").read_text(encoding="utf-8"))["boards"][0]["id"]
+    path = f"boards[{board}].aggregation.method"
+    args = ["analyse", *files(case1), "--samples", "200", "--weights", "0", "--methods", "none",
+            "--missing", "none", "--no-leave-one-out", "--parameter", f"{path}=mean,geometric"]  # fmt: skip
+    assert main([*args, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)["robustness"]
+    assert document["inputs"] == [path]
+    assert document["settings"]["parameters"] == [{"path": path, "values": ["mean", "geometric"]}]
+    assert main(args) == 0
+    assert path in capsys.readouterr().out
+    assert main([*args[:-1], "nowhere.at.all=1,2"]) == 2
+    assert "不是本考核办法中的项目" in capsys.readouterr().err
+    assert main([*args[:-1], "stars.max=5"]) == 2
+    assert "两个以上不同的值" in capsys.readouterr().err

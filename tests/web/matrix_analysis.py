@@ -1,8 +1,9 @@
-"""Permission matrix entries of the analysis pages: robustness, what-if, diagnostics.
+"""Permission matrix entries of the analysis pages: robustness, what-if, diagnostics,
+two results compared.
 
 - robustness and its status: the office only by default (the office's setting may open
   them to leaders and units or to the public; ``test_analysis_pages`` covers those);
-- re-running with other settings and diagnostics: the office only;
+- re-running with other settings, diagnostics and two results compared: the office only;
 - what-if: the office for any unit; by default nobody else (once the office opens the
   analysis pages, a unit's reporter for their own unit on a published result only).
 """
@@ -52,6 +53,18 @@ ENTRIES: dict[str, list[Request]] = {
         Request("get", {"period": "2024Q1"}, OFFICE_ONLY),
         Request("get", {"period": "1999Q1"}, roles(anonymous=302, office=404, rest=403)),
         Request("post", {"period": "2023Q1"}, roles(rest=405)),
+    ],
+    "analysis:builds": [
+        Request("get", {"period": "2023Q3"}, OFFICE_ONLY),
+        Request("get", {"period": "2024Q1"}, OFFICE_ONLY),
+        Request("get", {"period": "1999Q1"}, roles(anonymous=302, office=404, rest=403)),
+        Request(
+            "get",
+            {"period": "2023Q3"},
+            roles(anonymous=302, office=404, rest=403),
+            query="a=999999",
+        ),
+        Request("post", {"period": "2023Q3"}, roles(rest=405)),
     ],
     "analysis:whatif": [
         Request("get", {"period": "2023Q1", "unit": "shibei"}, SHIBEI),

@@ -163,3 +163,36 @@ def test_a_reporter_edits_a_value_on_the_what_if_page_and_sees_the_rank_change(
 
     assert errors == []
     context.close()
+
+
+def test_the_office_compares_two_results_and_reads_the_trend(
+    browser,
+    demo_server: tuple[str, Path],  # type: ignore[no-untyped-def]
+) -> None:
+    from playwright.sync_api import expect
+
+    base, _ = demo_server
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    watch(page, errors)
+    log_in(page, base, "office")
+
+    page.goto(base + "/periods/2023Q3/")
+    page.locator("nav.tabs").get_by_role("link", name="结果比较").click()
+    expect(page).to_have_url(re.compile(r"/periods/2023Q3/builds/$"))
+    # By default against the previous quarter; a board's row opens that board's table.
+    expect(page.locator("#a option[selected]")).to_contain_text("2023年第二季度")
+    expect(page.locator("[data-correlations] tr.current")).to_contain_text("综合成绩")
+    expect(page.locator("table[data-builds] tbody tr")).to_have_count(10)
+    expect(page.locator("[data-trend] svg.spark")).to_have_count(10)
+    shot(page, "builds")
+
+    page.locator("#a").select_option(label="2023年第一季度，第 1 版（已发布）")
+    page.get_by_role("button", name="对比").click()
+    expect(page).to_have_url(re.compile(r"/builds/\?a=\d+&b=\d+&series=score$"))
+    page.locator("[data-correlations] a").nth(1).click()
+    expect(page.locator("[data-correlations] tr.current")).to_have_count(1)
+    expect(page.locator("[data-correlations] tr.current")).not_to_contain_text("综合成绩")
+    shot(page, "builds-board")
+    assert errors == []

@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "backup",
     "notice",
     "weights",
+    "panels",
+    "plot",
 )
 
 

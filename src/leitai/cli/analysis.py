@@ -130,6 +130,16 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="不计算敏感性指数（只做 N 次评估）/ skip the sensitivity indices (N evaluations, not 3N+)",
     )
+    p.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="PATH=V1,V2|LOW..HIGH[:N]",
+        help=(
+            "考核办法中的任一参数作为不确定因素（可重复），如 prepare.treat.skew=1.5..2.5:5 / "
+            "any scheme parameter as an uncertain input (repeatable)"
+        ),
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     add_lang(p)
     p.set_defaults(handler=run_analyse)
@@ -167,8 +177,41 @@ def register(subparsers: Any) -> None:
         "--no-impute", action="store_true", help="不插补缺失值 / leave missing values missing"
     )
     p.add_argument("--no-treat", action="store_true", help="不处理异常值 / no outlier treatment")
+    add_coinr_methods(p)
     add_lang(p)
     p.set_defaults(handler=run_import_coinr)
+
+    p = subparsers.add_parser(
+        "import-cointool",
+        help="从 JRC COIN Tool 的 Excel 工作簿导入 / convert a COIN Tool workbook (.xlsm/.xlsx)",
+    )
+    p.add_argument("workbook", help="COIN Tool 工作簿 / the COIN Tool's workbook")
+    p.add_argument("-o", "--out-dir", required=True, help="输出目录 / output directory")
+    p.add_argument(
+        "--no-impute", action="store_true", help="不插补缺失值 / leave missing values missing"
+    )
+    p.add_argument("--no-treat", action="store_true", help="不处理异常值 / no outlier treatment")
+    add_coinr_methods(p)
+    add_lang(p)
+    p.set_defaults(handler=run_import_cointool)
+
+
+def add_coinr_methods(p: argparse.ArgumentParser) -> None:
+    """COINr's aggregation, normalisation and treatment settings, mapped onto leitai's
+    methods (docs/methods.md, sections A-C)."""
+    p.add_argument("--f-ag", help="COINr 的汇总函数 / COINr's f_ag (a_amean, a_gmean, ...)")
+    p.add_argument("--f-ag-p", type=float, help="a_genmean 的幂 p / a_genmean's p")
+    p.add_argument("--dat-thresh", type=float, help="COINr 的 dat_thresh / data threshold")
+    p.add_argument("--f-n", help="COINr 的标准化函数 / COINr's f_n (n_minmax, n_prank, ...)")
+    p.add_argument(
+        "--f-n-para",
+        help="标准化参数 KEY=VALUE,…（列表用 ; 分隔）/ f_n_para, e.g. gposts=10;90;100",
+    )
+    p.add_argument("--f2", help="COINr 的变换函数 / COINr's Treat f2 (log_CT, boxcox, ...)")
+    p.add_argument("--lambda", dest="boxcox_lambda", type=float, help="Box-Cox 的 lambda")
+    p.add_argument("--winmax", type=int, default=5, help="最多缩尾点数 / winmax")
+    p.add_argument("--skew-thresh", type=float, default=2.0, help="偏度阈值 / skew_thresh")
+    p.add_argument("--kurt-thresh", type=float, default=3.5, help="峰度阈值 / kurt_thresh")
 
 
 def _choices(
@@ -190,6 +233,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 @guarded
 def run_analyse(args: argparse.Namespace) -> int:
     from leitai.engine import assess, load_scheme
+    from leitai.engine.parameters import Parameter
     from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_MISSING
     from leitai.io import read_previous, read_table
 
@@ -203,6 +247,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     missing, error = _choices(args.missing, DEFAULT_MISSING, "--missing")
     if error:
         return fail(error, args.lang)
+    parameters = [Parameter.parse(text) for text in args.parameter]
     scheme = load_scheme(args.scheme)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
@@ -225,6 +270,7 @@ def run_analyse(args: argparse.Namespace) -> int:
             missing=missing,
             leave_one_out=not args.no_leave_one_out,
             sensitivity=not args.no_indices,
+            parameters=parameters,
             previous=previous,
             period=args.period,
             others=others,
@@ -325,6 +371,7 @@ def _robustness_table(result: SensitivityResult, lang: str) -> Any:
 
 
 def _indices_table(result: SensitivityResult, lang: str) -> Any:
+    from rich.markup import escape
     from rich.table import Table
 
     caption = f"{word('mean_shift', lang)}: {result.mean_rank_shift:.3f}"
@@ -337,7 +384,9 @@ def _indices_table(result: SensitivityResult, lang: str) -> Any:
     share = f"{result.settings['weights']:.0%}"
     for row in result.indices:
         table.add_row(
-            word(row["input"], lang, share=share),
+            word(row["input"], lang, share=share)
+            if row["input"] in WORDS
+            else escape(row["input"]),
             _fmt(row["first_order"], 3),
             _interval(row.get("first_order_interval")),
             _fmt(row["total"], 3),
@@ -555,18 +604,87 @@ def _whatif_table(report: WhatIf, lang: str) -> Any:
 
 @guarded
 def run_import_coinr(args: argparse.Namespace) -> int:
-    from leitai.io.coinr import convert_coinr
+    from pathlib import Path
 
+    from leitai.io.coinr import header_comment, read_coinr, scheme_document, write_converted
+
+    tables = read_coinr(args.idata, args.imeta, time=args.time)
     group = None if args.group.lower() == "none" else args.group
-    scheme_path, data_path = convert_coinr(
-        args.idata,
-        args.imeta,
-        args.out_dir,
+    document = scheme_document(
+        tables,
         group=group,
-        time=args.time,
         impute=None if args.no_impute else "mean",
         treat=not args.no_treat,
+        **_coinr_methods(args, [u["code"] for u in tables.units]),
     )
-    print(f"{word('written', args.lang)}: {scheme_path}")
-    print(f"{word('written', args.lang)}: {data_path}")
+    source = f"COINr tables {Path(args.idata).name} and {Path(args.imeta).name}"
+    return _written(
+        write_converted(tables, document, header_comment(source, document), args.out_dir), args
+    )
+
+
+@guarded
+def run_import_cointool(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from leitai.io.coinr import header_comment, scheme_document, write_converted
+    from leitai.io.cointool import read_coin_tool
+
+    tables = read_coin_tool(args.workbook)
+    document = scheme_document(
+        tables,
+        group=None,
+        impute=None if args.no_impute else "mean",
+        treat=not args.no_treat,
+        **_coinr_methods(args, [u["code"] for u in tables.units]),
+    )
+    source = f"the COIN Tool workbook {Path(args.workbook).name}"
+    return _written(
+        write_converted(tables, document, header_comment(source, document), args.out_dir), args
+    )
+
+
+def _written(paths: tuple[Any, Any], args: argparse.Namespace) -> int:
+    for path in paths:
+        print(f"{word('written', args.lang)}: {path}")
     return EXIT_OK
+
+
+def _para(text: str | None) -> dict[str, Any]:
+    """``KEY=VALUE,...`` with ``;`` between a list's items, values as YAML scalars."""
+    import yaml
+
+    from leitai.engine import DataError
+
+    out: dict[str, Any] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise DataError(problem("cli.coinr_para", found=item))
+        parts = [yaml.safe_load(v) for v in value.split(";")]
+        out[key.strip()] = parts if ";" in value else parts[0]
+    return out
+
+
+def _coinr_methods(args: argparse.Namespace, units: list[str]) -> dict[str, Any]:
+    """COINr's settings given on the command line as :func:`scheme_document`'s keywords."""
+    from leitai.io.coinr import coinr_aggregation, coinr_normalisation, coinr_treatment
+
+    methods: dict[str, Any] = {}
+    if args.f_ag or args.dat_thresh is not None:
+        para = {"p": args.f_ag_p} if args.f_ag_p is not None else None
+        methods["aggregation"] = coinr_aggregation(args.f_ag or "a_amean", para, args.dat_thresh)
+    if args.f_n:
+        methods["normalisation"] = coinr_normalisation(args.f_n, _para(args.f_n_para), units)
+    if args.f2 or (args.winmax, args.skew_thresh, args.kurt_thresh) != (5, 2.0, 3.5):
+        lam = {"lambda": args.boxcox_lambda} if args.boxcox_lambda is not None else None
+        methods["treatment"] = coinr_treatment(
+            args.f2 or "log_CT",
+            lam,
+            winmax=args.winmax,
+            skew_thresh=args.skew_thresh,
+            kurt_thresh=args.kurt_thresh,
+        )
+    return methods

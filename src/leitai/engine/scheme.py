@@ -39,6 +39,7 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from leitai.engine.errors import SchemeError
@@ -55,6 +56,7 @@ __all__ = [
     "Group",
     "Indicator",
     "Scheme",
+    "Weighting",
     "load_scheme",
     "parse_scheme",
 ]
@@ -388,6 +390,29 @@ class Prepare(_Model):
     treat: Treat | None = None
 
 
+class Weighting(_Model):
+    """How ``leitai weights`` derives indicator weights from a period's data
+    (docs/methods.md, section E). An assessment never reads it: it reads the weights
+    written on the indicators.
+
+    ``weights: pca`` is short for ``weights: {method: pca}``.
+    """
+
+    method: Literal["pca", "optimise"]
+    # optimise only (COINr's get_opt_weights): target shares of the correlations with
+    # the composite, "equal" or one importance per indicator.
+    target: Literal["equal"] | dict[str, float] = "equal"
+    objective: Literal["balance", "infomax"] = "balance"
+    correlation: Literal["pearson", "spearman"] = "pearson"
+    tolerance: float = Field(0.1, gt=0, le=1)
+    max_iterations: int = Field(500, ge=1, le=100_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _by_name(cls, value: Any) -> Any:
+        return {"method": value} if isinstance(value, str) else value
+
+
 class Scheme(_Model):
     """A validated scheme. Use :func:`load_scheme` or :func:`parse_scheme` to make one."""
 
@@ -406,6 +431,7 @@ class Scheme(_Model):
     prepare: Prepare | None = None
     groups: tuple[Group, ...] = ()
     ranking: Literal["all", "group"] = "all"
+    weights: Weighting | None = None
 
     _sha256: str = PrivateAttr(default="")
     _source: str = PrivateAttr(default="<scheme>")
@@ -745,6 +771,31 @@ def _aggregation_errors(aggregation: Aggregation) -> list[tuple[str, str]]:
     return [(".p", "scheme.generalised_power_zero")] if aggregation.p == 0 else []
 
 
+def _weighting_errors(scheme: Scheme) -> list[tuple[str, str, str]]:
+    """(YAML path, code, found) of each rule ``weights:`` breaks: a target names the
+    scheme's indicators only, each with a share above 0, and only ``optimise`` takes one."""
+    how = scheme.weights
+    if how is None or how.target == "equal":
+        return []
+    if how.method != "optimise":
+        return [("weights.target", "scheme.target_only_optimise", how.method)]
+    ids = {i.id for i in scheme.all_indicators()}
+    out = [
+        (f"weights.target.{key}", "scheme.target_unknown_indicator", key)
+        for key in how.target
+        if key not in ids
+    ]
+    out += [
+        (f"weights.target.{key}", "scheme.target_not_positive", number_text(value))
+        for key, value in how.target.items()
+        if key in ids and not value > 0
+    ]
+    missing = sorted(ids - set(how.target), key=[i.id for i in scheme.all_indicators()].index)
+    if missing:
+        out.append(("weights.target", "scheme.target_missing_indicators", ", ".join(missing)))
+    return out
+
+
 def _board_paths(scheme: Scheme) -> list[tuple[str, Board]]:
     """(YAML path, board) of every board at every level, depth-first."""
     out: list[tuple[str, Board]] = []
@@ -981,6 +1032,10 @@ def parse_scheme(text: str, *, source: str = "<scheme>", sha256: str | None = No
     if problems:
         raise SchemeError(_with_lines(_unique(problems), text)) from None
     problems = _structure_errors(scheme, source)
+    problems += [
+        Problem(code, Where(file=source, path=path), {"found": found})
+        for path, code, found in _weighting_errors(scheme)
+    ]
     if problems:
         raise SchemeError(_with_lines(problems, text))
     scheme._source = source

@@ -14,7 +14,10 @@ each time, as COINr (the EU JRC's composite-indicator package) does:
   normalisation of the raw values);
 - **missing**: the missing-value policy of every indicator set to one drawn from a set;
 - **leave_one_out**: one indicator (among those sharing their board with another
-  child) or none left out.
+  child) or none left out;
+- **any scheme parameter** (``parameters``): an address in the scheme such as
+  ``prepare.treat.skew`` or ``boards[econ].aggregation.method`` with the values it may
+  take; each sample is assessed with its variant of the scheme.
 
 It reports each unit's rank distribution (nominal, median, 5th and 95th percentile),
 the probability of each flag and of each star count per board, and the first-order
@@ -63,6 +66,9 @@ import numpy as np
 from leitai.engine import pipeline as steps
 from leitai.engine.assess import assess
 from leitai.engine.data import PeriodData
+from leitai.engine.errors import LeitaiError
+from leitai.engine.parameters import MAX_VARIANTS, Parameter, variant
+from leitai.engine.problems import Problem, Where
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
 
@@ -315,6 +321,56 @@ class _Model:
         )
 
 
+class _Variants:
+    """The scheme's variants for every combination of the parameters' values, checked
+    up front; each variant's model is built when a sample first needs it."""
+
+    def __init__(
+        self,
+        base: _Model,
+        data: PeriodData,
+        parameters: Sequence[Parameter],
+        build: Callable[[Scheme], _Model],
+    ) -> None:
+        count = int(np.prod([len(p.values) for p in parameters]))
+        if count > MAX_VARIANTS:
+            raise LeitaiError(
+                Problem(
+                    "analysis.too_many_variants", Where(), {"count": count, "max": MAX_VARIANTS}
+                )
+            )
+        self.base, self.parameters, self.build = base, tuple(parameters), build
+        self.schemes: dict[tuple[int, ...], Scheme] = {}
+        for combo in np.ndindex(*(len(p.values) for p in parameters)):
+            scheme = base.scheme
+            for parameter, k in zip(parameters, combo, strict=True):
+                scheme = variant(scheme, parameter.path, parameter.values[k])
+            self.schemes[tuple(int(k) for k in combo)] = scheme
+        self.models: dict[tuple[int, ...], _Model] = {}
+
+    def model(self, combo: tuple[int, ...]) -> _Model:
+        key = tuple(int(k) for k in combo)
+        if key not in self.models:
+            model = self.build(self.schemes[key])
+            if not _same_design(model, self.base):
+                path = ", ".join(p.path for p in self.parameters)
+                raise LeitaiError(
+                    Problem("analysis.parameter_changes_inputs", Where(), {"found": path})
+                )
+            self.models[key] = model
+        return self.models[key]
+
+
+def _same_design(model: _Model, base: _Model) -> bool:
+    """Whether a variant's model reads the same sample columns as the base model."""
+    return (
+        (model.n_ind, model.n_boards, model.n_methods, model.n_variants)
+        == (base.n_ind, base.n_boards, base.n_methods, base.n_variants)
+        and np.array_equal(model.eligible, base.eligible)
+        and np.array_equal(model.loo, base.loo)
+    )
+
+
 class _Design:
     """Maps rows of uniform numbers to the uncertain inputs."""
 
@@ -326,9 +382,11 @@ class _Design:
         methods: bool,
         missing: bool,
         leave_one_out: bool,
+        variants: _Variants | None = None,
     ) -> None:
         self.model = model
         self.share = share
+        self.variants = variants
         groups: list[tuple[str, slice]] = []
         at = 0
         if share > 0:
@@ -344,12 +402,31 @@ class _Design:
         if leave_one_out and model.loo.size:
             groups.append(("leave_one_out", slice(at, at + 1)))
             at += 1
+        self.first_parameter = at
+        for parameter in variants.parameters if variants else ():
+            groups.append((parameter.path, slice(at, at + 1)))
+            at += 1
         self.groups = groups
         self.dims = at
         self.where = dict(groups)
 
-    def decode(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        m = self.model
+    def models(self, u: np.ndarray) -> Iterator[tuple[Any, _Model]]:
+        """The rows of ``u`` by the scheme variant their parameter values choose, with
+        that variant's model (every row the base model without parameters)."""
+        if self.variants is None:
+            yield slice(None), self.model
+            return
+        levels = [len(p.values) for p in self.variants.parameters]
+        columns = u[:, self.first_parameter : self.first_parameter + len(levels)]
+        choice = np.minimum((columns * levels).astype(np.intp), np.array(levels) - 1)
+        combos, inverse = np.unique(choice, axis=0, return_inverse=True)
+        for k, combo in enumerate(combos):
+            yield np.flatnonzero(inverse.ravel() == k), self.variants.model(tuple(combo))
+
+    def decode(
+        self, u: np.ndarray, model: _Model | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        m = model or self.model
         s_count = u.shape[0]
         w_ind = np.broadcast_to(m.indicator_weights, (s_count, m.n_ind)).copy()
         w_board = np.broadcast_to(m.board_weights, (s_count, m.n_boards)).copy()
@@ -410,6 +487,7 @@ def analyse(
     period: str | None = None,
     others: Mapping[str, Any] | None = None,
     sensitivity: bool = True,
+    parameters: Sequence[Parameter] = (),
     block_size: int | None = None,
     progress: Progress | None = None,
 ) -> SensitivityResult:
@@ -443,6 +521,11 @@ def analyse(
         ``assess``); those values are held fixed.
     sensitivity : bool
         Whether to estimate sensitivity indices (needs the B and AB matrices).
+    parameters : sequence of Parameter
+        Scheme parameters as uncertain inputs (:mod:`leitai.engine.parameters`), one
+        input group each, named by its path: each sample takes one of a parameter's
+        values, each with the same probability, and is assessed with that variant of
+        the scheme (data preparation, scores and all). At most 256 combinations.
     block_size : int, optional
         Samples assessed at once; by default sized to keep a block near 200 MB.
     progress : callable(done, total), optional
@@ -457,6 +540,11 @@ def analyse(
     ValueError
         For a share outside [0, 1), fewer than 1 sample (2 with sensitivity) or an
         unknown method or policy.
+    LeitaiError
+        For a parameter that leads nowhere in the scheme, a value the scheme does not
+        allow there (the scheme's problem at the parameter's path), more than 256
+        combinations, or a value that changes which indicators the other inputs vary
+        (``analysis.parameter_changes_inputs``).
 
     Examples
     --------
@@ -478,12 +566,18 @@ def analyse(
     _check_arguments(weights, samples, sensitivity, methods, missing)
     nominal = assess(scheme, data, previous=previous, period=period, others=others)
     model = _Model(scheme, data, nominal, methods, missing)
+
+    def build(variant_scheme: Scheme) -> _Model:
+        result = assess(variant_scheme, data, previous=previous, period=period, others=others)
+        return _Model(variant_scheme, data, result, methods, missing)
+
     design = _Design(
         model,
         share=float(weights),
         methods=bool(methods),
         missing=bool(missing),
         leave_one_out=leave_one_out,
+        variants=_Variants(model, data, parameters, build) if parameters else None,
     )
     rng = np.random.default_rng(seed)
     a = rng.random((samples, design.dims))
@@ -511,6 +605,7 @@ def analyse(
             "methods": list(methods) if methods else None,
             "missing": list(missing) if missing else None,
             "leave_one_out": bool(leave_one_out),
+            "parameters": [{"path": p.path, "values": list(p.values)} for p in parameters],
         },
         inputs=tuple(name for name, _ in design.groups),
         ranks=tally.ranks,
@@ -563,15 +658,19 @@ class _Run:
     progress: Progress | None
     done: int = 0
 
-    def blocks(self, matrix: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per block of rows and missing-value variant: the rows, adjusted composites
-        and board scores."""
+    def blocks(
+        self, matrix: np.ndarray
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, _Model]]:
+        """Per block of rows, scheme variant and missing-value variant: the rows,
+        adjusted composites, board scores and the variant's model."""
         samples = matrix.shape[0]
         for start in range(0, samples, self.block):
             stop = min(samples, start + self.block)
-            decoded = self.design.decode(matrix[start:stop])
-            for rows, total, board_scores in self.model.groups(*decoded):
-                yield np.arange(start, stop)[rows], total, board_scores
+            part, here = matrix[start:stop], np.arange(start, stop)
+            for chosen, model in self.design.models(part):
+                decoded = self.design.decode(part[chosen], model)
+                for rows, total, board_scores in model.groups(*decoded):
+                    yield here[chosen][rows], total, board_scores, model
             self.done += stop - start
             if self.progress is not None:
                 self.progress(self.done, self.total)
@@ -603,15 +702,15 @@ def _tally(run: _Run, a: np.ndarray, star_values: tuple[int, ...]) -> _Tally:
         star_values=star_values,
         stars=np.zeros((plan.n_boards, n, len(star_values))),
     )
-    for rows, total, board_scores in run.blocks(a):
-        standing = run.model.stand(total, board_scores)
+    for rows, total, board_scores, model in run.blocks(a):
+        standing = model.stand(total, board_scores)
         tally.ranks[rows] = standing.rank.astype(np.int32)
         tally.shift[rows] = run.shift(standing.rank)
         for i, value in enumerate(star_values):
             tally.stars[:, :, i] += (standing.stars == value).sum(axis=0)
         if plan.scheme.flags:
-            variables = steps.RuleVariables(plan, standing)
-            tally.flags += steps.flags(plan, variables).sum(axis=0)
+            variables = steps.RuleVariables(model.plan, standing)
+            tally.flags += steps.flags(model.plan, variables).sum(axis=0)
     return tally
 
 
@@ -623,8 +722,8 @@ def _indices(
 
     def ys(matrix: np.ndarray) -> np.ndarray:
         out = np.empty(matrix.shape[0])
-        for rows, total, board_scores in run.blocks(matrix):
-            out[rows] = run.shift(run.model.rank(total, board_scores))
+        for rows, total, board_scores, model in run.blocks(matrix):
+            out[rows] = run.shift(model.rank(total, board_scores))
         return out
 
     y_b = ys(b)

@@ -99,6 +99,63 @@ MESSAGES: dict[str, str] = {
     "cli.unknown_unit": gettext_noop(
         "--unit: unknown unit %(units)s (expected one of %(expected)s)"
     ),
+    "cli.trend_time": gettext_noop(
+        "expected TIME=RESULT.json with a number as the time (e.g. 2023=r2023.json), or a "
+        "result whose period is a number, found “%(found)s”"
+    ),
+    "cli.trend_times_repeat": gettext_noop("each result needs a time of its own: %(found)s"),
+    "cli.trend_two_results": gettext_noop("a trend needs at least two results, found %(found)s"),
+    "cli.trend_latest": gettext_noop("--latest needs at least 2 periods, found %(found)s"),
+    "cli.compare_board": gettext_noop("the results have no board “%(found)s”"),
+    "cli.plot_suffix": gettext_noop("the image file must end in .png or .svg, found “%(found)s”"),
+    "cli.plot_inputs": gettext_noop(
+        "the chart %(kind)s takes one file (rank-path and trend: two or more), found %(found)s"
+    ),
+    "cli.plot_not_json": gettext_noop("“%(found)s” is not a JSON object"),
+    "cli.plot_wrong_input": gettext_noop(
+        "this file cannot be drawn as the chart %(kind)s: sensitivity takes the output of "
+        "leitai analyse --format json, the others results (and --board a board they have)"
+    ),
+    "cli.plot_needs_matplotlib": gettext_noop('charts need matplotlib: pip install "leitai[plot]"'),
+    "analysis.parameter_syntax": gettext_noop(
+        "expected PATH=V1,V2,… (two or more different values) or PATH=LOW..HIGH[:LEVELS], "
+        "found “%(found)s”"
+    ),
+    "analysis.parameter_path": gettext_noop(
+        "“%(found)s” is not an item of this scheme (write lists' items by id in brackets, "
+        "e.g. boards[econ].aggregation.method)"
+    ),
+    "analysis.too_many_variants": gettext_noop(
+        "the parameters' values make %(count)s variants of the scheme; at most %(max)s"
+    ),
+    "analysis.parameter_changes_inputs": gettext_noop(
+        "a value of %(found)s changes which indicators the other uncertain inputs vary "
+        "(for example a method that has no alternatives); analyse it without them"
+    ),
+    "cointool.no_indicators": gettext_noop(
+        "no indicator: the COIN Tool's Database sheet has the indicators' codes in row 16, "
+        "from column E"
+    ),
+    "cointool.no_aggregate": gettext_noop("%(code)s: expected the code of its aggregate here"),
+    "cointool.two_parents": gettext_noop(
+        "%(code)s is under %(first)s for another indicator, here under %(found)s"
+    ),
+    "cointool.not_in_framework": gettext_noop(
+        "the aggregate %(code)s is not on the Framework sheet (its codes in column C, weights "
+        "in column E, names in column H, from row 5)"
+    ),
+    "cointool.no_units": gettext_noop(
+        "no unit: the COIN Tool's Database sheet has one unit a row from row 17, its name in "
+        "column B and its code in column C"
+    ),
+    "cli.coinr_para": gettext_noop(
+        "expected KEY=VALUE,… with ; between a list's items (e.g. gposts=10;90;100), found "
+        "“%(found)s”"
+    ),
+    "cli.weights_target": gettext_noop(
+        "--target: expected equal or ID=SHARE,… (for example i1=1,i2=2), found “%(found)s”"
+    ),
+    "cli.weights_options": gettext_noop("the options of leitai weights are not valid: %(found)s"),
     "cli.weights": gettext_noop(
         "--weights %(found)s: expected a share from 0 up to (not including) 1, e.g. 0.25"
     ),
@@ -437,6 +494,24 @@ MESSAGES: dict[str, str] = {
     "weights.pca_not_positive": gettext_noop(
         "in the board %(board)s the first principal component gives %(indicators)s a weight "
         "of 0 or below; weights must be above 0"
+    ),
+    "weights.optimise_not_positive": gettext_noop(
+        "the optimised weights give %(indicators)s a weight of 0 or below; weights must be "
+        "above 0 (try other target shares or the default tolerance)"
+    ),
+    "scheme.target_only_optimise": gettext_noop(
+        "only weights from optimisation (method: optimise) take target shares, not %(found)s"
+    ),
+    "scheme.target_unknown_indicator": gettext_noop(
+        "the target shares name “%(found)s”, which is not one of the scheme's indicators"
+    ),
+    "scheme.target_not_positive": gettext_noop("a target share must be above 0, found %(found)s"),
+    "scheme.target_missing_indicators": gettext_noop(
+        "the target shares must give every indicator a share; missing: %(found)s"
+    ),
+    "weights.optimise_target": gettext_noop(
+        "the target shares must be “equal” or give every indicator a share above 0, and "
+        "only the scheme's indicators: %(found)s"
     ),
     "coinr.unknown_normalisation": gettext_noop(
         "COINr's normalisation “%(found)s” has no counterpart in leitai; it has %(expected)s"

@@ -27,6 +27,7 @@ import csv
 import math
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,147 +143,173 @@ def read_coinr(
         Naming the file, row and column of every problem found.
     """
     meta_name, data_name = os.fspath(imeta_path), os.fspath(idata_path)
-    meta_cols, meta_rows = _read_csv(imeta_path)
-    errors: list[Problem] = []
-    for needed in ("iCode", "Level", "Type", "Parent"):
-        if needed not in meta_cols:
-            errors.append(_p("coinr.missing_column", meta_name, 1, needed))
+    nodes, groups, denominators = _read_meta(imeta_path, meta_name)
+    units = _read_units(idata_path, data_name, nodes, groups, denominators, time)
+    return CoinrTables(nodes=nodes, groups=groups, denominators=denominators, units=units)
+
+
+_Denominators = dict[str, tuple[str, str | None]]
+
+
+def _read_meta(
+    path: str | os.PathLike[str], name: str
+) -> tuple[dict[str, _Node], list[str], _Denominators]:
+    """iMeta's indicators and aggregates (as a tree), groups and denominators."""
+    columns, rows = _read_csv(path)
+    errors = [
+        _p("coinr.missing_column", name, 1, needed)
+        for needed in ("iCode", "Level", "Type", "Parent")
+        if needed not in columns
+    ]
     if errors:
         raise DataError(errors)
     nodes: dict[str, _Node] = {}
     groups: list[str] = []
-    denominators: dict[str, tuple[str, str | None]] = {}
-    for r, row in enumerate(meta_rows, start=2):
+    denominators: _Denominators = {}
+    for r, row in enumerate(rows, start=2):
         code = (row.get("iCode") or "").strip()
         kind = (row.get("Type") or "").strip()
         if not code:
-            errors.append(_p("coinr.no_code", meta_name, r, "iCode"))
-            continue
-        if not _ID.match(code):
-            errors.append(_p("coinr.bad_code", meta_name, r, "iCode", found=code))
-            continue
-        if kind == "Group":
+            errors.append(_p("coinr.no_code", name, r, "iCode"))
+        elif not _ID.match(code):
+            errors.append(_p("coinr.bad_code", name, r, "iCode", found=code))
+        elif kind == "Group":
             groups.append(code)
-            continue
-        if kind == "Denominator":
+        elif kind == "Denominator":
             denominators[code] = (
                 (row.get("iName") or code).strip(),
                 (row.get("Unit") or "").strip() or None,
             )
-            continue
-        if kind not in ("Indicator", "Aggregate"):
-            continue
-        numbers: dict[str, float | None] = {}
-        for column in ("Level", "Weight", "Direction"):
-            try:
-                numbers[column] = _number(row.get(column) or ("" if column != "Level" else None))
-                if column == "Level" and numbers[column] is None:
-                    raise ValueError(column)
-            except ValueError:
-                found = str(row.get(column) or "")[:40]
-                errors.append(_p("number.not_a_number", meta_name, r, column, found=found))
-        if len(numbers) < 3 or numbers["Level"] is None:
-            continue
-        level = int(numbers["Level"])
-        weight, direction = numbers["Weight"], numbers["Direction"]
-        if kind == "Indicator" and direction not in (1.0, -1.0):
-            errors.append(
-                _p("coinr.direction", meta_name, r, "Direction", found=str(row.get("Direction")))
-            )
-            continue
-        parent = (row.get("Parent") or "").strip() or None
-        nodes[code] = _Node(
-            code=code,
-            name=(row.get("iName") or code).strip(),
-            level=level,
-            weight=1.0 if weight is None else weight,
-            parent=parent,
-            direction=int(direction or 1),
-            unit=(row.get("Unit") or "").strip() or None,
-            denominator=(row.get("Denominator") or "").strip() or None,
-        )
+        elif kind in ("Indicator", "Aggregate"):
+            node = _meta_node(row, r, code, kind, name, errors)
+            if node is not None:
+                nodes[code] = node
+    errors += _tree_errors(nodes, denominators, name)
+    if errors:
+        raise DataError(errors)
+    return nodes, groups, denominators
+
+
+def _meta_node(
+    row: dict[str, str], r: int, code: str, kind: str, name: str, errors: list[Problem]
+) -> _Node | None:
+    """An indicator's or aggregate's row of iMeta as a node (None, with its problems
+    added to ``errors``, where a number is wrong)."""
+    numbers: dict[str, float | None] = {}
+    for column in ("Level", "Weight", "Direction"):
+        try:
+            numbers[column] = _number(row.get(column) or ("" if column != "Level" else None))
+            if column == "Level" and numbers[column] is None:
+                raise ValueError(column)
+        except ValueError:
+            found = str(row.get(column) or "")[:40]
+            errors.append(_p("number.not_a_number", name, r, column, found=found))
+    if len(numbers) < 3 or numbers["Level"] is None:
+        return None
+    weight, direction = numbers["Weight"], numbers["Direction"]
+    if kind == "Indicator" and direction not in (1.0, -1.0):
+        errors.append(_p("coinr.direction", name, r, "Direction", found=str(row.get("Direction"))))
+        return None
+    return _Node(
+        code=code,
+        name=(row.get("iName") or code).strip(),
+        level=int(numbers["Level"]),
+        weight=1.0 if weight is None else weight,
+        parent=(row.get("Parent") or "").strip() or None,
+        direction=int(direction or 1),
+        unit=(row.get("Unit") or "").strip() or None,
+        denominator=(row.get("Denominator") or "").strip() or None,
+    )
+
+
+def _tree_errors(nodes: dict[str, _Node], denominators: _Denominators, name: str) -> list[Problem]:
+    """Links each node to its parent (and a denominator named only by an indicator into
+    ``denominators``); the problems of the tree: unknown parents, weights of 0 or
+    below, aggregates without children, indicators without a parent."""
+    errors = []
     for code, node in nodes.items():
-        if node.parent is not None:
-            if node.parent not in nodes:
-                errors.append(
-                    _p(
-                        "coinr.unknown_parent",
-                        meta_name,
-                        None,
-                        "Parent",
-                        code=code,
-                        found=node.parent,
-                    )
-                )
-            else:
-                nodes[node.parent].children.append(code)
+        if node.parent is not None and node.parent not in nodes:
+            errors.append(
+                _p("coinr.unknown_parent", name, None, "Parent", code=code, found=node.parent)
+            )
+        elif node.parent is not None:
+            nodes[node.parent].children.append(code)
         if node.level == 1 and node.denominator and node.denominator not in denominators:
             denominators[node.denominator] = (node.denominator, None)
         if node.weight <= 0:
-            errors.append(
-                _p(
-                    "coinr.weight",
-                    meta_name,
-                    None,
-                    "Weight",
-                    code=code,
-                    found=number_text(node.weight),
-                )
-            )
+            found = number_text(node.weight)
+            errors.append(_p("coinr.weight", name, None, "Weight", code=code, found=found))
     for code, node in nodes.items():
         if node.level > 1 and not node.children:
-            errors.append(_p("coinr.childless", meta_name, code=code))
+            errors.append(_p("coinr.childless", name, code=code))
         if node.level == 1 and node.parent is None:
-            errors.append(_p("coinr.orphan", meta_name, None, "Parent", code=code))
-    if errors:
-        raise DataError(errors)
+            errors.append(_p("coinr.orphan", name, None, "Parent", code=code))
+    return errors
 
-    data_cols, data_rows = _read_csv(idata_path)
-    if "uCode" not in data_cols:
-        raise DataError(_p("coinr.missing_column", data_name, 1, "uCode"))
+
+def _read_units(
+    path: str | os.PathLike[str],
+    name: str,
+    nodes: dict[str, _Node],
+    groups: list[str],
+    denominators: _Denominators,
+    time: Any,
+) -> list[dict[str, Any]]:
+    """iData's units (of the time point ``time`` in a panel), checked."""
+    columns, rows = _read_csv(path)
+    if "uCode" not in columns:
+        raise DataError(_p("coinr.missing_column", name, 1, "uCode"))
     indicator_codes = [c for c, n in nodes.items() if n.level == 1]
-    for code in [*indicator_codes, *denominators, *groups]:
-        if code not in data_cols:
-            errors.append(_p("coinr.missing_column", data_name, 1, code))
+    errors = [
+        _p("coinr.missing_column", name, 1, code)
+        for code in [*indicator_codes, *denominators, *groups]
+        if code not in columns
+    ]
     if errors:
         raise DataError(errors)
-    times = {(row.get("Time") or "").strip() for row in data_rows} if "Time" in data_cols else {""}
+    times = {(row.get("Time") or "").strip() for row in rows} if "Time" in columns else {""}
     if len(times) > 1 and time is None:
-        raise DataError(_p("coinr.panel", data_name, None, "Time", found=sorted(times)))
+        raise DataError(_p("coinr.panel", name, None, "Time", found=sorted(times)))
     units: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for r, row in enumerate(data_rows, start=2):
+    for r, row in enumerate(rows, start=2):
         if time is not None and _number(row.get("Time")) != float(time):
             continue
         code = (row.get("uCode") or "").strip()
         if not _ID.match(code):
-            errors.append(_p("coinr.bad_code", data_name, r, "uCode", found=code))
-            continue
-        if code in seen:
-            errors.append(_p("coinr.twice", data_name, r, "uCode", found=code))
-            continue
-        seen.add(code)
-        values: dict[str, float | None] = {}
-        for column in [*indicator_codes, *denominators]:
-            try:
-                values[column] = _number(row.get(column))
-            except ValueError:
-                errors.append(
-                    _p("number.not_a_number", data_name, r, column, found=str(row.get(column))[:40])
-                )
-        units.append(
-            {
-                "code": code,
-                "name": (row.get("uName") or code).strip(),
-                "groups": {g: (row.get(g) or "").strip() or None for g in groups},
-                "values": values,
-            }
-        )
+            errors.append(_p("coinr.bad_code", name, r, "uCode", found=code))
+        elif code in seen:
+            errors.append(_p("coinr.twice", name, r, "uCode", found=code))
+        else:
+            seen.add(code)
+            values = _unit_values(row, r, [*indicator_codes, *denominators], name, errors)
+            units.append(
+                {
+                    "code": code,
+                    "name": (row.get("uName") or code).strip(),
+                    "groups": {g: (row.get(g) or "").strip() or None for g in groups},
+                    "values": values,
+                }
+            )
     if not units:
-        errors.append(_p("coinr.no_units", data_name, time="" if time is None else str(time)))
+        errors.append(_p("coinr.no_units", name, time="" if time is None else str(time)))
     if errors:
         raise DataError(errors)
-    return CoinrTables(nodes=nodes, groups=groups, denominators=denominators, units=units)
+    return units
+
+
+def _unit_values(
+    row: dict[str, str], r: int, columns: list[str], name: str, errors: list[Problem]
+) -> dict[str, float | None]:
+    """A unit's values of ``columns``; a cell that is not a number adds a problem."""
+    values: dict[str, float | None] = {}
+    for column in columns:
+        try:
+            values[column] = _number(row.get(column))
+        except ValueError:
+            found = str(row.get(column))[:40]
+            errors.append(_p("number.not_a_number", name, r, column, found=found))
+    return values
 
 
 def _choose_group(tables: CoinrTables, group: str | None) -> str | None:
@@ -543,7 +570,7 @@ def scheme_document(
     return document
 
 
-def _header(idata: str, imeta: str, document: dict[str, Any]) -> str:
+def header_comment(source: str, document: dict[str, Any]) -> str:
     """The comment at the top of a converted scheme: its source and the build it gives."""
     prepare = document.get("prepare", {})
     impute = prepare.get("impute")
@@ -553,16 +580,39 @@ def _header(idata: str, imeta: str, document: dict[str, Any]) -> str:
         imputed = f"impute by group {impute['method']}"
     else:
         imputed = f"impute by the {impute['method']} of all units"
-    treated = (
-        "COINr's default outlier treatment"
-        if "treat" in prepare
-        else "no outlier treatment (--no-treat)"
+    treat = prepare.get("treat")
+    if treat is None:
+        treated = "no outlier treatment (--no-treat)"
+    elif treat.get("fallback", "log") == "log" and treat.get("max_points", 5) == 5:
+        treated = "COINr's default outlier treatment"
+    else:
+        treated = f"outlier treatment {_flat(treat)}"
+    boards = document.get("boards") or [{}]
+    aggregation = boards[0].get("aggregation")
+    aggregated = f"aggregation {_flat(aggregation)}" if aggregation else "weighted arithmetic means"
+    method = document.get("defaults", {}).get("method", "minmax")
+    first = next(iter(_indicators(boards)), {})
+    normalised = (
+        f"normalisation {_flat({k: first[k] for k in ('method', 'params') if k in first})}"
+        if "method" in first
+        else f"{method} 0-100 with directions"
     )
     return (
-        f"# Converted from COINr tables {idata} and {imeta} by leitai.\n"
+        f"# Converted from {source} by leitai.\n"
         f"# Build: denominate, {imputed}, {treated},\n"
-        "# min-max 0-100 with directions, weighted arithmetic means up the tree.\n"
+        f"# {normalised}, {aggregated} up the tree.\n"
     )
+
+
+def _flat(value: Any) -> str:
+    """A mapping on one line, as YAML's flow style writes it."""
+    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+
+
+def _indicators(boards: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for board in boards:
+        yield from board.get("indicators", [])
+        yield from _indicators(board.get("boards", []))
 
 
 def _cell(value: float | None) -> str:
@@ -580,6 +630,7 @@ def convert_coinr(
     impute: str | None = "mean",
     treat: bool = True,
     time: Any = None,
+    **methods: Any,
 ) -> tuple[Path, Path]:
     """Write ``scheme.yaml`` and ``data.csv`` in ``out_dir`` from COINr's iData and iMeta.
 
@@ -593,6 +644,10 @@ def convert_coinr(
         See :func:`scheme_document`; the defaults give COINr's example build.
     time : optional
         The time point to take from a panel.
+    **methods
+        ``aggregation``, ``normalisation``, ``treatment`` for :func:`scheme_document`
+        (from :func:`coinr_aggregation`, :func:`coinr_normalisation`,
+        :func:`coinr_treatment`).
 
     Returns
     -------
@@ -606,12 +661,22 @@ def convert_coinr(
         When the tables cannot be read or do not describe an index.
     """
     tables = read_coinr(idata_path, imeta_path, time=time)
-    document = scheme_document(tables, group=group, impute=impute, treat=treat)
+    document = scheme_document(tables, group=group, impute=impute, treat=treat, **methods)
+    header = header_comment(
+        f"COINr tables {Path(idata_path).name} and {Path(imeta_path).name}", document
+    )
+    return write_converted(tables, document, header, out_dir)
+
+
+def write_converted(
+    tables: CoinrTables, document: dict[str, Any], header: str, out_dir: str | os.PathLike[str]
+) -> tuple[Path, Path]:
+    """Write ``scheme.yaml`` (``header`` then the document) and ``data.csv`` (wide form:
+    ``unit``, ``name``, a column per indicator and per denominator series) in ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     scheme_path = out / "scheme.yaml"
     data_path = out / "data.csv"
-    header = _header(Path(idata_path).name, Path(imeta_path).name, document)
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     scheme_path.write_text(header + text, encoding="utf-8")
     indicators = [c for c, n in tables.nodes.items() if n.level == 1]

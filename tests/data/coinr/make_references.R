@@ -4,6 +4,7 @@
 # It reads synthetic.csv (12 units, 6 indicators, some missing) and writes one CSV per
 # method family; tests/engine/test_methods_coinr*.py read them (they never need R).
 suppressPackageStartupMessages(library(COINr))
+suppressPackageStartupMessages(library(openxlsx))
 options(digits = 17)
 
 idata <- read.csv("synthetic.csv", stringsAsFactors = FALSE)
@@ -177,3 +178,102 @@ snorm <- Normalise(scoin, dset = "Screened", out2 = "df")
 write.csv(data.frame(removed = scoin$Analysis$Screened$RemovedUnits), "screened_units.csv",
           row.names = FALSE)
 write.csv(snorm, "screened_minmax.csv", row.names = FALSE)
+
+# Correlation-balanced weights (COINr's get_opt_weights): the indicator weights (Level 1)
+# that bring the indicators' correlations with the index to the target shares, by
+# stats::optim's Nelder-Mead (reltol 0.1, maxit 500 by default). The index is the
+# arithmetic mean of the raw values as given (Aggregate on "Raw").
+rows <- NULL
+opt_case <- function(rows, name, use, itarg, cortype = "pearson", optype = "balance",
+                     toler = NULL) {
+  agg <- Aggregate(use, dset = "Raw", f_ag = "a_amean")
+  out <- suppressMessages(get_opt_weights(agg, itarg = itarg, dset = "Aggregated", Level = 1,
+                                          cortype = cortype, optype = optype, toler = toler,
+                                          out2 = "list"))
+  w <- out$WeightsOpt
+  w <- w[w$Level == 1, ]
+  rbind(rows, data.frame(case = name, iCode = w$iCode, Weight = w$Weight,
+                         Obtained = out$CorrResultsNorm$Obtained,
+                         value = out$OptResults$value,
+                         evaluations = out$OptResults$counts[["function"]],
+                         convergence = out$OptResults$convergence))
+}
+rows <- opt_case(rows, "complete_equal", full_coin, "equal")
+rows <- opt_case(rows, "gaps_equal", coin, "equal")
+rows <- opt_case(rows, "complete_importance", full_coin, c(1, 2, 1, 1, 1, 2))
+rows <- opt_case(rows, "complete_equal_spearman", full_coin, "equal", cortype = "spearman")
+rows <- opt_case(rows, "complete_equal_tol", full_coin, "equal", toler = 1e-6)
+rows <- opt_case(rows, "complete_infomax", full_coin, NULL, optype = "infomax")
+write.csv(rows, "optimised_weights.csv", row.names = FALSE)
+
+# Trends over a panel (COINr's get_trends with CAGR and prc_change, all years or the
+# latest 3): the synthetic ASEM panel with the gaps of panel_input.csv.
+asem <- ASEM_iData_p[order(ASEM_iData_p$Time, ASEM_iData_p$uCode), ]
+gapped <- read.csv("panel_input.csv", stringsAsFactors = FALSE)
+gapped <- gapped[order(gapped$Time, gapped$uCode), ]
+stopifnot(all(asem$uCode == gapped$uCode), all(asem$Time == gapped$Time))
+asem[pind] <- gapped[pind]
+purse <- new_coin(asem, ASEM_iMeta, split_to = "all", quietly = TRUE)
+rows <- NULL
+for (f in c("CAGR", "prc_change")) {
+  for (latest in list(NULL, 3)) {
+    out <- get_trends(purse, dset = "Raw", f_trend = f, use_latest = latest)$Trends
+    name <- paste0(f, if (is.null(latest)) "" else paste0("_latest", latest))
+    rows <- rbind(rows, data.frame(case = name, uCode = out$uCode, iCode = out$iCode,
+                                   trend = out[[f]]))
+  }
+}
+write.csv(rows, "trends.csv", row.names = FALSE)
+
+# Two builds compared (COINr's compare_coins and compare_coins_corr): the index of
+# synthetic.csv (gaps filled) by the arithmetic and by the geometric mean.
+build1 <- Aggregate(full_coin, dset = "Raw", f_ag = "a_amean")
+build2 <- Aggregate(full_coin, dset = "Raw", f_ag = "a_gmean")
+rows <- NULL
+for (by in c("ranks", "scores")) {
+  cmp <- compare_coins(build1, build2, dset = "Aggregated", iCode = "index", compare_by = by)
+  rows <- rbind(rows, data.frame(case = by, uCode = cmp$uCode, coin.1 = cmp$coin.1,
+                                 coin.2 = cmp$coin.2, Diff = cmp$Diff))
+}
+write.csv(rows, "compare.csv", row.names = FALSE)
+rows <- NULL
+for (by in c("ranks", "scores")) {
+  corr <- compare_coins_corr(build1, build2, dset = "Aggregated",
+                             iCodes = c("p1", "p2", "index"), compare_by = by)$df_corr
+  rows <- rbind(rows, data.frame(case = by, corr))
+}
+write.csv(rows, "compare_corr.csv", row.names = FALSE)
+
+# The JRC COIN Tool's workbook (the layout COINr's import_coin_tool reads): synthetic.csv
+# with i4 "lower is better", a sub-index level used by no one (left out), sub-pillars
+# under two pillars; written with openxlsx as cointool.xlsx, then read back by COINr.
+wb <- createWorkbook()
+addWorksheet(wb, "Database")
+addWorksheet(wb, "Framework")
+row <- function(r, values) writeData(wb, "Database", t(values), startRow = r, startCol = 5, colNames = FALSE)
+row(7, c(1, 2, 1.5, 1, 1, 3))
+row(8, c(1, 1, 1, -1, 1, 1))
+row(9, rep(0, 6)); row(10, rep(100, 6))
+row(11, rep("Index", 6))
+row(12, rep("si.all", 6))
+row(13, c("p.p1", "p.p1", "p.p1", "p.p2", "p.p2", "p.p2"))
+row(14, c("sp.a", "sp.a", "sp.b", "sp.c", "sp.c", "sp.d"))
+row(15, paste("Indicator", 1:6))
+row(16, ind)
+writeData(wb, "Database", idata$uCode, startRow = 17, startCol = 3, colNames = FALSE)
+writeData(wb, "Database", paste("Unit", idata$uCode), startRow = 17, startCol = 2, colNames = FALSE)
+for (k in seq_along(ind)) {
+  v <- idata[[ind[k]]]
+  cells <- lapply(v, function(x) if (is.na(x)) "n/a" else x)
+  for (r in seq_along(cells)) writeData(wb, "Database", cells[[r]], startRow = 16 + r, startCol = 4 + k, colNames = FALSE)
+}
+fw <- data.frame(
+  code = c("Index", "si.all", "p.p1", "p.p2", "sp.a", "sp.b", "sp.c", "sp.d"),
+  x = "", weight = c(1, 1, 1, 2, 1, 2, 1, 1), y = "", z = "",
+  name = c("The index", "All", "Pillar one", "Pillar two", "Sub a", "Sub b", "Sub c", "Sub d"))
+names(fw) <- c("Dimension/indicator", "Level", "Weight", "Notes", "More", "Name")
+writeData(wb, "Framework", fw, startRow = 4, startCol = 3)
+saveWorkbook(wb, "cointool.xlsx", overwrite = TRUE)
+ct <- import_coin_tool("cointool.xlsx", out2 = "list")
+write.csv(ct$iMeta, "cointool_imeta.csv", row.names = FALSE, na = "")
+write.csv(ct$iData, "cointool_idata.csv", row.names = FALSE, na = "")

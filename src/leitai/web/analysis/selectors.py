@@ -561,3 +561,152 @@ def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
         "flagged": sum(1 for row in indicators if row["notes"]),
         "preparation": list(result.preparation),
     }
+
+
+# -- two builds compared, trends over periods (docs/methods.md, section G) ---------------
+
+BUILDS_MOVERS = 10
+
+
+def builds_options() -> list[dict[str, Any]]:
+    """Every snapshot of every period, drafts included (the office's page), newest
+    period first: ``{"snapshot", "label"}``."""
+    from leitai.web.assessments.selectors import period_label
+
+    snapshots = (
+        Snapshot.objects.select_related("period")
+        .defer("inputs", "explanations", "result")
+        .order_by("-period__code", "-revision")
+    )
+    out = []
+    for snapshot in snapshots:
+        label = _("%(period)s, revision %(revision)s (%(state)s)") % {
+            "period": period_label(snapshot.period),
+            "revision": snapshot.revision,
+            "state": snapshot.get_state_display(),
+        }
+        out.append({"snapshot": snapshot, "label": label})
+    return out
+
+
+def builds_latest(period: Period) -> Snapshot | None:
+    """The period's newest revision, draft or published."""
+    return period.snapshots.select_related("period", "scheme_version").order_by("-revision").first()
+
+
+def builds_default(snapshot: Snapshot) -> Snapshot | None:
+    """What a snapshot is compared with by default: the period's revision before it,
+    else the previous period's published result."""
+    from leitai.web.assessments.selectors import period_previous_snapshot
+
+    earlier = (
+        snapshot.period.snapshots.filter(revision__lt=snapshot.revision)
+        .order_by("-revision")
+        .first()
+    )
+    return earlier or period_previous_snapshot(snapshot.period)
+
+
+def _series_names(*snapshots: Snapshot) -> dict[str, str]:
+    names = {"score": _("Composite score")}
+    for snapshot in snapshots:
+        scheme = scheme_version_parsed(snapshot.scheme_version)
+        for board in scheme.all_boards():
+            names.setdefault(board.id, board.name)
+    return names
+
+
+def builds_report(*, before: Snapshot, after: Snapshot, series: str) -> dict[str, Any]:
+    """Two snapshots compared by the engine: correlations per series, the units moving
+    most and every unit's ranks and scores for ``series`` (the composite or a board).
+
+    Raises
+    ------
+    NotVisible
+        ``missing`` where neither result has the series.
+    """
+    import numpy as np
+
+    from leitai.engine.panels import compare_results
+
+    out = compare_results(before.result_dict, after.result_dict)
+    if series not in out.series:
+        raise NotVisible("missing")
+    names = _series_names(before, after)
+
+    def fixed(value: float) -> str | None:
+        return None if math.isnan(value) else f"{value:.3f}"
+
+    correlations = [
+        {
+            "series": key,
+            "name": names.get(key, key),
+            "spearman": fixed(out.spearman[s]),
+            "pearson": fixed(out.pearson[s]),
+            "moved": int((np.nan_to_num(out.rank_change[:, s]) != 0).sum()),
+            "current": key == series,
+        }
+        for s, key in enumerate(out.series)
+    ]
+    return {
+        "series": series,
+        "series_name": names.get(series, series),
+        "correlations": correlations,
+        "movers": out.movers(series, BUILDS_MOVERS),
+        "rows": out.table(series),
+    }
+
+
+def trend_report(*, user: Any, upto: Period) -> dict[str, Any]:
+    """Each unit's composite over ``upto`` and the periods before it (its chain of
+    previous periods) that ``user`` may read, with its compound growth per period (the
+    engine's CAGR with the periods numbered 1, 2, ...: periods are not all a year
+    long)."""
+    import numpy as np
+
+    from leitai.engine.panels import trends
+    from leitai.web.assessments.selectors import period_label, periods_visible
+
+    readable = {p.pk: (p, s) for p, s in periods_visible(user=user)}
+    chosen: list[tuple[Period, Snapshot]] = []
+    period_id: int | None = upto.pk
+    while period_id in readable and len(chosen) < len(readable):
+        chosen.insert(0, readable[period_id])
+        period_id = readable[period_id][0].previous_id
+    if len(chosen) < 2:
+        return {"periods": [], "rows": []}
+    documents = [s.result_dict for _p, s in chosen]
+    out = trends(documents, list(range(1, len(chosen) + 1)), what="composite")
+    rows = []
+    for u, unit in enumerate(out.units):
+        scores = out.values[u, 0]
+        growth = out.trend[u, 0]
+        rows.append(
+            {
+                "unit": unit,
+                "name": out.names[u],
+                "scores": [None if math.isnan(v) else float(v) for v in scores],
+                "growth": None if math.isnan(growth) else float(growth) * 100.0,
+            }
+        )
+    rows.sort(key=lambda r: (r["growth"] is None, -(r["growth"] or 0.0)))
+    present = out.values[~np.isnan(out.values)]
+    low, high = (float(present.min()), float(present.max())) if present.size else (0.0, 1.0)
+    for row in rows:
+        row["spark"] = _spark(row["scores"], low, high)
+    return {"periods": [period_label(p) for p, _s in chosen], "rows": rows}
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 120, 28
+
+
+def _spark(scores: list[float | None], low: float, high: float) -> str:
+    """SVG polyline points of a unit's scores, on one scale for every unit."""
+    span = (high - low) or 1.0
+    step = SPARK_WIDTH / max(len(scores) - 1, 1)
+    points = [
+        f"{k * step:.1f},{SPARK_HEIGHT - 2 - (v - low) / span * (SPARK_HEIGHT - 4):.1f}"
+        for k, v in enumerate(scores)
+        if v is not None
+    ]
+    return " ".join(points)

@@ -15,6 +15,7 @@ urlpatterns = [
         name="robustness_status",
     ),
     path("periods/<slug:period>/diagnostics/", views.diagnostics, name="diagnostics"),
+    path("periods/<slug:period>/builds/", views.builds, name="builds"),
     path("periods/<slug:period>/units/<slug:unit>/whatif/", views.whatif, name="whatif"),
     path(
         "periods/<slug:period>/units/<slug:unit>/whatif/recompute/",

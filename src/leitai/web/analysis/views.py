@@ -294,3 +294,44 @@ def diagnostics(request: HttpRequest, period: str) -> HttpResponse:
         "analysis:diagnostics",
         report=selectors.diagnostics_tables(snapshot=ctx.snapshot),
     )
+
+
+# -- two builds compared, trends ----------------------------------------------------------------
+
+
+def _snapshot_asked(request: HttpRequest, key: str) -> Snapshot | None:
+    """The snapshot named by ``?key=`` (its id), None where not asked; 404 where it
+    names none."""
+    given = request.GET.get(key, "")
+    if not given:
+        return None
+    if not (given.isascii() and given.isdigit() and len(given) <= 18):
+        raise Http404
+    return get_object_or_404(Snapshot.objects.select_related("period", "scheme_version"), pk=given)
+
+
+@answers("GET")
+def builds(request: HttpRequest, period: str) -> HttpResponse:
+    """The office compares two results (two revisions of a period, or two periods) and
+    reads each unit's trend over the periods up to this one."""
+    _office_only(request)
+    ctx = _load(request, period)
+    # By default the period's newest revision, a draft computed after the published
+    # result included: what a correction would change.
+    after = _snapshot_asked(request, "b") or selectors.builds_latest(ctx.period) or ctx.snapshot
+    before = _snapshot_asked(request, "a") or selectors.builds_default(after)
+    series = request.GET.get("series", "score")
+    report = None
+    if before is not None:
+        report = selectors.builds_report(before=before, after=after, series=series[:64])
+    return _page(
+        request,
+        "analysis/builds.html",
+        ctx,
+        "analysis:builds",
+        before=before,
+        after=after,
+        options=selectors.builds_options(),
+        report=report,
+        trend=selectors.trend_report(user=request.user, upto=ctx.period),
+    )

@@ -1,0 +1,293 @@
+"""Charts of results and analyses as PNG or SVG files (``leitai plot``).
+
+Each chart is drawn from the JSON the rest of leitai writes, the same numbers the
+web's charts show: a result (spec section 8), several results (one per period), the
+robustness analysis (``leitai analyse --format json``). Matplotlib (the ``plot``
+extra) draws them with its Agg backend, offline; Chinese labels use Noto Sans CJK
+where the system has it (``fonts-noto-cjk``), and fall back quietly otherwise.
+
+- :func:`bar`: the composite (or a board's score) of every unit, best first;
+- :func:`rank_path`: each unit's rank over the periods;
+- :func:`trend`: each unit's composite over the periods, with its growth per period;
+- :func:`sensitivity`: each unit's rank interval (5th-95th percentile), median and
+  nominal rank, and the sensitivity indices with their intervals;
+- :func:`correlation`: the correlations of the indicator scores as a heat map.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from leitai.labels import label
+
+__all__ = ["KINDS", "bar", "correlation", "rank_path", "save", "sensitivity", "trend"]
+
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
+CJK_FAMILY = "Noto Sans CJK SC"
+RED, GOLD, GREY = "#b3121d", "#d99a00", "#8c8c8c"
+MAX_UNITS = 400  # a chart beyond this many units would be unreadable: refused
+
+WORDS = {
+    "bar": ("{series}", "{series}"),
+    "rank_path": ("历期名次", "Rank over the periods"),
+    "trend": ("历期综合成绩", "Composite over the periods"),
+    "growth": ("期均增长率", "growth per period"),
+    "interval": ("名次区间（5%–95%）", "Rank interval (5th–95th percentile)"),
+    "median": ("中位名次", "median rank"),
+    "nominal": ("实际名次", "rank as published"),
+    "indices": ("敏感性指数", "Sensitivity indices"),
+    "first_order": ("一阶", "first order"),
+    "total": ("总效应", "total"),
+    "correlation": ("指标得分相关系数", "Correlations of the indicator scores"),
+    "period": ("考核期", "Period"),
+}
+
+
+def word(key: str, lang: str, **values: Any) -> str:
+    zh, en = WORDS[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def _pyplot() -> Any:
+    """Matplotlib's pyplot on the Agg backend, with the CJK font where installed."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    families = []
+    for path in CJK_FONTS:
+        if os.path.exists(path):
+            font_manager.fontManager.addfont(path)
+            if CJK_FAMILY not in families:
+                families.append(CJK_FAMILY)
+    plt.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [*families, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "svg.hashsalt": "leitai",
+            "figure.dpi": 100,
+        }
+    )
+    return plt
+
+
+def save(figure: Any, path: str | os.PathLike[str]) -> None:
+    """Write the figure as PNG or SVG (by the file's suffix), without a date in it."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise ValueError("the file must end in .png or .svg")
+    metadata = {"Date": None} if suffix == ".svg" else {"Software": "leitai"}
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        # A glyph missing from every font (no CJK font installed) is drawn as a box.
+        warnings.simplefilter("ignore", UserWarning)
+        figure.savefig(buffer, format=suffix[1:], bbox_inches="tight", metadata=metadata)
+    Path(path).write_bytes(buffer.getvalue())
+    figure.clear()
+    _pyplot().close(figure)
+
+
+def _rows(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    rows = document.get("results")
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("not a result")
+    if len(rows) > MAX_UNITS:
+        raise ValueError("too many units to draw")
+    return rows
+
+
+def _score(row: Mapping[str, Any], board: str | None) -> float:
+    value = row.get("score") if board is None else ((row.get("boards") or {}).get(board) or {})
+    if board is not None:
+        value = value.get("score")  # type: ignore[union-attr]
+    return (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) else math.nan
+    )
+
+
+def bar(document: Mapping[str, Any], *, board: str | None = None, lang: str = "zh") -> Any:
+    """Horizontal bars of the composite (or ``board``'s score), best at the top."""
+    if board is not None and not any(board in (r.get("boards") or {}) for r in _rows(document)):
+        raise ValueError(f"no board {board}")
+    plt = _pyplot()
+    rows = sorted(_rows(document), key=lambda r: -np.nan_to_num(_score(r, board), nan=-np.inf))
+    names = [str(r.get("name") or r.get("unit")) for r in rows]
+    scores = np.array([_score(r, board) for r in rows])
+    figure, axes = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.2))
+    axes.barh(range(len(rows)), np.nan_to_num(scores), color=RED)
+    axes.set_yticks(range(len(rows)), names)
+    axes.invert_yaxis()
+    for k, value in enumerate(scores):
+        if not math.isnan(value):
+            axes.text(value, k, f" {value:.2f}", va="center", fontsize=8)
+    series = label("score", lang) if board is None else board
+    axes.set_title(f"{document.get('period') or ''} {word('bar', lang, series=series)}".strip())
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def _by_unit(documents: Sequence[Mapping[str, Any]], key: str) -> dict[str, list[float]]:
+    """unit name -> its ``key`` (score or rank) per document, nan where absent."""
+    names: dict[str, str] = {}
+    values: dict[str, list[float]] = {}
+    for t, document in enumerate(documents):
+        for row in _rows(document):
+            unit = str(row.get("unit"))
+            names.setdefault(unit, str(row.get("name") or unit))
+            series = values.setdefault(unit, [math.nan] * len(documents))
+            value = row.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                series[t] = float(value)
+    return {names[u]: v for u, v in values.items()}
+
+
+def _period_axis(axes: Any, labels: Sequence[str], lang: str) -> None:
+    axes.set_xticks(range(len(labels)), labels)
+    axes.set_xlabel(word("period", lang))
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def rank_path(
+    documents: Sequence[Mapping[str, Any]], labels: Sequence[str], *, lang: str = "zh"
+) -> Any:
+    """Each unit's rank over the periods (1 at the top)."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(1.6 * len(labels) + 4, 6))
+    for name, ranks in _by_unit(documents, "rank").items():
+        axes.plot(range(len(labels)), ranks, marker="o", linewidth=1.5)
+        last = next((r for r in reversed(ranks) if not math.isnan(r)), None)
+        if last is not None:
+            axes.annotate(f" {name}", (len(labels) - 1, last), va="center", fontsize=8)
+    axes.invert_yaxis()
+    axes.set_ylabel(label("rank", lang))
+    axes.set_title(word("rank_path", lang))
+    _period_axis(axes, labels, lang)
+    return figure
+
+
+def trend(
+    documents: Sequence[Mapping[str, Any]], labels: Sequence[str], *, lang: str = "zh"
+) -> Any:
+    """Each unit's composite over the periods; the legend gives its growth per period
+    (:func:`leitai.engine.panels.cagr` with the periods numbered 1, 2, ...)."""
+    from leitai.engine.panels import cagr
+
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(1.6 * len(labels) + 6, 6))
+    x = np.arange(1.0, len(labels) + 1)
+    for name, scores in _by_unit(documents, "score").items():
+        growth = float(cagr(np.array([scores]), x)[0])
+        text = "—" if math.isnan(growth) else f"{growth:+.2%}"
+        axes.plot(range(len(labels)), scores, marker="o", linewidth=1.5, label=f"{name} {text}")
+    axes.set_ylabel(label("score", lang))
+    brackets = "（{}）" if lang != "en" else " ({})"
+    axes.set_title(word("trend", lang) + brackets.format(word("growth", lang)))
+    axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    _period_axis(axes, labels, lang)
+    return figure
+
+
+def sensitivity(report: Mapping[str, Any], *, lang: str = "zh") -> Any:
+    """Rank intervals of the robustness analysis, and its sensitivity indices."""
+    plt = _pyplot()
+    if isinstance(report.get("robustness"), Mapping):  # leitai analyse --format json
+        report = report["robustness"]
+    units = report.get("units")
+    if not isinstance(units, list) or not units or len(units) > MAX_UNITS:
+        raise ValueError("not a robustness analysis")
+    indices = [i for i in report.get("indices") or [] if i.get("first_order") is not None]
+    figure, (left, right) = plt.subplots(
+        1, 2, figsize=(13, 0.35 * len(units) + 1.8), width_ratios=(3, 2)
+    )
+    for k, row in enumerate(units):
+        left.plot([row["p5"], row["p95"]], [k, k], color=GOLD, linewidth=6, solid_capstyle="butt")
+        left.plot(row["median"], k, "o", color=GREY, markersize=5)
+        left.plot(row["rank"], k, "D", color=RED, markersize=5)
+    left.set_yticks(range(len(units)), [str(r["name"]) for r in units])
+    left.invert_yaxis()
+    left.set_xlabel(label("rank", lang))
+    left.xaxis.get_major_locator().set_params(integer=True)
+    left.set_title(word("interval", lang))
+    left.plot([], [], "o", color=GREY, label=word("median", lang))
+    left.plot([], [], "D", color=RED, label=word("nominal", lang))
+    left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+    left.spines[["top", "right"]].set_visible(False)
+    share = (report.get("settings") or {}).get("weights")
+    _indices(right, indices, share if isinstance(share, int | float) else None, lang)
+    return figure
+
+
+def _input_name(name: str, share: float | None, lang: str) -> str:
+    """An uncertain input's name as ``leitai analyse`` prints it."""
+    from leitai.cli.analysis import WORDS as ANALYSIS_WORDS
+
+    if name not in ANALYSIS_WORDS:
+        return name
+    zh, en = ANALYSIS_WORDS[name]
+    return (en if lang == "en" else zh).format(share=f"{share or 0:.0%}")
+
+
+def _indices(axes: Any, indices: list[Mapping[str, Any]], share: float | None, lang: str) -> None:
+    y = np.arange(len(indices))
+    for offset, key, color in ((-0.18, "first_order", RED), (0.18, "total", GOLD)):
+        values = [float(i.get(key) or 0.0) for i in indices]
+        axes.barh(y + offset, values, height=0.34, color=color, label=word(key, lang))
+        for k, item in enumerate(indices):
+            interval = item.get(f"{key}_interval")
+            if interval:
+                axes.plot(interval, [k + offset] * 2, color="black", linewidth=1)
+    axes.set_yticks(y, [_input_name(str(i["input"]), share, lang) for i in indices])
+    axes.invert_yaxis()
+    axes.set_title(word("indices", lang))
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=2, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def correlation(document: Mapping[str, Any], *, lang: str = "zh") -> Any:
+    """Pearson's correlations of the indicator scores over the units with both, as the
+    data diagnostics compute them."""
+    from leitai.engine.diagnostics import correlation_matrix
+
+    plt = _pyplot()
+    rows = _rows(document)
+    ids = list(dict.fromkeys(k for r in rows for k in (r.get("indicators") or {})))
+    if len(ids) < 2 or len(ids) > MAX_UNITS:
+        raise ValueError("too few or too many indicators to correlate")
+    table = np.full((len(rows), len(ids)), np.nan)
+    for u, row in enumerate(rows):
+        cells = row.get("indicators") or {}
+        for j, key in enumerate(ids):
+            value = (cells.get(key) or {}).get("score")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                table[u, j] = value
+    matrix = correlation_matrix(table)  # the web's heat map (data diagnostics)
+    size = 0.45 * len(ids) + 2
+    figure, axes = plt.subplots(figsize=(size + 1.5, size))
+    image = axes.imshow(matrix, cmap="RdBu_r", vmin=-1, vmax=1)
+    axes.set_xticks(range(len(ids)), ids, rotation=90, fontsize=8)
+    axes.set_yticks(range(len(ids)), ids, fontsize=8)
+    if len(ids) <= 20:
+        for i in range(len(ids)):
+            for j in range(len(ids)):
+                if not math.isnan(matrix[i, j]):
+                    axes.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=7)
+    figure.colorbar(image, ax=axes, shrink=0.8)
+    axes.set_title(word("correlation", lang))
+    return figure
+
+
+KINDS = ("bar", "rank-path", "trend", "sensitivity", "correlation")

@@ -72,7 +72,9 @@ def _state(scoring: Scoring) -> dict[str, Any]:
     }
 
 
-def _audit(action: Action, scoring: Scoring, *, user: Any = None, obj: Any = None, **kw: Any) -> None:
+def _audit(
+    action: Action, scoring: Scoring, *, user: Any = None, obj: Any = None, **kw: Any
+) -> None:
     audit_record(
         action=action,
         actor=user,

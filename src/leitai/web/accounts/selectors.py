@@ -48,6 +48,11 @@ def user_reports_for(user: Any, unit_id: int) -> bool:
     )
 
 
+def user_approves_for(user: Any, unit_id: int) -> bool:
+    """Whether ``user`` is a 审核人 (unit approver) of the unit with primary key ``unit_id``."""
+    return bool(user_reports_for(user, unit_id) and user.unit_approver)
+
+
 def login_record_for(user: Any, limit: int = 50) -> list[Any]:
     """The recent entries of the login record about ``user`` (newest first)."""
     from django.db.models import Q

@@ -31,6 +31,8 @@ class Owed:
     items: list[str] = field(default_factory=list)
     # Who in the unit owes it: its reporters, or its 审核人 (an approval waits for them).
     approvers: bool = False
+    # The account that prepared what waits: it may not approve it, so is not reminded.
+    preparer_id: int | None = None
 
 
 def office_users() -> QuerySet[Any]:
@@ -53,6 +55,7 @@ def _approvals(readiness: Readiness) -> list[Owed]:
                 % {"who": person_display(row.submission.submitted_by) or "—"}
             ],
             approvers=True,
+            preparer_id=row.submission.submitted_by_id,
         )
         for row in readiness.rows
         if row.status == UnitStatus.PENDING_APPROVAL and row.submission is not None

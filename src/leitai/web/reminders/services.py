@@ -173,7 +173,7 @@ def _owed_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
             title = _("%(period)s: objections wait for your answer") % {"period": period.code}
             link = reverse("workflow:objection_list", args=[period.code])
         elif item.approvers:
-            people = unit_approvers(item.unit)
+            people = unit_approvers(item.unit).exclude(pk=item.preparer_id)
             title = _("%(period)s: an approval of %(unit)s is waiting for you") % {
                 "period": period.code,
                 "unit": item.unit.name,

@@ -127,6 +127,11 @@ def period_digest_lines(period: Period) -> list[str]:
         },
         _("Objections waiting for an answer: %(n)d.") % {"n": len(readiness.pending_objections)},
     ]
+    if counts[UnitStatus.PENDING_APPROVAL]:
+        lines.append(
+            _("Waiting for approval inside the unit: %(n)d.")
+            % {"n": counts[UnitStatus.PENDING_APPROVAL]}
+        )
     unexplained = sum(1 for a in period_alert_rows(period) if not a.explained)
     lines.append(_("Unexplained anomalies: %(n)d.") % {"n": unexplained})
     failed = Delivery.objects.filter(period=period, state=Delivery.State.FAILED).count()

@@ -156,7 +156,9 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
     office = _person("office")
     reporters = {
         u.unit.code: u
-        for u in User.objects.filter(role=User.Role.REPORTER, is_active=True).select_related("unit")
+        for u in User.objects.filter(
+            role=User.Role.REPORTER, is_active=True, unit_approver=False
+        ).select_related("unit")
     }
     version = scheme_version_create(
         content=item.scheme_path.read_bytes(), source=item.scheme_path.name, comment="demo"

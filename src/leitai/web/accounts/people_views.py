@@ -6,13 +6,10 @@ records itself in the audit log."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,23 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leitai.web.accounts import services
-from leitai.web.accounts.bulk import accounts_bulk_check, accounts_template
+from leitai.web.accounts.bulk import MAX_BYTES, accounts_bulk_check, accounts_template
 from leitai.web.accounts.forms import AccountFilterForm, AccountForm, AccountsUploadForm
 from leitai.web.accounts.models import User
-from leitai.web.accounts.selectors import accounts_for_office, login_record_for, user_is_office
+from leitai.web.accounts.selectors import accounts_for_office, login_record_for
 from leitai.web.accounts.twofactor import has_second_factor
+from leitai.web.workflow.views import office
 
 BULK_SESSION_KEY = "accounts_bulk"
-
-
-def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
@@ -188,8 +176,10 @@ def accounts_import(request: HttpRequest) -> HttpResponse:
     token = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            form.add_error("file", _("The file is larger than %(mb)d MB.") % {"mb": 2})
+        if upload.size > MAX_BYTES:
+            form.add_error(
+                "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024}
+            )
         else:
             check = accounts_bulk_check(
                 b"".join(upload.chunks()), filename=(upload.name or "accounts")[:200]

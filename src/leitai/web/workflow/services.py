@@ -711,22 +711,14 @@ def submission_approve(*, period: Period, unit: Unit, user: User) -> Submission:
         _("You prepared these figures: another approver of the unit must approve them."),
         "own",
     )
-    before = _submission_state(submission)
-    submission.state = Submission.State.SUBMITTED
-    submission.approved_at = timezone.now()
-    submission.approved_by = user
-    submission.save()
-    audit_record(
-        action=Action.SUBMISSION_APPROVED,
-        actor=user,
-        obj=submission,
-        period=period,
-        unit=unit,
-        before=before,
-        after=_submission_state(submission),
-        summary=f"{period.code} {unit.code}",
+    return _approval_step(
+        submission,
+        Action.SUBMISSION_APPROVED,
+        user,
+        state=Submission.State.SUBMITTED,
+        approved_at=timezone.now(),
+        approved_by=user,
     )
-    return submission
 
 
 @transaction.atomic
@@ -735,22 +727,33 @@ def submission_send_back(*, period: Period, unit: Unit, user: User, reason: str)
     period = Period.objects.select_for_update().get(pk=period.pk)
     submission = _waiting_for(period, unit, user)
     _require(bool(reason.strip()), _("Say why the figures are sent back."), "reason")
+    return _approval_step(
+        submission,
+        Action.SUBMISSION_SENT_BACK,
+        user,
+        state=Submission.State.SENT_BACK,
+        sent_back_at=timezone.now(),
+        sent_back_by=user,
+        send_back_reason=reason.strip()[:2000],
+    )
+
+
+def _approval_step(submission: Submission, action: str, user: User, **fields: Any) -> Submission:
+    """Set ``fields`` on the submission and record the step (the reason as its note)."""
     before = _submission_state(submission)
-    submission.state = Submission.State.SENT_BACK
-    submission.sent_back_at = timezone.now()
-    submission.sent_back_by = user
-    submission.send_back_reason = reason.strip()[:2000]
+    for name, value in fields.items():
+        setattr(submission, name, value)
     submission.save()
     audit_record(
-        action=Action.SUBMISSION_SENT_BACK,
+        action=action,
         actor=user,
         obj=submission,
-        period=period,
-        unit=unit,
+        period=submission.period,
+        unit=submission.unit,
         before=before,
         after=_submission_state(submission),
-        note=submission.send_back_reason,
-        summary=f"{period.code} {unit.code}",
+        note=fields.get("send_back_reason", ""),
+        summary=f"{submission.period.code} {submission.unit.code}",
     )
     return submission
 

@@ -1,7 +1,8 @@
 """The one test case every web test builds on: the demo, a draft period and named users.
 
 - ``office``: the assessment office (考核办);
-- ``reporter_shibei`` and ``reporter_licang``: the reporters of 市北区 and 李沧区;
+- ``reporter_shibei`` and ``reporter_licang``: the reporters of 市北区 and 李沧区
+  (市北区's is also its 审核人, the unit approver);
 - ``viewer``: reads published results;
 - ``outsider``: logged in, but without any role.
 
@@ -77,6 +78,9 @@ def demo_build() -> None:
             role=User.Role.REPORTER,
             unit=Unit.objects.get(code=code),
         )
+    # 市北区's reporter is also its 审核人 (unit approver): approval inside the unit is off
+    # unless a test switches it on, so it acts as a plain reporter elsewhere.
+    User.objects.filter(username="tianbao-shibei").update(unit_approver=True)
     user_create(username="lingdao", password=PASSWORD, role=User.Role.VIEWER)
     user_create(username="waibu", password=PASSWORD, role="")
     last = demo_periods()[-1]

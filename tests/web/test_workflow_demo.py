@@ -67,6 +67,35 @@ class DemoCollectionTests(BaseTestCase):
         returned = q4.submissions.get(unit__code="pingdu")
         self.assertEqual(returned.returned_by, User.objects.get(username="office"))
 
+    def test_with_accounts_laoshan_submits_in_two_steps_and_its_approver_is_printed(
+        self,
+    ) -> None:
+        from leitai.web.workflow.models import UnitApproval
+
+        Period.objects.filter(code="2023Q4").update(code="2023Q4-old")  # make room
+        last = AuditEntry.objects.order_by("-pk").first().pk  # the entries of the old 2023Q4
+        accounts = {a.username: a for a in demo_install()}
+        self.assertEqual(accounts["laoshan-shenhe"].description, "审核人 unit approver · 崂山区")
+        self.assertTrue(User.objects.get(username="laoshan-shenhe").is_unit_approver)
+        q4 = Period.objects.get(code="2023Q4")
+        self.assertEqual(
+            list(UnitApproval.objects.filter(period=q4).values_list("unit__code", flat=True)),
+            ["laoshan"],
+        )
+        laoshan = q4.submissions.get(unit__code="laoshan")
+        self.assertEqual(
+            (laoshan.state, laoshan.submitted_by.username, laoshan.approved_by.username),
+            ("submitted", "laoshan", "laoshan-shenhe"),
+        )
+        steps = AuditEntry.objects.filter(period="2023Q4", unit="laoshan", pk__gt=last).order_by(
+            "pk"
+        )
+        self.assertEqual(
+            [(e.action, e.actor_name) for e in steps if e.action.startswith("submission.")],
+            [("submission.submitted", "laoshan"), ("submission.approved", "laoshan-shenhe")],
+        )
+        self.assertTrue(audit_verify().intact)
+
     def test_the_demo_has_evidence_on_some_2023q4_figures(self) -> None:
         from leitai.web.workflow.demo import EVIDENCE
         from leitai.web.workflow.models import Evidence

@@ -25,7 +25,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     search_fields = ("username", "real_name", "phone", "email")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role"), {"fields": ("role", "unit")}),
+        (_("Role"), {"fields": ("role", "unit", "unit_approver")}),
         (
             _("Account security"),
             {
@@ -41,7 +41,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role"), {"fields": ("role", "unit")}),
+        (_("Role"), {"fields": ("role", "unit", "unit_approver")}),
         (_("Account security"), {"fields": ("second_factor_required",)}),
         (_("Contact"), {"fields": ("real_name", "phone", "email")}),
     )

@@ -68,3 +68,79 @@ class FactorResetForm(forms.Form):
         self.fields["account"].queryset = User.objects.filter(pk__in=with_factor).order_by(
             "username"
         )
+
+
+class AccountFilterForm(forms.Form):
+    text = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    active = forms.ChoiceField(
+        label=_("Active"),
+        required=False,
+        choices=[("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))],
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from leitai.web.assessments.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            ("", _("All")),
+            *User.Role.choices,
+            ("approver", _("Unit approver")),
+        ]
+        self.fields["unit"].choices = [("", _("All"))] + [
+            (u.code, u.name) for u in Unit.objects.order_by("position", "code")
+        ]
+
+
+class AccountForm(forms.Form):
+    """An account as the office sets it: name, contact, role, unit and the approver flag.
+
+    The login is given once, at creation; the service checks the rest again."""
+
+    username = forms.CharField(
+        label=_("Login name"),
+        max_length=150,
+        validators=[User.username_validator],
+        help_text=_("Letters, digits and @ . + - _ only."),
+    )
+    real_name = forms.CharField(label=_("Real name"), max_length=60)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit_approver = forms.BooleanField(
+        label=_("Unit approver"),
+        required=False,
+        help_text=_("Approves the unit's figures before they go to the assessment office."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        from leitai.web.assessments.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = User.Role.choices
+        self.fields["unit"].queryset = Unit.objects.order_by("position", "code")
+        if editing:
+            del self.fields["username"]  # the login stays: the audit log names it
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        reporter = data.get("role") == User.Role.REPORTER
+        if reporter and not data.get("unit"):
+            self.add_error("unit", _("A unit reporter needs a unit."))
+        if not reporter and data.get("unit"):
+            self.add_error("unit", _("Only a unit reporter belongs to a unit."))
+        if data.get("unit_approver") and not reporter:
+            self.add_error(
+                "unit_approver", _("Only a unit reporter's account can be the unit's approver.")
+            )
+        return data
+
+
+class AccountsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in accounts template (.xlsx)"),
+        help_text=_("At most 500 accounts; every account is created, or none."),
+    )

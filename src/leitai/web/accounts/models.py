@@ -50,6 +50,14 @@ class User(AbstractUser):
     trusted_epoch = models.PositiveIntegerField(default=0, editable=False)
     real_name = models.CharField(_("real name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # A unit's 审核人 (issue 11): another account of the unit that approves or sends back
+    # what the unit's reporters prepared, in periods where the office asks for it. A
+    # flag beside the role, so that an approver may also prepare (never approve) figures.
+    unit_approver = models.BooleanField(
+        _("unit approver"),
+        default=False,
+        help_text=_("Approves the unit's figures before they go to the assessment office."),
+    )
     # AbstractUser has ``email`` already; its label comes from the one catalogue.
 
     class Meta:
@@ -62,7 +70,11 @@ class User(AbstractUser):
                 )
                 & (models.Q(role="reporter") | models.Q(unit__isnull=True)),
                 name="reporter_has_exactly_one_unit",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_approver=False) | models.Q(unit__isnull=False),
+                name="unit_approver_has_a_unit",
+            ),
         ]
 
     @property
@@ -72,6 +84,10 @@ class User(AbstractUser):
     @property
     def is_reporter(self) -> bool:
         return self.is_active and self.role == self.Role.REPORTER and self.unit_id is not None
+
+    @property
+    def is_unit_approver(self) -> bool:
+        return self.is_reporter and self.unit_approver
 
     @property
     def has_role(self) -> bool:

@@ -48,6 +48,11 @@ def user_reports_for(user: Any, unit_id: int) -> bool:
     )
 
 
+def user_approves_for(user: Any, unit_id: int) -> bool:
+    """Whether ``user`` is a 审核人 (unit approver) of the unit with primary key ``unit_id``."""
+    return bool(user_reports_for(user, unit_id) and user.unit_approver)
+
+
 def login_record_for(user: Any, limit: int = 50) -> list[Any]:
     """The recent entries of the login record about ``user`` (newest first)."""
     from django.db.models import Q
@@ -93,3 +98,29 @@ def analysis_visible_to(user: Any) -> bool:
     if audience == AnalysisAudience.ROLES:
         return bool(getattr(user, "is_authenticated", False) and user.has_role)
     return False
+
+
+def accounts_for_office(*, text: str = "", role: str = "", unit: str = "", active: str = "") -> Any:
+    """The accounts the office manages, filtered (a login, name, phone or e-mail
+    containing ``text``; a role; a unit's code; ``active`` "1" or "0"), by unit and name."""
+    from django.db.models import Q
+
+    accounts = User.objects.select_related("unit").order_by(
+        "-is_active", "role", "unit__position", "unit__code", "username"
+    )
+    if text:
+        accounts = accounts.filter(
+            Q(username__icontains=text)
+            | Q(real_name__icontains=text)
+            | Q(phone__icontains=text)
+            | Q(email__icontains=text)
+        )
+    if role == "approver":
+        accounts = accounts.filter(unit_approver=True)
+    elif role:
+        accounts = accounts.filter(role=role)
+    if unit:
+        accounts = accounts.filter(unit__code=unit)
+    if active in ("0", "1"):
+        accounts = accounts.filter(is_active=active == "1")
+    return accounts

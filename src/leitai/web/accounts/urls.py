@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from leitai.web.accounts import oidc, security_views, views
+from leitai.web.accounts import oidc, people_views, security_views, views
 
 app_name = "accounts"
 
@@ -25,4 +25,29 @@ urlpatterns = [
     path("accounts/sso/callback/", oidc.callback_view, name="oidc_callback"),
     path("office/settings/", views.site_settings, name="settings"),
     path("office/security/", security_views.security_settings, name="security"),
+    path("office/accounts/", people_views.account_list, name="account_list"),
+    path("office/accounts/new/", people_views.account_new, name="account_new"),
+    path(
+        "office/accounts/template.xlsx",
+        people_views.accounts_template_download,
+        name="accounts_template",
+    ),
+    path("office/accounts/import/", people_views.accounts_import, name="accounts_import"),
+    path(
+        "office/accounts/import/confirm/",
+        people_views.accounts_import_confirm,
+        name="accounts_import_confirm",
+    ),
+    path("office/accounts/<int:pk>/", people_views.account_detail, name="account_detail"),
+    path("office/accounts/<int:pk>/active/", people_views.account_active, name="account_active"),
+    path(
+        "office/accounts/<int:pk>/password/",
+        people_views.account_password,
+        name="account_password",
+    ),
+    path(
+        "office/accounts/<int:pk>/second-factor/",
+        people_views.account_second_factor,
+        name="account_second_factor",
+    ),
 ]

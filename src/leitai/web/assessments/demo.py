@@ -29,6 +29,8 @@ from leitai.web.assessments.services import (
 )
 
 DEMO_PASSWORD = "leitai-demo"
+# (login, unit, name) of the demo's one unit approver (审核人).
+DEMO_APPROVER = ("laoshan-shenhe", "laoshan", "崂山区审核人")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class DemoAccount:
     password: str
     role: str
     unit: str | None
+    approver: bool = False
 
     @property
     def description(self) -> str:
@@ -44,6 +47,8 @@ class DemoAccount:
             return "考核办 office admin"
         if self.role == User.Role.VIEWER:
             return "查看 viewer"
+        if self.approver:
+            return f"审核人 unit approver · {self.unit}"
         return f"填报员 reporter · {self.unit}"
 
 
@@ -165,14 +170,24 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     for member in Unit.objects.order_by("position", "code"):
         wanted.append((member.code, User.Role.REPORTER, member, f"{member.name}填报员"))
     wanted.append(("viewer", User.Role.VIEWER, None, "查看"))
+    # 崂山区 approves inside before submitting (two-step approval in 2023Q4): its 审核人.
+    approver_unit = Unit.objects.filter(code=DEMO_APPROVER[1]).first()
+    if approver_unit is not None:
+        wanted.append((DEMO_APPROVER[0], User.Role.REPORTER, approver_unit, DEMO_APPROVER[2]))
     out = []
     for username, role, unit, name in wanted:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user_create(username=username, password=password, role=role, unit=unit, first_name=name)
+            user = user_create(
+                username=username, password=password, role=role, unit=unit, first_name=name
+            )
         else:
             user_set_password(user=user, password=password)
-        out.append(DemoAccount(username, password, role, unit.name if unit else None))
+        approver = username == DEMO_APPROVER[0]
+        if approver and not user.unit_approver:
+            user.unit_approver = True
+            user.save(update_fields=["unit_approver"])
+        out.append(DemoAccount(username, password, role, unit.name if unit else None, approver))
     # The demo is walked from the README with a password only (like the passwords above,
     # at every start): the office's second factor is off, and the security page warns.
     site_settings_update(office_second_factor=False)

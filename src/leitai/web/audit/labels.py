@@ -68,11 +68,22 @@ FIELDS = {
     "trimmed": pgettext_lazy("audit field", "trimmed"),
     "units": pgettext_lazy("audit field", "units"),
     "weight": pgettext_lazy("audit field", "weight"),
+    # the keys of account changes (the office's account pages)
+    "username": pgettext_lazy("audit field", "login name"),
+    "real_name": pgettext_lazy("audit field", "real name"),
+    "phone": pgettext_lazy("audit field", "phone"),
+    "email": pgettext_lazy("audit field", "e-mail"),
+    "role": pgettext_lazy("audit field", "role"),
+    "unit": pgettext_lazy("audit field", "unit"),
+    "unit_approver": pgettext_lazy("audit field", "unit approver"),
+    "is_active": pgettext_lazy("audit field", "active"),
+    "must_change_password": pgettext_lazy("audit field", "new password due"),
+    "accounts": pgettext_lazy("audit field", "accounts"),
 }
 
 
 def _choices() -> dict[str, Any]:
-    from leitai.web.accounts.models import AnalysisAudience
+    from leitai.web.accounts.models import AnalysisAudience, User
     from leitai.web.assessments.models import Period, Snapshot
     from leitai.web.workflow.models import Objection, Submission, Upload
 
@@ -84,6 +95,7 @@ def _choices() -> dict[str, Any]:
         Upload.State,
         Objection.State,
         AnalysisAudience,
+        User.Role,
     ):
         for value, label in enum.choices:
             out.setdefault(value, label)

@@ -32,6 +32,9 @@ class Action(models.TextChoices):
     DATA_CHANGED = "data.changed", _("Figures changed")
     SUBMISSION_SUBMITTED = "submission.submitted", _("Figures submitted")
     SUBMISSION_RETURNED = "submission.returned", _("Submission returned")
+    SUBMISSION_APPROVED = "submission.approved", _("Submission approved in the unit")
+    SUBMISSION_SENT_BACK = "submission.sent_back", _("Submission sent back in the unit")
+    APPROVAL_CHANGED = "approval.changed", _("Approval inside units set")
     OBJECTION_RAISED = "objection.raised", _("Objection raised")
     OBJECTION_ANSWERED = "objection.answered", _("Objection answered")
     SNAPSHOT_COMPUTED = "snapshot.computed", _("Draft result computed")
@@ -81,6 +84,12 @@ class Action(models.TextChoices):
     ACCOUNT_FACTOR_ENROLLED = "account.factor_enrolled", _("Second factor set up")
     ACCOUNT_FACTOR_RESET = "account.factor_reset", _("Second factor reset")
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("Password changed")
+    ACCOUNT_CREATED = "account.created", _("Account created")
+    ACCOUNT_CHANGED = "account.changed", _("Account changed")
+    ACCOUNT_DEACTIVATED = "account.deactivated", _("Account deactivated")
+    ACCOUNT_REACTIVATED = "account.reactivated", _("Account reactivated")
+    ACCOUNT_PASSWORD_RESET = "account.password_reset", _("Password reset by the office")
+    ACCOUNTS_IMPORTED = "account.imported", _("Accounts created from a spreadsheet")
 
 
 class AuditEntryQuerySet(models.QuerySet):

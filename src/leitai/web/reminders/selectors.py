@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from leitai.web.accounts.selectors import person_display
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines
 from leitai.web.workflow.anomalies import period_alert_rows
@@ -28,6 +29,10 @@ class Owed:
 
     unit: Unit | None
     items: list[str] = field(default_factory=list)
+    # Who in the unit owes it: its reporters, or its 审核人 (an approval waits for them).
+    approvers: bool = False
+    # The account that prepared what waits: it may not approve it, so is not reminded.
+    preparer_id: int | None = None
 
 
 def office_users() -> QuerySet[Any]:
@@ -40,15 +45,36 @@ def unit_reporters(unit: Unit) -> QuerySet[Any]:
     return User.objects.filter(role=User.Role.REPORTER, unit=unit, is_active=True)
 
 
+def _approvals(readiness: Readiness) -> list[Owed]:
+    """The units whose prepared figures wait for the unit's 审核人, owed by them."""
+    return [
+        Owed(
+            unit=row.unit,
+            items=[
+                _("An approval is waiting: %(who)s prepared the figures; approve or send back.")
+                % {"who": person_display(row.submission.submitted_by) or "—"}
+            ],
+            approvers=True,
+            preparer_id=row.submission.submitted_by_id,
+        )
+        for row in readiness.rows
+        if row.status == UnitStatus.PENDING_APPROVAL and row.submission is not None
+    ]
+
+
 def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
     owed: dict[int, Owed] = {}
     if period.state == Period.State.COLLECTING:
         for row in readiness.rows:
-            if row.status in DONE:  # submitted, or entered by the office
-                continue
+            if row.status in DONE or row.status == UnitStatus.PENDING_APPROVAL:
+                continue  # with the office (or the office's), or with the unit's approver
             item = owed.setdefault(row.unit.pk, Owed(unit=row.unit))
             if row.status == UnitStatus.RETURNED:
                 item.items.append(_("Your submission was returned: correct it and submit again."))
+            elif row.status == UnitStatus.SENT_BACK:
+                item.items.append(
+                    _("Your unit's approver sent the figures back: correct them and submit again.")
+                )
             elif row.filled:
                 item.items.append(
                     _("Figures entered but not submitted (%(blank)d of %(total)d blank).")
@@ -72,7 +98,7 @@ def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
 def period_owed(period: Period) -> list[Owed]:
     """Every unit that still owes something, and the office when objections wait."""
     readiness = period_readiness(period)
-    owed = list(_unit_items(period, readiness).values())
+    owed = list(_unit_items(period, readiness).values()) + _approvals(readiness)
     if readiness.pending_objections:
         owed.append(
             Owed(
@@ -101,6 +127,11 @@ def period_digest_lines(period: Period) -> list[str]:
         },
         _("Objections waiting for an answer: %(n)d.") % {"n": len(readiness.pending_objections)},
     ]
+    if counts[UnitStatus.PENDING_APPROVAL]:
+        lines.append(
+            _("Waiting for approval inside the unit: %(n)d.")
+            % {"n": counts[UnitStatus.PENDING_APPROVAL]}
+        )
     unexplained = sum(1 for a in period_alert_rows(period) if not a.explained)
     lines.append(_("Unexplained anomalies: %(n)d.") % {"n": unexplained})
     failed = Delivery.objects.filter(period=period, state=Delivery.State.FAILED).count()

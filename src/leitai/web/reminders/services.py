@@ -38,6 +38,7 @@ from leitai.web.reminders.selectors import (
     unit_reporters,
 )
 from leitai.web.tasks.services import JobContext, job_kind, job_submit, worker_id
+from leitai.web.workflow.selectors import unit_approvers
 
 logger = logging.getLogger("leitai.reminders")
 
@@ -142,7 +143,11 @@ def _message(period: Period, title: str, lines: list[str], link: str) -> dict[st
     return {"title": title, "lines": lines, "link": link, "period": period.code}
 
 
-def _person_rows(period: Period, point: str, user: Any, message: dict[str, Any]) -> list[Delivery]:
+def _person_rows(
+    period: Period, point: str, user: Any, message: dict[str, Any], *, kind: str = "user"
+) -> list[Delivery]:
+    """One delivery per channel of ``user``; ``kind`` keeps an approver's approval apart
+    from what they owe as a reporter (each once per schedule point)."""
     rows = [Delivery.Channel.APP]
     if user.email:
         rows.append(Delivery.Channel.EMAIL)
@@ -150,7 +155,7 @@ def _person_rows(period: Period, point: str, user: Any, message: dict[str, Any])
         Delivery(
             period=period,
             point=point,
-            recipient=f"user:{user.pk}",
+            recipient=f"{kind}:{user.pk}",
             channel=channel,
             user=user,
             message={**message, "name": user.get_full_name() or user.get_username()},
@@ -168,6 +173,13 @@ def _owed_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
             people = office_users()
             title = _("%(period)s: objections wait for your answer") % {"period": period.code}
             link = reverse("workflow:objection_list", args=[period.code])
+        elif item.approvers:
+            people = unit_approvers(item.unit).exclude(pk=item.preparer_id)
+            title = _("%(period)s: an approval of %(unit)s is waiting for you") % {
+                "period": period.code,
+                "unit": item.unit.name,
+            }
+            link = reverse("workflow:unit", args=[period.code, item.unit.code])
         else:
             people = unit_reporters(item.unit)
             title = _("%(period)s reminder: %(unit)s still owes figures") % {
@@ -179,7 +191,13 @@ def _owed_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
         if when and item.unit is not None:
             lines.insert(0, _("Collection deadline: %(when)s.") % {"when": when})
         for user in people:
-            rows += _person_rows(period, point, user, _message(period, title, lines, link))
+            rows += _person_rows(
+                period,
+                point,
+                user,
+                _message(period, title, lines, link),
+                kind="approval" if item.approvers else "user",
+            )
     return rows
 
 

@@ -5,6 +5,8 @@ returned 平度市's (the resettlement area does not match the housing bureau's 
 市北区 and 莱西市 have not submitted yet. The office has computed a draft result, and
 城阳区 objects to it: its length of renewed pipes was left blank and scored zero.
 Some figures carry evidence (佐证材料, small illustrative files).
+崂山区 approves inside the unit before submitting: its 审核人 (``laoshan-shenhe``)
+approved what its reporter prepared.
 So every step of the workflow can be tried at once: entering and uploading figures,
 submitting, returning, answering an objection, closing the collection, publishing.
 
@@ -32,10 +34,12 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
-from leitai.web.workflow.models import Evidence, Objection, Submission
+from leitai.web.workflow.models import Evidence, Objection, Submission, UnitApproval
 
 COLLECTING = "2023Q4"
 SUBMITTED = ("shinan", "licang", "laoshan", "huangdao", "chengyang", "jimo", "jiaozhou", "pingdu")
+# 崂山区 submits in two steps: its reporter prepares, its 审核人 approves (issue 11).
+APPROVAL_UNIT = "laoshan"
 RETURNED = {
     "pingdu": "安置房建设开工面积（resettlement_area）与市住建局12月台账不一致，请核实后重新提交。",
 }
@@ -103,6 +107,43 @@ def _demo_evidence(period: Period, units: dict[str, Unit], reporters: dict[str, 
         )
 
 
+def _approval_demo(period: Period, units: dict[str, Unit], office: User | None) -> User | None:
+    """崂山区 approves inside the unit in 2023Q4: its 审核人 approved what its reporter
+    prepared (two steps, both in the audit log). Nothing when the demo has no accounts."""
+    from leitai.web.assessments.demo import DEMO_APPROVER
+
+    approver = _person(DEMO_APPROVER[0])
+    if approver is None or APPROVAL_UNIT not in units:
+        return None
+    UnitApproval.objects.create(period=period, unit=units[APPROVAL_UNIT], switched_by=office)
+    audit_record(
+        action=Action.APPROVAL_CHANGED,
+        actor=office,
+        period=period,
+        before={"units": []},
+        after={"units": [APPROVAL_UNIT]},
+        summary=f"{period.code}: {APPROVAL_UNIT}",
+    )
+    return approver
+
+
+def _approve(submission: Submission, approver: User) -> None:
+    submission.state = Submission.State.SUBMITTED
+    submission.approved_at = timezone.now()
+    submission.approved_by = approver
+    submission.save()
+    audit_record(
+        action=Action.SUBMISSION_APPROVED,
+        actor=approver,
+        obj=submission,
+        period=submission.period,
+        unit=submission.unit,
+        before={"state": Submission.State.PENDING_APPROVAL, "reason": None},
+        after={"state": Submission.State.SUBMITTED, "reason": None},
+        summary=f"{submission.period.code} {submission.unit.code}",
+    )
+
+
 def _person(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
 
@@ -115,7 +156,9 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
     office = _person("office")
     reporters = {
         u.unit.code: u
-        for u in User.objects.filter(role=User.Role.REPORTER, is_active=True).select_related("unit")
+        for u in User.objects.filter(
+            role=User.Role.REPORTER, is_active=True, unit_approver=False
+        ).select_related("unit")
     }
     version = scheme_version_create(
         content=item.scheme_path.read_bytes(), source=item.scheme_path.name, comment="demo"
@@ -132,12 +175,14 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
         data_values_update(period=period, cells=unit_cells, user=reporters.get(unit), note="demo")
     units = {u.code: u for u in Unit.objects.filter(code__in=cells)}
     now = timezone.now()
+    approver = _approval_demo(period, units, office)
     for code in SUBMITTED:
         reporter = reporters.get(code)
+        two_step = code == APPROVAL_UNIT and approver is not None
         submission = Submission.objects.create(
             period=period,
             unit=units[code],
-            state=Submission.State.SUBMITTED,
+            state=Submission.State.PENDING_APPROVAL if two_step else Submission.State.SUBMITTED,
             submitted_at=now,
             submitted_by=reporter,
         )
@@ -148,9 +193,11 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
             period=period,
             unit=code,
             before={"state": None},
-            after={"state": "submitted", "reason": None},
+            after={"state": submission.state, "reason": None},
             summary=f"{period.code} {code}",
         )
+        if two_step:
+            _approve(submission, approver)
     _demo_evidence(period, units, reporters)
     from leitai.web.assessments.demo import demo_result_dates
 

@@ -126,6 +126,28 @@ class ReturnForm(forms.Form):
     )
 
 
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for sending back"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ApprovalForm(forms.Form):
+    """The units whose submissions go through the unit's 审核人 in a period."""
+
+    units = forms.MultipleChoiceField(
+        label=_("Units that approve inside before submitting"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = units
+
+
 class ObjectionForm(forms.Form):
     key = forms.ChoiceField(label=_("Indicator concerned"), required=False)
     text = forms.CharField(

@@ -44,6 +44,10 @@ class UnitStatus(models.TextChoices):
     # Figures entered or uploaded by the office (or imported): they count as submitted.
     BY_OFFICE = "by_office", _("Entered by the office")
     RETURNED = "returned", _("Returned")
+    # Approval inside the unit (issue 11): prepared, waiting for the unit's 审核人, or
+    # sent back by them; neither is with the office yet.
+    PENDING_APPROVAL = "pending_approval", _("Awaiting the unit's approval")
+    SENT_BACK = "sent_back", _("Sent back by the unit's approver")
 
 
 class PeriodStatus(models.TextChoices):
@@ -59,11 +63,19 @@ class PeriodStatus(models.TextChoices):
 
 
 class Submission(models.Model):
-    """A unit's submission of its figures for a period; the office may return it."""
+    """A unit's submission of its figures for a period; the office may return it.
+
+    Where the period asks for approval inside the unit (:class:`UnitApproval`), the
+    reporter's submission first waits for the unit's 审核人 (``pending_approval``), who
+    approves it (then it is ``submitted``, with the office) or sends it back with a
+    reason (``sent_back``).
+    """
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
+        PENDING_APPROVAL = "pending_approval", _("Awaiting the unit's approval")
+        SENT_BACK = "sent_back", _("Sent back by the unit's approver")
 
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
@@ -77,6 +89,11 @@ class Submission(models.Model):
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_by = person_field(_("returned by"))
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = person_field(_("approved by"))
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    sent_back_by = person_field(_("sent back by"))
+    send_back_reason = models.TextField(_("reason for sending back"), blank=True)
 
     class Meta:
         verbose_name = _("submission")
@@ -86,6 +103,32 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period.code} {self.unit.code} ({self.get_state_display()})"
+
+
+class UnitApproval(models.Model):
+    """In this period, the unit's submission goes through its 审核人 before the office
+    sees it (two-step approval inside the unit). The office switches it per period and
+    unit; no row means the reporter submits straight to the office."""
+
+    period = models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="approvals"
+    )
+    switched_at = models.DateTimeField(_("switched on at"), auto_now_add=True)
+    switched_by = person_field(_("switched on by"))
+
+    class Meta:
+        verbose_name = _("approval inside the unit")
+        verbose_name_plural = _("approvals inside units")
+        ordering = ["period", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="unit_approval_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.unit.code}"
 
 
 class Upload(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from leitai.engine import Scheme as EngineScheme
-from leitai.web.accounts.selectors import user_is_office, user_reports_for
+from leitai.web.accounts.selectors import user_approves_for, user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
@@ -30,6 +30,7 @@ from leitai.web.workflow.models import (
     Objection,
     PeriodStatus,
     Submission,
+    UnitApproval,
     UnitStatus,
     Upload,
 )
@@ -94,15 +95,16 @@ class UnitRow:
 def unit_status(*, filled: int, submission: Submission | None, by_office: bool = False) -> str:
     """The one rule for a unit's state in a period.
 
-    A submission decides (submitted or returned); without one, figures that only the
+    A submission decides (submitted, returned, or inside the unit: awaiting its
+    approver's approval or sent back by them); without one, figures that only the
     office entered (or any figures once the office closed the collection) count as
     entered by the office, which counts as submitted; other figures not submitted are
     "filled in"; no figures, "not started".
     """
     if submission is not None and submission.state == Submission.State.SUBMITTED:
         return UnitStatus.SUBMITTED
-    if submission is not None and submission.state == Submission.State.RETURNED:
-        return UnitStatus.RETURNED
+    if submission is not None and submission.state in INSIDE_UNIT:
+        return INSIDE_UNIT[submission.state]
     if filled and by_office:
         return UnitStatus.BY_OFFICE
     return UnitStatus.FILLED if filled else UnitStatus.NOT_STARTED
@@ -127,6 +129,14 @@ def period_status(period: Period, rows: list[UnitRow], *, revision: int = 0) -> 
 
 # Units whose figures are in for the office: submitted by the unit or entered by the office.
 DONE = frozenset({UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE})
+# A submission's states other than "submitted", as the unit's status.
+INSIDE_UNIT = {
+    Submission.State.RETURNED: UnitStatus.RETURNED,
+    Submission.State.PENDING_APPROVAL: UnitStatus.PENDING_APPROVAL,
+    Submission.State.SENT_BACK: UnitStatus.SENT_BACK,
+}
+# The reporter's figures are locked: with the office, or with the unit's approver.
+LOCKED = frozenset({UnitStatus.SUBMITTED, UnitStatus.PENDING_APPROVAL})
 
 
 def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:
@@ -160,7 +170,7 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
     submissions = {
         s.unit_id: s
         for s in Submission.objects.filter(period=period, unit__in=units).select_related(
-            "submitted_by", "returned_by"
+            "submitted_by", "returned_by", "approved_by", "sent_back_by"
         )
     }
     objections = {
@@ -209,6 +219,7 @@ class Rights:
     object: bool = False
     office: bool = False
     correction: bool = False  # the office changing figures of a published period
+    approve: bool = False  # the unit's 审核人: approve or send back what waits for them
 
 
 def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = None) -> Rights:
@@ -219,6 +230,9 @@ def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = 
       what they entered; raises objections to the unit's draft result before publication.
     - The office edits every unit's figures (after publication only towards a revision),
       and returns a submission before publication.
+    - Where the period asks for approval inside the unit, the unit's 审核人 approves or
+      sends back a submission that waits for them (before publication); the figures
+      stay locked for the reporters meanwhile.
     - Nobody else sees anything of a unit's work.
     """
     office = user_is_office(user)
@@ -227,9 +241,10 @@ def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = 
         return Rights()
     row = row or unit_row(period, unit)
     published = period.state == Period.State.PUBLISHED
-    returned = row.status == UnitStatus.RETURNED
     open_for_unit = not published and (
-        (period.state == Period.State.COLLECTING and row.status != UnitStatus.SUBMITTED) or returned
+        (period.state == Period.State.COLLECTING and row.status not in LOCKED)
+        or row.status == UnitStatus.RETURNED
+        or (row.status == UnitStatus.SENT_BACK and row.submission.returned_at is not None)
     )
     has_draft = not published and period_draft_snapshot(period) is not None
     return Rights(
@@ -240,6 +255,49 @@ def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = 
         object=reporter and has_draft,
         office=office,
         correction=office and published,
+        approve=not published
+        and row.status == UnitStatus.PENDING_APPROVAL
+        and user_approves_for(user, unit.pk),
+    )
+
+
+# -- approval inside units --------------------------------------------------------------------
+
+
+def approval_required(period: Period, unit: Unit) -> bool:
+    """Whether ``unit``'s submission in ``period`` goes through its 审核人 first."""
+    return UnitApproval.objects.filter(period=period, unit=unit).exists()
+
+
+def approval_units(period: Period) -> set[str]:
+    """The codes of the units whose submissions the unit's 审核人 approves in ``period``."""
+    return set(UnitApproval.objects.filter(period=period).values_list("unit__code", flat=True))
+
+
+def approval_panel(period: Period) -> dict[str, Any]:
+    """Each unit of ``period``: whether its submission goes through its 审核人, and who
+    they are (for the office's switch on the status board)."""
+    from leitai.web.accounts.models import User
+
+    on = approval_units(period)
+    approvers: dict[int, list[Any]] = {}
+    for user in User.objects.filter(
+        role=User.Role.REPORTER, unit_approver=True, is_active=True
+    ).order_by("username"):
+        approvers.setdefault(user.unit_id, []).append(user)
+    units = [
+        {"unit": unit, "on": unit.code in on, "approvers": approvers.get(unit.pk, [])}
+        for unit in period_units(period)
+    ]
+    return {"units": units, "on_count": len(on)}
+
+
+def unit_approvers(unit: Unit) -> QuerySet[Any]:
+    """The active 审核人 accounts of ``unit``."""
+    from leitai.web.accounts.models import User
+
+    return User.objects.filter(
+        role=User.Role.REPORTER, unit=unit, unit_approver=True, is_active=True
     )
 
 

@@ -6,7 +6,7 @@ the assessments services for the figures and results, and records itself in the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -21,7 +21,7 @@ from leitai.engine.problems import Problem, Where
 from leitai.i18n import render as render_problem
 from leitai.io.files import ATTACHMENT_SUFFIXES, TABLE_SUFFIXES
 from leitai.web.accounts.models import User
-from leitai.web.accounts.selectors import user_is_office, user_reports_for
+from leitai.web.accounts.selectors import user_approves_for, user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
@@ -41,12 +41,23 @@ from leitai.web.audit.services import audit_record
 from leitai.web.errors import ServiceError
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
-from leitai.web.workflow.models import Evidence, Objection, Submission, UnitStatus, Upload
+from leitai.web.workflow.models import (
+    Evidence,
+    Objection,
+    Submission,
+    UnitApproval,
+    UnitStatus,
+    Upload,
+)
 from leitai.web.workflow.selectors import (
+    LOCKED,
+    approval_required,
     period_readiness,
+    period_units,
     previous_missing,
     scheme_keys,
     target_keys,
+    unit_approvers,
     unit_rights,
     unit_row,
 )
@@ -567,18 +578,29 @@ def upload_discard(*, upload: Upload, user: User) -> Upload:
 def _submission_state(submission: Submission | None) -> dict[str, Any]:
     if submission is None:
         return {"state": None}
-    return {"state": submission.state, "reason": submission.return_reason or None}
+    reason = (
+        submission.send_back_reason
+        if submission.state == Submission.State.SENT_BACK
+        else submission.return_reason
+    )
+    return {"state": submission.state, "reason": reason or None}
 
 
 @transaction.atomic
 def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
-    """The unit's reporter submits its figures; they are then locked for the reporter."""
+    """The unit's reporter submits its figures; they are then locked for the reporter.
+
+    Where the period asks for approval inside the unit, the submission waits for the
+    unit's 审核人 (:func:`submission_approve`) before the office sees it.
+    """
     period = Period.objects.select_for_update().get(pk=period.pk)
     _require(user_reports_for(user, unit.pk), _("Only the unit's reporter submits."), "forbidden")
     row = unit_row(period, unit)
     rights = unit_rights(user=user, period=period, unit=unit, row=row)
     if row.status == UnitStatus.SUBMITTED:
         raise ServiceError(_("The figures are already submitted."), code="state")
+    if row.status == UnitStatus.PENDING_APPROVAL:
+        raise ServiceError(_("The figures are waiting for the unit's approval."), code="state")
     _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
     _require(rights.submit, _("The figures cannot be submitted now."), "state")
     _explanations_required(period, unit)
@@ -586,9 +608,14 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
     before = _submission_state(submission)
     if submission is None:
         submission = Submission(period=period, unit=unit)
-    submission.state = Submission.State.SUBMITTED
+    submission.state = (
+        Submission.State.PENDING_APPROVAL
+        if approval_required(period, unit)
+        else Submission.State.SUBMITTED
+    )
     submission.submitted_at = timezone.now()
     submission.submitted_by = user
+    submission.approved_at = submission.approved_by = None
     submission.save()
     audit_record(
         action=Action.SUBMISSION_SUBMITTED,
@@ -601,6 +628,142 @@ def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
         summary=f"{period.code} {unit.code}",
     )
     return submission
+
+
+def _waiting_for(period: Period, unit: Unit, user: User) -> Submission:
+    """The submission of ``unit`` that waits for ``user``, its 审核人 (locked)."""
+    _require(
+        user_approves_for(user, unit.pk),
+        _("Only the unit's approver approves or sends back its figures."),
+        "forbidden",
+    )
+    rights = unit_rights(user=user, period=period, unit=unit)
+    submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
+    _require(
+        rights.approve
+        and submission is not None
+        and submission.state == Submission.State.PENDING_APPROVAL,
+        _("Nothing of this unit waits for approval."),
+        "state",
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, period: Period, unit: Unit, user: User) -> Submission:
+    """The unit's 审核人 approves the figures a reporter prepared: from now on they are
+    with the office. Nobody approves their own preparation."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    submission = _waiting_for(period, unit, user)
+    _require(
+        submission.submitted_by_id != user.pk,
+        _("You prepared these figures: another approver of the unit must approve them."),
+        "own",
+    )
+    return _approval_step(
+        submission,
+        Action.SUBMISSION_APPROVED,
+        user,
+        state=Submission.State.SUBMITTED,
+        approved_at=timezone.now(),
+        approved_by=user,
+    )
+
+
+@transaction.atomic
+def submission_send_back(*, period: Period, unit: Unit, user: User, reason: str) -> Submission:
+    """The unit's 审核人 sends the prepared figures back to the reporters with a reason."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    submission = _waiting_for(period, unit, user)
+    _require(bool(reason.strip()), _("Say why the figures are sent back."), "reason")
+    return _approval_step(
+        submission,
+        Action.SUBMISSION_SENT_BACK,
+        user,
+        state=Submission.State.SENT_BACK,
+        sent_back_at=timezone.now(),
+        sent_back_by=user,
+        send_back_reason=reason.strip()[:2000],
+    )
+
+
+def _approval_step(submission: Submission, action: str, user: User, **fields: Any) -> Submission:
+    """Set ``fields`` on the submission and record the step (the reason as its note)."""
+    before = _submission_state(submission)
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission.save()
+    audit_record(
+        action=action,
+        actor=user,
+        obj=submission,
+        period=submission.period,
+        unit=submission.unit,
+        before=before,
+        after=_submission_state(submission),
+        note=fields.get("send_back_reason", ""),
+        summary=f"{submission.period.code} {submission.unit.code}",
+    )
+    return submission
+
+
+@transaction.atomic
+def approval_units_set(*, period: Period, units: Iterable[str], user: User) -> set[str]:
+    """The office chooses the units whose submissions in ``period`` go through the unit's
+    审核人 first (an empty choice switches approval inside units off). Refused, naming
+    them, for units without an active approver, or with figures already submitted or
+    waiting (their state would change under them). Audited; returns the chosen codes."""
+    _require(
+        user_is_office(user),
+        _("Only the assessment office sets approval inside units."),
+        "forbidden",
+    )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        period.state != Period.State.PUBLISHED,
+        _("The period is published; its submissions are closed."),
+        "state",
+    )
+    by_code = {u.code: u for u in period_units(period)}
+    wanted = set(units)
+    unknown = sorted(wanted - by_code.keys())
+    _require(
+        not unknown,
+        _("Not a unit of this period: %(units)s.") % {"units": "、".join(unknown)},
+        "unit",
+    )
+    current = set(UnitApproval.objects.filter(period=period).values_list("unit__code", flat=True))
+    _approval_change_allowed(period, [by_code[c] for c in wanted ^ current], wanted)
+    UnitApproval.objects.filter(period=period, unit__code__in=current - wanted).delete()
+    for code in sorted(wanted - current):
+        UnitApproval.objects.create(period=period, unit=by_code[code], switched_by=user)
+    if wanted != current:
+        audit_record(
+            action=Action.APPROVAL_CHANGED,
+            actor=user,
+            period=period,
+            before={"units": sorted(current)},
+            after={"units": sorted(wanted)},
+            summary=f"{period.code}: {', '.join(sorted(wanted)) or '-'}",
+        )
+    return wanted
+
+
+def _approval_change_allowed(period: Period, changed: list[Unit], wanted: set[str]) -> None:
+    """A unit whose approval switches must have no submission on its way, and a unit
+    switched on needs an active 审核人."""
+    problems = []
+    for unit in changed:
+        status = unit_row(period, unit).status
+        if status in LOCKED:
+            problems.append(
+                _("%(unit)s: its figures are submitted or waiting for approval.")
+                % {"unit": unit.name}
+            )
+        elif unit.code in wanted and not unit_approvers(unit).exists():
+            problems.append(_("%(unit)s has no active approver account.") % {"unit": unit.name})
+    if problems:
+        raise ServiceError(problems, code="approval")
 
 
 def _explanations_required(period: Period, unit: Unit) -> None:

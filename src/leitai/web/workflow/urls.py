@@ -61,6 +61,17 @@ urlpatterns = [
         name="unit_return",
     ),
     path(
+        "workflow/periods/<slug:period>/units/<slug:unit>/approve/",
+        views.unit_approve,
+        name="unit_approve",
+    ),
+    path(
+        "workflow/periods/<slug:period>/units/<slug:unit>/send-back/",
+        views.unit_send_back,
+        name="unit_send_back",
+    ),
+    path("workflow/periods/<slug:period>/approval/", views.period_approval, name="period_approval"),
+    path(
         "workflow/periods/<slug:period>/units/<slug:unit>/objections/new/",
         views.objection_new,
         name="objection_new",

@@ -57,10 +57,13 @@ from leitai.web.workflow.anomalies import (
 )
 from leitai.web.workflow.models import Evidence, Explanation, Objection, PeriodStatus, Upload
 from leitai.web.workflow.selectors import (
+    approval_panel,
+    approval_required,
     evidence_visible,
     objections_visible,
     period_readiness,
     period_status,
+    period_units,
     periods_for,
     revision_changes,
     scheme_names,
@@ -399,6 +402,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
                 :10
             ],
             revisions=period_obj.snapshots.published().order_by("revision"),
+            approval=approval_panel(period_obj),
             alerts=period_alert_rows(period_obj),
             outliers=period_outlier_rows(period_obj),
         ),
@@ -834,6 +838,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             ),
             uploads=uploads_visible(user=request.user).filter(period=period_obj, unit=unit_obj)[:5],
             return_form=forms.ReturnForm(),
+            approval_on=approval_required(period_obj, unit_obj),
             scheme_names=scheme_names(scheme_version_parsed(period_obj.scheme_version)),
             evidence_keys=[(f.key, f.name) for f in fields if f.kind == "indicator"],
             evidence_count=sum(len(f.evidence) for f in fields),
@@ -848,13 +853,18 @@ def unit_submit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
     try:
-        services.submission_submit(period=period_obj, unit=unit_obj, user=request.user)
+        submission = services.submission_submit(period=period_obj, unit=unit_obj, user=request.user)
     except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
         error_to_messages(request, exc)
     else:
-        messages.success(request, _("Submitted. The assessment office has been told."))
+        messages.success(
+            request,
+            _("Submitted to the unit's approver, who approves it or sends it back.")
+            if submission.state == submission.State.PENDING_APPROVAL
+            else _("Submitted. The assessment office has been told."),
+        )
     return redirect("workflow:unit", period_obj.code, unit_obj.code)
 
 
@@ -883,6 +893,76 @@ def unit_return(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     return redirect(
         next_url(request, reverse("workflow:unit", args=[period_obj.code, unit_obj.code]))
     )
+
+
+# -- approval inside a unit ------------------------------------------------------------------------
+
+
+@require_POST
+@worker
+def unit_approve(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    """The unit's 审核人 approves what a reporter prepared; it goes to the office."""
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    try:
+        services.submission_approve(period=period_obj, unit=unit_obj, user=request.user)
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        error_to_messages(request, exc)
+    else:
+        messages.success(request, _("Approved. The figures are with the assessment office."))
+    return redirect("workflow:unit", period_obj.code, unit_obj.code)
+
+
+@require_POST
+@worker
+def unit_send_back(request: HttpRequest, period: str, unit: str) -> HttpResponse:
+    """The unit's 审核人 sends the prepared figures back to the reporters, with a reason."""
+    period_obj = _period(period)
+    unit_obj = _unit(request, period_obj, unit)
+    form = forms.SendBackForm(request.POST)
+    try:
+        services.submission_send_back(
+            period=period_obj,
+            unit=unit_obj,
+            user=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        error_to_messages(request, exc)
+    else:
+        messages.success(request, _("Sent back to the unit's reporters with your reason."))
+    return redirect("workflow:unit", period_obj.code, unit_obj.code)
+
+
+@require_POST
+@office
+def period_approval(request: HttpRequest, period: str) -> HttpResponse:
+    """The office chooses the units that approve inside before submitting."""
+    period_obj = _period(period)
+    form = forms.ApprovalForm(
+        request.POST, units=[(u.code, u.name) for u in period_units(period_obj)]
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose units of this period."))
+        return redirect("workflow:period", period_obj.code)
+    try:
+        chosen = services.approval_units_set(
+            period=period_obj, units=form.cleaned_data["units"], user=request.user
+        )
+    except ServiceError as exc:
+        error_to_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Approval inside units is on for %(n)d units.") % {"n": len(chosen)}
+            if chosen
+            else _("Approval inside units is off."),
+        )
+    return redirect("workflow:period", period_obj.code)
 
 
 # -- objections ---------------------------------------------------------------------------------------

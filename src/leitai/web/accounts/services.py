@@ -83,6 +83,7 @@ def site_settings_update(
     against the fields' bounds. One audit entry names what changed (nothing when
     nothing did).
     """
+    from leitai.web.audit.models import Action
     from leitai.web.audit.services import audit_record
 
     unknown = set(security) - set(SECURITY_FIELDS)
@@ -104,7 +105,7 @@ def site_settings_update(
     settings_row.save()
     if before:
         audit_record(
-            action="settings.changed",
+            action=Action.SETTINGS_CHANGED,
             actor=user,
             obj=settings_row,
             before=before,

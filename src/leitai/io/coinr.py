@@ -487,9 +487,49 @@ def scheme_document(
         by default COINr's.
     """
     chosen = _choose_group(tables, group)
-    nodes = tables.nodes
+    tops = [n for n in tables.nodes.values() if n.level > 1 and n.parent is None]
+    total = sum(n.weight for n in tops)
+    document: dict[str, Any] = {
+        "id": _scheme_id(tops[0].code if len(tops) == 1 else "index"),
+        "name": tops[0].name if len(tops) == 1 else "COINr index",
+        "version": 1,
+        "units": _scheme_units(tables, chosen),
+        "defaults": {"method": "minmax", "missing": "exclude"},
+    }
+    series = _scheme_series(tables)
+    if series:
+        document["series"] = series
+    shape = _Shape(tables.nodes, aggregation, normalisation)
+    document["boards"] = [shape.board(n, 100.0 * n.weight / total) for n in tops]
+    prepare: dict[str, Any] = {}
+    if impute:
+        prepare["impute"] = {"method": impute, "by": "group" if chosen else "all"}
+    if treat:
+        prepare["treat"] = dict(treatment) if treatment else dict(_COINR_TREATMENT)
+    if prepare:
+        document["prepare"] = prepare
+    return document
 
-    def indicator(node: _Node) -> dict[str, Any]:
+
+# COINr's default outlier treatment, as a scheme's ``prepare.treat``.
+_COINR_TREATMENT = {
+    "method": "winsorise",
+    "skew": 2,
+    "kurtosis": 3.5,
+    "max_points": 5,
+    "fallback": "log",
+}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Boards and indicators of the scheme, from COINr's tree of nodes."""
+
+    nodes: dict[str, _Node]
+    aggregation: dict[str, Any] | None
+    normalisation: dict[str, Any] | None
+
+    def indicator(self, node: _Node) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": node.code,
             "name": node.name,
@@ -501,29 +541,30 @@ def scheme_document(
             out["weight"] = node.weight
         if node.denominator:
             out["denominator"] = node.denominator
-        if normalisation and normalisation.get("method") != "minmax":
-            out.update({k: v for k, v in normalisation.items() if k in ("method", "params")})
+        if self.normalisation and self.normalisation.get("method") != "minmax":
+            wanted = ("method", "params")
+            out.update({k: v for k, v in self.normalisation.items() if k in wanted})
         return out
 
-    def board(node: _Node, points: float | None) -> dict[str, Any]:
+    def board(self, node: _Node, points: float | None) -> dict[str, Any]:
         out: dict[str, Any] = {"id": node.code, "name": node.name}
         if points is not None:
             out["points"] = points
         else:
             out["weight"] = node.weight
-        if aggregation and aggregation != {"method": "mean"}:
-            out["aggregation"] = dict(aggregation)
-        kids = [nodes[c] for c in node.children]
-        leaves = [indicator(k) for k in kids if k.level == 1]
-        subs = [board(k, None) for k in kids if k.level > 1]
+        if self.aggregation and self.aggregation != {"method": "mean"}:
+            out["aggregation"] = dict(self.aggregation)
+        kids = [self.nodes[c] for c in node.children]
+        leaves = [self.indicator(k) for k in kids if k.level == 1]
+        subs = [self.board(k, None) for k in kids if k.level > 1]
         if leaves:
             out["indicators"] = leaves
         if subs:
             out["boards"] = subs
         return out
 
-    tops = [n for n in nodes.values() if n.level > 1 and n.parent is None]
-    total = sum(n.weight for n in tops)
+
+def _scheme_units(tables: CoinrTables, chosen: str | None) -> list[dict[str, Any]]:
     units = []
     for unit in tables.units:
         entry: dict[str, Any] = {"id": unit["code"], "name": unit["name"]}
@@ -531,15 +572,13 @@ def scheme_document(
         if label:
             entry["group"] = label
         units.append(entry)
-    used = {n.denominator for n in nodes.values() if n.level == 1 and n.denominator}
-    name = tops[0].name if len(tops) == 1 else "COINr index"
-    document: dict[str, Any] = {
-        "id": _scheme_id(tops[0].code if len(tops) == 1 else "index"),
-        "name": name,
-        "version": 1,
-        "units": units,
-        "defaults": {"method": "minmax", "missing": "exclude"},
-    }
+    return units
+
+
+def _scheme_series(tables: CoinrTables) -> list[dict[str, str]]:
+    """The denominators the indicators use, as the scheme's ``series``."""
+    nodes = tables.nodes.values()
+    used = {n.denominator for n in nodes if n.level == 1 and n.denominator}
     series: list[dict[str, str]] = []
     for code, (series_name, series_unit) in tables.denominators.items():
         if code in used:
@@ -547,27 +586,7 @@ def scheme_document(
             if series_unit:
                 entry["unit"] = series_unit
             series.append(entry)
-    if series:
-        document["series"] = series
-    document["boards"] = [board(n, 100.0 * n.weight / total) for n in tops]
-    prepare: dict[str, Any] = {}
-    if impute:
-        prepare["impute"] = {"method": impute, "by": "group" if chosen else "all"}
-    if treat:
-        prepare["treat"] = (
-            dict(treatment)
-            if treatment
-            else {
-                "method": "winsorise",
-                "skew": 2,
-                "kurtosis": 3.5,
-                "max_points": 5,
-                "fallback": "log",
-            }
-        )
-    if prepare:
-        document["prepare"] = prepare
-    return document
+    return series
 
 
 def header_comment(source: str, document: dict[str, Any]) -> str:

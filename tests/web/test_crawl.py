@@ -20,6 +20,8 @@ SKIP = re.compile(
 )
 HAN = "\u4e00-\u9fff"
 ASCII_AFTER_HAN = re.compile(rf"[{HAN}][:.](?![0-9A-Za-z/])")
+# ASCII punctuation between Chinese characters (本月新增9个,累计9个): '，' not ','.
+ASCII_BETWEEN_HAN = re.compile(rf"[{HAN}0-9] ?[,;:!?] ?[{HAN}]")
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z]+\b")
 IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 # Ids, units of measure, proper names and abbreviations people read as they are.
@@ -71,6 +73,15 @@ ALLOWED = {
     "PageDown",
     "Esc",
     "Ctrl",
+    # the brief's own: authenticator codes, formats and units of size; proper names of
+    # tools and of the group robots' message formats
+    "TOTP",
+    "TXT",
+    "MB",
+    "Office",
+    "COINr",
+    "Markdown",
+    "Webhook",
 }
 
 
@@ -246,8 +257,9 @@ class CrawlTests(BaseTestCase):
         return True
 
     def words_of(self, url: str, text: str, words: dict[str, list[str]]) -> None:
-        for match in ASCII_AFTER_HAN.finditer(text):
-            words.setdefault(match.group(0), []).append(url)
+        for pattern in (ASCII_AFTER_HAN, ASCII_BETWEEN_HAN):
+            for match in pattern.finditer(text):
+                words.setdefault(match.group(0), []).append(url)
         for token in TOKEN.findall(text):
             if token.strip(".-") in self.codes:
                 words.setdefault(f"code {token.strip('.-')}", []).append(url)

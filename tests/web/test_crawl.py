@@ -143,8 +143,8 @@ def internal_codes() -> set[str]:
     for model in apps.get_models():
         if not model.__module__.startswith("leitai."):
             continue
-        for field in model._meta.get_fields():
-            for value, _label in getattr(field, "flatchoices", None) or ():
+        for model_field in model._meta.get_fields():
+            for value, _label in getattr(model_field, "flatchoices", None) or ():
                 if isinstance(value, str) and value:
                     codes.add(value)
     from leitai.web.workflow.models import PeriodStatus, UnitStatus

@@ -1,6 +1,7 @@
-"""Phones (390 px) and a hall's screen (1920×1080): the league table, the report card,
-the targets board, the reporter's form, the status board and the presenter view have no
-sideways overflow and no clipped text. Screenshots go to ``screenshots/screen-*.png``.
+"""Phones (390 px), a laptop (1280 px) and a hall's screen (1920×1080): the league table,
+the report card, the targets board, the reporter's form, the status board and the
+presenter view have no sideways overflow and no clipped text, and from 1280 px no table
+that hides columns behind a sideways scroll. Screenshots go to ``screenshots/screen-*.png``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,20 @@ PAGES = [
     ("status", "office", "/workflow/periods/2023Q4/"),
     ("present", None, "/arena/2023-05-27/present/"),
 ]
-SIZES = {"w390": (390, 844), "w1920": (1920, 1080)}
+SIZES = {"w390": (390, 844), "w1280": (1280, 800), "w1920": (1920, 1080)}
+# From a laptop's width up, a table shows whole: a scrolling table hides columns (the
+# status board's objections and return buttons were cut off at 1280 px). On a phone a
+# table may scroll sideways inside its frame.
+WHOLE_TABLES_FROM = 1280
 
 # Elements wider than the page, and text cut by its box (overflow hidden, ellipsis or a
 # single Han character per line: a name broken one character a line).
 PROBE = """() => {
   const out = {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
-               wide: [], clipped: [], broken: []};
+               wide: [], clipped: [], broken: [], scrolled: []};
+  for (const wrap of document.querySelectorAll('.table-wrap'))
+    if (wrap.offsetParent && wrap.scrollWidth > wrap.clientWidth + 1)
+      out.scrolled.push((wrap.querySelector('table') || wrap).className + ' ' + wrap.scrollWidth + ' > ' + wrap.clientWidth);
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
     if (!r.width || el.closest('.visually-hidden, details:not([open]) > :not(summary)') || !el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
@@ -81,7 +89,8 @@ def test_the_main_pages_fit_phones_and_hall_screens(browser, server: str, size: 
         page.wait_for_load_state("networkidle")
         found = page.evaluate(PROBE)
         screenshot(page, f"screen-{size}-{name}")
-        bad = {k: found[k] for k in ("wide", "clipped", "broken") if found[k]}
+        kinds = ["wide", "clipped", "broken"] + (["scrolled"] if width >= WHOLE_TABLES_FROM else [])
+        bad = {k: found[k] for k in kinds if found[k]}
         if found["scroll"] > found["inner"]:
             bad["overflow"] = [f"{found['scroll']} > {found['inner']}"]
         if bad:

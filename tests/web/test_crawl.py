@@ -85,6 +85,9 @@ ALLOWED = {
 }
 
 
+SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "data-label", "data-confirm")
+
+
 class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -95,6 +98,10 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "code", "pre", "textarea"):
             self._skip += 1
+        # Words people read that are not text nodes: hints, tooltips, labels for readers.
+        for name, value in attrs:
+            if name in SHOWN_ATTRIBUTES and value and not self._skip:
+                self.text.append(f" {value} ")
         if tag == "a":
             href = dict(attrs).get("href")
             if href:

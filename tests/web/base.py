@@ -15,9 +15,13 @@ each test class, never to the data directory.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
+from pathlib import Path
 from typing import Any
 
+from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -58,6 +62,96 @@ class VerifiedClient(Client):
             session.save()
 
 
+def demo_build() -> None:
+    """What every web test starts from: the demo, the named users and the draft 2024Q1."""
+    demo_install(accounts=False)
+    office = user_create(username="kaoheban", password=PASSWORD, role=User.Role.OFFICE)
+    # The office logs in with a second factor, as the production settings ask.
+    second_factor_device(office)
+    for code in ("shibei", "licang"):
+        user_create(
+            username=f"tianbao-{code}",
+            password=PASSWORD,
+            role=User.Role.REPORTER,
+            unit=Unit.objects.get(code=code),
+        )
+    user_create(username="lingdao", password=PASSWORD, role=User.Role.VIEWER)
+    user_create(username="waibu", password=PASSWORD, role="")
+    last = demo_periods()[-1]
+    q4 = Period.objects.get(code=last.period)
+    draft_period = period_create(code="2024Q1", scheme_version=q4.scheme_version, previous=q4)
+    data_values_import(period=draft_period, source=last.data_path)
+    period_compute(period=draft_period, user=User.objects.get(username="kaoheban"))
+
+
+class _Built(Exception):
+    """Raised to roll the template's build back once its rows are read."""
+
+
+class DemoTemplate:
+    """:func:`demo_build` once per test process, kept as rows and files (SQLite only).
+
+    The build runs in a transaction that is read table by table and rolled back; each
+    test class then writes every table the demo fills inside the class's own
+    transaction, in milliseconds instead of seconds, and copies the demo's files into
+    the class's media folder. A table the migrations fill (content types, permissions)
+    is emptied and written whole, so a class also starts right after a
+    ``TransactionTestCase`` has emptied the database and the migrations refilled it.
+    """
+
+    _built: DemoTemplate | None = None
+
+    def __init__(self, tables: dict[str, tuple[str, list[tuple[Any, ...]], bool]], media: Path):
+        self.tables = tables  # table -> (insert statement, every row, whether to empty it first)
+        self.media = media
+
+    @classmethod
+    def get(cls) -> DemoTemplate:
+        if cls._built is None:
+            cls._built = cls._build()
+        return cls._built
+
+    @staticmethod
+    def _rows(cursor: Any) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+        rows = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            rows[table] = ([d[0] for d in cursor.description], cursor.fetchall())
+        return rows
+
+    @classmethod
+    def _build(cls) -> DemoTemplate:
+        media = Path(tempfile.mkdtemp(prefix="leitai-test-demo-media-"))
+        atexit.register(shutil.rmtree, media, True)
+        with override_settings(MEDIA_ROOT=str(media)):
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    before = cls._rows(cursor)
+                    demo_build()
+                    after = cls._rows(cursor)
+                    raise _Built
+            except _Built:
+                pass
+        tables = {}
+        for table, (columns, rows) in after.items():
+            had_rows = bool(before.get(table, ([], []))[1])
+            if rows or had_rows:
+                names = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join("?" * len(columns))
+                insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+                tables[table] = (insert, rows, had_rows)
+        return cls(tables, media)
+
+    def restore(self, *, media: Path) -> None:
+        """Write the demo into the open transaction and its files into ``media``."""
+        raw = connection.connection
+        for table, (insert, rows, empty_first) in self.tables.items():
+            if empty_first:
+                raw.execute(f'DELETE FROM "{table}"')
+            raw.executemany(insert, rows)
+        shutil.copytree(self.media, media, dirs_exist_ok=True)
+
+
 class BaseTestCase(TestCase):
     client_class = VerifiedClient
     office: User
@@ -73,6 +167,9 @@ class BaseTestCase(TestCase):
         cls._media = tempfile.TemporaryDirectory(prefix="leitai-test-media-")
         cls._media_settings = override_settings(MEDIA_ROOT=cls._media.name)
         cls._media_settings.enable()
+        if connection.vendor == "sqlite":
+            # Built (once per test process) before the class's transaction opens.
+            cls._template = DemoTemplate.get()
         super().setUpClass()
 
     @classmethod
@@ -83,31 +180,17 @@ class BaseTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        demo_install(accounts=False)
-        cls.office = user_create(username="kaoheban", password=PASSWORD, role=User.Role.OFFICE)
-        # The office logs in with a second factor, as the production settings ask.
-        second_factor_device(cls.office)
-        cls.reporter_shibei = user_create(
-            username="tianbao-shibei",
-            password=PASSWORD,
-            role=User.Role.REPORTER,
-            unit=Unit.objects.get(code="shibei"),
-        )
-        cls.reporter_licang = user_create(
-            username="tianbao-licang",
-            password=PASSWORD,
-            role=User.Role.REPORTER,
-            unit=Unit.objects.get(code="licang"),
-        )
-        cls.viewer = user_create(username="lingdao", password=PASSWORD, role=User.Role.VIEWER)
-        cls.outsider = user_create(username="waibu", password=PASSWORD, role="")
-        last = demo_periods()[-1]
-        q4 = Period.objects.get(code=last.period)
-        cls.draft_period = period_create(
-            code="2024Q1", scheme_version=q4.scheme_version, previous=q4
-        )
-        data_values_import(period=cls.draft_period, source=last.data_path)
-        cls.draft = period_compute(period=cls.draft_period, user=cls.office)
+        if connection.vendor == "sqlite":
+            cls._template.restore(media=Path(cls._media.name))
+        else:  # PostgreSQL: built for each class (its run is a short list of files)
+            demo_build()
+        cls.office = User.objects.get(username="kaoheban")
+        cls.reporter_shibei = User.objects.get(username="tianbao-shibei")
+        cls.reporter_licang = User.objects.get(username="tianbao-licang")
+        cls.viewer = User.objects.get(username="lingdao")
+        cls.outsider = User.objects.get(username="waibu")
+        cls.draft_period = Period.objects.get(code="2024Q1")
+        cls.draft = cls.draft_period.snapshots.get()
 
     def public_boards(self, on: bool) -> None:
         site_settings_update(public_boards=on, user=self.office)

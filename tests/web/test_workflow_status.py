@@ -194,6 +194,12 @@ class PeriodStatusTests(BaseTestCase):
         )
         self.assertEqual(mine["unit"], [UnitStatus.BY_OFFICE])
         self.assertEqual(mine["period"], [PeriodStatus.SUBMITTED])
+        # So the office closes the collection without an override ("although N units
+        # have not submitted") and the status board offers none.
+        self.assertNotIn('name="acknowledge"', self.board(period))
+        period_review_start(period=period, user=self.office, acknowledge=False)
+        period.refresh_from_db()
+        self.assertEqual(period.state, Period.State.REVIEW)
 
     def test_a_reporter_sees_the_period_as_their_unit_stands_in_it(self) -> None:
         """平度市 was returned in the demo; 市北区 has not submitted: 市北区's reporter is

@@ -20,6 +20,7 @@ PAGES = [
     ("card", None, "/periods/2023Q3/units/huangdao/"),
     ("targets", "office", "/targets/"),
     ("form", "shibei", "/workflow/periods/2023Q4/units/shibei/"),
+    ("figures", "shibei", "/periods/2023Q4/units/shibei/data/"),
     ("status", "office", "/workflow/periods/2023Q4/"),
     ("present", None, "/arena/2023-05-27/present/"),
 ]

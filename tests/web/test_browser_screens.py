@@ -50,11 +50,21 @@ PROBE = """() => {
     if ((s.overflow === 'hidden' || s.overflowX === 'hidden' || s.textOverflow === 'ellipsis')
         && el.scrollWidth > el.clientWidth + 1)
       out.clipped.push(el.tagName + '.' + el.className + ' ' + text.slice(0, 20));
+  }
+  // A name broken one or two characters a line, also beside other elements (an
+  // indicator's name before its code): each text node on its own.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    const parent = node.parentElement;
+    if (!/^[\\u4e00-\\u9fff（）]{4,}$/.test(text) || !parent.offsetParent
+        || !parent.getBoundingClientRect().width
+        || parent.closest('.visually-hidden, details:not([open]) > :not(summary)')) continue;
     const range = document.createRange();
-    range.selectNodeContents(el.firstChild);
+    range.selectNodeContents(node);
     const lines = new Set([...range.getClientRects()].map(q => Math.round(q.top))).size;
-    if (/^[\\u4e00-\\u9fff（）]{4,}$/.test(text) && lines > 1 && text.length / lines <= 2.5)
-      out.broken.push(el.tagName + '.' + el.className + ' ' + text);
+    if (lines > 1 && text.length / lines <= 2.5)
+      out.broken.push(parent.tagName + '.' + parent.className + ' ' + text);
   }
   return out;
 }"""

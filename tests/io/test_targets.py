@@ -128,6 +128,17 @@ def test_actuals_accept_months_quarters_and_days(tmp_path):
     assert (c.frequency, c.end) == ("day", dt.date(2023, 6, 15))
 
 
+def test_notes_keep_their_chinese_punctuation(tmp_path):
+    """NFKC is for codes and numbers; a note is read as written (，not , and （not ()."""
+    path = write(
+        tmp_path,
+        "actuals.csv",
+        ACTUALS_HEADER + "ｓｈｉｎａｎ,a,2023-05,9,本月新增9个，累计9个（示意）,\n",
+    )
+    (actual,) = read_actuals(path)
+    assert (actual.unit, actual.note) == ("shinan", "本月新增9个，累计9个（示意）")
+
+
 def test_xlsx_tables_are_read_including_date_cells(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

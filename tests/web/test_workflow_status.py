@@ -4,9 +4,13 @@ status board says about it (issue 14: no 'every unit submitted' for a new period
 
 from __future__ import annotations
 
+import re
+
 from django.urls import reverse
 
+from leitai.web.accounts.models import User
 from leitai.web.assessments.models import DataValue, Period
+from leitai.web.assessments.selectors import period_label
 from leitai.web.workflow.models import PeriodStatus, UnitStatus
 from leitai.web.workflow.selectors import period_readiness, period_units
 from leitai.web.workflow.services import period_open as open_period
@@ -125,6 +129,89 @@ class PeriodStatusTests(BaseTestCase):
         rows = period_readiness(period).rows
         self.assertEqual(period_status(period, rows, revision=1), PeriodStatus.PUBLISHED)
         self.assertEqual(period_status(period, rows, revision=2), PeriodStatus.REVISED)
+
+    # -- the boards and notices pages say the same as the status board ----------------------
+
+    def statuses(self, url: str, user: User | None = None) -> dict[str, list[str]]:
+        """The period and unit statuses ``url`` shows (``data-period-status``, ``data-status``)."""
+        self.login(user or self.office)
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200, url)
+        html = page.content.decode()
+        return {
+            "period": re.findall(r'data-period-status="([a-z_]+)"', html),
+            "unit": re.findall(r'data-status="([a-z_]+)"', html),
+            "html": [html],
+        }
+
+    def office_home_status(self, period: Period) -> str:
+        """The office's line for ``period`` on the home page: its status badge."""
+        html = self.statuses("/")["html"][0]
+        html = html[html.index('data-section="office"') :]
+        line = re.search(
+            rf"<li><span class=\"label\">{re.escape(period_label(period))}</span>(.*?)</li>",
+            html,
+            re.S,
+        )
+        self.assertIsNotNone(line, period.code)
+        return re.search(r'data-period-status="([a-z_]+)"', line.group(1)).group(1)
+
+    def test_the_home_page_says_a_new_period_is_new_not_all_submitted(self) -> None:
+        period = self.new_period()
+        self.assertEqual(self.office_home_status(period), PeriodStatus.NEW)
+        html = self.statuses("/")["html"][0]
+        self.assertIn("新建，尚无数据", html)
+        data = self.statuses(reverse("boards:unit_data", args=[period.code, "shibei"]))
+        self.assertEqual(data["period"], [PeriodStatus.NEW])
+        self.assertEqual(data["unit"], [UnitStatus.NOT_STARTED])
+
+    def test_the_boards_and_notices_say_a_published_period_is_published(self) -> None:
+        period = Period.objects.get(code="2023Q3")
+        self.assertEqual(self.office_home_status(period), PeriodStatus.PUBLISHED)
+        for url in (
+            reverse("boards:league", args=[period.code]),
+            reverse("boards:unit", args=[period.code, "shibei"]),
+            reverse("notices:list", args=[period.code]),
+        ):
+            for user in (self.office, self.viewer):
+                found = self.statuses(url, user)
+                self.assertEqual(found["period"], [PeriodStatus.PUBLISHED], (url, user))
+                self.assertNotIn("尚未计算初步结果", found["html"][0])
+        # Every unit's figures are in once published: none reads as not submitted.
+        data = self.statuses(reverse("boards:unit_data", args=[period.code, "shibei"]))
+        self.assertIn(data["unit"][0], (UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE))
+
+    def test_figures_the_office_uploaded_count_as_submitted_on_every_page(self) -> None:
+        period = self.new_period()
+        self.copy_figures(period)
+        self.assertEqual(self.office_home_status(period), PeriodStatus.SUBMITTED)
+        data = self.statuses(reverse("boards:unit_data", args=[period.code, "shibei"]))
+        self.assertEqual(data["unit"], [UnitStatus.BY_OFFICE])
+        self.assertEqual(data["period"], [PeriodStatus.SUBMITTED])
+        # The unit's reporter sees their unit as done, and the period as it stands for it.
+        mine = self.statuses(
+            reverse("boards:unit_data", args=[period.code, "shibei"]), self.reporter_shibei
+        )
+        self.assertEqual(mine["unit"], [UnitStatus.BY_OFFICE])
+        self.assertEqual(mine["period"], [PeriodStatus.SUBMITTED])
+        # So the office closes the collection without an override ("although N units
+        # have not submitted") and the status board offers none.
+        self.assertNotIn('name="acknowledge"', self.board(period))
+        period_review_start(period=period, user=self.office, acknowledge=False)
+        period.refresh_from_db()
+        self.assertEqual(period.state, Period.State.REVIEW)
+
+    def test_a_reporter_sees_the_period_as_their_unit_stands_in_it(self) -> None:
+        """平度市 was returned in the demo; 市北区 has not submitted: 市北区's reporter is
+        not told that another unit was returned."""
+        period = Period.objects.get(code="2023Q4")
+        office = self.statuses(reverse("boards:unit_data", args=[period.code, "shibei"]))
+        self.assertEqual(office["period"], [PeriodStatus.RETURNED])
+        mine = self.statuses(
+            reverse("boards:unit_data", args=[period.code, "shibei"]), self.reporter_shibei
+        )
+        self.assertEqual(mine["period"], [PeriodStatus.PARTLY])
+        self.assertEqual(mine["unit"], [UnitStatus.FILLED])
 
 
 class DraftCardTests(BaseTestCase):

@@ -236,14 +236,22 @@ def _found(value: Any) -> str:
     return "" if _is_blank(value) else _norm(value)[:40]
 
 
-def _text(value: Any, required: bool) -> str | None:
+def _words(value: Any, required: bool) -> str | None:
+    """Words people read (a target's name, a progress note): as written, without NFKC,
+    which would turn Chinese punctuation into ASCII (，into , and （into ()."""
     if _is_blank(value):
         if required:
             raise InvalidValue("targets.empty_cell")
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _norm(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _text(value: Any, required: bool) -> str | None:
+    """A code or a short value: NFKC, so that full-width letters and digits read as ASCII."""
+    words = _words(value, required)
+    return None if words is None else _norm(words)
 
 
 def _number(value: Any, required: bool) -> float | None:
@@ -376,7 +384,7 @@ def read_targets(
         # Read in the columns' order, so that a row's errors read left to right.
         unit = _cell(errors, where, row, "unit", _text, True)
         ident = _cell(errors, where, row, "id", _text, True)
-        name = _cell(errors, where, row, "name", _text, True)
+        name = _cell(errors, where, row, "name", _words, True)
         indicator = _cell(errors, where, row, "indicator", _text, False)
         value = _cell(errors, where, row, "target", _number, True)
         measure = _cell(errors, where, row, "unit_of_measure", _text, False)
@@ -473,7 +481,7 @@ def read_actuals(
         target = _cell(errors, where, row, "target", _text, True)
         period = _cell(errors, where, row, "period", _period)
         value = _cell(errors, where, row, "value", _number, True)
-        note = _cell(errors, where, row, "note", _text, False)
+        note = _cell(errors, where, row, "note", _words, False)
         evidence = _cell(errors, where, row, "evidence", _text, False)
         if unit is not None and target is not None:
             if known is not None and (unit, target) not in known:

@@ -533,7 +533,7 @@ def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
                     "text": "" if r is None else f"{r:.2f}".replace("0.", ".", 1),
                     "background": "#fff" if a == b else _heat(r),
                     "dark": r is not None and abs(r) >= 0.55 and a != b,
-                    "title": f"{row['name']} × {indicators[b]['name']}: "
+                    "title": f"{row['name']} × {indicators[b]['name']}{_(': ')}"
                     + ("—" if r is None else f"{r:.2f}"),
                 }
             )

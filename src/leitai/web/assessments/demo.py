@@ -86,7 +86,7 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
         version = scheme_version_create(
             content=item.scheme_path.read_bytes(),
             source=item.scheme_path.name,
-            comment="demo",
+            comment="示例",
         )
         period = period_create(
             code=item.period,
@@ -135,7 +135,7 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
         version = scheme_version_create(
             content=grouped.scheme_path.read_bytes(),
             source=grouped.scheme_path.name,
-            comment="demo",
+            comment="示例",
         )
         period = period_create(code=grouped.period, name=grouped.name, scheme_version=version)
         data_values_import(period=period, source=grouped.data_path, filename=grouped.data_path.name)
@@ -147,7 +147,7 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
         version = scheme_version_create(
             content=annual.scheme_path.read_bytes(),
             source=annual.scheme_path.name,
-            comment="demo",
+            comment="示例",
         )
         period = period_create(code=annual.period, name=annual.name, scheme_version=version)
         periods[annual.period] = period

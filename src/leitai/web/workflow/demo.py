@@ -161,7 +161,7 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
         ).select_related("unit")
     }
     version = scheme_version_create(
-        content=item.scheme_path.read_bytes(), source=item.scheme_path.name, comment="demo"
+        content=item.scheme_path.read_bytes(), source=item.scheme_path.name, comment="示例"
     )
     period = period_create(code=item.period, scheme_version=version, previous=previous, user=office)
     cells: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}

@@ -139,6 +139,20 @@ INSIDE_UNIT = {
 LOCKED = frozenset({UnitStatus.SUBMITTED, UnitStatus.PENDING_APPROVAL})
 
 
+def period_status_for(period: Period, *, user: Any) -> str:
+    """:func:`period_status` of ``period`` as it stands, as ``user`` may see it: over every
+    unit's row for the office, over their own unit's row for a reporter (a reporter sees
+    the period as their unit stands in it, and learns nothing of the other units)."""
+    published = period_published_snapshot(period)
+    rows: list[UnitRow] = []
+    if period.state != Period.State.PUBLISHED:
+        if user_is_office(user):
+            rows = status_board(period)
+        elif getattr(user, "is_authenticated", False) and user.is_reporter:
+            rows = [unit_row(period, user.unit)]
+    return period_status(period, rows, revision=published.revision if published else 0)
+
+
 def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:
     """Each unit's status (未填报 / 已填报 / 已提交 / 已退回), with who and when."""
     units = units if units is not None else period_units(period)

@@ -85,3 +85,24 @@ def audit_note(note: str) -> str:
     from leitai.web.audit.labels import note_label
 
     return note_label(note or "")
+
+
+@register.inclusion_tag("workflow/_period_status.html", takes_context=True)
+def period_status_badge(context: Any, period: Any) -> dict[str, Any]:
+    """The period's state in words (:func:`period_status_for`), as the person asking may
+    see it: every board, card and notice shows it with this tag."""
+    from leitai.web.workflow.models import PeriodStatus
+    from leitai.web.workflow.selectors import period_status_for
+
+    request = context.get("request")
+    status = period_status_for(period, user=getattr(request, "user", None))
+    return {"status": status, "label": PeriodStatus(status).label}
+
+
+@register.inclusion_tag("workflow/_status.html")
+def unit_status_badge(period: Any, unit: Any) -> dict[str, Any]:
+    """A unit's state in ``period`` (:func:`unit_status`), as on the status board. The
+    caller shows it only to the office and to the unit's own reporter."""
+    from leitai.web.workflow.selectors import unit_row
+
+    return {"row": unit_row(period, unit)}

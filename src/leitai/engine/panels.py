@@ -379,7 +379,7 @@ class Comparison:
         change = self.rank_change[:, s]
         moved = np.flatnonzero(~np.isnan(change) & (change != 0))
         order = sorted(moved, key=lambda u: (-abs(change[u]), self.after_rank[u, s]))
-        return [self.row(u, s) for u in order[:count]]
+        return [self.row(int(u), s) for u in order[:count]]
 
     def row(self, u: int, s: int) -> dict[str, Any]:
         def num(a: np.ndarray) -> float | None:

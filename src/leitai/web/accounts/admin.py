@@ -24,7 +24,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_filter = ("role", "is_active", "unit")
     search_fields = ("username", "real_name", "phone", "email")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role"), {"fields": ("role", "unit", "unit_approver")}),
         (
             _("Account security"),

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leitai.web.accounts.models import AnalysisAudience, SiteSettings, User
+from leitai.web.formfields import form_field
 
 
 class SiteSettingsForm(forms.Form):
@@ -60,7 +63,7 @@ class VerifyForm(CodeForm):
 
 
 class FactorResetForm(forms.Form):
-    account = forms.ModelChoiceField(label=_("Account"), queryset=None)
+    account: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Account"), queryset=None)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -107,7 +110,9 @@ class AccountForm(forms.Form):
     )
     real_name = forms.CharField(label=_("Real name"), max_length=60)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, required=False
+    )
     unit_approver = forms.BooleanField(
         label=_("Unit approver"),
         required=False,
@@ -120,8 +125,10 @@ class AccountForm(forms.Form):
         from leitai.web.assessments.models import Unit
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = User.Role.choices
-        self.fields["unit"].queryset = Unit.objects.order_by("position", "code")
+        form_field(self, "role", forms.ChoiceField).choices = User.Role.choices
+        form_field(self, "unit", forms.ModelChoiceField).queryset = Unit.objects.order_by(
+            "position", "code"
+        )
         if editing:
             del self.fields["username"]  # the login stays: the audit log names it
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from leitai.web.access import signed_in_user
 from leitai.web.accounts import services
 from leitai.web.accounts.bulk import MAX_BYTES, accounts_bulk_check, accounts_template
 from leitai.web.accounts.forms import AccountFilterForm, AccountForm, AccountsUploadForm
@@ -146,7 +147,7 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
 @office
 def account_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
-    services.second_factor_reset_for(account=account, user=request.user, request=request)
+    services.second_factor_reset_for(account=account, user=signed_in_user(request), request=request)
     messages.success(
         request,
         _("The second factor of %(name)s is removed; a new one is set up at the next login.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -24,6 +24,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from leitai.web.accounts.models import LoginSession, SiteSettings, User
+
+if TYPE_CHECKING:
+    from leitai.web.audit.models import Action
 from leitai.web.accounts.selectors import site_settings_get
 from leitai.web.audit.models import Action
 from leitai.web.clientip import client_ip
@@ -128,7 +131,7 @@ def session_end(request: HttpRequest) -> None:
 
 
 def login_record(
-    action: str,
+    action: Action,
     request: HttpRequest | None,
     *,
     user: User | None = None,

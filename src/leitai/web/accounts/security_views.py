@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from leitai.web.access import signed_in_user
 from leitai.web.accounts.forms import (
     CodeForm,
     FactorResetForm,
@@ -89,7 +90,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         from leitai.web.accounts.security import password_change_due, password_expired
 
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = signed_in_user(self.request)
         context["forced"] = password_change_due(user)
         context["expired"] = password_expired(user)
         return context
@@ -99,8 +100,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @require_http_methods(["GET", "POST"])
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: QR code, secret, a first code; recovery codes once."""
-    user = request.user
-    if has_second_factor(user) and not user.is_verified():
+    user = signed_in_user(request)
+    if has_second_factor(user) and not request.user.is_verified():  # type: ignore[union-attr]  # django-otp's middleware adds is_verified to request.user
         return redirect(f"{reverse_lazy('accounts:otp_verify')}?next={_next(request)}")
     device = enrolment_device(user)
     form = CodeForm(request.POST or None)
@@ -134,7 +135,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Enter the code of the app (or a recovery code) after the password."""
-    user = request.user
+    user = signed_in_user(request)
     if not has_second_factor(user):
         return redirect(f"{reverse_lazy('accounts:otp_enrol')}?next={_next(request)}")
     form = VerifyForm(request.POST or None)
@@ -184,13 +185,13 @@ def security_settings(request: HttpRequest) -> HttpResponse:
     reset = FactorResetForm(request.POST if request.POST.get("form") == "reset" else None)
     if request.method == "POST" and rules.is_bound and rules.is_valid():
         site_settings_update(
-            user=request.user, **{k: rules.cleaned_data[k] for k in SECURITY_FIELDS}
+            user=signed_in_user(request), **{k: rules.cleaned_data[k] for k in SECURITY_FIELDS}
         )
         messages.success(request, _("The security settings are saved."))
         return redirect("accounts:security")
     if request.method == "POST" and reset.is_bound and reset.is_valid():
         account = reset.cleaned_data["account"]
-        second_factor_reset_for(account=account, user=request.user, request=request)
+        second_factor_reset_for(account=account, user=signed_in_user(request), request=request)
         messages.success(
             request,
             _("The second factor of %(name)s is removed; a new one is set up at the next login.")
@@ -210,7 +211,7 @@ def security_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_logins(request: HttpRequest) -> HttpResponse:
     """我的登录记录: a person's own recent logins, failures and account changes."""
-    user = request.user
+    user = signed_in_user(request)
     methods = {
         "password": _("password"),
         "one-time code": _("one-time code"),

@@ -141,7 +141,7 @@ def account_state(account: User) -> dict[str, Any]:
         "phone": account.phone,
         "email": account.email,
         "role": account.role,
-        "unit": account.unit.code if account.unit_id else None,
+        "unit": account.unit.code if account.unit is not None else None,
         "unit_approver": account.unit_approver,
         "is_active": account.is_active,
     }

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from leitai.web.access import signed_in_user
 from leitai.web.accounts.forms import SiteSettingsForm
 from leitai.web.accounts.selectors import site_settings_get, user_is_office
 from leitai.web.accounts.services import site_settings_update
@@ -33,7 +34,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
         site_settings_update(
             public_boards=form.cleaned_data["public_boards"],
             analysis_audience=form.cleaned_data["analysis_audience"] or None,
-            user=request.user,
+            user=signed_in_user(request),
         )
         messages.success(
             request,

@@ -677,7 +677,7 @@ def trend_report(*, user: Any, upto: Period) -> dict[str, Any]:
         return {"periods": [], "rows": []}
     documents = [s.result_dict for _p, s in chosen]
     out = trends(documents, list(range(1, len(chosen) + 1)), what="composite")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for u, unit in enumerate(out.units):
         scores = out.values[u, 0]
         growth = out.trend[u, 0]

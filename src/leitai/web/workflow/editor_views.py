@@ -33,7 +33,7 @@ from leitai.i18n.schemes import (
     rule_words,
     version_label,
 )
-from leitai.web.access import office
+from leitai.web.access import office, signed_in_user
 from leitai.web.assessments.models import Period, SchemeVersion
 from leitai.web.assessments.selectors import period_label, scheme_version_parsed
 from leitai.web.errors import ServiceError
@@ -332,7 +332,10 @@ def scheme_editor_save(request: HttpRequest) -> JsonResponse:
     comment = str(data.get("comment") or "")
     try:
         version = services.scheme_change_save(
-            text=model_yaml(data["model"]), comment=comment, user=request.user, source="editor.yaml"
+            text=model_yaml(data["model"]),
+            comment=comment,
+            user=signed_in_user(request),
+            source="editor.yaml",
         )
     except ServiceError as exc:
         return JsonResponse(

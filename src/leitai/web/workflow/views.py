@@ -33,6 +33,7 @@ from leitai.i18n import render as render_problem
 from leitai.i18n import render_where
 from leitai.i18n.schemes import change_sentences, rule_words
 from leitai.io import write_template
+from leitai.web.access import signed_in_user
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -82,7 +83,7 @@ def worker(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (user_is_office(request.user) or request.user.is_reporter):
+        if not (user_is_office(signed_in_user(request)) or signed_in_user(request).is_reporter):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -137,7 +138,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 period, readiness.rows if readiness else [], revision=item["revisions"]
             )
         else:
-            unit = request.user.unit
+            unit = signed_in_user(request).unit
             item["row"] = unit_row(period, unit)
             # A reporter sees the period as their unit stands in it.
             item["status"] = period_status(period, [item["row"]], revision=0)
@@ -174,7 +175,10 @@ def _save_scheme(
 ) -> HttpResponse:
     try:
         version = services.scheme_change_save(
-            text=text, comment=form.cleaned_data["comment"], user=request.user, source=source
+            text=text,
+            comment=form.cleaned_data["comment"],
+            user=signed_in_user(request),
+            source=source,
         )
     except SchemeError as exc:
         context["problems"] = [
@@ -368,7 +372,7 @@ def period_new(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 scheme_version=form.cleaned_data["scheme_version"],
                 previous=form.cleaned_data["previous"],
-                user=request.user,
+                user=signed_in_user(request),
             )
         except ServiceError as exc:
             error_to_messages(request, exc)
@@ -385,9 +389,12 @@ def period_new(request: HttpRequest) -> HttpResponse:
 def period(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     if not user_is_office(request.user):
-        if request.user.unit.code not in scheme_version_parsed(period_obj.scheme_version).unit_ids:
+        if (
+            signed_in_user(request).unit.code
+            not in scheme_version_parsed(period_obj.scheme_version).unit_ids
+        ):
             raise Http404
-        return redirect("workflow:unit", period_obj.code, request.user.unit.code)
+        return redirect("workflow:unit", period_obj.code, signed_in_user(request).unit.code)
     readiness = period_readiness(period_obj)
     return render(
         request,
@@ -421,13 +428,13 @@ def period_step(request: HttpRequest, period: str) -> HttpResponse:
         if form.cleaned_data["step"] == "review":
             services.period_review_start(
                 period=period_obj,
-                user=request.user,
+                user=signed_in_user(request),
                 acknowledge=form.cleaned_data["acknowledge"],
             )
             messages.success(request, _("The collection is closed; the period is under review."))
         else:
             services.period_collection_reopen(
-                period=period_obj, user=request.user, reason=form.cleaned_data["reason"]
+                period=period_obj, user=signed_in_user(request), reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("The period collects figures again."))
     except ServiceError as exc:
@@ -440,7 +447,7 @@ def period_step(request: HttpRequest, period: str) -> HttpResponse:
 def period_compute(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     try:
-        snapshot = services.period_draft_compute(period=period_obj, user=request.user)
+        snapshot = services.period_draft_compute(period=period_obj, user=signed_in_user(request))
     except ServiceError as exc:
         messages.error(request, _("The draft result could not be computed:"))
         error_to_messages(request, exc)
@@ -461,7 +468,7 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
         try:
             snapshot = services.period_result_publish(
                 period=period_obj,
-                user=request.user,
+                user=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
                 acknowledge=form.cleaned_data["acknowledge"],
                 previous_note=form.cleaned_data["previous_note"],
@@ -509,7 +516,7 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
     scheme = scheme_version_parsed(period_obj.scheme_version)
     code = request.GET.get("unit", "")
     if not user_is_office(request.user):
-        code = code or request.user.unit.code
+        code = code or signed_in_user(request).unit.code
     unit = _unit(request, period_obj, code) if code else None
     units = [unit.code] if unit else None
     values: dict[str, dict[str, Any]] = {}
@@ -546,7 +553,7 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
     is_office = user_is_office(request.user)
     if not is_office:
         # A reporter's page is about their own unit, whatever the request says.
-        _unit(request, period_obj, request.user.unit.code)
+        _unit(request, period_obj, signed_in_user(request).unit.code)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         scope = None
@@ -554,7 +561,10 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
             scope = _unit(request, period_obj, form.cleaned_data["unit"])
         try:
             upload_obj = services.upload_check(
-                period=period_obj, user=request.user, file=form.cleaned_data["file"], unit=scope
+                period=period_obj,
+                user=signed_in_user(request),
+                file=form.cleaned_data["file"],
+                unit=scope,
             )
         except ServiceError as exc:
             error_to_messages(request, exc)
@@ -563,7 +573,7 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
                 return _upload_page(request, upload_obj)
             return redirect("workflow:upload_detail", upload_obj.pk)
     uploads = uploads_visible(user=request.user).filter(period=period_obj)[:30]
-    unit = None if is_office else request.user.unit
+    unit = None if is_office else signed_in_user(request).unit
     rights = unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
     return render(
         request,
@@ -725,7 +735,9 @@ def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
         changed = services.upload_confirm(
-            upload=upload_obj, user=request.user, explanations=_posted_explanations(request)
+            upload=upload_obj,
+            user=signed_in_user(request),
+            explanations=_posted_explanations(request),
         )
     except ServiceError as exc:
         error_to_messages(request, exc)
@@ -741,7 +753,7 @@ def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
-        services.upload_discard(upload=upload_obj, user=request.user)
+        services.upload_discard(upload=upload_obj, user=signed_in_user(request))
     except ServiceError as exc:
         error_to_messages(request, exc)
     else:
@@ -787,7 +799,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             changed, explained = services.unit_figures_explain(
                 period=period_obj,
                 unit=unit_obj,
-                user=request.user,
+                user=signed_in_user(request),
                 values=values,
                 explanations=explanations,
             )
@@ -853,7 +865,9 @@ def unit_submit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
     try:
-        submission = services.submission_submit(period=period_obj, unit=unit_obj, user=request.user)
+        submission = services.submission_submit(
+            period=period_obj, unit=unit_obj, user=signed_in_user(request)
+        )
     except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
@@ -881,7 +895,7 @@ def unit_return(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             services.submission_return(
                 period=period_obj,
                 unit=unit_obj,
-                user=request.user,
+                user=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except ServiceError as exc:
@@ -905,7 +919,7 @@ def unit_approve(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
     try:
-        services.submission_approve(period=period_obj, unit=unit_obj, user=request.user)
+        services.submission_approve(period=period_obj, unit=unit_obj, user=signed_in_user(request))
     except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
@@ -926,7 +940,7 @@ def unit_send_back(request: HttpRequest, period: str, unit: str) -> HttpResponse
         services.submission_send_back(
             period=period_obj,
             unit=unit_obj,
-            user=request.user,
+            user=signed_in_user(request),
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )
     except ServiceError as exc:
@@ -951,7 +965,7 @@ def period_approval(request: HttpRequest, period: str) -> HttpResponse:
         return redirect("workflow:period", period_obj.code)
     try:
         chosen = services.approval_units_set(
-            period=period_obj, units=form.cleaned_data["units"], user=request.user
+            period=period_obj, units=form.cleaned_data["units"], user=signed_in_user(request)
         )
     except ServiceError as exc:
         error_to_messages(request, exc)
@@ -989,7 +1003,7 @@ def objection_new(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             objection = services.objection_raise(
                 period=period_obj,
                 unit=unit_obj,
-                user=request.user,
+                user=signed_in_user(request),
                 text=form.cleaned_data["text"],
                 key=form.cleaned_data["key"],
                 attachment=form.cleaned_data["attachment"],
@@ -1090,7 +1104,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             services.objection_answer(
                 objection=objection_obj,
-                user=request.user,
+                user=signed_in_user(request),
                 accepted=accepted,
                 answer=form.cleaned_data["answer"],
                 corrections=corrections,
@@ -1171,7 +1185,7 @@ def evidence_add(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     else:
         try:
             evidence = services.evidence_add(
-                period=period_obj, unit=unit_obj, user=request.user, key=key, file=file
+                period=period_obj, unit=unit_obj, user=signed_in_user(request), key=key, file=file
             )
         except ServiceError as exc:
             if exc.code == "forbidden":
@@ -1201,7 +1215,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     period_code, unit_code, name = evidence.period.code, evidence.unit.code, evidence.name
     try:
-        services.evidence_remove(evidence=evidence, user=request.user)
+        services.evidence_remove(evidence=evidence, user=signed_in_user(request))
     except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None

@@ -81,6 +81,10 @@ class Action(models.TextChoices):
     ACCOUNT_FACTOR_ENROLLED = "account.factor_enrolled", _("Second factor set up")
     ACCOUNT_FACTOR_RESET = "account.factor_reset", _("Second factor reset")
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("Password changed")
+    API_TOKEN_CREATED = "api.token_created", _("API token created")
+    API_TOKEN_REVOKED = "api.token_revoked", _("API token revoked")
+    API_WRITE = "api.write", _("Figures written through the API")
+    API_WRITE_REFUSED = "api.write_refused", _("Write through the API refused")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -147,6 +147,47 @@ class SubmitTests(WriteApiTestCase):
         explained = AuditEntry.objects.filter(note="explanation", unit="shibei").latest("pk")
         self.assertEqual(explained.after["gdp_growth.explanation"], "重大项目集中投产")
 
+    def test_hostile_values_are_refused_at_their_row_and_never_saved(self) -> None:
+        before = figures(self.q4)
+        hostile = ["=1+1", "1" * 300, "NaN", "七点二", "5,2", "1e999"]
+        keys = ["gdp_growth", "industry_growth", "investment_growth", "revenue_growth"]
+        keys += ["retail_growth", "trade_growth"]
+        rows = [
+            {"unit": "shibei", "indicator": key, "value": value}
+            for key, value in zip(keys, hostile, strict=True)
+        ]
+        rows.append({"unit": "shibei", "indicator": "gdp_growth", "value": "6"})
+        response = self.client.post(
+            VALUES.format("2023Q4"),
+            json.dumps({"rows": rows}).replace('"NaN"', "Infinity"),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {self.raw}"},
+        )
+        self.assertEqual(response.status_code, 422, response.content)
+        self.assertEqual(figures(self.q4), before)
+        problems = response.json()["problems"]
+        too_long = next(p for p in problems if p["code"] == "file.value_too_long")
+        self.assertEqual(too_long["row"], 1)  # the table names its row, not its column
+        self.assertEqual({p["field"] for p in problems if p is not too_long}, {"value"})
+        self.assertEqual({p["row"] for p in problems}, {0, 1, 2, 3, 4, 5, 6})
+        duplicated = next(p for p in problems if p["code"] == "data.duplicated")
+        self.assertEqual(duplicated["row"], 6)
+        self.assertIn("rows[0].value", duplicated["message"])  # the first, as the request has it
+
+    def test_control_characters_are_refused_at_their_row_and_field(self) -> None:
+        rows = [
+            {"unit": "shibei", "indicator": "gdp_growth", "value": "6"},
+            {"unit": "shibei", "indicator": "industry_growth", "value": "5\n6"},
+            {"unit": "shi\x00bei", "indicator": "gdp_growth", "value": "6"},
+        ]
+        response = self.post(rows)
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("接口定义", response.json()["detail"])
+        self.assertEqual(
+            {tuple(e["loc"][2:5]) for e in response.json()["errors"]},
+            {("rows", "1", "value"), ("rows", "2", "unit")},
+        )
+
 
 class RefusalTests(WriteApiTestCase):
     def test_a_token_limited_to_one_period_cannot_write_another(self) -> None:

@@ -36,6 +36,7 @@ from leitai.web.workflow.anomalies import cells_alerts
 from leitai.web.workflow.models import Explanation, UnitStatus, Upload
 from leitai.web.workflow.selectors import unit_row
 from leitai.web.workflow.services import WorkflowError, upload_check, upload_confirm, upload_discard
+from leitai.web.workflow.tables import cell_position
 
 TOKEN_PREFIX = "lt_"
 FIELDS = ("unit", "indicator", "value", "target")
@@ -191,20 +192,42 @@ def rows_table(rows: Sequence[Mapping[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _place(row: Any, col: Any) -> tuple[int | None, str | None]:
+    """The request's row index and field of the table's row and column (0-based)."""
+    index = row - 2 if isinstance(row, int) and row >= 2 else None
+    name = FIELDS[col] if index is not None and isinstance(col, int) and col < 4 else None
+    return index, name
+
+
+def _path(index: int | None, name: str | None) -> str:
+    return "rows" if index is None else f"rows[{index}]" + (f".{name}" if name else "")
+
+
+def _params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The problem's parameters with a cell of the table it names (the first of two
+    duplicates) given as the request's row and field instead."""
+    out = dict(params)
+    first = cell_position(out.get("first")) if isinstance(out.get("first"), str) else None
+    if first is not None:
+        out["first"] = _path(*_place(*first))
+    return out
+
+
 def located_problem(stored: Mapping[str, Any]) -> dict[str, Any]:
     """An upload's stored problem with its place as the request's row index and field."""
     problem = Problem.from_dict(stored["problem"])
-    row, col = stored.get("row"), stored.get("col")
-    index = row - 2 if isinstance(row, int) and row >= 2 else None
-    name = FIELDS[col] if index is not None and isinstance(col, int) and col < 4 else None
-    path = "rows" if index is None else f"rows[{index}]" + (f".{name}" if name else "")
-    where = Where(path=path)
+    where = problem.where
+    col = stored.get("col")
+    if col is None and where.column in FIELDS:
+        col = FIELDS.index(where.column)
+    index, name = _place(stored.get("row") or where.row, col)
+    problem = Problem(problem.code, Where(path=_path(index, name)), _params(problem.params))
     return {
         "row": index,
         "field": name,
         "code": problem.code,
         "message": render_problem(problem, _, with_where=False),
-        "text": render_problem(Problem(problem.code, where, problem.params), _),
+        "text": render_problem(problem, _),
     }
 
 
@@ -224,7 +247,9 @@ def _problems(upload: Upload) -> list[dict[str, Any]]:
     return listed
 
 
-def _anomalies(period: Period, changes: list[dict[str, Any]], texts: Mapping[tuple[str, str], str]):
+def _anomalies(
+    period: Period, changes: list[dict[str, Any]], texts: Mapping[tuple[str, str], str]
+) -> list[dict[str, Any]]:
     """The changes that jump against the previous published value: each needs an
     explanation (given in the request, or already written for that value)."""
     alerts = cells_alerts(period, {(c["unit"], c["key"]): c["after"] for c in changes})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
-from pydantic import StrictFloat, StrictInt, StrictStr
+from pydantic import StrictFloat, StrictInt, StringConstraints
 
 from leitai.web.api.models import ApiToken
 from leitai.web.api.services import ApiError, figures_submit, token_authenticate
@@ -70,12 +70,16 @@ def body_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
-Value = StrictStr | StrictInt | StrictFloat | None
+# Text of a table cell: no control characters (a NUL or a line break would be another
+# cell or another row of the table the rows become); refused at its row and field.
+CELL_TEXT = r"^[^\x00-\x1f\x7f]*$"
+CellText = Annotated[str, StringConstraints(strict=True, pattern=CELL_TEXT)]
+Value = CellText | StrictInt | StrictFloat | None
 
 
 class RowIn(Schema):
-    unit: str = Field(min_length=1, max_length=64, description="unit id (单位代码)")
-    indicator: str = Field(
+    unit: CellText = Field(min_length=1, max_length=64, description="unit id (单位代码)")
+    indicator: CellText = Field(
         min_length=1, max_length=64, description="indicator id of the scheme (指标代码)"
     )
     value: Value = Field(description="the value as a number or as written (数值)")

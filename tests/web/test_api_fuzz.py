@@ -14,14 +14,14 @@ collection, published, a draft) and not only answered 404. The examples are boun
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 from unittest import mock
+from urllib.parse import quote
 
 import schemathesis
-from schemathesis import GenerationMode
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 
 from leitai.web.api.services import token_create
 from leitai.web.api.writes import TokenRateThrottle

@@ -289,6 +289,7 @@ class TokenTests(WriteApiTestCase):
         page = self.client.post(
             reverse("api_tokens:list"),
             {"name": "统计局接口", "owner": self.reporter_licang.pk, "period": ""},
+            follow=True,
         )
         self.assertEqual(page.status_code, 200)
         raw = page.context["created"]
@@ -331,7 +332,9 @@ class TokenTests(WriteApiTestCase):
         )
         self.login(self.reporter_shibei)
         made = self.client.post(
-            reverse("api_tokens:list"), {"name": "自建", "owner": self.reporter_shibei.pk}
+            reverse("api_tokens:list"),
+            {"name": "自建", "owner": self.reporter_shibei.pk},
+            follow=True,
         )
         self.assertTrue(made.context["created"])
         other = self.client.post(

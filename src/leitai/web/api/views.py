@@ -20,6 +20,8 @@ from leitai.web.api.forms import ApiSettingsForm, TokenForm
 from leitai.web.api.selectors import api_settings_get, self_service_allowed, tokens_visible
 from leitai.web.workflow.services import WorkflowError
 
+CREATED = "leitai_api_token_created"
+
 
 def _allowed(request: HttpRequest) -> bool | HttpResponse:
     """Whether the person may make tokens (office or self-service); a login page for a
@@ -40,7 +42,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return allowed
     office = user_is_office(request.user)
     form = TokenForm(request.POST or None, office=office, user=request.user)
-    created = None
+    # Shown once, on the page the person is sent to after making it (a reload of that
+    # page neither shows it again nor makes another token).
+    created = request.session.pop(CREATED, None)
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
@@ -55,12 +59,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
             except WorkflowError as exc:
                 form.add_error(None, " ".join(exc.messages))
             else:
-                form = TokenForm(office=office, user=request.user)
+                request.session[CREATED] = created
                 messages.success(
                     request,
                     _("Token “%(name)s” made. Copy it now: it is not shown again.")
                     % {"name": token.name},
                 )
+                return redirect("api_tokens:list")
     return render(
         request,
         "api/tokens.html",

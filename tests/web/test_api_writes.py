@@ -79,6 +79,19 @@ class SubmitTests(WriteApiTestCase):
         self.token.refresh_from_db()
         self.assertIsNotNone(self.token.last_used_at)
 
+    def test_the_office_reads_a_write_through_a_token_in_the_audit_log_in_chinese(self) -> None:
+        rows = [{"unit": "shibei", "indicator": "industry_growth", "value": 7.25}]
+        self.assertEqual(self.post(rows).status_code, 200)
+        entry = AuditEntry.objects.filter(action=Action.API_WRITE).get()
+        self.login(self.office)
+        page = self.client.get(reverse("audit:entry", args=[entry.pk])).content.decode()
+        self.assertIn("通过接口报送数据", page)
+        self.assertIn("市北区统计系统", page)
+        for label in ("令牌", "前缀", "行数", "改动的数据数"):
+            self.assertIn(label, page)
+        for key in ("prefix", "changed", "rows"):
+            self.assertNotIn(f">{key}<", page)
+
     def test_sending_the_same_values_again_saves_nothing_and_succeeds(self) -> None:
         rows = [{"unit": "shibei", "indicator": "industry_growth", "value": "7.25"}]
         self.assertEqual(self.post(rows).status_code, 200)

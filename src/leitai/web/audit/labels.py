@@ -68,6 +68,16 @@ FIELDS = {
     "trimmed": pgettext_lazy("audit field", "trimmed"),
     "units": pgettext_lazy("audit field", "units"),
     "weight": pgettext_lazy("audit field", "weight"),
+    # API tokens and writes through them (leitai.web.api)
+    "token": pgettext_lazy("audit field", "token"),
+    "prefix": gettext_lazy("prefix"),
+    "account": gettext_lazy("account"),
+    "period": gettext_lazy("period"),
+    "revoked": pgettext_lazy("audit field", "revoked"),
+    "rows": pgettext_lazy("audit field", "rows"),
+    "changed": pgettext_lazy("audit field", "figures changed"),
+    "upload": pgettext_lazy("audit field", "upload"),
+    "api_self_service": gettext_lazy("people make their own tokens"),
 }
 
 

@@ -62,6 +62,8 @@ class SubmitTests(WriteApiTestCase):
         )
         self.assertEqual(figures(self.q4), before)  # a preview saves nothing
         self.assertFalse(Upload.objects.filter(state=Upload.State.CHECKED).exists())
+        previewed = Upload.objects.get(state=Upload.State.DISCARDED)
+        self.assertFalse(previewed.file.storage.exists(previewed.file.name))  # no file kept
 
         saved = self.post(rows)
         self.assertEqual(saved.status_code, 200, saved.content)
@@ -91,6 +93,17 @@ class SubmitTests(WriteApiTestCase):
             self.assertIn(label, page)
         for key in ("prefix", "changed", "rows"):
             self.assertNotIn(f">{key}<", page)
+
+    def test_a_token_has_its_accounts_rights_the_offices_writes_every_unit(self) -> None:
+        _token, raw = token_create(owner=self.office, name="考核办导入", actor=self.office)
+        rows = [
+            {"unit": "licang", "indicator": "industry_growth", "value": 9.5},
+            {"unit": "shibei", "indicator": "industry_growth", "value": 7.5},
+        ]
+        self.assertEqual(self.post(rows, raw=raw).json()["changed"], 2)
+        self.assertEqual(self.value("licang", "industry_growth"), "9.5")
+        _token, viewer = token_create(owner=self.viewer, name="领导", actor=self.office)
+        self.assertEqual(self.post(rows, raw=viewer).status_code, 403)
 
     def test_sending_the_same_values_again_saves_nothing_and_succeeds(self) -> None:
         rows = [{"unit": "shibei", "indicator": "industry_growth", "value": "7.25"}]

@@ -362,7 +362,9 @@ def _submit(
     result = Submitted(saved=False, changes=upload.changes)
     result.anomalies = _anomalies(period, upload.changes, texts)
     if dry_run:
+        # A preview leaves a discarded upload as its trace, not a file per request.
         upload_discard(upload=upload, user=user)
+        upload.file.delete(save=False)
         return result
     try:
         result.changed = upload_confirm(upload=upload, user=user, explanations=texts)

@@ -11,6 +11,7 @@ anomalies that need an explanation); without it, saves all of them or none.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Annotated, Any
 
@@ -141,8 +142,8 @@ class TokenOut(Schema):
     role: str
     unit: str | None
     period: str | None
-    created_at: Any
-    last_used_at: Any
+    created_at: datetime
+    last_used_at: datetime | None
 
 
 class DryRun(Schema):

@@ -97,7 +97,11 @@ def token_create(
 @transaction.atomic
 def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     """Revoke a token for good (it stays listed, with who revoked it and when)."""
-    token = ApiToken.objects.select_for_update().select_related("user", "period").get(pk=token.pk)
+    token = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("user", "period")
+        .get(pk=token.pk)
+    )
     if not token_may_manage(actor=actor, owner=token.user):
         raise WorkflowError(_("You may not revoke this token."), code="forbidden")
     if token.revoked_at is not None:

@@ -422,3 +422,7 @@ class SchemaTests(WriteApiTestCase):
         self.assertEqual(schema["components"]["securitySchemes"]["TokenAuth"]["scheme"], "bearer")
         docs = self.client.get("/api/docs").content.decode()
         self.assertIn("报送某一考核期的数据", docs)
+        token = docs[docs.index('data-path="/api/token"') :]
+        self.assertIn("令牌所代表的账号", token)
+        self.assertIn("以 JSON 返回结果", token)  # not the preview of the write
+        self.assertNotIn("预览", token)

@@ -2,8 +2,9 @@
 tokens page, a program previews figures with it, and once the office revokes it the
 token is refused.
 
-Screenshot: ``screenshots/api-tokens.png`` (the tokens page just after making the
-token: the token shown once, the form, the list with 市北区's token).
+Screenshots: ``screenshots/api-tokens.png`` (the tokens page just after making the
+token: the token shown once, the form, the list with 市北区's token) and
+``screenshots/api-docs.png`` (the API's documentation with the write operations).
 """
 
 from __future__ import annotations
@@ -69,5 +70,11 @@ def test_the_office_makes_a_token_a_program_uses_it_and_the_office_revokes_it(
     refused = program.post(url, data=body, headers={"Authorization": f"Bearer {raw}"})
     assert refused.status == 401
     assert "令牌" in refused.json()["detail"]
+    # The API's documentation lists the write operations in Chinese.
+    page.goto(server + "/api/docs")
+    op = page.locator('[data-path="/api/periods/{period}/values"]')
+    expect(op).to_contain_text("报送某一考核期的数据")
+    expect(op).to_contain_text("令牌所属账号无权报送")
+    screenshot(page, "api-docs")
     assert errors == []
     context.close()

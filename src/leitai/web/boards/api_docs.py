@@ -39,6 +39,7 @@ WRITE_ANSWERS = {
     "200": gettext_lazy("the preview, or what was saved, as JSON"),
     "401": gettext_lazy("no valid API token"),
     "403": gettext_lazy("the token's account may not write these figures, or this period"),
+    "404": gettext_lazy("no such period"),
     "409": gettext_lazy("the period or the unit does not take figures now"),
 }
 ANSWERS = {
@@ -64,7 +65,10 @@ def _body(op: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _answer(op: dict[str, Any], code: str) -> str:
-    if op.get("security") and code in WRITE_ANSWERS:
+    """An answer's words: the write operations' own where they differ (the preview only
+    for the operation that takes figures)."""
+    writes = bool(op.get("security")) and (code != "200" or "requestBody" in op)
+    if writes and code in WRITE_ANSWERS:
         return str(WRITE_ANSWERS[code])
     return str(ANSWERS.get(code, ""))
 

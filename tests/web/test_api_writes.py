@@ -422,6 +422,8 @@ class SchemaTests(WriteApiTestCase):
         self.assertEqual(schema["components"]["securitySchemes"]["TokenAuth"]["scheme"], "bearer")
         docs = self.client.get("/api/docs").content.decode()
         self.assertIn("报送某一考核期的数据", docs)
+        self.assertIn("读取：以 JSON 提供考核结果", docs)
+        self.assertNotIn("只读的", docs)
         token = docs[docs.index('data-path="/api/token"') :]
         self.assertIn("令牌所代表的账号", token)
         self.assertIn("以 JSON 返回结果", token)  # not the preview of the write

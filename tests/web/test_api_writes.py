@@ -105,6 +105,14 @@ class SubmitTests(WriteApiTestCase):
         _token, viewer = token_create(owner=self.viewer, name="领导", actor=self.office)
         self.assertEqual(self.post(rows, raw=viewer).status_code, 403)
 
+    def test_a_null_value_empties_the_figure_as_an_empty_cell_does(self) -> None:
+        self.assertNotEqual(self.value("shibei", "industry_growth"), "")
+        rows = [{"unit": "shibei", "indicator": "industry_growth", "value": None}]
+        preview = self.post(rows, dry_run=True).json()
+        self.assertEqual(preview["changes"][0]["after"], "")
+        self.assertEqual(self.post(rows).json()["changed"], 1)
+        self.assertEqual(self.value("shibei", "industry_growth"), "")
+
     def test_sending_the_same_values_again_saves_nothing_and_succeeds(self) -> None:
         rows = [{"unit": "shibei", "indicator": "industry_growth", "value": "7.25"}]
         self.assertEqual(self.post(rows).status_code, 200)

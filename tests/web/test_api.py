@@ -45,11 +45,18 @@ class ApiTests(BaseTestCase):
         schema = self.client.get("/api/openapi.json").json()
         self.assertEqual(
             set(schema["paths"]),
-            {"/api/periods", "/api/periods/{period}", "/api/periods/{period}/units/{unit}"},
+            {
+                "/api/periods",
+                "/api/periods/{period}",
+                "/api/periods/{period}/units/{unit}",
+                # The write API (tests/web/test_api_writes.py).
+                "/api/periods/{period}/values",
+                "/api/token",
+            },
         )
         self.assertIn("LeagueOut", schema["components"]["schemas"])
 
-    def test_the_api_is_read_only(self) -> None:
+    def test_the_read_operations_take_no_writes(self) -> None:
         self.login(self.office)
         self.assertEqual(self.client.post("/api/periods/2023Q1").status_code, 405)
         self.assertEqual(self.client.delete("/api/periods/2023Q1").status_code, 405)

@@ -24,6 +24,8 @@ ON_POSTGRES = [
     "tests/web/test_audit_integrity.py",
     "tests/web/test_arena_judging.py",
     "tests/web/test_reminders_delivery.py",
+    # Writes through API tokens: the upload's locks, and the token's own (revocation).
+    "tests/web/test_api_writes.py",
 ]
 
 

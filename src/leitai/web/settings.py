@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "leitai.web.notices",
     "leitai.web.audit",
     "leitai.web.reminders",
+    "leitai.web.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

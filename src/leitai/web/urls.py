@@ -7,7 +7,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from leitai.web.api.writes import install as install_write_api
 from leitai.web.boards.api import api
+
+install_write_api(api)  # the write operations join the read API's schema
 
 admin.site.site_header = _("Leitai administration")
 admin.site.site_title = _("Leitai")
@@ -23,6 +26,7 @@ urlpatterns = [
     path("", include("leitai.web.audit.urls")),
     path("", include("leitai.web.notices.urls")),
     path("", include("leitai.web.reminders.urls")),
+    path("", include("leitai.web.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

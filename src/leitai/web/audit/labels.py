@@ -79,6 +79,16 @@ FIELDS = {
     "is_active": pgettext_lazy("audit field", "active"),
     "must_change_password": pgettext_lazy("audit field", "new password due"),
     "accounts": pgettext_lazy("audit field", "accounts"),
+    # API tokens and writes through them (leitai.web.api)
+    "token": pgettext_lazy("audit field", "token"),
+    "prefix": gettext_lazy("prefix"),
+    "account": gettext_lazy("account"),
+    "period": gettext_lazy("period"),
+    "revoked": pgettext_lazy("audit field", "revoked"),
+    "rows": pgettext_lazy("audit field", "rows"),
+    "changed": pgettext_lazy("audit field", "figures changed"),
+    "upload": pgettext_lazy("audit field", "upload"),
+    "api_self_service": gettext_lazy("people make their own tokens"),
 }
 
 

@@ -90,6 +90,10 @@ class Action(models.TextChoices):
     ACCOUNT_REACTIVATED = "account.reactivated", _("Account reactivated")
     ACCOUNT_PASSWORD_RESET = "account.password_reset", _("Password reset by the office")
     ACCOUNTS_IMPORTED = "account.imported", _("Accounts created from a spreadsheet")
+    API_TOKEN_CREATED = "api.token_created", _("API token created")
+    API_TOKEN_REVOKED = "api.token_revoked", _("API token revoked")
+    API_WRITE = "api.write", _("Figures written through the API")
+    API_WRITE_REFUSED = "api.write_refused", _("Write through the API refused")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -28,11 +28,13 @@ api = NinjaAPI(
     title="leitai API",
     version=__version__,
     description=(
-        "Read-only access to assessment results (考核结果): periods, league tables and "
+        "Reading assessment results (考核结果): periods, league tables and "
         "units' report cards. Published results are readable by every role, and by "
         "anyone while the office has the public boards switched on; drafts only by the "
         "office, and a unit's own draft card by its reporter. Log in through the web "
-        "pages; the session cookie authenticates API calls."
+        "pages; the session cookie authenticates API calls. Other systems submit "
+        "figures (报送数据) with an API token (Authorization: Bearer ...) through "
+        "POST /api/periods/{period}/values, with the same checks as an upload."
     ),
     urls_namespace="api",
     docs_url="/swagger",

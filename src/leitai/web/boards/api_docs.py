@@ -23,8 +23,25 @@ SUMMARIES = {
     "A unit's report card (成绩单) with the engine's explanation": gettext_lazy(
         "A unit's report card with the engine's explanation"
     ),
+    # The write API (leitai.web.api.writes).
+    "Submit figures of a period (报送数据), or preview them": gettext_lazy(
+        "Submit the figures of a period, or preview them"
+    ),
+    "The account a token acts as (令牌)": gettext_lazy("The account a token acts as"),
 }
-WHERE = {"path": gettext_lazy("in the path"), "query": gettext_lazy("in the query")}
+WHERE = {
+    "path": gettext_lazy("in the path"),
+    "query": gettext_lazy("in the query"),
+    "body": gettext_lazy("in the body, as JSON"),
+}
+# Answers that mean something else for the write operations than for the read ones.
+WRITE_ANSWERS = {
+    "200": gettext_lazy("the preview, or what was saved, as JSON"),
+    "401": gettext_lazy("no valid API token"),
+    "403": gettext_lazy("the token's account may not write these figures, or this period"),
+    "404": gettext_lazy("no such period"),
+    "409": gettext_lazy("the period or the unit does not take figures now"),
+}
 ANSWERS = {
     "200": gettext_lazy("the result as JSON"),
     "304": gettext_lazy("not changed since the copy you hold"),
@@ -32,8 +49,28 @@ ANSWERS = {
     "403": gettext_lazy("you may not read this result"),
     "404": gettext_lazy("no such period or unit, or no result you may read"),
     "409": gettext_lazy("the result failed its integrity check (office)"),
+    "413": gettext_lazy("the request is too large"),
+    "422": gettext_lazy("the figures were refused: each problem at its row and field"),
+    "429": gettext_lazy("too many requests with this token: wait a minute"),
     "503": gettext_lazy("the result is being verified"),
 }
+
+
+def _body(op: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request body of an operation as one more parameter: its top-level fields."""
+    body = op.get("requestBody")
+    if not body:
+        return []
+    return [{"name": "rows", "where": str(WHERE["body"]), "required": body.get("required", False)}]
+
+
+def _answer(op: dict[str, Any], code: str) -> str:
+    """An answer's words: the write operations' own where they differ (the preview only
+    for the operation that takes figures)."""
+    writes = bool(op.get("security")) and (code != "200" or "requestBody" in op)
+    if writes and code in WRITE_ANSWERS:
+        return str(WRITE_ANSWERS[code])
+    return str(ANSWERS.get(code, ""))
 
 
 def operations(schema: dict[str, Any], *, prefix: str = "") -> list[dict[str, Any]]:
@@ -55,9 +92,10 @@ def operations(schema: dict[str, Any], *, prefix: str = "") -> list[dict[str, An
                             "required": p.get("required", False),
                         }
                         for p in op.get("parameters", [])
-                    ],
+                    ]
+                    + _body(op),
                     "answers": [
-                        {"code": str(code), "text": str(ANSWERS.get(str(code), ""))}
+                        {"code": str(code), "text": _answer(op, str(code))}
                         for code in sorted(op.get("responses", {}))
                     ],
                 }

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from leitai.web.accounts.models import User
+from leitai.web.assessments.models import Period
+
+
+class TokenForm(forms.Form):
+    """A new token: its name, whose it is (the office chooses), and an optional period."""
+
+    name = forms.CharField(
+        label=_("name"),
+        max_length=100,
+        help_text=_("Which system uses it, e.g. 统计局数据接口."),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("account"),
+        queryset=User.objects.none(),
+        help_text=_("The token acts as this account, with its rights and nothing more."),
+    )
+    period = forms.ModelChoiceField(
+        label=_("period"),
+        queryset=Period.objects.order_by("-code"),
+        required=False,
+        empty_label=_("every period"),
+        help_text=_("Only this period, if one is chosen."),
+    )
+
+    def __init__(self, *args, office: bool, user: User, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        owners = User.objects.filter(is_active=True).exclude(role="").order_by("username")
+        if not office:
+            owners = owners.filter(pk=user.pk)
+            self.fields["owner"].initial = user.pk
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda u: (
+            f"{u.display_name}（{u.get_username()}，{u.get_role_display()}"
+            + (f"，{u.unit.name}" if u.unit_id else "")
+            + "）"
+        )
+
+
+class ApiSettingsForm(forms.Form):
+    self_service = forms.BooleanField(
+        label=_("people make their own tokens"),
+        required=False,
+        help_text=_("Reporters may make and revoke API tokens for their own account."),
+    )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Period
+from leitai.web.formfields import form_field
 
 
 class TokenForm(forms.Form):
@@ -34,8 +35,9 @@ class TokenForm(forms.Form):
         if not office:
             owners = owners.filter(pk=user.pk)
             self.fields["owner"].initial = user.pk
-        self.fields["owner"].queryset = owners
-        self.fields["owner"].label_from_instance = lambda u: (
+        owner = form_field(self, "owner", forms.ModelChoiceField)
+        owner.queryset = owners
+        owner.label_from_instance = lambda u: (  # type: ignore[method-assign,assignment]
             f"{u.display_name}（{u.get_username()}，{u.get_role_display()}"
             + (f"，{u.unit.name}" if u.unit_id else "")
             + "）"

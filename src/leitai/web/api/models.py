@@ -59,7 +59,7 @@ class ApiToken(models.Model):
             "name": self.name,
             "prefix": self.prefix,
             "account": self.user.get_username() if self.user_id else None,
-            "period": self.period.code if self.period_id else None,
+            "period": self.period.code if self.period is not None else None,
             "revoked": self.revoked_at is not None,
         }
 

@@ -345,7 +345,8 @@ def _submit(
     if token.period_id is not None and token.period_id != period.pk:
         raise ApiError(
             403,
-            _("This token is for period %(period)s only.") % {"period": token.period.code},
+            _("This token is for period %(period)s only.")
+            % {"period": token.period.code if token.period else ""},
         )
     data = rows_table(rows)
     name = f"api-{token.prefix}.csv"
@@ -381,7 +382,7 @@ def _submit(
 
 
 def _audit_write(
-    action: str,
+    action: Action,
     token: ApiToken,
     period: Period,
     rows: Sequence[Mapping[str, Any]],

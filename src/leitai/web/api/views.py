@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from leitai.web.access import signed_in_user
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.api import services
 from leitai.web.api.forms import ApiSettingsForm, TokenForm
@@ -41,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if isinstance(allowed, HttpResponse):
         return allowed
     office = user_is_office(request.user)
-    form = TokenForm(request.POST or None, office=office, user=request.user)
+    form = TokenForm(request.POST or None, office=office, user=signed_in_user(request))
     # Shown once, on the page the person is sent to after making it (a reload of that
     # page neither shows it again nor makes another token).
     created = request.session.pop(CREATED, None)
@@ -54,7 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                     owner=form.cleaned_data["owner"],
                     name=form.cleaned_data["name"],
                     period=form.cleaned_data["period"],
-                    actor=request.user,
+                    actor=signed_in_user(request),
                 )
             except ServiceError as exc:
                 form.add_error(None, " ".join(exc.messages))
@@ -93,7 +94,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         return allowed
     token = get_object_or_404(tokens_visible(user=request.user), pk=pk)
     try:
-        services.token_revoke(token=token, actor=request.user)
+        services.token_revoke(token=token, actor=signed_in_user(request))
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -110,7 +111,7 @@ def api_settings(request: HttpRequest) -> HttpResponse:
     form = ApiSettingsForm(request.POST)
     if form.is_valid():
         services.api_settings_update(
-            self_service=form.cleaned_data["self_service"], user=request.user
+            self_service=form.cleaned_data["self_service"], user=signed_in_user(request)
         )
         messages.success(request, _("Settings saved."))
     return redirect("api_tokens:list")

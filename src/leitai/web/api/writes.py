@@ -169,7 +169,9 @@ def values_submit(
     if period_obj is None:
         raise HttpError(404, _("No such period."))
     rows = [row.model_dump() for row in body.rows]
-    result = figures_submit(token=request.auth, period=period_obj, rows=rows, dry_run=query.dry_run)
+    result = figures_submit(
+        token=_token(request), period=period_obj, rows=rows, dry_run=query.dry_run
+    )
     return {
         "period": period_obj.code,
         "dry_run": query.dry_run,
@@ -187,21 +189,31 @@ def values_submit(
     operation_id="token_show",
 )
 def token_show(request: HttpRequest) -> dict[str, Any]:
-    token: ApiToken = request.auth
+    token = _token(request)
     user = token.user
     return {
         "name": token.name,
         "prefix": token.prefix,
         "account": user.get_username(),
         "role": user.role or ("office" if user.is_superuser else ""),
-        "unit": user.unit.code if user.unit_id else None,
-        "period": token.period.code if token.period_id else None,
+        "unit": user.unit.code if user.unit is not None else None,
+        "period": token.period.code if token.period is not None else None,
         "created_at": token.created_at,
         "last_used_at": token.last_used_at,
     }
 
 
-def _answer(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **more: Any) -> Any:
+def _token(request: HttpRequest) -> ApiToken:
+    """The token the request was let in with (django-ninja's ``auth`` sets it)."""
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):
+        raise AuthenticationError
+    return token
+
+
+def _answer(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, **more: Any
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **more}, status=status)
 
 
@@ -212,20 +224,20 @@ def install(api: NinjaAPI) -> None:
     api._leitai_writes = True  # type: ignore[attr-defined]
     api.add_router("", router)
 
-    def refused(request: HttpRequest, exc: ApiError) -> Any:
+    def refused(request: HttpRequest, exc: Any) -> HttpResponse:
         return _answer(api, request, exc.status, exc.message, problems=exc.problems)
 
-    def unauthenticated(request: HttpRequest, exc: Exception) -> Any:
+    def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = _("A valid API token is needed (Authorization: Bearer <token>).")
         return _answer(api, request, 401, detail, problems=[])
 
-    def throttled(request: HttpRequest, exc: Throttled) -> Any:
+    def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
         response = _answer(api, request, 429, _("Too many requests: wait a minute."), problems=[])
         if exc.wait:
             response["Retry-After"] = str(int(exc.wait))
         return response
 
-    def invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = [
             {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type", "")}
             for e in exc.errors

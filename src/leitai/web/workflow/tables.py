@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +149,8 @@ def table_check(
     current: Mapping[tuple[str, str], tuple[str, str]],
     unit: str | None = None,
     unit_names: Mapping[str, str] | None = None,
+    allowed: Mapping[str, Collection[str]] | None = None,
+    key_names: Mapping[str, str] | None = None,
 ) -> Checked:
     """Check an uploaded table (CSV or XLSX, long or wide form, or the period's template).
 
@@ -158,6 +160,10 @@ def table_check(
         The figures stored now, to tell what would change.
     unit : str, optional
         The one unit the table may touch (a reporter's upload); None for the office.
+    allowed : mapping unit -> keys, optional
+        The keys of each unit the table may write (from ``writable_keys``); None for
+        every key of every unit. A filled cell outside them refuses the whole table
+        with the cell named; an empty one is left out (the stored figure stays).
     """
     checked = Checked()
     unit_names = unit_names or {}
@@ -213,6 +219,9 @@ def table_check(
             )
             if number is not None:
                 mark(cell_position(where.cell), error=number)
+    if allowed is not None:
+        located = _outside_allowed(located, allowed, key_names or {}, checked, mark)
+        records = [item.record for item in located]
     if not records:
         checked.problem(Problem("upload.no_figures", in_sheet, {}))
     for problem, at in _too_long_for_storage(sheet, located):
@@ -256,6 +265,33 @@ def table_check(
                     mark((item.row, item.target_col), changed=True, before=before_target)
     checked.grid = _grid(sheet, marks)
     return checked
+
+
+def _outside_allowed(
+    located: list[_Located],
+    allowed: Mapping[str, Collection[str]],
+    key_names: Mapping[str, str],
+    checked: Checked,
+    mark: Callable[..., None],
+) -> list[_Located]:
+    """The records the table may write; a filled cell of another indicator is a problem at
+    its cell, an empty one is dropped."""
+    kept = []
+    for item in located:
+        code = cell_text(item.record.unit)
+        key = cell_text(item.record.indicator)
+        if code not in allowed or key in allowed[code]:
+            kept.append(item)  # another unit: refused (or unknown) elsewhere
+            continue
+        if cell_text(item.record.value) == "" and cell_text(item.record.target) == "":
+            continue
+        where = item.record.value_at or item.record.where
+        name = key_names.get(key)
+        found = f"{name}（{key}）" if name else key
+        number = checked.problem(Problem("upload.not_your_indicator", where, {"found": found}))
+        if number is not None:
+            mark(cell_position(where.cell), error=number)
+    return kept
 
 
 def _too_long_for_storage(

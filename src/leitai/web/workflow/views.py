@@ -56,17 +56,22 @@ from leitai.web.workflow.anomalies import (
 )
 from leitai.web.workflow.models import Evidence, Explanation, Objection, PeriodStatus, Upload
 from leitai.web.workflow.selectors import (
+    department_keys,
     evidence_visible,
     objections_visible,
     period_readiness,
     period_status,
+    period_assignments,
     periods_for,
+    provider_board,
+    provider_rights,
     revision_changes,
     scheme_names,
     unit_draft,
     unit_form_fields,
     unit_rights,
     unit_row,
+    unit_supplied_keys,
     uploads_visible,
 )
 from leitai.web.workflow.services import WorkflowError
@@ -80,6 +85,20 @@ def worker(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (user_is_office(request.user) or request.user.is_reporter):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def supplier(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The office, the units' reporters and the departments' data providers (issue 11):
+    the pages of figures that each of them supplies; the view narrows it further."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user_is_office(user) or user.is_reporter or user.is_provider):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -127,8 +146,12 @@ def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
 
 
 @require_GET
-@worker
+@supplier
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_provider:
+        from leitai.web.workflow.provider_views import provider_home
+
+        return provider_home(request)
     items = []
     is_office = user_is_office(request.user)
     for period in periods_for(request.user):
@@ -402,6 +425,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             period=period_obj,
             label=period_label(period_obj),
             readiness=readiness,
+            providers=provider_board(period_obj),
             uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[
                 :10
             ],
@@ -506,20 +530,30 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @require_GET
-@worker
+@supplier
 def template(request: HttpRequest, period: str) -> HttpResponse:
     """The period's data-collection workbook, filled in with the figures stored so far."""
     period_obj = _period(period)
     scheme = scheme_version_parsed(period_obj.scheme_version)
     code = request.GET.get("unit", "")
-    if not user_is_office(request.user):
+    keys: list[str] | None = None  # the office: every column
+    if request.user.is_provider:
+        # One sheet: every unit down, the department's indicators across.
+        keys = department_keys(period_obj, request.user.department_id)
+        if not keys:
+            raise Http404
+        code = ""
+    elif not user_is_office(request.user):
         code = code or request.user.unit.code
+        keys = unit_supplied_keys(period_obj)
     unit = _unit(request, period_obj, code) if code else None
     units = [unit.code] if unit else None
     values: dict[str, dict[str, Any]] = {}
     stored = DataValue.objects.filter(period=period_obj).select_related("unit")
     if unit is not None:
         stored = stored.filter(unit=unit)
+    if keys is not None:
+        stored = stored.filter(key__in=keys)
     for value in stored:
         row = values.setdefault(value.unit.code, {})
         row[value.key] = value.value
@@ -533,22 +567,31 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
         values=values,
         period=period_obj.code,
         lang="zh" if get_language().startswith("zh") else "en",
+        keys=keys,
     )
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"leitai-{period_obj.code}-{unit.code if unit else 'all'}.xlsx"
+    whose = unit.code if unit else "all"
+    if request.user.is_provider:
+        whose = request.user.department.code
+    name = f"leitai-{period_obj.code}-{whose}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @require_http_methods(["GET", "POST"])
-@worker
+@supplier
 def upload(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     is_office = user_is_office(request.user)
-    if not is_office:
+    provider = request.user.is_provider
+    if provider:
+        # A provider's page is about its department's indicators in this period.
+        if not provider_rights(user=request.user, period=period_obj).view:
+            raise Http404
+    elif not is_office:
         # A reporter's page is about their own unit, whatever the request says.
         _unit(request, period_obj, request.user.unit.code)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
@@ -567,8 +610,10 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
                 return _upload_page(request, upload_obj)
             return redirect("workflow:upload_detail", upload_obj.pk)
     uploads = uploads_visible(user=request.user).filter(period=period_obj)[:30]
-    unit = None if is_office else request.user.unit
+    unit = None if is_office or provider else request.user.unit
     rights = unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
+    if provider:
+        rights = provider_rights(user=request.user, period=period_obj)
     return render(
         request,
         "workflow/upload.html",
@@ -581,6 +626,7 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
             uploads=uploads,
             unit=unit,
             rights=rights,
+            provider=provider,
         ),
     )
 
@@ -590,7 +636,7 @@ def _upload(request: HttpRequest, pk: int) -> Upload:
 
 
 @require_GET
-@worker
+@supplier
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _upload_page(request, _upload(request, pk))
 
@@ -724,7 +770,7 @@ def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
 
 
 @require_POST
-@worker
+@supplier
 def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
@@ -735,13 +781,15 @@ def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         _fail(request, exc)
         return redirect("workflow:upload_detail", upload_obj.pk)
     messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+    if upload_obj.department_id is not None and not user_is_office(request.user):
+        return redirect("workflow:provider", upload_obj.period.code)
     if upload_obj.unit is not None:
         return redirect("workflow:unit", upload_obj.period.code, upload_obj.unit.code)
     return redirect("workflow:period", upload_obj.period.code)
 
 
 @require_POST
-@worker
+@supplier
 def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
@@ -754,7 +802,7 @@ def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@worker
+@supplier
 def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     return uploaded_file_response(upload_obj.file, upload_obj.filename)
@@ -815,6 +863,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             return redirect("workflow:unit", period_obj.code, unit_obj.code)
     groups: list[dict[str, Any]] = []
     alerts = {row.key: row for row in unit_alert_rows(period_obj, unit_obj)}
+    _mark_supplied(fields, alerts, period_obj, rights)
     for f in fields:
         f.error = errors.get(f.key) or errors.get(f"{f.key}.target", "")  # type: ignore[attr-defined]
         f.alert = alerts.get(f.key)  # type: ignore[attr-defined]
@@ -843,11 +892,32 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             uploads=uploads_visible(user=request.user).filter(period=period_obj, unit=unit_obj)[:5],
             return_form=forms.ReturnForm(),
             scheme_names=scheme_names(scheme_version_parsed(period_obj.scheme_version)),
-            evidence_keys=[(f.key, f.name) for f in fields if f.kind == "indicator"],
+            evidence_keys=[
+                (f.key, f.name)
+                for f in fields
+                if f.kind == "indicator" and (rights.office or f.supplier is None)  # type: ignore[attr-defined]
+            ],
             evidence_count=sum(len(f.evidence) for f in fields),
         ),
         status=200,
     )
+
+
+def _mark_supplied(fields: list[Any], alerts: dict[str, Any], period: Period, rights: Any) -> None:
+    """A department's figures on a unit's form: read only for the unit, and shown to it only
+    once the office opens the review (the unit may object to them as to anything else)."""
+    supplied = period_assignments(period)
+    hidden = period.state == Period.State.COLLECTING and not rights.office
+    for f in fields:
+        f.supplier = supplied.get(f.key)
+        if f.supplier is None or rights.office:
+            continue
+        if hidden:
+            f.value = ""
+            f.target = None if f.target is None else ""
+            f.updated_at = f.updated_by = None
+            alerts.pop(f.key, None)
+        f.evidence = [] if hidden else f.evidence
 
 
 @require_POST
@@ -1118,14 +1188,14 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 
 @require_GET
-@worker
+@supplier
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     return uploaded_file_response(evidence.file, evidence.name)
 
 
 @require_POST
-@worker
+@supplier
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     period_code, unit_code, name = evidence.period.code, evidence.unit.code, evidence.name
@@ -1137,4 +1207,6 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": name})
+    if request.user.is_provider:
+        return redirect("workflow:provider", period_code)
     return redirect("workflow:unit", period_code, unit_code)

@@ -100,6 +100,16 @@ class BaseTestCase(TestCase):
             unit=Unit.objects.get(code="licang"),
         )
         cls.viewer = user_create(username="lingdao", password=PASSWORD, role=User.Role.VIEWER)
+        # A data provider of 市住房城乡建设局, which supplies five indicators of every unit in
+        # 2023Q4 and has not submitted them yet (issue 11).
+        from leitai.web.workflow.models import Department
+
+        cls.provider = user_create(
+            username="shuju-zhujian",
+            password=PASSWORD,
+            role=User.Role.PROVIDER,
+            department=Department.objects.get(code="zhujian"),
+        )
         cls.outsider = user_create(username="waibu", password=PASSWORD, role="")
         last = demo_periods()[-1]
         q4 = Period.objects.get(code=last.period)

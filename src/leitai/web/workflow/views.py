@@ -844,6 +844,8 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 explanations=explanations,
             )
         except WorkflowError as exc:
+            if exc.code == "forbidden":  # a crafted field of another supplier's figure
+                raise PermissionDenied from None
             errors = dict(exc.fields)
             if not errors:
                 _fail(request, exc)

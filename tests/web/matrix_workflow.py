@@ -202,7 +202,9 @@ ENTRIES: dict[str, list[Request]] = {
     # A data provider's template is its department's (every unit, its indicators),
     # whatever unit the address names.
     "workflow:template": [
-        Request("get", {"period": "2023Q4"}, roles(anonymous=302, outsider=403, viewer=403, rest=200)),
+        Request(
+            "get", {"period": "2023Q4"}, roles(anonymous=302, outsider=403, viewer=403, rest=200)
+        ),
         Request("get", {"period": "2023Q4"}, SHIBEI_UNIT, query="unit=shibei"),
         Request("get", {"period": "2023Q4"}, LICANG_UNIT, query="unit=licang"),
         Request(
@@ -214,7 +216,11 @@ ENTRIES: dict[str, list[Request]] = {
     ],
     # 市统计局 supplies nothing in 2024Q1: its provider is told there is no such page.
     "workflow:upload": [
-        Request("get", {"period": "2024Q1"}, roles(anonymous=302, outsider=403, viewer=403, provider=404, rest=200)),
+        Request(
+            "get",
+            {"period": "2024Q1"},
+            roles(anonymous=302, outsider=403, viewer=403, provider=404, rest=200),
+        ),
         # No file: the form comes back. A unit named in the form is not a reporter's to choose.
         Request(
             "post",

@@ -15,13 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from leitai.web.assessments.models import DataValue, Period, Unit
+from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.workflow.models import Assignment, Department, Evidence, ProviderSubmission, Upload
-from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.workflow.selectors import (
     period_units,
-    scheme_keys,
     provider_board,
+    scheme_keys,
     status_board,
     writable_keys,
 )
@@ -201,7 +201,9 @@ class ProviderUploadTests(ProviderTestCase):
         self.assertEqual(figures(self.q4), before)
         # The unit's own template leaves the department's columns out.
         template = self.client.get(reverse("workflow:template", args=["2023Q4"]))
-        header = [c.value for c in openpyxl.load_workbook(io.BytesIO(template.content))["数据填报"][1]]
+        header = [
+            c.value for c in openpyxl.load_workbook(io.BytesIO(template.content))["数据填报"][1]
+        ]
         self.assertNotIn("estates_started", header)
         self.assertIn("signed_projects", header)
 
@@ -220,7 +222,10 @@ class ProviderFormTests(ProviderTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "李沧区")
         self.assertEqual(figures(self.q4), before)
-        good = {f"v:{u.code}:estates_started": str(7000 + i) for i, u in enumerate(period_units(self.q4))}
+        good = {
+            f"v:{u.code}:estates_started": str(7000 + i)
+            for i, u in enumerate(period_units(self.q4))
+        }
         response = self.client.post(url, good)
         self.assertRedirects(response, url)
         self.assertEqual(
@@ -246,7 +251,9 @@ class ProviderFormTests(ProviderTestCase):
             self.assertEqual(response.status_code, 404)
         # Another department's submission, a unit's submission: not the provider's.
         self.assertEqual(
-            self.client.post(reverse("workflow:unit_submit", args=["2023Q4", "shibei"])).status_code,
+            self.client.post(
+                reverse("workflow:unit_submit", args=["2023Q4", "shibei"])
+            ).status_code,
             403,
         )
 

@@ -173,7 +173,9 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
         data_values_update(period=period, cells=own, user=reporters.get(unit), note="demo")
     for code, (_name, keys) in DEPARTMENTS.items():
         supplied = {
-            cell: pair for unit_cells in cells.values() for cell, pair in unit_cells.items()
+            cell: pair
+            for unit_cells in cells.values()
+            for cell, pair in unit_cells.items()
             if cell[1] in keys
         }
         data_values_update(

@@ -81,7 +81,10 @@ class Assignment(models.Model):
     scheme version's). An indicator is supplied by one department or by the units."""
 
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="assignments"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     key = models.CharField(_("indicator"), max_length=64)
     scheme_version = models.ForeignKey(

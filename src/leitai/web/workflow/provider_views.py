@@ -75,9 +75,7 @@ def provider_home(request: HttpRequest) -> HttpResponse:
                 "rights": provider_rights(user=request.user, period=period),
             }
         )
-    return render(
-        request, "workflow/provider_home.html", _base(department=department, items=items)
-    )
+    return render(request, "workflow/provider_home.html", _base(department=department, items=items))
 
 
 def _posted(request: HttpRequest, grid: dict[str, Any]) -> tuple[dict, dict]:
@@ -110,7 +108,9 @@ def _posted(request: HttpRequest, grid: dict[str, Any]) -> tuple[dict, dict]:
 def _alerts(period: Period, grid: dict[str, Any]) -> None:
     """Each cell's change alert against the previous published value, with its explanation."""
     cells = {
-        (row["unit"].code, cell["key"]): cell["value"] for row in grid["rows"] for cell in row["cells"]
+        (row["unit"].code, cell["key"]): cell["value"]
+        for row in grid["rows"]
+        for cell in row["cells"]
     }
     alerts = cells_alerts(period, cells)
     explained = {

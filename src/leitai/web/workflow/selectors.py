@@ -590,7 +590,9 @@ def department_keys(period: Period, department: Department | int) -> list[str]:
 def unit_supplied_keys(period: Period) -> list[str]:
     """The keys the units report themselves in ``period`` (every key no department supplies)."""
     supplied = period_assignments(period)
-    return [k for k in scheme_keys(scheme_version_parsed(period.scheme_version)) if k not in supplied]
+    return [
+        k for k in scheme_keys(scheme_version_parsed(period.scheme_version)) if k not in supplied
+    ]
 
 
 def provider_submission(period: Period, department: Department) -> ProviderSubmission | None:
@@ -778,7 +780,9 @@ def assignment_problems(assignment: Assignment) -> None:
     if assignment.key not in scheme_keys(scheme):
         raise ValidationError(
             {
-                "key": _("“%(key)s” is not an indicator of %(scheme)s; the indicators are %(keys)s.")
+                "key": _(
+                    "“%(key)s” is not an indicator of %(scheme)s; the indicators are %(keys)s."
+                )
                 % {"key": assignment.key, "scheme": version, "keys": "、".join(scheme_keys(scheme))}
             }
         )
@@ -811,7 +815,9 @@ def _units_already_report(assignment: Assignment, name: str) -> None:
             assignments__key=assignment.key
         )
     reported = (
-        DataValue.objects.filter(period__in=periods, key=assignment.key, updated_by__role="reporter")
+        DataValue.objects.filter(
+            period__in=periods, key=assignment.key, updated_by__role="reporter"
+        )
         .exclude(value="")
         .select_related("period", "unit")
         .order_by("period__code", "unit__position", "unit__code")

@@ -5,27 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_merge'),
-        ('assessments', '0006_period_city_table'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('workflow', '0004_data_providers'),
+        ("accounts", "0004_merge"),
+        ("assessments", "0006_period_city_table"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("workflow", "0004_data_providers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='department',
-            field=models.ForeignKey(blank=True, help_text='The department a data provider supplies figures for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='workflow.department', verbose_name='department'),
+            model_name="user",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The department a data provider supplies figures for.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="workflow.department",
+                verbose_name="department",
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(blank=True, choices=[('office', 'Assessment office'), ('reporter', 'Unit reporter'), ('viewer', 'Viewer'), ('provider', 'Data provider')], max_length=16, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("office", "Assessment office"),
+                    ("reporter", "Unit reporter"),
+                    ("viewer", "Viewer"),
+                    ("provider", "Data provider"),
+                ],
+                max_length=16,
+                verbose_name="role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'provider'), _negated=True), ('department__isnull', False), _connector='OR'), name='provider_has_a_department'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "provider"), _negated=True),
+                    ("department__isnull", False),
+                    _connector="OR",
+                ),
+                name="provider_has_a_department",
+            ),
         ),
     ]

@@ -6,66 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0006_period_city_table'),
-        ('workflow', '0003_evidence'),
+        ("assessments", "0006_period_city_table"),
+        ("workflow", "0003_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['code'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='upload',
-            name='department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='uploads', to='workflow.department', verbose_name='department'),
+            model_name="upload",
+            name="department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="uploads",
+                to="workflow.department",
+                verbose_name="department",
+            ),
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, verbose_name='indicator')),
-                ('period', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='assessments.period', verbose_name='period')),
-                ('scheme_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='assessments.schemeversion', verbose_name='scheme version')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='workflow.department', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, verbose_name="indicator")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="assessments.period",
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "scheme_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="assessments.schemeversion",
+                        verbose_name="scheme version",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="workflow.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator supplied by a department',
-                'verbose_name_plural': 'indicators supplied by departments',
-                'ordering': ['period', 'scheme_version', 'department', 'key'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('period__isnull', False), ('scheme_version__isnull', True)), models.Q(('period__isnull', True), ('scheme_version__isnull', False)), _connector='OR'), name='assignment_one_scope'), models.UniqueConstraint(fields=('scheme_version', 'key'), name='assignment_once_per_version'), models.UniqueConstraint(fields=('period', 'key'), name='assignment_once_per_period')],
+                "verbose_name": "indicator supplied by a department",
+                "verbose_name_plural": "indicators supplied by departments",
+                "ordering": ["period", "scheme_version", "department", "key"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("period__isnull", False), ("scheme_version__isnull", True)),
+                            models.Q(("period__isnull", True), ("scheme_version__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="assignment_one_scope",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("scheme_version", "key"), name="assignment_once_per_version"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("period", "key"), name="assignment_once_per_period"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProviderSubmission',
+            name="ProviderSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('submitted', 'Submitted'), ('returned', 'Returned')], max_length=16, verbose_name='state')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('returned_at', models.DateTimeField(blank=True, null=True, verbose_name='returned at')),
-                ('return_reason', models.TextField(blank=True, verbose_name='reason for returning')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='workflow.department', verbose_name='department')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='provider_submissions', to='assessments.period', verbose_name='period')),
-                ('returned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='returned by')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("submitted", "Submitted"), ("returned", "Returned")],
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "returned_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="returned at"),
+                ),
+                (
+                    "return_reason",
+                    models.TextField(blank=True, verbose_name="reason for returning"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="workflow.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provider_submissions",
+                        to="assessments.period",
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "returned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="returned by",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department submission',
-                'verbose_name_plural': 'department submissions',
-                'ordering': ['period', 'department'],
-                'constraints': [models.UniqueConstraint(fields=('period', 'department'), name='provider_submission_unique')],
+                "verbose_name": "department submission",
+                "verbose_name_plural": "department submissions",
+                "ordering": ["period", "department"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "department"), name="provider_submission_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -162,8 +162,9 @@ def table_check(
         The one unit the table may touch (a reporter's upload); None for the office.
     allowed : mapping unit -> keys, optional
         The keys of each unit the table may write (from ``writable_keys``); None for
-        every key of every unit. A filled cell outside them refuses the whole table
-        with the cell named; an empty one is left out (the stored figure stays).
+        every key of every unit. A cell outside them that would change the stored
+        figure refuses the whole table with the cell named; one that is empty or holds
+        the stored figure (a full template downloaded earlier) is left out.
     """
     checked = Checked()
     unit_names = unit_names or {}
@@ -220,7 +221,7 @@ def table_check(
             if number is not None:
                 mark(cell_position(where.cell), error=number)
     if allowed is not None:
-        located = _outside_allowed(located, allowed, key_names or {}, checked, mark)
+        located = _outside_allowed(located, allowed, current, key_names or {}, checked, mark)
         records = [item.record for item in located]
     if not records:
         checked.problem(Problem("upload.no_figures", in_sheet, {}))
@@ -270,12 +271,13 @@ def table_check(
 def _outside_allowed(
     located: list[_Located],
     allowed: Mapping[str, Collection[str]],
+    current: Mapping[tuple[str, str], tuple[str, str]],
     key_names: Mapping[str, str],
     checked: Checked,
     mark: Callable[..., None],
 ) -> list[_Located]:
-    """The records the table may write; a filled cell of another indicator is a problem at
-    its cell, an empty one is dropped."""
+    """The records the table may write; a cell of another indicator that would change
+    the stored figure is a problem at its cell, one that would not is dropped."""
     kept = []
     for item in located:
         code = cell_text(item.record.unit)
@@ -283,7 +285,9 @@ def _outside_allowed(
         if code not in allowed or key in allowed[code]:
             kept.append(item)  # another unit: refused (or unknown) elsewhere
             continue
-        if cell_text(item.record.value) == "" and cell_text(item.record.target) == "":
+        value, target = cell_text(item.record.value), cell_text(item.record.target)
+        stored_value, stored_target = current.get((code, key), ("", ""))
+        if value in ("", stored_value) and target in ("", stored_target):
             continue
         where = item.record.value_at or item.record.where
         name = key_names.get(key)

@@ -2,7 +2,7 @@
 
 市住房城乡建设局 supplies five indicators of every unit in 2023Q4, not submitted yet (the
 demo's story): its provider sees its page, and a field for an indicator it does not
-supply (市北区's GDP) is refused whole (403); it has nothing to supply in 2023Q3 or
+supply (市北区's GDP, a unit's own) is refused whole (403); it has nothing to supply in 2023Q3 or
 2024Q1 (404). Nobody else has a provider's page; only the office returns a department's
 submission (市统计局's, sent here without a reason, so nothing changes).
 """

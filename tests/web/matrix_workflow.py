@@ -266,13 +266,13 @@ ENTRIES: dict[str, list[Request]] = {
                 anonymous=302, outsider=403, viewer=403, reporter_shibei=403, provider=403, rest=302
             ),
         ),
-        # A reporter's crafted field for a figure 市统计局 supplies in 2023Q4: refused before
-        # it is even checked (the office may write it: the bad value comes back marked).
+        # A reporter's crafted field for a figure 市住房城乡建设局 supplies in 2023Q4: refused
+        # before it is even checked (the office may write it: the bad value comes back marked).
         Request(
             "post",
             {"period": "2023Q4", "unit": "shibei"},
             roles(anonymous=302, office=200, rest=403),
-            data={"v-gdp_growth": "abc"},
+            data={"v-estates_started": "abc"},
         ),
     ],
     "workflow:unit_submit": [

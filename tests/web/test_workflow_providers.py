@@ -322,3 +322,17 @@ class UnitViewTests(ProviderTestCase):
         Period.objects.filter(pk=self.q4.pk).update(state=Period.State.REVIEW)
         page = self.client.get(url)
         self.assertContains(page, f'data-supplied="estates_started">{value.value}')
+
+
+class ClosingTests(ProviderTestCase):
+    def test_closing_the_collection_names_the_departments_that_have_not_submitted(self) -> None:
+        from leitai.web.workflow.services import period_review_start
+
+        with self.assertRaises(WorkflowError) as caught:
+            period_review_start(period=self.q4, user=self.office)
+        self.assertEqual(caught.exception.code, "acknowledge")
+        self.assertIn("市住房城乡建设局", str(caught.exception))
+        self.assertNotIn("市统计局", str(caught.exception))  # submitted
+        period_review_start(period=self.q4, user=self.office, acknowledge=True)
+        entry = AuditEntry.objects.filter(action=Action.PERIOD_STATE_CHANGED).latest("pk")
+        self.assertIn("zhujian (filled)", entry.note)

@@ -250,19 +250,31 @@ def period_review_start(*, period: Period, user: User, acknowledge: bool = False
             code="not_started",
         )
     outstanding = readiness.outstanding
-    if outstanding and not acknowledge:
-        names = "、".join(r.unit.name for r in outstanding)
-        raise WorkflowError(
-            _(
-                "These units have not submitted: %(units)s. Tick the box to close the "
-                "collection anyway and take their figures as they are."
+    # Departments that supply indicators (issue 11) and have not submitted them.
+    departments = [r for r in provider_board(period) if r.status != UnitStatus.SUBMITTED]
+    if (outstanding or departments) and not acknowledge:
+        messages = []
+        if outstanding:
+            messages.append(
+                _(
+                    "These units have not submitted: %(units)s. Tick the box to close the "
+                    "collection anyway and take their figures as they are."
+                )
+                % {"units": "、".join(r.unit.name for r in outstanding)}
             )
-            % {"units": names},
-            code="acknowledge",
-        )
-    note = ""
-    if outstanding:
-        note = "not submitted: " + ", ".join(f"{r.unit.code} ({r.status})" for r in outstanding)
+        if departments:
+            messages.append(
+                _(
+                    "These departments have not submitted: %(departments)s. Tick the box to "
+                    "close the collection anyway and take their figures as they are."
+                )
+                % {"departments": "、".join(r.department.name for r in departments)}
+            )
+        raise WorkflowError(messages, code="acknowledge")
+    late = [f"{r.unit.code} ({r.status})" for r in outstanding] + [
+        f"{r.department.code} ({r.status})" for r in departments
+    ]
+    note = "not submitted: " + ", ".join(late) if late else ""
     return period_state_set(period=period, state=Period.State.REVIEW, user=user, note=note)
 
 

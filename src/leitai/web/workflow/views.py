@@ -416,6 +416,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             raise Http404
         return redirect("workflow:unit", period_obj.code, request.user.unit.code)
     readiness = period_readiness(period_obj)
+    providers = provider_board(period_obj)
     return render(
         request,
         "workflow/period.html",
@@ -425,7 +426,10 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             period=period_obj,
             label=period_label(period_obj),
             readiness=readiness,
-            providers=provider_board(period_obj),
+            providers=providers,
+            departments_outstanding="、".join(
+                r.department.name for r in providers if r.status != "submitted"
+            ),
             uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[
                 :10
             ],

@@ -687,7 +687,7 @@ def upload_discard(*, upload: Upload, user: User) -> Upload:
 # -- submissions ---------------------------------------------------------------------------------
 
 
-def _submission_state(submission: Submission | None) -> dict[str, Any]:
+def _submission_state(submission: Submission | ProviderSubmission | None) -> dict[str, Any]:
     if submission is None:
         return {"state": None}
     return {"state": submission.state, "reason": submission.return_reason or None}
@@ -757,6 +757,18 @@ def submission_return(*, period: Period, unit: Unit, user: User, reason: str) ->
         _("Only submitted figures can be returned."),
         "state",
     )
+    return _returned(submission, user=user, reason=reason, unit=unit, who=unit.code)
+
+
+def _returned(
+    submission: Submission | ProviderSubmission,
+    *,
+    user: User,
+    reason: str,
+    unit: Unit | None,
+    who: str,
+) -> Any:
+    """Mark a unit's or a department's submission returned with the reason, audited."""
     before = _submission_state(submission)
     submission.state = Submission.State.RETURNED
     submission.returned_at = timezone.now()
@@ -767,12 +779,12 @@ def submission_return(*, period: Period, unit: Unit, user: User, reason: str) ->
         action=Action.SUBMISSION_RETURNED,
         actor=user,
         obj=submission,
-        period=period,
+        period=submission.period,
         unit=unit,
         before=before,
         after=_submission_state(submission),
         note=submission.return_reason,
-        summary=f"{period.code} {unit.code}",
+        summary=f"{submission.period.code} {who}",
     )
     return submission
 
@@ -1049,12 +1061,6 @@ def provider_figures_save(
     return changed, _explain(period, user, texts)
 
 
-def _provider_state(submission: ProviderSubmission | None) -> dict[str, Any]:
-    if submission is None:
-        return {"state": None}
-    return {"state": submission.state, "reason": submission.return_reason or None}
-
-
 @transaction.atomic
 def provider_submit(*, period: Period, user: User) -> ProviderSubmission:
     """A data provider submits its department's figures; they are then locked for it."""
@@ -1085,7 +1091,7 @@ def provider_submit(*, period: Period, user: User) -> ProviderSubmission:
         .filter(period=period, department=department)
         .first()
     )
-    before = _provider_state(submission)
+    before = _submission_state(submission)
     if submission is None:
         submission = ProviderSubmission(period=period, department=department)
     submission.state = ProviderSubmission.State.SUBMITTED
@@ -1098,7 +1104,7 @@ def provider_submit(*, period: Period, user: User) -> ProviderSubmission:
         obj=submission,
         period=period,
         before=before,
-        after=_provider_state(submission) | {"filled": row.filled, "blank": row.blank},
+        after=_submission_state(submission) | {"filled": row.filled, "blank": row.blank},
         summary=f"{period.code} {department.code}",
     )
     return submission
@@ -1129,20 +1135,4 @@ def provider_return(
         _("Only submitted figures can be returned."),
         "state",
     )
-    before = _provider_state(submission)
-    submission.state = ProviderSubmission.State.RETURNED
-    submission.returned_at = timezone.now()
-    submission.returned_by = user
-    submission.return_reason = reason.strip()
-    submission.save()
-    audit_record(
-        action=Action.SUBMISSION_RETURNED,
-        actor=user,
-        obj=submission,
-        period=period,
-        before=before,
-        after=_provider_state(submission),
-        note=submission.return_reason,
-        summary=f"{period.code} {department.code}",
-    )
-    return submission
+    return _returned(submission, user=user, reason=reason, unit=None, who=department.code)

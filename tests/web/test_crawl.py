@@ -158,6 +158,7 @@ class CrawlTests(BaseTestCase):
             self.reporter_licang,
             self.viewer,
             self.outsider,
+            self.provider,
         ):
             bad, _words = self.crawl(user)
             self.assertEqual(bad, [], user)
@@ -179,11 +180,13 @@ class ChineseWordsTests(CrawlTests):
         from leitai.web.assessments.models import Unit
         from leitai.web.audit.labels import indicator_names
         from leitai.web.targets.models import Target
+        from leitai.web.workflow.models import Department
 
         # Ids people read as they are: logins, unit codes, indicator ids.
         ids = set(User.objects.values_list("username", flat=True))
         ids |= set(Unit.objects.values_list("code", flat=True)) | set(indicator_names())
         ids |= set(Target.objects.values_list("code", flat=True))
+        ids |= set(Department.objects.values_list("code", flat=True))  # issue 11
         found: dict[str, list[str]] = {}
         for user in (
             None,
@@ -192,6 +195,7 @@ class ChineseWordsTests(CrawlTests):
             self.reporter_licang,
             self.viewer,
             self.outsider,
+            self.provider,
         ):
             _bad, words = self.crawl(user)
             for word, urls in words.items():

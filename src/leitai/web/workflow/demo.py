@@ -178,9 +178,7 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
             for cell, pair in unit_cells.items()
             if cell[1] in keys
         }
-        data_values_update(
-            period=period, cells=supplied, user=_person(code), note=f"provider {code}"
-        )
+        data_values_update(period=period, cells=supplied, user=_person(code), note="demo")
     units = {u.code: u for u in Unit.objects.filter(code__in=cells)}
     _demo_provider_submissions(period)
     now = timezone.now()

@@ -1054,9 +1054,7 @@ def provider_figures_save(
         cells.update({(code, key): pair for key, pair in checked.items()})
     if errors:
         raise WorkflowError(list(errors.values()), code="invalid", fields=errors)
-    changed = data_values_update(
-        period=period, cells=cells, user=user, note=f"provider {user.department.code}"
-    )
+    changed = data_values_update(period=period, cells=cells, user=user, note="form")
     texts = {cell: t for cell, t in (explanations or {}).items() if cell in cells}
     return changed, _explain(period, user, texts)
 

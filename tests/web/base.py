@@ -82,6 +82,16 @@ def demo_build() -> None:
     # unless a test switches it on, so it acts as a plain reporter elsewhere.
     User.objects.filter(username="tianbao-shibei").update(unit_approver=True)
     user_create(username="lingdao", password=PASSWORD, role=User.Role.VIEWER)
+    # A data provider of 市住房城乡建设局, which supplies five indicators of every unit in
+    # 2023Q4 and has not submitted them yet (issue 11).
+    from leitai.web.workflow.models import Department
+
+    user_create(
+        username="shuju-zhujian",
+        password=PASSWORD,
+        role=User.Role.PROVIDER,
+        department=Department.objects.get(code="zhujian"),
+    )
     user_create(username="waibu", password=PASSWORD, role="")
     last = demo_periods()[-1]
     q4 = Period.objects.get(code=last.period)
@@ -181,6 +191,7 @@ class BaseTestCase(TestCase):
     reporter_shibei: User
     reporter_licang: User
     viewer: User
+    provider: User
     outsider: User
     draft_period: Period
     draft: Snapshot
@@ -207,6 +218,7 @@ class BaseTestCase(TestCase):
         cls.reporter_shibei = User.objects.get(username="tianbao-shibei")
         cls.reporter_licang = User.objects.get(username="tianbao-licang")
         cls.viewer = User.objects.get(username="lingdao")
+        cls.provider = User.objects.get(username="shuju-zhujian")
         cls.outsider = User.objects.get(username="waibu")
         cls.draft_period = Period.objects.get(code="2024Q1")
         cls.draft = cls.draft_period.snapshots.get()

@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "outsider", "viewer", "reporter_shibei", "reporter_licang", "office")
+# ``provider``: a data provider of 市统计局, which supplies four indicators of every unit
+# in 2023Q4 (issue 11) and nothing in the other periods.
+ROLES = (
+    "anonymous",
+    "outsider",
+    "viewer",
+    "reporter_shibei",
+    "reporter_licang",
+    "provider",
+    "office",
+)
 
 Expect = int | tuple[int, int]
 

@@ -46,7 +46,9 @@ ENTRIES: dict[str, list[Request]] = {
         Request(
             "post",
             LICANG_Q4,
-            roles(anonymous=302, outsider=403, viewer=403, reporter_shibei=403, rest=302),
+            roles(
+                anonymous=302, outsider=403, viewer=403, reporter_shibei=403, provider=403, rest=302
+            ),
             data={"key": "gdp_growth"},
         ),
     ],
@@ -62,6 +64,7 @@ ENTRIES: dict[str, list[Request]] = {
                 viewer=403,
                 reporter_shibei=404,
                 reporter_licang=302,
+                provider=404,
                 office=403,
             ),
         ),

@@ -14,10 +14,16 @@ from collections.abc import Callable
 from tests.web.matrix import OFFICE_ONLY, PUBLISHED, Request, roles
 
 SCHEME = "qingdao-2023-quarterly"
-# The office and the units' reporters; viewers and role-less accounts get 403.
-WORKERS = roles(anonymous=302, outsider=403, viewer=403, rest=200)
+# The office and the units' reporters; viewers, data providers and role-less accounts get 403.
+WORKERS = roles(anonymous=302, outsider=403, viewer=403, provider=403, rest=200)
 NOBODY = roles(
-    anonymous=302, outsider=403, viewer=403, reporter_shibei=403, reporter_licang=403, office=403
+    anonymous=302,
+    outsider=403,
+    viewer=403,
+    reporter_shibei=403,
+    reporter_licang=403,
+    provider=403,
+    office=403,
 )
 GET_ONLY = roles(rest=405)
 
@@ -84,13 +90,30 @@ def first_audit_entry() -> int:
 UPLOAD = {"pk": Ref(licang_upload)}
 OBJECTION = {"pk": Ref(licang_objection)}
 # 李沧区's own things: its reporter and the office; 市北区's reporter is told nothing exists.
-LICANG_GET = roles(anonymous=302, outsider=403, viewer=403, reporter_shibei=404, rest=200)
-LICANG_POST = roles(anonymous=302, outsider=403, viewer=403, reporter_shibei=404, rest=302)
+# A data provider is told nothing exists either (its uploads and evidence are its own).
+LICANG_GET = roles(
+    anonymous=302, outsider=403, viewer=403, reporter_shibei=404, provider=404, rest=200
+)
+LICANG_POST = roles(
+    anonymous=302, outsider=403, viewer=403, reporter_shibei=404, provider=404, rest=302
+)
+# Objections are the units' and the office's: a data provider has no objection page.
+LICANG_OBJECTION = roles(
+    anonymous=302, outsider=403, viewer=403, reporter_shibei=404, provider=403, rest=200
+)
 SHIBEI_UNIT = roles(anonymous=302, outsider=403, viewer=403, reporter_licang=403, rest=200)
+# A unit's page: not a data provider's (it has its own page of every unit's figures).
+SHIBEI_PAGE = roles(
+    anonymous=302, outsider=403, viewer=403, reporter_licang=403, provider=403, rest=200
+)
 LICANG_UNIT = roles(anonymous=302, outsider=403, viewer=403, reporter_shibei=403, rest=200)
 
 ENTRIES: dict[str, list[Request]] = {
-    "workflow:home": [Request("get", {}, WORKERS), Request("post", {}, GET_ONLY)],
+    # A data provider's home lists the periods its department supplies figures for.
+    "workflow:home": [
+        Request("get", {}, roles(anonymous=302, outsider=403, viewer=403, rest=200)),
+        Request("post", {}, GET_ONLY),
+    ],
     "workflow:scheme_list": [Request("get", {}, OFFICE_ONLY)],
     "workflow:scheme_new": [
         Request("get", {}, OFFICE_ONLY),
@@ -147,13 +170,14 @@ ENTRIES: dict[str, list[Request]] = {
                 viewer=403,
                 reporter_shibei=302,
                 reporter_licang=302,
+                provider=403,
                 office=200,
             ),
         ),
         Request(
             "get",
             {"period": "1999Q1"},
-            roles(anonymous=302, outsider=403, viewer=403, rest=404),
+            roles(anonymous=302, outsider=403, viewer=403, provider=403, rest=404),
         ),
     ],
     "workflow:period_step": [
@@ -175,21 +199,35 @@ ENTRIES: dict[str, list[Request]] = {
         # Refused while collecting: the page comes back with the reason.
         Request("post", {"period": "2023Q4"}, OFFICE_ONLY, data={"acknowledge": "on"}),
     ],
+    # A data provider's template is its department's (every unit, its indicators),
+    # whatever unit the address names.
     "workflow:template": [
-        Request("get", {"period": "2023Q4"}, WORKERS),
+        Request(
+            "get", {"period": "2023Q4"}, roles(anonymous=302, outsider=403, viewer=403, rest=200)
+        ),
         Request("get", {"period": "2023Q4"}, SHIBEI_UNIT, query="unit=shibei"),
         Request("get", {"period": "2023Q4"}, LICANG_UNIT, query="unit=licang"),
         Request(
             "get",
             {"period": "2023Q4"},
-            roles(anonymous=302, outsider=403, viewer=403, rest=404),
+            roles(anonymous=302, outsider=403, viewer=403, provider=200, rest=404),
             query="unit=nowhere",
         ),
     ],
+    # 市统计局 supplies nothing in 2024Q1: its provider is told there is no such page.
     "workflow:upload": [
-        Request("get", {"period": "2024Q1"}, WORKERS),
+        Request(
+            "get",
+            {"period": "2024Q1"},
+            roles(anonymous=302, outsider=403, viewer=403, provider=404, rest=200),
+        ),
         # No file: the form comes back. A unit named in the form is not a reporter's to choose.
-        Request("post", {"period": "2024Q1"}, WORKERS, data={"unit": "licang"}),
+        Request(
+            "post",
+            {"period": "2024Q1"},
+            roles(anonymous=302, outsider=403, viewer=403, provider=404, rest=200),
+            data={"unit": "licang"},
+        ),
     ],
     "workflow:upload_detail": [
         Request("get", UPLOAD, LICANG_GET),
@@ -207,18 +245,34 @@ ENTRIES: dict[str, list[Request]] = {
     "workflow:upload_file": [Request("get", UPLOAD, LICANG_GET)],
     "workflow:objection_list": [Request("get", {"period": "2023Q4"}, WORKERS)],
     "workflow:unit": [
-        Request("get", {"period": "2023Q4", "unit": "shibei"}, SHIBEI_UNIT),
-        Request("get", {"period": "2023Q4", "unit": "licang"}, LICANG_UNIT),
+        Request("get", {"period": "2023Q4", "unit": "shibei"}, SHIBEI_PAGE),
+        Request(
+            "get",
+            {"period": "2023Q4", "unit": "licang"},
+            roles(
+                anonymous=302, outsider=403, viewer=403, reporter_shibei=403, provider=403, rest=200
+            ),
+        ),
         Request(
             "get",
             {"period": "2023Q4", "unit": "nowhere"},
-            roles(anonymous=302, outsider=403, viewer=403, rest=404),
+            roles(anonymous=302, outsider=403, viewer=403, provider=403, rest=404),
         ),
         # Nothing sent: nothing changes, back to the page; another unit's reporter: 403.
         Request(
             "post",
             {"period": "2024Q1", "unit": "licang"},
-            roles(anonymous=302, outsider=403, viewer=403, reporter_shibei=403, rest=302),
+            roles(
+                anonymous=302, outsider=403, viewer=403, reporter_shibei=403, provider=403, rest=302
+            ),
+        ),
+        # A reporter's crafted field for a figure 市住房城乡建设局 supplies in 2023Q4: refused
+        # before it is even checked (the office may write it: the bad value comes back marked).
+        Request(
+            "post",
+            {"period": "2023Q4", "unit": "shibei"},
+            roles(anonymous=302, office=200, rest=403),
+            data={"v-estates_started": "abc"},
         ),
     ],
     "workflow:unit_submit": [
@@ -233,6 +287,7 @@ ENTRIES: dict[str, list[Request]] = {
                 viewer=403,
                 reporter_shibei=403,
                 reporter_licang=302,
+                provider=403,
                 office=403,
             ),
         ),
@@ -265,8 +320,12 @@ ENTRIES: dict[str, list[Request]] = {
         ),
     ],
     "workflow:objection": [
-        Request("get", OBJECTION, LICANG_GET),
-        Request("get", {"pk": "999999"}, roles(anonymous=302, outsider=403, viewer=403, rest=404)),
+        Request("get", OBJECTION, LICANG_OBJECTION),
+        Request(
+            "get",
+            {"pk": "999999"},
+            roles(anonymous=302, outsider=403, viewer=403, provider=403, rest=404),
+        ),
     ],
     "workflow:objection_answer": [
         Request("get", OBJECTION, GET_ONLY),
@@ -274,7 +333,7 @@ ENTRIES: dict[str, list[Request]] = {
             "post", OBJECTION, roles(anonymous=302, office=302, rest=403), data={"decision": "x"}
         ),
     ],
-    "workflow:objection_attachment": [Request("get", OBJECTION, LICANG_GET)],
+    "workflow:objection_attachment": [Request("get", OBJECTION, LICANG_OBJECTION)],
     "workflow:revisions": [
         Request("get", {"period": "2023Q1"}, PUBLISHED),
         Request("get", {"period": "2024Q1"}, roles(rest=404)),

@@ -199,11 +199,13 @@ class CrawlTests(BaseTestCase):
         from leitai.web.assessments.models import Unit
         from leitai.web.audit.labels import indicator_names
         from leitai.web.targets.models import Target
+        from leitai.web.workflow.models import Department
 
         # Ids people read as they are: logins, unit codes, indicator ids.
         ids = set(User.objects.values_list("username", flat=True))
         ids |= set(Unit.objects.values_list("code", flat=True)) | set(indicator_names())
         ids |= set(Target.objects.values_list("code", flat=True))
+        ids |= set(Department.objects.values_list("code", flat=True))  # issue 11
         cls.ids = ids
         cls.codes = internal_codes() - ALLOWED - ids
 
@@ -309,6 +311,10 @@ class CrawlTests(BaseTestCase):
 
     def test_logged_in_without_a_role(self) -> None:
         self.check(self.outsider)
+
+    def test_provider(self) -> None:
+        found = self.check(self.provider)
+        self.assertIn("/workflow/periods/2023Q4/provider/", found.visited)
 
 
 def _report(words: dict[str, list[str]]) -> str:

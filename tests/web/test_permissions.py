@@ -228,6 +228,7 @@ class PermissionMatrixTests(BaseTestCase):
             "viewer": self.viewer,
             "reporter_shibei": self.reporter_shibei,
             "reporter_licang": self.reporter_licang,
+            "provider": self.provider,
             "office": self.office,
         }
         self.login(users[role])

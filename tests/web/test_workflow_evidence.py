@@ -9,6 +9,7 @@ from django.urls import reverse
 from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.workflow.models import Evidence
+from leitai.web.workflow.selectors import period_assignments
 from tests.web.base import BaseTestCase
 
 PERIOD, UNIT = "2023Q4", "shibei"  # collecting; 市北区 has not submitted
@@ -39,7 +40,11 @@ class EvidenceTests(BaseTestCase):
             # beside the field: in the same table row as the input
             row = html[html.index(f'data-key="{indicator.id}"') :]
             row = row[: row.index("</tr>")]
-            self.assertIn(f'id="v-{indicator.id}"', row)
+            # A figure a department supplies (issue 11) is shown read only, not as a field.
+            supplied = indicator.id in period_assignments(period)
+            self.assertIn(
+                f'data-supplied="{indicator.id}"' if supplied else f'id="v-{indicator.id}"', row
+            )
             self.assertIn(indicator.definition, row)
 
     def test_a_reporter_attaches_evidence_and_the_office_sees_and_downloads_it(self) -> None:

@@ -368,6 +368,9 @@ MESSAGES: dict[str, str] = {
     "upload.not_your_unit": gettext_noop(
         "%(found)s is not your unit: you may upload only the rows of %(own)s, so the whole upload is refused and nothing is saved"
     ),
+    "upload.not_your_indicator": gettext_noop(
+        "%(found)s is not yours to fill in: the whole upload is refused and nothing is saved"
+    ),
     "upload.nothing_changes": gettext_noop("nothing would change: every figure is as stored"),
     "upload.other_period": gettext_noop(
         "this template was made for period %(made)s, not %(wanted)s: download the template of %(wanted)s"

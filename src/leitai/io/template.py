@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import IO, Any
 
 from leitai.engine import Scheme
@@ -90,6 +90,7 @@ def write_template(
     values: Mapping[str, Mapping[str, Any]] | None = None,
     period: str | None = None,
     lang: str = "zh",
+    keys: Collection[str] | None = None,
 ) -> None:
     """Write a data-collection workbook for ``scheme``.
 
@@ -101,11 +102,32 @@ def write_template(
         Values to fill in (e.g. what a unit already reported).
     period : str, optional
         Recorded in the workbook.
+    keys : collection of str, optional
+        Only these indicators' columns (with their targets), e.g. those a department
+        supplies for every unit, or those a unit reports itself; default all.
+
+    Examples
+    --------
+    >>> import io
+    >>> from leitai.engine import load_scheme
+    >>> from leitai.demo import demo_periods
+    >>> scheme = load_scheme(demo_periods()[-1].scheme_path)
+    >>> buffer = io.BytesIO()
+    >>> write_template(scheme, buffer, keys=["gdp_growth", "retail_growth"])
+    >>> from openpyxl import load_workbook
+    >>> sheet = load_workbook(buffer)["数据填报"]
+    >>> [c.value for c in sheet[1]]
+    ['unit', 'name', 'gdp_growth', 'retail_growth']
+    >>> sheet.max_row - 4  # one row per unit
+    10
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     columns = template_columns(scheme, lang)
+    if keys is not None:
+        wanted = set(keys)
+        columns = [c for c in columns if c["id"].removesuffix(TARGET_SUFFIX) in wanted]
     chosen = [u for u in scheme.units if units is None or u.id in units]
     book = Workbook()
     sheet = book.active

@@ -16,16 +16,17 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         "real_name",
         "role",
         "unit",
+        "department",
         "phone",
         "email",
         "is_active",
         "last_login",
     )
-    list_filter = ("role", "is_active", "unit")
+    list_filter = ("role", "is_active", "unit", "department")
     search_fields = ("username", "real_name", "phone", "email")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Role"), {"fields": ("role", "unit", "unit_approver")}),
+        (_("Role"), {"fields": ("role", "unit", "unit_approver", "department")}),
         (
             _("Account security"),
             {
@@ -41,7 +42,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role"), {"fields": ("role", "unit", "unit_approver")}),
+        (_("Role"), {"fields": ("role", "unit", "unit_approver", "department")}),
         (_("Account security"), {"fields": ("second_factor_required",)}),
         (_("Contact"), {"fields": ("real_name", "phone", "email")}),
     )

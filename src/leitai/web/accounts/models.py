@@ -18,6 +18,9 @@ class User(AbstractUser):
         OFFICE = "office", _("Assessment office")
         REPORTER = "reporter", _("Unit reporter")
         VIEWER = "viewer", _("Viewer")
+        # Issue 11: an account of a municipal department that supplies some indicators
+        # for every unit (see leitai.web.workflow.models.Department).
+        PROVIDER = "provider", _("Data provider")
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
@@ -33,6 +36,15 @@ class User(AbstractUser):
     # changed at the next login, whether the office asks this account for a second
     # factor (the office always needs one while the site settings say so), the subject
     # of a single sign-on account, and a counter that revokes trusted browsers.
+    department = models.ForeignKey(
+        "workflow.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("The department a data provider supplies figures for."),
+    )
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     must_change_password = models.BooleanField(
         _("must change password"),
@@ -75,6 +87,10 @@ class User(AbstractUser):
                 condition=models.Q(unit_approver=False) | models.Q(unit__isnull=False),
                 name="unit_approver_has_a_unit",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role="provider") | models.Q(department__isnull=False),
+                name="provider_has_a_department",
+            ),
         ]
 
     @property
@@ -88,6 +104,10 @@ class User(AbstractUser):
     @property
     def is_unit_approver(self) -> bool:
         return self.is_reporter and self.unit_approver
+
+    @property
+    def is_provider(self) -> bool:
+        return self.is_active and self.role == self.Role.PROVIDER and self.department_id is not None
 
     @property
     def has_role(self) -> bool:

@@ -21,6 +21,7 @@ def user_create(
     unit: Unit | None = None,
     first_name: str = "",
     must_change_password: bool = False,
+    department: Any = None,
 ) -> User:
     """Create a user in a role; the office may use the Django admin as well.
 
@@ -32,11 +33,14 @@ def user_create(
         raise ValueError("a reporter needs a unit")
     if role != User.Role.REPORTER and unit is not None:
         raise ValueError("only a reporter is bound to a unit")
+    if (role == User.Role.PROVIDER) != (department is not None):
+        raise ValueError("a data provider, and only a provider, belongs to a department")
     office = role == User.Role.OFFICE
     user = User(
         username=username,
         role=role,
         unit=unit,
+        department=department,
         first_name=first_name,
         is_staff=office,
         is_superuser=office,

@@ -49,6 +49,8 @@ class DemoAccount:
             return "查看 viewer"
         if self.approver:
             return f"审核人 unit approver · {self.unit}"
+        if self.role == User.Role.PROVIDER:
+            return f"数据提供方 provider · {self.unit}"
         return f"填报员 reporter · {self.unit}"
 
 
@@ -188,6 +190,21 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
             user.unit_approver = True
             user.save(update_fields=["unit_approver"])
         out.append(DemoAccount(username, password, role, unit.name if unit else None, approver))
+    from leitai.web.workflow.demo import demo_departments  # issue 11: data providers
+
+    for code, department in demo_departments().items():
+        user = User.objects.filter(username=code).first()
+        if user is None:
+            user_create(
+                username=code,
+                password=password,
+                role=User.Role.PROVIDER,
+                department=department,
+                first_name=f"{department.name}数据员",
+            )
+        else:
+            user_set_password(user=user, password=password)
+        out.append(DemoAccount(code, password, User.Role.PROVIDER, department.name))
     # The demo is walked from the README with a password only (like the passwords above,
     # at every start): the office's second factor is off, and the security page warns.
     site_settings_update(office_second_factor=False)

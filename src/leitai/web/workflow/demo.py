@@ -7,6 +7,9 @@ returned 平度市's (the resettlement area does not match the housing bureau's 
 Some figures carry evidence (佐证材料, small illustrative files).
 崂山区 approves inside the unit before submitting: its 审核人 (``laoshan-shenhe``)
 approved what its reporter prepared.
+Two municipal departments supply indicators for every district (issue 11): 市统计局
+the retail sales growth, entered and submitted; 市住房城乡建设局 five city-renewal
+figures, entered but not submitted yet.
 So every step of the workflow can be tried at once: entering and uploading figures,
 submitting, returning, answering an objection, closing the collection, publishing.
 
@@ -34,7 +37,15 @@ from leitai.web.assessments.services import (
 )
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
-from leitai.web.workflow.models import Evidence, Objection, Submission, UnitApproval
+from leitai.web.workflow.models import (
+    Assignment,
+    Department,
+    Evidence,
+    Objection,
+    ProviderSubmission,
+    Submission,
+    UnitApproval,
+)
 
 COLLECTING = "2023Q4"
 SUBMITTED = ("shinan", "licang", "laoshan", "huangdao", "chengyang", "jimo", "jiaozhou", "pingdu")
@@ -51,6 +62,31 @@ OBJECTION = {
         "12.6公里（市住建局12月台账可查），请予更正并重新计算。"
     ),
 }
+
+
+# Departments that supply indicators for every unit in 2023Q4, with their demo account.
+DEPARTMENTS = {
+    "tongji": ("市统计局", ("retail_growth",)),
+    "zhujian": (
+        "市住房城乡建设局",
+        (
+            "renewal_start_rate",
+            "village_households",
+            "village_progress",
+            "estates_started",
+            "estates_progress",
+        ),
+    ),
+}
+PROVIDERS_SUBMITTED = ("tongji",)
+
+
+def demo_departments() -> dict[str, Department]:
+    """The demo's departments (created once)."""
+    return {
+        code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, (name, _keys) in DEPARTMENTS.items()
+    }
 
 
 # (unit, indicator, file name, content): illustrative supporting documents, not real ones.
@@ -83,22 +119,26 @@ EVIDENCE = (
 )
 
 
-def _demo_evidence(period: Period, units: dict[str, Unit], reporters: dict[str, User]) -> None:
+def _demo_evidence(
+    period: Period, units: dict[str, Unit], reporters: dict[str, User], suppliers: dict[str, User]
+) -> None:
     for code, key, name, text in EVIDENCE:
         data = text.encode("utf-8")
+        # A department's figure carries the department's evidence.
+        who = suppliers.get(key) or reporters.get(code)
         evidence = Evidence(
             period=period,
             unit=units[code],
             key=key,
             name=name,
             size=len(data),
-            added_by=reporters.get(code),
+            added_by=who,
         )
         evidence.file.save(name, ContentFile(data), save=False)
         evidence.save()
         audit_record(
             action=Action.EVIDENCE_ADDED,
-            actor=reporters.get(code),
+            actor=who,
             obj=evidence,
             period=period,
             unit=code,
@@ -171,9 +211,20 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
                 row["value"].strip(),
                 (row.get("target") or "").strip(),
             )
+    suppliers = _demo_assignments(period)
     for unit, unit_cells in cells.items():
-        data_values_update(period=period, cells=unit_cells, user=reporters.get(unit), note="demo")
+        own = {cell: pair for cell, pair in unit_cells.items() if cell[1] not in suppliers}
+        data_values_update(period=period, cells=own, user=reporters.get(unit), note="demo")
+    for code, (_name, keys) in DEPARTMENTS.items():
+        supplied = {
+            cell: pair
+            for unit_cells in cells.values()
+            for cell, pair in unit_cells.items()
+            if cell[1] in keys
+        }
+        data_values_update(period=period, cells=supplied, user=_person(code), note="demo")
     units = {u.code: u for u in Unit.objects.filter(code__in=cells)}
+    _demo_provider_submissions(period)
     now = timezone.now()
     approver = _approval_demo(period, units, office)
     for code in SUBMITTED:
@@ -198,7 +249,7 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
         )
         if two_step:
             _approve(submission, approver)
-    _demo_evidence(period, units, reporters)
+    _demo_evidence(period, units, reporters, suppliers)
     from leitai.web.assessments.demo import demo_result_dates
 
     draft = period_compute(period=period, user=office, at=demo_result_dates(item.period)[0])
@@ -241,3 +292,36 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
             summary=f"{period.code} {code}",
         )
     return period
+
+
+def _demo_assignments(period: Period) -> dict[str, User | None]:
+    """Assign the departments' indicators in ``period``; each key's provider account."""
+    departments = demo_departments()
+    out: dict[str, User | None] = {}
+    for code, (_name, keys) in DEPARTMENTS.items():
+        for key in keys:
+            Assignment.objects.create(department=departments[code], key=key, period=period)
+            out[key] = _person(code)
+    return out
+
+
+def _demo_provider_submissions(period: Period) -> None:
+    departments = demo_departments()
+    for code in PROVIDERS_SUBMITTED:
+        person = _person(code)
+        submission = ProviderSubmission.objects.create(
+            period=period,
+            department=departments[code],
+            state=ProviderSubmission.State.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=person,
+        )
+        audit_record(
+            action=Action.SUBMISSION_SUBMITTED,
+            actor=person,
+            obj=submission,
+            period=period,
+            before={"state": None},
+            after={"state": "submitted", "reason": None},
+            summary=f"{period.code} {code}",
+        )

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.fields import person_field
-from leitai.web.assessments.models import Period, Unit
+from leitai.web.assessments.models import Period, SchemeVersion, Unit
 
 
 def _upload_path(instance: Upload, filename: str) -> str:
@@ -60,6 +60,118 @@ class PeriodStatus(models.TextChoices):
     REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
     REVISED = "revised", _("Published, revised")
+
+
+class Department(models.Model):
+    """A municipal department that supplies some indicators for every unit (issue 11):
+    统计局 sends GDP, industry and retail for all ten districts at once. Its accounts are
+    users in the role ``provider`` (``User.department``)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """An indicator a department supplies for every unit, in every period of a scheme
+    version or in one period (a period's own assignment of an indicator wins over its
+    scheme version's). An indicator is supplied by one department or by the units."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    key = models.CharField(_("indicator"), max_length=64)
+    scheme_version = models.ForeignKey(
+        SchemeVersion,
+        verbose_name=_("scheme version"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("period"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+
+    class Meta:
+        verbose_name = _("indicator supplied by a department")
+        verbose_name_plural = _("indicators supplied by departments")
+        ordering = ["period", "scheme_version", "department", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scheme_version__isnull=True, period__isnull=False)
+                | models.Q(scheme_version__isnull=False, period__isnull=True),
+                name="assignment_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["scheme_version", "key"], name="assignment_once_per_version"
+            ),
+            models.UniqueConstraint(fields=["period", "key"], name="assignment_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.period.code if self.period_id else str(self.scheme_version)
+        return f"{scope} {self.key} → {self.department}"
+
+    def clean(self) -> None:
+        from leitai.web.workflow.selectors import assignment_problems
+
+        assignment_problems(self)
+
+
+class ProviderSubmission(models.Model):
+    """A department's submission of its indicators for a period; the office may return it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="provider_submissions",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = person_field(_("submitted by"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = person_field(_("returned by"))
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+
+    class Meta:
+        verbose_name = _("department submission")
+        verbose_name_plural = _("department submissions")
+        ordering = ["period", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "department"], name="provider_submission_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.department} ({self.get_state_display()})"
 
 
 class Submission(models.Model):
@@ -152,6 +264,15 @@ class Upload(models.Model):
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+    )
+    # A data provider's upload: it may touch its department's indicators of every unit.
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

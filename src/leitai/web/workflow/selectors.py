@@ -26,9 +26,12 @@ from leitai.web.assessments.selectors import (
 )
 from leitai.web.assessments.services import period_current_inputs
 from leitai.web.workflow.models import (
+    Assignment,
+    Department,
     Evidence,
     Objection,
     PeriodStatus,
+    ProviderSubmission,
     Submission,
     UnitApproval,
     UnitStatus,
@@ -156,11 +159,12 @@ def period_status_for(period: Period, *, user: Any) -> str:
 def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:
     """Each unit's status (未填报 / 已填报 / 已提交 / 已退回), with who and when."""
     units = units if units is not None else period_units(period)
-    scheme = scheme_version_parsed(period.scheme_version)
-    total = len(scheme_keys(scheme))
+    # A unit's own work: the keys no department supplies (issue 11).
+    keys = unit_supplied_keys(period)
+    total = len(keys)
     counts = {
         row["unit_id"]: row
-        for row in DataValue.objects.filter(period=period, unit__in=units)
+        for row in DataValue.objects.filter(period=period, unit__in=units, key__in=keys)
         .exclude(value="")
         .values("unit_id")
         .annotate(n=Count("pk"), last=Max("updated_at"))
@@ -171,7 +175,7 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
     # Once the office closed the collection, the figures are taken as they are.
     closed = period.state != Period.State.COLLECTING
     for value in (
-        DataValue.objects.filter(period=period, unit__in=units)
+        DataValue.objects.filter(period=period, unit__in=units, key__in=keys)
         .select_related("updated_by")
         .order_by("unit_id", "-updated_at")
     ):
@@ -325,6 +329,8 @@ def uploads_visible(*, user: Any) -> QuerySet[Upload]:
         return uploads
     if getattr(user, "is_authenticated", False) and user.is_reporter:
         return uploads.filter(unit_id=user.unit_id)
+    if getattr(user, "is_authenticated", False) and user.is_provider:
+        return uploads.filter(department_id=user.department_id)
     return uploads.none()
 
 
@@ -345,6 +351,8 @@ def evidence_visible(*, user: Any) -> QuerySet[Evidence]:
         return evidence
     if getattr(user, "is_authenticated", False) and user.is_reporter:
         return evidence.filter(unit_id=user.unit_id)
+    if getattr(user, "is_authenticated", False) and user.is_provider:
+        return evidence.filter(added_by__department_id=user.department_id)
     return evidence.none()
 
 
@@ -626,3 +634,280 @@ def period_units_for(user: Any, period: Period) -> list[Unit]:
     if user_is_office(user):
         return units
     return [u for u in units if user_reports_for(user, u.pk)]
+
+
+# -- data providers (issue 11) ---------------------------------------------------------------
+
+
+def period_assignments(period: Period) -> dict[str, Department]:
+    """Which department supplies which indicator in ``period``: the scheme version's
+    assignments, with the period's own in their place where it has one for the same key."""
+    out: dict[str, Department] = {}
+    for scope in (
+        Assignment.objects.filter(scheme_version_id=period.scheme_version_id),
+        Assignment.objects.filter(period=period),
+    ):
+        for assignment in scope.select_related("department"):
+            out[assignment.key] = assignment.department
+    return out
+
+
+def department_keys(period: Period, department: Department | int) -> list[str]:
+    """The keys ``department`` supplies in ``period``, in the scheme's order."""
+    pk = department if isinstance(department, int) else department.pk
+    mine = {k for k, d in period_assignments(period).items() if d.pk == pk}
+    return [k for k in scheme_keys(scheme_version_parsed(period.scheme_version)) if k in mine]
+
+
+def unit_supplied_keys(period: Period) -> list[str]:
+    """The keys the units report themselves in ``period`` (every key no department supplies)."""
+    supplied = period_assignments(period)
+    return [
+        k for k in scheme_keys(scheme_version_parsed(period.scheme_version)) if k not in supplied
+    ]
+
+
+def provider_submission(period: Period, department: Department) -> ProviderSubmission | None:
+    return ProviderSubmission.objects.filter(period=period, department=department).first()
+
+
+@dataclass(frozen=True)
+class ProviderRights:
+    view: bool = False
+    edit: bool = False
+    submit: bool = False
+
+
+def provider_rights(*, user: Any, period: Period) -> ProviderRights:
+    """What a data provider may do in ``period``: see its department's indicators when it
+    has some there; change them for every unit only while the period collects and the
+    department has not submitted (or the office returned the submission)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_provider:
+        return ProviderRights()
+    keys = department_keys(period, user.department_id)
+    if not keys:
+        return ProviderRights()
+    submission = provider_submission(period, user.department)
+    submitted = submission is not None and submission.state == ProviderSubmission.State.SUBMITTED
+    edit = period.state == Period.State.COLLECTING and not submitted
+    return ProviderRights(view=True, edit=edit, submit=edit)
+
+
+def writable_keys(*, user: Any, period: Period, unit: Unit) -> frozenset[str]:
+    """The one rule for who may write which figure of which unit in ``period``.
+
+    - The office: every key of the scheme, whenever :func:`unit_rights` lets it edit.
+    - The unit's reporter: the keys no department supplies, while it may edit.
+    - A data provider: its department's keys, for every unit of the period, while
+      :func:`provider_rights` lets it edit.
+    - Nobody else: none.
+
+    Uploads, the online forms and the write API all ask this function.
+    """
+    if unit.code not in scheme_version_parsed(period.scheme_version).unit_ids:
+        return frozenset()
+    if getattr(user, "is_authenticated", False) and user.is_provider:
+        if not provider_rights(user=user, period=period).edit:
+            return frozenset()
+        return frozenset(department_keys(period, user.department_id))
+    rights = unit_rights(user=user, period=period, unit=unit)
+    if not rights.edit:
+        return frozenset()
+    if rights.office:
+        return frozenset(scheme_keys(scheme_version_parsed(period.scheme_version)))
+    return frozenset(unit_supplied_keys(period))
+
+
+@dataclass
+class ProviderRow:
+    """One line of the status board by provider."""
+
+    department: Department
+    keys: list[str]
+    status: str
+    submission: ProviderSubmission | None
+    filled: int
+    total: int
+    last_change_at: Any = None
+    last_change_by: Any = None
+    people: list[Any] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(UnitStatus(self.status).label)
+
+    @property
+    def blank(self) -> int:
+        return max(self.total - self.filled, 0)
+
+    @property
+    def share(self) -> float:
+        return 100.0 * self.filled / self.total if self.total else 0.0
+
+
+def provider_board(period: Period) -> list[ProviderRow]:
+    """Each department supplying indicators in ``period``: how many of its cells (its
+    indicators × the period's units) are filled, whether it submitted, who changed last."""
+    from leitai.web.accounts.models import User
+
+    assignments = period_assignments(period)
+    order = scheme_keys(scheme_version_parsed(period.scheme_version))
+    units = period_units(period)
+    departments = {d.pk: d for d in assignments.values()}
+    submissions = {
+        s.department_id: s
+        for s in ProviderSubmission.objects.filter(period=period).select_related(
+            "submitted_by", "returned_by"
+        )
+    }
+    rows = []
+    for department in sorted(departments.values(), key=lambda d: d.code):
+        keys = [k for k in order if k in assignments and assignments[k].pk == department.pk]
+        values = DataValue.objects.filter(period=period, unit__in=units, key__in=keys)
+        filled = values.exclude(value="").count()
+        last = values.select_related("updated_by").order_by("-updated_at").first()
+        submission = submissions.get(department.pk)
+        rows.append(
+            ProviderRow(
+                department=department,
+                keys=keys,
+                status=unit_status(filled=filled, submission=submission),  # type: ignore[arg-type]
+                submission=submission,
+                filled=filled,
+                total=len(keys) * len(units),
+                last_change_at=last.updated_at if last else None,
+                last_change_by=last.updated_by if last else None,
+                people=list(
+                    User.objects.filter(
+                        department=department, role=User.Role.PROVIDER, is_active=True
+                    ).order_by("username")
+                ),
+            )
+        )
+    return rows
+
+
+def periods_for_provider(user: Any) -> list[Period]:
+    """The periods in which ``user``'s department supplies indicators, newest first."""
+    if not getattr(user, "is_authenticated", False) or not user.is_provider:
+        return []
+    periods = Period.objects.select_related("scheme_version__scheme").order_by("-code")
+    return [p for p in periods if department_keys(p, user.department_id)]
+
+
+def provider_grid(period: Period, department: Department) -> dict[str, Any]:
+    """The provider's online form: its indicators across (with their notes), the units
+    down, each cell with the stored value and target and the evidence attached."""
+    scheme = scheme_version_parsed(period.scheme_version)
+    keys = department_keys(period, department)
+    targets = target_keys(scheme)
+    indicators = {i.id: i for i in scheme.all_indicators()}
+    names = scheme_names(scheme)
+    columns = [
+        {
+            "key": key,
+            "name": names.get(key, key),
+            "measure": getattr(indicators.get(key), "unit", "") or "",
+            "notes": getattr(indicators.get(key), "notes", {}) or {},
+            "target": key in targets,
+        }
+        for key in keys
+    ]
+    units = period_units(period)
+    stored = {
+        (v.unit_id, v.key): v
+        for v in DataValue.objects.filter(period=period, key__in=keys, unit__in=units)
+    }
+    evidence: dict[tuple[int, str], list[Evidence]] = {}
+    for item in Evidence.objects.filter(period=period, key__in=keys).select_related("added_by"):
+        evidence.setdefault((item.unit_id, item.key), []).append(item)
+    rows = []
+    for unit in units:
+        cells = []
+        for column in columns:
+            value = stored.get((unit.pk, column["key"]))
+            cells.append(
+                {
+                    "key": column["key"],
+                    "value": value.value if value else "",
+                    "target": (value.target if value else "") if column["target"] else None,
+                    "evidence": evidence.get((unit.pk, column["key"]), []),
+                }
+            )
+        rows.append({"unit": unit, "cells": cells})
+    return {"columns": columns, "rows": rows}
+
+
+def assignment_problems(assignment: Assignment) -> None:
+    """Refuse an assignment that would make an indicator supplied twice, with the place
+    named (raises :class:`django.core.exceptions.ValidationError` on the field)."""
+    from django.core.exceptions import ValidationError
+
+    if assignment.period_id is None and assignment.scheme_version_id is None:
+        raise ValidationError(_("Choose a scheme version or a period."))
+    if assignment.period_id is not None and assignment.scheme_version_id is not None:
+        raise ValidationError(_("Choose a scheme version or a period, not both."))
+    version = assignment.scheme_version or assignment.period.scheme_version
+    scheme = scheme_version_parsed(version)
+    if assignment.key not in scheme_keys(scheme):
+        raise ValidationError(
+            {
+                "key": _(
+                    "“%(key)s” is not an indicator of %(scheme)s; the indicators are %(keys)s."
+                )
+                % {"key": assignment.key, "scheme": version, "keys": "、".join(scheme_keys(scheme))}
+            }
+        )
+    name = scheme_names(scheme).get(assignment.key, assignment.key)
+    same = Assignment.objects.filter(
+        key=assignment.key,
+        period_id=assignment.period_id,
+        scheme_version_id=assignment.scheme_version_id,
+    ).exclude(pk=assignment.pk)
+    other = same.select_related("department").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "key": _("%(name)s (%(key)s) is already supplied by %(department)s here.")
+                % {"name": name, "key": assignment.key, "department": other.department}
+            }
+        )
+    _units_already_report(assignment, name)
+
+
+def _units_already_report(assignment: Assignment, name: str) -> None:
+    """An indicator the units have started to report in a collecting period stays theirs."""
+    from django.core.exceptions import ValidationError
+
+    periods = Period.objects.filter(state=Period.State.COLLECTING)
+    if assignment.period_id is not None:
+        periods = periods.filter(pk=assignment.period_id)
+    else:
+        periods = periods.filter(scheme_version_id=assignment.scheme_version_id).exclude(
+            assignments__key=assignment.key
+        )
+    reported = (
+        DataValue.objects.filter(
+            period__in=periods, key=assignment.key, updated_by__role="reporter"
+        )
+        .exclude(value="")
+        .select_related("period", "unit")
+        .order_by("period__code", "unit__position", "unit__code")
+    )
+    first = reported.first()
+    if first is not None:
+        raise ValidationError(
+            {
+                "key": _(
+                    "%(name)s (%(key)s) is supplied by the units in %(period)s: %(unit)s has "
+                    "already reported it. An indicator is supplied by one department or by "
+                    "the units, never both."
+                )
+                % {
+                    "name": name,
+                    "key": assignment.key,
+                    "period": first.period.code,
+                    "unit": first.unit.name,
+                }
+            }
+        )

@@ -42,8 +42,10 @@ from leitai.web.errors import ServiceError
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
 from leitai.web.workflow.models import (
+    Department,
     Evidence,
     Objection,
+    ProviderSubmission,
     Submission,
     UnitApproval,
     UnitStatus,
@@ -52,14 +54,20 @@ from leitai.web.workflow.models import (
 from leitai.web.workflow.selectors import (
     LOCKED,
     approval_required,
+    department_keys,
     period_readiness,
     period_units,
     previous_missing,
+    provider_board,
+    provider_rights,
     scheme_keys,
+    scheme_names,
     target_keys,
     unit_approvers,
     unit_rights,
     unit_row,
+    unit_supplied_keys,
+    writable_keys,
 )
 from leitai.web.workflow.tables import table_check
 
@@ -195,19 +203,31 @@ def period_review_start(*, period: Period, user: User, acknowledge: bool = False
             code="not_started",
         )
     outstanding = readiness.outstanding
-    if outstanding and not acknowledge:
-        names = "、".join(r.unit.name for r in outstanding)
-        raise ServiceError(
-            _(
-                "These units have not submitted: %(units)s. Tick the box to close the "
-                "collection anyway and take their figures as they are."
+    # Departments that supply indicators (issue 11) and have not submitted them.
+    departments = [r for r in provider_board(period) if r.status != UnitStatus.SUBMITTED]
+    if (outstanding or departments) and not acknowledge:
+        messages = []
+        if outstanding:
+            messages.append(
+                _(
+                    "These units have not submitted: %(units)s. Tick the box to close the "
+                    "collection anyway and take their figures as they are."
+                )
+                % {"units": "、".join(r.unit.name for r in outstanding)}
             )
-            % {"units": names},
-            code="acknowledge",
-        )
-    note = ""
-    if outstanding:
-        note = "not submitted: " + ", ".join(f"{r.unit.code} ({r.status})" for r in outstanding)
+        if departments:
+            messages.append(
+                _(
+                    "These departments have not submitted: %(departments)s. Tick the box to "
+                    "close the collection anyway and take their figures as they are."
+                )
+                % {"departments": "、".join(r.department.name for r in departments)}
+            )
+        raise ServiceError(messages, code="acknowledge")
+    late = [f"{r.unit.code} ({r.status})" for r in outstanding] + [
+        f"{r.department.code} ({r.status})" for r in departments
+    ]
+    note = "not submitted: " + ", ".join(late) if late else ""
     return period_state_set(period=period, state=Period.State.REVIEW, user=user, note=note)
 
 
@@ -362,16 +382,9 @@ def unit_figures_explain(
     number of figures and of explanations that changed.
     """
     period = Period.objects.select_for_update().get(pk=period.pk)
-    rights = unit_rights(user=user, period=period, unit=unit)
-    _require(rights.edit, _("You may not change these figures now."), "forbidden")
-    scheme = scheme_version_parsed(period.scheme_version)
-    allowed = set(scheme_keys(scheme))
-    targets = target_keys(scheme)
-    values = {
-        key: (value.strip(), None if key not in targets or target is None else target.strip())
-        for key, (value, target) in values.items()
-        if key in allowed
-    }
+    allowed = writable_keys(user=user, period=period, unit=unit)
+    _require(bool(allowed), _("You may not change these figures now."), "forbidden")
+    values = _writable_values(period, allowed, values)
     errors = figures_check(period=period, unit=unit, values=values)
     if errors:
         raise ServiceError(list(errors.values()), code="invalid", fields=errors)
@@ -383,6 +396,29 @@ def unit_figures_explain(
     )
     explained = _explain(period, user, {(unit.code, k): t for k, t in (explanations or {}).items()})
     return changed, explained
+
+
+def _writable_values(
+    period: Period, allowed: frozenset[str], values: Mapping[str, tuple[str, str | None]]
+) -> dict[str, tuple[str, str | None]]:
+    """The scheme's fields among ``values``, stripped; a field of the scheme that ``allowed``
+    (from :func:`writable_keys`) leaves out is refused, never quietly dropped."""
+    scheme = scheme_version_parsed(period.scheme_version)
+    known = set(scheme_keys(scheme))
+    targets = target_keys(scheme)
+    refused = sorted(k for k in values if k in known and k not in allowed)
+    if refused:
+        names = scheme_names(scheme)
+        raise ServiceError(
+            _("You may not change these figures: %(items)s.")
+            % {"items": "、".join(names.get(k, k) for k in refused)},
+            code="forbidden",
+        )
+    return {
+        key: (value.strip(), None if key not in targets or target is None else target.strip())
+        for key, (value, target) in values.items()
+        if key in allowed
+    }
 
 
 def _explain(period: Period, user: User, texts: Mapping[tuple[str, str], str]) -> int:
@@ -400,10 +436,18 @@ def upload_check(
     Returns an :class:`Upload`: refused (every problem at its cell) and *not stored*,
     or checked, stored with its file and waiting for :func:`upload_confirm`.
     """
+    department = None
     if user_is_office(user):
         scope = unit
     elif getattr(user, "is_reporter", False):
         scope = user.unit
+    elif getattr(user, "is_provider", False):
+        scope, department = None, user.department
+        _require(
+            provider_rights(user=user, period=period).edit,
+            _("You may not change these figures now."),
+            "forbidden",
+        )
     else:
         raise ServiceError(_("You may not upload figures."), code="forbidden")
     if scope is not None:
@@ -425,6 +469,7 @@ def upload_check(
     upload = Upload(
         period=period,
         unit=scope,
+        department=department,
         filename=name,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -445,6 +490,18 @@ def _current_cells(period: Period, unit: Unit | None) -> dict[tuple[str, str], t
     return {(v.unit.code, v.key): (v.value, v.target) for v in values}
 
 
+def _upload_allowed(upload: Upload) -> dict[str, frozenset[str]] | None:
+    """Which keys of which unit the upload may write, by :func:`writable_keys` for the
+    person who uploaded it (None: the office, every key)."""
+    user = upload.uploaded_by
+    if user is not None and user_is_office(user) and upload.department_id is None:
+        return None
+    if user is None:
+        return {}
+    units = [upload.unit] if upload.unit_id else period_units(upload.period)
+    return {u.code: writable_keys(user=user, period=upload.period, unit=u) for u in units}
+
+
 def _check_into(
     upload: Upload,
     *,
@@ -460,6 +517,8 @@ def _check_into(
         current=_current_cells(upload.period, None) if current is None else current,
         unit=upload.unit.code if upload.unit else None,
         unit_names={u.id: u.name for u in scheme.units},
+        allowed=_upload_allowed(upload),
+        key_names=scheme_names(scheme),
     )
     if checked.ok and not checked.changes:
         checked.problem(Problem("upload.nothing_changes", Where(file=upload.filename), {}))
@@ -551,6 +610,12 @@ def _upload_may_save(upload: Upload, user: User, period: Period) -> None:
         "forbidden",
     )
     _require(upload.is_checked, _("This upload cannot be saved."), "state")
+    if upload.department_id is not None:
+        _require(
+            provider_rights(user=upload.uploaded_by, period=period).edit,
+            _("You may not change these figures now."),
+            "forbidden",
+        )
     if upload.unit is not None:
         rights = unit_rights(user=user, period=period, unit=upload.unit)
         _require(rights.edit, _("You may not change these figures now."), "forbidden")
@@ -575,7 +640,7 @@ def upload_discard(*, upload: Upload, user: User) -> Upload:
 # -- submissions ---------------------------------------------------------------------------------
 
 
-def _submission_state(submission: Submission | None) -> dict[str, Any]:
+def _submission_state(submission: Submission | ProviderSubmission | None) -> dict[str, Any]:
     if submission is None:
         return {"state": None}
     reason = (
@@ -768,7 +833,8 @@ def _approval_change_allowed(period: Period, changed: list[Unit], wanted: set[st
 
 def _explanations_required(period: Period, unit: Unit) -> None:
     """A value that jumps against the previous published value needs a written reason."""
-    missing = unit_unexplained(period, unit)
+    own = set(unit_supplied_keys(period))
+    missing = [row for row in unit_unexplained(period, unit) if row.key in own]
     if missing:
         raise ServiceError(
             _problem_text("figures.explanation_required", items=[row.name for row in missing]),
@@ -796,6 +862,18 @@ def submission_return(*, period: Period, unit: Unit, user: User, reason: str) ->
         _("Only submitted figures can be returned."),
         "state",
     )
+    return _returned(submission, user=user, reason=reason, unit=unit, who=unit.code)
+
+
+def _returned(
+    submission: Submission | ProviderSubmission,
+    *,
+    user: User,
+    reason: str,
+    unit: Unit | None,
+    who: str,
+) -> Any:
+    """Mark a unit's or a department's submission returned with the reason, audited."""
     before = _submission_state(submission)
     submission.state = Submission.State.RETURNED
     submission.returned_at = timezone.now()
@@ -806,12 +884,12 @@ def submission_return(*, period: Period, unit: Unit, user: User, reason: str) ->
         action=Action.SUBMISSION_RETURNED,
         actor=user,
         obj=submission,
-        period=period,
+        period=submission.period,
         unit=unit,
         before=before,
         after=_submission_state(submission),
         note=submission.return_reason,
-        summary=f"{period.code} {unit.code}",
+        summary=f"{submission.period.code} {who}",
     )
     return submission
 
@@ -966,16 +1044,26 @@ def objection_answer(
 EVIDENCE_PER_VALUE = 10
 
 
-def _evidence_allowed(period: Period, unit: Unit, user: User) -> None:
-    """Only the unit's own reporter, only while the unit may change its figures."""
+def _evidence_supplier(unit: Unit, user: User) -> None:
     _require(
-        user_reports_for(user, unit.pk),
+        user_reports_for(user, unit.pk) or getattr(user, "is_provider", False),
         _("Only the unit's reporter attaches its evidence."),
         "forbidden",
     )
-    rights = unit_rights(user=user, period=period, unit=unit)
+
+
+def _evidence_allowed(period: Period, unit: Unit, user: User, key: str) -> None:
+    """Only whoever supplies the figure: the unit's own reporter, or the data provider of
+    a department's indicator, only while they may change it (:func:`writable_keys`)."""
+    _evidence_supplier(unit, user)
+    if getattr(user, "is_provider", False):
+        _require(
+            key in department_keys(period, user.department_id),
+            _("You may not change these figures: %(items)s.") % {"items": key},
+            "forbidden",
+        )
     _require(
-        rights.edit,
+        key in writable_keys(user=user, period=period, unit=unit),
         _("Evidence is attached while the unit's figures can still change."),
         "state",
     )
@@ -987,10 +1075,11 @@ def evidence_add(
 ) -> Evidence:
     """The unit's reporter attaches a supporting document to one of the unit's figures."""
     period = Period.objects.select_for_update().get(pk=period.pk)
-    _evidence_allowed(period, unit, user)
+    _evidence_supplier(unit, user)
     scheme = scheme_version_parsed(period.scheme_version)
     if key not in {i.id for i in scheme.all_indicators() if i.from_ is None}:
         raise ServiceError(_("Choose one of the scheme's indicators."), code="key")
+    _evidence_allowed(period, unit, user, key)
     _require(
         Evidence.objects.filter(period=period, unit=unit, key=key).count() < EVIDENCE_PER_VALUE,
         _("At most %(n)d files per figure.") % {"n": EVIDENCE_PER_VALUE},
@@ -1016,7 +1105,7 @@ def evidence_add(
 def evidence_remove(*, evidence: Evidence, user: User) -> None:
     """The unit's reporter takes back a file it attached (the file itself is kept)."""
     period = Period.objects.select_for_update().get(pk=evidence.period_id)
-    _evidence_allowed(period, evidence.unit, user)
+    _evidence_allowed(period, evidence.unit, user, evidence.key)
     before = evidence.as_audit()
     audit_record(
         action=Action.EVIDENCE_REMOVED,
@@ -1028,3 +1117,125 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
         summary=f"{period.code} {evidence.unit.code} {evidence.key}: {evidence.name}",
     )
     evidence.delete()
+
+
+# -- data providers (issue 11) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def provider_figures_save(
+    *,
+    period: Period,
+    user: User,
+    values: Mapping[tuple[str, str], tuple[str, str | None]],
+    explanations: Mapping[tuple[str, str], str] | None = None,
+) -> tuple[int, int]:
+    """Save a data provider's online form (``{(unit, key): (value, target)}``): every unit's
+    figures of its department's indicators, all of them or none.
+
+    Each unit's figures are checked by the engine exactly as an upload's are; a cell
+    outside what :func:`writable_keys` allows is refused. Returns the number of figures
+    and of explanations that changed.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        provider_rights(user=user, period=period).edit,
+        _("You may not change these figures now."),
+        "forbidden",
+    )
+    units = {u.code: u for u in period_units(period)}
+    by_unit: dict[str, dict[str, tuple[str, str | None]]] = {}
+    for (code, key), pair in values.items():
+        if code not in units:
+            raise ServiceError(_("Choose one of the period's units."), code="forbidden")
+        by_unit.setdefault(code, {})[key] = pair
+    cells: dict[tuple[str, str], tuple[str, str | None]] = {}
+    errors: dict[str, str] = {}
+    for code, unit_values in by_unit.items():
+        allowed = writable_keys(user=user, period=period, unit=units[code])
+        checked = _writable_values(period, allowed, unit_values)
+        for key, message in figures_check(period=period, unit=units[code], values=checked).items():
+            errors[f"{code}:{key}"] = f"{units[code].name}：{message}"
+        cells.update({(code, key): pair for key, pair in checked.items()})
+    if errors:
+        raise ServiceError(list(errors.values()), code="invalid", fields=errors)
+    changed = data_values_update(period=period, cells=cells, user=user, note="form")
+    texts = {cell: t for cell, t in (explanations or {}).items() if cell in cells}
+    return changed, _explain(period, user, texts)
+
+
+@transaction.atomic
+def provider_submit(*, period: Period, user: User) -> ProviderSubmission:
+    """A data provider submits its department's figures; they are then locked for it."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    rights = provider_rights(user=user, period=period)
+    _require(rights.view, _("Only the department's data provider submits."), "forbidden")
+    _require(rights.submit, _("The figures cannot be submitted now."), "state")
+    department = user.department
+    row = next(r for r in provider_board(period) if r.department.pk == department.pk)
+    _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
+    keys = set(row.keys)
+    missing = [
+        alert
+        for unit in period_units(period)
+        for alert in unit_unexplained(period, unit)
+        if alert.key in keys
+    ]
+    if missing:
+        raise ServiceError(
+            _problem_text(
+                "figures.explanation_required",
+                items=[f"{a.unit.name} {a.name}" for a in missing],
+            ),
+            code="explanation",
+        )
+    submission = (
+        ProviderSubmission.objects.select_for_update()
+        .filter(period=period, department=department)
+        .first()
+    )
+    before = _submission_state(submission)
+    if submission is None:
+        submission = ProviderSubmission(period=period, department=department)
+    submission.state = ProviderSubmission.State.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = user
+    submission.save()
+    audit_record(
+        action=Action.SUBMISSION_SUBMITTED,
+        actor=user,
+        obj=submission,
+        period=period,
+        before=before,
+        after=_submission_state(submission) | {"filled": row.filled, "blank": row.blank},
+        summary=f"{period.code} {department.code}",
+    )
+    return submission
+
+
+@transaction.atomic
+def provider_return(
+    *, period: Period, department: Department, user: User, reason: str
+) -> ProviderSubmission:
+    """The office returns a department's submission with a reason; it may then edit again."""
+    _require(
+        user_is_office(user), _("Only the assessment office returns submissions."), "forbidden"
+    )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _require(
+        period.state == Period.State.COLLECTING,
+        _("The period is not collecting figures."),
+        "state",
+    )
+    _require(bool(reason.strip()), _("Say why the submission is returned."), "reason")
+    submission = (
+        ProviderSubmission.objects.select_for_update()
+        .filter(period=period, department=department)
+        .first()
+    )
+    _require(
+        submission is not None and submission.state == ProviderSubmission.State.SUBMITTED,
+        _("Only submitted figures can be returned."),
+        "state",
+    )
+    return _returned(submission, user=user, reason=reason, unit=None, who=department.code)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +149,8 @@ def table_check(
     current: Mapping[tuple[str, str], tuple[str, str]],
     unit: str | None = None,
     unit_names: Mapping[str, str] | None = None,
+    allowed: Mapping[str, Collection[str]] | None = None,
+    key_names: Mapping[str, str] | None = None,
 ) -> Checked:
     """Check an uploaded table (CSV or XLSX, long or wide form, or the period's template).
 
@@ -158,6 +160,11 @@ def table_check(
         The figures stored now, to tell what would change.
     unit : str, optional
         The one unit the table may touch (a reporter's upload); None for the office.
+    allowed : mapping unit -> keys, optional
+        The keys of each unit the table may write (from ``writable_keys``); None for
+        every key of every unit. A cell outside them that would change the stored
+        figure refuses the whole table with the cell named; one that is empty or holds
+        the stored figure (a full template downloaded earlier) is left out.
     """
     checked = Checked()
     unit_names = unit_names or {}
@@ -213,6 +220,9 @@ def table_check(
             )
             if number is not None:
                 mark(cell_position(where.cell), error=number)
+    if allowed is not None:
+        located = _outside_allowed(located, allowed, current, key_names or {}, checked, mark)
+        records = [item.record for item in located]
     if not records:
         checked.problem(Problem("upload.no_figures", in_sheet, {}))
     for problem, at in _too_long_for_storage(sheet, located):
@@ -256,6 +266,36 @@ def table_check(
                     mark((item.row, item.target_col), changed=True, before=before_target)
     checked.grid = _grid(sheet, marks)
     return checked
+
+
+def _outside_allowed(
+    located: list[_Located],
+    allowed: Mapping[str, Collection[str]],
+    current: Mapping[tuple[str, str], tuple[str, str]],
+    key_names: Mapping[str, str],
+    checked: Checked,
+    mark: Callable[..., None],
+) -> list[_Located]:
+    """The records the table may write; a cell of another indicator that would change
+    the stored figure is a problem at its cell, one that would not is dropped."""
+    kept = []
+    for item in located:
+        code = cell_text(item.record.unit)
+        key = cell_text(item.record.indicator)
+        if code not in allowed or key in allowed[code]:
+            kept.append(item)  # another unit: refused (or unknown) elsewhere
+            continue
+        value, target = cell_text(item.record.value), cell_text(item.record.target)
+        stored_value, stored_target = current.get((code, key), ("", ""))
+        if value in ("", stored_value) and target in ("", stored_target):
+            continue
+        where = item.record.value_at or item.record.where
+        name = key_names.get(key)
+        found = f"{name}（{key}）" if name else key
+        number = checked.problem(Problem("upload.not_your_indicator", where, {"found": found}))
+        if number is not None:
+            mark(cell_position(where.cell), error=number)
+    return kept
 
 
 def _too_long_for_storage(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from leitai.web.workflow import editor_views, views
+from leitai.web.workflow import editor_views, provider_views, views
 
 app_name = "workflow"
 
@@ -95,4 +95,25 @@ urlpatterns = [
         name="objection_attachment",
     ),
     path("periods/<slug:period>/revisions/", views.revisions, name="revisions"),
+    # Data providers (issue 11)
+    path(
+        "workflow/periods/<slug:period>/provider/",
+        provider_views.provider_period,
+        name="provider",
+    ),
+    path(
+        "workflow/periods/<slug:period>/provider/submit/",
+        provider_views.provider_submit,
+        name="provider_submit",
+    ),
+    path(
+        "workflow/periods/<slug:period>/provider/evidence/",
+        provider_views.provider_evidence_add,
+        name="provider_evidence_add",
+    ),
+    path(
+        "workflow/periods/<slug:period>/departments/<slug:department>/return/",
+        provider_views.provider_return,
+        name="provider_return",
+    ),
 ]

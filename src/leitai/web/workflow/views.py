@@ -60,18 +60,23 @@ from leitai.web.workflow.models import Evidence, Explanation, Objection, PeriodS
 from leitai.web.workflow.selectors import (
     approval_panel,
     approval_required,
+    department_keys,
     evidence_visible,
     objections_visible,
+    period_assignments,
     period_readiness,
     period_status,
     period_units,
     periods_for,
+    provider_board,
+    provider_rights,
     revision_changes,
     scheme_names,
     unit_draft,
     unit_form_fields,
     unit_rights,
     unit_row,
+    unit_supplied_keys,
     uploads_visible,
 )
 
@@ -84,6 +89,20 @@ def worker(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (user_is_office(signed_in_user(request)) or signed_in_user(request).is_reporter):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def supplier(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The office, the units' reporters and the departments' data providers (issue 11):
+    the pages of figures that each of them supplies; the view narrows it further."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user_is_office(user) or user.is_reporter or user.is_provider):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -124,8 +143,12 @@ def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
 
 
 @require_GET
-@worker
+@supplier
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_provider:
+        from leitai.web.workflow.provider_views import provider_home
+
+        return provider_home(request)
     items = []
     is_office = user_is_office(request.user)
     for period in periods_for(request.user):
@@ -396,6 +419,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             raise Http404
         return redirect("workflow:unit", period_obj.code, signed_in_user(request).unit.code)
     readiness = period_readiness(period_obj)
+    providers = provider_board(period_obj)
     return render(
         request,
         "workflow/period.html",
@@ -405,6 +429,10 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
             period=period_obj,
             label=period_label(period_obj),
             readiness=readiness,
+            providers=providers,
+            departments_outstanding="、".join(
+                r.department.name for r in providers if r.status != "submitted"
+            ),
             uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[
                 :10
             ],
@@ -509,20 +537,30 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @require_GET
-@worker
+@supplier
 def template(request: HttpRequest, period: str) -> HttpResponse:
     """The period's data-collection workbook, filled in with the figures stored so far."""
     period_obj = _period(period)
     scheme = scheme_version_parsed(period_obj.scheme_version)
     code = request.GET.get("unit", "")
-    if not user_is_office(request.user):
-        code = code or signed_in_user(request).unit.code
+    keys: list[str] | None = None  # the office: every column
+    if request.user.is_provider:
+        # One sheet: every unit down, the department's indicators across.
+        keys = department_keys(period_obj, request.user.department_id)
+        if not keys:
+            raise Http404
+        code = ""
+    elif not user_is_office(request.user):
+        code = code or request.user.unit.code
+        keys = unit_supplied_keys(period_obj)
     unit = _unit(request, period_obj, code) if code else None
     units = [unit.code] if unit else None
     values: dict[str, dict[str, Any]] = {}
     stored = DataValue.objects.filter(period=period_obj).select_related("unit")
     if unit is not None:
         stored = stored.filter(unit=unit)
+    if keys is not None:
+        stored = stored.filter(key__in=keys)
     for value in stored:
         row = values.setdefault(value.unit.code, {})
         row[value.key] = value.value
@@ -536,22 +574,31 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
         values=values,
         period=period_obj.code,
         lang="zh" if get_language().startswith("zh") else "en",
+        keys=keys,
     )
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"leitai-{period_obj.code}-{unit.code if unit else 'all'}.xlsx"
+    whose = unit.code if unit else "all"
+    if request.user.is_provider:
+        whose = request.user.department.code
+    name = f"leitai-{period_obj.code}-{whose}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @require_http_methods(["GET", "POST"])
-@worker
+@supplier
 def upload(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     is_office = user_is_office(request.user)
-    if not is_office:
+    provider = request.user.is_provider
+    if provider:
+        # A provider's page is about its department's indicators in this period.
+        if not provider_rights(user=request.user, period=period_obj).view:
+            raise Http404
+    elif not is_office:
         # A reporter's page is about their own unit, whatever the request says.
         _unit(request, period_obj, signed_in_user(request).unit.code)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
@@ -573,8 +620,10 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
                 return _upload_page(request, upload_obj)
             return redirect("workflow:upload_detail", upload_obj.pk)
     uploads = uploads_visible(user=request.user).filter(period=period_obj)[:30]
-    unit = None if is_office else signed_in_user(request).unit
+    unit = None if is_office or provider else request.user.unit
     rights = unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
+    if provider:
+        rights = provider_rights(user=request.user, period=period_obj)
     return render(
         request,
         "workflow/upload.html",
@@ -587,6 +636,7 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
             uploads=uploads,
             unit=unit,
             rights=rights,
+            provider=provider,
         ),
     )
 
@@ -596,7 +646,7 @@ def _upload(request: HttpRequest, pk: int) -> Upload:
 
 
 @require_GET
-@worker
+@supplier
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _upload_page(request, _upload(request, pk))
 
@@ -730,7 +780,7 @@ def _grid_header(grid: dict[str, Any], names: dict[str, str]) -> dict[int, str]:
 
 
 @require_POST
-@worker
+@supplier
 def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
@@ -743,13 +793,15 @@ def upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         error_to_messages(request, exc)
         return redirect("workflow:upload_detail", upload_obj.pk)
     messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+    if upload_obj.department_id is not None and not user_is_office(request.user):
+        return redirect("workflow:provider", upload_obj.period.code)
     if upload_obj.unit is not None:
         return redirect("workflow:unit", upload_obj.period.code, upload_obj.unit.code)
     return redirect("workflow:period", upload_obj.period.code)
 
 
 @require_POST
-@worker
+@supplier
 def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     try:
@@ -762,7 +814,7 @@ def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@worker
+@supplier
 def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
     upload_obj = _upload(request, pk)
     return uploaded_file_response(upload_obj.file, upload_obj.filename)
@@ -804,6 +856,8 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                 explanations=explanations,
             )
         except ServiceError as exc:
+            if exc.code == "forbidden":  # a crafted field of another supplier's figure
+                raise PermissionDenied from None
             errors = dict(exc.fields)
             if not errors:
                 error_to_messages(request, exc)
@@ -823,6 +877,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             return redirect("workflow:unit", period_obj.code, unit_obj.code)
     groups: list[dict[str, Any]] = []
     alerts = {row.key: row for row in unit_alert_rows(period_obj, unit_obj)}
+    _mark_supplied(fields, alerts, period_obj, rights)
     for f in fields:
         f.error = errors.get(f.key) or errors.get(f"{f.key}.target", "")  # type: ignore[attr-defined]
         f.alert = alerts.get(f.key)  # type: ignore[attr-defined]
@@ -852,11 +907,32 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
             return_form=forms.ReturnForm(),
             approval_on=approval_required(period_obj, unit_obj),
             scheme_names=scheme_names(scheme_version_parsed(period_obj.scheme_version)),
-            evidence_keys=[(f.key, f.name) for f in fields if f.kind == "indicator"],
+            evidence_keys=[
+                (f.key, f.name)
+                for f in fields
+                if f.kind == "indicator" and (rights.office or f.supplier is None)  # type: ignore[attr-defined]
+            ],
             evidence_count=sum(len(f.evidence) for f in fields),
         ),
         status=200,
     )
+
+
+def _mark_supplied(fields: list[Any], alerts: dict[str, Any], period: Period, rights: Any) -> None:
+    """A department's figures on a unit's form: read only for the unit, and shown to it only
+    once the office opens the review (the unit may object to them as to anything else)."""
+    supplied = period_assignments(period)
+    hidden = period.state == Period.State.COLLECTING and not rights.office
+    for f in fields:
+        f.supplier = supplied.get(f.key)
+        if f.supplier is None or rights.office:
+            continue
+        if hidden:
+            f.value = ""
+            f.target = None if f.target is None else ""
+            f.updated_at = f.updated_by = None
+            alerts.pop(f.key, None)
+        f.evidence = [] if hidden else f.evidence
 
 
 @require_POST
@@ -1203,14 +1279,14 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 
 @require_GET
-@worker
+@supplier
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     return uploaded_file_response(evidence.file, evidence.name)
 
 
 @require_POST
-@worker
+@supplier
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
     period_code, unit_code, name = evidence.period.code, evidence.unit.code, evidence.name
@@ -1222,4 +1298,6 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         error_to_messages(request, exc)
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": name})
+    if request.user.is_provider:
+        return redirect("workflow:provider", period_code)
     return redirect("workflow:unit", period_code, unit_code)

@@ -1,0 +1,252 @@
+"""The pages of a department's data provider (issue 11): its periods, its online form (the
+units down, its indicators across, each with its definition), its submission; and the
+office's return of a department's submission. Thin: the rules are in the selectors
+(:func:`~leitai.web.workflow.selectors.writable_keys`) and the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leitai.web.accounts.selectors import user_is_office
+from leitai.web.assessments.models import Period, Unit
+from leitai.web.assessments.selectors import period_label
+from leitai.web.errors import ServiceError
+from leitai.web.workflow import services
+from leitai.web.workflow.anomalies import cells_alerts
+from leitai.web.workflow.models import Department, Explanation
+from leitai.web.workflow.selectors import (
+    period_units,
+    periods_for_provider,
+    provider_board,
+    provider_grid,
+    provider_rights,
+    uploads_visible,
+)
+
+
+def provider(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Data providers only; everyone else logged in gets 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_provider:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _period(request: HttpRequest, code: str) -> Period:
+    """A period in which the provider's department supplies indicators (404 otherwise)."""
+    period = get_object_or_404(Period.objects.select_related("scheme_version__scheme"), code=code)
+    if not provider_rights(user=request.user, period=period).view:
+        raise Http404
+    return period
+
+
+def _base(**context: Any) -> dict[str, Any]:
+    return {"section": "workflow", "tab": "home", **context}
+
+
+def provider_home(request: HttpRequest) -> HttpResponse:
+    """The provider's periods, each with how far its department stands (called by
+    :func:`leitai.web.workflow.views.home`, which checks who is asking)."""
+    department = request.user.department
+    items = []
+    for period in periods_for_provider(request.user):
+        row = next(r for r in provider_board(period) if r.department.pk == department.pk)
+        items.append(
+            {
+                "period": period,
+                "label": period_label(period),
+                "row": row,
+                "rights": provider_rights(user=request.user, period=period),
+            }
+        )
+    return render(request, "workflow/provider_home.html", _base(department=department, items=items))
+
+
+def _posted(request: HttpRequest, grid: dict[str, Any]) -> tuple[dict, dict]:
+    """The cells the form sent (``v:<unit>:<key>``, ``t:…``) and the explanations (``x:…``)."""
+    values: dict[tuple[str, str], tuple[str, str | None]] = {}
+    explanations: dict[tuple[str, str], str] = {}
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            at = f"{row['unit'].code}:{cell['key']}"
+            if f"v:{at}" in request.POST or f"t:{at}" in request.POST:
+                target = None
+                if cell["target"] is not None:
+                    target = request.POST.get(f"t:{at}", cell["target"])
+                values[row["unit"].code, cell["key"]] = (
+                    request.POST.get(f"v:{at}", cell["value"]),
+                    target,
+                )
+            if f"x:{at}" in request.POST:
+                explanations[row["unit"].code, cell["key"]] = request.POST[f"x:{at}"]
+    # A field for another indicator or unit is not in the grid: refused by the service.
+    known = {f"{r['unit'].code}:{c['key']}" for r in grid["rows"] for c in r["cells"]}
+    for name in request.POST:
+        kind, _sep, at = name.partition(":")
+        if kind in ("v", "t") and at and at not in known:
+            code, _sep, key = at.partition(":")
+            values.setdefault((code, key), (request.POST[name], None))
+    return values, explanations
+
+
+def _alerts(period: Period, grid: dict[str, Any]) -> None:
+    """Each cell's change alert against the previous published value, with its explanation."""
+    cells = {
+        (row["unit"].code, cell["key"]): cell["value"]
+        for row in grid["rows"]
+        for cell in row["cells"]
+    }
+    alerts = cells_alerts(period, cells)
+    explained = {
+        (e.unit.code, e.key): e
+        for e in Explanation.objects.filter(period=period).select_related("unit")
+        if (e.unit.code, e.key) in alerts
+    }
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            at = (row["unit"].code, cell["key"])
+            cell["alert"] = alerts.get(at)
+            found = explained.get(at)
+            cell["explanation"] = found.text if found and found.value == cell["value"] else ""
+
+
+@require_http_methods(["GET", "POST"])
+@provider
+def provider_period(request: HttpRequest, period: str) -> HttpResponse:
+    """The provider's online form: every unit, its department's indicators."""
+    period_obj = _period(request, period)
+    rights = provider_rights(user=request.user, period=period_obj)
+    department = request.user.department
+    grid = provider_grid(period_obj, department)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not rights.edit:
+            raise PermissionDenied
+        values, explanations = _posted(request, grid)
+        try:
+            changed, explained = services.provider_figures_save(
+                period=period_obj, user=request.user, values=values, explanations=explanations
+            )
+        except ServiceError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from None
+            errors = dict(exc.fields)
+            for message in exc.messages if not errors else ():
+                messages.error(request, message)
+            for row in grid["rows"]:
+                for cell in row["cells"]:
+                    posted = values.get((row["unit"].code, cell["key"]))
+                    if posted is not None:
+                        cell["value"] = posted[0]
+                        if cell["target"] is not None and posted[1] is not None:
+                            cell["target"] = posted[1]
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        else:
+            if changed:
+                messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+            if explained:
+                messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
+            if not (changed or explained):
+                messages.info(request, _("Nothing changed."))
+            return redirect("workflow:provider", period_obj.code)
+    _alerts(period_obj, grid)
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            cell["error"] = errors.get(f"{row['unit'].code}:{cell['key']}", "")
+    board = next(r for r in provider_board(period_obj) if r.department.pk == department.pk)
+    return render(
+        request,
+        "workflow/provider.html",
+        _base(
+            period=period_obj,
+            label=period_label(period_obj),
+            department=department,
+            rights=rights,
+            grid=grid,
+            row=board,
+            errors=errors,
+            uploads=uploads_visible(user=request.user).filter(period=period_obj)[:5],
+        ),
+    )
+
+
+@require_POST
+@provider
+def provider_submit(request: HttpRequest, period: str) -> HttpResponse:
+    period_obj = _period(request, period)
+    try:
+        services.provider_submit(period=period_obj, user=request.user)
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Submitted. The assessment office has been told."))
+    return redirect("workflow:provider", period_obj.code)
+
+
+@require_POST
+@provider
+def provider_evidence_add(request: HttpRequest, period: str) -> HttpResponse:
+    """The provider attaches a supporting document to one unit's figure of its indicators."""
+    period_obj = _period(request, period)
+    unit_obj = get_object_or_404(Unit, code=request.POST.get("unit", ""))
+    if unit_obj not in period_units(period_obj):
+        raise Http404
+    file = request.FILES.get("file")
+    key = request.POST.get("key", "")
+    if file is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            evidence = services.evidence_add(
+                period=period_obj, unit=unit_obj, user=request.user, key=key, file=file
+            )
+        except ServiceError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from None
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
+    return redirect(reverse("workflow:provider", args=[period_obj.code]) + f"#u-{unit_obj.code}")
+
+
+@require_POST
+@login_required
+def provider_return(request: HttpRequest, period: str, department: str) -> HttpResponse:
+    """The office returns a department's submission with a reason."""
+    if not user_is_office(request.user):
+        raise PermissionDenied
+    period_obj = get_object_or_404(Period, code=period)
+    department_obj = get_object_or_404(Department, code=department)
+    try:
+        services.provider_return(
+            period=period_obj,
+            department=department_obj,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The submission was returned."))
+    return redirect(reverse("workflow:period", args=[period_obj.code]) + "#providers")

@@ -40,13 +40,13 @@ def test_the_filter_keeps_errors_outside_the_list_and_drops_those_inside() -> No
         "src/leitai/web/workflow/views.py:12: error: Bad  [arg-type]\n"
         "src/leitai/web/boards/api.py:3: error: Worse  [union-attr]\n"
         "src/leitai/web/boards/api.py:4: note: Only a note\n"
-        "src/leitai/reports/arena/shape.py:7: error: Inside the package  [misc]\n"
-        "src/leitai/reports/arena_extra.py:7: error: Not the arena module  [misc]\n"
+        "src/leitai/web/workflow/tables.py:7: error: Inside the folder  [misc]\n"
+        "src/leitai/web/workflow_extra.py:7: error: Not the workflow folder  [misc]\n"
         "Found 4 errors in 4 files (checked 3 source files)\n"
     )
     assert checked(mypy_errors(output)) == [
         "src/leitai/web/boards/api.py:3: error: Worse  [union-attr]",
-        "src/leitai/reports/arena_extra.py:7: error: Not the arena module  [misc]",
+        "src/leitai/web/workflow_extra.py:7: error: Not the workflow folder  [misc]",
     ]
 
 

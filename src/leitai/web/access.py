@@ -56,6 +56,14 @@ def _office_or_reporter(user: Any) -> bool:
     return user_is_office(user) or bool(getattr(user, "is_reporter", False))
 
 
+def _supplies_figures(user: Any) -> bool:
+    return _office_or_reporter(user) or bool(getattr(user, "is_provider", False))
+
+
+def _is_provider(user: Any) -> bool:
+    return bool(getattr(user, "is_provider", False))
+
+
 logged_in = requires(_anyone)
 """Any logged-in person."""
 
@@ -64,6 +72,13 @@ office = requires(user_is_office)
 
 worker = requires(_office_or_reporter)
 """The office and the units' reporters: the collection's pages."""
+
+supplier = requires(_supplies_figures)
+"""The office, the units' reporters and the departments' data providers: the pages of
+figures each of them supplies (the view narrows it further)."""
+
+provider = requires(_is_provider)
+"""The departments' data providers."""
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -16,14 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leitai.web.access import signed_in_user
+from leitai.web.access import office, signed_in_user
 from leitai.web.accounts import services
 from leitai.web.accounts.bulk import MAX_BYTES, accounts_bulk_check, accounts_template
 from leitai.web.accounts.forms import AccountFilterForm, AccountForm, AccountsUploadForm
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import accounts_for_office, login_record_for
 from leitai.web.accounts.twofactor import has_second_factor
-from leitai.web.workflow.views import office
 
 BULK_SESSION_KEY = "accounts_bulk"
 

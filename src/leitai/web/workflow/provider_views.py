@@ -6,12 +6,9 @@ office's return of a department's submission. Thin: the rules are in the selecto
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leitai.web.accounts.selectors import user_is_office
+from leitai.web.access import office, provider, signed_in_user
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.assessments.selectors import period_label
 from leitai.web.errors import ServiceError
@@ -34,18 +31,6 @@ from leitai.web.workflow.selectors import (
     provider_rights,
     uploads_visible,
 )
-
-
-def provider(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Data providers only; everyone else logged in gets 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_provider:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _period(request: HttpRequest, code: str) -> Period:
@@ -63,7 +48,7 @@ def _base(**context: Any) -> dict[str, Any]:
 def provider_home(request: HttpRequest) -> HttpResponse:
     """The provider's periods, each with how far its department stands (called by
     :func:`leitai.web.workflow.views.home`, which checks who is asking)."""
-    department = request.user.department
+    department = signed_in_user(request).department
     items = []
     for period in periods_for_provider(request.user):
         row = next(r for r in provider_board(period) if r.department.pk == department.pk)
@@ -132,7 +117,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
     """The provider's online form: every unit, its department's indicators."""
     period_obj = _period(request, period)
     rights = provider_rights(user=request.user, period=period_obj)
-    department = request.user.department
+    department = signed_in_user(request).department
     grid = provider_grid(period_obj, department)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -141,7 +126,10 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
         values, explanations = _posted(request, grid)
         try:
             changed, explained = services.provider_figures_save(
-                period=period_obj, user=request.user, values=values, explanations=explanations
+                period=period_obj,
+                user=signed_in_user(request),
+                values=values,
+                explanations=explanations,
             )
         except ServiceError as exc:
             if exc.code == "forbidden":
@@ -191,7 +179,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
 def provider_submit(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(request, period)
     try:
-        services.provider_submit(period=period_obj, user=request.user)
+        services.provider_submit(period=period_obj, user=signed_in_user(request))
     except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
@@ -217,7 +205,7 @@ def provider_evidence_add(request: HttpRequest, period: str) -> HttpResponse:
     else:
         try:
             evidence = services.evidence_add(
-                period=period_obj, unit=unit_obj, user=request.user, key=key, file=file
+                period=period_obj, unit=unit_obj, user=signed_in_user(request), key=key, file=file
             )
         except ServiceError as exc:
             if exc.code == "forbidden":
@@ -230,18 +218,16 @@ def provider_evidence_add(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@office
 def provider_return(request: HttpRequest, period: str, department: str) -> HttpResponse:
     """The office returns a department's submission with a reason."""
-    if not user_is_office(request.user):
-        raise PermissionDenied
     period_obj = get_object_or_404(Period, code=period)
     department_obj = get_object_or_404(Department, code=department)
     try:
         services.provider_return(
             period=period_obj,
             department=department_obj,
-            user=request.user,
+            user=signed_in_user(request),
             reason=request.POST.get("reason", ""),
         )
     except ServiceError as exc:

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import difflib
 import io
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -33,7 +30,7 @@ from leitai.i18n import render as render_problem
 from leitai.i18n import render_where
 from leitai.i18n.schemes import change_sentences, rule_words
 from leitai.io import write_template
-from leitai.web.access import signed_in_user
+from leitai.web.access import office, signed_in_user, supplier, worker
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -83,42 +80,6 @@ from leitai.web.workflow.selectors import (
 # -- who may come in ---------------------------------------------------------------------------
 
 
-def worker(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The office and the units' reporters; everyone else logged in gets 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (user_is_office(signed_in_user(request)) or signed_in_user(request).is_reporter):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def supplier(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The office, the units' reporters and the departments' data providers (issue 11):
-    the pages of figures that each of them supplies; the view narrows it further."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user_is_office(user) or user.is_reporter or user.is_provider):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
-def office(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
-
-
 def _period(code: str) -> Period:
     return get_object_or_404(
         Period.objects.select_related("scheme_version__scheme", "previous"), code=code
@@ -145,7 +106,7 @@ def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
 @require_GET
 @supplier
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_provider:
+    if signed_in_user(request).is_provider:
         from leitai.web.workflow.provider_views import provider_home
 
         return provider_home(request)
@@ -544,14 +505,14 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
     scheme = scheme_version_parsed(period_obj.scheme_version)
     code = request.GET.get("unit", "")
     keys: list[str] | None = None  # the office: every column
-    if request.user.is_provider:
+    if signed_in_user(request).is_provider:
         # One sheet: every unit down, the department's indicators across.
-        keys = department_keys(period_obj, request.user.department_id)
+        keys = department_keys(period_obj, signed_in_user(request).department_id)
         if not keys:
             raise Http404
         code = ""
     elif not user_is_office(request.user):
-        code = code or request.user.unit.code
+        code = code or signed_in_user(request).unit.code
         keys = unit_supplied_keys(period_obj)
     unit = _unit(request, period_obj, code) if code else None
     units = [unit.code] if unit else None
@@ -581,8 +542,8 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     whose = unit.code if unit else "all"
-    if request.user.is_provider:
-        whose = request.user.department.code
+    if signed_in_user(request).is_provider:
+        whose = signed_in_user(request).department.code
     name = f"leitai-{period_obj.code}-{whose}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -593,7 +554,7 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
 def upload(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     is_office = user_is_office(request.user)
-    provider = request.user.is_provider
+    provider = signed_in_user(request).is_provider
     if provider:
         # A provider's page is about its department's indicators in this period.
         if not provider_rights(user=request.user, period=period_obj).view:
@@ -620,7 +581,7 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
                 return _upload_page(request, upload_obj)
             return redirect("workflow:upload_detail", upload_obj.pk)
     uploads = uploads_visible(user=request.user).filter(period=period_obj)[:30]
-    unit = None if is_office or provider else request.user.unit
+    unit = None if is_office or provider else signed_in_user(request).unit
     rights = unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
     if provider:
         rights = provider_rights(user=request.user, period=period_obj)
@@ -1298,6 +1259,6 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
         error_to_messages(request, exc)
     else:
         messages.success(request, _("Removed: %(name)s.") % {"name": name})
-    if request.user.is_provider:
+    if signed_in_user(request).is_provider:
         return redirect("workflow:provider", period_code)
     return redirect("workflow:unit", period_code, unit_code)

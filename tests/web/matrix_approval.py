@@ -28,7 +28,7 @@ def _approval(data: dict[str, str] | None = None) -> list[Request]:
         Request(
             "post",
             {"period": "2023Q4", "unit": "nowhere"},
-            roles(anonymous=302, outsider=403, viewer=403, rest=404),
+            roles(anonymous=302, outsider=403, viewer=403, provider=403, rest=404),
             data=data,
         ),
     ]

@@ -185,7 +185,7 @@ class SubmitTests(WriteApiTestCase):
         before = figures(self.q4)
         hostile = ["=1+1", "1" * 300, "NaN", "七点二", "5,2", "1e999"]
         keys = ["gdp_growth", "industry_growth", "investment_growth", "revenue_growth"]
-        keys += ["retail_growth", "trade_growth"]
+        keys += ["signed_projects", "trade_growth"]
         rows = [
             {"unit": "shibei", "indicator": key, "value": value}
             for key, value in zip(keys, hostile, strict=True)
@@ -436,3 +436,51 @@ class SchemaTests(WriteApiTestCase):
         self.assertIn("令牌所代表的账号", token)
         self.assertIn("以 JSON 返回结果", token)  # not the preview of the write
         self.assertNotIn("预览", token)
+
+
+class ProviderTokenTests(WriteApiTestCase):
+    """A department's token (issue 11): its indicators for every unit, nothing else."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.provider_token, self.provider_raw = token_create(
+            owner=self.provider, name="住建局业务系统", actor=self.office
+        )
+
+    def test_a_providers_token_writes_its_indicators_for_every_unit(self) -> None:
+        units = list(Unit.objects.order_by("position").values_list("code", flat=True))
+        rows = [{"unit": code, "indicator": "estates_started", "value": 7} for code in units]
+        response = self.post(rows, raw=self.provider_raw)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(len(units), 10)
+        for code in units:
+            self.assertEqual(self.value(code, "estates_started"), "7")
+        entry = AuditEntry.objects.filter(action=Action.API_WRITE).get()
+        self.assertEqual(entry.actor, self.provider)
+
+    def test_a_providers_token_cannot_write_another_departments_or_the_units_figures(
+        self,
+    ) -> None:
+        before = figures(self.q4)
+        for key in ("retail_growth", "gdp_growth"):  # 市统计局's; the units' own
+            response = self.post(
+                [{"unit": "shibei", "indicator": key, "value": 5}], raw=self.provider_raw
+            )
+            self.assertEqual(response.status_code, 403, response.content)
+            problem = response.json()["problems"][0]
+            self.assertEqual((problem["code"], problem["row"]), ("upload.not_your_indicator", 0))
+        self.assertEqual(figures(self.q4), before)
+
+    def test_a_units_token_cannot_write_a_departments_figure(self) -> None:
+        response = self.post([{"unit": "shibei", "indicator": "retail_growth", "value": 5}])
+        self.assertEqual(response.status_code, 403, response.content)
+        self.assertEqual(response.json()["problems"][0]["code"], "upload.not_your_indicator")
+
+    def test_a_providers_token_cannot_write_another_period(self) -> None:
+        response = self.post(
+            [{"unit": "shibei", "indicator": "estates_started", "value": 7}],
+            period="2024Q1",
+            raw=self.provider_raw,
+        )
+        self.assertIn(response.status_code, (403, 409), response.content)
+        self.assertFalse(AuditEntry.objects.filter(action=Action.API_WRITE).exists())

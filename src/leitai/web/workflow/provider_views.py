@@ -111,6 +111,26 @@ def _alerts(period: Period, grid: dict[str, Any]) -> None:
             cell["explanation"] = found.text if found and found.value == cell["value"] else ""
 
 
+def _keep_posted(grid: dict[str, Any], values: dict[tuple[str, str], Any]) -> None:
+    """Show what the provider typed again where nothing was saved."""
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            posted = values.get((row["unit"].code, cell["key"]))
+            if posted is not None:
+                cell["value"] = posted[0]
+                if cell["target"] is not None and posted[1] is not None:
+                    cell["target"] = posted[1]
+
+
+def _saved_messages(request: HttpRequest, changed: int, explained: int) -> None:
+    if changed:
+        messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+    if explained:
+        messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
+    if not (changed or explained):
+        messages.info(request, _("Nothing changed."))
+
+
 @require_http_methods(["GET", "POST"])
 @provider
 def provider_period(request: HttpRequest, period: str) -> HttpResponse:
@@ -137,21 +157,10 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
             errors = dict(exc.fields)
             for message in exc.messages if not errors else ():
                 messages.error(request, message)
-            for row in grid["rows"]:
-                for cell in row["cells"]:
-                    posted = values.get((row["unit"].code, cell["key"]))
-                    if posted is not None:
-                        cell["value"] = posted[0]
-                        if cell["target"] is not None and posted[1] is not None:
-                            cell["target"] = posted[1]
+            _keep_posted(grid, values)
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
-            if changed:
-                messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
-            if explained:
-                messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
-            if not (changed or explained):
-                messages.info(request, _("Nothing changed."))
+            _saved_messages(request, changed, explained)
             return redirect("workflow:provider", period_obj.code)
     _alerts(period_obj, grid)
     for row in grid["rows"]:

@@ -167,13 +167,44 @@ def table_check(
         the stored figure (a full template downloaded earlier) is left out.
     """
     checked = Checked()
-    unit_names = unit_names or {}
     try:
         sheet = read_rows(data, filename=filename, limits=upload_limits())
     except DataError as exc:
         for problem in exc.problems:
             checked.problem(problem)
         return checked
+    _meta_problems(sheet, scheme=scheme, period=period, checked=checked)
+    try:
+        records = list(iter_records(sheet))
+    except DataError as exc:
+        for problem in exc.problems:
+            checked.problem(problem)
+        checked.grid = _grid(sheet, {})
+        return checked
+    located = _layout(sheet, records)
+    marks = _Marks(checked)
+    if unit is not None:
+        _other_units(located, unit, unit_names or {}, marks)
+    if allowed is not None:
+        located = _outside_allowed(located, allowed, current, key_names or {}, checked, marks.mark)
+        records = [item.record for item in located]
+    if not records:
+        checked.problem(Problem("upload.no_figures", Where(file=sheet.name, sheet=sheet.sheet), {}))
+    for problem, at in _too_long_for_storage(sheet, located):
+        marks.problem(problem, at)
+    try:
+        PeriodData.from_records(scheme, records, source=sheet.name, require_all_units=False)
+    except DataError as exc:
+        for problem in exc.problems:
+            marks.problem(problem, cell_position(problem.where.cell))
+    if checked.ok:
+        _changes(located, current, marks)
+    checked.grid = _grid(sheet, marks.marks)
+    return checked
+
+
+def _meta_problems(sheet: Any, *, scheme: EngineScheme, period: str, checked: Checked) -> None:
+    """A template made for another scheme or another period is refused."""
     in_sheet = Where(file=sheet.name, sheet=sheet.sheet)
     meta_scheme = sheet.meta.get("scheme_id")
     if meta_scheme and meta_scheme != scheme.id:
@@ -185,87 +216,82 @@ def table_check(
         checked.problem(
             Problem("upload.other_period", in_sheet, {"made": meta_period, "wanted": period})
         )
-    try:
-        records = list(iter_records(sheet))
-    except DataError as exc:
-        for problem in exc.problems:
-            checked.problem(problem)
-        checked.grid = _grid(sheet, {})
-        return checked
-    located = _layout(sheet, records)
-    marks: dict[tuple[int, int], dict[str, Any]] = {}
 
-    def mark(at: tuple[int, int] | None, **info: Any) -> None:
+
+class _Marks:
+    """What the preview shows at each cell of the sheet: problems' numbers, changes."""
+
+    def __init__(self, checked: Checked) -> None:
+        self.checked = checked
+        self.marks: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def mark(self, at: tuple[int | None, int | None] | None, **info: Any) -> None:
         if at is None or at[0] is None or at[1] is None:
             return
-        entry = marks.setdefault(at, {})
+        entry = self.marks.setdefault((at[0], at[1]), {})
         if "error" in info:
             entry.setdefault("errors", []).append(info["error"])
         else:
             entry.update(info)
 
-    if unit is not None:
-        own = unit_names.get(unit, unit)
-        refused_rows: set[int | None] = set()
-        for item in located:
-            other = cell_text(item.record.unit)
-            if other == unit or item.row in refused_rows:
-                continue
-            refused_rows.add(item.row)
-            name = unit_names.get(other)
-            found = f"{other}（{name}）" if name else other
-            where = item.record.unit_at or item.record.where
-            number = checked.problem(
-                Problem("upload.not_your_unit", where, {"found": found, "own": own})
-            )
-            if number is not None:
-                mark(cell_position(where.cell), error=number)
-    if allowed is not None:
-        located = _outside_allowed(located, allowed, current, key_names or {}, checked, mark)
-        records = [item.record for item in located]
-    if not records:
-        checked.problem(Problem("upload.no_figures", in_sheet, {}))
-    for problem, at in _too_long_for_storage(sheet, located):
-        number = checked.problem(problem)
+    def problem(self, problem: Problem, at: tuple[int | None, int | None] | None) -> None:
+        number = self.checked.problem(problem)
         if number is not None:
-            mark(at, error=number)
-    try:
-        PeriodData.from_records(scheme, records, source=sheet.name, require_all_units=False)
-    except DataError as exc:
-        for problem in exc.problems:
-            number = checked.problem(problem)
-            if number is not None:
-                mark(cell_position(problem.where.cell), error=number)
-    if checked.ok:
-        for item in located:
-            key = (cell_text(item.record.unit), cell_text(item.record.indicator))
-            value = cell_text(item.record.value)
-            target = None if item.record.target is None else cell_text(item.record.target)
-            checked.cells[key] = (value, target)
-            before = current.get(key)
-            before_value, before_target = before if before else ("", "")
-            new_target = before_target if target is None else target
-            if (value, new_target) == (before_value, before_target):
-                continue
-            if before is None and not value and not new_target:
-                continue
-            checked.changes.append(
-                {
-                    "unit": key[0],
-                    "key": key[1],
-                    "before": before_value if before else None,
-                    "after": value,
-                    "before_target": before_target,
-                    "after_target": new_target,
-                }
-            )
-            if item.row is not None:
-                if value != before_value:
-                    mark((item.row, item.value_col), changed=True, before=before_value)
-                if new_target != before_target and item.target_col is not None:
-                    mark((item.row, item.target_col), changed=True, before=before_target)
-    checked.grid = _grid(sheet, marks)
-    return checked
+            self.mark(at, error=number)
+
+
+def _other_units(
+    located: list[_Located], unit: str, unit_names: Mapping[str, str], marks: _Marks
+) -> None:
+    """A reporter's table with another unit's rows is refused, each such row named once."""
+    own = unit_names.get(unit, unit)
+    refused_rows: set[int | None] = set()
+    for item in located:
+        other = cell_text(item.record.unit)
+        if other == unit or item.row in refused_rows:
+            continue
+        refused_rows.add(item.row)
+        name = unit_names.get(other)
+        found = f"{other}（{name}）" if name else other
+        where = item.record.unit_at or item.record.where
+        marks.problem(
+            Problem("upload.not_your_unit", where, {"found": found, "own": own}),
+            cell_position(where.cell),
+        )
+
+
+def _changes(
+    located: list[_Located], current: Mapping[tuple[str, str], tuple[str, str]], marks: _Marks
+) -> None:
+    """The figures of a table that passed, and what they would change."""
+    checked = marks.checked
+    for item in located:
+        key = (cell_text(item.record.unit), cell_text(item.record.indicator))
+        value = cell_text(item.record.value)
+        target = None if item.record.target is None else cell_text(item.record.target)
+        checked.cells[key] = (value, target)
+        before = current.get(key)
+        before_value, before_target = before if before else ("", "")
+        new_target = before_target if target is None else target
+        if (value, new_target) == (before_value, before_target):
+            continue
+        if before is None and not value and not new_target:
+            continue
+        checked.changes.append(
+            {
+                "unit": key[0],
+                "key": key[1],
+                "before": before_value if before else None,
+                "after": value,
+                "before_target": before_target,
+                "after_target": new_target,
+            }
+        )
+        if item.row is not None:
+            if value != before_value:
+                marks.mark((item.row, item.value_col), changed=True, before=before_value)
+            if new_target != before_target and item.target_col is not None:
+                marks.mark((item.row, item.target_col), changed=True, before=before_target)
 
 
 def _outside_allowed(

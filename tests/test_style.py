@@ -17,7 +17,11 @@ PATHS = ["src", "tests", "benchmarks"]
 def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
     # The ruff of this environment (the test extra's), not another on the PATH.
     return subprocess.run(
-        [sys.executable, "-m", "ruff", *args, *PATHS], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ruff", *args, *PATHS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

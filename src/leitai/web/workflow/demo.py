@@ -120,7 +120,10 @@ EVIDENCE = (
 
 
 def _demo_evidence(
-    period: Period, units: dict[str, Unit], reporters: dict[str, User], suppliers: dict[str, User]
+    period: Period,
+    units: dict[str, Unit],
+    reporters: dict[str, User],
+    suppliers: dict[str, User | None],
 ) -> None:
     for code, key, name, text in EVIDENCE:
         data = text.encode("utf-8")
@@ -199,6 +202,7 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
         for u in User.objects.filter(
             role=User.Role.REPORTER, is_active=True, unit_approver=False
         ).select_related("unit")
+        if u.unit is not None
     }
     version = scheme_version_create(
         content=item.scheme_path.read_bytes(), source=item.scheme_path.name, comment="示例"
@@ -247,7 +251,7 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
             after={"state": submission.state, "reason": None},
             summary=f"{period.code} {code}",
         )
-        if two_step:
+        if two_step and approver is not None:
             _approve(submission, approver)
     _demo_evidence(period, units, reporters, suppliers)
     from leitai.web.assessments.demo import demo_result_dates

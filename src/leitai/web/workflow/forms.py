@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.assessments.models import Period, SchemeVersion
+from leitai.web.formfields import form_field
 
 
 class SchemeNewForm(forms.Form):
@@ -26,7 +27,8 @@ class SchemeNewForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload:
             if upload.size > 1024 * 1024:
@@ -81,10 +83,13 @@ class PeriodOpenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scheme_version"].queryset = SchemeVersion.objects.select_related(
-            "scheme"
-        ).order_by("scheme__code", "-number")
-        self.fields["previous"].queryset = Period.objects.order_by("-code")
+        versions = SchemeVersion.objects.select_related("scheme")
+        form_field(self, "scheme_version", forms.ModelChoiceField).queryset = versions.order_by(
+            "scheme__code", "-number"
+        )
+        form_field(self, "previous", forms.ModelChoiceField).queryset = Period.objects.order_by(
+            "-code"
+        )
 
     def clean_previous(self) -> Period | None:
         previous = self.cleaned_data.get("previous")
@@ -145,7 +150,7 @@ class ApprovalForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].choices = units
+        form_field(self, "units", forms.MultipleChoiceField).choices = units
 
 
 class ObjectionForm(forms.Form):
@@ -164,7 +169,10 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [("", _("— the result as a whole —")), *keys]
+        form_field(self, "key", forms.ChoiceField).choices = [
+            ("", _("— the result as a whole —")),
+            *keys,
+        ]
 
 
 class AnswerForm(forms.Form):

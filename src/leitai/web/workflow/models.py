@@ -125,7 +125,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.period.code if self.period_id else str(self.scheme_version)
+        scope = self.period.code if self.period is not None else str(self.scheme_version)
         return f"{scope} {self.key} → {self.department}"
 
     def clean(self) -> None:

@@ -41,6 +41,14 @@ def _period(request: HttpRequest, code: str) -> Period:
     return period
 
 
+def _department(request: HttpRequest) -> Department:
+    """The department of the provider asking (403 for an account without one)."""
+    department = signed_in_user(request).department
+    if department is None:
+        raise PermissionDenied
+    return department
+
+
 def _base(**context: Any) -> dict[str, Any]:
     return {"section": "workflow", "tab": "home", **context}
 
@@ -48,7 +56,7 @@ def _base(**context: Any) -> dict[str, Any]:
 def provider_home(request: HttpRequest) -> HttpResponse:
     """The provider's periods, each with how far its department stands (called by
     :func:`leitai.web.workflow.views.home`, which checks who is asking)."""
-    department = signed_in_user(request).department
+    department = _department(request)
     items = []
     for period in periods_for_provider(request.user):
         row = next(r for r in provider_board(period) if r.department.pk == department.pk)
@@ -137,7 +145,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
     """The provider's online form: every unit, its department's indicators."""
     period_obj = _period(request, period)
     rights = provider_rights(user=request.user, period=period_obj)
-    department = signed_in_user(request).department
+    department = _department(request)
     grid = provider_grid(period_obj, department)
     errors: dict[str, str] = {}
     if request.method == "POST":

@@ -133,7 +133,7 @@ def period_status(period: Period, rows: list[UnitRow], *, revision: int = 0) -> 
 # Units whose figures are in for the office: submitted by the unit or entered by the office.
 DONE = frozenset({UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE})
 # A submission's states other than "submitted", as the unit's status.
-INSIDE_UNIT = {
+INSIDE_UNIT: dict[str, UnitStatus] = {
     Submission.State.RETURNED: UnitStatus.RETURNED,
     Submission.State.PENDING_APPROVAL: UnitStatus.PENDING_APPROVAL,
     Submission.State.SENT_BACK: UnitStatus.SENT_BACK,
@@ -162,8 +162,8 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
     # A unit's own work: the keys no department supplies (issue 11).
     keys = unit_supplied_keys(period)
     total = len(keys)
-    counts = {
-        row["unit_id"]: row
+    counts: dict[int, dict[str, Any]] = {
+        row["unit_id"]: dict(row)
         for row in DataValue.objects.filter(period=period, unit__in=units, key__in=keys)
         .exclude(value="")
         .values("unit_id")
@@ -191,8 +191,8 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
             "submitted_by", "returned_by", "approved_by", "sent_back_by"
         )
     }
-    objections = {
-        row["unit_id"]: row
+    objections: dict[int, dict[str, Any]] = {
+        row["unit_id"]: dict(row)
         for row in Objection.objects.filter(period=period, unit__in=units)
         .values("unit_id")
         .annotate(n=Count("pk"), pending=Count("pk", filter=Q(state=Objection.State.PENDING)))
@@ -262,7 +262,11 @@ def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = 
     open_for_unit = not published and (
         (period.state == Period.State.COLLECTING and row.status not in LOCKED)
         or row.status == UnitStatus.RETURNED
-        or (row.status == UnitStatus.SENT_BACK and row.submission.returned_at is not None)
+        or (
+            row.status == UnitStatus.SENT_BACK
+            and row.submission is not None
+            and row.submission.returned_at is not None
+        )
     )
     has_draft = not published and period_draft_snapshot(period) is not None
     return Rights(
@@ -302,7 +306,8 @@ def approval_panel(period: Period) -> dict[str, Any]:
     for user in User.objects.filter(
         role=User.Role.REPORTER, unit_approver=True, is_active=True
     ).order_by("username"):
-        approvers.setdefault(user.unit_id, []).append(user)
+        if user.unit_id is not None:
+            approvers.setdefault(user.unit_id, []).append(user)
     units = [
         {"unit": unit, "on": unit.code in on, "approvers": approvers.get(unit.pk, [])}
         for unit in period_units(period)
@@ -803,7 +808,7 @@ def provider_grid(period: Period, department: Department) -> dict[str, Any]:
     targets = target_keys(scheme)
     indicators = {i.id: i for i in scheme.all_indicators()}
     names = scheme_names(scheme)
-    columns = [
+    columns: list[dict[str, Any]] = [
         {
             "key": key,
             "name": names.get(key, key),
@@ -847,7 +852,11 @@ def assignment_problems(assignment: Assignment) -> None:
         raise ValidationError(_("Choose a scheme version or a period."))
     if assignment.period_id is not None and assignment.scheme_version_id is not None:
         raise ValidationError(_("Choose a scheme version or a period, not both."))
-    version = assignment.scheme_version or assignment.period.scheme_version
+    version = assignment.scheme_version or (
+        assignment.period.scheme_version if assignment.period is not None else None
+    )
+    if version is None:
+        raise ValidationError(_("Choose a scheme version or a period."))
     scheme = scheme_version_parsed(version)
     if assignment.key not in scheme_keys(scheme):
         raise ValidationError(
@@ -861,8 +870,8 @@ def assignment_problems(assignment: Assignment) -> None:
     name = scheme_names(scheme).get(assignment.key, assignment.key)
     same = Assignment.objects.filter(
         key=assignment.key,
-        period_id=assignment.period_id,
-        scheme_version_id=assignment.scheme_version_id,
+        period=assignment.period,
+        scheme_version=assignment.scheme_version,
     ).exclude(pk=assignment.pk)
     other = same.select_related("department").first()
     if other is not None:

@@ -312,6 +312,7 @@ def period_result_publish(
             code="acknowledge",
         )
     note = _previous_checked(period, previous_note)
+    assert readiness.draft is not None  # _require above: there is a draft to publish
     return snapshot_publish(snapshot=readiness.draft, user=user, reason=reason, previous_note=note)
 
 
@@ -498,7 +499,7 @@ def _upload_allowed(upload: Upload) -> dict[str, frozenset[str]] | None:
         return None
     if user is None:
         return {}
-    units = [upload.unit] if upload.unit_id else period_units(upload.period)
+    units = [upload.unit] if upload.unit is not None else period_units(upload.period)
     return {u.code: writable_keys(user=user, period=upload.period, unit=u) for u in units}
 
 
@@ -645,7 +646,7 @@ def _submission_state(submission: Submission | ProviderSubmission | None) -> dic
         return {"state": None}
     reason = (
         submission.send_back_reason
-        if submission.state == Submission.State.SENT_BACK
+        if isinstance(submission, Submission) and submission.state == Submission.State.SENT_BACK
         else submission.return_reason
     )
     return {"state": submission.state, "reason": reason or None}
@@ -711,6 +712,7 @@ def _waiting_for(period: Period, unit: Unit, user: User) -> Submission:
         _("Nothing of this unit waits for approval."),
         "state",
     )
+    assert submission is not None  # _require above
     return submission
 
 
@@ -752,7 +754,7 @@ def submission_send_back(*, period: Period, unit: Unit, user: User, reason: str)
     )
 
 
-def _approval_step(submission: Submission, action: str, user: User, **fields: Any) -> Submission:
+def _approval_step(submission: Submission, action: Action, user: User, **fields: Any) -> Submission:
     """Set ``fields`` on the submission and record the step (the reason as its note)."""
     before = _submission_state(submission)
     for name, value in fields.items():
@@ -862,6 +864,7 @@ def submission_return(*, period: Period, unit: Unit, user: User, reason: str) ->
         _("Only submitted figures can be returned."),
         "state",
     )
+    assert submission is not None  # _require above
     return _returned(submission, user=user, reason=reason, unit=unit, who=unit.code)
 
 
@@ -921,6 +924,7 @@ def objection_raise(
     )
     draft = period_draft_snapshot(period)
     _require(draft is not None, _("There is no draft result to object to yet."), "no_draft")
+    assert draft is not None  # _require above
     _require(bool(text.strip()), _("Say what is wrong."), "text")
     scheme = scheme_version_parsed(period.scheme_version)
     if key and key not in scheme_keys(scheme):
@@ -1058,7 +1062,7 @@ def _evidence_allowed(period: Period, unit: Unit, user: User, key: str) -> None:
     _evidence_supplier(unit, user)
     if getattr(user, "is_provider", False):
         _require(
-            key in department_keys(period, user.department_id),
+            user.department_id is not None and key in department_keys(period, user.department_id),
             _("You may not change these figures: %(items)s.") % {"items": key},
             "forbidden",
         )
@@ -1172,6 +1176,7 @@ def provider_submit(*, period: Period, user: User) -> ProviderSubmission:
     _require(rights.view, _("Only the department's data provider submits."), "forbidden")
     _require(rights.submit, _("The figures cannot be submitted now."), "state")
     department = user.department
+    assert department is not None  # a provider has a department (the rights above)
     row = next(r for r in provider_board(period) if r.department.pk == department.pk)
     _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
     keys = set(row.keys)
@@ -1238,4 +1243,5 @@ def provider_return(
         _("Only submitted figures can be returned."),
         "state",
     )
+    assert submission is not None  # _require above
     return _returned(submission, user=user, reason=reason, unit=None, who=department.code)

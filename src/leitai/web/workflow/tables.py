@@ -342,7 +342,11 @@ def _too_long_for_storage(
                 file=sheet.name,
                 sheet=sheet.sheet,
                 row=item.row,
-                cell=f"{get_column_letter(col + 1)}{item.row}" if at and sheet.sheet else None,
+                cell=(
+                    f"{get_column_letter(col + 1)}{item.row}"
+                    if col is not None and at and sheet.sheet
+                    else None
+                ),
             )
             yield Problem("file.value_too_long", where, {"found": len(text), "limit": limit}), at
 

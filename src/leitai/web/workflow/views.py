@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -53,8 +53,17 @@ from leitai.web.workflow.anomalies import (
     period_outlier_rows,
     unit_alert_rows,
 )
-from leitai.web.workflow.models import Evidence, Explanation, Objection, PeriodStatus, Upload
+from leitai.web.workflow.models import (
+    Department,
+    Evidence,
+    Explanation,
+    Objection,
+    PeriodStatus,
+    Upload,
+)
 from leitai.web.workflow.selectors import (
+    ProviderRights,
+    Rights,
     approval_panel,
     approval_required,
     department_keys,
@@ -84,6 +93,22 @@ def _period(code: str) -> Period:
     return get_object_or_404(
         Period.objects.select_related("scheme_version__scheme", "previous"), code=code
     )
+
+
+def _own_unit(request: HttpRequest) -> Unit:
+    """The unit of the reporter asking (403 for an account without one)."""
+    unit = signed_in_user(request).unit
+    if unit is None:
+        raise PermissionDenied
+    return unit
+
+
+def _own_department(request: HttpRequest) -> Department:
+    """The department of the data provider asking (403 for an account without one)."""
+    department = signed_in_user(request).department
+    if department is None:
+        raise PermissionDenied
+    return department
 
 
 def _unit(request: HttpRequest, period: Period, code: str) -> Unit:
@@ -122,7 +147,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 period, readiness.rows if readiness else [], revision=item["revisions"]
             )
         else:
-            unit = signed_in_user(request).unit
+            unit = _own_unit(request)
             item["row"] = unit_row(period, unit)
             # A reporter sees the period as their unit stands in it.
             item["status"] = period_status(period, [item["row"]], revision=0)
@@ -373,12 +398,9 @@ def period_new(request: HttpRequest) -> HttpResponse:
 def period(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     if not user_is_office(request.user):
-        if (
-            signed_in_user(request).unit.code
-            not in scheme_version_parsed(period_obj.scheme_version).unit_ids
-        ):
+        if _own_unit(request).code not in scheme_version_parsed(period_obj.scheme_version).unit_ids:
             raise Http404
-        return redirect("workflow:unit", period_obj.code, signed_in_user(request).unit.code)
+        return redirect("workflow:unit", period_obj.code, _own_unit(request).code)
     readiness = period_readiness(period_obj)
     providers = provider_board(period_obj)
     return render(
@@ -507,12 +529,12 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
     keys: list[str] | None = None  # the office: every column
     if signed_in_user(request).is_provider:
         # One sheet: every unit down, the department's indicators across.
-        keys = department_keys(period_obj, signed_in_user(request).department_id)
+        keys = department_keys(period_obj, _own_department(request))
         if not keys:
             raise Http404
         code = ""
     elif not user_is_office(request.user):
-        code = code or signed_in_user(request).unit.code
+        code = code or _own_unit(request).code
         keys = unit_supplied_keys(period_obj)
     unit = _unit(request, period_obj, code) if code else None
     units = [unit.code] if unit else None
@@ -543,7 +565,7 @@ def template(request: HttpRequest, period: str) -> HttpResponse:
     )
     whose = unit.code if unit else "all"
     if signed_in_user(request).is_provider:
-        whose = signed_in_user(request).department.code
+        whose = _own_department(request).code
     name = f"leitai-{period_obj.code}-{whose}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -561,7 +583,7 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
             raise Http404
     elif not is_office:
         # A reporter's page is about their own unit, whatever the request says.
-        _unit(request, period_obj, signed_in_user(request).unit.code)
+        _unit(request, period_obj, _own_unit(request).code)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         scope = None
@@ -581,8 +603,10 @@ def upload(request: HttpRequest, period: str) -> HttpResponse:
                 return _upload_page(request, upload_obj)
             return redirect("workflow:upload_detail", upload_obj.pk)
     uploads = uploads_visible(user=request.user).filter(period=period_obj)[:30]
-    unit = None if is_office or provider else signed_in_user(request).unit
-    rights = unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
+    unit = None if is_office or provider else _own_unit(request)
+    rights: Rights | ProviderRights | None = (
+        unit_rights(user=request.user, period=period_obj, unit=unit) if unit else None
+    )
     if provider:
         rights = provider_rights(user=request.user, period=period_obj)
     return render(
@@ -718,11 +742,11 @@ def _changes_with_alerts(
 
 def _posted_explanations(request: HttpRequest) -> dict[tuple[str, str], str]:
     """``x-<unit>.<key>`` fields of an upload's confirmation: the explanations written."""
-    out = {}
-    for name, text in request.POST.items():
+    out: dict[tuple[str, str], str] = {}
+    for name in request.POST:
         if name.startswith("x-") and "." in name:
             unit, _sep, key = name[2:].partition(".")
-            out[unit, key] = text
+            out[unit, key] = request.POST.get(name, "")
     return out
 
 
@@ -776,7 +800,7 @@ def upload_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @supplier
-def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     upload_obj = _upload(request, pk)
     return uploaded_file_response(upload_obj.file, upload_obj.filename)
 
@@ -1160,7 +1184,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @worker
-def objection_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     objection_obj = _objection(request, pk)
     if not objection_obj.attachment:
         raise Http404
@@ -1241,7 +1265,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 @require_GET
 @supplier
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     evidence = _evidence(request, pk)
     return uploaded_file_response(evidence.file, evidence.name)
 

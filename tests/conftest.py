@@ -43,3 +43,10 @@ ASEM = DATA / "asem"
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long PostgreSQL runs first (a subprocess each, on all cores), so that the other
+    workers run the rest beside them instead of waiting for them at the end. Runs after
+    pytest-django's own ordering (TestCase before TransactionTestCase), which it keeps."""
+    items.sort(key=lambda item: item.get_closest_marker("postgres") is None)

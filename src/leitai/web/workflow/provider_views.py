@@ -31,6 +31,7 @@ from leitai.web.workflow.selectors import (
     provider_rights,
     uploads_visible,
 )
+from leitai.web.workflow.views import evidence_attach
 
 
 def _period(request: HttpRequest, code: str) -> Period:
@@ -215,22 +216,7 @@ def provider_evidence_add(request: HttpRequest, period: str) -> HttpResponse:
     unit_obj = get_object_or_404(Unit, code=request.POST.get("unit", ""))
     if unit_obj not in period_units(period_obj):
         raise Http404
-    file = request.FILES.get("file")
-    key = request.POST.get("key", "")
-    if file is None:
-        messages.error(request, _("Choose a file to attach."))
-    else:
-        try:
-            evidence = services.evidence_add(
-                period=period_obj, unit=unit_obj, user=signed_in_user(request), key=key, file=file
-            )
-        except ServiceError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied from None
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
+    evidence_attach(request, period_obj, unit_obj, request.POST.get("key", ""))
     return redirect(reverse("workflow:provider", args=[period_obj.code]) + f"#u-{unit_obj.code}")
 
 

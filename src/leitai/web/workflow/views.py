@@ -1234,26 +1234,32 @@ def revisions(request: HttpRequest, period: str) -> HttpResponse:
 # -- evidence (佐证材料) ------------------------------------------------------------------------
 
 
+def evidence_attach(request: HttpRequest, period: Period, unit: Unit, key: str) -> None:
+    """Attach the posted file to ``unit``'s figure ``key`` (a reporter's, a provider's or
+    the office's), saying how it went; 403 where the person may not."""
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose a file to attach."))
+        return
+    try:
+        evidence = services.evidence_add(
+            period=period, unit=unit, user=signed_in_user(request), key=key, file=file
+        )
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        error_to_messages(request, exc)
+    else:
+        messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
+
+
 @require_POST
 @worker
 def evidence_add(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
-    file = request.FILES.get("file")
     key = request.POST.get("key", "")
-    if file is None:
-        messages.error(request, _("Choose a file to attach."))
-    else:
-        try:
-            evidence = services.evidence_add(
-                period=period_obj, unit=unit_obj, user=signed_in_user(request), key=key, file=file
-            )
-        except ServiceError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied from None
-            error_to_messages(request, exc)
-        else:
-            messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
+    evidence_attach(request, period_obj, unit_obj, key)
     target = reverse("workflow:unit", args=[period_obj.code, unit_obj.code])
     known = key in scheme_names(scheme_version_parsed(period_obj.scheme_version))
     return redirect(f"{target}#evidence-{key}" if known else target)

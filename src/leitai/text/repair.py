@@ -58,7 +58,9 @@ _PLAUSIBLE = -10.0
 
 
 def _suspicious(char: str) -> bool:
-    if char.isascii() or char in "，。、；：！？（）“”‘’《》…—·":
+    # U+FFFD marks bytes already lost (by the writer or by an earlier repair): it is no
+    # evidence of a confusion still to undo, so a second repair leaves a first's output be.
+    if char.isascii() or char in "，。、；：！？（）“”‘’《》…—·\ufffd":
         return False
     return char_logprob(char) < _RARE
 

@@ -2,8 +2,8 @@
 
 >>> from leitai.engine import PeriodData, assess, parse_scheme
 >>> scheme = parse_scheme('''
-... id: demo
-... name: 示例
+... id: league
+... name: 季度考核
 ... version: 1
 ... units: [{id: a, name: 甲区}, {id: b, name: 乙区}]
 ... boards:

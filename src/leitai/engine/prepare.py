@@ -598,8 +598,8 @@ def prepare_values(
     --------
     >>> from leitai.engine import parse_scheme
     >>> scheme = parse_scheme('''
-    ... id: p
-    ... name: p
+    ... id: impute
+    ... name: imputed by group
     ... version: 1
     ... units: [{id: a, name: A, group: g}, {id: b, name: B, group: g}, {id: c, name: C}]
     ... series: [{id: pop, name: 人口}]

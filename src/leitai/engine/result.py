@@ -159,6 +159,17 @@ class Result:
     def flag_ids(self, u: int) -> list[str]:
         return [flag.id for k, flag in enumerate(self.scheme.flags) if self.flags[u, k]]
 
+    def _standing(self, u: int) -> dict[str, Any]:
+        """Unit ``u``'s place: rank (in its group and overall), composite, change, veto."""
+        return {
+            "rank": _int(self.rank[u]),
+            "rank_all": _int(self.rank_all[u]),
+            "score": float(self.composite[u]),
+            "prev_rank": _int(self.prev_rank[u]),
+            "rank_change": _int(self.rank_change[u]),
+            "vetoed": bool(self.vetoed[u]),
+        }
+
     # -- tables ----------------------------------------------------------------
     def league_table(self) -> list[dict[str, Any]]:
         """One row per unit in rank order: composite, rank change, flags, stars, grade."""
@@ -173,12 +184,7 @@ class Result:
                 "name": unit.name,
                 "group": self.group[u],
                 "group_name": self.scheme.group_name(self.group[u]),
-                "rank": _int(self.rank[u]),
-                "rank_all": _int(self.rank_all[u]),
-                "score": float(self.composite[u]),
-                "prev_rank": _int(self.prev_rank[u]),
-                "rank_change": _int(self.rank_change[u]),
-                "vetoed": bool(self.vetoed[u]),
+                **self._standing(u),
                 "flags": flags,
                 "flag_names": [names[f] for f in flags],
                 "grade": self.grades[u],
@@ -263,12 +269,7 @@ class Result:
             "name": self.scheme.units[u].name,
             "group": self.group[u],
             "period": self.period,
-            "rank": _int(self.rank[u]),
-            "rank_all": _int(self.rank_all[u]),
-            "score": float(self.composite[u]),
-            "prev_rank": _int(self.prev_rank[u]),
-            "rank_change": _int(self.rank_change[u]),
-            "vetoed": bool(self.vetoed[u]),
+            **self._standing(u),
             "flags": self.flag_ids(u),
             "grade": self.grades[u],
             "boards": [

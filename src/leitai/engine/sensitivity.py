@@ -39,12 +39,12 @@ Examples
 --------
 >>> from leitai.engine import PeriodData, parse_scheme
 >>> scheme = parse_scheme('''
-... id: s
-... name: s
+... id: robustness
+... name: how solid is each rank
 ... version: 1
 ... units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}]
 ... boards:
-...   - {id: x, name: X, points: 100, indicators: [
+...   - {id: economy, name: Economy, points: 100, indicators: [
 ...       {id: i1, name: I1, method: minmax}, {id: i2, name: I2, method: minmax}]}
 ... ''')
 >>> data = PeriodData.from_mapping(scheme, {

@@ -428,8 +428,8 @@ def optimise_weights(
     --------
     >>> from leitai.engine import parse_scheme
     >>> scheme = parse_scheme('''
-    ... id: w
-    ... name: w
+    ... id: balanced
+    ... name: correlation-balanced weights
     ... version: 1
     ... units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}, {id: d, name: D}]
     ... boards: [{id: x, name: X, points: 100, indicators: [

@@ -171,8 +171,8 @@ def crossings(before: Result, after: Result, unit: int) -> Crossings:
     --------
     >>> from leitai.engine import PeriodData, parse_scheme
     >>> scheme = parse_scheme('''
-    ... id: w
-    ... name: w
+    ... id: crossings
+    ... name: who passed whom
     ... version: 1
     ... units: [{id: a, name: A}, {id: b, name: B}, {id: c, name: C}]
     ... boards:

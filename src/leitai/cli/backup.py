@@ -46,6 +46,17 @@ def _report_problems(exc: Any, lang: str) -> int:
     return EXIT_BAD_INPUT
 
 
+def _summary_words(summary: Any) -> dict[str, Any]:
+    """What a backup or a restore says it did: the archive, rows, tables, files, chain head."""
+    return {
+        "path": summary.path,
+        "rows": summary.rows,
+        "tables": summary.tables,
+        "files": summary.files,
+        "head": summary.head.id,
+    }
+
+
 @guarded
 def run_backup(args: argparse.Namespace) -> int:
     django_setup(args.data_dir)
@@ -62,13 +73,7 @@ def run_backup(args: argparse.Namespace) -> int:
             "Backup written to %(path)s: %(rows)s rows in %(tables)s tables, %(files)s files, "
             "audit chain head #%(head)s."
         )
-        % {
-            "path": summary.path,
-            "rows": summary.rows,
-            "tables": summary.tables,
-            "files": summary.files,
-            "head": summary.head.id,
-        }
+        % _summary_words(summary)
     )
     return EXIT_OK
 
@@ -92,12 +97,6 @@ def run_restore(args: argparse.Namespace) -> int:
             "Restored from %(path)s: %(rows)s rows in %(tables)s tables, %(files)s files, "
             "audit chain head #%(head)s. Run leitai verify to check the record."
         )
-        % {
-            "path": summary.path,
-            "rows": summary.rows,
-            "tables": summary.tables,
-            "files": summary.files,
-            "head": summary.head.id,
-        }
+        % _summary_words(summary)
     )
     return EXIT_OK

@@ -342,7 +342,7 @@ def what_it_takes(
     --------
     >>> from leitai.engine import PeriodData, parse_scheme
     >>> scheme = parse_scheme(
-    ...     "id: r\\nname: r\\nversion: 1\\nunits: [{id: a, name: A}, {id: b, name: B}]\\n"
+    ...     "id: tie\\nname: tie\\nversion: 1\\nunits: [{id: a, name: A}, {id: b, name: B}]\\n"
     ...     "boards: [{id: x, name: X, points: 100, indicators: [{id: i, name: I, method: minmax}]}]")
     >>> data = PeriodData.from_mapping(scheme, {"a": {"i": 1.5}, "b": {"i": 2.0}})
     >>> row = what_it_takes(scheme, data, "a").find("i", "rank")

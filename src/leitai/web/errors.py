@@ -1,21 +1,25 @@
 """The one error every web service raises, and the one place it becomes words on a page.
 
 A service refuses a write by raising :class:`ServiceError`; a view hands it to
-:func:`error_to_form`, :func:`error_to_messages` or :func:`error_to_json`. Nothing else
+:func:`error_to_form` (or lets :func:`form_write` do it), :func:`error_to_messages` or
+:func:`error_to_json`. Nothing else
 turns a refusal into what a person reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.contrib import messages as django_messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext
 
 from leitai.engine.problems import Problem
 from leitai.i18n import render as render_problem
+
+T = TypeVar("T")
 
 
 class ServiceError(Exception):
@@ -59,13 +63,35 @@ class ServiceError(Exception):
         return [*self.messages, *(render_problem(p, gettext) for p in self.problems)]
 
 
-def error_to_form(form: Any, error: ServiceError) -> None:
-    """Put ``error`` on ``form``: under its field where the form has it, else above it."""
+def error_to_form(form: Any, error: ServiceError | ValidationError) -> None:
+    """Put ``error`` on ``form``: under its field where the form has it, else above it.
+
+    A model's :class:`~django.core.exceptions.ValidationError` (``full_clean`` in a
+    service) is placed the same way, field by field.
+    """
+    if isinstance(error, ValidationError):
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(name if name in form.fields else None, problem)
+        return
     for name, message in error.fields.items():
         form.add_error(name if name in form.fields else None, message)
     field = error.field if error.field in form.fields else None
     for message in error.errors:
         form.add_error(field, message)
+
+
+def form_write(form: Any, write: Callable[[], T]) -> T | None:
+    """What ``write()`` returns, or None with its refusal put on ``form``
+    (:func:`error_to_form`)."""
+    try:
+        return write()
+    except (ServiceError, ValidationError) as error:
+        error_to_form(form, error)
+        return None
 
 
 def error_to_messages(request: HttpRequest, error: ServiceError) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leitai.web.accounts.models import AnalysisAudience, SiteSettings, User
+from leitai.web.accounts.services import SECURITY_FIELDS
 from leitai.web.formfields import form_field
 
 
@@ -35,17 +36,7 @@ class SecuritySettingsForm(forms.ModelForm):
 
     class Meta:
         model = SiteSettings
-        fields = (
-            "office_second_factor",
-            "trusted_device_days",
-            "password_min_length",
-            "password_min_classes",
-            "password_history",
-            "password_max_age_days",
-            "idle_timeout_minutes",
-            "session_lifetime_hours",
-            "max_sessions",
-        )
+        fields = SECURITY_FIELDS
 
 
 class CodeForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from leitai.web.accounts.fields import person_field
 from leitai.web.analysis.options import RunSettings
 from leitai.web.assessments.models import Snapshot
-from leitai.web.tasks.models import Job
+from leitai.web.tasks.models import Job, job_field
 
 
 class AnalysisRun(models.Model):
@@ -46,14 +46,7 @@ class AnalysisRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created_by = person_field(_("started by"))
     # The queue's job that computes the run (leitai.web.tasks): who holds it, until when.
-    job = models.ForeignKey(
-        Job,
-        verbose_name=_("background job"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    job = job_field()
 
     class Meta:
         verbose_name = _("robustness run")

@@ -8,17 +8,13 @@ render. Nothing here writes a figure or a result; a what-if never saves anything
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from leitai.web.accounts.selectors import analysis_visible_to, user_is_office, user_reports_for
 from leitai.web.analysis import selectors
@@ -29,25 +25,14 @@ from leitai.web.analysis.services import analysis_run_ensure
 from leitai.web.assessments import selectors as results
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
-from leitai.web.boards.views import Context, _load, _page
+from leitai.web.boards.views import Context, _load, _page, visible
 
 
 def answers(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Allow ``methods`` and turn :class:`NotVisible` into log in, 403 or 404."""
+    """Allow ``methods`` and turn :class:`NotVisible` into log in, 403 or 404 (the boards' rule)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                return view(request, *args, **kwargs)
-            except NotVisible as exc:
-                if exc.reason == "login":
-                    return redirect_to_login(request.get_full_path())
-                if exc.reason == "forbidden":
-                    raise PermissionDenied from None
-                raise Http404 from None
-
-        return require_http_methods(list(methods))(wrapper)
+        return visible(view, methods)
 
     return decorate
 

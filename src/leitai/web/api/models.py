@@ -28,9 +28,9 @@ class ApiToken(models.Model):
     period = models.ForeignKey(
         "assessments.Period",
         verbose_name=_("period"),
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
         related_name="+",
         help_text=_("Only this period, if one is chosen."),
     )

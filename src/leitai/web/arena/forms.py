@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.arena.models import ArenaSession
+from leitai.web.arena.services import SESSION_FIELDS
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.formfields import form_field
 from leitai.web.targets.forms import DateInput, MilestonesField, NumberField
@@ -31,17 +32,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = ArenaSession
-        fields = [
-            "date",
-            "title",
-            "theme",
-            "period",
-            "order_mode",
-            "manual_order",
-            "minutes_per_speaker",
-            "as_of",
-            "slug",
-        ]
+        fields = SESSION_FIELDS
         widgets = {"date": DateInput(), "as_of": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -84,6 +84,17 @@ def _audit(
     )
 
 
+def _audit_result(action: Action, scoring: Scoring, user: Any) -> None:
+    """A step of the frozen result (frozen, published), naming the result by its hash."""
+    _audit(
+        action,
+        scoring,
+        user=user,
+        after={"result_sha256": scoring.result_sha256},
+        summary=scoring.session.slug,
+    )
+
+
 def _error(code: str, field: str | None = None, **params: Any) -> ServiceError:
     return ServiceError(problems=Problem(f"arena.{code}", Where(), params), field=field)
 
@@ -391,13 +402,7 @@ def result_freeze(*, scoring: Scoring, user: User | None = None) -> Scoring:
     scoring.frozen_by = user if getattr(user, "is_authenticated", False) else None
     scoring.seal = seal(result_seal_document(scoring))
     scoring.save()
-    _audit(
-        Action.ARENA_RESULT_FROZEN,
-        scoring,
-        user=user,
-        after={"result_sha256": scoring.result_sha256},
-        summary=scoring.session.slug,
-    )
+    _audit_result(Action.ARENA_RESULT_FROZEN, scoring, user)
     return scoring
 
 
@@ -413,13 +418,7 @@ def result_publish(*, scoring: Scoring, user: User | None = None) -> Scoring:
     if scoring.published_at is None:
         scoring.published_at = timezone.now()
         scoring.save(update_fields=["published_at", "updated_at"])
-        _audit(
-            Action.ARENA_RESULT_PUBLISHED,
-            scoring,
-            user=user,
-            after={"result_sha256": scoring.result_sha256},
-            summary=scoring.session.slug,
-        )
+        _audit_result(Action.ARENA_RESULT_PUBLISHED, scoring, user)
     return scoring
 
 

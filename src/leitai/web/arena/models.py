@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.fields import person_field
 from leitai.web.assessments.models import Period
+from leitai.web.tasks.models import job_field
 
 DEFAULT_TITLE = "书记擂台"
 
@@ -95,14 +96,7 @@ class PledgeText(models.Model):
     repaired = models.TextField(_("repaired text"), blank=True, default="")
     changed = models.JSONField(_("repair steps applied"), default=list, blank=True)
     lost = models.JSONField(_("unrecoverable spans"), default=list, blank=True)
-    job = models.ForeignKey(
-        "leitai_tasks.Job",
-        verbose_name=_("background job"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    job = job_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = person_field(_("created by"))
 
@@ -142,9 +136,9 @@ class PledgeProposal(models.Model):
     unit = models.ForeignKey(
         "assessments.Unit",
         verbose_name=_("unit"),
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="+",
     )
     name = models.CharField(_("name"), max_length=200)

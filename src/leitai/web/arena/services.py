@@ -23,8 +23,8 @@ from leitai.web.errors import ServiceError
 from leitai.web.targets.models import Target
 from leitai.web.targets.services import audit_change, target_create
 
+# In the order the session form shows them.
 SESSION_FIELDS = (
-    "slug",
     "date",
     "title",
     "theme",
@@ -33,6 +33,7 @@ SESSION_FIELDS = (
     "manual_order",
     "minutes_per_speaker",
     "as_of",
+    "slug",
 )
 
 

@@ -26,7 +26,7 @@ from leitai.web.arena.services import (
     session_speakers,
     session_update,
 )
-from leitai.web.errors import ServiceError, error_to_form
+from leitai.web.errors import ServiceError, error_to_form, form_write
 from leitai.web.targets.views import readers
 
 
@@ -91,19 +91,10 @@ def _session_fields(form: SessionForm) -> dict[str, Any]:
 
 
 def _save(request: HttpRequest, form: SessionForm, session: ArenaSession | None) -> Any:
-    try:
-        if session is None:
-            return session_create(user=signed_in_user(request), **_session_fields(form))
-        return session_update(
-            session=session, user=signed_in_user(request), **_session_fields(form)
-        )
-    except ServiceError as error:
-        error_to_form(form, error)
-    except ValidationError as error:
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    return None
+    user, fields = signed_in_user(request), _session_fields(form)
+    if session is None:
+        return form_write(form, lambda: session_create(user=user, **fields))
+    return form_write(form, lambda: session_update(session=session, user=user, **fields))
 
 
 @require_http_methods(["GET", "POST"])

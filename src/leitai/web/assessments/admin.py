@@ -7,24 +7,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from leitai.web.assessments.models import DataValue, Period, Scheme, SchemeVersion, Snapshot, Unit
-from leitai.web.audit.admin_audit import AuditedAdmin
+from leitai.web.audit.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Scheme)
 class SchemeAdmin(AuditedAdmin):
     list_display = ("code", "name", "created_at")
     search_fields = ("code", "name")
-
-
-class ReadOnlyAdmin(AuditedAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(SchemeVersion)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from leitai.web.audit.admin_audit import AuditedAdmin
+from leitai.web.audit.admin_audit import ReadOnlyAdmin
 from leitai.web.audit.models import Action, AuditEntry
 
 
@@ -23,16 +23,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(AuditedAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("pk", "at", "actor_name", "get_action_display", "period", "unit", "summary")
     list_filter = (ActionFilter, "period")
     search_fields = ("note", "summary", "actor_name", "unit")
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

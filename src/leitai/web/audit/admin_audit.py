@@ -112,6 +112,21 @@ def admin_record(
     request._leitai_admin_audited = done  # type: ignore[attr-defined]
 
 
+def _record_changes(
+    request: HttpRequest, obj: models.Model, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """An ``admin.changed`` entry with the fields that differ (none when nothing does)."""
+    old_fields, new_fields = _changes(before, after)
+    if old_fields or new_fields:
+        admin_record(
+            request=request,
+            action=Action.ADMIN_CHANGED,
+            obj=obj,
+            before=old_fields,
+            after=new_fields,
+        )
+
+
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A ``ModelAdmin`` whose every add, change and delete is written to the audit log."""
 
@@ -134,15 +149,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for name, old in getattr(obj, "_leitai_secrets", {}).items():
             if old != getattr(obj, name, None):
                 before[name], after[name] = "••••••", "•••••• (changed)"
-        old_fields, new_fields = _changes(before, after)
-        if old_fields or new_fields:
-            admin_record(
-                request=request,
-                action=Action.ADMIN_CHANGED,
-                obj=obj,
-                before=old_fields,
-                after=new_fields,
-            )
+        _record_changes(request, obj, before, after)
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         """Inline objects: each one added, changed or deleted is an entry of its own."""
@@ -172,14 +179,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 after=object_state(obj),
             )
         for obj, _fields in formset.changed_objects:
-            old_fields, new_fields = _changes(before.get(obj.pk, {}), object_state(obj))
-            admin_record(
-                request=request,
-                action=Action.ADMIN_CHANGED,
-                obj=obj,
-                before=old_fields,
-                after=new_fields,
-            )
+            _record_changes(request, obj, before.get(obj.pk, {}), object_state(obj))
 
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         state, pk = object_state(obj), obj.pk
@@ -237,3 +237,17 @@ def reregister(model: type[models.Model]) -> None:
         return
     admin.site.unregister(model)
     admin.site.register(model, audited(type(site_admin)))
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """Rows to look at, never to add, change or delete here (their own pages do that,
+    checking the rules and writing the audit log)."""
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -19,7 +19,7 @@ from leitai.web.files import upload_limits
 from leitai.web.formfields import form_field
 from leitai.web.targets.models import Target
 from leitai.web.targets.selectors import indicator_boards
-from leitai.web.targets.services import evidence_check
+from leitai.web.targets.services import TARGET_FIELDS, evidence_check
 
 STATUS_LABELS = {
     "green": _("Green: on schedule"),
@@ -136,20 +136,8 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = [
-            "unit",
-            "code",
-            "name",
-            "indicator",
-            "value",
-            "unit_of_measure",
-            "direction",
-            "start",
-            "deadline",
-            "milestones",
-            "source",
-            "pledged_on",
-        ]
+        # The unit, and what the services let change but the arena session (set there).
+        fields = ["unit", *(name for name in TARGET_FIELDS if name != "session")]
         widgets = {"deadline": DateInput(), "pledged_on": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

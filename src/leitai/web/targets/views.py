@@ -13,7 +13,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from leitai.web.access import logged_in, office, requires, signed_in_user
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import Unit
 from leitai.web.downloads import uploaded_file_response
-from leitai.web.errors import ServiceError, error_to_form
+from leitai.web.errors import ServiceError, form_write
 from leitai.web.targets import selectors
 from leitai.web.targets.forms import (
     STATUS_LABELS,
@@ -232,20 +232,12 @@ def evidence(request: HttpRequest, unit: str, target: str, period: str) -> FileR
 
 
 def _save_target(request: HttpRequest, form: TargetForm, target: Target | None) -> Target | None:
+    user = signed_in_user(request)
     data = {k: v for k, v in form.cleaned_data.items() if k != "unit"}
-    try:
-        if target is None:
-            return target_create(
-                unit=form.cleaned_data["unit"], user=signed_in_user(request), **data
-            )
-        return target_update(target=target, user=signed_in_user(request), **data)
-    except ServiceError as error:
-        error_to_form(form, error)
-    except ValidationError as error:
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    return None
+    if target is None:
+        unit = form.cleaned_data["unit"]
+        return form_write(form, lambda: target_create(unit=unit, user=user, **data))
+    return form_write(form, lambda: target_update(target=target, user=user, **data))
 
 
 @require_http_methods(["GET", "POST"])

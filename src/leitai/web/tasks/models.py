@@ -62,6 +62,20 @@ class Job(models.Model):
         )
 
 
+
+def job_field() -> models.ForeignKey:  # type: ignore[type-arg]
+    """The queue's job that builds a row (a file, a run, a text's reading): optional, kept
+    when the job is deleted, not followed back from the job (``related_name="+"``)."""
+    return models.ForeignKey(
+        Job,
+        verbose_name=_("background job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Artifact(models.Model):
     """A file built by a job once and then served as it is (a result book, a deck).
 
@@ -74,14 +88,7 @@ class Artifact(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=120)
     content = models.BinaryField(_("content"), null=True, blank=True)
-    job = models.ForeignKey(
-        Job,
-        verbose_name=_("background job"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    job = job_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
 

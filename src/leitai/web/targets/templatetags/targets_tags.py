@@ -8,6 +8,8 @@ from django import template
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from leitai.web.boards.templatetags.leitai import number
+
 register = template.Library()
 
 STATUS_SHORT = {
@@ -47,15 +49,8 @@ def double_half_label(verdict: str) -> str:
     return str(DOUBLE_HALF.get(verdict, verdict))
 
 
-@register.filter
-def amount(value: Any) -> str:
-    """A target's or actual's value without a spurious ``.0``."""
-    if value is None:
-        return "—"
-    number = float(value)
-    if number.is_integer() and abs(number) < 1e15:
-        return f"{int(number):,}"
-    return f"{number:,.4f}".rstrip("0").rstrip(".")
+# A target's or actual's value prints as any raw value does: without a spurious ``.0``.
+amount = register.filter("amount", number)
 
 
 @register.filter

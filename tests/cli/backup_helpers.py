@@ -17,7 +17,7 @@ django.setup()
 from django.conf import settings
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
-from leitai.web.assessments.demo import demo_install
+from leitai.web.demo import demo_install
 demo_install()
 media = settings.MEDIA_ROOT
 os.makedirs(os.path.join(media, "uploads", "2023Q4"), exist_ok=True)

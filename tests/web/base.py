@@ -32,9 +32,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from leitai.demo import demo_periods
 from leitai.web.accounts.models import User
 from leitai.web.accounts.services import site_settings_update, user_create
-from leitai.web.assessments.demo import demo_install
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.services import data_values_import, period_compute, period_create
+from leitai.web.demo import demo_install
 
 # Meets the password rules of the security settings (length, three character classes).
 PASSWORD = "Correct horse battery staple 7"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from leitai.web.accounts.models import User
-from leitai.web.assessments.demo import demo_install
 from leitai.web.assessments.models import Period
 from leitai.web.assessments.selectors import period_published_snapshot
 from leitai.web.audit.models import AuditEntry
 from leitai.web.audit.selectors import audit_verify
+from leitai.web.demo import demo_install
 from leitai.web.workflow.models import Objection
 from leitai.web.workflow.selectors import period_readiness
 from tests.web.base import BaseTestCase

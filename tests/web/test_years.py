@@ -261,7 +261,7 @@ class DemoYearTests(YearTestCase):
     def test_the_demo_opens_the_annual_period_and_publishes_the_grouped_variant_once(
         self,
     ) -> None:
-        from leitai.web.assessments.demo import demo_install
+        from leitai.web.demo import demo_install
 
         annual = Period.objects.get(code="2023")
         self.assertEqual(annual.state, Period.State.COLLECTING)

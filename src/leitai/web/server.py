@@ -111,7 +111,7 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if demo:
-        from leitai.web.assessments.demo import demo_install
+        from leitai.web.demo import demo_install
 
         accounts = demo_install()
         print(demo_summary(), file=out)

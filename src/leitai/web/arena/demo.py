@@ -1,7 +1,7 @@
 """The demo's targets, actuals and the 2023-05-27 arena (书记擂台) on the 2023Q1 results.
 
-:func:`arena_demo_install` is called at the end of
-:func:`leitai.web.assessments.demo.demo_install`. It only adds what is missing, so it
+:func:`arena_demo_install` is called by
+:func:`leitai.web.demo.demo_install`. It only adds what is missing, so it
 is safe on every start and keeps any change made to the demo's rows since.
 """
 

@@ -1,25 +1,19 @@
-"""Install the bundled demo (Qingdao 2023, illustrative) into the database.
+"""The assessments app's part of the demo (Qingdao 2023, illustrative): its periods.
 
-The demo periods up to 2023Q3 are imported, computed and published in time order
-(with, beside them, the illustrative grouped variant of 2023Q3 and the 2023 annual
-period, which waits for 2023Q4);
-2023Q4 is opened in collection, half way through its quarter's work (see
-:mod:`leitai.web.workflow.demo`). The public boards are switched on, and the demo
-accounts are created (or their passwords reset): an office admin, one reporter per
-unit and a viewer.
+The demo periods up to 2023Q3 are imported, computed and published in time order, with,
+beside them, the illustrative grouped variant of 2023Q3 and the 2023 annual period, which
+waits for 2023Q4 (the period in collection, opened by :mod:`leitai.web.workflow.demo`).
+The whole demo, accounts included, is built by :func:`leitai.web.demo.demo_install`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from leitai.web.accounts.models import User
-from leitai.web.accounts.services import site_settings_update, user_create, user_set_password
-from leitai.web.assessments.models import Period, Unit
+from leitai.web.assessments.models import Period
 from leitai.web.assessments.services import (
     data_values_import,
     period_compute,
@@ -28,30 +22,8 @@ from leitai.web.assessments.services import (
     snapshot_publish,
 )
 
-DEMO_PASSWORD = "leitai-demo"
 # (login, unit, name) of the demo's one unit approver (审核人).
 DEMO_APPROVER = ("laoshan-shenhe", "laoshan", "崂山区审核人")
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    password: str
-    role: str
-    unit: str | None
-    approver: bool = False
-
-    @property
-    def description(self) -> str:
-        if self.role == User.Role.OFFICE:
-            return "考核办 office admin"
-        if self.role == User.Role.VIEWER:
-            return "查看 viewer"
-        if self.approver:
-            return f"审核人 unit approver · {self.unit}"
-        if self.role == User.Role.PROVIDER:
-            return f"数据提供方 provider · {self.unit}"
-        return f"填报员 reporter · {self.unit}"
 
 
 def demo_result_dates(code: str) -> tuple[datetime, datetime]:
@@ -69,21 +41,17 @@ def demo_result_dates(code: str) -> tuple[datetime, datetime]:
 
 
 @transaction.atomic
-def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
-    """Load the demo (once) and return its accounts. Safe to call on every start."""
+def assessments_demo_install(*, collecting: str) -> dict[str, Period]:
+    """Publish the demo's periods (once) but ``collecting``, which the workflow opens;
+    return every demo period stored, by code."""
     from leitai.demo import demo_periods
-    from leitai.web.workflow.demo import COLLECTING, workflow_demo_install
 
     periods: dict[str, Period] = {p.code: p for p in Period.objects.all()}
-    collecting = None
     # Before the quarters: the office's "new period" proposes the latest stored scheme
     # version, which stays the quarterly scheme.
     _demo_extras_install(periods)
     for item in demo_periods():
-        if item.period in periods:
-            continue
-        if item.period == COLLECTING:
-            collecting = item  # opened in collection below, once the accounts exist
+        if item.period in periods or item.period == collecting:
             continue
         version = scheme_version_create(
             content=item.scheme_path.read_bytes(),
@@ -101,20 +69,7 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
         snapshot_publish(snapshot=period_compute(period=period, at=computed), at=published)
         periods[item.period] = period
     _demo_annual_publish(periods)
-    site_settings_update(public_boards=True)
-    from leitai.web.arena.demo import arena_demo_install  # targets, actuals, 2023-05-27 arena
-
-    arena_demo_install()
-    from leitai.web.notices.demo import notice_demo_install  # the 2023Q1 通报
-
-    notice_demo_install()
-    out = demo_accounts_ensure(password=password) if accounts else []
-    if collecting is not None:
-        workflow_demo_install(item=collecting, previous=periods.get(collecting.previous or ""))
-    from leitai.web.reminders.demo import reminders_demo_install  # 2023Q4's deadline
-
-    reminders_demo_install()
-    return out
+    return periods
 
 
 # The grouped variant is compared with no previous period: the previous results were
@@ -165,47 +120,3 @@ def _demo_annual_publish(periods: dict[str, Period]) -> None:
         return
     if all(s is not None for s in period_sources(period).values()):
         snapshot_publish(snapshot=period_compute(period=period))
-
-
-def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
-    wanted: list[tuple[str, str, Unit | None, str]] = [("office", User.Role.OFFICE, None, "考核办")]
-    for member in Unit.objects.order_by("position", "code"):
-        wanted.append((member.code, User.Role.REPORTER, member, f"{member.name}填报员"))
-    wanted.append(("viewer", User.Role.VIEWER, None, "查看"))
-    # 崂山区 approves inside before submitting (two-step approval in 2023Q4): its 审核人.
-    approver_unit = Unit.objects.filter(code=DEMO_APPROVER[1]).first()
-    if approver_unit is not None:
-        wanted.append((DEMO_APPROVER[0], User.Role.REPORTER, approver_unit, DEMO_APPROVER[2]))
-    out = []
-    for username, role, unit, name in wanted:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = user_create(
-                username=username, password=password, role=role, unit=unit, first_name=name
-            )
-        else:
-            user_set_password(user=user, password=password)
-        approver = username == DEMO_APPROVER[0]
-        if approver and not user.unit_approver:
-            user.unit_approver = True
-            user.save(update_fields=["unit_approver"])
-        out.append(DemoAccount(username, password, role, unit.name if unit else None, approver))
-    from leitai.web.workflow.demo import demo_departments  # issue 11: data providers
-
-    for code, department in demo_departments().items():
-        user = User.objects.filter(username=code).first()
-        if user is None:
-            user_create(
-                username=code,
-                password=password,
-                role=User.Role.PROVIDER,
-                department=department,
-                first_name=f"{department.name}数据员",
-            )
-        else:
-            user_set_password(user=user, password=password)
-        out.append(DemoAccount(code, password, User.Role.PROVIDER, department.name))
-    # The demo is walked from the README with a password only (like the passwords above,
-    # at every start): the office's second factor is off, and the security page warns.
-    site_settings_update(office_second_factor=False)
-    return out

@@ -1,7 +1,7 @@
 """The demo's notice (通报) on the 2023Q1 results, issued once on install.
 
-:func:`notice_demo_install` is called at the end of
-:func:`leitai.web.assessments.demo.demo_install`, after the demo's targets (the notice
+:func:`notice_demo_install` is called by
+:func:`leitai.web.demo.demo_install`, after the demo's targets (the notice
 names the units with red targets as of its date).
 """
 

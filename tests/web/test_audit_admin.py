@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.forms.widgets import SplitDateTimeWidget
+from django.test import RequestFactory, SimpleTestCase
 from django.urls import reverse
 
 from leitai.web.accounts.models import SiteSettings, User
-from leitai.web.audit.admin_audit import AuditedAdmin
+from leitai.web.audit.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from leitai.web.audit.models import AuditEntry
 from leitai.web.audit.selectors import audit_verify
 from leitai.web.targets.models import Actual, Target
@@ -157,3 +158,23 @@ class AdminAuditTests(BaseTestCase):
         self.assertEqual(entry.action, "admin.added")
         self.assertIsNone(entry.before)
         self.assertEqual(entry.after, {"code": "newunit", "name": "新区", "position": 20})
+
+
+class ReadOnlyAdminTests(SimpleTestCase):
+    """Snapshots' inputs and the log itself are only looked at in the admin (one ReadOnlyAdmin)."""
+
+    def test_scheme_versions_periods_figures_and_the_log_cannot_be_edited_there(self) -> None:
+        from leitai.web.assessments.models import DataValue, Period, SchemeVersion
+
+        request = RequestFactory().get("/admin/")
+        request.user = User(is_staff=True, is_superuser=True)
+        for model in (SchemeVersion, Period, DataValue, AuditEntry):
+            model_admin = admin.site._registry[model]
+            self.assertIsInstance(model_admin, ReadOnlyAdmin)
+            self.assertFalse(model_admin.has_add_permission(request))
+            self.assertFalse(model_admin.has_change_permission(request))
+            self.assertFalse(model_admin.has_delete_permission(request))
+        # A superuser may still edit what is not read-only, e.g. a unit.
+        from leitai.web.assessments.models import Unit
+
+        self.assertTrue(admin.site._registry[Unit].has_change_permission(request))

@@ -112,7 +112,8 @@ class UnitTrendTests(BaseTestCase):
         self.login(self.reporter_licang)
         self.assertEqual(
             # Unpublished and not theirs: it does not exist for them.
-            self.client.get(reverse("boards:unit", args=["2024Q1", "shibei"])).status_code, 404
+            self.client.get(reverse("boards:unit", args=["2024Q1", "shibei"])).status_code,
+            404,
         )
         response = self.client.get(reverse("boards:unit", args=["2023Q3", "shibei"]))
         codes = [p["code"] for p in response.context["trend"]["periods"]]
@@ -155,7 +156,7 @@ class IndicatorTrendTests(BaseTestCase):
         self.assertFalse(trend["lower_better"])
         page = response.content.decode()
         self.assertIn("进步最大：", page)
-        self.assertIn('data-comparison', page)
+        self.assertIn("data-comparison", page)
 
     def test_where_lower_is_better_a_fall_is_the_improvement(self) -> None:
         self.login(self.viewer)
@@ -196,9 +197,7 @@ def _spearman(x: list[float], y: list[float]) -> float:
     """Pearson's correlation of the mean ranks (ties share theirs), written out."""
 
     def ranks(v: list[float]) -> list[float]:
-        return [
-            sum(1 for w in v if w < a) + (sum(1 for w in v if w == a) + 1) / 2 for a in v
-        ]
+        return [sum(1 for w in v if w < a) + (sum(1 for w in v if w == a) + 1) / 2 for a in v]
 
     rx, ry = ranks(x), ranks(y)
     mx, my = sum(rx) / len(rx), sum(ry) / len(ry)

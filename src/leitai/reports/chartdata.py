@@ -85,7 +85,7 @@ def indicator_points(document: Mapping[str, Any], indicator: str) -> list[dict[s
     rows = _rows(document)
     if not any(indicator in (r.get("indicators") or {}) for r in rows):
         raise ValueError(f"no indicator {indicator}")
-    points = []
+    points: list[dict[str, Any]] = []
     for row in rows:
         cell = (row.get("indicators") or {}).get(indicator) or {}
         value, score = number(cell.get("value")), number(cell.get("score"))
@@ -114,7 +114,9 @@ def series_of(document: Mapping[str, Any], series: str, *, what: str = "score") 
     for kind in ("boards", "indicators"):
         if any(series in (r.get(kind) or {}) for r in rows):
             key = "score" if kind == "boards" else what
-            return np.array([number(((r.get(kind) or {}).get(series) or {}).get(key)) for r in rows])
+            return np.array(
+                [number(((r.get(kind) or {}).get(series) or {}).get(key)) for r in rows]
+            )
     raise ValueError(f"no series {series}")
 
 
@@ -231,7 +233,7 @@ def uncertainty_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     units = report.get("units")
     if not isinstance(units, list) or not units:
         raise ValueError("not a robustness analysis")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for unit in units:
         rank, median = number(unit.get("rank")), number(unit.get("median"))
         low, high = number(unit.get("p5")), number(unit.get("p95"))

@@ -203,9 +203,9 @@ def indicator_trend(points: list[Point], indicator: str) -> dict[str, Any]:
                 else bool(change[u] * sign > 0),
             }
         )
-    improved = sorted(
-        (r for r in rows if r["better"]), key=lambda r: -abs(r["change"] or 0.0)
-    )[:IMPROVED_SHOWN]
+    improved = sorted((r for r in rows if r["better"]), key=lambda r: -abs(r["change"] or 0.0))[
+        :IMPROVED_SHOWN
+    ]
     return {
         "periods": [_period_head(p) for p in points],
         "rows": rows,

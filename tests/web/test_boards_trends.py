@@ -69,6 +69,16 @@ class UnitTrendTests(BaseTestCase):
         self.assertIsNone(online["change"])
         self.assertIsNone(online["cagr"])
 
+    def test_no_percentage_is_given_of_a_series_crossing_zero(self) -> None:
+        self.login(self.viewer)
+        response = self.client.get(reverse("boards:unit", args=["2023Q3", "shibei"]))
+        rows = {r["key"]: r for r in response.context["trend"]["rows"] if r["kind"] == "indicator"}
+        revenue = [c["number"] for c in rows["revenue_growth"]["cells"]]
+        self.assertTrue(min(revenue) < 0 < max(revenue))  # the demo's -3% to 5.5%
+        self.assertIsNone(rows["revenue_growth"]["change"])
+        self.assertIsNone(rows["revenue_growth"]["cagr"])
+        self.assertIsNone(rows["revenue_growth"]["better"])
+
     def test_the_comparison_gives_the_rank_shift_and_spearman_with_the_previous_period(
         self,
     ) -> None:

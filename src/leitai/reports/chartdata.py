@@ -258,11 +258,25 @@ def uncertainty_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
 def period_trends(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``values`` (n, T), the periods numbered 1, 2, ...: the percentage
     change per period (COINr's ``prc_change``) and the compound growth per period as a
-    fraction (COINr's ``CAGR``), nan where undefined (:mod:`leitai.engine.panels`)."""
+    fraction (COINr's ``CAGR``), nan where undefined (:mod:`leitai.engine.panels`).
+
+    Both are nan for a row with a value of 0 or below: a percentage of a base that
+    crosses zero (a growth rate going from -3% to 5.5%) reads as a fall of 500%, which
+    says nothing true.
+
+    Examples
+    --------
+    >>> change, growth = period_trends(np.array([[-3.0, 5.6, 5.5], [2.0, 3.0, 4.0]]))
+    >>> change.round(4).tolist(), growth.round(4).tolist()
+    ([nan, 50.0], [nan, 0.4142])
+    """
     from leitai.engine.panels import cagr, percentage_change
 
+    values = np.asarray(values, dtype=float)
     x = np.arange(1.0, values.shape[-1] + 1)
-    return percentage_change(values, x), cagr(values, x)
+    positive = ~(values <= 0).any(axis=-1)  # nan compares False: missing values pass
+    change = np.where(positive, percentage_change(values, x), np.nan)
+    return change, cagr(values, x)
 
 
 def period_trend(values: Sequence[float | None]) -> dict[str, float | None]:

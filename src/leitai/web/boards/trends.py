@@ -140,6 +140,10 @@ def unit_trend(points: list[Point], unit: str) -> dict[str, Any]:
         )
         row["unit_of_measure"] = item.unit
         rows.append(row)
+    for row in rows:  # each cell with its period's name (a phone shows it beside the number)
+        row["columns"] = [
+            {"label": p.label, "cell": c} for p, c in zip(points, row["cells"], strict=True)
+        ]
     return {"periods": [_period_head(p) for p in points], "rows": rows}
 
 
@@ -195,6 +199,9 @@ def indicator_trend(points: list[Point], indicator: str) -> dict[str, Any]:
                 "unit": unit,
                 "name": name,
                 "values": series,
+                "columns": [
+                    {"label": p.label, "value": v} for p, v in zip(points, series, strict=True)
+                ],
                 "spark": spark(series, low=low, high=high),
                 "change": None if math.isnan(change[u]) else float(change[u]),
                 "cagr": None if math.isnan(growth[u]) else float(growth[u]) * 100.0,

@@ -106,6 +106,7 @@ class UnitTrendTests(BaseTestCase):
         page = response.content.decode()
         self.assertIn('data-section="comparison"', page)
         self.assertIn(reverse("boards:compare", args=["2023Q2"]) + "?with=2023Q1", page)
+        self.assertNotIn(reverse("analysis:builds", args=["2023Q2"]), page)
 
     def test_a_reporter_reading_their_own_draft_sees_only_published_periods(self) -> None:
         self.login(self.reporter_shibei)
@@ -139,6 +140,8 @@ class UnitTrendTests(BaseTestCase):
         self.assertEqual([p["draft"] for p in periods], [False] * 4 + [True])
         comparison = response.context["comparison"]
         self.assertEqual(comparison["before"]["code"], "2023Q3")
+        # The office goes on to its page comparing any two results, drafts included.
+        self.assertContains(response, reverse("analysis:builds", args=["2024Q1"]))
 
     def test_a_visitor_without_public_boards_is_asked_to_log_in(self) -> None:
         self.public_boards(False)
@@ -213,3 +216,27 @@ def _spearman(x: list[float], y: list[float]) -> float:
     mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
     return cov / math.sqrt(sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry))
+
+
+class ComparePageCorrelationTests(BaseTestCase):
+    def test_the_compare_page_gives_spearmans_and_pearsons_in_time_order(self) -> None:
+        from leitai.engine.panels import compare_results
+
+        self.login(self.viewer)
+        # Asked from the earlier period: still the earlier result "before".
+        response = self.client.get(reverse("boards:compare", args=["2022Q4"]) + "?with=2023Q1")
+        correlations = {c["series"]: c for c in response.context["correlations"]}
+        before = {r["unit"]: r["score"] for r in _results("2022Q4")}
+        after = {r["unit"]: r["score"] for r in _results("2023Q1")}
+        units = sorted(after)
+        rho = _spearman([before[u] for u in units], [after[u] for u in units])
+        self.assertEqual(correlations["score"]["spearman"], f"{rho:.3f}")
+        expected = compare_results({"results": _results("2022Q4")}, {"results": _results("2023Q1")})
+        moved = int((expected.rank_change[:, 0] != 0).sum())
+        self.assertEqual(correlations["score"]["moved"], moved)
+        self.assertContains(response, "两次结果有多接近？")
+
+    def test_a_visitor_compares_only_published_periods(self) -> None:
+        self.login(self.viewer)
+        response = self.client.get(reverse("boards:compare", args=["2023Q3"]) + "?with=2024Q1")
+        self.assertEqual(response.status_code, 404)

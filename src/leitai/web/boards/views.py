@@ -267,6 +267,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         trend=trends.unit_trend(points, unit),
         comparison=trends.unit_comparison(points, unit, ctx.snapshot),
         own_draft=own_draft,
+        office=user_is_office(request.user),
     )
 
 
@@ -396,7 +397,14 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     if other is None and request.GET.get("with"):
         raise Http404
     rows, earlier_label, later_label = [], "", ""
+    correlations: list[dict[str, Any]] = []
     if other is not None:
+        earlier_first = (previous is not None and other[0].pk == previous.period_id) or (
+            other[0].code < ctx.period.code
+        )
+        correlations = _correlations(
+            *((other[1], ctx.snapshot) if earlier_first else (ctx.snapshot, other[1]))
+        )
         other_view = selectors.result_view(other[1])
         if previous is not None and other[0].pk == previous.period_id:
             # The very comparison the rank changes and flags were computed from.
@@ -431,7 +439,17 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
         fell=[r for r in rows if r["rank_change"] < 0],
         earlier_label=earlier_label,
         later_label=later_label,
+        correlations=correlations,
     )
+
+
+def _correlations(earlier: Snapshot, later: Snapshot) -> list[dict[str, Any]]:
+    """Spearman's and Pearson's correlations of the two results' composite and board
+    scores, as the office's comparison of two builds gives them (both results are ones
+    the person asking may read)."""
+    from leitai.web.analysis.selectors import builds_report
+
+    return list(builds_report(before=earlier, after=later, series="score")["correlations"])
 
 
 def book(request: HttpRequest, period: str) -> HttpResponse:

@@ -275,6 +275,20 @@ def test_the_command_writes_each_new_kind_as_png_and_svg(kind, inputs, tmp_path)
         assert word in text
 
 
+def test_the_scheme_names_the_indicators_and_boards(inputs, tmp_path) -> None:
+    figure = plots.distribution(result(), names={"gdp": "GDP", "river": "河流"})
+    ticks = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert ticks == ["GDP", "jobs", "air", "河流", "lake"]
+    svg = tmp_path / "named.svg"
+    options = ["--x", "score", "--y", "env", "--scheme", inputs["scheme"]]
+    assert main(["plot", "scatter", inputs["result"], *options, "-o", str(svg)]) == 0
+    assert "环境" in svg.read_text(encoding="utf-8")
+    dot = tmp_path / "dot.svg"
+    options = ["--indicator", "river", "--scheme", inputs["scheme"]]
+    assert main(["plot", "dot", inputs["result"], *options, "-o", str(dot)]) == 0
+    assert "河流：各单位得分" in dot.read_text(encoding="utf-8")
+
+
 def test_the_command_refuses_a_new_kind_without_what_it_needs(inputs, tmp_path, capsys) -> None:
     out = str(tmp_path / "x.png")
     assert main(["plot", "dot", inputs["result"], "-o", out]) == 2

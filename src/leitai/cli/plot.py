@@ -52,6 +52,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--y", help="散点图纵轴 / scatter: the other series")
     p.add_argument(
+        "--scheme",
+        metavar="SCHEME.yaml",
+        help="用考核办法中的板块、指标名称标注（点图、分布图、散点图）/ name boards and "
+        "indicators from the scheme (dot, distribution, scatter)",
+    )
+    p.add_argument(
         "--what",
         choices=("score", "value"),
         default="score",
@@ -121,19 +127,30 @@ def _figure(plots: Any, args: argparse.Namespace, labels: list[str], documents: 
 
 def _figure_new(plots: Any, args: argparse.Namespace, document: Any) -> Any:
     """The charts whose numbers :mod:`leitai.reports.chartdata` shapes."""
+    names = _names(args.scheme) if args.scheme else None
     if args.kind == "dot":
         if not args.indicator:
             raise ValueError("dot needs --indicator")
-        return plots.dot(document, args.indicator, highlight=args.highlight, lang=args.lang)
+        return plots.dot(
+            document, args.indicator, highlight=args.highlight, names=names, lang=args.lang
+        )
     if args.kind == "distribution":
-        return plots.distribution(document, what=args.what, lang=args.lang)
+        return plots.distribution(document, what=args.what, names=names, lang=args.lang)
     if args.kind == "scatter":
         if not (args.x and args.y):
             raise ValueError("scatter needs --x and --y")
-        return plots.scatter(document, args.x, args.y, what=args.what, lang=args.lang)
+        return plots.scatter(document, args.x, args.y, what=args.what, names=names, lang=args.lang)
     if args.kind == "sunburst":
         return plots.sunburst(document, lang=args.lang)
     return plots.uncertainty(document, lang=args.lang)
+
+
+def _names(path: str) -> dict[str, str]:
+    """Board and indicator id -> name, from the scheme file."""
+    scheme = _read_scheme(path)
+    names = {b.id: b.name for b in scheme.all_boards()}
+    names.update({i.id: i.name for i in scheme.all_indicators()})
+    return names
 
 
 def _read_scheme(path: str) -> Any:

@@ -338,8 +338,10 @@ def _words(lang: str) -> Any:
     return translator(lang)
 
 
-def _series_label(series: str, lang: str) -> str:
-    return label("score", lang) if series == "score" else series
+def _series_label(series: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """The composite's label, or a board's or indicator's name where ``names`` has it
+    (``--scheme``), else its id."""
+    return label("score", lang) if series == "score" else (names or {}).get(series, series)
 
 
 def _limit(count: int) -> None:
@@ -352,6 +354,7 @@ def dot(
     indicator: str,
     *,
     highlight: str | None = None,
+    names: Mapping[str, str] | None = None,
     lang: str = "zh",
 ) -> Any:
     """An indicator's score of every unit as a dot on one line each, best at the top,
@@ -377,12 +380,19 @@ def dot(
     axes.set_yticks(range(len(points)), [p["name"] for p in points])
     axes.set_ylim(len(points) - 0.5, -0.5)
     axes.set_xlabel(_("Score"))
-    axes.set_title(_("%(indicator)s: each unit's score") % {"indicator": indicator})
+    shown = _series_label(indicator, lang, names)
+    axes.set_title(_("%(indicator)s: each unit's score") % {"indicator": shown})
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
 
-def distribution(document: Mapping[str, Any], *, what: str = "score", lang: str = "zh") -> Any:
+def distribution(
+    document: Mapping[str, Any],
+    *,
+    what: str = "score",
+    names: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> Any:
     """Each indicator's scores (``what="value"``: values) over the units: a box (the
     quartiles and median; whiskers at 1.5 times the box) with every unit's dot."""
     from leitai.reports.chartdata import distributions
@@ -407,7 +417,8 @@ def distribution(document: Mapping[str, Any], *, what: str = "score", lang: str 
         # Spread evenly across the box (not at random): the same input, the same picture.
         spread = np.linspace(-0.18, 0.18, values.size) if values.size > 1 else np.zeros(1)
         axes.scatter(k + spread[: values.size], values, s=12, color=GOLD, alpha=0.8, zorder=3)
-    axes.set_xticks(range(len(columns)), [key for key, _values in columns], rotation=90)
+    shown = [_series_label(key, lang, names) for key, _values in columns]
+    axes.set_xticks(range(len(columns)), shown, rotation=90)
     axes.set_ylabel(_("Score") if what == "score" else _("Value"))
     if what == "score":
         axes.set_title(_("Distribution of the indicator scores"))
@@ -418,7 +429,13 @@ def distribution(document: Mapping[str, Any], *, what: str = "score", lang: str 
 
 
 def scatter(
-    document: Mapping[str, Any], x: str, y: str, *, what: str = "score", lang: str = "zh"
+    document: Mapping[str, Any],
+    x: str,
+    y: str,
+    *,
+    what: str = "score",
+    names: Mapping[str, str] | None = None,
+    lang: str = "zh",
 ) -> Any:
     """Two series of the units against each other (the composite ``score``, a board's
     score, an indicator's score or value), each dot named, with Pearson's correlation."""
@@ -434,8 +451,8 @@ def scatter(
         axes.annotate(
             name, (px, py), xytext=(6, 0), textcoords="offset points", fontsize=8, va="center"
         )
-    axes.set_xlabel(_series_label(x, lang))
-    axes.set_ylabel(_series_label(y, lang))
+    axes.set_xlabel(_series_label(x, lang, names))
+    axes.set_ylabel(_series_label(y, lang, names))
     r = points["r"]
     shown = "—" if math.isnan(r) else f"{r:.3f}"
     axes.set_title(_("Pearson's correlation: %(r)s") % {"r": shown})

@@ -447,10 +447,7 @@ def scatter(
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(8, 6))
     axes.scatter(points["x"], points["y"], s=50, color=RED, zorder=3)
-    for name, px, py in zip(points["names"], points["x"], points["y"], strict=True):
-        axes.annotate(
-            name, (px, py), xytext=(6, 0), textcoords="offset points", fontsize=8, va="center"
-        )
+    _name_dots(axes, points["names"], points["x"], points["y"])
     axes.set_xlabel(_series_label(x, lang, names))
     axes.set_ylabel(_series_label(y, lang, names))
     r = points["r"]
@@ -458,6 +455,26 @@ def scatter(
     axes.set_title(_("Pearson's correlation: %(r)s") % {"r": shown})
     axes.spines[["top", "right"]].set_visible(False)
     return figure
+
+
+def _name_dots(axes: Any, names: Sequence[str], xs: np.ndarray, ys: np.ndarray) -> None:
+    """Each dot's name on its right; on its left where a dot already named is close by,
+    so that two neighbours' names do not print over each other."""
+    span_x = float(np.ptp(xs)) or 1.0
+    span_y = float(np.ptp(ys)) or 1.0
+    for k, (name, px, py) in enumerate(zip(names, xs, ys, strict=True)):
+        near = any(
+            abs(px - xs[j]) < 0.1 * span_x and abs(py - ys[j]) < 0.04 * span_y for j in range(k)
+        )
+        axes.annotate(
+            name,
+            (px, py),
+            xytext=(-6 if near else 6, 0),
+            textcoords="offset points",
+            ha="right" if near else "left",
+            fontsize=8,
+            va="center",
+        )
 
 
 SUNBURST_COLORS = ("#b3121d", "#d99a00", "#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f")

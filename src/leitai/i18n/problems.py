@@ -113,8 +113,10 @@ MESSAGES: dict[str, str] = {
     ),
     "cli.plot_not_json": gettext_noop("“%(found)s” is not a JSON object"),
     "cli.plot_wrong_input": gettext_noop(
-        "this file cannot be drawn as the chart %(kind)s: sensitivity takes the output of "
-        "leitai analyse --format json, the others results (and --board a board they have)"
+        "this file cannot be drawn as the chart %(kind)s: sensitivity and uncertainty take "
+        "the output of leitai analyse --format json, sunburst a scheme, the others results "
+        "(and --board, --indicator, --x and --y what they have; dot needs --indicator, "
+        "scatter --x and --y)"
     ),
     "cli.plot_needs_matplotlib": gettext_noop('charts need matplotlib: pip install "leitai[plot]"'),
     "analysis.parameter_syntax": gettext_noop(

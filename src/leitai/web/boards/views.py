@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leitai.reports.chartdata import indicator_points
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -29,6 +30,7 @@ from leitai.web.accounts.selectors import (
 from leitai.web.assessments import selectors
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible, ResultView
+from leitai.web.boards import trends
 from leitai.web.caching import published_condition
 
 
@@ -248,6 +250,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         "score_label": _("Composite score"),
     }
     _card_group(card, ctx.view, unit)
+    points = trends.trend_points(user=request.user, period=ctx.period, shown=ctx.snapshot)
     return _page(
         request,
         "boards/unit.html",
@@ -261,6 +264,10 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         chart=chart,
         can_see_data=user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk),
         indicator_links=not own_draft,
+        trend=trends.unit_trend(points, unit),
+        comparison=trends.unit_comparison(points, unit, ctx.snapshot),
+        own_draft=own_draft,
+        office=user_is_office(request.user),
     )
 
 
@@ -345,16 +352,19 @@ def indicator(request: HttpRequest, period: str, indicator: str) -> HttpResponse
         )
         rows.append(dict(explained, unit_name=row["name"], composite_rank=row["rank"]))
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["composite_rank"]))
+    # The numbers of ``leitai plot dot``: the same function shapes both.
+    dots = indicator_points(ctx.view.document, indicator)
     chart = {
-        "labels": [r["unit_name"] for r in rows],
-        "values": [r["value"] for r in rows],
-        "scores": [None if r["score"] is None else round(r["score"], 2) for r in rows],
+        "labels": [d["name"] for d in dots],
+        "values": [d["value"] for d in dots],
+        "scores": [None if d["score"] is None else round(d["score"], 2) for d in dots],
         "value_label": _("Value") + (f" ({item.unit})" if item.unit else ""),
         "score_label": _("Score"),
     }
     board = next(
         b for b in ctx.view.scheme.all_boards() if any(i.id == indicator for i in b.indicators)
     )
+    points = trends.trend_points(user=request.user, period=ctx.period, shown=ctx.snapshot)
     return _page(
         request,
         "boards/indicator.html",
@@ -367,6 +377,8 @@ def indicator(request: HttpRequest, period: str, indicator: str) -> HttpResponse
         direction=direction,
         rows=rows,
         chart=chart,
+        trend=trends.indicator_trend(points, indicator),
+        comparison=trends.indicator_comparison(points, indicator),
     )
 
 
@@ -385,7 +397,14 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     if other is None and request.GET.get("with"):
         raise Http404
     rows, earlier_label, later_label = [], "", ""
+    correlations: list[dict[str, Any]] = []
     if other is not None:
+        earlier_first = (previous is not None and other[0].pk == previous.period_id) or (
+            other[0].code < ctx.period.code
+        )
+        correlations = _correlations(
+            *((other[1], ctx.snapshot) if earlier_first else (ctx.snapshot, other[1]))
+        )
         other_view = selectors.result_view(other[1])
         if previous is not None and other[0].pk == previous.period_id:
             # The very comparison the rank changes and flags were computed from.
@@ -420,7 +439,17 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
         fell=[r for r in rows if r["rank_change"] < 0],
         earlier_label=earlier_label,
         later_label=later_label,
+        correlations=correlations,
     )
+
+
+def _correlations(earlier: Snapshot, later: Snapshot) -> list[dict[str, Any]]:
+    """Spearman's and Pearson's correlations of the two results' composite and board
+    scores, as the office's comparison of two builds gives them (both results are ones
+    the person asking may read)."""
+    from leitai.web.analysis.selectors import builds_report
+
+    return list(builds_report(before=earlier, after=later, series="score")["correlations"])
 
 
 def book(request: HttpRequest, period: str) -> HttpResponse:

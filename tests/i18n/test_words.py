@@ -1,0 +1,133 @@
+"""The words of the terminal, the result book and target gaps, in Chinese and English,
+are exactly those the hand-made tables gave before they moved into the gettext catalogue
+(``words_before.json`` was written by the old code: ``leitai.labels.LABELS``, the
+``WORDS`` tables of ``cli/analysis.py``, ``cli/weights.py``, ``cli/panels.py`` and
+``Progress.gap_text``)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import openpyxl
+import pytest
+
+from leitai.cli import analysis, main, panels, weights
+from leitai.engine import assess, load_scheme
+from leitai.engine.targets import Progress
+from leitai.io import read_previous, read_table
+from leitai.labels import arrow, label
+from leitai.reports.book import write_result_book
+
+HERE = Path(__file__).resolve().parent
+BEFORE = json.loads((HERE / "words_before.json").read_text(encoding="utf-8"))
+LANGS = ("zh", "en")
+
+
+def placeholders(*texts: str) -> dict[str, str]:
+    """The values the snapshot was made with: ``<name>`` for each parameter ``name``."""
+    return {name: f"<{name}>" for text in texts for name in re.findall(r"<(\w+)>", text)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_labels_are_the_words_they_were(lang):
+    said = BEFORE["label"][lang]
+    assert {key: label(key, lang) for key in said} == said
+    assert label("rank", lang) != BEFORE["label"]["en" if lang == "zh" else "zh"]["rank"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rank_change_arrows_are_the_words_they_were(lang):
+    said = BEFORE["arrow"][lang]
+    now = {key: arrow(None if key == "None" else int(key), lang) for key in said}
+    assert now == said
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("table", ["analysis", "weights", "panels"])
+def test_the_command_lines_words_are_the_words_they_were(table, lang):
+    module = {"analysis": analysis, "weights": weights, "panels": panels}[table]
+    said = BEFORE["cli"][table][lang]
+    other = BEFORE["cli"][table]["en" if lang == "zh" else "zh"]
+    for key, text in said.items():
+        values = placeholders(text, other[key])
+        assert module.word(key, lang, **values) == text, key
+
+
+def gap_text(gap: float | None, lang: str) -> str:
+    return Progress.gap_text(SimpleNamespace(gap=gap), lang)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gaps_to_time_progress_are_the_words_they_were(lang):
+    said = BEFORE["gap"][lang]
+    now = {key: gap_text(None if key == "None" else float(key), lang) for key in said}
+    assert now == said
+
+
+# End to end: what `leitai assess` prints and what the result book holds.
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+
+
+def assess_output(examples: Path, lang: str) -> str:
+    folder = examples / "case1"
+    args = [
+        "assess",
+        str(folder / "scheme.yaml"),
+        str(folder / "data.csv"),
+        "--previous",
+        str(folder / "previous.csv"),
+        "--period",
+        "2023Q1",
+        "--lang",
+        lang,
+    ]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(args) == 0
+    return out.getvalue()
+
+
+def book_words(examples: Path, lang: str) -> dict[str, list[list[str]]]:
+    """Each sheet's text cells, row by row (the time the book was made left out)."""
+    folder = examples / "case4"
+    scheme = load_scheme(folder / "scheme.yaml")
+    result = assess(
+        scheme,
+        read_table(folder / "data.csv", scheme),
+        previous=read_previous(folder / "previous.csv"),
+        period="2023Q1",
+    )
+    buffer = io.BytesIO()
+    write_result_book(result, buffer, lang=lang)
+    buffer.seek(0)
+    book = openpyxl.load_workbook(buffer)
+    return {
+        sheet.title: [
+            [str(v) for v in row if isinstance(v, str) and not DATE.search(v)]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        for sheet in book.worksheets
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_assess_table_says_what_it_said(examples, lang):
+    assert assess_output(examples, lang) == BEFORE["assess"][lang]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_result_book_says_what_it_said(examples, lang):
+    assert book_words(examples, lang) == BEFORE["book"][lang]
+
+
+def test_the_snapshot_is_not_empty():
+    assert dt.date.today() and len(BEFORE["label"]["zh"]) > 60
+    assert "排名" in BEFORE["assess"]["zh"] and "Rank" in BEFORE["assess"]["en"]
+    assert any("综合成绩" in sheet for sheet in BEFORE["book"]["zh"])

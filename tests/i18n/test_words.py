@@ -12,16 +12,15 @@ import io
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import openpyxl
 import pytest
 
 from leitai.cli import analysis, main, panels, weights
 from leitai.engine import assess, load_scheme
-from leitai.engine.targets import Progress
+from leitai.engine.targets import Actual, Target, progress
+from leitai.i18n.words import arrow, gap_text, label
 from leitai.io import read_previous, read_table
-from leitai.labels import arrow, label
 from leitai.reports.book import write_result_book
 
 HERE = Path(__file__).resolve().parent
@@ -59,15 +58,27 @@ def test_the_command_lines_words_are_the_words_they_were(table, lang):
         assert module.word(key, lang, **values) == text, key
 
 
-def gap_text(gap: float | None, lang: str) -> str:
-    return Progress.gap_text(SimpleNamespace(gap=gap), lang)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_gaps_to_time_progress_are_the_words_they_were(lang):
     said = BEFORE["gap"][lang]
     now = {key: gap_text(None if key == "None" else float(key), lang) for key in said}
     assert now == said
+
+
+def test_a_targets_gap_is_said_from_the_engines_numbers():
+    target = Target(unit="shinan", id="projects", name="重点项目开工", value=100.0)
+    may = progress(
+        target, [Actual("shinan", "projects", "2023-05", 62.0)], as_of=dt.date(2023, 5, 31)
+    )
+    june = progress(
+        target, [Actual("shinan", "projects", "2023-06", 44.0)], as_of=dt.date(2023, 6, 30)
+    )
+    nothing = progress(target, [], as_of=dt.date(2023, 3, 31))
+    assert gap_text(may.gap) == "超序时进度 20.3 个百分点"
+    assert gap_text(may.gap, "en") == "20.3 points ahead of time progress"
+    assert gap_text(june.gap) == "落后序时进度 6.0 个百分点"
+    assert gap_text(june.gap, "en") == "6.0 points behind time progress"
+    assert (gap_text(nothing.gap), gap_text(nothing.gap, "en")) == ("未报送", "not reported")
 
 
 # End to end: what `leitai assess` prints and what the result book holds.
@@ -128,6 +139,6 @@ def test_the_result_book_says_what_it_said(examples, lang):
 
 
 def test_the_snapshot_is_not_empty():
-    assert dt.date.today() and len(BEFORE["label"]["zh"]) > 60
+    assert len(BEFORE["label"]["zh"]) > 60
     assert "排名" in BEFORE["assess"]["zh"] and "Rank" in BEFORE["assess"]["en"]
     assert any("综合成绩" in sheet for sheet in BEFORE["book"]["zh"])

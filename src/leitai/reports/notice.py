@@ -44,6 +44,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from leitai.i18n.words import gap_text
 from leitai.reports.arena import scheme_model
 from leitai.reports.arena.shape import Catalogue as _Catalogue
 from leitai.reports.arena.shape import date_label as _date_label
@@ -276,7 +277,7 @@ def _targets(
         return [words["h_targets"], words["no_red"].format(date=date)]
     items = words["list_end"].join(
         words["red_item"].format(
-            unit=catalogue.name(p.target.unit), target=p.target.name, gap=p.gap_text(lang)
+            unit=catalogue.name(p.target.unit), target=p.target.name, gap=gap_text(p.gap, lang)
         )
         for p in sorted(red, key=lambda p: (p.target.unit, p.target.id))
     )

@@ -21,6 +21,7 @@ from leitai.engine.display import ShownScores, shown_scores
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Progress
 from leitai.i18n import translations
+from leitai.i18n.words import gap_text
 
 __all__ = [
     "Catalogue",
@@ -748,7 +749,7 @@ def _targets_in_red(ctx: _Context, unit: str) -> Lines:
     for p in red[:4]:
         lines.append([Text("● ", p.status), Text(p.target.name, strong=True)])
         detail = words(
-            "task %(task)s, %(gap)s", task=_pct(p.task_progress), gap=p.gap_text(words.lang)
+            "task %(task)s, %(gap)s", task=_pct(p.task_progress), gap=gap_text(p.gap, words.lang)
         )
         lines.append([Text("    " + detail, "red", small=True)])
     if len(red) > 4:

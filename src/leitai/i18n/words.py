@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from leitai.i18n import translations
 
-__all__ = ["LABELS", "WordTable", "arrow", "gap_text", "label"]
+__all__ = ["LABELS", "WordTable", "Words", "arrow", "gap_text", "label"]
 
 
 class WordTable:
@@ -36,6 +36,21 @@ class WordTable:
 
     def __contains__(self, key: object) -> bool:
         return key in self.msgids
+
+    def of(self, lang: str) -> Words:
+        """This table's words in one language, to hand to code that writes in it."""
+        return Words(self, lang)
+
+
+class Words:
+    """A :class:`WordTable` in one language: ``words("key", **values)``."""
+
+    def __init__(self, table: WordTable, lang: str) -> None:
+        self.table = table
+        self.lang = lang
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self.table(key, self.lang, **values)
 
 
 # The labels of tables, books and slides (msgids under the context "label"; the sheets'

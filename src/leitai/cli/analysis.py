@@ -38,7 +38,9 @@ WORDS = WordTable(
     "cli analysis",
     {
         "robustness": "How solid is each rank",
-        "samples_note": "samples, seed",
+        "samples": " (%(samples)s samples, seed %(seed)s)",
+        "list_sep": "; ",
+        "standing": "%(unit)s: Rank %(rank)s, Composite %(score)s",
         "median": "Median rank",
         "interval": "90% rank interval",
         "p_flag": "P(flag)",
@@ -338,8 +340,7 @@ def _robustness_table(result: SensitivityResult, lang: str) -> Any:
     from rich.table import Table
 
     scheme = result.scheme
-    note = f"{result.samples} {word('samples_note', lang)} {result.seed}"
-    note = f" ({note})" if lang == "en" else f"（{note}）"
+    note = word("samples", lang, samples=result.samples, seed=result.seed)
     title = f"{scheme.name}\n{word('robustness', lang)}{note}"
     table = Table(title=title, title_style="bold red", header_style="bold white on red")
     table.add_column(label("rank", lang), justify="right")
@@ -471,7 +472,7 @@ def _preparation_table(records: Any, lang: str) -> Any:
         elif "treatment" in record:
             units = ", ".join(record["changed_units"])
             what.append(word("winsorised", lang, n=record["winsorised_count"]) + f" ({units})")
-        table.add_row(record["indicator"], "；".join(what) if lang == "zh" else "; ".join(what))
+        table.add_row(record["indicator"], word("list_sep", lang).join(what))
     return table
 
 
@@ -574,11 +575,10 @@ def _whatif_table(report: WhatIf, lang: str) -> Any:
     scheme = result.scheme
     u = scheme.unit_ids.index(report.unit)
     rank = int(result.rank[u])
-    title = (
-        f"{scheme.units[u].name}{': ' if lang == 'en' else '：'}{label('rank', lang)} {rank}"
-        f"{', ' if lang == 'en' else '，'}{label('score', lang)} "
-        f"{result.composite[u]:.2f}\n{word('whatif', lang)}"
+    standing = word(
+        "standing", lang, unit=scheme.units[u].name, rank=rank, score=f"{result.composite[u]:.2f}"
     )
+    title = f"{standing}\n{word('whatif', lang)}"
     table = Table(title=title, title_style="bold red", header_style="bold white on red")
     table.add_column(label("indicator", lang))
     table.add_column(word("current", lang), justify="right")

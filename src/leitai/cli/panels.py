@@ -32,7 +32,8 @@ WORDS = WordTable(
         "after": "After",
         "spearman": "Spearman correlation %(value)s",
         "pearson": "Pearson correlation %(value)s",
-        "movers": "Units moving most",
+        "movers": "Units moving most: ",
+        "column": "%(when)s %(what)s",
         "none": "—",
     },
 )
@@ -184,7 +185,7 @@ def run_compare(args: argparse.Namespace) -> int:
         show.print(word(key, args.lang, value=text))
     movers = out.movers(series, args.top)
     if movers:
-        show.print(word("movers", args.lang) + ("：" if args.lang == "zh" else ": "))
+        show.print(word("movers", args.lang))
         for row in movers:
             change = int(row["rank_change"])
             show.print(f"  {row['name']} {'↑' if change > 0 else '↓'}{abs(change)}")
@@ -203,10 +204,10 @@ def _compare_table(out: Any, series: str, lang: str) -> Any:
         header_style="bold white on red",
     )
     table.add_column(label("unit", lang))
-    sep = "" if lang == "zh" else " "
     for when in ("before", "after"):
         for key in ("rank", "score"):
-            table.add_column(f"{word(when, lang)}{sep}{label(key, lang)}", justify="right")
+            column = word("column", lang, when=word(when, lang), what=label(key, lang))
+            table.add_column(column, justify="right")
     table.add_column(label("change", lang), justify="right")
 
     def num(value: float | None, digits: int) -> str:

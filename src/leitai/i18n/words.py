@@ -104,6 +104,7 @@ LABELS: dict[str, str] = {
     "valid": "Valid",
     "template_written": "Template written to",
     "book_written": "Result book written to",
+    "notice_written": "Notice written to",
     "title": "League table",
     "board_scores_sheet": "Board scores",
     "ties_note": "Where scores look equal, more decimals are shown to tell ranks and stars apart; ※ marks scores equal to six decimals, where the tie-break rule decided.",

@@ -142,3 +142,9 @@ def test_the_snapshot_is_not_empty():
     assert len(BEFORE["label"]["zh"]) > 60
     assert "排名" in BEFORE["assess"]["zh"] and "Rank" in BEFORE["assess"]["en"]
     assert any("综合成绩" in sheet for sheet in BEFORE["book"]["zh"])
+
+
+def test_the_analysis_table_still_reads_as_a_pair_for_the_plots():
+    # reports/plots.py reads cli.analysis.WORDS[name] as (中文, English) with {name} fields.
+    assert analysis.WORDS["weights"] == ("权重 ±{share}", "weights ±{share}")
+    assert analysis.WORDS["methods"] == ("标准化方法", "normalisation method")

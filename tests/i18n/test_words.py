@@ -148,3 +148,19 @@ def test_the_analysis_table_still_reads_as_a_pair_for_the_plots():
     # reports/plots.py reads cli.analysis.WORDS[name] as (中文, English) with {name} fields.
     assert analysis.WORDS["weights"] == ("权重 ±{share}", "weights ±{share}")
     assert analysis.WORDS["methods"] == ("标准化方法", "normalisation method")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_dates_read_as_they_did_in_both_languages(month):
+    from leitai.reports.arena.shape import date_label
+
+    day = dt.date(2023, month, 5)
+    assert date_label(day, "zh") == f"2023年{month}月5日"
+    assert date_label(day, "zh", year=False) == f"{month}月5日"
+    assert date_label(day, "en") == f"5 {MONTHS[month - 1]} 2023"
+    assert date_label(day, "en", year=False) == f"5 {MONTHS[month - 1]}"
+    assert date_label(None, "zh") == date_label(None, "en") == ""

@@ -16,11 +16,12 @@ keeps its words under one gettext context, so that a short English word (``Stars
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from leitai.i18n import translations
 
-__all__ = ["LABELS", "WordTable", "Words", "arrow", "gap_text", "label"]
+__all__ = ["LABELS", "WordTable", "Words", "arrow", "date_text", "gap_text", "label"]
 
 _PARAMETER = re.compile(r"%\((\w+)\)s")
 
@@ -184,3 +185,40 @@ def gap_text(gap: float | None, lang: str = "zh") -> str:
     if points < 0:
         return _GAP("behind", lang, points=f"{-points:.1f}")
     return _GAP("level", lang)
+
+
+# Dates: the two patterns and the months by number (msgids under the context "date").
+_DATE = WordTable(
+    "date",
+    {
+        "with_year": "%(day)s %(month)s %(year)s",
+        "without_year": "%(day)s %(month)s",
+        "1": "January",
+        "2": "February",
+        "3": "March",
+        "4": "April",
+        "5": "May",
+        "6": "June",
+        "7": "July",
+        "8": "August",
+        "9": "September",
+        "10": "October",
+        "11": "November",
+        "12": "December",
+    },
+)
+
+
+def date_text(day: dt.date | None, lang: str = "zh", *, year: bool = True) -> str:
+    """A date as people write it: ``2023年5月20日`` or ``20 May 2023`` (``5月20日``,
+    ``20 May`` without the year); empty for none.
+
+    >>> date_text(dt.date(2023, 5, 20)), date_text(dt.date(2023, 5, 20), "en", year=False)
+    ('2023年5月20日', '20 May')
+    """
+    if day is None:
+        return ""
+    month = _DATE(str(day.month), lang)
+    if year:
+        return _DATE("with_year", lang, day=day.day, month=month, year=day.year)
+    return _DATE("without_year", lang, day=day.day, month=month)

@@ -21,7 +21,7 @@ from leitai.engine.display import ShownScores, shown_scores
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Progress
 from leitai.i18n import translations
-from leitai.i18n.words import gap_text
+from leitai.i18n.words import date_text, gap_text
 
 __all__ = [
     "Catalogue",
@@ -276,11 +276,8 @@ def _pct(value: float | None) -> str:
 
 
 def date_label(day: dt.date | None, lang: str, *, year: bool = True) -> str:
-    if day is None:
-        return ""
-    if lang == "zh":
-        return (f"{day.year}年" if year else "") + f"{day.month}月{day.day}日"
-    return f"{day.day} {day:%B}" + (f" {day.year}" if year else "")
+    """A date in words (:func:`leitai.i18n.words.date_text`)."""
+    return date_text(day, lang, year=year)
 
 
 def _quotes(text: str, lang: str) -> str:

@@ -19,7 +19,8 @@ import pytest
 from leitai.cli import analysis, main, panels, weights
 from leitai.engine import assess, load_scheme
 from leitai.engine.targets import Actual, Target, progress
-from leitai.i18n.words import arrow, gap_text, label
+from leitai.i18n import translations
+from leitai.i18n.words import WordTable, arrow, gap_text, label
 from leitai.io import read_previous, read_table
 from leitai.reports.book import write_result_book
 
@@ -164,3 +165,33 @@ def test_dates_read_as_they_did_in_both_languages(month):
     assert date_label(day, "en") == f"5 {MONTHS[month - 1]} 2023"
     assert date_label(day, "en", year=False) == f"5 {MONTHS[month - 1]}"
     assert date_label(None, "zh") == date_label(None, "en") == ""
+
+
+def _tables() -> dict[str, WordTable]:
+    from leitai.cli import targets
+    from leitai.i18n import words
+    from leitai.reports import notice
+
+    found = [analysis.WORDS, weights.WORDS, panels.WORDS, targets.WORDS, targets.HEADERS]
+    found += [notice._WORDS, words._LABEL, words._SHEET, words._GAP, words._DATE]
+    return {table.context: table for table in found}
+
+
+@pytest.mark.parametrize("context", sorted(_tables()))
+def test_every_word_of_every_table_is_in_the_catalogue(context):
+    table = _tables()[context]
+    catalogue = translations("zh")._catalog  # type: ignore[attr-defined]
+    keys = [key for key in table.msgids if context != "book sheet" or key in SHEETS]
+    if context == "label":
+        keys = [key for key in keys if key not in SHEETS]
+    for key in keys:
+        msgid = table.msgids[key]
+        assert f"{context}\x04{msgid}" in catalogue, (key, msgid)
+        assert catalogue[f"{context}\x04{msgid}"], (key, msgid)
+        # Chinese parameters are the English ones.
+        assert sorted(PARAM.findall(table(key, "zh"))) == sorted(PARAM.findall(msgid)), key
+
+
+SHEETS = {"league", "star_sheet", "indicator_sheet", "explain_sheet", "about_sheet",
+          "board_scores_sheet", "notes_sheet"}  # fmt: skip
+PARAM = re.compile(r"%\((\w+)\)s")

@@ -95,8 +95,6 @@ def test_five_months_in_with_62_percent_done_is_20_point_3_points_ahead():
     assert p.task_progress == pytest.approx(62.0)  # 62 / 100
     assert p.gap == pytest.approx(20.3333, abs=1e-4)  # 62 - 41.67
     assert p.status == "green"
-    assert p.gap_text() == "超序时进度 20.3 个百分点"
-    assert p.gap_text("en") == "20.3 points ahead of time progress"
 
 
 def test_behind_time_progress_by_no_more_than_the_margin_is_yellow_and_beyond_is_red():
@@ -108,7 +106,6 @@ def test_behind_time_progress_by_no_more_than_the_margin_is_yellow_and_beyond_is
     assert (on_margin.status, on_margin.gap) == ("yellow", pytest.approx(-5.0))
     assert (red.status, red.gap) == ("red", pytest.approx(-6.0))
     assert red.shortfall == pytest.approx(6.0)
-    assert red.gap_text() == "落后序时进度 6.0 个百分点"
     wider = progress(projects(), monthly("shinan", "projects", {6: 44}), as_of=june, margin=10)
     assert wider.status == "yellow"
 
@@ -305,7 +302,6 @@ def test_nothing_reported_while_progress_is_due_is_unreported():
     p = progress(projects(), [], as_of=D(2023, 3, 31))
     assert p.status == "unreported"
     assert p.task_progress is None and p.gap is None and p.projected is None
-    assert p.gap_text() == "未报送"
     early = progress(projects(), [], as_of=D(2023, 1, 20))
     assert early.status == "green"  # nothing was due yet
 

@@ -90,6 +90,11 @@ class BoardTests(BaseTestCase):
         self.assertIn('class="mark" style="left:50.0%"', page)  # time progress on 30 June
         self.assertIn("超序时进度", page)
         self.assertIn("落后序时进度", page)
+        self.client.cookies["django_language"] = "en"
+        english = self.board(f"?as_of={MID_YEAR}")
+        self.assertIn("points ahead of time progress", english)
+        self.assertIn("points behind time progress", english)
+        self.assertNotIn("序时进度", english)
 
     def test_the_board_shows_the_pledge_of_pingdu_against_its_milestone(self) -> None:
         page = self.board(f"?as_of={MID_YEAR}&unit=pingdu")

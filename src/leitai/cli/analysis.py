@@ -25,7 +25,7 @@ from leitai.cli.common import (
     other_results,
     problem,
 )
-from leitai.labels import label
+from leitai.i18n.words import WordTable, label
 
 if TYPE_CHECKING:
     from leitai.engine.diagnostics import Diagnostics
@@ -33,69 +33,72 @@ if TYPE_CHECKING:
     from leitai.engine.sensitivity import SensitivityResult
     from leitai.engine.whatif import WhatIf
 
-WORDS: dict[str, tuple[str, str]] = {
-    "robustness": ("排名稳健性分析", "How solid is each rank"),
-    "samples_note": ("次抽样，随机种子", "samples, seed"),
-    "median": ("中位排名", "Median rank"),
-    "interval": ("90%排名区间", "90% rank interval"),
-    "p_flag": ("夺旗概率", "P(flag)"),
-    "p_stars": ("保星概率", "P(same stars)"),
-    "sensitivity": (
-        "敏感性指数（对平均名次变动，区间为自助法估计）",
-        "Sensitivity indices (on mean rank shift; bootstrap intervals)",
-    ),
-    "input": ("不确定因素", "Uncertain input"),
-    "first_order": ("一阶指数", "First order"),
-    "total": ("总效应指数", "Total effect"),
-    "interval95": ("95%置信区间", "95% interval"),
-    "weights": ("权重 ±{share}", "weights ±{share}"),
-    "methods": ("标准化方法", "normalisation method"),
-    "missing": ("缺失值处理", "missing-value policy"),
-    "leave_one_out": ("逐一剔除指标", "leaving one indicator out"),
-    "mean_shift": ("平均名次变动", "Mean rank shift"),
-    "diagnostics": ("指标统计诊断", "Indicator diagnostics"),
-    "availability": ("数据完整率", "Availability"),
-    "mean": ("均值", "Mean"),
-    "sd": ("标准差", "SD"),
-    "skew": ("偏度", "Skew"),
-    "kurtosis": ("峰度", "Kurtosis"),
-    "notes": ("提示", "Notes"),
-    "outlier": ("存在异常值", "outliers"),
-    "low_discrimination": ("区分度低", "barely discriminates"),
-    "low_availability": ("缺失较多", "many missing"),
-    "collinear": ("高度相关（可能重复计分）", "Highly correlated (double counting?)"),
-    "alpha": ("板块内部一致性（Cronbach α）", "Board consistency (Cronbach's alpha)"),
-    "items": ("指标数", "Items"),
-    "preparation": ("数据预处理", "Data preparation"),
-    "prep_what": ("处理", "What was done"),
-    "denominated": ("除以{d}", "divided by {d}"),
-    "imputed": ("插补{n}个", "{n} imputed"),
-    "winsorised": ("缩尾{n}个", "{n} winsorised"),
-    "log": ("对数变换", "log-transformed"),
-    "boxcox": ("Box-Cox 变换", "Box-Cox-transformed"),
-    "screened": ("数据不足未参与计算：{u}", "screened out: {u}"),
-    "whatif": ("进位所需（单项指标单独变动）", "What it takes (one indicator at a time)"),
-    "current": ("当前值", "Value"),
-    "goal_rank": ("进一名（至第{r}名）", "Up one place (to {r})"),
-    "goal_stars": ("{b}升一星（至{s}星）", "{b}: one more star ({s})"),
-    "met": ("已达成", "already"),
-    "any_value": ("报送任意值即可", "any value"),
-    "vetoed": ("已被否决", "vetoed"),
-    "capped": ("得分已封顶", "score capped"),
-    "limit": ("单靠此项无法达到", "not by this alone"),
-    "bound": ("需低于0", "needs a value below 0"),
-    "no_target": ("缺目标值", "no target"),
-    "edited": ("修改后重新计算", "Recomputed with edits"),
-    "before": ("原", "before"),
-    "after": ("新", "after"),
-    "written": ("已写入", "Written"),
-    "running": ("模拟计算中", "Simulating"),
-}
+# The words of these commands: English msgids under the context "cli analysis".
+WORDS = WordTable(
+    "cli analysis",
+    {
+        "robustness": "How solid is each rank",
+        "samples": " (%(samples)s samples, seed %(seed)s)",
+        "list_sep": "; ",
+        "standing": "%(unit)s: Rank %(rank)s, Composite %(score)s",
+        "median": "Median rank",
+        "interval": "90% rank interval",
+        "p_flag": "P(flag)",
+        "p_stars": "P(same stars)",
+        "sensitivity": "Sensitivity indices (on mean rank shift; bootstrap intervals)",
+        "input": "Uncertain input",
+        "first_order": "First order",
+        "total": "Total effect",
+        "interval95": "95% interval",
+        "weights": "weights ±%(share)s",
+        "methods": "normalisation method",
+        "missing": "missing-value policy",
+        "leave_one_out": "leaving one indicator out",
+        "mean_shift": "Mean rank shift",
+        "diagnostics": "Indicator diagnostics",
+        "availability": "Availability",
+        "mean": "Mean",
+        "sd": "SD",
+        "skew": "Skew",
+        "kurtosis": "Kurtosis",
+        "notes": "Notes",
+        "outlier": "outliers",
+        "low_discrimination": "barely discriminates",
+        "low_availability": "many missing",
+        "collinear": "Highly correlated (double counting?)",
+        "alpha": "Board consistency (Cronbach's alpha)",
+        "items": "Items",
+        "preparation": "Data preparation",
+        "prep_what": "What was done",
+        "denominated": "divided by %(d)s",
+        "imputed": "%(n)s imputed",
+        "winsorised": "%(n)s winsorised",
+        "log": "log-transformed",
+        "boxcox": "Box-Cox-transformed",
+        "screened": "screened out: %(u)s",
+        "whatif": "What it takes (one indicator at a time)",
+        "current": "Value",
+        "goal_rank": "Up one place (to %(r)s)",
+        "goal_stars": "%(b)s: one more star (%(s)s)",
+        "met": "already",
+        "any_value": "any value",
+        "vetoed": "vetoed",
+        "capped": "score capped",
+        "limit": "not by this alone",
+        "bound": "needs a value below 0",
+        "no_target": "no target",
+        "edited": "Recomputed with edits",
+        "before": "before",
+        "after": "after",
+        "written": "Written",
+        "running": "Simulating",
+    },
+)
 
 
 def word(key: str, lang: str, **values: Any) -> str:
-    zh, en = WORDS[key]
-    return (en if lang == "en" else zh).format(**values)
+    """The word ``key`` in ``lang``, its parameters filled with ``values``."""
+    return WORDS(key, lang, **values)
 
 
 def register(subparsers: Any) -> None:
@@ -337,8 +340,7 @@ def _robustness_table(result: SensitivityResult, lang: str) -> Any:
     from rich.table import Table
 
     scheme = result.scheme
-    note = f"{result.samples} {word('samples_note', lang)} {result.seed}"
-    note = f" ({note})" if lang == "en" else f"（{note}）"
+    note = word("samples", lang, samples=result.samples, seed=result.seed)
     title = f"{scheme.name}\n{word('robustness', lang)}{note}"
     table = Table(title=title, title_style="bold red", header_style="bold white on red")
     table.add_column(label("rank", lang), justify="right")
@@ -470,7 +472,7 @@ def _preparation_table(records: Any, lang: str) -> Any:
         elif "treatment" in record:
             units = ", ".join(record["changed_units"])
             what.append(word("winsorised", lang, n=record["winsorised_count"]) + f" ({units})")
-        table.add_row(record["indicator"], "；".join(what) if lang == "zh" else "; ".join(what))
+        table.add_row(record["indicator"], word("list_sep", lang).join(what))
     return table
 
 
@@ -573,11 +575,10 @@ def _whatif_table(report: WhatIf, lang: str) -> Any:
     scheme = result.scheme
     u = scheme.unit_ids.index(report.unit)
     rank = int(result.rank[u])
-    title = (
-        f"{scheme.units[u].name}{': ' if lang == 'en' else '：'}{label('rank', lang)} {rank}"
-        f"{', ' if lang == 'en' else '，'}{label('score', lang)} "
-        f"{result.composite[u]:.2f}\n{word('whatif', lang)}"
+    standing = word(
+        "standing", lang, unit=scheme.units[u].name, rank=rank, score=f"{result.composite[u]:.2f}"
     )
+    title = f"{standing}\n{word('whatif', lang)}"
     table = Table(title=title, title_style="bold red", header_style="bold white on red")
     table.add_column(label("indicator", lang))
     table.add_column(word("current", lang), justify="right")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from leitai.cli.common import EXIT_OK, add_lang, fail, guarded, problem
+from leitai.i18n.words import label
 
 
 def register(subparsers: Any) -> None:
@@ -133,6 +134,6 @@ def run_notice(args: argparse.Namespace) -> int:
         pdf = output.with_suffix(".pdf")
         pdf.write_bytes(notice_pdf(output.read_bytes()))
         written.append(pdf)
-    said = "通报已写入" if args.lang == "zh" else "Notice written to"
+    said = label("notice_written", args.lang)
     print(f"{said}: {', '.join(str(p) for p in written)}", file=sys.stderr)
     return EXIT_OK

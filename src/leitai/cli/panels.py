@@ -9,34 +9,39 @@ import sys
 from typing import Any
 
 from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
-from leitai.labels import label
+from leitai.i18n.words import WordTable, label
 
-WORDS = {
-    "trends": ("{what}变化趋势（{method}）", "Trends of {what} ({method})"),
-    "cagr": ("年均增长率", "CAGR"),
-    "change": ("平均变化率", "change per period"),
-    "latest": ("，最近 {latest} 期", ", latest {latest} periods"),
-    "values": ("指标数值", "indicator values"),
-    "scores": ("指标得分", "indicator scores"),
-    "boards": ("板块得分", "board scores"),
-    "composite": ("综合成绩", "the composite"),
-    "series": ("项目", "Series"),
-    "first": ("起", "From"),
-    "last": ("止", "To"),
-    "trend": ("趋势", "Trend"),
-    "compare": ("两次结果比较：{series}", "Two results compared: {series}"),
-    "before": ("前", "Before"),
-    "after": ("后", "After"),
-    "spearman": ("Spearman 相关系数 {value}", "Spearman correlation {value}"),
-    "pearson": ("Pearson 相关系数 {value}", "Pearson correlation {value}"),
-    "movers": ("名次变化最大的单位", "Units moving most"),
-    "none": ("—", "—"),
-}
+# The words of these commands: English msgids under the context "cli panels".
+WORDS = WordTable(
+    "cli panels",
+    {
+        "trends": "Trends of %(what)s (%(method)s)",
+        "cagr": "CAGR",
+        "change": "change per period",
+        "latest": ", latest %(latest)s periods",
+        "values": "indicator values",
+        "scores": "indicator scores",
+        "boards": "board scores",
+        "composite": "the composite",
+        "series": "Series",
+        "first": "From",
+        "last": "To",
+        "trend": "Trend",
+        "compare": "Two results compared: %(series)s",
+        "before": "Before",
+        "after": "After",
+        "spearman": "Spearman correlation %(value)s",
+        "pearson": "Pearson correlation %(value)s",
+        "movers": "Units moving most: ",
+        "column": "%(when)s %(what)s",
+        "none": "—",
+    },
+)
 
 
 def word(key: str, lang: str, **values: Any) -> str:
-    zh, en = WORDS[key]
-    return (en if lang == "en" else zh).format(**values)
+    """The word ``key`` in ``lang``, its parameters filled with ``values``."""
+    return WORDS(key, lang, **values)
 
 
 def register(subparsers: Any) -> None:
@@ -180,7 +185,7 @@ def run_compare(args: argparse.Namespace) -> int:
         show.print(word(key, args.lang, value=text))
     movers = out.movers(series, args.top)
     if movers:
-        show.print(word("movers", args.lang) + ("：" if args.lang == "zh" else ": "))
+        show.print(word("movers", args.lang))
         for row in movers:
             change = int(row["rank_change"])
             show.print(f"  {row['name']} {'↑' if change > 0 else '↓'}{abs(change)}")
@@ -190,7 +195,7 @@ def run_compare(args: argparse.Namespace) -> int:
 def _compare_table(out: Any, series: str, lang: str) -> Any:
     from rich.table import Table
 
-    from leitai.labels import arrow
+    from leitai.i18n.words import arrow
 
     name = label("score", lang) if series == "score" else series
     table = Table(
@@ -199,10 +204,10 @@ def _compare_table(out: Any, series: str, lang: str) -> Any:
         header_style="bold white on red",
     )
     table.add_column(label("unit", lang))
-    sep = "" if lang == "zh" else " "
     for when in ("before", "after"):
         for key in ("rank", "score"):
-            table.add_column(f"{word(when, lang)}{sep}{label(key, lang)}", justify="right")
+            column = word("column", lang, when=word(when, lang), what=label(key, lang))
+            table.add_column(column, justify="right")
     table.add_column(label("change", lang), justify="right")
 
     def num(value: float | None, digits: int) -> str:

@@ -8,42 +8,38 @@ import sys
 from typing import Any
 
 from leitai.cli.common import EXIT_OK, add_lang, console, fail, guarded, problem
+from leitai.i18n.words import WordTable
 
 COLOURS = {"green": "green", "yellow": "yellow", "red": "bold red", "unreported": "dim"}
-STATUS = {
-    "zh": {"green": "绿", "yellow": "黄", "red": "红", "unreported": "未报"},
-    "en": {"green": "green", "yellow": "yellow", "red": "red", "unreported": "not reported"},
-}
-DOUBLE_HALF = {
-    "zh": {"achieved": "已实现", "missed": "未实现", "pending": "待定"},
-    "en": {"achieved": "achieved", "missed": "missed", "pending": "pending"},
-}
-HEADERS = {
-    "zh": (
-        "单位",
-        "目标",
-        "年度目标",
-        "完成",
-        "时间进度",
-        "任务进度",
-        "进度",
-        "预警",
-        "双过半",
-        "年末预计",
-    ),
-    "en": (
-        "Unit",
-        "Target",
-        "Annual",
-        "Actual",
-        "Time",
-        "Task",
-        "Progress",
-        "Status",
-        "Double-half",
-        "Projected",
-    ),
-}
+# The board's words: English msgids under the context "cli targets".
+WORDS = WordTable(
+    "cli targets",
+    {
+        "title": "Target progress (double-half)",
+        "green": "green",
+        "yellow": "yellow",
+        "red": "red",
+        "unreported": "not reported",
+        "achieved": "achieved",
+        "missed": "missed",
+        "pending": "pending",
+    },
+)
+HEADERS = WordTable(
+    "cli targets header",
+    {
+        "unit": "Unit",
+        "target": "Target",
+        "annual": "Annual",
+        "actual": "Actual",
+        "time": "Time",
+        "task": "Task",
+        "progress": "Progress",
+        "status": "Status",
+        "double_half": "Double-half",
+        "projected": "Projected",
+    },
+)
 
 
 def register(subparsers: Any) -> None:
@@ -109,14 +105,14 @@ def run_targets(args: argparse.Namespace) -> int:
         return EXIT_OK
     from rich.table import Table
 
-    title = "目标任务进度（双过半）" if lang == "zh" else "Target progress (double-half)"
+    title = WORDS("title", lang)
     table = Table(
         title=f"{title} · {as_of.isoformat()}",
         title_style="bold red",
         header_style="bold white on red",
     )
-    for i, header in enumerate(HEADERS[lang]):
-        table.add_column(header, justify="right" if 2 <= i <= 5 or i == 9 else "left")
+    for i, key in enumerate(HEADERS.msgids):
+        table.add_column(HEADERS(key, lang), justify="right" if 2 <= i <= 5 or i == 9 else "left")
     for row in rows:
         status = row["status"]
         table.add_row(
@@ -127,8 +123,10 @@ def run_targets(args: argparse.Namespace) -> int:
             _pct(row["time_progress"]),
             _pct(row["task_progress"]),
             _bar(row["task_progress"], row["expected_progress"]),
-            f"[{COLOURS[status]}]● {STATUS[lang][status]}[/]",
-            DOUBLE_HALF[lang].get(row["double_half"], row["double_half"] or ""),
+            f"[{COLOURS[status]}]● {WORDS(status, lang)}[/]",
+            WORDS(row["double_half"], lang)
+            if row["double_half"] in WORDS
+            else row["double_half"] or "",
             "" if row["projected"] is None else f"{row['projected']:.4g}",
         )
     console().print(table)

@@ -10,24 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from leitai.cli.common import EXIT_OK, add_lang, fail, guarded, problem
+from leitai.i18n.words import WordTable
 
-WORDS = {
-    "summary": (
-        "优化权重：计算 {evaluations} 次，目标函数值 {value}{converged}",
-        "Optimised weights: {evaluations} evaluations, objective {value}{converged}",
-    ),
-    "not_converged": ("（未收敛）", " (not converged)"),
-    "row": (
-        "  {indicator}：权重 {weight}，相关性占比 {share}{target}",
-        "  {indicator}: weight {weight}, share of correlation {share}{target}",
-    ),
-    "target": ("（目标 {target}）", " (target {target})"),
-}
+# The words of these commands: English msgids under the context "cli weights".
+WORDS = WordTable(
+    "cli weights",
+    {
+        "summary": "Optimised weights: %(evaluations)s evaluations, objective %(value)s%(converged)s",
+        "not_converged": " (not converged)",
+        "row": "  %(indicator)s: weight %(weight)s, share of correlation %(share)s%(target)s",
+        "target": " (target %(target)s)",
+    },
+)
 
 
 def word(key: str, lang: str, **values: Any) -> str:
-    zh, en = WORDS[key]
-    return (en if lang == "en" else zh).format(**values)
+    """The word ``key`` in ``lang``, its parameters filled with ``values``."""
+    return WORDS(key, lang, **values)
 
 
 def register(subparsers: Any) -> None:

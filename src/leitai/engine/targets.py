@@ -15,8 +15,9 @@ points.
 >>> p = progress(t, [Actual("pingdu", "projects", "2023-05", 62.0)], as_of=dt.date(2023, 5, 31))
 >>> round(p.time_progress, 2), p.task_progress, round(p.gap, 1), p.status
 (41.67, 62.0, 20.3, 'green')
->>> p.gap_text()
-'超序时进度 20.3 个百分点'
+
+The engine gives the numbers (``gap``, ``status``, ``on_track``); the words for them are
+chosen at the edge (:func:`leitai.i18n.words.gap_text`).
 """
 
 from __future__ import annotations
@@ -650,29 +651,6 @@ class Progress:
     on_track: bool | None
     completed: bool
     milestones: tuple[MilestoneCheck, ...]
-
-    def gap_text(self, lang: str = "zh") -> str:
-        """The gap to time progress in words.
-
-        Examples
-        --------
-        ``超序时进度 20.3 个百分点``, ``落后序时进度 3.1 个百分点``, ``与序时进度持平``;
-        in English ``20.3 points ahead of time progress``.
-        """
-        if self.gap is None:
-            return "未报送" if lang == "zh" else "not reported"
-        points = round(self.gap, 1)
-        if lang == "zh":
-            if points > 0:
-                return f"超序时进度 {points:.1f} 个百分点"
-            if points < 0:
-                return f"落后序时进度 {-points:.1f} 个百分点"
-            return "与序时进度持平"
-        if points > 0:
-            return f"{points:.1f} points ahead of time progress"
-        if points < 0:
-            return f"{-points:.1f} points behind time progress"
-        return "level with time progress"
 
     def row(self) -> dict[str, Any]:
         """A tidy row: one flat dict of plain values (dates as ISO text).

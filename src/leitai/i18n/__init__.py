@@ -15,8 +15,10 @@ import gettext as _gettext
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leitai.engine.problems import Problem, Where
+if TYPE_CHECKING:  # the engine (and numpy) only for the types: the CLI imports words cheaply
+    from leitai.engine.problems import Problem, Where
 
 __all__ = ["LOCALE_DIR", "Translate", "render", "render_where", "translations", "translator"]
 

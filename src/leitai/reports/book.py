@@ -15,8 +15,8 @@ from typing import IO, Any
 
 from leitai.engine import Result
 from leitai.engine.display import Shown, ShownScores, shown_scores
+from leitai.i18n.words import arrow, label
 from leitai.io.export import append_row
-from leitai.labels import arrow, label
 
 __all__ = ["write_result_book"]
 

@@ -44,6 +44,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from leitai.i18n.words import Words, WordTable, gap_text
 from leitai.reports.arena import scheme_model
 from leitai.reports.arena.shape import Catalogue as _Catalogue
 from leitai.reports.arena.shape import date_label as _date_label
@@ -62,66 +63,32 @@ __all__ = [
 ]
 
 RED = RGBColor(0xE6, 0x00, 0x12)
-DEFAULT_OFFICE = {"zh": "青岛市综合考核委员会办公室", "en": "Comprehensive Assessment Office"}
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "lang": "zh",
-        "title": "关于{period}{subject}结果的通报",
-        "subject": "考核",
-        "addressee": "各被考核单位：",
-        "opening": "根据《{scheme}》，现将{period}考核结果通报如下：",
-        "h_composite": "一、综合成绩",
-        "composite": "{period}综合成绩位列前{n}位的依次是：{names}。",
-        "h_flags": "二、红旗",
-        "flag": "{names}获得“{flag}”红旗。",
-        "no_flag": "本期无单位获得“{flag}”红旗。",
-        "climbed": "{name}（较上期前进{n}位）",
-        "h_boards": "三、各板块情况",
-        "board": "{board}板块前{n}位依次是：{names}。",
-        "h_targets": "四、目标任务进展",
-        "red": "截至{date}，目标任务进度红色预警的有：{items}。",
-        "red_item": "{unit}（{target}，{gap}）",
-        "no_red": "截至{date}，各单位目标任务均无红色预警。",
-        "closing": "希望受到表扬的单位珍惜荣誉、再接再厉；排名靠后的单位要对标先进、查找差距，切实采取有效措施，确保完成全年目标任务。",
-        "closing_red": "希望受到表扬的单位珍惜荣誉、再接再厉；排名靠后和有红色预警的单位要对标先进、查找差距，切实采取有效措施，确保完成全年目标任务。",
-        "attachment": "{period}考核结果",
-        "attachments": "附件：",
-        "attachment_head": "附件",
-        "sep": "、",
-        "list_end": "；",
-        "rank": "名次",
-        "unit": "被考核单位",
-        "score": "综合成绩",
-        "stars": "{board}星级",
-        "flags": "红旗",
-        "grade": "等次",
-        "none": "—",
-        "page": "— {n} —",
-    },
-    "en": {
-        "lang": "en",
-        "title": "Notice of the {period} {subject} results",
+# The notice's words: English msgids under the context "notice".
+_WORDS = WordTable(
+    "notice",
+    {
+        "title": "Notice of the %(period)s %(subject)s results",
         "subject": "assessment",
         "addressee": "To every unit assessed:",
-        "opening": "Under the {scheme}, the results of {period} are notified as follows.",
+        "opening": "Under the %(scheme)s, the results of %(period)s are notified as follows.",
         "h_composite": "I. Composite scores",
-        "composite": "The first {n} composite scores of {period}: {names}.",
+        "composite": "The first %(n)s composite scores of %(period)s: %(names)s.",
         "h_flags": "II. Red flags",
-        "flag": "{names} win the red flag {flag}.",
-        "no_flag": "No unit wins the red flag {flag} this period.",
-        "climbed": "{name} (up {n} places)",
+        "flag": "%(names)s win the red flag %(flag)s.",
+        "no_flag": "No unit wins the red flag %(flag)s this period.",
+        "climbed": "%(name)s (up %(n)s places)",
         "h_boards": "III. Boards",
-        "board": "The first {n} of the board {board}: {names}.",
+        "board": "The first %(n)s of the board %(board)s: %(names)s.",
         "h_targets": "IV. Targets",
-        "red": "As of {date}, targets in red: {items}.",
-        "red_item": "{unit} ({target}, {gap})",
-        "no_red": "As of {date}, no unit has a target in red.",
+        "red": "As of %(date)s, targets in red: %(items)s.",
+        "red_item": "%(unit)s (%(target)s, %(gap)s)",
+        "no_red": "As of %(date)s, no unit has a target in red.",
         "closing": "Units commended should keep up their work; units at the bottom should learn from the best and take effective measures to meet the year's targets.",
         "closing_red": "Units commended should keep up their work; units at the bottom or with targets in red should learn from the best and take effective measures to meet the year's targets.",
-        "attachment": "Results of {period}",
+        "attachment": "Results of %(period)s",
         "attachments": "Attachment: ",
         "attachment_head": "Attachment",
         "sep": ", ",
@@ -129,13 +96,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "rank": "Rank",
         "unit": "Unit",
         "score": "Composite score",
-        "stars": "{board} stars",
+        "stars": "%(board)s stars",
         "flags": "Flags",
         "grade": "Grade",
         "none": "—",
-        "page": "— {n} —",
+        "page": "— %(n)s —",
+        "office": "Comprehensive Assessment Office",
     },
-}
+)
 
 
 # ---------------------------------------------------------------------------
@@ -197,58 +165,59 @@ def _ranked(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return sorted(rows, key=lambda r: (r.get("rank") is None, r.get("rank") or 0))
 
 
-def _subject(scheme_name: str, words: Mapping[str, str]) -> str:
+def _subject(scheme_name: str, words: Words) -> str:
     """``“摘星夺旗”考核`` from a scheme named ``…季度“摘星夺旗”考核办法（示意）``."""
     quoted = re.search(r"“[^”]+”", scheme_name)
-    return f"{quoted.group(0)}{words['subject']}" if quoted else words["subject"]
+    return f"{quoted.group(0)}{words('subject')}" if quoted else words("subject")
 
 
 def _count(n: int, lang: str) -> str:
     return "一二三四五六七八九十"[n - 1] if lang == "zh" and 1 <= n <= 10 else str(n)
 
 
-def _names(catalogue: _Catalogue, units: Sequence[str], words: Mapping[str, str]) -> str:
-    return words["sep"].join(catalogue.name(u) for u in units)
+def _names(catalogue: _Catalogue, units: Sequence[str], words: Words) -> str:
+    return words("sep").join(catalogue.name(u) for u in units)
 
 
 def _composite(
-    rows: Sequence[Mapping[str, Any]], catalogue: _Catalogue, words: Mapping[str, str], period: str
+    rows: Sequence[Mapping[str, Any]], catalogue: _Catalogue, words: Words, period: str
 ) -> list[str]:
     leaders = [r["unit"] for r in rows if r.get("rank") is not None][:3]
     if not leaders:
         return []
-    text = words["composite"].format(
+    text = words(
+        "composite",
         period=period,
-        n=_count(len(leaders), words["lang"]),
+        n=_count(len(leaders), words.lang),
         names=_names(catalogue, leaders, words),
     )
-    return [words["h_composite"], text]
+    return [words("h_composite"), text]
 
 
-def _flag_winner(row: Mapping[str, Any], climb: bool, catalogue: _Catalogue, words: Any) -> str:
+def _flag_winner(row: Mapping[str, Any], climb: bool, catalogue: _Catalogue, words: Words) -> str:
     name = catalogue.name(str(row["unit"]))
     change = row.get("rank_change") or 0
-    return words["climbed"].format(name=name, n=change) if climb and change > 0 else name
+    return words("climbed", name=name, n=change) if climb and change > 0 else name
 
 
 def _flags(
-    rows: Sequence[Mapping[str, Any]], flag_ids: Sequence[str], catalogue: _Catalogue, words: Any
+    rows: Sequence[Mapping[str, Any]], flag_ids: Sequence[str], catalogue: _Catalogue, words: Words
 ) -> list[str]:
     lines = []
     for flag in flag_ids:
         winners = [r for r in rows if flag in (r.get("flags") or [])]
         if not winners:
-            lines.append(words["no_flag"].format(flag=catalogue.name(flag)))
+            lines.append(words("no_flag", flag=catalogue.name(flag)))
             continue
         # A flag every winner of which climbed is a climbers' flag: say by how much.
         climb = all((r.get("rank_change") or 0) > 0 for r in winners)
-        names = words["sep"].join(_flag_winner(r, climb, catalogue, words) for r in winners)
-        lines.append(words["flag"].format(names=names, flag=catalogue.name(flag)))
-    return [words["h_flags"], *lines] if lines else []
+        names = words("sep").join(_flag_winner(r, climb, catalogue, words) for r in winners)
+        lines.append(words("flag", names=names, flag=catalogue.name(flag)))
+    return [words("h_flags"), *lines] if lines else []
 
 
 def _boards(
-    rows: Sequence[Mapping[str, Any]], boards: Sequence[str], catalogue: _Catalogue, words: Any
+    rows: Sequence[Mapping[str, Any]], boards: Sequence[str], catalogue: _Catalogue, words: Words
 ) -> list[str]:
     lines = []
     for board in boards:
@@ -257,30 +226,34 @@ def _boards(
         top = [str(r["unit"]) for r in placed[:3]]
         if top:
             lines.append(
-                words["board"].format(
+                words(
+                    "board",
                     board=catalogue.name(board),
-                    n=_count(len(top), words["lang"]),
+                    n=_count(len(top), words.lang),
                     names=_names(catalogue, top, words),
                 )
             )
-    return [words["h_boards"], *lines] if lines else []
+    return [words("h_boards"), *lines] if lines else []
 
 
 def _targets(
-    progresses: Sequence[Any], catalogue: _Catalogue, words: Any, lang: str, as_of: dt.date | None
+    progresses: Sequence[Any], catalogue: _Catalogue, words: Words, lang: str, as_of: dt.date | None
 ) -> list[str]:
     red = [p for p in progresses if p.status == "red"]
     day = as_of or max((p.as_of for p in progresses), default=None)
     date = _date_label(day, lang)
     if not red:
-        return [words["h_targets"], words["no_red"].format(date=date)]
-    items = words["list_end"].join(
-        words["red_item"].format(
-            unit=catalogue.name(p.target.unit), target=p.target.name, gap=p.gap_text(lang)
+        return [words("h_targets"), words("no_red", date=date)]
+    items = words("list_end").join(
+        words(
+            "red_item",
+            unit=catalogue.name(p.target.unit),
+            target=p.target.name,
+            gap=gap_text(p.gap, lang),
         )
         for p in sorted(red, key=lambda p: (p.target.unit, p.target.id))
     )
-    return [words["h_targets"], words["red"].format(date=date, items=items)]
+    return [words("h_targets"), words("red", date=date, items=items)]
 
 
 def notice_text(
@@ -320,7 +293,7 @@ def notice_text(
     -------
     NoticeText
     """
-    words = _WORDS[lang]
+    words = _WORDS.of(lang)
     document = _document(result)
     scheme = scheme if scheme is not None else getattr(result, "scheme", None)
     catalogue = _Catalogue(document, scheme_model(scheme))
@@ -338,16 +311,16 @@ def notice_text(
     red = any(p.status == "red" for p in progresses or [])
     if progresses:
         body += _targets(list(progresses), catalogue, words, lang, None)
-    body.append(words["closing_red" if red else "closing"])
+    body.append(words("closing_red" if red else "closing"))
     return NoticeText(
         number=number,
-        title=words["title"].format(period=period, subject=_subject(scheme_name, words)),
-        addressee=words["addressee"],
-        opening=words["opening"].format(scheme=scheme_name, period=period),
+        title=words("title", period=period, subject=_subject(scheme_name, words)),
+        addressee=words("addressee"),
+        opening=words("opening", scheme=scheme_name, period=period),
         body=tuple(body),
-        office=office or DEFAULT_OFFICE[lang],
+        office=office or words("office"),
         date=date or dt.date.today(),
-        attachment=words["attachment"].format(period=period),
+        attachment=words("attachment", period=period),
         lang=lang,
     )
 
@@ -356,30 +329,30 @@ def notice_table(
     result: Any, *, scheme: Any = None, title: str = "", lang: str = "zh"
 ) -> NoticeTable:
     """The results table attached to a notice: rank, unit, composite, stars per board, flags."""
-    words = _WORDS[lang]
+    words = _WORDS.of(lang)
     document = _document(result)
     scheme = scheme if scheme is not None else getattr(result, "scheme", None)
     catalogue = _Catalogue(document, scheme_model(scheme))
     boards = catalogue.top_boards or []
     rows = _ranked(document)
     graded = any(r.get("grade") for r in rows)
-    header = [words["rank"], words["unit"], words["score"]]
-    header += [words["stars"].format(board=catalogue.name(b)) for b in boards]
-    header += [words["flags"]] + ([words["grade"]] if graded else [])
+    header = [words("rank"), words("unit"), words("score")]
+    header += [words("stars", board=catalogue.name(b)) for b in boards]
+    header += [words("flags")] + ([words("grade")] if graded else [])
     body = []
     for r in rows:
         score = r.get("score")
         line = [
-            str(r["rank"]) if r.get("rank") is not None else words["none"],
+            str(r["rank"]) if r.get("rank") is not None else words("none"),
             catalogue.name(str(r["unit"])),
-            f"{score:.2f}" if isinstance(score, int | float) else words["none"],
+            f"{score:.2f}" if isinstance(score, int | float) else words("none"),
         ]
         for b in boards:
             stars = (r.get("boards") or {}).get(b, {}).get("stars")
-            line.append(str(stars) if stars is not None else words["none"])
-        line.append(words["sep"].join(catalogue.name(f) for f in r.get("flags") or []))
+            line.append(str(stars) if stars is not None else words("none"))
+        line.append(words("sep").join(catalogue.name(f) for f in r.get("flags") or []))
         if graded:
-            line.append(str(r.get("grade") or words["none"]))
+            line.append(str(r.get("grade") or words("none")))
         body.append(tuple(line))
     return NoticeTable(title=title, header=tuple(header), rows=tuple(body))
 
@@ -513,12 +486,12 @@ def _page_setup(doc: Any) -> None:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
 
 
-def _page_numbers(doc: Any, fonts: NoticeFonts, words: Mapping[str, str]) -> None:
+def _page_numbers(doc: Any, fonts: NoticeFonts, words: Words) -> None:
     """``— 1 —`` centred in the footer, the number a PAGE field."""
     footer = doc.sections[0].footer
     paragraph = footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    before, after = words["page"].split("{n}")
+    before, after = words("page").split("%(n)s")
     _run(paragraph, before, fonts.body, 14)
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1")):
         run = _run(paragraph, "", fonts.body, 14)
@@ -576,12 +549,12 @@ def _body_block(doc: Any, text: NoticeText, fonts: NoticeFonts) -> None:
 
 
 def _signature_block(doc: Any, text: NoticeText, fonts: NoticeFonts) -> None:
-    words = _WORDS[text.lang]
+    words = _WORDS.of(text.lang)
     kept = []
     if text.attachment:
         kept.append(_paragraph(doc))
         note = _paragraph(doc, indent_chars=2)
-        _run(note, f"{words['attachments']}{text.attachment}", fonts.body, _BODY_PT)
+        _run(note, f"{words('attachments')}{text.attachment}", fonts.body, _BODY_PT)
         kept.append(note)
     kept += [_paragraph(doc) for _blank in range(2)]
     office = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
@@ -608,10 +581,10 @@ def _cell(cell: Any, value: str, face: str, *, bold: bool = False) -> None:
 
 
 def _table_block(doc: Any, table: NoticeTable, fonts: NoticeFonts, lang: str) -> None:
-    words = _WORDS[lang]
+    words = _WORDS.of(lang)
     head = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.LEFT)
     head.paragraph_format.page_break_before = True
-    _run(head, words["attachment_head"], fonts.heading, _BODY_PT)
+    _run(head, words("attachment_head"), fonts.heading, _BODY_PT)
     title = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, size=_TITLE_PT, pitch=36)
     _run(title, table.title, fonts.title, 20, bold=fonts.title.startswith("Noto"))
     _paragraph(doc)
@@ -681,7 +654,7 @@ def write_notice(
     normal = doc.styles["Normal"]
     normal.font.size = Pt(_BODY_PT)
     _faces(normal.element.get_or_add_rPr(), fonts.body)
-    _page_numbers(doc, fonts, _WORDS[text.lang])
+    _page_numbers(doc, fonts, _WORDS.of(text.lang))
     _header_block(doc, text, fonts)
     _body_block(doc, text, fonts)
     _signature_block(doc, text, fonts)

@@ -21,6 +21,7 @@ from leitai.engine.display import ShownScores, shown_scores
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Progress
 from leitai.i18n import translations
+from leitai.i18n.words import date_text, gap_text
 
 __all__ = [
     "Catalogue",
@@ -275,11 +276,8 @@ def _pct(value: float | None) -> str:
 
 
 def date_label(day: dt.date | None, lang: str, *, year: bool = True) -> str:
-    if day is None:
-        return ""
-    if lang == "zh":
-        return (f"{day.year}年" if year else "") + f"{day.month}月{day.day}日"
-    return f"{day.day} {day:%B}" + (f" {day.year}" if year else "")
+    """A date in words (:func:`leitai.i18n.words.date_text`)."""
+    return date_text(day, lang, year=year)
 
 
 def _quotes(text: str, lang: str) -> str:
@@ -748,7 +746,7 @@ def _targets_in_red(ctx: _Context, unit: str) -> Lines:
     for p in red[:4]:
         lines.append([Text("● ", p.status), Text(p.target.name, strong=True)])
         detail = words(
-            "task %(task)s, %(gap)s", task=_pct(p.task_progress), gap=p.gap_text(words.lang)
+            "task %(task)s, %(gap)s", task=_pct(p.task_progress), gap=gap_text(p.gap, words.lang)
         )
         lines.append([Text("    " + detail, "red", small=True)])
     if len(red) > 4:

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from leitai.i18n.words import gap_text as words_gap_text
 from leitai.web.boards.templatetags.leitai import number
 
 register = template.Library()
@@ -35,8 +36,8 @@ def pct(value: Any, places: int = 1) -> str:
 
 @register.filter
 def gap_text(progress: Any) -> str:
-    """The engine's words for the gap to time progress, in the page's language."""
-    return progress.gap_text("zh" if (get_language() or "").startswith("zh") else "en")
+    """The gap to time progress in words, in the page's language."""
+    return words_gap_text(progress.gap, "zh" if (get_language() or "").startswith("zh") else "en")
 
 
 @register.filter

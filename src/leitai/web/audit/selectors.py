@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q, QuerySet
 
@@ -162,7 +162,16 @@ def audit_verify() -> ChainCheck:
     return ChainCheck(count=count, broken_at=None)
 
 
-def changed_keys(before: Any, after: Any) -> list[dict[str, Any]]:
+class KeyChange(TypedDict):
+    """A key of an entry's states, before and after (``key`` "" when a state is not a dict)."""
+
+    key: str
+    before: Any
+    after: Any
+    changed: bool
+
+
+def changed_keys(before: Any, after: Any) -> list[KeyChange]:
     """``before`` and ``after`` side by side, key by key (for showing an entry)."""
     if not isinstance(before, dict) and not isinstance(after, dict):
         return [{"key": "", "before": before, "after": after, "changed": before != after}]

@@ -65,6 +65,13 @@ def audit_last_digest() -> str:
     return last or GENESIS
 
 
+class ChainHeadDict(TypedDict):
+    """:meth:`ChainHead.to_dict`, as a backup's manifest holds it."""
+
+    id: int
+    digest: str
+
+
 @dataclass(frozen=True)
 class ChainHead:
     """The last entry of the log when it was read: its id and digest (0 and the
@@ -73,7 +80,7 @@ class ChainHead:
     id: int
     digest: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ChainHeadDict:
         return {"id": self.id, "digest": self.digest}
 
 

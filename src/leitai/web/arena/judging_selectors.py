@@ -16,7 +16,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from leitai.engine.judging import JudgingResult, JudgingScheme, judge
+from leitai.engine.judging import GroupScore, JudgedUnit, JudgingResult, JudgingScheme, judge
 from leitai.engine.problems import number_text
 from leitai.web.arena.judging_services import result_seal_document, result_text, scheme_of
 from leitai.web.arena.models import ArenaSession, JudgeCode, JudgeSheet, Scoring
@@ -117,13 +117,19 @@ def rule_words(scheme: JudgingScheme) -> str:
     }
 
 
+class NamedGroupScore(GroupScore):
+    """A judge group's score of a unit, with the group's name (for the results table)."""
+
+    name: str
+
+
 @dataclass
 class ResultRow:
     unit: str
     name: str
     rank: int | None
     overall: float | None
-    groups: list[dict[str, Any]]
+    groups: list[NamedGroupScore]
 
 
 @dataclass
@@ -164,6 +170,7 @@ def results_build(scoring: Scoring, *, everything: bool = False) -> Results:
     names = dict(Unit.objects.filter(code__in=shown).values_list("code", "name"))
     group_names = {g.id: g.name for g in scheme.groups}
     data = result.as_dict()
+    judged: list[JudgedUnit] = data["rows"]
     rows = [
         ResultRow(
             unit=r["unit"],
@@ -172,7 +179,7 @@ def results_build(scoring: Scoring, *, everything: bool = False) -> Results:
             overall=r["overall"],
             groups=[{"name": group_names[g], **r["groups"][g]} for g in data["groups"]],
         )
-        for r in data["rows"]
+        for r in judged
     ]
     return Results(
         scoring=scoring,

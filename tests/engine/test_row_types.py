@@ -8,7 +8,6 @@ row without its declaration (or declared and never written) fails here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NotRequired, get_origin, get_type_hints
 
 import numpy as np
 import pytest
@@ -31,19 +30,7 @@ from leitai.engine.sensitivity import (
 )
 from leitai.engine.whatif import WhatIfDict, WhatIfRow, what_it_takes
 from leitai.io import read_previous, read_table
-
-
-def declared(typed: Any) -> tuple[set[str], set[str]]:
-    """The required and all keys of a TypedDict. (``__required_keys__`` cannot be used:
-    under postponed annotations Python 3.11 does not see ``NotRequired``.)"""
-    hints = get_type_hints(typed, include_extras=True)
-    required = {k for k, v in hints.items() if get_origin(v) is not NotRequired}
-    return required, set(hints)
-
-
-def conforms(row: dict[str, Any], typed: Any) -> bool:
-    required, every = declared(typed)
-    return required <= set(row) <= every
+from tests.typed_rows import conforms, declared
 
 
 def load_case(examples: Path, name: str):

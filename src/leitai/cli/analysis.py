@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from leitai.engine.diagnostics import Diagnostics
     from leitai.engine.problems import Problem
     from leitai.engine.sensitivity import SensitivityResult
-    from leitai.engine.whatif import WhatIf
+    from leitai.engine.whatif import WhatIf, WhatIfRow
 
 # The words of these commands: English msgids under the context "cli analysis".
 WORDS = WordTable(
@@ -420,9 +420,12 @@ def _diagnostics_tables(report: Diagnostics, lang: str) -> list[Any]:
         heading = label(key, lang) if key == "indicator" else word(key, lang)
         table.add_column(heading, justify=justify)  # type: ignore[arg-type]
     for row in report.indicators:
-        notes = [
-            word(k, lang) for k in ("outlier", "low_discrimination", "low_availability") if row[k]
-        ]
+        found = (
+            ("outlier", row["outlier"]),
+            ("low_discrimination", row["low_discrimination"]),
+            ("low_availability", row["low_availability"]),
+        )
+        notes = [word(k, lang) for k, flagged in found if flagged]
         table.add_row(
             row["name"],
             f"{row['availability']:.0%}",
@@ -447,8 +450,10 @@ def _diagnostics_tables(report: Diagnostics, lang: str) -> list[Any]:
         alpha.add_column(label("board", lang))
         alpha.add_column(word("items", lang), justify="right")
         alpha.add_column("α", justify="right")
-        for row in report.alpha:
-            alpha.add_row(row["name"], str(row["items"]), _fmt(row["alpha"], 3))
+        for board_row in report.alpha:
+            alpha.add_row(
+                board_row["name"], str(board_row["items"]), _fmt(board_row["alpha"], 3)
+            )
         tables.append(alpha)
     return tables
 
@@ -553,11 +558,12 @@ def _edited_table(before: Any, after: Any, unit: str, lang: str) -> Any:
     return table
 
 
-def _whatif_cell(row: dict[str, Any], lang: str) -> str:
+def _whatif_cell(row: WhatIfRow, lang: str) -> str:
     if row["status"] == "met":
         return f"[green]{word('met', lang)}[/]"
     if row["status"] == "unreachable":
-        return f"[dim]✗ {word(row['reason'], lang)}[/]"
+        # An unreachable answer always says why (whatif._answer).
+        return f"[dim]✗ {word(str(row['reason']), lang)}[/]"
     if row["reason"] == "any_value":
         return word("any_value", lang)
     step = row["step"]
@@ -586,7 +592,7 @@ def _whatif_table(report: WhatIf, lang: str) -> Any:
     table.add_column(label("stars", lang), justify="right")
     for flag in scheme.flags:
         table.add_column(flag.name, justify="right")
-    by_indicator: dict[str, dict[tuple[str, str | None], dict[str, Any]]] = {}
+    by_indicator: dict[str, dict[tuple[str, str | None], WhatIfRow]] = {}
     for row in report.rows:
         by_indicator.setdefault(row["indicator"], {})[(row["goal"], row["flag"])] = row
     for goals in by_indicator.values():

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -48,7 +48,74 @@ from leitai.engine.data import PeriodData
 from leitai.engine.prepare import kurtosis, skewness
 from leitai.engine.scheme import Scheme
 
-__all__ = ["Diagnostics", "correlation_matrix", "cronbach_alpha", "diagnose"]
+__all__ = [
+    "BoardAlpha",
+    "CollinearPair",
+    "Correlations",
+    "Diagnostics",
+    "DiagnosticsDict",
+    "IndicatorAudit",
+    "correlation_matrix",
+    "cronbach_alpha",
+    "diagnose",
+]
+
+
+class IndicatorAudit(TypedDict):
+    """A row of :attr:`Diagnostics.indicators` (see there for the meaning of each key)."""
+
+    indicator: str
+    name: str
+    board: str
+    n: int
+    availability: float
+    mean: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+    cv: float | None
+    distinct: float | None
+    skew: float | None
+    kurtosis: float | None
+    outlier: bool
+    all_equal: bool
+    low_discrimination: bool
+    low_availability: bool
+
+
+class CollinearPair(TypedDict):
+    """A pair of :attr:`Diagnostics.collinear`."""
+
+    a: str
+    b: str
+    r: float
+    board: str | None
+
+
+class BoardAlpha(TypedDict):
+    """A row of :attr:`Diagnostics.alpha`."""
+
+    board: str
+    name: str
+    items: int
+    alpha: float | None
+
+
+class Correlations(TypedDict):
+    """The correlation matrix in :meth:`Diagnostics.to_dict` (nan as None)."""
+
+    indicators: list[str]
+    matrix: list[list[float | None]]
+
+
+class DiagnosticsDict(TypedDict):
+    """:meth:`Diagnostics.to_dict`."""
+
+    indicators: list[IndicatorAudit]
+    correlation: Correlations
+    collinear: list[CollinearPair]
+    alpha: list[BoardAlpha]
+    thresholds: dict[str, float]
 
 
 def _num(value: float) -> float | None:
@@ -142,14 +209,14 @@ class Diagnostics:
     thresholds : dict
     """
 
-    indicators: list[dict[str, Any]]
+    indicators: list[IndicatorAudit]
     indicator_ids: list[str]
     correlation: np.ndarray
-    collinear: list[dict[str, Any]]
-    alpha: list[dict[str, Any]]
+    collinear: list[CollinearPair]
+    alpha: list[BoardAlpha]
     thresholds: dict[str, float]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DiagnosticsDict:
         """JSON-able form (nan becomes None)."""
         matrix = [[_num(v) for v in row] for row in self.correlation]
         return {
@@ -206,7 +273,7 @@ def diagnose(
     board_of = {ind.id: board for board in scheme.all_boards() for ind in board.indicators}
     values = np.asarray(result.prepared, dtype=float)
     n_units = values.shape[0]
-    rows: list[dict[str, Any]] = []
+    rows: list[IndicatorAudit] = []
     for j, indicator in enumerate(indicators):
         x = values[:, j]
         v = x[~np.isnan(x)]
@@ -244,7 +311,7 @@ def diagnose(
         matrix_input = values * signs
     corr = correlation_matrix(matrix_input)
     ids = [i.id for i in indicators]
-    collinear = []
+    collinear: list[CollinearPair] = []
     for a in range(len(ids)):
         for b in range(a + 1, len(ids)):
             r = corr[a, b]
@@ -252,7 +319,7 @@ def diagnose(
                 same = board_of[ids[a]].id if board_of[ids[a]].id == board_of[ids[b]].id else None
                 collinear.append({"a": ids[a], "b": ids[b], "r": float(r), "board": same})
     column = {ind.id: j for j, ind in enumerate(indicators)}
-    alpha = []
+    alpha: list[BoardAlpha] = []
     for board in scheme.all_boards():
         items = [column[i.id] for i in board.all_indicators()]
         if len(items) < 2:

@@ -34,13 +34,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
 from leitai.engine.scheme import Impute, Indicator, Scheme
 
 __all__ = [
+    "PreparationRecord",
+    "Treatment",
     "Winsorised",
     "impute_column",
     "impute_row",
@@ -55,6 +57,42 @@ __all__ = [
     "treat_column",
     "winsorise",
 ]
+
+
+class Treatment(TypedDict):
+    """What :func:`treat_column` did to a series (positions of the series)."""
+
+    skew: float | None
+    kurtosis: float | None
+    winsorised_count: int
+    winsorised_high: list[int]
+    winsorised_low: list[int]
+    treatment: str
+    skew_after: float | None
+    kurtosis_after: float | None
+    passed: bool | None
+
+
+class PreparationRecord(TypedDict):
+    """What :func:`prepare_column` did to an indicator, with unit ids (see
+    :func:`prepare_values` for the keys); only the steps that changed something appear."""
+
+    indicator: str
+    imputed: NotRequired[dict[str, float]]
+    imputation: NotRequired[str]
+    denominator: NotRequired[str]
+    denominator_missing: NotRequired[list[str]]
+    screened: NotRequired[list[str]]
+    skew: NotRequired[float | None]
+    kurtosis: NotRequired[float | None]
+    winsorised_count: NotRequired[int]
+    winsorised_high: NotRequired[list[str]]
+    winsorised_low: NotRequired[list[str]]
+    treatment: NotRequired[str]
+    skew_after: NotRequired[float | None]
+    kurtosis_after: NotRequired[float | None]
+    passed: NotRequired[bool | None]
+    changed_units: NotRequired[list[str]]
 
 
 def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
@@ -438,7 +476,7 @@ def treat_column(
     max_points: int = 5,
     fallback: str = "log",
     lam: float | None = None,
-) -> tuple[np.ndarray, dict[str, Any] | None]:
+) -> tuple[np.ndarray, Treatment | None]:
     """COINr 1.1's default outlier treatment of one series.
 
     ``fallback`` names the transformation of :func:`transform` applied to the original
@@ -458,23 +496,25 @@ def treat_column(
     before = passes(v, skew=skew, kurt=kurt)
     if before is not False:
         return v.copy(), None
-    record: dict[str, Any] = {"skew": _num(skewness(v)), "kurtosis": _num(kurtosis(v))}
     w = winsorise(v, skew=skew, kurt=kurt, max_points=max_points)
-    record.update(
-        winsorised_count=w.count,
-        winsorised_high=list(w.high),
-        winsorised_low=list(w.low),
-    )
     out = w.values
     if w.passed is not True and fallback != "none":
         # COINr applies the fallback to the original values, not the winsorised ones.
         out = transform(v, fallback, lam=lam)
-        record["treatment"] = fallback
+        treatment = fallback
     else:
-        record["treatment"] = "winsorised" if w.passed else "winsorised_failing"
-    record["skew_after"] = _num(skewness(out))
-    record["kurtosis_after"] = _num(kurtosis(out))
-    record["passed"] = passes(out, skew=skew, kurt=kurt)
+        treatment = "winsorised" if w.passed else "winsorised_failing"
+    record: Treatment = {
+        "skew": _num(skewness(v)),
+        "kurtosis": _num(kurtosis(v)),
+        "winsorised_count": w.count,
+        "winsorised_high": list(w.high),
+        "winsorised_low": list(w.low),
+        "treatment": treatment,
+        "skew_after": _num(skewness(out)),
+        "kurtosis_after": _num(kurtosis(out)),
+        "passed": passes(out, skew=skew, kurt=kurt),
+    }
     return out, record
 
 
@@ -487,7 +527,7 @@ def prepare_column(
     *,
     last: np.ndarray | None = None,
     screened: np.ndarray | None = None,
-) -> tuple[np.ndarray, dict[str, Any] | None]:
+) -> tuple[np.ndarray, PreparationRecord | None]:
     """Prepare one indicator's raw values (section 9, steps 1 to 3).
 
     Parameters
@@ -516,7 +556,7 @@ def prepare_column(
         What was done, with unit ids, or None when nothing changed.
     """
     unit_ids = scheme.unit_ids
-    record: dict[str, Any] = {"indicator": indicator.id}
+    record: PreparationRecord = {"indicator": indicator.id}
     changed = False
     prepare = scheme.prepare
     panel = prepare is not None and prepare.impute is not None and prepare.impute.by == "panel"
@@ -558,13 +598,26 @@ def prepare_column(
         )
         if treat_record is not None:
             moved = ~np.isnan(v) & (treated != v)
-            treat_record["winsorised_high"] = [unit_ids[u] for u in treat_record["winsorised_high"]]
-            treat_record["winsorised_low"] = [unit_ids[u] for u in treat_record["winsorised_low"]]
-            treat_record["changed_units"] = [unit_ids[u] for u in np.flatnonzero(moved)]
-            record.update(treat_record)
+            _add_treatment(record, treat_record, unit_ids, np.flatnonzero(moved))
             v = treated
             changed = True
     return v, (record if changed else None)
+
+
+def _add_treatment(
+    record: PreparationRecord, t: Treatment, unit_ids: Sequence[str], moved: np.ndarray
+) -> None:
+    """The treatment's keys into the record, in its order, positions as unit ids."""
+    record["skew"] = t["skew"]
+    record["kurtosis"] = t["kurtosis"]
+    record["winsorised_count"] = t["winsorised_count"]
+    record["winsorised_high"] = [unit_ids[u] for u in t["winsorised_high"]]
+    record["winsorised_low"] = [unit_ids[u] for u in t["winsorised_low"]]
+    record["treatment"] = t["treatment"]
+    record["skew_after"] = t["skew_after"]
+    record["kurtosis_after"] = t["kurtosis_after"]
+    record["passed"] = t["passed"]
+    record["changed_units"] = [unit_ids[u] for u in moved]
 
 
 def prepare_values(
@@ -628,5 +681,6 @@ def prepare_values(
         )
         prepared[:, j] = column
         if record is not None:
-            records.append(record)
+            # Result.preparation (engine/result.py) still holds plain dicts.
+            records.append(dict(record))
     return prepared, records

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -76,7 +76,13 @@ __all__ = [
     "ALTERNATIVE_METHODS",
     "DEFAULT_METHODS",
     "DEFAULT_MISSING",
+    "ParameterSetting",
+    "SchemeStamp",
+    "SensitivityDict",
+    "SensitivityIndex",
     "SensitivityResult",
+    "SensitivitySettings",
+    "UnitSpread",
     "analyse",
 ]
 
@@ -88,6 +94,79 @@ _BLOCK_BYTES = 192 * 2**20
 BOOTSTRAP_RESAMPLES = 1000
 
 Progress = Callable[[int, int], None]
+
+
+class ParameterSetting(TypedDict):
+    """An uncertain scheme parameter in :class:`SensitivitySettings`."""
+
+    path: str
+    values: list[Any]
+
+
+class SensitivitySettings(TypedDict):
+    """:attr:`SensitivityResult.settings`: the uncertain inputs as configured."""
+
+    weights: float
+    methods: list[str] | None
+    missing: list[str] | None
+    leave_one_out: bool
+    parameters: list[ParameterSetting]
+
+
+class Intervals(TypedDict):
+    """95% bootstrap intervals of the two indices (``[low, high]`` or None)."""
+
+    first_order_interval: list[float] | None
+    total_interval: list[float] | None
+
+
+class SensitivityIndex(Intervals):
+    """A row of :attr:`SensitivityResult.indices`: one input group."""
+
+    input: str
+    first_order: float | None
+    total: float | None
+
+
+class UnitSpread(TypedDict):
+    """A row of :meth:`SensitivityResult.unit_table`: one unit's ranks over the samples,
+    and its flag (by flag id) and star (by board id, then star count as text)
+    probabilities."""
+
+    unit: str
+    name: str
+    group: str | None
+    rank: int
+    score: float
+    median: float
+    p5: float
+    p95: float
+    mean: float
+    flags: dict[str, float]
+    stars: dict[str, dict[str, float]]
+
+
+class SchemeStamp(TypedDict):
+    """Which scheme a stored analysis was run on."""
+
+    id: str
+    version: int
+    sha256: str
+
+
+class SensitivityDict(TypedDict):
+    """:meth:`SensitivityResult.to_dict`, as stored with a web analysis run."""
+
+    scheme: SchemeStamp
+    period: str | None
+    samples: int
+    seed: int
+    evaluations: int
+    settings: SensitivitySettings
+    inputs: list[str]
+    mean_rank_shift: float
+    indices: list[SensitivityIndex]
+    units: list[UnitSpread]
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,7 +202,7 @@ class SensitivityResult:
     samples: int
     seed: int
     evaluations: int
-    settings: dict[str, Any]
+    settings: SensitivitySettings
     inputs: tuple[str, ...]
     ranks: np.ndarray
     rank_median: np.ndarray
@@ -134,7 +213,7 @@ class SensitivityResult:
     flag_probability: np.ndarray
     star_values: dict[str, tuple[int, ...]]
     star_probability: dict[str, np.ndarray]
-    indices: list[dict[str, Any]] = field(default_factory=list)
+    indices: list[SensitivityIndex] = field(default_factory=list)
 
     @property
     def scheme(self) -> Scheme:
@@ -144,13 +223,13 @@ class SensitivityResult:
     def mean_rank_shift(self) -> float:
         return float(self.rank_shift.mean()) if self.rank_shift.size else 0.0
 
-    def unit_table(self) -> list[dict[str, Any]]:
+    def unit_table(self) -> list[UnitSpread]:
         """A row per unit, in nominal rank order: rank interval, flag and star probabilities."""
         scheme = self.scheme
-        rows = []
+        rows: list[UnitSpread] = []
         for u in self.nominal.order:
             unit = scheme.units[u]
-            stars = {}
+            stars: dict[str, dict[str, float]] = {}
             for board_id, values in self.star_values.items():
                 probs = self.star_probability[board_id][u]
                 stars[board_id] = {
@@ -176,7 +255,7 @@ class SensitivityResult:
             )
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SensitivityDict:
         """JSON-able summary: settings, sensitivity indices and the unit table."""
         return {
             "scheme": {
@@ -716,7 +795,7 @@ def _tally(run: _Run, a: np.ndarray, star_values: tuple[int, ...]) -> _Tally:
 
 def _indices(
     run: _Run, a: np.ndarray, b: np.ndarray, y_a: np.ndarray, seed: int
-) -> list[dict[str, Any]]:
+) -> list[SensitivityIndex]:
     """First-order and total sensitivity indices of each input group (Saltelli design),
     with their bootstrap intervals (:func:`_intervals`)."""
 
@@ -731,7 +810,7 @@ def _indices(
     variance = float(np.var(both))
     # Centring y_B leaves the estimator's expectation alone and cuts its variance.
     y_b_centred = y_b - both.mean()
-    indices = []
+    indices: list[SensitivityIndex] = []
     for name, columns in run.design.groups:
         ab = a.copy()
         ab[:, columns] = b[:, columns]
@@ -740,9 +819,8 @@ def _indices(
         if variance > 0:
             first = float(np.mean(y_b_centred * (y_ab - y_a)) / variance)
             total = float(np.mean((y_a - y_ab) ** 2) / (2.0 * variance))
-        row: dict[str, Any] = {"input": name, "first_order": first, "total": total}
-        row.update(_intervals(y_a, y_b, y_ab, seed=seed))
-        indices.append(row)
+        intervals = _intervals(y_a, y_b, y_ab, seed=seed)
+        indices.append({"input": name, "first_order": first, "total": total, **intervals})
     return indices
 
 
@@ -754,7 +832,7 @@ def _intervals(
     seed: int,
     resamples: int = BOOTSTRAP_RESAMPLES,
     level: float = 0.95,
-) -> dict[str, list[float] | None]:
+) -> Intervals:
     """Bootstrap percentile intervals of the first-order and total indices.
 
     The Monte Carlo rows (a row of A, its row of B and of AB_i together) are resampled
@@ -772,7 +850,7 @@ def _intervals(
 
     Returns
     -------
-    dict
+    Intervals
         ``first_order_interval`` and ``total_interval``: ``[low, high]`` or None.
     """
     n = y_a.size
@@ -791,12 +869,12 @@ def _intervals(
         firsts.append((np.mean(centred * (ab - a), axis=1) / safe)[ok])
         totals.append((np.mean((a - ab) ** 2, axis=1) / (2.0 * safe))[ok])
     tail = (1.0 - level) / 2.0
-    out: dict[str, list[float] | None] = {}
-    for key, values in (("first_order_interval", firsts), ("total_interval", totals)):
+    out: list[list[float] | None] = []
+    for values in (firsts, totals):
         estimates = np.concatenate(values)
         if estimates.size * 2 < resamples:
-            out[key] = None
+            out.append(None)
         else:
             low, high = np.quantile(estimates, [tail, 1.0 - tail])
-            out[key] = [float(low), float(high)]
-    return out
+            out.append([float(low), float(high)])
+    return {"first_order_interval": out[0], "total_interval": out[1]}

@@ -52,7 +52,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 import numpy as np
 
@@ -64,7 +64,16 @@ from leitai.engine.problems import Problem, Where
 from leitai.engine.result import Result
 from leitai.engine.scheme import Scheme
 
-__all__ = ["Crossings", "WhatIf", "crossings", "recompute", "what_it_takes"]
+__all__ = [
+    "Answer",
+    "Crossings",
+    "WhatIf",
+    "WhatIfDict",
+    "WhatIfRow",
+    "crossings",
+    "recompute",
+    "what_it_takes",
+]
 
 MAX_DECIMALS = 6
 
@@ -243,6 +252,44 @@ class _Batch:
         }
 
 
+class Answer(TypedDict):
+    """How a goal is reached, or why not (the second half of a :class:`WhatIfRow`)."""
+
+    status: str
+    reason: str | None
+    required: float | None
+    change: float | None
+    new_rank: int | None
+    new_stars: int | None
+    verified: bool
+    best_rank: NotRequired[int]
+    best_stars: NotRequired[int]
+
+
+class WhatIfRow(Answer):
+    """A row of :attr:`WhatIf.rows`: one indicator and one goal (see there)."""
+
+    indicator: str
+    name: str
+    board: str
+    goal: str
+    flag: str | None
+    want: int | None
+    value: float | None
+    step: float | None
+
+
+class WhatIfDict(TypedDict):
+    """:meth:`WhatIf.to_dict`."""
+
+    unit: str
+    name: str
+    group: str | None
+    rank: int
+    score: float
+    rows: list[WhatIfRow]
+
+
 @dataclass(frozen=True, eq=False)
 class WhatIf:
     """The answers of :func:`what_it_takes` for one unit.
@@ -265,16 +312,16 @@ class WhatIf:
 
     unit: str
     result: Result
-    rows: list[dict[str, Any]]
+    rows: list[WhatIfRow]
 
-    def find(self, indicator: str, goal: str, flag: str | None = None) -> dict[str, Any]:
+    def find(self, indicator: str, goal: str, flag: str | None = None) -> WhatIfRow:
         """The row of one indicator and goal."""
         for row in self.rows:
             if row["indicator"] == indicator and row["goal"] == goal and row["flag"] == flag:
                 return row
         raise KeyError((indicator, goal, flag))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> WhatIfDict:
         u = self.result.unit_index(self.unit)
         return {
             "unit": self.unit,
@@ -369,7 +416,7 @@ def what_it_takes(
     top_of = {ind.id: top for top in scheme.boards for ind in top.all_indicators()}
     board_index = {b.id: i for i, b in enumerate(scheme.all_boards())}
     rank0 = int(nominal.rank[u])
-    rows: list[dict[str, Any]] = []
+    rows: list[WhatIfRow] = []
     for indicator_id in wanted:
         j = ids.index(indicator_id)
         indicator = all_indicators[j]
@@ -389,21 +436,24 @@ def what_it_takes(
             d = _decimals(data.values[:, j])
         solver = None if indicator_id in fixed else _Solver(batch, u, j, b, d, previous, others)
         for goal, flag, want in goals:
-            row: dict[str, Any] = {
-                "indicator": indicator_id,
-                "name": indicator.name,
-                "board": top.id,
-                "goal": goal,
-                "flag": flag,
-                "want": want,
-                "value": None if math.isnan(data.values[u, j]) else float(data.values[u, j]),
-                "step": None if solver is None else solver.step,
-            }
-            if solver is None:
-                row.update(_answer("unreachable", "other_period"))
-            else:
-                row.update(solver.solve(goal, flag, want))
-            rows.append(row)
+            answer = (
+                _answer("unreachable", "other_period")
+                if solver is None
+                else solver.solve(goal, flag, want)
+            )
+            rows.append(
+                {
+                    "indicator": indicator_id,
+                    "name": indicator.name,
+                    "board": top.id,
+                    "goal": goal,
+                    "flag": flag,
+                    "want": want,
+                    "value": None if math.isnan(data.values[u, j]) else float(data.values[u, j]),
+                    "step": None if solver is None else solver.step,
+                    **answer,
+                }
+            )
     return WhatIf(unit=unit, result=nominal, rows=rows)
 
 
@@ -435,11 +485,31 @@ class _Outcome(NamedTuple):
     flags: np.ndarray
 
 
-_NO_ANSWER: dict[str, Any] = {"required": None, "change": None, "new_rank": None, "new_stars": None}
-
-
-def _answer(status: str, reason: str | None, **fields: Any) -> dict[str, Any]:
-    return {"status": status, "reason": reason, **_NO_ANSWER, "verified": True, **fields}
+def _answer(
+    status: str,
+    reason: str | None,
+    *,
+    required: float | None = None,
+    change: float | None = None,
+    new_rank: int | None = None,
+    new_stars: int | None = None,
+    verified: bool = True,
+    best_rank: int | None = None,
+    best_stars: int | None = None,
+) -> Answer:
+    answer: Answer = {
+        "status": status,
+        "reason": reason,
+        "required": required,
+        "change": change,
+        "new_rank": new_rank,
+        "new_stars": new_stars,
+        "verified": verified,
+    }
+    if best_rank is not None and best_stars is not None:
+        answer["best_rank"] = best_rank
+        answer["best_stars"] = best_stars
+    return answer
 
 
 class _Solver:
@@ -539,7 +609,7 @@ class _Solver:
             self._assessed[x] = outcome
         return bool(goal.reached(outcome.rank, outcome.stars, outcome.flags)), outcome
 
-    def solve(self, kind: str, flag: str | None, want: int | None) -> dict[str, Any]:
+    def solve(self, kind: str, flag: str | None, want: int | None) -> Answer:
         goal = self.goal(kind, flag, want)
         settled = self._settled(goal)
         if settled is not None:
@@ -561,7 +631,7 @@ class _Solver:
             return self._unreachable()
         return self._verified(self._bisect(hits, goal), goal)
 
-    def _settled(self, goal: _Goal) -> dict[str, Any] | None:
+    def _settled(self, goal: _Goal) -> Answer | None:
         """The answer when no search is needed: met already, vetoed, no target."""
         u = self.u
         if goal.kind == "rank" and (goal.want or 0) < 1:
@@ -576,7 +646,7 @@ class _Solver:
             return _answer("unreachable", "no_target")
         return None
 
-    def _unreachable(self) -> dict[str, Any]:
+    def _unreachable(self) -> Answer:
         """No value on the scan reaches the goal: why, and how far it gets."""
         scan, u, j = self.scan, self.u, self.j
         now = self.nominal.scores[u, j]
@@ -614,7 +684,7 @@ class _Solver:
                 lo = float(candidates[-1])
         return hi
 
-    def _verified(self, hi: float, goal: _Goal) -> dict[str, Any]:
+    def _verified(self, hi: float, goal: _Goal) -> Answer:
         """Round the search's answer to the step and check it, and one step short, with
         the real assessment."""
         required = _to_step(hi, self.step, self.sign, self.decimals)

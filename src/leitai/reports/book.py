@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
 from leitai.engine import Result
 from leitai.engine.display import Shown, ShownScores, shown_scores
@@ -24,7 +24,19 @@ RED = "C00000"
 GOLD = "FFD966"
 
 
-def _styles() -> dict[str, Any]:
+class _Styles(TypedDict):
+    """The book's cell styles (openpyxl objects), made once per book."""
+
+    head_font: Any
+    head_fill: Any
+    title_font: Any
+    gold_fill: Any
+    center: Any
+    border: Any
+    body_font: Any
+
+
+def _styles() -> _Styles:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="BFBFBF")
@@ -44,7 +56,7 @@ def _table(
     title: str,
     header: list[str],
     rows: list[list[Any]],
-    styles: dict[str, Any],
+    styles: _Styles,
     *,
     widths: list[int] | None = None,
     formats: dict[int, str] | None = None,
@@ -101,7 +113,7 @@ def _ties_note(sheet: Any, extended: bool, note: str) -> None:
 
 
 def _board_scores_sheet(
-    book: Any, result: Result, shown: ShownScores, styles: dict[str, Any], lang: str
+    book: Any, result: Result, shown: ShownScores, styles: _Styles, lang: str
 ) -> None:
     """Every unit's score on every board, with the decimals that decided its stars."""
     boards = result.boards
@@ -127,7 +139,7 @@ def _board_scores_sheet(
     _ties_note(sheet, shown.extended, label("ties_note", lang))
 
 
-def _league_sheet(book: Any, result: Result, shown: Any, styles: dict[str, Any], lang: str) -> None:
+def _league_sheet(book: Any, result: Result, shown: Any, styles: _Styles, lang: str) -> None:
     """The league table: rank, unit, score, change, stars per top board, flags, grade."""
     L = lambda key: label(key, lang)  # noqa: E731
     scheme = result.scheme
@@ -175,7 +187,7 @@ def _league_sheet(book: Any, result: Result, shown: Any, styles: dict[str, Any],
     _ties_note(league, shown.extended, L("ties_note"))
 
 
-def _stars_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -> None:
+def _stars_sheet(book: Any, result: Result, styles: _Styles, lang: str) -> None:
     """Every unit's stars on every board, and the sum over the top-level boards."""
     L = lambda key: label(key, lang)  # noqa: E731
     scheme = result.scheme
@@ -199,7 +211,7 @@ def _stars_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -
     )
 
 
-def _indicator_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -> None:
+def _indicator_sheet(book: Any, result: Result, styles: _Styles, lang: str) -> None:
     """One row per unit and indicator: value, target, score, weight, contribution, rank."""
     L = lambda key: label(key, lang)  # noqa: E731
     scheme = result.scheme
@@ -248,7 +260,7 @@ def _indicator_sheet(book: Any, result: Result, styles: dict[str, Any], lang: st
     )
 
 
-def _explain_sheet(book: Any, result: Result, styles: dict[str, Any], lang: str) -> None:
+def _explain_sheet(book: Any, result: Result, styles: _Styles, lang: str) -> None:
     """Each unit's card: strongest and weakest indicators, the unit above and the gap."""
     L = lambda key: label(key, lang)  # noqa: E731
     scheme = result.scheme

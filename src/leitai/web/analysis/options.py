@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 from leitai.engine.sensitivity import ALTERNATIVE_METHODS, DEFAULT_METHODS, DEFAULT_MISSING
 
 # A run with more samples is still possible from the command line (``leitai analyse``);
 # on the web the office's form stops here so that one click cannot occupy the server.
 MAX_SAMPLES = 20_000
+
+
+class RunSettingsDict(TypedDict):
+    """:meth:`RunSettings.to_dict`, as ``AnalysisRun.settings`` stores it."""
+
+    samples: int
+    seed: int
+    weights: float
+    methods: list[str]
+    missing: list[str]
+    leave_one_out: bool
+
+
+class AnalyseOptions(TypedDict):
+    """:meth:`RunSettings.engine_kwargs`: keywords of :func:`leitai.engine.sensitivity.analyse`."""
+
+    samples: int
+    seed: int
+    weights: float
+    methods: tuple[str, ...] | None
+    missing: tuple[str, ...] | None
+    leave_one_out: bool
 
 
 @dataclass(frozen=True)
@@ -38,11 +60,15 @@ class RunSettings:
         object.__setattr__(self, "missing", tuple(m for m in DEFAULT_MISSING if m in self.missing))
         object.__setattr__(self, "weights", round(float(self.weights), 4))
 
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["methods"] = list(self.methods)
-        out["missing"] = list(self.missing)
-        return out
+    def to_dict(self) -> RunSettingsDict:
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "weights": self.weights,
+            "methods": list(self.methods),
+            "missing": list(self.missing),
+            "leave_one_out": self.leave_one_out,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunSettings:
@@ -64,7 +90,7 @@ class RunSettings:
     def is_default(self) -> bool:
         return self == RunSettings()
 
-    def engine_kwargs(self) -> dict[str, Any]:
+    def engine_kwargs(self) -> AnalyseOptions:
         return {
             "samples": self.samples,
             "seed": self.seed,

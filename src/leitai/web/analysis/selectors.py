@@ -13,7 +13,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -21,13 +21,41 @@ from django.utils.translation import gettext as _
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine import assess
 from leitai.engine.data import PeriodData, parse_number
-from leitai.engine.diagnostics import diagnose
+from leitai.engine.diagnostics import IndicatorAudit, diagnose
 from leitai.engine.result import Result
-from leitai.engine.whatif import crossings, recompute, what_it_takes
+from leitai.engine.sensitivity import SensitivityDict
+from leitai.engine.whatif import WhatIfRow, crossings, recompute, what_it_takes
 from leitai.io import read_table
 from leitai.web.accounts.selectors import analysis_visible_to, user_is_office, user_reports_for
 from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
+from leitai.web.analysis.types import (
+    BuildOption,
+    BuildsReport,
+    CollinearNames,
+    Correlation,
+    DiagnosticsTables,
+    FlagChance,
+    GoalLabel,
+    HeatCell,
+    HeatRow,
+    IndexRow,
+    IndicatorNotes,
+    RankChart,
+    RobustnessRow,
+    RobustnessTables,
+    Standing,
+    StarCell,
+    StarRow,
+    StarTable,
+    TrendReport,
+    TrendRow,
+    WhatIfCell,
+    WhatIfGroup,
+    WhatIfItem,
+    WhatIfOutcome,
+    WhatIfReport,
+)
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     NotVisible,
@@ -134,7 +162,7 @@ def _fixed(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def _reason_text(row: dict[str, Any]) -> str:
+def _reason_text(row: WhatIfRow) -> str:
     reason = row.get("reason")
     if reason == "met":
         return _("already so")
@@ -153,7 +181,7 @@ def _reason_text(row: dict[str, Any]) -> str:
     return reason or ""
 
 
-def _reason_detail(row: dict[str, Any]) -> str:
+def _reason_detail(row: WhatIfRow) -> str:
     if row.get("reason") == "limit" and row.get("best_rank") is not None:
         return _("at best No. %(rank)s, %(stars)s★") % {
             "rank": row["best_rank"],
@@ -162,14 +190,14 @@ def _reason_detail(row: dict[str, Any]) -> str:
     return ""
 
 
-def whatif_report(*, snapshot: Snapshot, unit: str) -> dict[str, Any]:
+def whatif_report(*, snapshot: Snapshot, unit: str) -> WhatIfReport:
     """For each of the unit's indicators, the smallest change that moves it (cached).
 
     The engine's :func:`what_it_takes` rows are arranged a row per indicator and a
     cell per goal: one place up, one more star in the indicator's board, each flag.
     """
     key = f"leitai:whatif:{snapshot.pk}:{snapshot.result_sha256}:{unit}"
-    rows = cache.get(key)
+    rows: list[WhatIfRow] | None = cache.get(key)
     scheme, data = snapshot_period_data(snapshot)
     if rows is None:
         rows = what_it_takes(
@@ -179,22 +207,22 @@ def whatif_report(*, snapshot: Snapshot, unit: str) -> dict[str, Any]:
     written = snapshot_unit_inputs(snapshot, unit)
     flags = [(f.id, f.name) for f in scheme.flags]
     boards = {b.id: b.name for b in scheme.boards}
-    by_indicator: dict[str, dict[tuple[str, str | None], dict[str, Any]]] = {}
+    by_indicator: dict[str, dict[tuple[str, str | None], WhatIfRow]] = {}
     for row in rows:
         by_indicator.setdefault(row["indicator"], {})[(row["goal"], row["flag"])] = row
-    groups: list[dict[str, Any]] = []
+    groups: list[WhatIfGroup] = []
     for board in scheme.boards:
-        items = []
+        items: list[WhatIfItem] = []
         for indicator in board.all_indicators():
             goals = by_indicator.get(indicator.id)
             if goals is None:
                 continue
             first = goals[("rank", None)]
             digits = _digits(first["step"])
-            cells = []
+            cells: list[WhatIfCell] = []
             for goal_key in [("rank", None), ("stars", None), *[("flag", f) for f, _n in flags]]:
                 row = goals[goal_key]
-                cell = {
+                cell: WhatIfCell = {
                     "goal": row["goal"],
                     "flag": row["flag"],
                     "status": row["status"],
@@ -229,18 +257,22 @@ def whatif_report(*, snapshot: Snapshot, unit: str) -> dict[str, Any]:
     u = scheme.unit_ids.index(unit)
     result = _assess(snapshot, data, scheme)
     rank = int(result.rank[u])
+    up: GoalLabel = (
+        {"key": "rank", "label": _("Up one place (to No. %(rank)s)") % {"rank": rank - 1}}
+        if rank > 1
+        else {"key": "rank", "label": _("Up one place")}
+    )
+    goal_labels: list[GoalLabel] = [
+        up,
+        {"key": "stars", "label": _("One more star in its board")},
+        *[GoalLabel(key=f"flag:{f}", label=name) for f, name in flags],
+    ]
     return {
         "unit": unit,
         "rank": rank,
         "score": float(result.composite[u]),
         "n": len(scheme.units),
-        "goals": [
-            {"key": "rank", "label": _("Up one place (to No. %(rank)s)") % {"rank": rank - 1}}
-            if rank > 1
-            else {"key": "rank", "label": _("Up one place")},
-            {"key": "stars", "label": _("One more star in its board")},
-            *[{"key": f"flag:{f}", "label": name} for f, name in flags],
-        ],
+        "goals": goal_labels,
         "groups": groups,
         "rows": rows,
     }
@@ -249,7 +281,7 @@ def whatif_report(*, snapshot: Snapshot, unit: str) -> dict[str, Any]:
 # -- what-if: recomputing with edited values ---------------------------------------------
 
 
-def _summary(result: Result, u: int) -> dict[str, Any]:
+def _summary(result: Result, u: int) -> Standing:
     scheme = result.scheme
     top_ids = {board.id for board in scheme.boards}
     top = [(b, board) for b, board in enumerate(result.boards) if board.id in top_ids]
@@ -262,7 +294,7 @@ def _summary(result: Result, u: int) -> dict[str, Any]:
     }
 
 
-def whatif_outcome(*, snapshot: Snapshot, unit: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def whatif_outcome(*, snapshot: Snapshot, unit: str, values: Mapping[str, Any]) -> WhatIfOutcome:
     """The unit's rank, stars, flags and grade if its figures were ``values``.
 
     ``values`` maps indicator ids to text as a person types it; ids that are not
@@ -388,14 +420,15 @@ def percent_text(p: float) -> str:
     return f"{p * 100:.0f}"
 
 
-def robustness_tables(*, run: AnalysisRun, view: ResultView) -> dict[str, Any]:
+def robustness_tables(*, run: AnalysisRun, view: ResultView) -> RobustnessTables:
     """A finished run arranged for the page: chart data, unit rows, stars and indices."""
-    document = run.result_dict
+    # The run's stored JSON is what SensitivityResult.to_dict wrote (services.run_robustness).
+    document = cast(SensitivityDict, run.result_dict)
     s = run.run_settings
     units = document["units"]
     flags = view.flags
     n = len(units)
-    chart = {
+    chart: RankChart = {
         "labels": [u["name"] for u in units],
         "nominal": [u["rank"] for u in units],
         "median": [u["median"] for u in units],
@@ -406,7 +439,7 @@ def robustness_tables(*, run: AnalysisRun, view: ResultView) -> dict[str, Any]:
         "interval_label": _("5th–95th percentile of rank"),
         "axis_label": _("Rank"),
     }
-    rows = []
+    rows: list[RobustnessRow] = []
     for u in units:
         nominal_flags = set(view.by_unit[u["unit"]]["flags"])
         rows.append(
@@ -424,25 +457,25 @@ def robustness_tables(*, run: AnalysisRun, view: ResultView) -> dict[str, Any]:
                 "width": 100.0 * (u["p95"] - u["p5"] + 1) / n,
                 "mark": 100.0 * (u["rank"] - 0.5) / n,
                 "flags": [
-                    {
-                        "id": f,
-                        "name": name,
-                        "p": u["flags"].get(f, 0.0),
-                        "text": percent_text(u["flags"].get(f, 0.0)),
-                        "held": f in nominal_flags,
-                    }
+                    FlagChance(
+                        id=f,
+                        name=name,
+                        p=u["flags"].get(f, 0.0),
+                        text=percent_text(u["flags"].get(f, 0.0)),
+                        held=f in nominal_flags,
+                    )
                     for f, name in flags.items()
                 ],
             }
         )
-    star_tables = []
+    star_tables: list[StarTable] = []
     for board in view.top_boards:
         values: set[int] = set()
         for u in units:
             values.update(int(v) for v in u["stars"].get(board.id, {}))
         values.update(int(view.by_unit[u["unit"]]["boards"][board.id]["stars"] or 0) for u in units)
         columns = sorted(values)
-        table_rows = []
+        table_rows: list[StarRow] = []
         for u in units:
             probs = u["stars"].get(board.id, {})
             nominal = view.by_unit[u["unit"]]["boards"][board.id]["stars"]
@@ -452,18 +485,18 @@ def robustness_tables(*, run: AnalysisRun, view: ResultView) -> dict[str, Any]:
                     "nominal": nominal,
                     "p_nominal": probs.get(str(nominal), 0.0),
                     "cells": [
-                        {
-                            "stars": v,
-                            "p": probs.get(str(v), 0.0),
-                            "text": percent_text(probs.get(str(v), 0.0)),
-                            "nominal": v == nominal,
-                        }
+                        StarCell(
+                            stars=v,
+                            p=probs.get(str(v), 0.0),
+                            text=percent_text(probs.get(str(v), 0.0)),
+                            nominal=v == nominal,
+                        )
                         for v in columns
                     ],
                 }
             )
         star_tables.append({"board": board, "columns": columns, "rows": table_rows})
-    indices = [
+    indices: list[IndexRow] = [
         {
             "input": row["input"],
             "label": input_label(row["input"], s.weights),
@@ -497,32 +530,39 @@ def _heat(r: float | None) -> str:
     return f"rgba(179,18,29,{alpha:.2f})" if r >= 0 else f"rgba(31,78,140,{alpha:.2f})"
 
 
-def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
+def _notes(row: IndicatorAudit) -> list[str]:
+    """What the audit found in an indicator, in words (barely discriminating is not said
+    of an indicator whose values are all equal)."""
+    checks = (
+        (row["outlier"], _("outliers")),
+        (row["all_equal"], _("all values equal")),
+        (row["low_discrimination"] and not row["all_equal"], _("barely discriminates")),
+        (row["low_availability"], _("low availability")),
+    )
+    return [text for found, text in checks if found]
+
+
+def diagnostics_tables(*, snapshot: Snapshot) -> DiagnosticsTables:
     """The statistical audit of the snapshot's data, arranged for the page."""
     scheme, data = snapshot_period_data(snapshot)
     report = diagnose(scheme, data, others=snapshot_others(snapshot)).to_dict()
     boards = {b.id: b.name for b in scheme.all_boards()}
-    indicators = report["indicators"]
-    for number, row in enumerate(indicators, start=1):
-        row["number"] = number
-        row["board_name"] = boards.get(row["board"], row["board"])
-        row["notes"] = [
-            text
-            for flag, text in (
-                ("outlier", _("outliers")),
-                ("all_equal", _("all values equal")),
-                ("low_discrimination", _("barely discriminates")),
-                ("low_availability", _("low availability")),
-            )
-            if row[flag] and not (flag == "low_discrimination" and row["all_equal"])
-        ]
+    indicators: list[IndicatorNotes] = [
+        {
+            **row,
+            "number": number,
+            "board_name": boards.get(row["board"], row["board"]),
+            "notes": _notes(row),
+        }
+        for number, row in enumerate(report["indicators"], start=1)
+    ]
     ids = report["correlation"]["indicators"]
     matrix = report["correlation"]["matrix"]
     limit = report["thresholds"]["correlation"]
     number_of = {row["indicator"]: row["number"] for row in indicators}
-    heat_rows = []
+    heat_rows: list[HeatRow] = []
     for a, row in enumerate(indicators):
-        cells = []
+        cells: list[HeatCell] = []
         for b, _other in enumerate(ids):
             r = matrix[a][b]
             cells.append(
@@ -539,15 +579,15 @@ def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
             )
         heat_rows.append({"row": row, "cells": cells})
     names = {row["indicator"]: row["name"] for row in indicators}
-    collinear = [
-        dict(
-            pair,
-            a_name=names[pair["a"]],
-            b_name=names[pair["b"]],
-            a_number=number_of[pair["a"]],
-            b_number=number_of[pair["b"]],
-            board_name=boards.get(pair["board"]) if pair["board"] else None,
-        )
+    collinear: list[CollinearNames] = [
+        {
+            **pair,
+            "a_name": names[pair["a"]],
+            "b_name": names[pair["b"]],
+            "a_number": number_of[pair["a"]],
+            "b_number": number_of[pair["b"]],
+            "board_name": boards.get(pair["board"]) if pair["board"] else None,
+        }
         for pair in report["collinear"]
     ]
     result = _assess(snapshot, data, scheme)
@@ -568,7 +608,7 @@ def diagnostics_tables(*, snapshot: Snapshot) -> dict[str, Any]:
 BUILDS_MOVERS = 10
 
 
-def builds_options() -> list[dict[str, Any]]:
+def builds_options() -> list[BuildOption]:
     """Every snapshot of every period, drafts included (the office's page), newest
     period first: ``{"snapshot", "label"}``."""
     from leitai.web.assessments.selectors import period_label
@@ -578,7 +618,7 @@ def builds_options() -> list[dict[str, Any]]:
         .defer("inputs", "explanations", "result")
         .order_by("-period__code", "-revision")
     )
-    out = []
+    out: list[BuildOption] = []
     for snapshot in snapshots:
         label = _("%(period)s, revision %(revision)s (%(state)s)") % {
             "period": period_label(snapshot.period),
@@ -616,7 +656,7 @@ def _series_names(*snapshots: Snapshot) -> dict[str, str]:
     return names
 
 
-def builds_report(*, before: Snapshot, after: Snapshot, series: str) -> dict[str, Any]:
+def builds_report(*, before: Snapshot, after: Snapshot, series: str) -> BuildsReport:
     """Two snapshots compared by the engine: correlations per series, the units moving
     most and every unit's ranks and scores for ``series`` (the composite or a board).
 
@@ -637,7 +677,7 @@ def builds_report(*, before: Snapshot, after: Snapshot, series: str) -> dict[str
     def fixed(value: float) -> str | None:
         return None if math.isnan(value) else f"{value:.3f}"
 
-    correlations = [
+    correlations: list[Correlation] = [
         {
             "series": key,
             "name": names.get(key, key),
@@ -657,7 +697,7 @@ def builds_report(*, before: Snapshot, after: Snapshot, series: str) -> dict[str
     }
 
 
-def trend_report(*, user: Any, upto: Period) -> dict[str, Any]:
+def trend_report(*, user: Any, upto: Period) -> TrendReport:
     """Each unit's composite over ``upto`` and the periods before it (its chain of
     previous periods) that ``user`` may read, with its compound growth per period (the
     engine's CAGR with the periods numbered 1, 2, ...: periods are not all a year
@@ -677,23 +717,22 @@ def trend_report(*, user: Any, upto: Period) -> dict[str, Any]:
         return {"periods": [], "rows": []}
     documents = [s.result_dict for _p, s in chosen]
     out = trends(documents, list(range(1, len(chosen) + 1)), what="composite")
-    rows: list[dict[str, Any]] = []
+    present = out.values[~np.isnan(out.values)]
+    low, high = (float(present.min()), float(present.max())) if present.size else (0.0, 1.0)
+    rows: list[TrendRow] = []
     for u, unit in enumerate(out.units):
-        scores = out.values[u, 0]
+        scores: list[float | None] = [None if math.isnan(v) else float(v) for v in out.values[u, 0]]
         growth = out.trend[u, 0]
         rows.append(
             {
                 "unit": unit,
                 "name": out.names[u],
-                "scores": [None if math.isnan(v) else float(v) for v in scores],
+                "scores": scores,
                 "growth": None if math.isnan(growth) else float(growth) * 100.0,
+                "spark": _spark(scores, low, high),
             }
         )
     rows.sort(key=lambda r: (r["growth"] is None, -(r["growth"] or 0.0)))
-    present = out.values[~np.isnan(out.values)]
-    low, high = (float(present.min()), float(present.max())) if present.size else (0.0, 1.0)
-    for row in rows:
-        row["spark"] = _spark(row["scores"], low, high)
     return {"periods": [period_label(p) for p, _s in chosen], "rows": rows}
 
 

@@ -22,6 +22,7 @@ from leitai.web.analysis.forms import METHOD_LABELS, MISSING_LABELS, RunSettings
 from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
 from leitai.web.analysis.services import analysis_run_ensure
+from leitai.web.analysis.types import PeriodLink
 from leitai.web.assessments import selectors as results
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
@@ -173,8 +174,8 @@ def _whatif_load(request: HttpRequest, period: str, unit: str) -> tuple[Context,
     return Context(period=period_obj, snapshot=snapshot, view=view), unit_obj
 
 
-def _whatif_switcher(request: HttpRequest, ctx: Context, unit: Unit) -> list[dict[str, Any]]:
-    links = []
+def _whatif_switcher(request: HttpRequest, ctx: Context, unit: Unit) -> list[PeriodLink]:
+    links: list[PeriodLink] = []
     for period, snapshot in results.periods_visible(user=request.user, unit=unit):
         if not selectors.user_may_whatif(user=request.user, unit=unit, snapshot=snapshot):
             continue

@@ -16,7 +16,7 @@ import io
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -45,10 +45,35 @@ FIELDS = ("unit", "indicator", "value", "target")
 FORBIDDEN_PROBLEMS = frozenset({"upload.not_your_unit", "upload.not_your_indicator"})
 
 
+class LocatedProblem(TypedDict):
+    """A problem of the request at its row index and field (None: the request as a whole),
+    with its words alone (``message``) and with its place (``text``); the write API's
+    ``ProblemOut``."""
+
+    row: int | None
+    field: str | None
+    code: str
+    message: str
+    text: str
+
+
+class Anomaly(TypedDict):
+    """A change that jumps against the previous published value (the write API's
+    ``AnomalyOut``): ``explained`` when the request or an earlier explanation says why."""
+
+    unit: str
+    indicator: str
+    value: str
+    previous: float | None
+    change: float | None
+    limit: float
+    explained: bool
+
+
 class ApiError(Exception):
     """A request refused as a whole: ``status`` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, message: str, problems: Sequence[dict[str, Any]] = ()):
+    def __init__(self, status: int, message: str, problems: Sequence[LocatedProblem] = ()):
         self.status = status
         self.message = message
         self.problems = list(problems)
@@ -171,8 +196,9 @@ class Submitted:
 
     saved: bool
     changed: int = 0
+    # The upload's stored changes (workflow's JSON field) as they are.
     changes: list[dict[str, Any]] = field(default_factory=list)
-    anomalies: list[dict[str, Any]] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
 
 
 def _cell_text(value: Any) -> str:
@@ -218,7 +244,7 @@ def _params(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def located_problem(stored: Mapping[str, Any]) -> dict[str, Any]:
+def located_problem(stored: Mapping[str, Any]) -> LocatedProblem:
     """An upload's stored problem with its place as the request's row index and field."""
     problem = Problem.from_dict(stored["problem"])
     where = problem.where
@@ -236,7 +262,7 @@ def located_problem(stored: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _problems(upload: Upload) -> list[dict[str, Any]]:
+def _problems(upload: Upload) -> list[LocatedProblem]:
     listed = [located_problem(p) for p in upload.problems if "problem" in p]
     more = sum(int(p.get("more", 0)) for p in upload.problems)
     if more:
@@ -254,7 +280,7 @@ def _problems(upload: Upload) -> list[dict[str, Any]]:
 
 def _anomalies(
     period: Period, changes: list[dict[str, Any]], texts: Mapping[tuple[str, str], str]
-) -> list[dict[str, Any]]:
+) -> list[Anomaly]:
     """The changes that jump against the previous published value: each needs an
     explanation (given in the request, or already written for that value)."""
     alerts = cells_alerts(period, {(c["unit"], c["key"]): c["after"] for c in changes})
@@ -265,7 +291,7 @@ def _anomalies(
         for e in Explanation.objects.filter(period=period).select_related("unit")
         if (e.unit.code, e.key) in alerts
     }
-    out = []
+    out: list[Anomaly] = []
     for change in changes:
         cell = (change["unit"], change["key"])
         alert = alerts.get(cell)
@@ -413,7 +439,9 @@ def _audit_write(
 
 
 __all__ = [
+    "Anomaly",
     "ApiError",
+    "LocatedProblem",
     "Submitted",
     "api_settings_update",
     "figures_submit",

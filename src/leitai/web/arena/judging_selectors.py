@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from leitai.engine.judging import JudgingResult, JudgingScheme, judge
+from leitai.engine.judging import GroupScore, JudgedUnit, JudgingResult, JudgingScheme, judge
 from leitai.engine.problems import number_text
 from leitai.web.arena.judging_services import result_seal_document, result_text, scheme_of
 from leitai.web.arena.models import ArenaSession, JudgeCode, JudgeSheet, Scoring
@@ -117,13 +117,19 @@ def rule_words(scheme: JudgingScheme) -> str:
     }
 
 
+class NamedGroupScore(GroupScore):
+    """A judge group's score of a unit, with the group's name (for the results table)."""
+
+    name: str
+
+
 @dataclass
 class ResultRow:
     unit: str
     name: str
     rank: int | None
     overall: float | None
-    groups: list[dict[str, Any]]
+    groups: list[NamedGroupScore]
 
 
 @dataclass
@@ -164,6 +170,7 @@ def results_build(scoring: Scoring, *, everything: bool = False) -> Results:
     names = dict(Unit.objects.filter(code__in=shown).values_list("code", "name"))
     group_names = {g.id: g.name for g in scheme.groups}
     data = result.as_dict()
+    judged: list[JudgedUnit] = data["rows"]
     rows = [
         ResultRow(
             unit=r["unit"],
@@ -172,7 +179,7 @@ def results_build(scoring: Scoring, *, everything: bool = False) -> Results:
             overall=r["overall"],
             groups=[{"name": group_names[g], **r["groups"][g]} for g in data["groups"]],
         )
-        for r in data["rows"]
+        for r in judged
     ]
     return Results(
         scoring=scoring,
@@ -185,7 +192,44 @@ def results_build(scoring: Scoring, *, everything: bool = False) -> Results:
     )
 
 
-def live_state(scoring: Scoring) -> dict[str, Any]:
+class LiveState(TypedDict):
+    """What the presenter view polls (JSON): the unit on stage ("" for none), how many
+    judges have scored it, the units closed and those whose results the hall may see."""
+
+    open: str
+    open_name: str
+    count: int
+    judges: int
+    claimed: int
+    closed: list[str]
+    final: bool
+    results: list[str]
+    version: str
+
+
+class OwnSheet(TypedDict):
+    """A judge's own sheet for the unit open now (``total`` None: abstained)."""
+
+    unit: str
+    client_id: str
+    entry: Any
+    abstain: bool
+    total: float | None
+
+
+class JudgeState(TypedDict):
+    """What a judge's page polls (JSON)."""
+
+    open: str
+    open_name: str
+    final: bool
+    closed: list[str]
+    mine: OwnSheet | None
+    scored: int
+    units: int
+
+
+def live_state(scoring: Scoring) -> LiveState:
     """The small JSON the presenter view polls: the count for the unit on stage."""
     unit = scoring.open_unit
     count = JudgeSheet.objects.filter(code__scoring=scoring, unit=unit).count() if unit else 0
@@ -208,7 +252,7 @@ def live_state(scoring: Scoring) -> dict[str, Any]:
     }
 
 
-def judge_state(code: JudgeCode) -> dict[str, Any]:
+def judge_state(code: JudgeCode) -> JudgeState:
     """What a judge's page needs: the unit open now and this judge's own sheet for it."""
     scoring = Scoring.objects.select_related("session").get(pk=code.scoring_id)
     unit = scoring.open_unit
@@ -245,7 +289,7 @@ class OfficeSheet:
 
 def scoring_sheets_for_office(scoring: Scoring) -> list[OfficeSheet]:
     """Every judge's sheets, one line per code (by number), one column per unit."""
-    by_code: dict[int, dict[str, Any]] = {}
+    by_code: dict[int, dict[str, float | None]] = {}
     for code_id, unit, total in JudgeSheet.objects.filter(code__scoring=scoring).values_list(
         "code_id", "unit", "total"
     ):

@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -441,9 +441,31 @@ def unit_card(view: ResultView, unit_code: str) -> dict[str, Any]:
     }
 
 
-def unit_history(*, unit: Unit, user: Any) -> list[dict[str, Any]]:
+class StarsOfBoard(TypedDict):
+    name: str
+    stars: int | None
+
+
+class HistoryRow(TypedDict):
+    """A period of :func:`unit_history`; ``flags`` are the view row's ``flag_list``."""
+
+    period: Period
+    label: str
+    draft: bool
+    rank: int | None
+    score: float
+    rank_change: int | None
+    arrow: str
+    flags: list[dict[str, str]]
+    grade: str | None
+    n: int
+    stars: list[StarsOfBoard]
+    stars_total: int
+
+
+def unit_history(*, unit: Unit, user: Any) -> list[HistoryRow]:
     """The unit's rank, score, flags and stars in every period ``user`` may read."""
-    history = []
+    history: list[HistoryRow] = []
     for period, snapshot in periods_visible(user=user, unit=unit):
         # Deferred fields load only when the parsed view is not cached yet.
         view = result_view(snapshot)
@@ -471,9 +493,25 @@ def unit_history(*, unit: Unit, user: Any) -> list[dict[str, Any]]:
     return history
 
 
+class ComparisonRow(TypedDict):
+    """A unit of :func:`period_comparison`; ``flags_after`` is the later row's ``flag_list``."""
+
+    unit: str
+    name: str
+    rank_before: int
+    rank_after: int
+    score_before: float
+    score_after: float
+    score_change: float
+    rank_change: int
+    rank_change_abs: int
+    arrow: str
+    flags_after: list[dict[str, str]]
+
+
 def period_comparison(
     earlier: ResultView, later: ResultView, *, previous_ranks: dict[str, int] | None = None
-) -> list[dict[str, Any]]:
+) -> list[ComparisonRow]:
     """Every unit present in both periods: ranks, scores and how far it moved.
 
     ``previous_ranks`` are the earlier ranks the later result counted its rank changes
@@ -481,7 +519,7 @@ def period_comparison(
     comparison says exactly what the league table says even if the earlier period was
     revised since.
     """
-    rows = []
+    rows: list[ComparisonRow] = []
     for row in later.rows:
         before = earlier.by_unit.get(row["unit"])
         if before is None:

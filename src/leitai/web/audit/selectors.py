@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q, QuerySet
 
@@ -65,6 +65,13 @@ def audit_last_digest() -> str:
     return last or GENESIS
 
 
+class ChainHeadDict(TypedDict):
+    """:meth:`ChainHead.to_dict`, as a backup's manifest holds it."""
+
+    id: int
+    digest: str
+
+
 @dataclass(frozen=True)
 class ChainHead:
     """The last entry of the log when it was read: its id and digest (0 and the
@@ -73,7 +80,7 @@ class ChainHead:
     id: int
     digest: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ChainHeadDict:
         return {"id": self.id, "digest": self.digest}
 
 
@@ -162,7 +169,16 @@ def audit_verify() -> ChainCheck:
     return ChainCheck(count=count, broken_at=None)
 
 
-def changed_keys(before: Any, after: Any) -> list[dict[str, Any]]:
+class KeyChange(TypedDict):
+    """A key of an entry's states, before and after (``key`` "" when a state is not a dict)."""
+
+    key: str
+    before: Any
+    after: Any
+    changed: bool
+
+
+def changed_keys(before: Any, after: Any) -> list[KeyChange]:
     """``before`` and ``after`` side by side, key by key (for showing an entry)."""
     if not isinstance(before, dict) and not isinstance(after, dict):
         return [{"key": "", "before": before, "after": after, "changed": before != after}]

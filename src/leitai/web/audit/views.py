@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,10 +18,10 @@ from leitai.io.export import append_row, csv_text
 from leitai.web.access import office
 from leitai.web.assessments.models import Unit
 from leitai.web.audit.forms import AuditFilterForm
-from leitai.web.audit.integrity import integrity_report
+from leitai.web.audit.integrity import IntegrityReport, integrity_report
 from leitai.web.audit.labels import indicator_names
 from leitai.web.audit.models import Action, AuditEntry
-from leitai.web.audit.selectors import audit_entries, changed_keys
+from leitai.web.audit.selectors import KeyChange, audit_entries, changed_keys
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -37,7 +37,7 @@ def log(request: HttpRequest) -> HttpResponse:
     entries = audit_entries(**form.filters())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     # Each entry with the first three keys it changed and how many more it changed.
-    rows: list[tuple[AuditEntry, list[dict[str, Any]], int]] = []
+    rows: list[tuple[AuditEntry, list[KeyChange], int]] = []
     for item in page:
         changed = [r for r in changed_keys(item.before, item.after) if r["changed"]]
         rows.append((item, changed[:3], max(len(changed) - 3, 0)))
@@ -62,7 +62,12 @@ def log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _integrity() -> dict[str, Any]:
+class Integrity(TypedDict):
+    report: IntegrityReport
+    findings: list[str]
+
+
+def _integrity() -> Integrity:
     """The whole record's verification for the log page: the chain against its anchors
     and every published result against its seal, each finding in words."""
     report = integrity_report()

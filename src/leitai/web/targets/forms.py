@@ -20,6 +20,7 @@ from leitai.web.formfields import form_field
 from leitai.web.targets.models import Target
 from leitai.web.targets.selectors import indicator_boards
 from leitai.web.targets.services import TARGET_FIELDS, evidence_check
+from leitai.web.targets.types import MilestoneJson
 
 STATUS_LABELS = {
     "green": _("Green: on schedule"),
@@ -45,16 +46,16 @@ class NumberField(forms.CharField):
         return number
 
 
-def milestones_text(milestones: list[dict[str, Any]] | None) -> str:
+def milestones_text(milestones: list[MilestoneJson] | None) -> str:
     return "; ".join(f"{m['date']}:{m['value']:g}" for m in milestones or [])
 
 
 class MilestonesField(forms.CharField):
     """``2023-06-30:83; 2023-09-30:100``: dated values, as in the targets table."""
 
-    def to_python(self, value: Any) -> list[dict[str, Any]]:  # type: ignore[override]
+    def to_python(self, value: Any) -> list[MilestoneJson]:  # type: ignore[override]
         text = unicodedata.normalize("NFKC", super().to_python(value) or "").replace("\n", ";")
-        out = []
+        out: list[MilestoneJson] = []
         for part in filter(None, (p.strip() for p in text.split(";"))):
             day_text, sep, number_text = part.rpartition(":")
             try:

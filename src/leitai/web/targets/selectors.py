@@ -36,6 +36,7 @@ from leitai.web.accounts.selectors import (
 from leitai.web.assessments.models import SchemeVersion, Unit
 from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.targets.models import Actual, Target
+from leitai.web.targets.types import TargetChart
 
 DEFAULT_MARGIN = 5.0
 STATUSES = engine.STATUSES
@@ -291,7 +292,7 @@ def next_period(target: Target, today: dt.date | None = None) -> str:
 
 def target_history(
     target: Target, *, as_of: dt.date | None = None, margin: float = DEFAULT_MARGIN
-) -> dict[str, Any]:
+) -> TargetChart:
     """The engine's trajectory of a target up to ``as_of``, for a chart: progress at each report."""
     engine_targets, actuals = engine_inputs([target])
     if as_of is not None:

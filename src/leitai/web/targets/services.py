@@ -39,6 +39,7 @@ from leitai.web.errors import ServiceError
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.targets.models import Actual, Target
 from leitai.web.targets.selectors import actual_engine, target_engine
+from leitai.web.targets.types import MilestoneJson
 
 PREVIEW_MAX = 100  # problems and rows listed on an import's preview
 IMPORT_KINDS = ("targets", "actuals")
@@ -107,9 +108,9 @@ def _unplaced(problems: Iterable[Problem]) -> list[Problem]:
     return [Problem(p.code, Where(), p.params) for p in problems]
 
 
-def milestones_json(milestones: Iterable[Any]) -> list[dict[str, Any]]:
+def milestones_json(milestones: Iterable[Any]) -> list[MilestoneJson]:
     """``[{"date": ISO, "value": number}]`` from Milestones, pairs or such dicts, by date."""
-    out = []
+    out: list[MilestoneJson] = []
     for m in milestones:
         if isinstance(m, Mapping):
             day, value = m["date"], m["value"]

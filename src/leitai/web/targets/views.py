@@ -42,6 +42,7 @@ from leitai.web.targets.services import (
     targets_import,
     targets_import_preview,
 )
+from leitai.web.targets.types import QuickDate
 
 IMPORT_SESSION_KEY = "leitai_targets_import"
 
@@ -75,7 +76,7 @@ def _with(request: HttpRequest, **changes: Any) -> str:
     return "?" + query.urlencode()
 
 
-def _quick_dates(request: HttpRequest, as_of: dt.date) -> list[dict[str, Any]]:
+def _quick_dates(request: HttpRequest, as_of: dt.date) -> list[QuickDate]:
     year = as_of.year
     dates = [
         (dt.date(year, 6, 30), _("30 June (double-half)")),

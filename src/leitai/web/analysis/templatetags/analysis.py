@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import template
 
@@ -12,8 +12,21 @@ from leitai.web.analysis.selectors import user_may_whatif
 register = template.Library()
 
 
+class TabsContext(TypedDict):
+    period: Any
+    section: Any
+    is_office: Any
+    robustness: bool
+
+
+class WhatIfLinkContext(TypedDict):
+    allowed: bool
+    period: Any
+    unit: Any
+
+
 @register.inclusion_tag("analysis/_tabs.html", takes_context=True)
-def analysis_tabs(context: template.Context) -> dict[str, Any]:
+def analysis_tabs(context: template.Context) -> TabsContext:
     """The robustness tab (for whom the office's setting allows) and diagnostics (the
     office)."""
     request = context.get("request")
@@ -26,7 +39,7 @@ def analysis_tabs(context: template.Context) -> dict[str, Any]:
 
 
 @register.inclusion_tag("analysis/_whatif_link.html", takes_context=True)
-def whatif_link(context: template.Context, unit: Any) -> dict[str, Any]:
+def whatif_link(context: template.Context, unit: Any) -> WhatIfLinkContext:
     """A link to the unit's what-if page, if the person may use it."""
     request = context.get("request")
     snapshot = context.get("snapshot")

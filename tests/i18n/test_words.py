@@ -145,10 +145,13 @@ def test_the_snapshot_is_not_empty():
     assert any("综合成绩" in sheet for sheet in BEFORE["book"]["zh"])
 
 
-def test_the_analysis_table_still_reads_as_a_pair_for_the_plots():
-    # reports/plots.py reads cli.analysis.WORDS[name] as (中文, English) with {name} fields.
-    assert analysis.WORDS["weights"] == ("权重 ±{share}", "weights ±{share}")
-    assert analysis.WORDS["methods"] == ("标准化方法", "normalisation method")
+def test_the_plots_name_the_uncertain_inputs_as_the_analysis_prints_them():
+    from leitai.reports.plots import _input_name
+
+    assert _input_name("weights", 0.25, "zh") == "权重 ±25%"
+    assert _input_name("weights", 0.25, "en") == "weights ±25%"
+    assert _input_name("methods", None, "zh") == "标准化方法"
+    assert _input_name("no-such-input", None, "en") == "no-such-input"
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

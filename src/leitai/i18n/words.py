@@ -17,13 +17,11 @@ keeps its words under one gettext context, so that a short English word (``Stars
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from leitai.i18n import translations
 
 __all__ = ["LABELS", "WordTable", "Words", "arrow", "date_text", "gap_text", "label"]
 
-_PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
 class WordTable:
@@ -41,13 +39,6 @@ class WordTable:
 
     def __contains__(self, key: object) -> bool:
         return key in self.msgids
-
-    def __getitem__(self, key: str) -> tuple[str, str]:
-        """The Chinese and English of ``key`` with ``{name}`` parameters, as the old hand-made
-        ``(中文, English)`` tables gave them. Transitional: only for ``reports/plots.py``,
-        which reads ``cli.analysis.WORDS`` that way; remove once it calls the table."""
-        pair = (self(key, "zh"), self(key, "en"))
-        return (_PARAMETER.sub(r"{\1}", pair[0]), _PARAMETER.sub(r"{\1}", pair[1]))
 
     def of(self, lang: str) -> Words:
         """This table's words in one language, to hand to code that writes in it."""

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.labels import label
+from leitai.i18n.words import WordTable, label
 
 __all__ = [
     "KINDS",
@@ -63,25 +63,27 @@ CJK_FAMILY = "Noto Sans CJK SC"
 RED, GOLD, GREY = "#b3121d", "#d99a00", "#8c8c8c"
 MAX_UNITS = 400  # a chart beyond this many units would be unreadable: refused
 
-WORDS = {
-    "bar": ("{series}", "{series}"),
-    "rank_path": ("历期名次", "Rank over the periods"),
-    "trend": ("历期综合成绩", "Composite over the periods"),
-    "growth": ("期均增长率", "growth per period"),
-    "interval": ("名次区间（5%–95%）", "Rank interval (5th–95th percentile)"),
-    "median": ("中位名次", "median rank"),
-    "nominal": ("实际名次", "rank as published"),
-    "indices": ("敏感性指数", "Sensitivity indices"),
-    "first_order": ("一阶", "first order"),
-    "total": ("总效应", "total"),
-    "correlation": ("指标得分相关系数", "Correlations of the indicator scores"),
-    "period": ("考核期", "Period"),
-}
+# The charts' own words (msgids under the context "plot"; the catalogue has the Chinese).
+WORDS = WordTable(
+    "plot",
+    {
+        "rank_path": "Rank over the periods",
+        "trend": "Composite over the periods",
+        "growth": "growth per period",
+        "interval": "Rank interval (5th–95th percentile)",
+        "median": "median rank",
+        "nominal": "rank as published",
+        "indices": "Sensitivity indices",
+        "first_order": "first order",
+        "total": "total",
+        "correlation": "Correlations of the indicator scores",
+        "period": "Period",
+    },
+)
 
 
 def word(key: str, lang: str, **values: Any) -> str:
-    zh, en = WORDS[key]
-    return (en if lang == "en" else zh).format(**values)
+    return WORDS(key, lang, **values)
 
 
 def _pyplot() -> Any:
@@ -160,7 +162,7 @@ def bar(document: Mapping[str, Any], *, board: str | None = None, lang: str = "z
         if not math.isnan(value):
             axes.text(value, k, f" {value:.2f}", va="center", fontsize=8)
     series = label("score", lang) if board is None else board
-    axes.set_title(f"{document.get('period') or ''} {word('bar', lang, series=series)}".strip())
+    axes.set_title(f"{document.get('period') or ''} {series}".strip())
     axes.spines[["top", "right"]].set_visible(False)
     return figure
 
@@ -262,8 +264,7 @@ def _input_name(name: str, share: float | None, lang: str) -> str:
 
     if name not in ANALYSIS_WORDS:
         return name
-    zh, en = ANALYSIS_WORDS[name]
-    return (en if lang == "en" else zh).format(share=f"{share or 0:.0%}")
+    return ANALYSIS_WORDS(name, lang, share=f"{share or 0:.0%}")
 
 
 def _indices(axes: Any, indices: list[Mapping[str, Any]], share: float | None, lang: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leitai.web.reminders.channels import robot_url_problem
 from leitai.web.reminders.models import PeriodDeadlines, Webhook
 
 
@@ -56,3 +57,10 @@ class WebhookForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Webhook
         fields = ["name", "platform", "url", "format", "active"]
+
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data["url"])
+        problem = robot_url_problem(url)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+        return url

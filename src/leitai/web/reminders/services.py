@@ -27,6 +27,7 @@ from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Period
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.errors import ServiceError
 from leitai.web.reminders import channels
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
 from leitai.web.reminders.selectors import (
@@ -101,6 +102,9 @@ def webhook_save(
     for name in WEBHOOK_FIELDS:
         if name in values:
             setattr(webhook, name, values[name])
+    problem = channels.robot_url_problem(webhook.url)
+    if problem is not None:
+        raise ServiceError(problem, code="robot_url", field="url")
     if secret:
         webhook.secret = secret
     webhook.full_clean()

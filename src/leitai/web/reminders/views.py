@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leitai.web.access import office
 from leitai.web.assessments.models import Period
+from leitai.web.errors import ServiceError, error_to_form
 from leitai.web.reminders import forms, services
 from leitai.web.reminders.models import Notification, Webhook
 from leitai.web.reminders.selectors import deadlines_for, notifications_of, period_deliveries
@@ -79,10 +80,16 @@ def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     webhook = get_object_or_404(Webhook, pk=pk) if pk is not None else None
     form = forms.WebhookForm(request.POST or None, instance=webhook)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        services.webhook_save(actor=request.user, webhook=webhook, **data)
-        messages.success(request, _("Group robot saved."))
-        return redirect("reminders:webhooks")
+        # The form has written the posted fields onto its instance: the service reads the
+        # stored robot afresh, so that the log records what it was before.
+        stored = Webhook.objects.get(pk=pk) if pk is not None else None
+        try:
+            services.webhook_save(actor=request.user, webhook=stored, **form.cleaned_data)
+        except ServiceError as exc:
+            error_to_form(form, exc)
+        else:
+            messages.success(request, _("Group robot saved."))
+            return redirect("reminders:webhooks")
     return render(request, "reminders/webhook_form.html", {"form": form, "webhook": webhook})
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +66,26 @@ class WebhookForm(forms.ModelForm):  # type: ignore[type-arg]
         if problem is not None:
             raise forms.ValidationError(problem)
         return url
+
+
+class DepartmentDeadlinesForm(forms.Form):
+    """One optional deadline per department supplying indicators in the period."""
+
+    prefix = "dept"
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            department = row["department"]
+            self.fields[department.code] = forms.DateTimeField(
+                label=department.name,
+                required=False,
+                initial=row["own"],
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+                ),
+                help_text=_("Blank: the period's collection deadline."),
+            )
+
+    def deadlines(self) -> dict[str, Any]:
+        return {code: self.cleaned_data.get(code) for code in self.fields}

@@ -39,6 +39,8 @@ from leitai.web.reminders.models import (
 )
 from leitai.web.reminders.selectors import (
     Owed,
+    deadlines_for,
+    department_deadline_rows,
     department_deadlines,
     department_providers,
     due_points,
@@ -528,3 +530,63 @@ def reminders_send(ctx: JobContext) -> None:
     reminders_send_due(worker=ctx.worker, check=ctx.check)
     with ctx.finishing():
         pass
+
+
+# -- departments' own deadlines --------------------------------------------------------------
+
+
+def _deadline_text(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else None
+
+
+@transaction.atomic
+def department_deadlines_set(
+    *, period: Period, actor: Any, deadlines: dict[str, datetime | None]
+) -> int:
+    """Set (or, with None, clear) the departments' own collection deadlines in ``period``,
+    all or none, each change audited. ``deadlines`` maps a department's code to its
+    deadline. Refused, with the department named, for a department that supplies nothing
+    in the period or a deadline after the period's own: a department delivers before the
+    units or with them, never after the collection closes."""
+    supplying = {row["department"].code: row for row in department_deadline_rows(period)}
+    main = getattr(deadlines_for(period), "collection_deadline", None)
+    problems: dict[str, str] = {}
+    for code, moment in deadlines.items():
+        if code not in supplying:
+            problems[code] = _("%(code)s supplies no indicator in %(period)s.") % {
+                "code": code,
+                "period": period.code,
+            }
+        elif moment is not None and main is not None and moment > main:
+            problems[code] = _(
+                "%(department)s: %(when)s is after the period's collection deadline %(main)s."
+            ) % {
+                "department": supplying[code]["department"].name,
+                "when": _when(moment),
+                "main": _when(main),
+            }
+    if problems:
+        raise ServiceError(code="deadline", fields=problems)
+    changed = 0
+    for code, moment in deadlines.items():
+        department = supplying[code]["department"]
+        before = supplying[code]["own"]
+        if before == moment:
+            continue
+        if moment is None:
+            DepartmentDeadline.objects.filter(period=period, department=department).delete()
+        else:
+            DepartmentDeadline.objects.update_or_create(
+                period=period, department=department, defaults={"collection_deadline": moment}
+            )
+        audit_record(
+            action=Action.REMINDER_SCHEDULE_CHANGED,
+            actor=actor,
+            period=period,
+            before={"department": code, "collection_deadline": _deadline_text(before)},
+            after={"department": code, "collection_deadline": _deadline_text(moment)},
+            summary=_("Collection deadline of %(department)s in %(period)s set")
+            % {"department": department.name, "period": period.code},
+        )
+        changed += 1
+    return changed

@@ -1431,8 +1431,9 @@ def assignment_set(
     if department is not None:
         _assignment_department_open(department, reach)
     before = row.department.code if row else None
-    if department is None and row is not None:
-        row.delete()
+    if department is None:
+        if row is not None:
+            row.delete()
     else:
         row = row or Assignment(key=key, period=period, scheme_version=None if period else version)
         row.department = department

@@ -45,6 +45,6 @@ def reminders_panel(context: Any, period: Any) -> dict[str, Any]:
 def department_deadline(period: Any, department: Any) -> dict[str, Any]:
     """The collection deadline that applies to ``department`` in ``period``: its own, or
     the period's (said so), or nothing when neither is set."""
-    own = department_deadlines(period).get(getattr(department, "pk", None))
+    own = department_deadlines(period).get(int(getattr(department, "pk", 0) or 0))
     main = getattr(deadlines_for(period), "collection_deadline", None)
     return {"deadline": own or main, "own": own is not None}

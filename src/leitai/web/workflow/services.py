@@ -1389,7 +1389,7 @@ def assignment_set(
         raise ServiceError(_("Only the assessment office assigns indicators."), code="forbidden")
     version, periods = _assignment_scope(period, scheme_version)
     if period is not None:
-        period = Period.objects.select_for_update().get(pk=period.pk)
+        period = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
         periods = [period]
     scheme = scheme_version_parsed(version)
     if key not in scheme_keys(scheme):
@@ -1399,9 +1399,9 @@ def assignment_set(
             field="key",
         )
     name = f"{scheme_names(scheme).get(key, key)} ({key})"
+    # Locked on its own: PostgreSQL refuses FOR UPDATE across a join's nullable side.
     row = (
-        Assignment.objects.select_for_update()
-        .select_related("department")
+        Assignment.objects.select_for_update(of=("self",))
         .filter(key=key, period=period, scheme_version=None if period else version)
         .first()
     )

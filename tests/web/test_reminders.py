@@ -295,3 +295,30 @@ class DepartmentDeadlineTests(BaseTestCase):
             self.client.force_login(user)
             self.assertEqual(self.post(tongji="2023-12-30T17:00").status_code, 403)
         self.assertFalse(DepartmentDeadline.objects.filter(department__code="tongji").exists())
+
+
+class ProviderAnomalyTests(BaseTestCase):
+    def test_an_unexplained_anomaly_of_a_departments_indicator_is_owed_by_the_department(
+        self,
+    ) -> None:
+        from leitai.web.assessments.models import DataValue, Period
+        from leitai.web.workflow.models import Assignment, Department
+
+        # 住建局 supplies the renewal investment too (an indicator with a change alert);
+        # 市北区's figure jumps far beyond 60 % of the last quarter's.
+        period = Period.objects.get(code="2023Q4")
+        Assignment.objects.create(
+            department=Department.objects.get(code="zhujian"),
+            key="renewal_investment",
+            period=period,
+        )
+        value = DataValue.objects.get(period=period, unit__code="shibei", key="renewal_investment")
+        DataValue.objects.filter(pk=value.pk).update(value=str(float(value.value) * 50 + 1000))
+        alerts = [a for a in period_alert_rows(period) if not a.explained]
+        self.assertIn(("shibei", "renewal_investment"), {(a.unit.code, a.key) for a in alerts})
+        owed = period_owed(period)
+        zhujian = next(o for o in owed if o.department and o.department.code == "zhujian")
+        self.assertTrue(any("市北区" in item and "异常值未说明" in item for item in zhujian.items))
+        shibei = [o for o in owed if o.unit is not None and o.unit.code == "shibei"]
+        name = next(a.name for a in alerts if a.key == "renewal_investment")
+        self.assertFalse(any(name in item for o in shibei for item in o.items))

@@ -32,6 +32,13 @@ ENTRIES: dict[str, list[Request]] = {
     "reminders:period": [
         Request("get", {"period": "2023Q4"}, OFFICE_ONLY),
         Request("post", {"period": "2023Q4"}, OFFICE_ONLY, data={"days_before": "x"}),
+        # The departments' own deadlines: a bad one comes back with its error.
+        Request(
+            "post",
+            {"period": "2023Q4"},
+            OFFICE_ONLY,
+            data={"form": "departments", "dept-tongji": "x"},
+        ),
         Request("get", {"period": "1999Q1"}, NOT_FOUND_FOR_OFFICE),
     ],
     "reminders:send": [

@@ -25,6 +25,9 @@ ON_POSTGRES = [
     "tests/web/test_audit_integrity.py",
     "tests/web/test_arena_judging.py",
     "tests/web/test_reminders_delivery.py",
+    # Departments reminded against their own deadlines by two workers; who supplies what.
+    "tests/web/test_reminders_providers.py",
+    "tests/web/test_workflow_assignments.py",
     # Writes through API tokens: the upload's locks, and the token's own (revocation).
     "tests/web/test_api_writes.py",
 ]

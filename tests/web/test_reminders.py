@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core import mail
 from django.test import override_settings
@@ -56,9 +56,14 @@ class OwedTests(BaseTestCase):
         from leitai.web.assessments.models import Period
 
         period = Period.objects.get(code="2023Q4")
-        owed = {o.unit.code if o.unit else "office": o for o in period_owed(period)}
+        owed = {
+            o.unit.code if o.unit else o.department.code if o.department else "office": o
+            for o in period_owed(period)
+        }
         anomalous = {a.unit.code for a in period_alert_rows(period) if not a.explained}
-        self.assertEqual(set(owed) - anomalous, {"shibei", "laixi", "pingdu", "office"})
+        # 市住房城乡建设局 has not submitted its five indicators; 市统计局 has.
+        self.assertEqual(set(owed) - anomalous, {"shibei", "laixi", "pingdu", "zhujian", "office"})
+        self.assertEqual(owed["zhujian"].kind, "provider")
         self.assertIn("城阳区", owed["office"].items[0])
         self.assertTrue(any("退回" in item for item in owed["pingdu"].items))
 
@@ -215,3 +220,105 @@ class WorkerTickTests(BaseTestCase):
             worker._reminders_tick()
             worker._reminders_tick()
         self.assertEqual(tick.call_count, 1)
+
+
+class DepartmentDeadlineTests(BaseTestCase):
+    """2023Q4 of the demo: its collection deadline two days after the demo was built."""
+
+    def setUp(self) -> None:
+        from leitai.web.assessments.models import Period
+
+        self.q4 = Period.objects.get(code="2023Q4")
+        self.main = PeriodDeadlines.objects.get(period=self.q4).collection_deadline
+        self.url = reverse("reminders:period", args=["2023Q4"])
+
+    def post(self, **values: str):  # type: ignore[no-untyped-def]
+        data = {"form": "departments", **{f"dept-{k}": v for k, v in values.items()}}
+        return self.client.post(self.url, data)
+
+    def test_the_office_sets_a_departments_deadline_shown_to_it_and_on_the_board(self) -> None:
+        from leitai.web.reminders.models import DepartmentDeadline
+
+        # The demo gives 市住房城乡建设局 a deadline a day before the period's.
+        zhujian = DepartmentDeadline.objects.get(period=self.q4).collection_deadline
+        self.assertEqual(zhujian, self.main - timedelta(days=1))
+        keep = timezone.localtime(zhujian).strftime("%Y-%m-%dT%H:%M")
+        self.client.force_login(self.office)
+        page = self.client.get(self.url).content.decode()
+        self.assertIn('name="dept-tongji"', page)
+        self.assertIn(f'name="dept-zhujian" value="{keep}"', page)
+        earlier = timezone.localtime(self.main - timedelta(days=2)).replace(second=0, microsecond=0)
+        answer = self.post(tongji=earlier.strftime("%Y-%m-%dT%H:%M"), zhujian=keep)
+        self.assertRedirects(answer, self.url, fetch_redirect_response=False)
+        own = DepartmentDeadline.objects.get(period=self.q4, department__code="tongji")
+        self.assertEqual(own.collection_deadline, earlier)
+        entry = AuditEntry.objects.filter(action="reminder.schedule_changed").get()
+        self.assertEqual(entry.actor, self.office)
+        self.assertEqual(
+            (entry.before["collection_deadline"], entry.after["department"]), (None, "tongji")
+        )
+        board = self.client.get(reverse("workflow:period", args=["2023Q4"])).content.decode()
+        row = board[board.index('data-department="tongji"') :]
+        self.assertIn(earlier.strftime("%Y-%m-%d %H:%M"), row[: row.index("</tr>")])
+        self.assertNotIn("本期截止时间", row[: row.index("</tr>")])
+        self.login(self.provider)  # 市住房城乡建设局's
+        page = self.client.get(reverse("workflow:provider", args=["2023Q4"])).content.decode()
+        mine = page[page.index("data-provider-deadline") :]
+        self.assertIn(timezone.localtime(zhujian).strftime("%Y-%m-%d %H:%M"), mine[:300])
+        # Cleared: the period's deadline applies again, on the board and the provider's page.
+        self.client.force_login(self.office)
+        self.post(tongji="", zhujian="")
+        self.assertFalse(DepartmentDeadline.objects.exists())
+        self.assertEqual(AuditEntry.objects.filter(action="reminder.schedule_changed").count(), 3)
+        self.login(self.provider)
+        page = self.client.get(reverse("workflow:provider", args=["2023Q4"])).content.decode()
+        mine = page[page.index("data-provider-deadline") :]
+        self.assertIn("本期截止时间", mine[:400])
+
+    def test_a_deadline_after_the_periods_own_is_refused_with_the_department_named(self) -> None:
+        from leitai.web.reminders.models import DepartmentDeadline
+
+        self.client.force_login(self.office)
+        later = timezone.localtime(self.main + timedelta(days=3))
+        answer = self.post(tongji=later.strftime("%Y-%m-%dT%H:%M"))
+        self.assertEqual(answer.status_code, 200)
+        errors = answer.context["departments"].errors
+        self.assertIn("市统计局", str(errors["tongji"]))
+        self.assertIn("晚于本期填报截止时间", str(errors["tongji"]))
+        self.assertFalse(DepartmentDeadline.objects.filter(department__code="tongji").exists())
+        self.assertFalse(AuditEntry.objects.filter(action="reminder.schedule_changed").exists())
+
+    def test_only_the_office_sets_them(self) -> None:
+        from leitai.web.reminders.models import DepartmentDeadline
+
+        for user in (self.provider, self.reporter_shibei):
+            self.client.force_login(user)
+            self.assertEqual(self.post(tongji="2023-12-30T17:00").status_code, 403)
+        self.assertFalse(DepartmentDeadline.objects.filter(department__code="tongji").exists())
+
+
+class ProviderAnomalyTests(BaseTestCase):
+    def test_an_unexplained_anomaly_of_a_departments_indicator_is_owed_by_the_department(
+        self,
+    ) -> None:
+        from leitai.web.assessments.models import DataValue, Period
+        from leitai.web.workflow.models import Assignment, Department
+
+        # 住建局 supplies the renewal investment too (an indicator with a change alert);
+        # 市北区's figure jumps far beyond 60 % of the last quarter's.
+        period = Period.objects.get(code="2023Q4")
+        Assignment.objects.create(
+            department=Department.objects.get(code="zhujian"),
+            key="renewal_investment",
+            period=period,
+        )
+        value = DataValue.objects.get(period=period, unit__code="shibei", key="renewal_investment")
+        DataValue.objects.filter(pk=value.pk).update(value=str(float(value.value) * 50 + 1000))
+        alerts = [a for a in period_alert_rows(period) if not a.explained]
+        self.assertIn(("shibei", "renewal_investment"), {(a.unit.code, a.key) for a in alerts})
+        owed = period_owed(period)
+        zhujian = next(o for o in owed if o.department and o.department.code == "zhujian")
+        self.assertTrue(any("市北区" in item and "异常值未说明" in item for item in zhujian.items))
+        shibei = [o for o in owed if o.unit is not None and o.unit.code == "shibei"]
+        name = next(a.name for a in alerts if a.key == "renewal_investment")
+        self.assertFalse(any(name in item for o in shibei for item in o.items))

@@ -152,6 +152,7 @@ class ReminderDeliveryTests(TransactionTestCase):
             LEITAI_REMINDERS_BACKOFF=0.3,
             LEITAI_TASKS_BACKEND="immediate",
             TASKS=IMMEDIATE,
+            LEITAI_ROBOT_HOSTS=[base],  # the local receiver stands in for the platforms
         )
         mail.enable()
         self.addCleanup(mail.disable)

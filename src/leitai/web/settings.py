@@ -439,3 +439,8 @@ LEITAI_BASE_URL = os.environ.get("LEITAI_BASE_URL", "").rstrip("/")
 # Seconds between reminder ticks of a worker, and the first pause before a retry (doubling).
 LEITAI_REMINDERS_EVERY = float(os.environ.get("LEITAI_REMINDERS_EVERY", "60"))
 LEITAI_REMINDERS_BACKOFF = float(os.environ.get("LEITAI_REMINDERS_BACKOFF", "60"))
+# Where group robots may post: a host name (HTTPS only, the default port) or a whole origin
+# ("https://robots.gov.example:8443", or "http://..." for a gateway inside the network).
+LEITAI_ROBOT_HOSTS = _env_list(
+    "LEITAI_ROBOT_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com,open.feishu.cn"
+)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from django.contrib.admin.models import LogEntry
 
 # Never written to the log, only that they changed.
-SECRET_FIELDS = frozenset({"password"})
+SECRET_FIELDS = frozenset({"password", "secret"})
 LONG_TEXT = 500
 
 

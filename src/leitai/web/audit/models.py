@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     REMINDER_REQUESTED = "reminder.requested", _("Reminder sent by hand")
     REMINDER_SENT = "reminder.sent", _("Reminder sent")
     REMINDER_FAILED = "reminder.failed", _("Reminder could not be sent")
+    ASSIGNMENT_CHANGED = "assignment.changed", _("Supplier of an indicator changed")
     ADMIN_ADDED = "admin.added", _("Added in the admin")
     ADMIN_CHANGED = "admin.changed", _("Changed in the admin")
     ADMIN_DELETED = "admin.deleted", _("Deleted in the admin")

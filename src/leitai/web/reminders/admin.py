@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import models
 
 from leitai.web.audit.admin_audit import AuditedAdmin
+from leitai.web.reminders.forms import WebhookForm
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
 
 
@@ -20,9 +20,21 @@ class PeriodDeadlinesAdmin(AuditedAdmin):
 
 @admin.register(Webhook)
 class WebhookAdmin(AuditedAdmin):
+    """The product's robot form: the address checked against ``LEITAI_ROBOT_HOSTS``, the
+    secret write-only (never shown back; blank keeps it; the log says only "changed")."""
+
+    form = WebhookForm
     list_display = ["name", "platform", "format", "active"]
-    exclude = ["secret"]  # set on the product's page; never shown back
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["name", "platform", "url", "secret", "format", "active"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # The form wrote its blank secret field onto ``obj``: blank keeps the stored one.
+        if form.cleaned_data.get("secret"):
+            obj.secret = form.cleaned_data["secret"]
+        else:
+            stored = Webhook.objects.filter(pk=obj.pk).first() if change else None
+            obj.secret = stored.secret if stored is not None else ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Notification)

@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from leitai.web.reminders.models import Webhook
 
@@ -140,8 +141,48 @@ def _feishu_body(message: dict[str, Any], *, markdown: bool) -> dict[str, Any]:
     }
 
 
+def _origin(scheme: str, host: str, port: int | None) -> str:
+    default = {"https": 443, "http": 80}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def robot_url_problem(url: str) -> str | None:
+    """Why a group robot may not post to ``url`` (None when it may).
+
+    A robot's address must be HTTPS to a host of ``LEITAI_ROBOT_HOSTS`` (by default the
+    robots of 企业微信, 钉钉 and 飞书): reminders name units and people, and a robot is
+    a way out of the network. An entry that is a whole origin (``scheme://host:port``)
+    lets that origin in exactly, e.g. a gateway inside the network.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return _("This is not a web address.")
+    host = (parts.hostname or "").lower()
+    if not host or parts.username is not None or parts.password is not None:
+        return _("This is not a web address of a group robot.")
+    allowed = [h.strip().lower().rstrip("/") for h in settings.LEITAI_ROBOT_HOSTS if h.strip()]
+    if _origin(parts.scheme.lower(), host, port) in allowed:
+        return None
+    if parts.scheme.lower() != "https":
+        return _("A group robot's address must begin with https://.")
+    if host in allowed and port in (None, 443):
+        return None
+    return _("Group robots may post only to %(hosts)s; %(host)s is not one of them.") % {
+        "hosts": "、".join(allowed) or "—",
+        "host": host,
+    }
+
+
 def webhook_send(webhook: Webhook, message: dict[str, Any]) -> None:
-    """Post ``message`` to the robot; raise :class:`ChannelError` unless it accepted it."""
+    """Post ``message`` to the robot; raise :class:`ChannelError` unless it accepted it.
+
+    The address is checked again here: a robot saved before the allow-list changed (or
+    through the database) posts nowhere else."""
+    problem = robot_url_problem(webhook.url)
+    if problem is not None:
+        raise ChannelError(problem)
     url, body = webhook_request(webhook, message)
     request = urllib.request.Request(
         url,

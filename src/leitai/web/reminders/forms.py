@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leitai.web.reminders.channels import robot_url_problem
 from leitai.web.reminders.models import PeriodDeadlines, Webhook
 
 
@@ -56,3 +59,33 @@ class WebhookForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Webhook
         fields = ["name", "platform", "url", "format", "active"]
+
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data["url"])
+        problem = robot_url_problem(url)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+        return url
+
+
+class DepartmentDeadlinesForm(forms.Form):
+    """One optional deadline per department supplying indicators in the period."""
+
+    prefix = "dept"
+
+    def __init__(self, *args: Any, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            department = row["department"]
+            self.fields[department.code] = forms.DateTimeField(
+                label=department.name,
+                required=False,
+                initial=row["own"],
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+                ),
+                help_text=_("Blank: the period's collection deadline."),
+            )
+
+    def deadlines(self) -> dict[str, Any]:
+        return {code: self.cleaned_data.get(code) for code in self.fields}

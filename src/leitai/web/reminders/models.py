@@ -185,3 +185,37 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.point} {self.recipient} {self.channel}"
+
+
+class DepartmentDeadline(models.Model):
+    """A department's own collection deadline in a period (统计局 by the 10th, the units
+    by the 15th): its provider accounts are reminded against it, on the period's schedule
+    (days before, every morning once overdue); a department without one follows the
+    period's deadline."""
+
+    period = models.ForeignKey(
+        "assessments.Period",
+        verbose_name=_("period"),
+        on_delete=models.CASCADE,
+        related_name="department_deadlines",
+    )
+    department = models.ForeignKey(
+        "workflow.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+    )
+    collection_deadline = models.DateTimeField(_("collection deadline"))
+
+    class Meta:
+        verbose_name = _("department deadline")
+        verbose_name_plural = _("department deadlines")
+        ordering = ["period", "collection_deadline", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "department"], name="department_deadline_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.department_id}"

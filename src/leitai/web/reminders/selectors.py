@@ -6,6 +6,7 @@ board) and anomaly checks (:func:`period_alert_rows`): no second status is kept 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,15 +18,33 @@ from django.utils.translation import gettext as _
 
 from leitai.web.accounts.selectors import person_display
 from leitai.web.assessments.models import Period, Unit
-from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines
-from leitai.web.workflow.anomalies import period_alert_rows
-from leitai.web.workflow.models import UnitStatus
-from leitai.web.workflow.selectors import DONE, Readiness, period_readiness
+from leitai.web.reminders.models import (
+    Delivery,
+    DepartmentDeadline,
+    Notification,
+    PeriodDeadlines,
+)
+from leitai.web.workflow.anomalies import AlertRow, period_alert_rows
+from leitai.web.workflow.models import Department, UnitStatus
+from leitai.web.workflow.selectors import (
+    DONE,
+    ProviderRow,
+    Readiness,
+    period_assignments,
+    period_readiness,
+    provider_board,
+)
 
 
 @dataclass
 class Owed:
-    """What one unit (or the office, ``unit=None``) still owes in a period."""
+    """What one unit, one department or the office (neither) still owes in a period.
+
+    ``kind`` says who is reminded of it (see :data:`OWED_SOURCES` and the planner's
+    ``RECIPIENTS`` in :mod:`leitai.web.reminders.services`): ``unit`` its reporters,
+    ``approval`` its 审核人, ``provider`` the department's provider accounts, ``office``
+    the office.
+    """
 
     unit: Unit | None
     items: list[str] = field(default_factory=list)
@@ -33,6 +52,26 @@ class Owed:
     approvers: bool = False
     # The account that prepared what waits: it may not approve it, so is not reminded.
     preparer_id: int | None = None
+    department: Department | None = None
+    # The deadline the reminder names: the department's own where it has one.
+    deadline: datetime | None = None
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            if self.department is not None:
+                self.kind = "provider"
+            elif self.unit is None:
+                self.kind = "office"
+            else:
+                self.kind = "approval" if self.approvers else "unit"
+
+    @property
+    def who(self) -> str:
+        """The name of who owes it, for the group robots' lines."""
+        if self.department is not None:
+            return self.department.name
+        return self.unit.name if self.unit is not None else ""
 
 
 def office_users() -> QuerySet[Any]:
@@ -45,7 +84,12 @@ def unit_reporters(unit: Unit) -> QuerySet[Any]:
     return User.objects.filter(role=User.Role.REPORTER, unit=unit, is_active=True)
 
 
-def _approvals(readiness: Readiness) -> list[Owed]:
+def department_providers(department: Department) -> QuerySet[Any]:
+    User = get_user_model()
+    return User.objects.filter(role=User.Role.PROVIDER, department=department, is_active=True)
+
+
+def _approvals(period: Period, readiness: Readiness) -> list[Owed]:
     """The units whose prepared figures wait for the unit's 审核人, owed by them."""
     return [
         Owed(
@@ -62,7 +106,13 @@ def _approvals(readiness: Readiness) -> list[Owed]:
     ]
 
 
-def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
+def _unexplained(period: Period) -> list[AlertRow]:
+    return [alert for alert in period_alert_rows(period) if not alert.explained]
+
+
+def _units(period: Period, readiness: Readiness) -> list[Owed]:
+    """The units' reporters: figures not submitted (while the period collects) and
+    unexplained anomalies of the indicators the units supply."""
     owed: dict[int, Owed] = {}
     if period.state == Period.State.COLLECTING:
         for row in readiness.rows:
@@ -84,32 +134,87 @@ def _unit_items(period: Period, readiness: Readiness) -> dict[int, Owed]:
                 item.items.append(
                     _("No figures entered yet (%(total)d to fill).") % {"total": row.total}
                 )
-    for alert in period_alert_rows(period):
-        if alert.explained:
-            continue
+    supplied = period_assignments(period)
+    for alert in _unexplained(period):
+        if alert.key in supplied:
+            continue  # the department's to explain
         item = owed.setdefault(alert.unit.pk, Owed(unit=alert.unit))
         item.items.append(
             _("Unexplained anomaly: %(name)s changed beyond its limit; explain it.")
             % {"name": alert.name}
         )
-    return owed
+    return list(owed.values())
+
+
+def _provider_items(row: ProviderRow) -> list[str]:
+    if row.status == UnitStatus.RETURNED:
+        return [_("Your department's submission was returned: correct it and submit again.")]
+    if row.filled:
+        return [
+            _("Figures entered for every unit but not submitted (%(blank)d of %(total)d blank).")
+            % {"blank": row.blank, "total": row.total}
+        ]
+    return [
+        _("No figures entered yet (%(total)d to fill: %(keys)d indicators for every unit).")
+        % {"total": row.total, "keys": len(row.keys)}
+    ]
+
+
+def _providers(period: Period, readiness: Readiness) -> list[Owed]:
+    """The departments' provider accounts: their indicators' figures for every unit not
+    submitted (while the period collects) and unexplained anomalies of their indicators;
+    each against the department's own deadline where it has one."""
+    own = department_deadlines(period)
+    main = getattr(deadlines_for(period), "collection_deadline", None)
+    owed: dict[int, Owed] = {}
+    rows = provider_board(period)
+
+    def item(department: Department) -> Owed:
+        return owed.setdefault(
+            department.pk,
+            Owed(unit=None, department=department, deadline=own.get(department.pk, main)),
+        )
+
+    if period.state == Period.State.COLLECTING:
+        for row in rows:
+            if row.status not in DONE:
+                item(row.department).items.extend(_provider_items(row))
+    by_key = {key: row.department for row in rows for key in row.keys}
+    for alert in _unexplained(period):
+        if alert.key in by_key:
+            item(by_key[alert.key]).items.append(
+                _("Unexplained anomaly: %(name)s of %(unit)s changed beyond its limit; explain it.")
+                % {"name": alert.name, "unit": alert.unit.name}
+            )
+    return list(owed.values())
+
+
+def _office(period: Period, readiness: Readiness) -> list[Owed]:
+    if not readiness.pending_objections:
+        return []
+    return [
+        Owed(
+            unit=None,
+            items=[
+                _("Objection of %(unit)s waits for an answer.") % {"unit": o.unit.name}
+                for o in readiness.pending_objections
+            ],
+        )
+    ]
+
+
+OwedSource = Callable[[Period, Readiness], list[Owed]]
+
+# Who owes what, one function per kind of debtor. A new kind (e.g. a department's own
+# approver) is one more function here and one more entry of the planner's RECIPIENTS.
+OWED_SOURCES: list[OwedSource] = [_units, _approvals, _providers, _office]
 
 
 def period_owed(period: Period) -> list[Owed]:
-    """Every unit that still owes something, and the office when objections wait."""
+    """Everyone who still owes something in ``period``: units, approvers, departments'
+    providers, and the office when objections wait."""
     readiness = period_readiness(period)
-    owed = list(_unit_items(period, readiness).values()) + _approvals(readiness)
-    if readiness.pending_objections:
-        owed.append(
-            Owed(
-                unit=None,
-                items=[
-                    _("Objection of %(unit)s waits for an answer.") % {"unit": o.unit.name}
-                    for o in readiness.pending_objections
-                ],
-            )
-        )
-    return owed
+    return [item for source in OWED_SOURCES for item in source(period, readiness)]
 
 
 def period_digest_lines(period: Period) -> list[str]:
@@ -127,6 +232,18 @@ def period_digest_lines(period: Period) -> list[str]:
         },
         _("Objections waiting for an answer: %(n)d.") % {"n": len(readiness.pending_objections)},
     ]
+    providers = provider_board(period)
+    if providers:
+        late = [r.department.name for r in providers if r.status not in DONE]
+        lines.insert(
+            1,
+            _("Departments submitted: %(n)d of %(total)d%(late)s.")
+            % {
+                "n": len(providers) - len(late),
+                "total": len(providers),
+                "late": _("; not yet: %(names)s") % {"names": "、".join(late)} if late else "",
+            },
+        )
     if counts[UnitStatus.PENDING_APPROVAL]:
         lines.append(
             _("Waiting for approval inside the unit: %(n)d.")
@@ -189,3 +306,25 @@ def unread_count(user: Any) -> int:
 
 def notifications_of(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related("period")
+
+
+def department_deadlines(period: Period) -> dict[int, datetime]:
+    """The departments' own collection deadlines in ``period``, by department id."""
+    return dict(
+        DepartmentDeadline.objects.filter(period=period).values_list(
+            "department_id", "collection_deadline"
+        )
+    )
+
+
+def department_deadline_rows(period: Period) -> list[dict[str, Any]]:
+    """Each department supplying indicators in ``period`` with its own deadline (or None)
+    and the one that applies to it, for the office's schedule page and the boards."""
+    own = department_deadlines(period)
+    main = getattr(deadlines_for(period), "collection_deadline", None)
+    departments = sorted(
+        {d.pk: d for d in period_assignments(period).values()}.values(), key=lambda d: d.code
+    )
+    return [
+        {"department": d, "own": own.get(d.pk), "applies": own.get(d.pk, main)} for d in departments
+    ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,13 +25,24 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leitai.web.accounts.models import User
-from leitai.web.assessments.models import Period
+from leitai.web.assessments.models import Period, Unit
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
+from leitai.web.errors import ServiceError
 from leitai.web.reminders import channels
-from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
+from leitai.web.reminders.models import (
+    Delivery,
+    DepartmentDeadline,
+    Notification,
+    PeriodDeadlines,
+    Webhook,
+)
 from leitai.web.reminders.selectors import (
     Owed,
+    deadlines_for,
+    department_deadline_rows,
+    department_deadlines,
+    department_providers,
     due_points,
     office_users,
     period_digest_lines,
@@ -101,6 +113,9 @@ def webhook_save(
     for name in WEBHOOK_FIELDS:
         if name in values:
             setattr(webhook, name, values[name])
+    problem = channels.robot_url_problem(webhook.url)
+    if problem is not None:
+        raise ServiceError(problem, code="robot_url", field="url")
     if secret:
         webhook.secret = secret
     webhook.full_clean()
@@ -164,31 +179,72 @@ def _person_rows(
     ]
 
 
+Recipients = tuple[Any, str, str]  # the people, the title, the link
+
+
+def _to_office(period: Period, item: Owed) -> Recipients:
+    title = _("%(period)s: objections wait for your answer") % {"period": period.code}
+    return office_users(), title, reverse("workflow:objection_list", args=[period.code])
+
+
+def _unit_of(item: Owed) -> Unit:
+    if item.unit is None:
+        raise ValueError(f"a {item.kind} reminder without a unit")
+    return item.unit
+
+
+def _to_approvers(period: Period, item: Owed) -> Recipients:
+    unit = _unit_of(item)
+    title = _("%(period)s: an approval of %(unit)s is waiting for you") % {
+        "period": period.code,
+        "unit": unit.name,
+    }
+    people = unit_approvers(unit).exclude(pk=item.preparer_id)
+    return people, title, reverse("workflow:unit", args=[period.code, unit.code])
+
+
+def _to_reporters(period: Period, item: Owed) -> Recipients:
+    unit = _unit_of(item)
+    title = _("%(period)s reminder: %(unit)s still owes figures") % {
+        "period": period.code,
+        "unit": unit.name,
+    }
+    people = unit_reporters(unit)
+    return people, title, reverse("workflow:unit", args=[period.code, unit.code])
+
+
+def _to_providers(period: Period, item: Owed) -> Recipients:
+    if item.department is None:
+        raise ValueError("a provider's reminder without a department")
+    title = _("%(period)s reminder: %(department)s still owes figures") % {
+        "period": period.code,
+        "department": item.department.name,
+    }
+    people = department_providers(item.department)
+    return people, title, reverse("workflow:provider", args=[period.code])
+
+
+# Who is reminded of each kind of :class:`Owed` (see ``OWED_SOURCES`` in the selectors).
+RECIPIENTS: dict[str, Callable[[Period, Owed], Recipients]] = {
+    "office": _to_office,
+    "approval": _to_approvers,
+    "unit": _to_reporters,
+    "provider": _to_providers,
+}
+
+
+def _when(deadline: datetime | None) -> str:
+    return timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else ""
+
+
 def _owed_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
-    deadline = getattr(getattr(period, "deadlines", None), "collection_deadline", None)
-    when = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else ""
+    main = getattr(getattr(period, "deadlines", None), "collection_deadline", None)
     rows: list[Delivery] = []
     for item in owed:
-        if item.unit is None:
-            people = office_users()
-            title = _("%(period)s: objections wait for your answer") % {"period": period.code}
-            link = reverse("workflow:objection_list", args=[period.code])
-        elif item.approvers:
-            people = unit_approvers(item.unit).exclude(pk=item.preparer_id)
-            title = _("%(period)s: an approval of %(unit)s is waiting for you") % {
-                "period": period.code,
-                "unit": item.unit.name,
-            }
-            link = reverse("workflow:unit", args=[period.code, item.unit.code])
-        else:
-            people = unit_reporters(item.unit)
-            title = _("%(period)s reminder: %(unit)s still owes figures") % {
-                "period": period.code,
-                "unit": item.unit.name,
-            }
-            link = reverse("workflow:unit", args=[period.code, item.unit.code])
+        people, title, link = RECIPIENTS[item.kind](period, item)
         lines = list(item.items)
-        if when and item.unit is not None:
+        when = _when(item.deadline or main)
+        if when and item.kind != "office":
             lines.insert(0, _("Collection deadline: %(when)s.") % {"when": when})
         for user in people:
             rows += _person_rows(
@@ -196,17 +252,17 @@ def _owed_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
                 point,
                 user,
                 _message(period, title, lines, link),
-                kind="approval" if item.approvers else "user",
+                kind="user" if item.kind in ("unit", "provider") else item.kind,
             )
     return rows
 
 
 def _robot_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
-    units = [o for o in owed if o.unit is not None]
-    if not units:
+    debtors = [o for o in owed if o.kind in ("unit", "approval", "provider")]
+    if not debtors:
         return []
     title = _("%(period)s reminder: units that still owe figures") % {"period": period.code}
-    lines = [f"{o.unit.name}：{'；'.join(o.items)}" for o in units if o.unit is not None]
+    lines = [f"{o.who}：{'；'.join(o.items)}" for o in debtors]
     message = _message(period, title, lines, reverse("workflow:period", args=[period.code]))
     return [
         Delivery(
@@ -232,14 +288,32 @@ def _digest_rows(period: Period, point: str) -> list[Delivery]:
     return rows
 
 
+def department_point(department_id: int, point: str) -> str:
+    """The schedule point of a department with its own deadline: ``d<id>:before-3``."""
+    return f"d{department_id}:{point}"
+
+
+def _point_rows(period: Period, point: str) -> list[Delivery]:
+    """The deliveries of one point. A department with its own deadline is reminded on its
+    own points (``d<id>:…``) only, and not by the group robots; the office's reminder by
+    hand (``manual-…``) reaches everyone who owes."""
+    if point.startswith("digest-"):
+        return _digest_rows(period, point)
+    owed = period_owed(period)
+    if point.startswith("d") and ":" in point:
+        department = point[1:].partition(":")[0]
+        mine = [o for o in owed if o.department is not None and str(o.department.pk) == department]
+        return _owed_rows(period, point, mine)
+    if not point.startswith("manual-"):
+        own = department_deadlines(period)
+        owed = [o for o in owed if o.department is None or o.department.pk not in own]
+    return _owed_rows(period, point, owed) + _robot_rows(period, point, owed)
+
+
 def reminders_plan(*, period: Period, point: str) -> int:
     """Insert the deliveries of ``point`` (each at most once, whoever plans it)."""
     with translation.override(settings.LANGUAGE_CODE):
-        if point.startswith("digest-"):
-            rows = _digest_rows(period, point)
-        else:
-            owed = period_owed(period)
-            rows = _owed_rows(period, point, owed) + _robot_rows(period, point, owed)
+        rows = _point_rows(period, point)
     if not rows or Delivery.objects.filter(period=period, point=point).exists():
         # Planned already (by this worker earlier or by another): the point is taken.
         return 0
@@ -276,6 +350,20 @@ def reminders_tick(*, now: datetime | None = None) -> int:
     for deadlines in schedules.select_related("period"):
         for point in due_points(deadlines, now):
             reminders_plan(period=deadlines.period, point=point)
+        for own in DepartmentDeadline.objects.filter(period=deadlines.period):
+            # The period's schedule against the department's own deadline (no digest).
+            schedule = PeriodDeadlines(
+                period=deadlines.period,
+                collection_deadline=own.collection_deadline,
+                days_before=deadlines.days_before,
+                overdue_daily=deadlines.overdue_daily,
+                send_hour=deadlines.send_hour,
+                digest=False,
+            )
+            for point in due_points(schedule, now):
+                reminders_plan(
+                    period=deadlines.period, point=department_point(own.department_id, point)
+                )
     waiting = _sendable(now).count()
     if waiting:
         job_submit(handler=reminders_send, args={})
@@ -442,3 +530,63 @@ def reminders_send(ctx: JobContext) -> None:
     reminders_send_due(worker=ctx.worker, check=ctx.check)
     with ctx.finishing():
         pass
+
+
+# -- departments' own deadlines --------------------------------------------------------------
+
+
+def _deadline_text(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else None
+
+
+@transaction.atomic
+def department_deadlines_set(
+    *, period: Period, actor: Any, deadlines: dict[str, datetime | None]
+) -> int:
+    """Set (or, with None, clear) the departments' own collection deadlines in ``period``,
+    all or none, each change audited. ``deadlines`` maps a department's code to its
+    deadline. Refused, with the department named, for a department that supplies nothing
+    in the period or a deadline after the period's own: a department delivers before the
+    units or with them, never after the collection closes."""
+    supplying = {row["department"].code: row for row in department_deadline_rows(period)}
+    main = getattr(deadlines_for(period), "collection_deadline", None)
+    problems: dict[str, str] = {}
+    for code, moment in deadlines.items():
+        if code not in supplying:
+            problems[code] = _("%(code)s supplies no indicator in %(period)s.") % {
+                "code": code,
+                "period": period.code,
+            }
+        elif moment is not None and main is not None and moment > main:
+            problems[code] = _(
+                "%(department)s: %(when)s is after the period's collection deadline %(main)s."
+            ) % {
+                "department": supplying[code]["department"].name,
+                "when": _when(moment),
+                "main": _when(main),
+            }
+    if problems:
+        raise ServiceError(code="deadline", fields=problems)
+    changed = 0
+    for code, moment in deadlines.items():
+        department = supplying[code]["department"]
+        before = supplying[code]["own"]
+        if before == moment:
+            continue
+        if moment is None:
+            DepartmentDeadline.objects.filter(period=period, department=department).delete()
+        else:
+            DepartmentDeadline.objects.update_or_create(
+                period=period, department=department, defaults={"collection_deadline": moment}
+            )
+        audit_record(
+            action=Action.REMINDER_SCHEDULE_CHANGED,
+            actor=actor,
+            period=period,
+            before={"department": code, "collection_deadline": _deadline_text(before)},
+            after={"department": code, "collection_deadline": _deadline_text(moment)},
+            summary=_("Collection deadline of %(department)s in %(period)s set")
+            % {"department": department.name, "period": period.code},
+        )
+        changed += 1
+    return changed

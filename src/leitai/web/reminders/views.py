@@ -12,9 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from leitai.web.access import office
 from leitai.web.assessments.models import Period
+from leitai.web.errors import ServiceError, error_to_form
 from leitai.web.reminders import forms, services
 from leitai.web.reminders.models import Notification, Webhook
-from leitai.web.reminders.selectors import deadlines_for, notifications_of, period_deliveries
+from leitai.web.reminders.selectors import (
+    deadlines_for,
+    department_deadline_rows,
+    notifications_of,
+    period_deliveries,
+)
 
 
 @require_GET
@@ -38,9 +44,26 @@ def notification_read(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @office
 def period_reminders(request: HttpRequest, period: str) -> HttpResponse:
+    """The period's deadlines and schedule, and the departments' own deadlines (two
+    forms on one page; ``form=departments`` says which one was posted)."""
     period_obj = get_object_or_404(Period, code=period)
-    form = forms.DeadlinesForm(request.POST or None, instance=deadlines_for(period_obj))
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    mine = posted is not None and posted.get("form") == "departments"
+    form = forms.DeadlinesForm(None if mine else posted, instance=deadlines_for(period_obj))
+    departments = forms.DepartmentDeadlinesForm(
+        posted if mine else None, rows=department_deadline_rows(period_obj)
+    )
+    if mine and departments.is_valid():
+        try:
+            services.department_deadlines_set(
+                period=period_obj, actor=request.user, deadlines=departments.deadlines()
+            )
+        except ServiceError as exc:
+            error_to_form(departments, exc)
+        else:
+            messages.success(request, _("The departments' deadlines are saved."))
+            return redirect("reminders:period", period_obj.code)
+    elif posted is not None and not mine and form.is_valid():
         services.deadlines_update(period=period_obj, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Deadlines and reminders saved."))
         return redirect("reminders:period", period_obj.code)
@@ -50,6 +73,7 @@ def period_reminders(request: HttpRequest, period: str) -> HttpResponse:
         {
             "period": period_obj,
             "form": form,
+            "departments": departments,
             "deliveries": period_deliveries(period_obj)[:300],
         },
     )
@@ -79,10 +103,16 @@ def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     webhook = get_object_or_404(Webhook, pk=pk) if pk is not None else None
     form = forms.WebhookForm(request.POST or None, instance=webhook)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        services.webhook_save(actor=request.user, webhook=webhook, **data)
-        messages.success(request, _("Group robot saved."))
-        return redirect("reminders:webhooks")
+        # The form has written the posted fields onto its instance: the service reads the
+        # stored robot afresh, so that the log records what it was before.
+        stored = Webhook.objects.get(pk=pk) if pk is not None else None
+        try:
+            services.webhook_save(actor=request.user, webhook=stored, **form.cleaned_data)
+        except ServiceError as exc:
+            error_to_form(form, exc)
+        else:
+            messages.success(request, _("Group robot saved."))
+            return redirect("reminders:webhooks")
     return render(request, "reminders/webhook_form.html", {"form": form, "webhook": webhook})
 
 

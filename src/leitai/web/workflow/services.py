@@ -1245,3 +1245,210 @@ def provider_return(
     )
     assert submission is not None  # _require above
     return _returned(submission, user=user, reason=reason, unit=None, who=department.code)
+
+
+# -- who supplies which indicator (the office's assignments page) ----------------------------
+
+
+def _assignment_scope(
+    period: Period | None, scheme_version: SchemeVersion | None
+) -> tuple[SchemeVersion, list[Period]]:
+    """The scheme version an assignment belongs to and the periods it may reach."""
+    if period is not None and scheme_version is None:
+        return period.scheme_version, [period]
+    if scheme_version is not None and period is None:
+        return scheme_version, list(scheme_version.periods.order_by("code"))
+    raise ServiceError(_("Choose a scheme version or a period."), code="scope")
+
+
+def _assignment_reach(key: str, periods: list[Period], *, per_period: bool) -> list[Period]:
+    """The periods whose supplier of ``key`` an assignment in this scope decides: a scheme
+    version's assignment does not reach a period with its own assignment of the key."""
+    from leitai.web.workflow.models import Assignment
+
+    if per_period:
+        return periods
+    own = set(
+        Assignment.objects.filter(period__in=periods, key=key).values_list("period_id", flat=True)
+    )
+    return [p for p in periods if p.pk not in own]
+
+
+def _assignment_collecting(reach: list[Period], name: str, *, per_period: bool) -> None:
+    closed = next((p for p in reach if p.state != Period.State.COLLECTING), None)
+    if closed is None:
+        return
+    words = {"period": closed.code, "state": closed.get_state_display(), "name": name}
+    if per_period:
+        message = _(
+            "%(period)s no longer collects figures (%(state)s): who supplies %(name)s there "
+            "stays as it was."
+        )
+    else:
+        message = _(
+            "%(period)s of this scheme version no longer collects figures (%(state)s): who "
+            "supplied %(name)s there stays as it was. Assign it per period, on the page of "
+            "each period that collects."
+        )
+    raise ServiceError(message % words, code="state", field="department")
+
+
+def _assignment_values_kept(
+    key: str, name: str, reach: list[Period], department: Department | None
+) -> None:
+    """Figures already entered by a supplier who would lose the indicator stay theirs: the
+    change is refused, naming the first such figure (the office clears them first, or
+    leaves the indicator where it is). The office's own and imported figures never block."""
+    from django.db.models import Q
+
+    values = DataValue.objects.filter(period__in=reach, key=key).exclude(value="")
+    if department is None:
+        losing = Q(updated_by__role=User.Role.PROVIDER)
+    else:
+        losing = Q(updated_by__role=User.Role.REPORTER) | (
+            Q(updated_by__role=User.Role.PROVIDER) & ~Q(updated_by__department=department)
+        )
+    first = (
+        values.filter(losing)
+        .select_related("period", "unit", "updated_by")
+        .order_by("period__code", "unit__position", "unit__code")
+        .first()
+    )
+    if first is None:
+        return
+    from leitai.web.accounts.selectors import person_display
+
+    raise ServiceError(
+        _(
+            "%(name)s already has figures entered by %(who)s (%(unit)s, %(period)s): they "
+            "would pass to another supplier. Clear them first, or leave the indicator with "
+            "its supplier."
+        )
+        % {
+            "name": name,
+            "who": person_display(first.updated_by) or "—",
+            "unit": first.unit.name,
+            "period": first.period.code,
+        },
+        code="values",
+        field="department",
+    )
+
+
+def _assignment_department_open(department: Department, reach: list[Period]) -> None:
+    submitted = (
+        ProviderSubmission.objects.filter(
+            period__in=reach, department=department, state=ProviderSubmission.State.SUBMITTED
+        )
+        .select_related("period")
+        .order_by("period__code")
+        .first()
+    )
+    if submitted is not None:
+        raise ServiceError(
+            _(
+                "%(department)s has submitted its figures of %(period)s: return its submission "
+                "first, then give it more indicators."
+            )
+            % {"department": department.name, "period": submitted.period.code},
+            code="submitted",
+            field="department",
+        )
+
+
+@transaction.atomic
+def assignment_set(
+    *,
+    key: str,
+    department: Department | None,
+    user: User,
+    period: Period | None = None,
+    scheme_version: SchemeVersion | None = None,
+) -> bool:
+    """Make ``department`` (None: the units themselves) the supplier of ``key`` in one
+    period or in every period of a scheme version; audited. Returns whether it changed.
+
+    The rules, each refused with the indicator, period, unit or department named:
+
+    - an indicator of the scheme version, in one scope (a period's own assignment wins
+      over its version's, so a version's change does not reach a period with its own);
+    - every period it reaches still collects figures: a period in review or published
+      keeps the suppliers its figures came from;
+    - no figure already entered there by a supplier who would lose the indicator (a
+      unit's reporter, or another department's provider): figures never pass from one
+      supplier to another; the office clears them first (its own figures never block);
+    - a department that has submitted there is returned first before it gets more;
+    - a period cannot hand back to the units an indicator its version gives a
+      department (there is no "the units" assignment to override it): change the version.
+
+    So an indicator stays supplied by one department or by the units, never both.
+    """
+    from leitai.web.workflow.models import Assignment
+
+    if not user_is_office(user):
+        raise ServiceError(_("Only the assessment office assigns indicators."), code="forbidden")
+    version, periods = _assignment_scope(period, scheme_version)
+    if period is not None:
+        period = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
+        periods = [period]
+    scheme = scheme_version_parsed(version)
+    if key not in scheme_keys(scheme):
+        raise ServiceError(
+            _("“%(key)s” is not an indicator of %(scheme)s.") % {"key": key, "scheme": version},
+            code="key",
+            field="key",
+        )
+    name = f"{scheme_names(scheme).get(key, key)} ({key})"
+    # Locked on its own: PostgreSQL refuses FOR UPDATE across a join's nullable side.
+    row = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(key=key, period=period, scheme_version=None if period else version)
+        .first()
+    )
+    inherited = (
+        Assignment.objects.filter(key=key, scheme_version=version)
+        .select_related("department")
+        .first()
+        if period is not None
+        else None
+    )
+    if department is None and inherited is not None:
+        raise ServiceError(
+            _(
+                "%(name)s is supplied by %(department)s in every period of %(version)s: "
+                "hand it back to the units on the scheme version's page."
+            )
+            % {"name": name, "department": inherited.department, "version": version},
+            code="inherited",
+            field="department",
+        )
+    current = row or inherited  # the period's own, else its version's
+    if (current.department if current else None) == department:
+        return False
+    reach = _assignment_reach(key, periods, per_period=period is not None)
+    _assignment_collecting(reach, name, per_period=period is not None)
+    _assignment_values_kept(key, name, reach, department)
+    if department is not None:
+        _assignment_department_open(department, reach)
+    before = row.department.code if row else None
+    if department is None:
+        if row is not None:
+            row.delete()
+    else:
+        row = row or Assignment(key=key, period=period, scheme_version=None if period else version)
+        row.department = department
+        row.save()
+    audit_record(
+        action=Action.ASSIGNMENT_CHANGED,
+        actor=user,
+        period=period,
+        before={"key": key, "department": before},
+        after={"key": key, "department": department.code if department else None},
+        summary=_("%(name)s in %(scope)s: supplied by %(who)s")
+        % {
+            "name": name,
+            "scope": period.code if period else str(version),
+            "who": department.name if department else _("the units"),
+        },
+    )
+    return True

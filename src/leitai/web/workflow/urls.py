@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from leitai.web.workflow import editor_views, provider_views, views
+from leitai.web.workflow import assignment_views, editor_views, provider_views, views
 
 app_name = "workflow"
 
@@ -115,5 +115,16 @@ urlpatterns = [
         "workflow/periods/<slug:period>/departments/<slug:department>/return/",
         provider_views.provider_return,
         name="provider_return",
+    ),
+    # Who supplies each indicator (issue 11)
+    path(
+        "workflow/periods/<slug:period>/assignments/",
+        assignment_views.period_assignments,
+        name="assignments",
+    ),
+    path(
+        "workflow/schemes/<slug:scheme>/v<int:number>/assignments/",
+        assignment_views.version_assignments,
+        name="version_assignments",
     ),
 ]

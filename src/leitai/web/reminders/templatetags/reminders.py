@@ -5,7 +5,13 @@ from typing import Any
 from django import template
 
 from leitai.web.accounts.selectors import user_is_office
-from leitai.web.reminders.selectors import deadlines_for, deliveries_failing, unread_count
+from leitai.web.reminders.selectors import (
+    deadlines_for,
+    deliveries_failing,
+    department_deadline_rows,
+    department_deadlines,
+    unread_count,
+)
 
 register = template.Library()
 
@@ -29,6 +35,16 @@ def reminders_panel(context: Any, period: Any) -> dict[str, Any]:
         "show": True,
         "period": period,
         "deadlines": deadlines_for(period),
+        "departments": [row for row in department_deadline_rows(period) if row["own"]],
         "failing": list(deliveries_failing(period)[:20]),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("reminders/_department_deadline.html")
+def department_deadline(period: Any, department: Any) -> dict[str, Any]:
+    """The collection deadline that applies to ``department`` in ``period``: its own, or
+    the period's (said so), or nothing when neither is set."""
+    own = department_deadlines(period).get(int(getattr(department, "pk", 0) or 0))
+    main = getattr(deadlines_for(period), "collection_deadline", None)
+    return {"deadline": own or main, "own": own is not None}

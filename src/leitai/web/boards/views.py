@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -33,6 +33,8 @@ from leitai.web.assessments.selectors import NotVisible, ResultView
 from leitai.web.boards import trends
 from leitai.web.caching import published_condition
 
+if TYPE_CHECKING:
+    from leitai.web.analysis.types import Correlation
 
 def visible(
     view: Callable[..., HttpResponse], methods: tuple[str, ...] = ("GET",)
@@ -397,7 +399,7 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     if other is None and request.GET.get("with"):
         raise Http404
     rows, earlier_label, later_label = [], "", ""
-    correlations: list[dict[str, Any]] = []
+    correlations: list[Correlation] = []
     if other is not None:
         earlier_first = (previous is not None and other[0].pk == previous.period_id) or (
             other[0].code < ctx.period.code
@@ -443,7 +445,7 @@ def compare(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
-def _correlations(earlier: Snapshot, later: Snapshot) -> list[dict[str, Any]]:
+def _correlations(earlier: Snapshot, later: Snapshot) -> list[Correlation]:
     """Spearman's and Pearson's correlations of the two results' composite and board
     scores, as the office's comparison of two builds gives them (both results are ones
     the person asking may read)."""

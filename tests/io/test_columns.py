@@ -236,3 +236,16 @@ def test_a_column_is_converted_by_the_rules_of_spec_section_7(cells, expected):
         assert numbers is None
     else:
         assert [None if np.isnan(n) else n for n in numbers.tolist()] == expected
+
+
+@pytest.mark.parametrize("tag", ["<f>", "<f\tt=\"normal\">", "<f\nt=\"normal\">"])
+def test_a_formula_however_its_tag_is_spaced_is_refused_by_both_readers(tag):
+    """The fast reader read a formula written ``<f\\t...>`` (its cached value) where
+    the cell-by-cell reader refuses every formula."""
+    rows = [["unit", *bad.INDICATORS], [bad.OWN, 1, 2, 3, 4]]
+    xml = bad.sheet_xml(rows).replace(
+        '<c r="B2"><v>1</v></c>', f'<c r="B2">{tag}1+0</f><v>1</v></c>'
+    )
+    data = bad.raw_xlsx([("数据填报", xml, "visible")])
+    kind, problems = same(data, load_scheme(DEMO), filename="f.xlsx", require_all_units=False)
+    assert kind == "error" and [p.code for p in problems] == ["file.formula"]

@@ -240,3 +240,25 @@ def test_a_sheet_whose_rectangle_would_be_too_large_is_not_read_by_calamine(cell
     assert _xlsx_fast(data, "a.xlsx", DEFAULT_LIMITS, "数据填报") is None
     small = _sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c></row>')
     assert _xlsx_fast(small, "a.xlsx", DEFAULT_LIMITS, "数据填报").rows == [["unit"]]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>',
+        '<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0"/><v>2</v></c></row>',
+        '<row r="1"><c r="A1"><f\tt="shared" si="0"/><v>2</v></c></row>',
+        '<row r="1"><c r="A1"><f/><v>2</v></c></row>',
+        '<row r="1"><c><v>2</v></c></row>',  # a cell without its reference
+        '<row r="1"><c\tt="n"><v>2</v></c></row>',
+        '<row><c r="A1"><v>2</v></c></row>',  # a row without
+        '<row r="1"><c r="A1"><v>-0</v></c></row>',  # calamine would hand over 0
+    ],
+)
+def test_a_formula_or_an_implicit_place_leaves_the_sheet_to_the_streaming_reader(cells):
+    from leitai.io.files import DEFAULT_LIMITS, _plain_extent
+
+    xml = f'<worksheet xmlns="{bad.NS}"><sheetData>{cells}</sheetData></worksheet>'.encode()
+    assert _plain_extent(xml, DEFAULT_LIMITS) is False
+    plain = b'<worksheet><sheetData><row r="1"><c r="A1"><v>2</v></c></row></sheetData></worksheet>'
+    assert _plain_extent(plain, DEFAULT_LIMITS) is True

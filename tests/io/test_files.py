@@ -262,3 +262,15 @@ def test_a_formula_or_an_implicit_place_leaves_the_sheet_to_the_streaming_reader
     assert _plain_extent(xml, DEFAULT_LIMITS) is False
     plain = b'<worksheet><sheetData><row r="1"><c r="A1"><v>2</v></c></row></sheetData></worksheet>'
     assert _plain_extent(plain, DEFAULT_LIMITS) is True
+
+
+def test_a_cell_is_named_with_openpyxls_letters_without_openpyxl():
+    from openpyxl.utils import get_column_letter
+
+    from leitai.io.files import _cell_ref
+
+    assert [_cell_ref(i, 9) for i in range(18278)] == [
+        f"{get_column_letter(i + 1)}9" for i in range(18278)
+    ]
+    with pytest.raises(ValueError):
+        _cell_ref(18278, 1)

@@ -342,10 +342,20 @@ def _refuse_row(
 
 
 def _cell_ref(index: int, row: int) -> str:
-    """``B7`` for the column at 0-based ``index`` of row 7 (openpyxl's letters)."""
-    from openpyxl.utils import get_column_letter
+    """``B7`` for the column at 0-based ``index`` of row 7 (the letters openpyxl's
+    ``get_column_letter`` gives, without importing openpyxl for a CSV).
 
-    return f"{get_column_letter(index + 1)}{row}"
+    >>> _cell_ref(0, 7), _cell_ref(26, 1), _cell_ref(18277, 2)
+    ('A7', 'AA1', 'ZZZ2')
+    """
+    number = index + 1
+    if not 1 <= number <= 18278:  # as openpyxl: up to ZZZ
+        raise ValueError(f"Invalid column index {number}")
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 # ---------------------------------------------------------------------------

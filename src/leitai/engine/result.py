@@ -414,17 +414,21 @@ class Result:
         pairs = np.stack([self.values, self.scores], axis=-1).astype(float, copy=False)
         unit_numbers = pairs.reshape(len(self.order), -1)
         numbers = orjson.OPT_SERIALIZE_NUMPY
+        pending: list[bytes] = []  # written about a megabyte at a time
         for k, u in enumerate(self.order.tolist()):
             text = orjson.dumps(self._unit_entry(u, {}), option=_options())
+            pending.append(b",\n    " if k else b"\n    ")
             if not ids:
-                handle.write((b",\n    " if k else b"\n    ") + text.replace(b"\n", b"\n    "))
-                continue
-            before, after = text.split(_NO_INDICATORS, 1)
-            parts[1:-2:2] = orjson.dumps(unit_numbers[u], option=numbers)[1:-1].split(b",")
-            parts[-1] = after.replace(b"\n", b"\n    ")
-            start = (b",\n    " if k else b"\n    ") + before.replace(b"\n", b"\n    ")
-            handle.write(start + _INDICATORS + b"".join(parts))
-        handle.write(b"\n  ]" + tail)
+                pending.append(text.replace(b"\n", b"\n    "))
+            else:
+                before, after = text.split(_NO_INDICATORS, 1)
+                parts[1:-2:2] = orjson.dumps(unit_numbers[u], option=numbers)[1:-1].split(b",")
+                parts[-1] = after.replace(b"\n", b"\n    ")
+                pending += [before.replace(b"\n", b"\n    "), _INDICATORS, b"".join(parts)]
+            if len(pending) > 400:
+                handle.write(b"".join(pending))
+                pending.clear()
+        handle.write(b"".join([*pending, b"\n  ]", tail]))
 
 
 # How a unit's entry written by orjson on its own names its indicators: the key is the

@@ -15,8 +15,10 @@ adjustments and series, and the same cell of every value (looked up when asked).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Iterator, Mapping
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,13 +57,15 @@ def column_numbers(cells: list[Any]) -> np.ndarray | None:
         numbers = _plain_numbers(cells)
         if numbers is not None:
             return None if np.isinf(numbers).any() else numbers
-    elif types <= {str, float, int} and kinds.count(str) == cells.count(""):
+    elif types <= {str, float, int}:
         # numbers and empty cells (a workbook): numpy converts them at once
-        column = np.array(cells, dtype=object)
-        empty = column == ""
-        column[empty] = math.nan
-        numbers = column.astype(np.float64)
-        return numbers if np.isfinite(numbers[~empty]).all() else None
+        is_text = list(map(operator.is_, kinds, repeat(str)))
+        if set(compress(cells, is_text)) <= {""}:
+            column = np.array(cells, dtype=object)
+            empty = np.array(is_text, dtype=bool)
+            column[empty] = math.nan
+            numbers = column.astype(np.float64)
+            return numbers if np.isfinite(numbers[~empty]).all() else None
     try:
         parsed = [parse_number(None if cell == "" else cell) for cell in cells]
     except NumberError:

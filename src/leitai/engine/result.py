@@ -166,7 +166,8 @@ class Result:
         top = [(b, self.boards.index(b)) for b in self.scheme.boards]
         names = {flag.id: flag.name for flag in self.scheme.flags}
         rows = []
-        for u in self.order:
+        lists = self._entry_lists  # not an array indexed (and rank_change made) per unit
+        for u in self.order.tolist():
             unit = self.scheme.units[u]
             flags = self.flag_ids(u)
             row: dict[str, Any] = {
@@ -174,19 +175,20 @@ class Result:
                 "name": unit.name,
                 "group": self.group[u],
                 "group_name": self.scheme.group_name(self.group[u]),
-                "rank": _int(self.rank[u]),
-                "rank_all": _int(self.rank_all[u]),
-                "score": float(self.composite[u]),
-                "prev_rank": _int(self.prev_rank[u]),
-                "rank_change": _int(self.rank_change[u]),
-                "vetoed": bool(self.vetoed[u]),
+                "rank": _int(lists["rank"][u]),
+                "rank_all": _int(lists["rank_all"][u]),
+                "score": float(lists["composite"][u]),
+                "prev_rank": _int(lists["prev_rank"][u]),
+                "rank_change": _int(lists["rank_change"][u]),
+                "vetoed": bool(lists["vetoed"][u]),
                 "flags": flags,
                 "flag_names": [names[f] for f in flags],
                 "grade": self.grades[u],
             }
+            scores, stars = lists["board_scores"][u], lists["stars"][u]
             for board, b in top:
-                row[f"score_{board.id}"] = _num(self.board_scores[u, b])
-                row[f"stars_{board.id}"] = _int(self.stars[u, b])
+                row[f"score_{board.id}"] = _num(scores[b])
+                row[f"stars_{board.id}"] = _int(stars[b])
             rows.append(row)
         return rows
 

@@ -61,11 +61,15 @@ def column_numbers(cells: list[Any]) -> np.ndarray | None:
         # numbers and empty cells (a workbook): numpy converts them at once
         is_text = list(map(operator.is_, kinds, repeat(str)))
         if set(compress(cells, is_text)) <= {""}:
-            column = np.array(cells, dtype=object)
-            empty = np.array(is_text, dtype=bool)
-            column[empty] = math.nan
-            numbers = column.astype(np.float64)
-            return numbers if np.isfinite(numbers[~empty]).all() else None
+            empty = list(compress(range(len(cells)), is_text))
+            if empty:
+                cells = list(cells)
+                for k in empty:
+                    cells[k] = math.nan
+            numbers = np.array(cells, dtype=np.float64)
+            finite = np.isfinite(numbers)
+            finite[empty] = True
+            return numbers if finite.all() else None
     try:
         parsed = [parse_number(None if cell == "" else cell) for cell in cells]
     except NumberError:

@@ -770,17 +770,27 @@ def _check_rows(
     """
     cells_all = list(chain.from_iterable(rows))
     kinds = list(map(type, cells_all))
-    texts = compress(cells_all, map(operator.is_, kinds, repeat(str)))
+    texts = list(compress(cells_all, map(operator.is_, kinds, repeat(str))))
     floats = compress(cells_all, map(operator.is_, kinds, repeat(float)))
     measured = max(map(len, texts), default=0) <= limits.max_cell_chars and all(
         map(math.isfinite, floats)
     )
+    total = len(cells_all) - texts.count("") - kinds.count(type(None))
+    if measured and total <= limits.max_cells:
+        # No row can bring the count beyond the limit: only each row's place and width
+        # are looked at (after its empty cells at the end are dropped, as below).
+        for values, number in zip(rows, numbers, strict=True):
+            while values and (values[-1] is None or values[-1] == ""):
+                values.pop()
+            if number > limits.max_rows or len(values) > limits.max_columns:
+                _refuse_row(values, number, name, sheet, limits, 0)
+        return
     cells = 0
     for values, number in zip(rows, numbers, strict=True):
         filled = _row_within(values, number, limits, cells, measured=measured)
-        if filled is None:
-            filled = _refuse_row(values, number, name, sheet, limits, cells)
-        cells += filled
+        cells += (
+            _refuse_row(values, number, name, sheet, limits, cells) if filled is None else filled
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -647,7 +647,7 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
     if b":sheetData" in xml or _NEGATIVE_ZERO.search(xml):
         return False  # calamine hands a whole number over as an int: -0.0 would be 0
     a = _padded(xml)
-    at = np.flatnonzero(a == ord("<"))  # every tag
+    at = np.flatnonzero(a[:-5] == ord("<"))  # every tag with five bytes after it
     ends = _byte_table(b">/" + _WHITE)  # what may end a tag's name
     first, second = a[at + 1], a[at + 2]
     named = ends[second]  # a name of one letter
@@ -673,14 +673,13 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
 
 
 _WHITE = b" \t\n\r\x0b\x0c"  # what \s matches in bytes
-_PAD = 16  # zero bytes around a text, so that a reference's window never leaves it
 
 
 def _padded(xml: bytes) -> Any:
-    """The bytes of ``xml`` as a numpy array, with :data:`_PAD` zero bytes on each side."""
+    """The bytes of ``xml`` as a numpy array (a view, not a copy)."""
     import numpy as np
 
-    return np.frombuffer(bytes(_PAD) + xml + bytes(_PAD), dtype=np.uint8)
+    return np.frombuffer(xml, dtype=np.uint8)
 
 
 def _byte_table(members: bytes) -> Any:
@@ -713,7 +712,7 @@ def _references_extent(xml: bytes) -> tuple[int, int] | None:
 
 
 def _extent(a: Any, at: Any) -> tuple[int, int] | None:
-    """The largest row and column of the references starting at ``at`` in :func:`_padded` bytes.
+    """The largest row and column of the references starting at ``at`` in the bytes ``a``.
 
     All at once (numpy), without a step per cell in Python: of the references with the
     most digits (letters), the digits (letters) compared as big-endian integers compare
@@ -722,8 +721,8 @@ def _extent(a: Any, at: Any) -> tuple[int, int] | None:
     """
     import numpy as np
 
-    if not at.size:
-        return None
+    if not at.size or at[-1] > a.size - 12:
+        return None  # none, or one without room for a reference before the text ends
     window = np.lib.stride_tricks.sliding_window_view(a, 12)[at]  # the bytes after r="
     letter = (window >= ord("A")) & (window <= ord("Z"))
     digit = (window >= ord("0")) & (window <= ord("9"))

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from leitai.engine import assess, load_scheme
 from leitai.io import read_previous, read_table
@@ -112,3 +114,74 @@ def test_the_json_written_a_unit_at_a_time_is_the_json_text(examples):
         out = io.BytesIO()
         write_json(result.to_dict(), out)
         assert out.getvalue() == (result.to_json() + "\n").encode("utf-8")
+
+
+def _document_bytes(result):
+    """The reference: the whole document built, then written by orjson (json_bytes)."""
+    from leitai.engine.result import json_bytes
+
+    return json_bytes(result.to_dict())
+
+
+def _written(result):
+    import io
+
+    out = io.BytesIO()
+    result.write_json(out)
+    return out.getvalue()
+
+
+def test_the_json_written_from_the_arrays_is_the_json_of_the_document(examples, tmp_path):
+    """Result.write_json fills the numbers into a layout made once; the bytes are the
+    document's, on the demo, every worked example, ASEM (groups, preparation) and none."""
+    from leitai.demo import assess_demo
+    from leitai.io.coinr import convert_coinr
+    from tests.conftest import ASEM
+
+    scheme_path, data_path = convert_coinr(
+        ASEM / "ASEM_iData.csv", ASEM / "ASEM_iMeta.csv", tmp_path
+    )
+    asem = assess(load_scheme(scheme_path), read_table(data_path, load_scheme(scheme_path)))
+    assert asem.preparation and asem.has_groups
+    results = [*assess_demo().values(), asem]
+    results += [assess(*_case(examples, f"case{k}")) for k in range(1, 7)]
+    for result in results:
+        written = _written(result)
+        assert written == _document_bytes(result)
+        assert written == (result.to_json() + "\n").encode("utf-8")
+        assert json.loads(written) == json.loads(json.dumps(result.to_dict()))
+
+
+NUMBERS = st.one_of(
+    st.floats(width=64),  # nan, infinities, -0.0, subnormals included
+    st.sampled_from([0.1 + 0.2, 1e16, 1e-7, 5e-324, 1.7976931348623157e308, -0.0]),
+)
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_numbers_and_names_are_written_as_the_document_writes_them(data):
+    """Values and scores of any float (null where not finite), and unit names that look
+    like the text the writer looks for, give the document's bytes."""
+    import dataclasses
+
+    from tests.conftest import EXAMPLES as examples
+
+    text = (examples / "case1" / "scheme.yaml").read_text(encoding="utf-8")
+    name = data.draw(st.sampled_from(['甲\n  "indicators": {}', '"%b" %s \\', "甲区"]))
+    text = text.replace("name: 甲区", f"name: {json.dumps(name)}", 1)
+    scheme = load_scheme_text(text)
+    result = assess(scheme, read_table(examples / "case1" / "data.csv", scheme))
+    shape = result.values.shape
+    draw = st.lists(NUMBERS, min_size=shape[0] * shape[1], max_size=shape[0] * shape[1])
+    values = np.array(data.draw(draw)).reshape(shape)
+    scores = np.array(data.draw(draw)).reshape(shape)
+    changed = dataclasses.replace(result, values=values, scores=scores)
+    assert changed.scheme.units[0].name == name
+    assert _written(changed) == _document_bytes(changed)
+
+
+def load_scheme_text(text):
+    from leitai.engine import parse_scheme
+
+    return parse_scheme(text, source="scheme.yaml")

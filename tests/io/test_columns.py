@@ -236,3 +236,40 @@ def test_a_column_is_converted_by_the_rules_of_spec_section_7(cells, expected):
         assert numbers is None
     else:
         assert [None if np.isnan(n) else n for n in numbers.tolist()] == expected
+
+
+@pytest.mark.parametrize("tag", ["<f>", "<f\tt=\"normal\">", "<f\nt=\"normal\">"])
+def test_a_formula_however_its_tag_is_spaced_is_refused_by_both_readers(tag):
+    """The fast reader read a formula written ``<f\\t...>`` (its cached value) where
+    the cell-by-cell reader refuses every formula."""
+    rows = [["unit", *bad.INDICATORS], [bad.OWN, 1, 2, 3, 4]]
+    xml = bad.sheet_xml(rows).replace(
+        '<c r="B2"><v>1</v></c>', f'<c r="B2">{tag}1+0</f><v>1</v></c>'
+    )
+    data = bad.raw_xlsx([("数据填报", xml, "visible")])
+    kind, problems = same(data, load_scheme(DEMO), filename="f.xlsx", require_all_units=False)
+    assert kind == "error" and [p.code for p in problems] == ["file.formula"]
+
+
+@given(st.text("0123456789.eE+-", max_size=12))
+@settings(max_examples=2000, deadline=None)
+def test_float_reads_the_plain_numbers_over_their_characters_and_nothing_else(text):
+    """Over digits, '.', 'e', 'E', '+' and '-', float() reads a text exactly when it is a
+    plain number of spec section 7 (what lets the column reader call float() alone)."""
+    from leitai.io.columns import _PLAIN_NUMBER
+
+    try:
+        float(text)
+        read = True
+    except ValueError:
+        read = False
+    assert read == bool(_PLAIN_NUMBER.fullmatch(text))
+
+
+@pytest.mark.parametrize("cell", ["1\n2", "1\r\n2", "1.2.3", "e5", "+", "1e"])
+def test_a_cell_that_is_not_a_plain_number_is_read_cell_by_cell(cell):
+    """A quoted CSV cell with a line break gave a traceback (ValueError) from the fast
+    reader; it is reported as the cell-by-cell reader reports it."""
+    text = f'unit,i,j,k\r\na,"{cell}",1,1\r\nb,2,2,2\r\nc,3,3,3\r\n'.encode()
+    kind, problems = same(text, SCHEME, filename="t.csv")
+    assert kind == "error" and [p.where.cell for p in problems] == ["B2"]

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leitai.engine.errors import DataError
 from leitai.i18n import render, translator
@@ -152,3 +154,123 @@ def test_a_bomb_is_refused_quickly_in_bounded_memory(name, tmp_path):
     assert result["code"] == bad.CORPUS[name].code
     assert result["seconds"] < 2.0 + (2.0 if name == "million_empty_rows" else 0)
     assert result["peak_mb"] < 200
+
+
+# -- which workbooks calamine may read (it builds a dense rectangle of the sheet) ------
+
+
+def _reference_extent(xml: bytes) -> tuple[int, int]:
+    """The extent by regular expressions, every reference one at a time (the reference)."""
+    import re
+
+    found = re.findall(rb'\sr="([A-Z]*)([0-9]+)"', xml)
+    rows = max(int(d) for _, d in found)
+    columns = 0
+    for letters, _ in found:
+        index = 0
+        for letter in letters.decode():
+            index = index * 26 + ord(letter) - 64
+        columns = max(columns, index)
+    return rows, columns
+
+
+REFERENCES = st.lists(
+    st.tuples(
+        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=0, max_size=3),
+        st.integers(1, 9_999_999),
+        st.sampled_from([" ", "\t", "\n", "\r"]),
+    ),
+    min_size=1,
+    max_size=50,
+)
+
+
+@given(REFERENCES)
+@settings(max_examples=300, deadline=None)
+def test_the_extent_of_a_sheet_is_that_of_its_references_one_by_one(references):
+    from leitai.io.files import _references_extent
+
+    xml = b"<sheetData>" + b"".join(
+        f'<c{space}r="{letters}{row}" t="n"><v>1</v></c>'.encode()
+        for letters, row, space in references
+    )
+    assert _references_extent(xml) == _reference_extent(xml)
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<row r="1"><c r="AAAA1"><v>1</v></c></row>',  # four letters: beyond XFD
+        b'<row r="1"><c r="A12345678"><v>1</v></c></row>',  # eight digits
+        b'<row r="1"><c r="A"><v>1</v></c></row>',  # no row
+        b'<row r="1"><c r="A-1"><v>1</v></c></row>',
+        b'<row r="1"><c r="a1"><v>1</v></c></row>',
+        b'<row r="x"><c r="A1"><v>1</v></c></row>',
+        b"<row><c><v>1</v></c></row>",  # no reference at all
+    ],
+)
+def test_a_reference_that_is_not_one_leaves_the_sheet_to_the_streaming_reader(xml):
+    from leitai.io.files import _references_extent
+
+    assert _references_extent(xml) is None
+
+
+def _sheet(cells: str) -> bytes:
+    xml = bad.HEAD + f'<worksheet xmlns="{bad.NS}"><sheetData>{cells}</sheetData></worksheet>'
+    return bad.raw_xlsx([("数据填报", xml, "visible")])
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # 100,000 rows x 100 columns as a rectangle: beyond four times the cells allowed
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c></row>'
+        '<row r="100000"><c r="CV100000"><v>1</v></c></row>',
+        # a cell at XFD1048576 behind a tab (counted neither as a cell nor a reference)
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c>'
+        '<c\tr="XFD1048576"><v>1</v></c></row>',
+        # a cell claiming a row far below its own
+        '<row r="2"><c r="A1048576"><v>1</v></c></row>',
+    ],
+)
+def test_a_sheet_whose_rectangle_would_be_too_large_is_not_read_by_calamine(cells):
+    from leitai.io.files import DEFAULT_LIMITS, _xlsx_fast
+
+    data = _sheet(cells)
+    assert _xlsx_fast(data, "a.xlsx", DEFAULT_LIMITS, "数据填报") is None
+    small = _sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>unit</t></is></c></row>')
+    assert _xlsx_fast(small, "a.xlsx", DEFAULT_LIMITS, "数据填报").rows == [["unit"]]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>',
+        '<row r="1"><c r="A1"><f t="shared" ref="A1:A2" si="0"/><v>2</v></c></row>',
+        '<row r="1"><c r="A1"><f\tt="shared" si="0"/><v>2</v></c></row>',
+        '<row r="1"><c r="A1"><f/><v>2</v></c></row>',
+        '<row r="1"><c><v>2</v></c></row>',  # a cell without its reference
+        '<row r="1"><c\tt="n"><v>2</v></c></row>',
+        '<row><c r="A1"><v>2</v></c></row>',  # a row without
+        '<row r="1"><c r="A1"><v>-0</v></c></row>',  # calamine would hand over 0
+    ],
+)
+def test_a_formula_or_an_implicit_place_leaves_the_sheet_to_the_streaming_reader(cells):
+    from leitai.io.files import DEFAULT_LIMITS, _plain_extent
+
+    xml = f'<worksheet xmlns="{bad.NS}"><sheetData>{cells}</sheetData></worksheet>'.encode()
+    assert _plain_extent(xml, DEFAULT_LIMITS) is False
+    plain = b'<worksheet><sheetData><row r="1"><c r="A1"><v>2</v></c></row></sheetData></worksheet>'
+    assert _plain_extent(plain, DEFAULT_LIMITS) is True
+
+
+def test_a_cell_is_named_with_openpyxls_letters_without_openpyxl():
+    from openpyxl.utils import get_column_letter
+
+    from leitai.io.files import _cell_ref
+
+    assert [_cell_ref(i, 9) for i in range(18278)] == [
+        f"{get_column_letter(i + 1)}9" for i in range(18278)
+    ]
+    with pytest.raises(ValueError):
+        _cell_ref(18278, 1)

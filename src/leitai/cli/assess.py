@@ -188,18 +188,16 @@ def emit(result: Result, args: argparse.Namespace, *, default_book: Path) -> Pat
         write_result_book(result, path, lang=lang)
         return path
     if fmt == "json":
-        from leitai.engine.result import json_text, write_json
-
         if output:
             with open(output, "wb") as handle:  # a unit at a time, bytes straight to the file
-                write_json(result.to_dict(), handle)
+                result.write_json(handle)
             return Path(output)
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:
-            sys.stdout.write(json_text(result.to_dict()) + "\n")
+            sys.stdout.write(result.to_json() + "\n")
         else:
             sys.stdout.flush()
-            write_json(result.to_dict(), buffer)
+            result.write_json(buffer)
             buffer.flush()
         return None
     if fmt == "csv":

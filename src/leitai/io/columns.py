@@ -15,8 +15,10 @@ adjustments and series, and the same cell of every value (looked up when asked).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Iterator, Mapping
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,9 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["column_numbers", "wide_period_data"]
 
-# A plain ASCII decimal number (parse_number's _PLAIN without Unicode digits), or nothing.
+# A plain ASCII decimal number (parse_number's _PLAIN without Unicode digits).
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-_PLAIN_COLUMN = re.compile(rf"(?:{_NUMBER})?(?:\n(?:{_NUMBER})?)*")
+_PLAIN_NUMBER = re.compile(_NUMBER)
 
 
 def column_numbers(cells: list[Any]) -> np.ndarray | None:
@@ -52,25 +54,50 @@ def column_numbers(cells: list[Any]) -> np.ndarray | None:
     kinds = list(map(type, cells))
     types = set(kinds)
     if types <= {str}:
-        if _PLAIN_COLUMN.fullmatch("\n".join(cells)):
-            # float() as parse_number reads each text, hence the very same number; nan
-            # only where the cell is empty (the pattern admits no "nan")
-            numbers = np.fromiter(
-                map(float, [cell or "nan" for cell in cells]), np.float64, count=len(cells)
-            )
+        numbers = _plain_numbers(cells)
+        if numbers is not None:
             return None if np.isinf(numbers).any() else numbers
-    elif types <= {str, float, int} and kinds.count(str) == cells.count(""):
+    elif types <= {str, float, int}:
         # numbers and empty cells (a workbook): numpy converts them at once
-        column = np.array(cells, dtype=object)
-        empty = column == ""
-        column[empty] = math.nan
-        numbers = column.astype(np.float64)
-        return numbers if np.isfinite(numbers[~empty]).all() else None
+        is_text = list(map(operator.is_, kinds, repeat(str)))
+        if set(compress(cells, is_text)) <= {""}:
+            empty = list(compress(range(len(cells)), is_text))
+            if empty:
+                cells = list(cells)
+                for k in empty:
+                    cells[k] = math.nan
+            numbers = np.array(cells, dtype=np.float64)
+            finite = np.isfinite(numbers)
+            finite[empty] = True
+            return numbers if finite.all() else None
     try:
         parsed = [parse_number(None if cell == "" else cell) for cell in cells]
     except NumberError:
         return None
     return np.array([math.nan if n is None else n for n in parsed], dtype=np.float64)
+
+
+def _plain_numbers(cells: list[str]) -> np.ndarray | None:
+    """A column of plain ASCII decimal texts (or empty cells) as numbers, or None.
+
+    A text of nothing but digits, ``.``, ``e``, ``E``, ``+`` and ``-`` that ``float()``
+    reads is one of :data:`_PLAIN_NUMBER` (``float()`` reads the same language over these
+    characters: no spaces, underscores, ``inf`` or ``nan`` can be written with them), so
+    ``float()``, as :func:`~leitai.engine.data.parse_number` reads it, gives the very
+    same number; nan only where the cell is empty. A cell holding a line break (a
+    quoted CSV cell) is not plain.
+    """
+    text = "\n".join(cells)
+    if text.count("\n") != len(cells) - 1 or not text.isascii():
+        return None
+    if text.encode("ascii").translate(None, b"0123456789.eE+-\n"):
+        return None  # another character
+    try:
+        return np.fromiter(
+            map(float, [cell or "nan" for cell in cells]), np.float64, count=len(cells)
+        )
+    except ValueError:  # "1.2.3", "e5", "+" ...: parse_number says what is wrong
+        return None
 
 
 class _Locations(Mapping[tuple[str, str], Where]):

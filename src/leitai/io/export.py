@@ -81,8 +81,14 @@ def write_csv(
 
 
 def _write_row(plain: Any, quoted: Any, row: Sequence[Any]) -> None:
-    values = [csv_value(v) for v in row]
-    breaks = any(isinstance(v, str) and ("\r" in v or "\n" in v) for v in values)
+    # csv_value of each cell, a step in Python only for a text that may be a formula
+    values = ["" if v is None else v for v in row]
+    texts = [k for k, v in enumerate(values) if isinstance(v, str)]
+    for k in texts:
+        if values[k].startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(values[k]):
+            values[k] = "'" + values[k]
+    joined = "".join([values[k] for k in texts])
+    breaks = "\r" in joined or "\n" in joined
     (quoted if breaks else plain).writerow(values)
 
 

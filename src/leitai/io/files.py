@@ -342,18 +342,32 @@ def _refuse_row(
 
 
 def _cell_ref(index: int, row: int) -> str:
-    """``B7`` for the column at 0-based ``index`` of row 7 (openpyxl's letters)."""
-    from openpyxl.utils import get_column_letter
+    """``B7`` for the column at 0-based ``index`` of row 7 (the letters openpyxl's
+    ``get_column_letter`` gives, without importing openpyxl for a CSV).
 
-    return f"{get_column_letter(index + 1)}{row}"
+    >>> _cell_ref(0, 7), _cell_ref(26, 1), _cell_ref(18277, 2)
+    ('A7', 'AA1', 'ZZZ2')
+    """
+    number = index + 1
+    if not 1 <= number <= 18278:  # as openpyxl: up to ZZZ
+        raise ValueError(f"Invalid column index {number}")
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 # ---------------------------------------------------------------------------
 # XLSX
 
 
-def _check_zip(data: bytes, name: str, limits: Limits) -> None:
-    """Refuse a workbook whose zip could exhaust memory or time, before openpyxl opens it."""
+def _check_zip(data: bytes, name: str, limits: Limits, *, contents: bool = True) -> None:
+    """Refuse a workbook whose zip could exhaust memory or time, before openpyxl opens it.
+
+    ``contents=False`` leaves out the XML members' text (:func:`_check_xml`), for a
+    reader that checks each member's whole text itself (:func:`_plain_xml`).
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -379,7 +393,7 @@ def _check_zip(data: bytes, name: str, limits: Limits) -> None:
                 raise _refuse("file.encrypted", name)
             if path.lower().startswith("xl/externallinks/"):
                 raise _refuse("file.external_link", name)
-        for member in members:
+        for member in members if contents else []:
             if member.filename.lower().endswith((".xml", ".rels", ".vml")):
                 _check_xml(archive, member, name)
 
@@ -405,6 +419,14 @@ def _check_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
         if isinstance(error, FileRefused):
             raise
         raise _refuse("file.not_xlsx", name) from None
+
+
+def _plain_xml(xml: bytes) -> bool:
+    """Whether an XML member's whole text passes :func:`_check_xml` (UTF-8, no DTD)."""
+    start = xml.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start and not start.startswith(b"<"):
+        return False
+    return b"<!" not in xml or not _DTD.search(xml)
 
 
 def _xlsx_rows(
@@ -531,9 +553,7 @@ def _stream(ws: Any, name: str, limits: Limits) -> tuple[list[list[Any]], list[i
 # ---------------------------------------------------------------------------
 # XLSX, column-wise (python-calamine), where nothing in the sheet needs the stream
 
-_ROW_REF = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"")
 _NEGATIVE_ZERO = re.compile(rb"<v>\s*-[0.]+(?:[eE][-+]?[0-9]+)?\s*</v>")
-_CELL_COLUMN = re.compile(rb"\sr=\"([A-Z]+)\d")
 
 
 def _xlsx_fast(data: bytes, name: str, limits: Limits, prefer: str | None) -> RawSheet | None:
@@ -549,13 +569,15 @@ def _xlsx_fast(data: bytes, name: str, limits: Limits, prefer: str | None) -> Ra
     The sheet is chosen as :func:`_choose_sheet` chooses it, the template's settings
     read as :func:`_read_meta` reads them.
     """
-    _check_zip(data, name, limits)
+    _check_zip(data, name, limits, contents=False)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.infolist():
-                if member.filename.lower().endswith(".xml"):
-                    xml = archive.read(member)
-                    if b"sheetData" in xml and not _plain_extent(xml, limits):
+                path = member.filename.lower()
+                if path.endswith((".xml", ".rels", ".vml")):
+                    xml = archive.read(member)  # once: checked as _check_xml checks it
+                    sheet = path.endswith(".xml") and b"sheetData" in xml
+                    if not _plain_xml(xml) or (sheet and not _plain_extent(xml, limits)):
                         return None
         from python_calamine import CalamineWorkbook
 
@@ -614,23 +636,35 @@ def _calamine_meta(workbook: Any, name: str, limits: Limits) -> dict[str, str] |
 
 
 def _plain_extent(xml: bytes, limits: Limits) -> bool:
-    """Whether calamine may read this sheet: references everywhere, extent bounded, no formula."""
-    if b"<f>" in xml or b"<f " in xml or b"<f/>" in xml or b":sheetData" in xml:
-        return False
-    if _NEGATIVE_ZERO.search(xml):
+    """Whether calamine may read this sheet: references everywhere, extent bounded, no formula.
+
+    The tags are told apart all at once (numpy, one pass over the text): a formula
+    (``<f``) anywhere, or a cell (``<c``) or row (``<row``) without a reference of its
+    own, leaves the sheet to the streaming reader, as does an extent beyond ``limits``.
+    """
+    import numpy as np
+
+    if b":sheetData" in xml or _NEGATIVE_ZERO.search(xml):
         return False  # calamine hands a whole number over as an int: -0.0 would be 0
-    cells = xml.count(b"<c ") + xml.count(b"<c>")
-    row_tags = xml.count(b"<row ") + xml.count(b"<row>")
-    if row_tags > limits.max_rows or cells > 4 * limits.max_cells:
+    a = _padded(xml)
+    at = np.flatnonzero(a[:-5] == ord("<"))  # every tag with five bytes after it
+    ends = _byte_table(b">/" + _WHITE)  # what may end a tag's name
+    first, second = a[at + 1], a[at + 2]
+    named = ends[second]  # a name of one letter
+    if ((first == ord("f")) & named).any():
         return False
-    if xml.count(b' r="') != cells + row_tags:
+    cells = int(np.count_nonzero((first == ord("c")) & named))
+    row_tags = (first == ord("r")) & (second == ord("o")) & (a[at + 3] == ord("w"))
+    rows = int(np.count_nonzero(row_tags & ends[a[at + 4]]))
+    if rows > limits.max_rows or cells > 4 * limits.max_cells:
+        return False
+    references = _references(a)
+    if references.size != cells + rows:
         return False  # a cell or row without its reference: its place is implicit
-    rows = max(map(int, set(_ROW_REF.findall(xml))), default=0)
-    letters = set(_CELL_COLUMN.findall(xml))
-    columns = max((_column_index(c.decode("ascii")) for c in letters), default=0)
-    # A cell may claim a row below its row's: the cells with as many digits or more.
-    digits = re.compile(rb'\sr="[A-Z]+(\d{%d,})"' % len(str(max(rows, 1))))
-    rows = max(rows, *map(int, set(digits.findall(xml))), 0)
+    extent = _extent(a, references)
+    if extent is None:
+        return False
+    rows, columns = extent
     return (
         rows <= limits.max_rows
         and columns <= limits.max_columns
@@ -638,8 +672,87 @@ def _plain_extent(xml: bytes, limits: Limits) -> bool:
     )
 
 
+_WHITE = b" \t\n\r\x0b\x0c"  # what \s matches in bytes
+
+
+def _padded(xml: bytes) -> Any:
+    """The bytes of ``xml`` as a numpy array (a view, not a copy)."""
+    import numpy as np
+
+    return np.frombuffer(xml, dtype=np.uint8)
+
+
+def _byte_table(members: bytes) -> Any:
+    """A table of the 256 bytes, True for ``members`` (``table[array]`` tells them all)."""
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(members, dtype=np.uint8)] = True
+    return table
+
+
+def _references(a: Any) -> Any:
+    """Where the value of every ``r="`` after white space starts in the bytes ``a``."""
+    import numpy as np
+
+    at = np.flatnonzero(a[1:-3] == ord("r")) + 1  # 'r' with a byte before and three after
+    at = at[(a[at + 1] == ord("=")) & (a[at + 2] == ord('"'))]
+    return at[_byte_table(_WHITE)[a[at - 1]]] + 3
+
+
+def _references_extent(xml: bytes) -> tuple[int, int] | None:
+    """The largest row and column named by any ``r="..."`` after white space in ``xml``.
+
+    Every such attribute (a row's, a cell's, or one anywhere else) counts, and must be
+    a reference (``B7`` or, for a row, ``7``: up to three letters and seven digits);
+    None where one is not, or where there is none.
+    """
+    a = _padded(xml)
+    return _extent(a, _references(a))
+
+
+def _extent(a: Any, at: Any) -> tuple[int, int] | None:
+    """The largest row and column of the references starting at ``at`` in the bytes ``a``.
+
+    All at once (numpy), without a step per cell in Python: of the references with the
+    most digits (letters), the digits (letters) compared as big-endian integers compare
+    the rows (columns); only the largest is read. 300,000 cells in 15 ms, against 0.18 s
+    for regular expressions over every cell.
+    """
+    import numpy as np
+
+    if not at.size or at[-1] > a.size - 12:
+        return None  # none, or one without room for a reference before the text ends
+    window = np.lib.stride_tricks.sliding_window_view(a, 12)[at]  # the bytes after r="
+    letter = (window >= ord("A")) & (window <= ord("Z"))
+    digit = (window >= ord("0")) & (window <= ord("9"))
+    letters = np.argmin(letter, axis=1)  # the first byte that is not a letter
+    end = np.argmax(~digit & (np.arange(12) >= letters[:, None]), axis=1)  # and not a digit
+    quote = window[np.arange(at.size), end] == ord('"')
+    digits = end - letters
+    if not (quote & (letters <= 3) & (digits >= 1) & (digits <= 7)).all():
+        return None
+    most = int(letters.max())
+    column = _largest(a, at[letters == most], most)
+    most = int(digits.max())
+    longest = digits == most
+    row = _largest(a, at[longest] + letters[longest], most)
+    return int(row), _column_index(column.decode())
+
+
+def _largest(a: Any, starts: Any, width: int) -> bytes:
+    """The largest of the texts of ``width`` bytes (up to 7) at ``starts`` in ``a``."""
+    import numpy as np
+
+    if not width:
+        return b""
+    field = np.zeros((starts.size, 8), dtype=np.uint8)
+    field[:, 8 - width :] = np.lib.stride_tricks.sliding_window_view(a, width)[starts]
+    return bytes(field[int(np.argmax(field.view(">u8").ravel())), 8 - width :])
+
+
 def _column_index(letters: str) -> int:
-    """``A`` is 1, ``AA`` 27."""
+    """``A`` is 1, ``AA`` 27 (and no letters 0)."""
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - 64
@@ -656,17 +769,27 @@ def _check_rows(
     """
     cells_all = list(chain.from_iterable(rows))
     kinds = list(map(type, cells_all))
-    texts = compress(cells_all, map(operator.is_, kinds, repeat(str)))
+    texts = list(compress(cells_all, map(operator.is_, kinds, repeat(str))))
     floats = compress(cells_all, map(operator.is_, kinds, repeat(float)))
     measured = max(map(len, texts), default=0) <= limits.max_cell_chars and all(
         map(math.isfinite, floats)
     )
+    total = len(cells_all) - texts.count("") - kinds.count(type(None))
+    if measured and total <= limits.max_cells:
+        # No row can bring the count beyond the limit: only each row's place and width
+        # are looked at (after its empty cells at the end are dropped, as below).
+        for values, number in zip(rows, numbers, strict=True):
+            while values and (values[-1] is None or values[-1] == ""):
+                values.pop()
+            if number > limits.max_rows or len(values) > limits.max_columns:
+                _refuse_row(values, number, name, sheet, limits, 0)
+        return
     cells = 0
     for values, number in zip(rows, numbers, strict=True):
         filled = _row_within(values, number, limits, cells, measured=measured)
-        if filled is None:
-            filled = _refuse_row(values, number, name, sheet, limits, cells)
-        cells += filled
+        cells += (
+            _refuse_row(values, number, name, sheet, limits, cells) if filled is None else filled
+        )
 
 
 # ---------------------------------------------------------------------------

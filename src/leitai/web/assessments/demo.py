@@ -31,6 +31,8 @@ from leitai.web.assessments.services import (
 DEMO_PASSWORD = "leitai-demo"
 # (login, unit, name) of the demo's one unit approver (审核人).
 DEMO_APPROVER = ("laoshan-shenhe", "laoshan", "崂山区审核人")
+# (login, department, name) of the demo's department approver (审核人 of 市住房城乡建设局).
+DEMO_DEPARTMENT_APPROVER = ("zhujian-shenhe", "zhujian", "市住房城乡建设局审核人")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class DemoAccount:
             return "考核办 office admin"
         if self.role == User.Role.VIEWER:
             return "查看 viewer"
+        if self.approver and self.role == User.Role.PROVIDER:
+            return f"审核人 department approver · {self.unit}"
         if self.approver:
             return f"审核人 unit approver · {self.unit}"
         if self.role == User.Role.PROVIDER:
@@ -192,19 +196,29 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         out.append(DemoAccount(username, password, role, unit.name if unit else None, approver))
     from leitai.web.workflow.demo import demo_departments  # issue 11: data providers
 
-    for code, department in demo_departments().items():
-        user = User.objects.filter(username=code).first()
+    providers = [
+        (code, department, f"{department.name}数据员", False)
+        for code, department in demo_departments().items()
+    ]
+    login, code, name = DEMO_DEPARTMENT_APPROVER
+    if code in demo_departments():
+        providers.append((login, demo_departments()[code], name, True))
+    for username, department, name, approver in providers:
+        user = User.objects.filter(username=username).first()
         if user is None:
-            user_create(
-                username=code,
+            user = user_create(
+                username=username,
                 password=password,
                 role=User.Role.PROVIDER,
                 department=department,
-                first_name=f"{department.name}数据员",
+                first_name=name,
             )
         else:
             user_set_password(user=user, password=password)
-        out.append(DemoAccount(code, password, User.Role.PROVIDER, department.name))
+        if approver and not user.unit_approver:
+            user.unit_approver = True
+            user.save(update_fields=["unit_approver"])
+        out.append(DemoAccount(username, password, User.Role.PROVIDER, department.name, approver))
     # The demo is walked from the README with a password only (like the passwords above,
     # at every start): the office's second factor is off, and the security page warns.
     site_settings_update(office_second_factor=False)

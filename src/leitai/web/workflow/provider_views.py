@@ -19,11 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leitai.web.access import office, provider, signed_in_user
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.assessments.selectors import period_label
-from leitai.web.errors import ServiceError
-from leitai.web.workflow import services
+from leitai.web.errors import ServiceError, error_to_messages
+from leitai.web.workflow import forms, services
 from leitai.web.workflow.anomalies import cells_alerts
 from leitai.web.workflow.models import Department, Explanation
 from leitai.web.workflow.selectors import (
+    approval_required,
     period_units,
     periods_for_provider,
     provider_board,
@@ -31,7 +32,7 @@ from leitai.web.workflow.selectors import (
     provider_rights,
     uploads_visible,
 )
-from leitai.web.workflow.views import evidence_attach
+from leitai.web.workflow.views import _own_department, evidence_attach
 
 
 def _period(request: HttpRequest, code: str) -> Period:
@@ -42,14 +43,6 @@ def _period(request: HttpRequest, code: str) -> Period:
     return period
 
 
-def _department(request: HttpRequest) -> Department:
-    """The department of the provider asking (403 for an account without one)."""
-    department = signed_in_user(request).department
-    if department is None:
-        raise PermissionDenied
-    return department
-
-
 def _base(**context: Any) -> dict[str, Any]:
     return {"section": "workflow", "tab": "home", **context}
 
@@ -57,7 +50,7 @@ def _base(**context: Any) -> dict[str, Any]:
 def provider_home(request: HttpRequest) -> HttpResponse:
     """The provider's periods, each with how far its department stands (called by
     :func:`leitai.web.workflow.views.home`, which checks who is asking)."""
-    department = _department(request)
+    department = _own_department(request)
     items = []
     for period in periods_for_provider(request.user):
         row = next(r for r in provider_board(period) if r.department.pk == department.pk)
@@ -146,7 +139,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
     """The provider's online form: every unit, its department's indicators."""
     period_obj = _period(request, period)
     rights = provider_rights(user=request.user, period=period_obj)
-    department = _department(request)
+    department = _own_department(request)
     grid = provider_grid(period_obj, department)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -192,19 +185,71 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
-@require_POST
-@provider
-def provider_submit(request: HttpRequest, period: str) -> HttpResponse:
-    period_obj = _period(request, period)
+def _step_done(request: HttpRequest, step: Any, success: str) -> None:
+    """Take a step of the department's submission; a refusal for who is asking is 403,
+    any other is said on the page."""
     try:
-        services.provider_submit(period=period_obj, user=signed_in_user(request))
+        step()
     except ServiceError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from None
-        for message in exc.messages:
-            messages.error(request, message)
+        error_to_messages(request, exc)
     else:
-        messages.success(request, _("Submitted. The assessment office has been told."))
+        messages.success(request, success)
+
+
+@require_POST
+@provider
+def provider_submit(request: HttpRequest, period: str) -> HttpResponse:
+    """The provider submits its department's figures (to its 审核人 where the office asks)."""
+    period_obj = _period(request, period)
+    department = _own_department(request)
+    _step_done(
+        request,
+        lambda: services.submission_submit(
+            period=period_obj, user=signed_in_user(request), department=department
+        ),
+        _("Submitted to the department's approver, who approves it or sends it back.")
+        if approval_required(period_obj, department)
+        else _("Submitted. The assessment office has been told."),
+    )
+    return redirect("workflow:provider", period_obj.code)
+
+
+@require_POST
+@provider
+def provider_approve(request: HttpRequest, period: str, department: str) -> HttpResponse:
+    """The department's 审核人 approves what its provider prepared; it goes to the office."""
+    period_obj = _period(request, period)
+    department_obj = get_object_or_404(Department, code=department)
+    _step_done(
+        request,
+        lambda: services.submission_approve(
+            period=period_obj, user=signed_in_user(request), department=department_obj
+        ),
+        _("Approved. The figures are with the assessment office."),
+    )
+    return redirect("workflow:provider", period_obj.code)
+
+
+@require_POST
+@provider
+def provider_send_back(request: HttpRequest, period: str, department: str) -> HttpResponse:
+    """The department's 审核人 sends the prepared figures back to its providers, with a
+    reason."""
+    period_obj = _period(request, period)
+    department_obj = get_object_or_404(Department, code=department)
+    form = forms.SendBackForm(request.POST)
+    _step_done(
+        request,
+        lambda: services.submission_send_back(
+            period=period_obj,
+            user=signed_in_user(request),
+            department=department_obj,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        ),
+        _("Sent back to the department's data providers with your reason."),
+    )
     return redirect("workflow:provider", period_obj.code)
 
 
@@ -227,15 +272,14 @@ def provider_return(request: HttpRequest, period: str, department: str) -> HttpR
     period_obj = get_object_or_404(Period, code=period)
     department_obj = get_object_or_404(Department, code=department)
     try:
-        services.provider_return(
+        services.submission_return(
             period=period_obj,
             department=department_obj,
             user=signed_in_user(request),
             reason=request.POST.get("reason", ""),
         )
     except ServiceError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        error_to_messages(request, exc)
     else:
         messages.success(request, _("The submission was returned."))
     return redirect(reverse("workflow:period", args=[period_obj.code]) + "#providers")

@@ -70,6 +70,7 @@ from leitai.web.workflow.selectors import (
     evidence_visible,
     objections_visible,
     period_assignments,
+    period_departments,
     period_readiness,
     period_status,
     period_units,
@@ -1019,14 +1020,19 @@ def period_approval(request: HttpRequest, period: str) -> HttpResponse:
     """The office chooses the units that approve inside before submitting."""
     period_obj = _period(period)
     form = forms.ApprovalForm(
-        request.POST, units=[(u.code, u.name) for u in period_units(period_obj)]
+        request.POST,
+        units=[(u.code, u.name) for u in period_units(period_obj)],
+        departments=[(d.code, d.name) for d in period_departments(period_obj)],
     )
     if not form.is_valid():
         messages.error(request, _("Choose units of this period."))
         return redirect("workflow:period", period_obj.code)
     try:
         chosen = services.approval_units_set(
-            period=period_obj, units=form.cleaned_data["units"], user=signed_in_user(request)
+            period=period_obj,
+            units=form.cleaned_data["units"],
+            departments=form.cleaned_data["departments"],
+            user=signed_in_user(request),
         )
     except ServiceError as exc:
         error_to_messages(request, exc)

@@ -179,6 +179,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
             rights=rights,
             grid=grid,
             row=board,
+            approval_on=approval_required(period_obj, department),
             errors=errors,
             uploads=uploads_visible(user=request.user).filter(period=period_obj)[:5],
         ),

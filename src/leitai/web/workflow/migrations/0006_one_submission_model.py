@@ -46,6 +46,11 @@ def move_back(apps, schema_editor):
     new.objects.filter(department__isnull=False).delete()
 
 
+def drop_department_approvals(apps, schema_editor):
+    """Backwards: the old model knows approval inside units only."""
+    apps.get_model("workflow", "Approval").objects.filter(department__isnull=False).delete()
+
+
 def unit_or_department():
     return models.Q(
         models.Q(("department__isnull", True), ("unit__isnull", False)),
@@ -160,6 +165,7 @@ class Migration(migrations.Migration):
                 verbose_name="department",
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_department_approvals),
         migrations.AlterModelOptions(
             name="approval",
             options={

@@ -100,6 +100,31 @@ class DemoCollectionTests(BaseTestCase):
         )
         self.assertTrue(audit_verify().intact)
 
+    def test_with_accounts_zhujian_approves_inside_and_its_approver_is_printed(self) -> None:
+        from leitai.web.workflow.models import Approval
+        from leitai.web.workflow.selectors import provider_board
+
+        Period.objects.filter(code="2023Q4").update(code="2023Q4-old")  # make room
+        accounts = {a.username: a for a in demo_install()}
+        self.assertEqual(
+            accounts["zhujian-shenhe"].description, "审核人 department approver · 市住房城乡建设局"
+        )
+        approver = User.objects.get(username="zhujian-shenhe")
+        self.assertTrue(approver.is_department_approver)
+        self.assertEqual(approver.department.code, "zhujian")
+        q4 = Period.objects.get(code="2023Q4")
+        self.assertEqual(
+            list(
+                Approval.objects.filter(period=q4, department__isnull=False).values_list(
+                    "department__code", flat=True
+                )
+            ),
+            ["zhujian"],
+        )
+        # Not submitted yet: its provider submits to the 审核人, who then approves.
+        rows = {r.department.code: r.status for r in provider_board(q4)}
+        self.assertEqual(rows, {"tongji": "submitted", "zhujian": "filled"})
+
     def test_the_demo_has_evidence_on_some_2023q4_figures(self) -> None:
         from leitai.web.workflow.demo import EVIDENCE
         from leitai.web.workflow.models import Evidence

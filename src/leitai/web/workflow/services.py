@@ -883,16 +883,16 @@ def approval_units_set(
         "state",
     )
     by_code: dict[str, Party] = {u.code: u for u in period_units(period)}
-    wanted = {("unit", code) for code in units}
-    current = {("unit", code) for code in approval_units(period)}
-    if departments is not None:
-        by_code.update({f"department:{d.code}": d for d in period_departments(period)})
-        wanted |= {("department", code) for code in departments}
-        current |= {("department", code) for code in approval_departments(period)}
-    else:  # the departments' switches stay as they are
-        current_departments = {("department", c) for c in approval_departments(period)}
-        wanted |= current_departments
-        current |= current_departments
+    by_code.update({_key("department", d.code): d for d in period_departments(period)})
+    current = {("unit", code) for code in approval_units(period)} | {
+        ("department", code) for code in approval_departments(period)
+    }
+    # Without ``departments``, the departments' switches stay as they are.
+    wanted = {("unit", code) for code in units} | (
+        {("department", code) for code in departments}
+        if departments is not None
+        else {pair for pair in current if pair[0] == "department"}
+    )
     unknown = sorted(code for kind, code in wanted if _key(kind, code) not in by_code)
     _require(
         not unknown,

@@ -134,6 +134,38 @@ class Assignment(models.Model):
         assignment_problems(self)
 
 
+# A period's piece of work of a unit or of a department (a submission, an approval switch,
+# an upload): the same three fields, each model with its own reverse name.
+
+
+def _period_field(related_name: str) -> Any:
+    return models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name=related_name
+    )
+
+
+def _unit_field(related_name: str) -> Any:
+    return models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def _department_field(related_name: str) -> Any:
+    return models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
 def _unit_or_department() -> models.Q:
     """Exactly one of ``unit`` and ``department`` (a row belongs to one party)."""
     return models.Q(unit__isnull=False, department__isnull=True) | models.Q(
@@ -157,25 +189,9 @@ class Submission(models.Model):
         PENDING_APPROVAL = "pending_approval", _("Awaiting approval inside")
         SENT_BACK = "sent_back", _("Sent back by the approver")
 
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="submissions",
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="submissions",
-    )
+    period = _period_field("submissions")
+    unit = _unit_field("submissions")
+    department = _department_field("submissions")
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = person_field(_("submitted by"))
@@ -223,25 +239,9 @@ class Approval(models.Model):
     its 审核人 before the office sees it (two-step approval inside). The office switches
     it per period; no row means the preparer submits straight to the office."""
 
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="approvals"
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="approvals",
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="approvals",
-    )
+    period = _period_field("approvals")
+    unit = _unit_field("approvals")
+    department = _department_field("approvals")
     switched_at = models.DateTimeField(_("switched on at"), auto_now_add=True)
     switched_by = person_field(_("switched on by"))
 
@@ -267,8 +267,9 @@ class Approval(models.Model):
 class Upload(models.Model):
     """A data table uploaded for a period: checked and previewed, then applied or not.
 
-    ``unit`` is the only unit a reporter's upload may touch; the office's uploads have
-    none and may touch every unit. ``problems`` lists every error at its cell,
+    ``unit`` is the only unit a reporter's upload may touch; ``department`` makes it a
+    data provider's, which may touch its department's indicators of every unit; the
+    office's uploads have neither and may touch every unit. ``problems`` lists every error at its cell,
     ``changes`` every figure that would change, and ``grid`` the sheet as it was
     uploaded with those marked, for showing the errors in place.
     """
@@ -279,26 +280,9 @@ class Upload(models.Model):
         APPLIED = "applied", _("Saved")
         DISCARDED = "discarded", _("Discarded")
 
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="uploads"
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="uploads",
-    )
-    # A data provider's upload: it may touch its department's indicators of every unit.
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="uploads",
-    )
+    period = _period_field("uploads")
+    unit = _unit_field("uploads")
+    department = _department_field("uploads")
     file = models.FileField(_("file"), upload_to=_upload_path, max_length=255)
     filename = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))

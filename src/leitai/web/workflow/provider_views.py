@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leitai.web.access import office, provider, signed_in_user
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.assessments.selectors import period_label
-from leitai.web.errors import ServiceError, error_to_messages
+from leitai.web.errors import ServiceError
 from leitai.web.workflow import forms, services
 from leitai.web.workflow.anomalies import cells_alerts
 from leitai.web.workflow.models import Department, Explanation
@@ -32,7 +32,12 @@ from leitai.web.workflow.selectors import (
     provider_rights,
     uploads_visible,
 )
-from leitai.web.workflow.views import _own_department, evidence_attach
+from leitai.web.workflow.views import (
+    _own_department,
+    evidence_attach,
+    saved_messages,
+    service_step,
+)
 
 
 def _period(request: HttpRequest, code: str) -> Period:
@@ -124,15 +129,6 @@ def _keep_posted(grid: dict[str, Any], values: dict[tuple[str, str], Any]) -> No
                     cell["target"] = posted[1]
 
 
-def _saved_messages(request: HttpRequest, changed: int, explained: int) -> None:
-    if changed:
-        messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
-    if explained:
-        messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
-    if not (changed or explained):
-        messages.info(request, _("Nothing changed."))
-
-
 @require_http_methods(["GET", "POST"])
 @provider
 def provider_period(request: HttpRequest, period: str) -> HttpResponse:
@@ -162,7 +158,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
             _keep_posted(grid, values)
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
-            _saved_messages(request, changed, explained)
+            saved_messages(request, changed, explained)
             return redirect("workflow:provider", period_obj.code)
     _alerts(period_obj, grid)
     for row in grid["rows"]:
@@ -186,26 +182,13 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
     )
 
 
-def _step_done(request: HttpRequest, step: Any, success: str) -> None:
-    """Take a step of the department's submission; a refusal for who is asking is 403,
-    any other is said on the page."""
-    try:
-        step()
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from None
-        error_to_messages(request, exc)
-    else:
-        messages.success(request, success)
-
-
 @require_POST
 @provider
 def provider_submit(request: HttpRequest, period: str) -> HttpResponse:
     """The provider submits its department's figures (to its 审核人 where the office asks)."""
     period_obj = _period(request, period)
     department = _own_department(request)
-    _step_done(
+    service_step(
         request,
         lambda: services.submission_submit(
             period=period_obj, user=signed_in_user(request), department=department
@@ -223,7 +206,7 @@ def provider_approve(request: HttpRequest, period: str, department: str) -> Http
     """The department's 审核人 approves what its provider prepared; it goes to the office."""
     period_obj = _period(request, period)
     department_obj = get_object_or_404(Department, code=department)
-    _step_done(
+    service_step(
         request,
         lambda: services.submission_approve(
             period=period_obj, user=signed_in_user(request), department=department_obj
@@ -241,7 +224,7 @@ def provider_send_back(request: HttpRequest, period: str, department: str) -> Ht
     period_obj = _period(request, period)
     department_obj = get_object_or_404(Department, code=department)
     form = forms.SendBackForm(request.POST)
-    _step_done(
+    service_step(
         request,
         lambda: services.submission_send_back(
             period=period_obj,
@@ -272,15 +255,14 @@ def provider_return(request: HttpRequest, period: str, department: str) -> HttpR
     """The office returns a department's submission with a reason."""
     period_obj = get_object_or_404(Period, code=period)
     department_obj = get_object_or_404(Department, code=department)
-    try:
-        services.submission_return(
+    service_step(
+        request,
+        lambda: services.submission_return(
             period=period_obj,
             department=department_obj,
             user=signed_in_user(request),
             reason=request.POST.get("reason", ""),
-        )
-    except ServiceError as exc:
-        error_to_messages(request, exc)
-    else:
-        messages.success(request, _("The submission was returned."))
+        ),
+        _("The submission was returned."),
+    )
     return redirect(reverse("workflow:period", args=[period_obj.code]) + "#providers")

@@ -77,19 +77,17 @@ def target_keys(scheme: EngineScheme) -> set[str]:
     return {i.id for i in scheme.all_indicators() if scheme.resolved(i)[0] == "target"}
 
 
-@dataclass
-class UnitRow:
-    """One line of the status board."""
+@dataclass(kw_only=True)
+class BoardRow:
+    """One line of a status board: where a unit's or a department's submission stands,
+    how many of its figures are filled in, who changed one last."""
 
-    unit: Unit
     status: str
     submission: Submission | None
     filled: int
     total: int
     last_change_at: Any = None
     last_change_by: Any = None
-    pending_objections: int = 0
-    objections: int = 0
 
     @property
     def status_label(self) -> str:
@@ -98,6 +96,15 @@ class UnitRow:
     @property
     def blank(self) -> int:
         return max(self.total - self.filled, 0)
+
+
+@dataclass(kw_only=True)
+class UnitRow(BoardRow):
+    """One line of the status board by unit."""
+
+    unit: Unit
+    pending_objections: int = 0
+    objections: int = 0
 
 
 def unit_status(*, filled: int, submission: Submission | None, by_office: bool = False) -> str:
@@ -809,27 +816,17 @@ def writable_keys(*, user: Any, period: Period, unit: Unit) -> frozenset[str]:
     return frozenset(unit_supplied_keys(period))
 
 
-@dataclass
-class ProviderRow:
+@dataclass(kw_only=True)
+class ProviderRow(BoardRow):
     """One line of the status board by provider."""
 
     department: Department
     keys: list[str]
-    status: str
-    submission: Submission | None
-    filled: int
-    total: int
-    last_change_at: Any = None
-    last_change_by: Any = None
     people: list[Any] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
         return str(DEPARTMENT_LABELS.get(self.status) or UnitStatus(self.status).label)
-
-    @property
-    def blank(self) -> int:
-        return max(self.total - self.filled, 0)
 
     @property
     def share(self) -> float:

@@ -358,18 +358,10 @@ def figures_check(
     return {}
 
 
-def unit_figures_save(
-    *,
-    period: Period,
-    unit: Unit,
-    user: User,
-    values: Mapping[str, tuple[str, str | None]],
-    explanations: Mapping[str, str] | None = None,
-) -> int:
-    """:func:`unit_figures_explain`, returning only the number of figures that changed."""
-    return unit_figures_explain(
-        period=period, unit=unit, user=user, values=values, explanations=explanations
-    )[0]
+def unit_figures_save(**arguments: Any) -> int:
+    """:func:`unit_figures_explain` (the same keyword arguments), returning only the
+    number of figures that changed."""
+    return unit_figures_explain(**arguments)[0]
 
 
 @transaction.atomic
@@ -964,10 +956,10 @@ def _explanations_required(period: Period, unit: Unit) -> None:
 def submission_return(
     *,
     period: Period,
-    user: User,
-    reason: str,
     unit: Unit | None = None,
     department: Department | None = None,
+    user: User,
+    reason: str,
 ) -> Submission:
     """The office returns a unit's or a department's submission with a reason; the unit's
     reporter (or the department's provider) may then edit again. A department's only while

@@ -206,9 +206,7 @@ class ApprovalSettingTests(ApprovalTestCase):
             follow=True,
         )
         self.assertContains(response, "莱西市没有可用的审核人账号")
-        self.assertEqual(
-            list(Approval.objects.values_list("unit__code", flat=True)), ["shibei"]
-        )
+        self.assertEqual(list(Approval.objects.values_list("unit__code", flat=True)), ["shibei"])
 
     def test_a_unit_whose_figures_are_submitted_or_waiting_cannot_switch(self) -> None:
         self.submit_as(self.reporter_shibei)

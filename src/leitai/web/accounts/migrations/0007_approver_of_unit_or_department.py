@@ -8,9 +8,9 @@ from django.db import migrations, models
 
 def drop_department_approvers(apps, schema_editor):
     """Backwards: the old rule knows unit approvers only."""
-    apps.get_model("accounts", "User").objects.filter(
-        unit_approver=True, unit__isnull=True
-    ).update(unit_approver=False)
+    apps.get_model("accounts", "User").objects.filter(unit_approver=True, unit__isnull=True).update(
+        unit_approver=False
+    )
 
 
 class Migration(migrations.Migration):

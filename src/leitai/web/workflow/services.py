@@ -694,7 +694,11 @@ def _one_party(unit: Unit | None, department: Department | None) -> Party:
 
 def _locked_submission(period: Period, party: Party) -> Submission | None:
     return (
-        Submission.objects.select_for_update().filter(period=period, **party_filter(party)).first()
+        # Only the submission's row (its unit or department may be the NULL side of a join).
+        Submission.objects.select_for_update(of=("self",))
+        .filter(period=period, **party_filter(party))
+        .order_by("pk")
+        .first()
     )
 
 

@@ -21,20 +21,31 @@ MOVED = (
 )
 
 
+def _checked_now(schema_editor, *, immediate: bool) -> None:
+    """PostgreSQL defers the foreign-key checks of the rows written here to the end of the
+    migration's transaction, and then refuses to alter a table with checks pending: check
+    them as they are written, in this migration only."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediate else 'DEFERRED'}")
+
+
 def move_provider_submissions(apps, schema_editor):
     old = apps.get_model("workflow", "ProviderSubmission")
     new = apps.get_model("workflow", "Submission")
+    _checked_now(schema_editor, immediate=True)
     for row in old.objects.all().order_by("pk"):
         new.objects.create(
             period_id=row.period_id,
             department_id=row.department_id,
             **{name: getattr(row, name) for name in MOVED},
         )
+    _checked_now(schema_editor, immediate=False)
 
 
 def move_back(apps, schema_editor):
     old = apps.get_model("workflow", "ProviderSubmission")
     new = apps.get_model("workflow", "Submission")
+    _checked_now(schema_editor, immediate=True)
     for row in new.objects.filter(department__isnull=False).order_by("pk"):
         # The old model knew no approval inside: what waits there counts as not submitted.
         if row.state in ("submitted", "returned"):
@@ -44,6 +55,7 @@ def move_back(apps, schema_editor):
                 **{name: getattr(row, name) for name in MOVED},
             )
     new.objects.filter(department__isnull=False).delete()
+    _checked_now(schema_editor, immediate=False)
 
 
 def drop_department_approvals(apps, schema_editor):

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# ``provider``: a data provider of 市统计局, which supplies four indicators of every unit
-# in 2023Q4 (issue 11) and nothing in the other periods.
+# ``provider``: a data provider of 市住房城乡建设局, which supplies five indicators of every
+# unit in 2023Q4 (issue 11) and nothing in the other periods; ``approver_zhujian``: another
+# provider of the same department with the approver flag, its 审核人.
 ROLES = (
     "anonymous",
     "outsider",
@@ -18,6 +19,7 @@ ROLES = (
     "reporter_shibei",
     "reporter_licang",
     "provider",
+    "approver_zhujian",
     "office",
 )
 
@@ -27,6 +29,9 @@ Expect = int | tuple[int, int]
 def roles(**expected: Expect) -> dict[str, Expect]:
     """Expectations for every role; ``rest`` gives the one for roles not named."""
     rest = expected.pop("rest", None)
+    # A department's 审核人 is one of its data providers: it is answered as they are,
+    # unless an entry says otherwise (the approval pages).
+    expected.setdefault("approver_zhujian", expected.get("provider", rest))  # type: ignore[arg-type]
     out = {role: expected.get(role, rest) for role in ROLES}
     missing = [role for role, value in out.items() if value is None]
     assert not missing, f"no expectation for {missing}"

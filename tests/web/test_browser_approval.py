@@ -62,7 +62,9 @@ def test_the_office_lists_accounts_with_names_units_roles_and_last_logins(
     screenshot(page, "accounts-list")
     page.get_by_label("角色").select_option("approver")
     page.get_by_role("button", name="筛选").click()
-    expect(table.locator("tbody tr")).to_have_count(1)
+    # 崂山区's 审核人 and 市住房城乡建设局's (a department's approver).
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator('tr[data-account="zhujian-shenhe"]')).to_contain_text("审核人")
     assert errors == []
     context.close()
 

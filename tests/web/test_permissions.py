@@ -17,8 +17,10 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from leitai.web.accounts.models import User
+from leitai.web.accounts.services import user_create
 from leitai.web.assessments.models import Unit
-from tests.web.base import BaseTestCase
+from tests.web.base import PASSWORD, BaseTestCase
 from tests.web.matrix import (
     DRAFT,
     LOGGED_IN,
@@ -221,6 +223,21 @@ def url_names() -> set[str]:
 
 
 class PermissionMatrixTests(BaseTestCase):
+    approver_zhujian: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        # 市住房城乡建设局's 审核人 (approval inside the department is off unless switched on).
+        cls.approver_zhujian = user_create(
+            username="shenhe-zhujian",
+            password=PASSWORD,
+            role=User.Role.PROVIDER,
+            department=cls.provider.department,
+        )
+        cls.approver_zhujian.unit_approver = True
+        cls.approver_zhujian.save(update_fields=["unit_approver"])
+
     def as_role(self, role: str) -> None:
         users = {
             "anonymous": None,
@@ -229,6 +246,7 @@ class PermissionMatrixTests(BaseTestCase):
             "reporter_shibei": self.reporter_shibei,
             "reporter_licang": self.reporter_licang,
             "provider": self.provider,
+            "approver_zhujian": self.approver_zhujian,
             "office": self.office,
         }
         self.login(users[role])

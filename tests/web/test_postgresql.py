@@ -21,6 +21,9 @@ ON_POSTGRES = [
     "tests/web/test_permissions.py",
     "tests/web/test_workflow_isolation.py",
     "tests/web/test_workflow_approval.py",
+    "tests/web/test_workflow_department_approval.py",
+    # A data migration that writes rows, then alters their table (deferred checks).
+    "tests/web/test_workflow_migrations.py",
     "tests/web/test_workflow_providers.py",
     "tests/web/test_audit_integrity.py",
     "tests/web/test_arena_judging.py",

@@ -32,7 +32,7 @@ from leitai.web.reminders.models import (
 )
 from leitai.web.reminders.selectors import period_owed
 from leitai.web.reminders.services import reminders_tick
-from leitai.web.workflow.models import Assignment, Department, ProviderSubmission, Submission
+from leitai.web.workflow.models import Assignment, Department, Submission
 from tests.web.test_reminders_delivery import (
     IMMEDIATE,
     PASSWORD,
@@ -156,10 +156,10 @@ class ProviderReminderTests(TransactionTestCase):
                 value="7",
                 updated_by=self.providers["fagai"],
             )
-        ProviderSubmission.objects.create(
+        Submission.objects.create(
             period=self.period,
             department=self.departments["fagai"],
-            state=ProviderSubmission.State.SUBMITTED,
+            state=Submission.State.SUBMITTED,
             submitted_by=self.providers["fagai"],
         )
         self.deadline = self.now + timedelta(hours=20)
@@ -276,8 +276,8 @@ class ProviderReminderTests(TransactionTestCase):
         self.assertNotIn(
             "fagai", {o.department.code for o in period_owed(self.period) if o.department}
         )
-        ProviderSubmission.objects.filter(department=self.departments["fagai"]).update(
-            state=ProviderSubmission.State.RETURNED
+        Submission.objects.filter(department=self.departments["fagai"]).update(
+            state=Submission.State.RETURNED
         )
         owed = {o.department.code: o for o in period_owed(self.period) if o.department}
         self.assertEqual(owed["fagai"].items, ["本部门的报送已被退回，请更正后重新报送。"])

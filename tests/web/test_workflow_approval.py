@@ -17,7 +17,7 @@ from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.errors import ServiceError
 from leitai.web.reminders.models import Delivery
 from leitai.web.reminders.services import reminders_plan
-from leitai.web.workflow.models import Submission, UnitApproval, UnitStatus
+from leitai.web.workflow.models import Approval, Submission, UnitStatus
 from leitai.web.workflow.selectors import period_readiness, unit_row
 from leitai.web.workflow.services import approval_units_set
 from tests.web.base import PASSWORD, BaseTestCase
@@ -206,9 +206,7 @@ class ApprovalSettingTests(ApprovalTestCase):
             follow=True,
         )
         self.assertContains(response, "莱西市没有可用的审核人账号")
-        self.assertEqual(
-            list(UnitApproval.objects.values_list("unit__code", flat=True)), ["shibei"]
-        )
+        self.assertEqual(list(Approval.objects.values_list("unit__code", flat=True)), ["shibei"])
 
     def test_a_unit_whose_figures_are_submitted_or_waiting_cannot_switch(self) -> None:
         self.submit_as(self.reporter_shibei)

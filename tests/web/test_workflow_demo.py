@@ -70,7 +70,7 @@ class DemoCollectionTests(BaseTestCase):
     def test_with_accounts_laoshan_submits_in_two_steps_and_its_approver_is_printed(
         self,
     ) -> None:
-        from leitai.web.workflow.models import UnitApproval
+        from leitai.web.workflow.models import Approval
 
         Period.objects.filter(code="2023Q4").update(code="2023Q4-old")  # make room
         last = AuditEntry.objects.order_by("-pk").first().pk  # the entries of the old 2023Q4
@@ -79,7 +79,11 @@ class DemoCollectionTests(BaseTestCase):
         self.assertTrue(User.objects.get(username="laoshan-shenhe").is_unit_approver)
         q4 = Period.objects.get(code="2023Q4")
         self.assertEqual(
-            list(UnitApproval.objects.filter(period=q4).values_list("unit__code", flat=True)),
+            list(
+                Approval.objects.filter(period=q4, unit__isnull=False).values_list(
+                    "unit__code", flat=True
+                )
+            ),
             ["laoshan"],
         )
         laoshan = q4.submissions.get(unit__code="laoshan")
@@ -95,6 +99,31 @@ class DemoCollectionTests(BaseTestCase):
             [("submission.submitted", "laoshan"), ("submission.approved", "laoshan-shenhe")],
         )
         self.assertTrue(audit_verify().intact)
+
+    def test_with_accounts_zhujian_approves_inside_and_its_approver_is_printed(self) -> None:
+        from leitai.web.workflow.models import Approval
+        from leitai.web.workflow.selectors import provider_board
+
+        Period.objects.filter(code="2023Q4").update(code="2023Q4-old")  # make room
+        accounts = {a.username: a for a in demo_install()}
+        self.assertEqual(
+            accounts["zhujian-shenhe"].description, "审核人 department approver · 市住房城乡建设局"
+        )
+        approver = User.objects.get(username="zhujian-shenhe")
+        self.assertTrue(approver.is_department_approver)
+        self.assertEqual(approver.department.code, "zhujian")
+        q4 = Period.objects.get(code="2023Q4")
+        self.assertEqual(
+            list(
+                Approval.objects.filter(period=q4, department__isnull=False).values_list(
+                    "department__code", flat=True
+                )
+            ),
+            ["zhujian"],
+        )
+        # Not submitted yet: its provider submits to the 审核人, who then approves.
+        rows = {r.department.code: r.status for r in provider_board(q4)}
+        self.assertEqual(rows, {"tongji": "submitted", "zhujian": "filled"})
 
     def test_the_demo_has_evidence_on_some_2023q4_figures(self) -> None:
         from leitai.web.workflow.demo import EVIDENCE

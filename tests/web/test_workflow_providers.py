@@ -18,7 +18,7 @@ from leitai.web.assessments.models import DataValue, Period, Unit
 from leitai.web.assessments.selectors import scheme_version_parsed
 from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.errors import ServiceError
-from leitai.web.workflow.models import Assignment, Department, Evidence, ProviderSubmission, Upload
+from leitai.web.workflow.models import Assignment, Department, Evidence, Submission, Upload
 from leitai.web.workflow.selectors import (
     period_units,
     provider_board,
@@ -26,7 +26,7 @@ from leitai.web.workflow.selectors import (
     status_board,
     writable_keys,
 )
-from leitai.web.workflow.services import provider_submit, unit_figures_save
+from leitai.web.workflow.services import submission_submit, unit_figures_save
 from tests.web.base import BaseTestCase
 from tests.web.workflow_helpers import figures, xlsx
 
@@ -272,15 +272,19 @@ class ProviderFormTests(ProviderTestCase):
         self.assertFalse(Evidence.objects.filter(name="x.pdf").exists())
 
     def test_submission_locks_the_figures_and_the_office_may_return_it(self) -> None:
-        submission = provider_submit(period=self.q4, user=self.provider)
-        self.assertEqual(submission.state, ProviderSubmission.State.SUBMITTED)
+        submission = submission_submit(
+            period=self.q4, user=self.provider, department=self.provider.department
+        )
+        self.assertEqual(submission.state, Submission.State.SUBMITTED)
         entry = AuditEntry.objects.filter(action=Action.SUBMISSION_SUBMITTED).latest("pk")
         self.assertEqual(entry.actor, self.provider)
         self.assertEqual(
             writable_keys(user=self.provider, period=self.q4, unit=self.shibei), frozenset()
         )
         with self.assertRaises(ServiceError):
-            provider_submit(period=self.q4, user=self.provider)
+            submission_submit(
+                period=self.q4, user=self.provider, department=self.provider.department
+            )
         self.login(self.office)
         response = self.client.post(
             reverse("workflow:provider_return", args=["2023Q4", "zhujian"]),
@@ -288,7 +292,7 @@ class ProviderFormTests(ProviderTestCase):
         )
         self.assertEqual(response.status_code, 302)
         submission.refresh_from_db()
-        self.assertEqual(submission.state, ProviderSubmission.State.RETURNED)
+        self.assertEqual(submission.state, Submission.State.RETURNED)
         self.assertTrue(writable_keys(user=self.provider, period=self.q4, unit=self.shibei))
 
 

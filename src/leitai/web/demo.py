@@ -27,7 +27,11 @@ from django.db import transaction
 from leitai.web.accounts.models import User
 from leitai.web.accounts.services import site_settings_update, user_create, user_set_password
 from leitai.web.arena.demo import arena_demo_install
-from leitai.web.assessments.demo import DEMO_APPROVER, assessments_demo_install
+from leitai.web.assessments.demo import (
+    DEMO_APPROVER,
+    DEMO_DEPARTMENT_APPROVER,
+    assessments_demo_install,
+)
 from leitai.web.assessments.models import Unit
 from leitai.web.notices.demo import notice_demo_install
 from leitai.web.reminders.demo import reminders_demo_install
@@ -50,6 +54,8 @@ class DemoAccount:
             return "考核办 office admin"
         if self.role == User.Role.VIEWER:
             return "查看 viewer"
+        if self.approver and self.role == User.Role.PROVIDER:
+            return f"审核人 department approver · {self.unit}"
         if self.approver:
             return f"审核人 unit approver · {self.unit}"
         if self.role == User.Role.PROVIDER:
@@ -97,19 +103,31 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
             user.unit_approver = True
             user.save(update_fields=["unit_approver"])
         out.append(DemoAccount(username, password, role, unit.name if unit else None, approver))
-    for code, department in demo_departments().items():  # issue 11: data providers
-        user = User.objects.filter(username=code).first()
+    # issue 11: data providers, and 住建局's 审核人 (approval inside the department in 2023Q4).
+    departments = demo_departments()
+    providers = [
+        (code, department, f"{department.name}数据员", False)
+        for code, department in departments.items()
+    ]
+    login, code, name = DEMO_DEPARTMENT_APPROVER
+    if code in departments:
+        providers.append((login, departments[code], name, True))
+    for username, department, name, approver in providers:
+        user = User.objects.filter(username=username).first()
         if user is None:
-            user_create(
-                username=code,
+            user = user_create(
+                username=username,
                 password=password,
                 role=User.Role.PROVIDER,
                 department=department,
-                first_name=f"{department.name}数据员",
+                first_name=name,
             )
         else:
             user_set_password(user=user, password=password)
-        out.append(DemoAccount(code, password, User.Role.PROVIDER, department.name))
+        if approver and not user.unit_approver:
+            user.unit_approver = True
+            user.save(update_fields=["unit_approver"])
+        out.append(DemoAccount(username, password, User.Role.PROVIDER, department.name, approver))
     # The demo is walked from the README with a password only (like the passwords above,
     # at every start): the office's second factor is off, and the security page warns.
     site_settings_update(office_second_factor=False)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from leitai.web.accounts.models import AnalysisAudience, SiteSettings, User
+from leitai.web.accounts.models import APPROVER_ROLES, AnalysisAudience, SiteSettings, User
 from leitai.web.accounts.services import SECURITY_FIELDS
 from leitai.web.formfields import form_field
 
@@ -107,7 +107,10 @@ class AccountForm(forms.Form):
     unit_approver = forms.BooleanField(
         label=_("Unit approver"),
         required=False,
-        help_text=_("Approves the unit's figures before they go to the assessment office."),
+        help_text=_(
+            "Approves the figures of the account's unit or department before they go to "
+            "the assessment office."
+        ),
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -130,9 +133,10 @@ class AccountForm(forms.Form):
             self.add_error("unit", _("A unit reporter needs a unit."))
         if not reporter and data.get("unit"):
             self.add_error("unit", _("Only a unit reporter belongs to a unit."))
-        if data.get("unit_approver") and not reporter:
+        if data.get("unit_approver") and data.get("role") not in APPROVER_ROLES:
             self.add_error(
-                "unit_approver", _("Only a unit reporter's account can be the unit's approver.")
+                "unit_approver",
+                _("Only a unit reporter's or a data provider's account can be an approver."),
             )
         return data
 

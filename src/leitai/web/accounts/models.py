@@ -62,13 +62,17 @@ class User(AbstractUser):
     trusted_epoch = models.PositiveIntegerField(default=0, editable=False)
     real_name = models.CharField(_("real name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    # A unit's 审核人 (issue 11): another account of the unit that approves or sends back
-    # what the unit's reporters prepared, in periods where the office asks for it. A
-    # flag beside the role, so that an approver may also prepare (never approve) figures.
+    # A 审核人 (issue 11): another account of the unit (a reporter) or of the department
+    # (a data provider) that approves or sends back what the others prepared, in periods
+    # where the office asks for it. A flag beside the role, so that an approver may also
+    # prepare (never approve their own) figures. The name stays from when only units had one.
     unit_approver = models.BooleanField(
         _("unit approver"),
         default=False,
-        help_text=_("Approves the unit's figures before they go to the assessment office."),
+        help_text=_(
+            "Approves the figures of the account's unit or department before they go to "
+            "the assessment office."
+        ),
     )
     # AbstractUser has ``email`` already; its label comes from the one catalogue.
 
@@ -84,8 +88,10 @@ class User(AbstractUser):
                 name="reporter_has_exactly_one_unit",
             ),
             models.CheckConstraint(
-                condition=models.Q(unit_approver=False) | models.Q(unit__isnull=False),
-                name="unit_approver_has_a_unit",
+                condition=models.Q(unit_approver=False)
+                | models.Q(unit__isnull=False)
+                | models.Q(department__isnull=False),
+                name="approver_has_a_unit_or_department",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="provider") | models.Q(department__isnull=False),
@@ -106,6 +112,10 @@ class User(AbstractUser):
         return self.is_reporter and self.unit_approver
 
     @property
+    def is_department_approver(self) -> bool:
+        return self.is_provider and self.unit_approver
+
+    @property
     def is_provider(self) -> bool:
         return self.is_active and self.role == self.Role.PROVIDER and self.department_id is not None
 
@@ -121,6 +131,10 @@ class User(AbstractUser):
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+
+# A 审核人 approves inside a unit (a reporter) or inside a department (a data provider).
+APPROVER_ROLES = (User.Role.REPORTER, User.Role.PROVIDER)
 
 
 class AnalysisAudience(models.TextChoices):

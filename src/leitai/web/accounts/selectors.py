@@ -53,6 +53,16 @@ def user_approves_for(user: Any, unit_id: int) -> bool:
     return bool(user_reports_for(user, unit_id) and user.unit_approver)
 
 
+def user_approves_for_department(user: Any, department_id: int) -> bool:
+    """Whether ``user`` is a 审核人 (approver) of the department with primary key
+    ``department_id``: one of its data providers, with the approver flag."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_department_approver
+        and user.department_id == department_id
+    )
+
+
 def login_record_for(user: Any, limit: int = 50) -> list[Any]:
     """The recent entries of the login record about ``user`` (newest first)."""
     from django.db.models import Q

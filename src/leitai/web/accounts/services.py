@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from leitai.web.accounts.models import SiteSettings, User
+from leitai.web.accounts.models import APPROVER_ROLES, SiteSettings, User
 
 if TYPE_CHECKING:
     from leitai.web.assessments.models import Unit
@@ -189,7 +189,7 @@ def _checked_save(account: User) -> None:
     """Validate like a form (every field error named), then save."""
     from django.core.exceptions import ValidationError
 
-    if account.unit_approver and account.role != User.Role.REPORTER:
+    if account.unit_approver and account.role not in APPROVER_ROLES:
         raise ValidationError({"unit_approver": _approver_needs_unit()})
     if (account.role == User.Role.REPORTER) != (account.unit_id is not None):
         raise ValidationError({"unit": _unit_rule()})
@@ -200,7 +200,7 @@ def _checked_save(account: User) -> None:
 def _approver_needs_unit() -> str:
     from django.utils.translation import gettext as _
 
-    return _("Only a unit reporter's account can be the unit's approver.")
+    return _("Only a unit reporter's or a data provider's account can be an approver.")
 
 
 def _unit_rule() -> str:

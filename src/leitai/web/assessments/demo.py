@@ -24,6 +24,8 @@ from leitai.web.assessments.services import (
 
 # (login, unit, name) of the demo's one unit approver (审核人).
 DEMO_APPROVER = ("laoshan-shenhe", "laoshan", "崂山区审核人")
+# (login, department, name) of the demo's department approver (审核人 of 市住房城乡建设局).
+DEMO_DEPARTMENT_APPROVER = ("zhujian-shenhe", "zhujian", "市住房城乡建设局审核人")
 
 
 def demo_result_dates(code: str) -> tuple[datetime, datetime]:

@@ -42,8 +42,8 @@ class Owed:
 
     ``kind`` says who is reminded of it (see :data:`OWED_SOURCES` and the planner's
     ``RECIPIENTS`` in :mod:`leitai.web.reminders.services`): ``unit`` its reporters,
-    ``approval`` its 审核人, ``provider`` the department's provider accounts, ``office``
-    the office.
+    ``approval`` its 审核人, ``provider`` the department's provider accounts,
+    ``department_approval`` the department's 审核人, ``office`` the office.
     """
 
     unit: Unit | None
@@ -60,7 +60,7 @@ class Owed:
     def __post_init__(self) -> None:
         if not self.kind:
             if self.department is not None:
-                self.kind = "provider"
+                self.kind = "department_approval" if self.approvers else "provider"
             elif self.unit is None:
                 self.kind = "office"
             else:
@@ -87,6 +87,10 @@ def unit_reporters(unit: Unit) -> QuerySet[Any]:
 def department_providers(department: Department) -> QuerySet[Any]:
     User = get_user_model()
     return User.objects.filter(role=User.Role.PROVIDER, department=department, is_active=True)
+
+
+def department_approvers(department: Department) -> QuerySet[Any]:
+    return department_providers(department).filter(unit_approver=True)
 
 
 def _approvals(period: Period, readiness: Readiness) -> list[Owed]:
@@ -149,6 +153,10 @@ def _units(period: Period, readiness: Readiness) -> list[Owed]:
 def _provider_items(row: ProviderRow) -> list[str]:
     if row.status == UnitStatus.RETURNED:
         return [_("Your department's submission was returned: correct it and submit again.")]
+    if row.status == UnitStatus.SENT_BACK:
+        return [
+            _("Your department's approver sent the figures back: correct them and submit again.")
+        ]
     if row.filled:
         return [
             _("Figures entered for every unit but not submitted (%(blank)d of %(total)d blank).")
@@ -177,8 +185,9 @@ def _providers(period: Period, readiness: Readiness) -> list[Owed]:
 
     if period.state == Period.State.COLLECTING:
         for row in rows:
-            if row.status not in DONE:
-                item(row.department).items.extend(_provider_items(row))
+            if row.status in DONE or row.status == UnitStatus.PENDING_APPROVAL:
+                continue  # with the office (or the office's), or with the department's approver
+            item(row.department).items.extend(_provider_items(row))
     by_key = {key: row.department for row in rows for key in row.keys}
     for alert in _unexplained(period):
         if alert.key in by_key:
@@ -187,6 +196,29 @@ def _providers(period: Period, readiness: Readiness) -> list[Owed]:
                 % {"name": alert.name, "unit": alert.unit.name}
             )
     return list(owed.values())
+
+
+def _department_approvals(period: Period, readiness: Readiness) -> list[Owed]:
+    """The departments whose prepared figures wait for the department's 审核人."""
+    if period.state != Period.State.COLLECTING:
+        return []
+    own = department_deadlines(period)
+    main = getattr(deadlines_for(period), "collection_deadline", None)
+    return [
+        Owed(
+            unit=None,
+            department=row.department,
+            items=[
+                _("An approval is waiting: %(who)s prepared the figures; approve or send back.")
+                % {"who": person_display(row.submission.submitted_by) or "—"}
+            ],
+            approvers=True,
+            preparer_id=row.submission.submitted_by_id,
+            deadline=own.get(row.department.pk, main),
+        )
+        for row in provider_board(period)
+        if row.status == UnitStatus.PENDING_APPROVAL and row.submission is not None
+    ]
 
 
 def _office(period: Period, readiness: Readiness) -> list[Owed]:
@@ -207,7 +239,7 @@ OwedSource = Callable[[Period, Readiness], list[Owed]]
 
 # Who owes what, one function per kind of debtor. A new kind (e.g. a department's own
 # approver) is one more function here and one more entry of the planner's RECIPIENTS.
-OWED_SOURCES: list[OwedSource] = [_units, _approvals, _providers, _office]
+OWED_SOURCES: list[OwedSource] = [_units, _approvals, _providers, _department_approvals, _office]
 
 
 def period_owed(period: Period) -> list[Owed]:

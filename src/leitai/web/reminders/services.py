@@ -40,6 +40,7 @@ from leitai.web.reminders.models import (
 from leitai.web.reminders.selectors import (
     Owed,
     deadlines_for,
+    department_approvers,
     department_deadline_rows,
     department_deadlines,
     department_providers,
@@ -224,12 +225,33 @@ def _to_providers(period: Period, item: Owed) -> Recipients:
     return people, title, reverse("workflow:provider", args=[period.code])
 
 
+def _to_department_approvers(period: Period, item: Owed) -> Recipients:
+    assert item.department is not None  # the kind says so
+    title = _("%(period)s: an approval of %(department)s is waiting for you") % {
+        "period": period.code,
+        "department": item.department.name,
+    }
+    people = department_approvers(item.department).exclude(pk=item.preparer_id)
+    return people, title, reverse("workflow:provider", args=[period.code])
+
+
+# How a person's delivery of each kind is told apart (an approver who also reports gets
+# the approval and the figures as two reminders, each sent once).
+PERSON_KINDS = {
+    "office": "office",
+    "approval": "approval",
+    "unit": "user",
+    "provider": "user",
+    "department_approval": "approval",
+}
+
 # Who is reminded of each kind of :class:`Owed` (see ``OWED_SOURCES`` in the selectors).
 RECIPIENTS: dict[str, Callable[[Period, Owed], Recipients]] = {
     "office": _to_office,
     "approval": _to_approvers,
     "unit": _to_reporters,
     "provider": _to_providers,
+    "department_approval": _to_department_approvers,
 }
 
 
@@ -252,13 +274,13 @@ def _owed_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
                 point,
                 user,
                 _message(period, title, lines, link),
-                kind="user" if item.kind in ("unit", "provider") else item.kind,
+                kind=PERSON_KINDS[item.kind],
             )
     return rows
 
 
 def _robot_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
-    debtors = [o for o in owed if o.kind in ("unit", "approval", "provider")]
+    debtors = [o for o in owed if o.kind != "office"]
     if not debtors:
         return []
     title = _("%(period)s reminder: units that still owe figures") % {"period": period.code}

@@ -12,7 +12,6 @@ from leitai.web.workflow.models import (
     Department,
     Evidence,
     Objection,
-    ProviderSubmission,
     Submission,
     Upload,
 )
@@ -31,7 +30,15 @@ class ReadOnly(AuditedAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnly):
-    list_display = ("period", "unit", "state", "submitted_at", "submitted_by", "returned_at")
+    list_display = (
+        "period",
+        "unit",
+        "department",
+        "state",
+        "submitted_at",
+        "submitted_by",
+        "returned_at",
+    )
     list_filter = ("state", "period")
 
 
@@ -77,9 +84,3 @@ class AssignmentAdmin(AuditedAdmin):
     list_display = ("key", "department", "scheme_version", "period")
     list_filter = ("department", "period", "scheme_version")
     search_fields = ("key",)
-
-
-@admin.register(ProviderSubmission)
-class ProviderSubmissionAdmin(ReadOnly):
-    list_display = ("period", "department", "state", "submitted_at", "submitted_by", "returned_at")
-    list_filter = ("state", "period")

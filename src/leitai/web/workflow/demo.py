@@ -9,7 +9,8 @@ Some figures carry evidence (佐证材料, small illustrative files).
 approved what its reporter prepared.
 Two municipal departments supply indicators for every district (issue 11): 市统计局
 the retail sales growth, entered and submitted; 市住房城乡建设局 five city-renewal
-figures, entered but not submitted yet.
+figures, entered but not submitted yet, and approved inside the department before they
+go to the office: its provider (``zhujian``) submits to its 审核人 (``zhujian-shenhe``).
 So every step of the workflow can be tried at once: entering and uploading figures,
 submitting, returning, answering an objection, closing the collection, publishing.
 
@@ -38,19 +39,20 @@ from leitai.web.assessments.services import (
 from leitai.web.audit.models import Action
 from leitai.web.audit.services import audit_record
 from leitai.web.workflow.models import (
+    Approval,
     Assignment,
     Department,
-    Evidence,
     Objection,
-    ProviderSubmission,
     Submission,
-    UnitApproval,
 )
+from leitai.web.workflow.services import evidence_store, submission_step
 
 COLLECTING = "2023Q4"
 SUBMITTED = ("shinan", "licang", "laoshan", "huangdao", "chengyang", "jimo", "jiaozhou", "pingdu")
 # 崂山区 submits in two steps: its reporter prepares, its 审核人 approves (issue 11).
 APPROVAL_UNIT = "laoshan"
+# 市住房城乡建设局 too: its provider prepares, its 审核人 approves (not submitted yet).
+APPROVAL_DEPARTMENT = "zhujian"
 RETURNED = {
     "pingdu": "安置房建设开工面积（resettlement_area）与市住建局12月台账不一致，请核实后重新提交。",
 }
@@ -126,65 +128,37 @@ def _demo_evidence(
     suppliers: dict[str, User | None],
 ) -> None:
     for code, key, name, text in EVIDENCE:
-        data = text.encode("utf-8")
         # A department's figure carries the department's evidence.
         who = suppliers.get(key) or reporters.get(code)
-        evidence = Evidence(
-            period=period,
-            unit=units[code],
-            key=key,
-            name=name,
-            size=len(data),
-            added_by=who,
-        )
-        evidence.file.save(name, ContentFile(data), save=False)
-        evidence.save()
-        audit_record(
-            action=Action.EVIDENCE_ADDED,
-            actor=who,
-            obj=evidence,
-            period=period,
-            unit=code,
-            after=evidence.as_audit(),
-            summary=f"{period.code} {code} {key}: {name}",
-        )
+        content = ContentFile(text.encode("utf-8"), name=name)
+        evidence_store(period=period, unit=units[code], key=key, name=name, file=content, user=who)
 
 
 def _approval_demo(period: Period, units: dict[str, Unit], office: User | None) -> User | None:
     """崂山区 approves inside the unit in 2023Q4: its 审核人 approved what its reporter
-    prepared (two steps, both in the audit log). Nothing when the demo has no accounts."""
-    from leitai.web.assessments.demo import DEMO_APPROVER
+    prepared (two steps, both in the audit log); 市住房城乡建设局 approves inside the
+    department. Nothing for one whose 审核人 the demo has not (no accounts)."""
+    from leitai.web.assessments.demo import DEMO_APPROVER, DEMO_DEPARTMENT_APPROVER
 
     approver = _person(DEMO_APPROVER[0])
-    if approver is None or APPROVAL_UNIT not in units:
-        return None
-    UnitApproval.objects.create(period=period, unit=units[APPROVAL_UNIT], switched_by=office)
-    audit_record(
-        action=Action.APPROVAL_CHANGED,
-        actor=office,
-        period=period,
-        before={"units": []},
-        after={"units": [APPROVAL_UNIT]},
-        summary=f"{period.code}: {APPROVAL_UNIT}",
-    )
-    return approver
-
-
-def _approve(submission: Submission, approver: User) -> None:
-    submission.state = Submission.State.SUBMITTED
-    submission.approved_at = timezone.now()
-    submission.approved_by = approver
-    submission.save()
-    audit_record(
-        action=Action.SUBMISSION_APPROVED,
-        actor=approver,
-        obj=submission,
-        period=submission.period,
-        unit=submission.unit,
-        before={"state": Submission.State.PENDING_APPROVAL, "reason": None},
-        after={"state": Submission.State.SUBMITTED, "reason": None},
-        summary=f"{submission.period.code} {submission.unit.code}",
-    )
+    on: dict[str, list[str]] = {"units": []}
+    if approver is not None and APPROVAL_UNIT in units:
+        Approval.objects.create(period=period, unit=units[APPROVAL_UNIT], switched_by=office)
+        on["units"].append(APPROVAL_UNIT)
+    department = Department.objects.filter(code=APPROVAL_DEPARTMENT).first()
+    if _person(DEMO_DEPARTMENT_APPROVER[0]) is not None and department is not None:
+        Approval.objects.create(period=period, department=department, switched_by=office)
+        on["departments"] = [APPROVAL_DEPARTMENT]
+    if on["units"] or on.get("departments"):
+        audit_record(
+            action=Action.APPROVAL_CHANGED,
+            actor=office,
+            period=period,
+            before={"units": []},
+            after=on,
+            summary=f"{period.code}: {', '.join(on['units'] + on.get('departments', []))}",
+        )
+    return approver if on["units"] else None
 
 
 def _person(username: str) -> User | None:
@@ -232,27 +206,25 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
     now = timezone.now()
     approver = _approval_demo(period, units, office)
     for code in SUBMITTED:
-        reporter = reporters.get(code)
         two_step = code == APPROVAL_UNIT and approver is not None
-        submission = Submission.objects.create(
-            period=period,
-            unit=units[code],
+        submission = submission_step(
+            Submission(period=period, unit=units[code]),
+            action=Action.SUBMISSION_SUBMITTED,
+            user=reporters.get(code),
+            before={"state": None},
             state=Submission.State.PENDING_APPROVAL if two_step else Submission.State.SUBMITTED,
             submitted_at=now,
-            submitted_by=reporter,
+            submitted_by=reporters.get(code),
         )
-        audit_record(
-            action=Action.SUBMISSION_SUBMITTED,
-            actor=reporter,
-            obj=submission,
-            period=period,
-            unit=code,
-            before={"state": None},
-            after={"state": submission.state, "reason": None},
-            summary=f"{period.code} {code}",
-        )
-        if two_step and approver is not None:
-            _approve(submission, approver)
+        if two_step:
+            submission_step(
+                submission,
+                action=Action.SUBMISSION_APPROVED,
+                user=approver,
+                state=Submission.State.SUBMITTED,
+                approved_at=timezone.now(),
+                approved_by=approver,
+            )
     _demo_evidence(period, units, reporters, suppliers)
     from leitai.web.assessments.demo import demo_result_dates
 
@@ -278,22 +250,14 @@ def workflow_demo_install(*, item: Any, previous: Period | None) -> Period | Non
         summary=f"{period.code} {objection.unit.code} #{objection.pk}",
     )
     for code, reason in RETURNED.items():
-        submission = Submission.objects.get(period=period, unit=units[code])
-        submission.state = Submission.State.RETURNED
-        submission.returned_at = timezone.now()
-        submission.returned_by = office
-        submission.return_reason = reason
-        submission.save()
-        audit_record(
+        submission_step(
+            Submission.objects.get(period=period, unit=units[code]),
             action=Action.SUBMISSION_RETURNED,
-            actor=office,
-            obj=submission,
-            period=period,
-            unit=code,
-            before={"state": "submitted", "reason": None},
-            after={"state": "returned", "reason": reason},
-            note=reason,
-            summary=f"{period.code} {code}",
+            user=office,
+            state=Submission.State.RETURNED,
+            returned_at=timezone.now(),
+            returned_by=office,
+            return_reason=reason,
         )
     return period
 
@@ -313,19 +277,12 @@ def _demo_provider_submissions(period: Period) -> None:
     departments = demo_departments()
     for code in PROVIDERS_SUBMITTED:
         person = _person(code)
-        submission = ProviderSubmission.objects.create(
-            period=period,
-            department=departments[code],
-            state=ProviderSubmission.State.SUBMITTED,
+        submission_step(
+            Submission(period=period, department=departments[code]),
+            action=Action.SUBMISSION_SUBMITTED,
+            user=person,
+            before={"state": None},
+            state=Submission.State.SUBMITTED,
             submitted_at=timezone.now(),
             submitted_by=person,
-        )
-        audit_record(
-            action=Action.SUBMISSION_SUBMITTED,
-            actor=person,
-            obj=submission,
-            period=period,
-            before={"state": None},
-            after={"state": "submitted", "reason": None},
-            summary=f"{period.code} {code}",
         )

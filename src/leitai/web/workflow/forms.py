@@ -140,17 +140,29 @@ class SendBackForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    """The units whose submissions go through the unit's 审核人 in a period."""
+    """The units and the departments whose submissions go through their 审核人 in a period."""
 
     units = forms.MultipleChoiceField(
         label=_("Units that approve inside before submitting"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    departments = forms.MultipleChoiceField(
+        label=_("Departments that approve inside before submitting"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        units: list[tuple[str, str]],
+        departments: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "units", forms.MultipleChoiceField).choices = units
+        form_field(self, "departments", forms.MultipleChoiceField).choices = departments
 
 
 class ObjectionForm(forms.Form):

@@ -134,67 +134,64 @@ class Assignment(models.Model):
         assignment_problems(self)
 
 
-class ProviderSubmission(models.Model):
-    """A department's submission of its indicators for a period; the office may return it."""
+# A period's piece of work of a unit or of a department (a submission, an approval switch,
+# an upload): the same three fields, each model with its own reverse name.
 
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
 
-    period = models.ForeignKey(
-        Period,
-        verbose_name=_("period"),
-        on_delete=models.CASCADE,
-        related_name="provider_submissions",
+def _period_field(related_name: str) -> Any:
+    return models.ForeignKey(
+        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name=related_name
     )
-    department = models.ForeignKey(
+
+
+def _unit_field(related_name: str) -> Any:
+    return models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def _department_field(related_name: str) -> Any:
+    return models.ForeignKey(
         Department,
         verbose_name=_("department"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
-        related_name="submissions",
+        related_name=related_name,
     )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = person_field(_("submitted by"))
-    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    returned_by = person_field(_("returned by"))
-    return_reason = models.TextField(_("reason for returning"), blank=True)
 
-    class Meta:
-        verbose_name = _("department submission")
-        verbose_name_plural = _("department submissions")
-        ordering = ["period", "department"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "department"], name="provider_submission_unique"
-            )
-        ]
 
-    def __str__(self) -> str:
-        return f"{self.period.code} {self.department} ({self.get_state_display()})"
+def _unit_or_department() -> models.Q:
+    """Exactly one of ``unit`` and ``department`` (a row belongs to one party)."""
+    return models.Q(unit__isnull=False, department__isnull=True) | models.Q(
+        unit__isnull=True, department__isnull=False
+    )
 
 
 class Submission(models.Model):
-    """A unit's submission of its figures for a period; the office may return it.
+    """A unit's or a department's submission of its figures for a period (exactly one of
+    ``unit`` and ``department``); the office may return it.
 
-    Where the period asks for approval inside the unit (:class:`UnitApproval`), the
-    reporter's submission first waits for the unit's 审核人 (``pending_approval``), who
-    approves it (then it is ``submitted``, with the office) or sends it back with a
-    reason (``sent_back``).
+    Where the period asks for approval inside (:class:`Approval`), what a reporter or a
+    department's provider prepared first waits for the unit's or the department's 审核人
+    (``pending_approval``), who approves it (then it is ``submitted``, with the office)
+    or sends it back with a reason (``sent_back``).
     """
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned")
-        PENDING_APPROVAL = "pending_approval", _("Awaiting the unit's approval")
-        SENT_BACK = "sent_back", _("Sent back by the unit's approver")
+        PENDING_APPROVAL = "pending_approval", _("Awaiting approval inside")
+        SENT_BACK = "sent_back", _("Sent back by the approver")
 
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="submissions"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="submissions"
-    )
+    period = _period_field("submissions")
+    unit = _unit_field("submissions")
+    department = _department_field("submissions")
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = person_field(_("submitted by"))
@@ -210,44 +207,69 @@ class Submission(models.Model):
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        ordering = ["period", "unit"]
-        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="submission_unique")]
+        ordering = ["period", "unit", "department"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_unit_or_department(), name="submission_unit_or_department"
+            ),
+            # NULL is never equal to NULL: a department's rows do not meet on ``unit``.
+            models.UniqueConstraint(fields=["period", "unit"], name="submission_unique"),
+            models.UniqueConstraint(
+                fields=["period", "department"], name="submission_unique_department"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.period.code} {self.unit.code} ({self.get_state_display()})"
+        return f"{self.period.code} {self.party_code} ({self.get_state_display()})"
+
+    @property
+    def party(self) -> Unit | Department:
+        """The unit or the department that submits."""
+        party = self.unit if self.unit_id is not None else self.department
+        assert party is not None  # the check constraint
+        return party
+
+    @property
+    def party_code(self) -> str:
+        return self.party.code
 
 
-class UnitApproval(models.Model):
-    """In this period, the unit's submission goes through its 审核人 before the office
-    sees it (two-step approval inside the unit). The office switches it per period and
-    unit; no row means the reporter submits straight to the office."""
+class Approval(models.Model):
+    """In this period, the submission of a unit or a department (exactly one) goes through
+    its 审核人 before the office sees it (two-step approval inside). The office switches
+    it per period; no row means the preparer submits straight to the office."""
 
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="approvals"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="approvals"
-    )
+    period = _period_field("approvals")
+    unit = _unit_field("approvals")
+    department = _department_field("approvals")
     switched_at = models.DateTimeField(_("switched on at"), auto_now_add=True)
     switched_by = person_field(_("switched on by"))
 
     class Meta:
-        verbose_name = _("approval inside the unit")
-        verbose_name_plural = _("approvals inside units")
-        ordering = ["period", "unit"]
+        verbose_name = _("approval inside")
+        verbose_name_plural = _("approvals inside")
+        ordering = ["period", "unit", "department"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "unit"], name="unit_approval_unique")
+            models.CheckConstraint(
+                condition=_unit_or_department(), name="approval_unit_or_department"
+            ),
+            models.UniqueConstraint(fields=["period", "unit"], name="unit_approval_unique"),
+            models.UniqueConstraint(
+                fields=["period", "department"], name="approval_unique_department"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.period.code} {self.unit.code}"
+        party = self.unit if self.unit is not None else self.department
+        return f"{self.period.code} {getattr(party, 'code', '')}"
 
 
 class Upload(models.Model):
     """A data table uploaded for a period: checked and previewed, then applied or not.
 
-    ``unit`` is the only unit a reporter's upload may touch; the office's uploads have
-    none and may touch every unit. ``problems`` lists every error at its cell,
+    ``unit`` is the only unit a reporter's upload may touch; ``department`` makes it a
+    data provider's, which may touch its department's indicators of every unit; the
+    office's uploads have neither and may touch every unit. ``problems`` lists every error at its cell,
     ``changes`` every figure that would change, and ``grid`` the sheet as it was
     uploaded with those marked, for showing the errors in place.
     """
@@ -258,26 +280,9 @@ class Upload(models.Model):
         APPLIED = "applied", _("Saved")
         DISCARDED = "discarded", _("Discarded")
 
-    period = models.ForeignKey(
-        Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="uploads"
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="uploads",
-    )
-    # A data provider's upload: it may touch its department's indicators of every unit.
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="uploads",
-    )
+    period = _period_field("uploads")
+    unit = _unit_field("uploads")
+    department = _department_field("uploads")
     file = models.FileField(_("file"), upload_to=_upload_path, max_length=255)
     filename = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))

@@ -20,10 +20,11 @@ from leitai.web.access import office, provider, signed_in_user
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.assessments.selectors import period_label
 from leitai.web.errors import ServiceError
-from leitai.web.workflow import services
+from leitai.web.workflow import forms, services
 from leitai.web.workflow.anomalies import cells_alerts
 from leitai.web.workflow.models import Department, Explanation
 from leitai.web.workflow.selectors import (
+    approval_required,
     period_units,
     periods_for_provider,
     provider_board,
@@ -31,7 +32,12 @@ from leitai.web.workflow.selectors import (
     provider_rights,
     uploads_visible,
 )
-from leitai.web.workflow.views import evidence_attach
+from leitai.web.workflow.views import (
+    _own_department,
+    evidence_attach,
+    saved_messages,
+    service_step,
+)
 
 
 def _period(request: HttpRequest, code: str) -> Period:
@@ -42,14 +48,6 @@ def _period(request: HttpRequest, code: str) -> Period:
     return period
 
 
-def _department(request: HttpRequest) -> Department:
-    """The department of the provider asking (403 for an account without one)."""
-    department = signed_in_user(request).department
-    if department is None:
-        raise PermissionDenied
-    return department
-
-
 def _base(**context: Any) -> dict[str, Any]:
     return {"section": "workflow", "tab": "home", **context}
 
@@ -57,7 +55,7 @@ def _base(**context: Any) -> dict[str, Any]:
 def provider_home(request: HttpRequest) -> HttpResponse:
     """The provider's periods, each with how far its department stands (called by
     :func:`leitai.web.workflow.views.home`, which checks who is asking)."""
-    department = _department(request)
+    department = _own_department(request)
     items = []
     for period in periods_for_provider(request.user):
         row = next(r for r in provider_board(period) if r.department.pk == department.pk)
@@ -131,22 +129,13 @@ def _keep_posted(grid: dict[str, Any], values: dict[tuple[str, str], Any]) -> No
                     cell["target"] = posted[1]
 
 
-def _saved_messages(request: HttpRequest, changed: int, explained: int) -> None:
-    if changed:
-        messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
-    if explained:
-        messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
-    if not (changed or explained):
-        messages.info(request, _("Nothing changed."))
-
-
 @require_http_methods(["GET", "POST"])
 @provider
 def provider_period(request: HttpRequest, period: str) -> HttpResponse:
     """The provider's online form: every unit, its department's indicators."""
     period_obj = _period(request, period)
     rights = provider_rights(user=request.user, period=period_obj)
-    department = _department(request)
+    department = _own_department(request)
     grid = provider_grid(period_obj, department)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -169,7 +158,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
             _keep_posted(grid, values)
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
-            _saved_messages(request, changed, explained)
+            saved_messages(request, changed, explained)
             return redirect("workflow:provider", period_obj.code)
     _alerts(period_obj, grid)
     for row in grid["rows"]:
@@ -186,6 +175,7 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
             rights=rights,
             grid=grid,
             row=board,
+            approval_on=approval_required(period_obj, department),
             errors=errors,
             uploads=uploads_visible(user=request.user).filter(period=period_obj)[:5],
         ),
@@ -195,16 +185,55 @@ def provider_period(request: HttpRequest, period: str) -> HttpResponse:
 @require_POST
 @provider
 def provider_submit(request: HttpRequest, period: str) -> HttpResponse:
+    """The provider submits its department's figures (to its 审核人 where the office asks)."""
     period_obj = _period(request, period)
-    try:
-        services.provider_submit(period=period_obj, user=signed_in_user(request))
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from None
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Submitted. The assessment office has been told."))
+    department = _own_department(request)
+    service_step(
+        request,
+        lambda: services.submission_submit(
+            period=period_obj, user=signed_in_user(request), department=department
+        ),
+        _("Submitted to the department's approver, who approves it or sends it back.")
+        if approval_required(period_obj, department)
+        else _("Submitted. The assessment office has been told."),
+    )
+    return redirect("workflow:provider", period_obj.code)
+
+
+@require_POST
+@provider
+def provider_approve(request: HttpRequest, period: str, department: str) -> HttpResponse:
+    """The department's 审核人 approves what its provider prepared; it goes to the office."""
+    period_obj = _period(request, period)
+    department_obj = get_object_or_404(Department, code=department)
+    service_step(
+        request,
+        lambda: services.submission_approve(
+            period=period_obj, user=signed_in_user(request), department=department_obj
+        ),
+        _("Approved. The figures are with the assessment office."),
+    )
+    return redirect("workflow:provider", period_obj.code)
+
+
+@require_POST
+@provider
+def provider_send_back(request: HttpRequest, period: str, department: str) -> HttpResponse:
+    """The department's 审核人 sends the prepared figures back to its providers, with a
+    reason."""
+    period_obj = _period(request, period)
+    department_obj = get_object_or_404(Department, code=department)
+    form = forms.SendBackForm(request.POST)
+    service_step(
+        request,
+        lambda: services.submission_send_back(
+            period=period_obj,
+            user=signed_in_user(request),
+            department=department_obj,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        ),
+        _("Sent back to the department's data providers with your reason."),
+    )
     return redirect("workflow:provider", period_obj.code)
 
 
@@ -226,16 +255,14 @@ def provider_return(request: HttpRequest, period: str, department: str) -> HttpR
     """The office returns a department's submission with a reason."""
     period_obj = get_object_or_404(Period, code=period)
     department_obj = get_object_or_404(Department, code=department)
-    try:
-        services.provider_return(
+    service_step(
+        request,
+        lambda: services.submission_return(
             period=period_obj,
             department=department_obj,
             user=signed_in_user(request),
             reason=request.POST.get("reason", ""),
-        )
-    except ServiceError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The submission was returned."))
+        ),
+        _("The submission was returned."),
+    )
     return redirect(reverse("workflow:period", args=[period_obj.code]) + "#providers")

@@ -11,9 +11,15 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leitai.engine import Scheme as EngineScheme
-from leitai.web.accounts.selectors import user_approves_for, user_is_office, user_reports_for
+from leitai.web.accounts.selectors import (
+    user_approves_for,
+    user_approves_for_department,
+    user_is_office,
+    user_reports_for,
+)
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
@@ -26,14 +32,13 @@ from leitai.web.assessments.selectors import (
 )
 from leitai.web.assessments.services import period_current_inputs
 from leitai.web.workflow.models import (
+    Approval,
     Assignment,
     Department,
     Evidence,
     Objection,
     PeriodStatus,
-    ProviderSubmission,
     Submission,
-    UnitApproval,
     UnitStatus,
     Upload,
 )
@@ -72,19 +77,17 @@ def target_keys(scheme: EngineScheme) -> set[str]:
     return {i.id for i in scheme.all_indicators() if scheme.resolved(i)[0] == "target"}
 
 
-@dataclass
-class UnitRow:
-    """One line of the status board."""
+@dataclass(kw_only=True)
+class BoardRow:
+    """One line of a status board: where a unit's or a department's submission stands,
+    how many of its figures are filled in, who changed one last."""
 
-    unit: Unit
     status: str
     submission: Submission | None
     filled: int
     total: int
     last_change_at: Any = None
     last_change_by: Any = None
-    pending_objections: int = 0
-    objections: int = 0
 
     @property
     def status_label(self) -> str:
@@ -93,6 +96,15 @@ class UnitRow:
     @property
     def blank(self) -> int:
         return max(self.total - self.filled, 0)
+
+
+@dataclass(kw_only=True)
+class UnitRow(BoardRow):
+    """One line of the status board by unit."""
+
+    unit: Unit
+    pending_objections: int = 0
+    objections: int = 0
 
 
 def unit_status(*, filled: int, submission: Submission | None, by_office: bool = False) -> str:
@@ -283,36 +295,88 @@ def unit_rights(*, user: Any, period: Period, unit: Unit, row: UnitRow | None = 
     )
 
 
-# -- approval inside units --------------------------------------------------------------------
+# -- approval inside units and departments ----------------------------------------------------
+
+# Who submits: a unit (its reporters) or a department (its data providers).
+Party = Unit | Department
 
 
-def approval_required(period: Period, unit: Unit) -> bool:
-    """Whether ``unit``'s submission in ``period`` goes through its 审核人 first."""
-    return UnitApproval.objects.filter(period=period, unit=unit).exists()
+def party_filter(party: Party) -> dict[str, Any]:
+    """The lookup of a submission's or an approval's party (its unit or its department)."""
+    return {"department": party} if isinstance(party, Department) else {"unit": party}
+
+
+def party_submission(period: Period, party: Party) -> Submission | None:
+    """The submission of a unit or of a department in ``period``, if it has one."""
+    return Submission.objects.filter(period=period, **party_filter(party)).first()
+
+
+def approval_required(period: Period, party: Party) -> bool:
+    """Whether the submission of ``party`` (a unit or a department) in ``period`` goes
+    through its 审核人 first."""
+    return Approval.objects.filter(period=period, **party_filter(party)).exists()
 
 
 def approval_units(period: Period) -> set[str]:
     """The codes of the units whose submissions the unit's 审核人 approves in ``period``."""
-    return set(UnitApproval.objects.filter(period=period).values_list("unit__code", flat=True))
+    return set(
+        Approval.objects.filter(period=period, unit__isnull=False).values_list(
+            "unit__code", flat=True
+        )
+    )
+
+
+def approval_departments(period: Period) -> set[str]:
+    """The codes of the departments whose submissions their 审核人 approves in ``period``."""
+    return set(
+        Approval.objects.filter(period=period, department__isnull=False).values_list(
+            "department__code", flat=True
+        )
+    )
+
+
+def approves_for(user: Any, party: Party) -> bool:
+    """Whether ``user`` is a 审核人 of ``party`` (a unit's reporter or a department's data
+    provider, with the approver flag)."""
+    if isinstance(party, Department):
+        return user_approves_for_department(user, party.pk)
+    return user_approves_for(user, party.pk)
 
 
 def approval_panel(period: Period) -> dict[str, Any]:
-    """Each unit of ``period``: whether its submission goes through its 审核人, and who
-    they are (for the office's switch on the status board)."""
+    """Each unit of ``period`` and each department supplying indicators in it: whether
+    its submission goes through its 审核人, and who they are (for the office's switch on
+    the status board)."""
     from leitai.web.accounts.models import User
 
-    on = approval_units(period)
-    approvers: dict[int, list[Any]] = {}
+    units_on, departments_on = approval_units(period), approval_departments(period)
+    by_unit: dict[int, list[Any]] = {}
+    by_department: dict[int, list[Any]] = {}
     for user in User.objects.filter(
-        role=User.Role.REPORTER, unit_approver=True, is_active=True
+        role__in=(User.Role.REPORTER, User.Role.PROVIDER), unit_approver=True, is_active=True
     ).order_by("username"):
         if user.unit_id is not None:
-            approvers.setdefault(user.unit_id, []).append(user)
+            by_unit.setdefault(user.unit_id, []).append(user)
+        elif user.department_id is not None:
+            by_department.setdefault(user.department_id, []).append(user)
     units = [
-        {"unit": unit, "on": unit.code in on, "approvers": approvers.get(unit.pk, [])}
+        {"unit": unit, "on": unit.code in units_on, "approvers": by_unit.get(unit.pk, [])}
         for unit in period_units(period)
     ]
-    return {"units": units, "on_count": len(on)}
+    departments = [
+        {
+            "department": department,
+            "on": department.code in departments_on,
+            "approvers": by_department.get(department.pk, []),
+        }
+        for department in period_departments(period)
+    ]
+    return {
+        "units": units,
+        "departments": departments,
+        "on_count": len(units_on),
+        "departments_on_count": len(departments_on),
+    }
 
 
 def unit_approvers(unit: Unit) -> QuerySet[Any]:
@@ -321,6 +385,17 @@ def unit_approvers(unit: Unit) -> QuerySet[Any]:
 
     return User.objects.filter(
         role=User.Role.REPORTER, unit=unit, unit_approver=True, is_active=True
+    )
+
+
+def party_approvers(party: Party) -> QuerySet[Any]:
+    """The active 审核人 accounts of a unit or a department."""
+    from leitai.web.accounts.models import User
+
+    if isinstance(party, Unit):
+        return unit_approvers(party)
+    return User.objects.filter(
+        role=User.Role.PROVIDER, department=party, unit_approver=True, is_active=True
     )
 
 
@@ -672,8 +747,13 @@ def unit_supplied_keys(period: Period) -> list[str]:
     ]
 
 
-def provider_submission(period: Period, department: Department) -> ProviderSubmission | None:
-    return ProviderSubmission.objects.filter(period=period, department=department).first()
+def period_departments(period: Period) -> list[Department]:
+    """The departments that supply indicators in ``period``, by code."""
+    return sorted({d.pk: d for d in period_assignments(period).values()}.values(), key=_code)
+
+
+def _code(department: Department) -> str:
+    return department.code
 
 
 @dataclass(frozen=True)
@@ -681,21 +761,34 @@ class ProviderRights:
     view: bool = False
     edit: bool = False
     submit: bool = False
+    approve: bool = False  # the department's 审核人: approve or send back what waits
+
+
+# A submission's states in which the preparers' figures are locked.
+LOCKED_STATES = frozenset({Submission.State.SUBMITTED, Submission.State.PENDING_APPROVAL})
 
 
 def provider_rights(*, user: Any, period: Period) -> ProviderRights:
     """What a data provider may do in ``period``: see its department's indicators when it
     has some there; change them for every unit only while the period collects and the
-    department has not submitted (or the office returned the submission)."""
+    department's submission is neither with the office nor waiting for its 审核人 (or
+    the office returned it, or the 审核人 sent it back); the department's 审核人 approves
+    or sends back a submission that waits for them."""
     if not getattr(user, "is_authenticated", False) or not user.is_provider:
         return ProviderRights()
     keys = department_keys(period, user.department_id)
     if not keys:
         return ProviderRights()
-    submission = provider_submission(period, user.department)
-    submitted = submission is not None and submission.state == ProviderSubmission.State.SUBMITTED
-    edit = period.state == Period.State.COLLECTING and not submitted
-    return ProviderRights(view=True, edit=edit, submit=edit)
+    submission = party_submission(period, user.department)
+    state = submission.state if submission is not None else None
+    collecting = period.state == Period.State.COLLECTING
+    edit = collecting and state not in LOCKED_STATES
+    approve = (
+        collecting
+        and state == Submission.State.PENDING_APPROVAL
+        and user_approves_for_department(user, user.department_id)
+    )
+    return ProviderRights(view=True, edit=edit, submit=edit, approve=approve)
 
 
 def writable_keys(*, user: Any, period: Period, unit: Unit) -> frozenset[str]:
@@ -723,31 +816,28 @@ def writable_keys(*, user: Any, period: Period, unit: Unit) -> frozenset[str]:
     return frozenset(unit_supplied_keys(period))
 
 
-@dataclass
-class ProviderRow:
+@dataclass(kw_only=True)
+class ProviderRow(BoardRow):
     """One line of the status board by provider."""
 
     department: Department
     keys: list[str]
-    status: str
-    submission: ProviderSubmission | None
-    filled: int
-    total: int
-    last_change_at: Any = None
-    last_change_by: Any = None
     people: list[Any] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
-        return str(UnitStatus(self.status).label)
-
-    @property
-    def blank(self) -> int:
-        return max(self.total - self.filled, 0)
+        return str(DEPARTMENT_LABELS.get(self.status) or UnitStatus(self.status).label)
 
     @property
     def share(self) -> float:
         return 100.0 * self.filled / self.total if self.total else 0.0
+
+
+# The steps inside a department, as its row on the status board says them.
+DEPARTMENT_LABELS: dict[str, Any] = {
+    UnitStatus.PENDING_APPROVAL: gettext_lazy("Awaiting the department's approval"),
+    UnitStatus.SENT_BACK: gettext_lazy("Sent back by the department's approver"),
+}
 
 
 def provider_board(period: Period) -> list[ProviderRow]:
@@ -761,8 +851,8 @@ def provider_board(period: Period) -> list[ProviderRow]:
     departments = {d.pk: d for d in assignments.values()}
     submissions = {
         s.department_id: s
-        for s in ProviderSubmission.objects.filter(period=period).select_related(
-            "submitted_by", "returned_by"
+        for s in Submission.objects.filter(period=period, department__isnull=False).select_related(
+            "submitted_by", "returned_by", "approved_by", "sent_back_by"
         )
     }
     rows = []
@@ -776,7 +866,7 @@ def provider_board(period: Period) -> list[ProviderRow]:
             ProviderRow(
                 department=department,
                 keys=keys,
-                status=unit_status(filled=filled, submission=submission),  # type: ignore[arg-type]
+                status=unit_status(filled=filled, submission=submission),
                 submission=submission,
                 filled=filled,
                 total=len(keys) * len(units),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ from leitai.engine.problems import Problem, Where
 from leitai.i18n import render as render_problem
 from leitai.io.files import ATTACHMENT_SUFFIXES, TABLE_SUFFIXES
 from leitai.web.accounts.models import User
-from leitai.web.accounts.selectors import user_approves_for, user_is_office, user_reports_for
+from leitai.web.accounts.selectors import user_is_office, user_reports_for
 from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
@@ -42,19 +42,26 @@ from leitai.web.errors import ServiceError
 from leitai.web.files import attachment_problems, upload_limits
 from leitai.web.workflow.anomalies import explanations_save, unit_unexplained
 from leitai.web.workflow.models import (
+    Approval,
     Department,
     Evidence,
     Objection,
-    ProviderSubmission,
     Submission,
-    UnitApproval,
     UnitStatus,
     Upload,
 )
 from leitai.web.workflow.selectors import (
-    LOCKED,
+    LOCKED_STATES,
+    Party,
+    approval_departments,
     approval_required,
+    approval_units,
+    approves_for,
     department_keys,
+    party_approvers,
+    party_filter,
+    party_submission,
+    period_departments,
     period_readiness,
     period_units,
     previous_missing,
@@ -63,7 +70,6 @@ from leitai.web.workflow.selectors import (
     scheme_keys,
     scheme_names,
     target_keys,
-    unit_approvers,
     unit_rights,
     unit_row,
     unit_supplied_keys,
@@ -352,18 +358,10 @@ def figures_check(
     return {}
 
 
-def unit_figures_save(
-    *,
-    period: Period,
-    unit: Unit,
-    user: User,
-    values: Mapping[str, tuple[str, str | None]],
-    explanations: Mapping[str, str] | None = None,
-) -> int:
-    """:func:`unit_figures_explain`, returning only the number of figures that changed."""
-    return unit_figures_explain(
-        period=period, unit=unit, user=user, values=values, explanations=explanations
-    )[0]
+def unit_figures_save(**arguments: Any) -> int:
+    """:func:`unit_figures_explain` (the same keyword arguments), returning only the
+    number of figures that changed."""
+    return unit_figures_explain(**arguments)[0]
 
 
 @transaction.atomic
@@ -638,125 +636,37 @@ def upload_discard(*, upload: Upload, user: User) -> Upload:
     return upload
 
 
-# -- submissions ---------------------------------------------------------------------------------
+# -- submissions: of a unit or of a department, one state machine ---------------------------
 
 
-def _submission_state(submission: Submission | ProviderSubmission | None) -> dict[str, Any]:
+def _submission_state(submission: Submission | None) -> dict[str, Any]:
     if submission is None:
         return {"state": None}
     reason = (
         submission.send_back_reason
-        if isinstance(submission, Submission) and submission.state == Submission.State.SENT_BACK
+        if submission.state == Submission.State.SENT_BACK
         else submission.return_reason
     )
     return {"state": submission.state, "reason": reason or None}
 
 
-@transaction.atomic
-def submission_submit(*, period: Period, unit: Unit, user: User) -> Submission:
-    """The unit's reporter submits its figures; they are then locked for the reporter.
+def submission_step(
+    submission: Submission,
+    *,
+    action: Action,
+    user: User | None,
+    before: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Submission:
+    """Set ``fields`` on a unit's or a department's submission, save it and record the step
+    in the audit log (the reason as its note): the one audit path of every submission.
 
-    Where the period asks for approval inside the unit, the submission waits for the
-    unit's 审核人 (:func:`submission_approve`) before the office sees it.
+    It checks nothing: the services below check who may take the step first (the demo
+    installer tells its story through it). ``before`` is the state before the step when
+    the caller changed the submission already (a new one has ``{"state": None}``).
     """
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    _require(user_reports_for(user, unit.pk), _("Only the unit's reporter submits."), "forbidden")
-    row = unit_row(period, unit)
-    rights = unit_rights(user=user, period=period, unit=unit, row=row)
-    if row.status == UnitStatus.SUBMITTED:
-        raise ServiceError(_("The figures are already submitted."), code="state")
-    if row.status == UnitStatus.PENDING_APPROVAL:
-        raise ServiceError(_("The figures are waiting for the unit's approval."), code="state")
-    _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
-    _require(rights.submit, _("The figures cannot be submitted now."), "state")
-    _explanations_required(period, unit)
-    submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
-    before = _submission_state(submission)
-    if submission is None:
-        submission = Submission(period=period, unit=unit)
-    submission.state = (
-        Submission.State.PENDING_APPROVAL
-        if approval_required(period, unit)
-        else Submission.State.SUBMITTED
-    )
-    submission.submitted_at = timezone.now()
-    submission.submitted_by = user
-    submission.approved_at = submission.approved_by = None
-    submission.save()
-    audit_record(
-        action=Action.SUBMISSION_SUBMITTED,
-        actor=user,
-        obj=submission,
-        period=period,
-        unit=unit,
-        before=before,
-        after=_submission_state(submission) | {"filled": row.filled, "blank": row.blank},
-        summary=f"{period.code} {unit.code}",
-    )
-    return submission
-
-
-def _waiting_for(period: Period, unit: Unit, user: User) -> Submission:
-    """The submission of ``unit`` that waits for ``user``, its 审核人 (locked)."""
-    _require(
-        user_approves_for(user, unit.pk),
-        _("Only the unit's approver approves or sends back its figures."),
-        "forbidden",
-    )
-    rights = unit_rights(user=user, period=period, unit=unit)
-    submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
-    _require(
-        rights.approve
-        and submission is not None
-        and submission.state == Submission.State.PENDING_APPROVAL,
-        _("Nothing of this unit waits for approval."),
-        "state",
-    )
-    assert submission is not None  # _require above
-    return submission
-
-
-@transaction.atomic
-def submission_approve(*, period: Period, unit: Unit, user: User) -> Submission:
-    """The unit's 审核人 approves the figures a reporter prepared: from now on they are
-    with the office. Nobody approves their own preparation."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    submission = _waiting_for(period, unit, user)
-    _require(
-        submission.submitted_by_id != user.pk,
-        _("You prepared these figures: another approver of the unit must approve them."),
-        "own",
-    )
-    return _approval_step(
-        submission,
-        Action.SUBMISSION_APPROVED,
-        user,
-        state=Submission.State.SUBMITTED,
-        approved_at=timezone.now(),
-        approved_by=user,
-    )
-
-
-@transaction.atomic
-def submission_send_back(*, period: Period, unit: Unit, user: User, reason: str) -> Submission:
-    """The unit's 审核人 sends the prepared figures back to the reporters with a reason."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    submission = _waiting_for(period, unit, user)
-    _require(bool(reason.strip()), _("Say why the figures are sent back."), "reason")
-    return _approval_step(
-        submission,
-        Action.SUBMISSION_SENT_BACK,
-        user,
-        state=Submission.State.SENT_BACK,
-        sent_back_at=timezone.now(),
-        sent_back_by=user,
-        send_back_reason=reason.strip()[:2000],
-    )
-
-
-def _approval_step(submission: Submission, action: Action, user: User, **fields: Any) -> Submission:
-    """Set ``fields`` on the submission and record the step (the reason as its note)."""
-    before = _submission_state(submission)
+    before = before if before is not None else _submission_state(submission)
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.save()
@@ -767,19 +677,196 @@ def _approval_step(submission: Submission, action: Action, user: User, **fields:
         period=submission.period,
         unit=submission.unit,
         before=before,
-        after=_submission_state(submission),
-        note=fields.get("send_back_reason", ""),
-        summary=f"{submission.period.code} {submission.unit.code}",
+        after=_submission_state(submission) | (extra or {}),
+        note=fields.get("send_back_reason") or fields.get("return_reason") or "",
+        summary=f"{submission.period.code} {submission.party_code}",
     )
     return submission
 
 
+def _one_party(unit: Unit | None, department: Department | None) -> Party:
+    if (unit is None) == (department is None):
+        raise ServiceError(_("Choose a unit or a department."), code="party")
+    party = unit if unit is not None else department
+    assert party is not None
+    return party
+
+
+def _locked_submission(period: Period, party: Party) -> Submission | None:
+    return (
+        # Only the submission's row (its unit or department may be the NULL side of a join).
+        Submission.objects.select_for_update(of=("self",))
+        .filter(period=period, **party_filter(party))
+        .order_by("pk")
+        .first()
+    )
+
+
+def _unit_ready(period: Period, unit: Unit, user: User) -> tuple[int, int]:
+    """Refuse a unit's submission that is not the reporter's to make now; else its counts."""
+    _require(user_reports_for(user, unit.pk), _("Only the unit's reporter submits."), "forbidden")
+    row = unit_row(period, unit)
+    rights = unit_rights(user=user, period=period, unit=unit, row=row)
+    if row.status == UnitStatus.SUBMITTED:
+        raise ServiceError(_("The figures are already submitted."), code="state")
+    if row.status == UnitStatus.PENDING_APPROVAL:
+        raise ServiceError(_("The figures are waiting for the unit's approval."), code="state")
+    _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
+    _require(rights.submit, _("The figures cannot be submitted now."), "state")
+    _explanations_required(period, unit)
+    return row.filled, row.blank
+
+
+def _department_ready(period: Period, department: Department, user: User) -> tuple[int, int]:
+    """Refuse a department's submission that is not this provider's to make now; else its
+    counts (every change alert of its indicators, in every unit, explained)."""
+    rights = provider_rights(user=user, period=period)
+    _require(
+        rights.view and user.department_id == department.pk,
+        _("Only the department's data provider submits."),
+        "forbidden",
+    )
+    _require(rights.submit, _("The figures cannot be submitted now."), "state")
+    row = next(r for r in provider_board(period) if r.department.pk == department.pk)
+    _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
+    keys = set(row.keys)
+    missing = [
+        alert
+        for unit in period_units(period)
+        for alert in unit_unexplained(period, unit)
+        if alert.key in keys
+    ]
+    if missing:
+        raise ServiceError(
+            _problem_text(
+                "figures.explanation_required",
+                items=[f"{a.unit.name} {a.name}" for a in missing],
+            ),
+            code="explanation",
+        )
+    return row.filled, row.blank
+
+
 @transaction.atomic
-def approval_units_set(*, period: Period, units: Iterable[str], user: User) -> set[str]:
-    """The office chooses the units whose submissions in ``period`` go through the unit's
-    审核人 first (an empty choice switches approval inside units off). Refused, naming
-    them, for units without an active approver, or with figures already submitted or
-    waiting (their state would change under them). Audited; returns the chosen codes."""
+def submission_submit(
+    *, period: Period, user: User, unit: Unit | None = None, department: Department | None = None
+) -> Submission:
+    """A unit's reporter submits the unit's figures, or a department's data provider the
+    department's (exactly one of ``unit`` and ``department``); they are then locked for
+    them.
+
+    Where the period asks for approval inside the unit or the department, the submission
+    waits for its 审核人 (:func:`submission_approve`) before the office sees it.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    party = _one_party(unit, department)
+    if isinstance(party, Department):
+        filled, blank = _department_ready(period, party, user)
+    else:
+        filled, blank = _unit_ready(period, party, user)
+    submission = _locked_submission(period, party)
+    before = _submission_state(submission)
+    if submission is None:
+        submission = Submission(period=period, **party_filter(party))
+    return submission_step(
+        submission,
+        action=Action.SUBMISSION_SUBMITTED,
+        user=user,
+        before=before,
+        extra={"filled": filled, "blank": blank},
+        state=Submission.State.PENDING_APPROVAL
+        if approval_required(period, party)
+        else Submission.State.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=user,
+        approved_at=None,
+        approved_by=None,
+    )
+
+
+def _waiting_for(period: Period, party: Party, user: User) -> Submission:
+    """The submission of ``party`` that waits for ``user``, its 审核人 (locked)."""
+    unit = isinstance(party, Unit)
+    _require(
+        approves_for(user, party),
+        _("Only the unit's approver approves or sends back its figures.")
+        if unit
+        else _("Only the department's approver approves or sends back its figures."),
+        "forbidden",
+    )
+    submission = _locked_submission(period, party)
+    _require(
+        period.state != Period.State.PUBLISHED
+        and submission is not None
+        and submission.state == Submission.State.PENDING_APPROVAL,
+        _("Nothing of this unit waits for approval.")
+        if unit
+        else _("Nothing of this department waits for approval."),
+        "state",
+    )
+    assert submission is not None  # _require above
+    return submission
+
+
+@transaction.atomic
+def submission_approve(
+    *, period: Period, user: User, unit: Unit | None = None, department: Department | None = None
+) -> Submission:
+    """The 审核人 of a unit or a department approves the figures prepared there: from now
+    on they are with the office. Nobody approves their own preparation."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    party = _one_party(unit, department)
+    submission = _waiting_for(period, party, user)
+    _require(
+        submission.submitted_by_id != user.pk,
+        _("You prepared these figures: another approver of the unit must approve them.")
+        if isinstance(party, Unit)
+        else _("You prepared these figures: another approver of the department must approve them."),
+        "own",
+    )
+    return submission_step(
+        submission,
+        action=Action.SUBMISSION_APPROVED,
+        user=user,
+        state=Submission.State.SUBMITTED,
+        approved_at=timezone.now(),
+        approved_by=user,
+    )
+
+
+@transaction.atomic
+def submission_send_back(
+    *,
+    period: Period,
+    user: User,
+    reason: str,
+    unit: Unit | None = None,
+    department: Department | None = None,
+) -> Submission:
+    """The 审核人 of a unit or a department sends the prepared figures back, with a reason."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    submission = _waiting_for(period, _one_party(unit, department), user)
+    _require(bool(reason.strip()), _("Say why the figures are sent back."), "reason")
+    return submission_step(
+        submission,
+        action=Action.SUBMISSION_SENT_BACK,
+        user=user,
+        state=Submission.State.SENT_BACK,
+        sent_back_at=timezone.now(),
+        sent_back_by=user,
+        send_back_reason=reason.strip()[:2000],
+    )
+
+
+@transaction.atomic
+def approval_units_set(
+    *, period: Period, units: Iterable[str], user: User, departments: Iterable[str] | None = None
+) -> set[str]:
+    """The office chooses the units (and, given ``departments``, the departments) whose
+    submissions in ``period`` go through their 审核人 first (an empty choice switches
+    approval off). Refused, naming them, for those without an active approver, or with
+    figures already submitted or waiting (their state would change under them).
+    Audited; returns the chosen units' codes."""
     _require(
         user_is_office(user),
         _("Only the assessment office sets approval inside units."),
@@ -791,44 +878,68 @@ def approval_units_set(*, period: Period, units: Iterable[str], user: User) -> s
         _("The period is published; its submissions are closed."),
         "state",
     )
-    by_code = {u.code: u for u in period_units(period)}
-    wanted = set(units)
-    unknown = sorted(wanted - by_code.keys())
+    by_code: dict[str, Party] = {u.code: u for u in period_units(period)}
+    by_code.update({_key("department", d.code): d for d in period_departments(period)})
+    current = {("unit", code) for code in approval_units(period)} | {
+        ("department", code) for code in approval_departments(period)
+    }
+    # Without ``departments``, the departments' switches stay as they are.
+    wanted = {("unit", code) for code in units} | (
+        {("department", code) for code in departments}
+        if departments is not None
+        else {pair for pair in current if pair[0] == "department"}
+    )
+    unknown = sorted(code for kind, code in wanted if _key(kind, code) not in by_code)
     _require(
         not unknown,
         _("Not a unit of this period: %(units)s.") % {"units": "、".join(unknown)},
         "unit",
     )
-    current = set(UnitApproval.objects.filter(period=period).values_list("unit__code", flat=True))
-    _approval_change_allowed(period, [by_code[c] for c in wanted ^ current], wanted)
-    UnitApproval.objects.filter(period=period, unit__code__in=current - wanted).delete()
-    for code in sorted(wanted - current):
-        UnitApproval.objects.create(period=period, unit=by_code[code], switched_by=user)
+    parties = {pair: by_code[_key(*pair)] for pair in wanted | current}
+    _approval_change_allowed(period, [parties[p] for p in wanted ^ current], wanted)
+    for pair in current - wanted:
+        Approval.objects.filter(period=period, **party_filter(parties[pair])).delete()
+    for pair in sorted(wanted - current):
+        Approval.objects.create(period=period, switched_by=user, **party_filter(parties[pair]))
     if wanted != current:
         audit_record(
             action=Action.APPROVAL_CHANGED,
             actor=user,
             period=period,
-            before={"units": sorted(current)},
-            after={"units": sorted(wanted)},
-            summary=f"{period.code}: {', '.join(sorted(wanted)) or '-'}",
+            before=_switches(current),
+            after=_switches(wanted),
+            summary=f"{period.code}: {', '.join(sorted(c for _k, c in wanted)) or '-'}",
         )
-    return wanted
+    return {code for kind, code in wanted if kind == "unit"}
 
 
-def _approval_change_allowed(period: Period, changed: list[Unit], wanted: set[str]) -> None:
-    """A unit whose approval switches must have no submission on its way, and a unit
-    switched on needs an active 审核人."""
+def _key(kind: str, code: str) -> str:
+    return code if kind == "unit" else f"department:{code}"
+
+
+def _switches(pairs: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """An approval setting as the audit log keeps it (departments only where there are)."""
+    out = {"units": sorted(c for k, c in pairs if k == "unit")}
+    departments = sorted(c for k, c in pairs if k == "department")
+    return out | ({"departments": departments} if departments else {})
+
+
+def _approval_change_allowed(
+    period: Period, changed: list[Party], wanted: set[tuple[str, str]]
+) -> None:
+    """A unit or a department whose approval switches must have no submission on its way,
+    and one switched on needs an active 审核人."""
     problems = []
-    for unit in changed:
-        status = unit_row(period, unit).status
-        if status in LOCKED:
+    for party in changed:
+        submission = party_submission(period, party)
+        kind = "department" if isinstance(party, Department) else "unit"
+        if submission is not None and submission.state in LOCKED_STATES:
             problems.append(
                 _("%(unit)s: its figures are submitted or waiting for approval.")
-                % {"unit": unit.name}
+                % {"unit": party.name}
             )
-        elif unit.code in wanted and not unit_approvers(unit).exists():
-            problems.append(_("%(unit)s has no active approver account.") % {"unit": unit.name})
+        elif (kind, party.code) in wanted and not party_approvers(party).exists():
+            problems.append(_("%(unit)s has no active approver account.") % {"unit": party.name})
     if problems:
         raise ServiceError(problems, code="approval")
 
@@ -846,55 +957,50 @@ def _explanations_required(period: Period, unit: Unit) -> None:
 
 
 @transaction.atomic
-def submission_return(*, period: Period, unit: Unit, user: User, reason: str) -> Submission:
-    """The office returns a submission with a reason; the reporter may then edit again."""
+def submission_return(
+    *,
+    period: Period,
+    unit: Unit | None = None,
+    department: Department | None = None,
+    user: User,
+    reason: str,
+) -> Submission:
+    """The office returns a unit's or a department's submission with a reason; the unit's
+    reporter (or the department's provider) may then edit again. A department's only while
+    the period collects: afterwards its figures are taken as they are."""
     _require(
         user_is_office(user), _("Only the assessment office returns submissions."), "forbidden"
     )
     period = Period.objects.select_for_update().get(pk=period.pk)
+    party = _one_party(unit, department)
+    if isinstance(party, Department):
+        _require(
+            period.state == Period.State.COLLECTING,
+            _("The period is not collecting figures."),
+            "state",
+        )
     _require(
         period.state != Period.State.PUBLISHED,
         _("The period is published; its submissions are closed."),
         "state",
     )
     _require(bool(reason.strip()), _("Say why the submission is returned."), "reason")
-    submission = Submission.objects.select_for_update().filter(period=period, unit=unit).first()
+    submission = _locked_submission(period, party)
     _require(
         submission is not None and submission.state == Submission.State.SUBMITTED,
         _("Only submitted figures can be returned."),
         "state",
     )
     assert submission is not None  # _require above
-    return _returned(submission, user=user, reason=reason, unit=unit, who=unit.code)
-
-
-def _returned(
-    submission: Submission | ProviderSubmission,
-    *,
-    user: User,
-    reason: str,
-    unit: Unit | None,
-    who: str,
-) -> Any:
-    """Mark a unit's or a department's submission returned with the reason, audited."""
-    before = _submission_state(submission)
-    submission.state = Submission.State.RETURNED
-    submission.returned_at = timezone.now()
-    submission.returned_by = user
-    submission.return_reason = reason.strip()
-    submission.save()
-    audit_record(
+    return submission_step(
+        submission,
         action=Action.SUBMISSION_RETURNED,
-        actor=user,
-        obj=submission,
-        period=submission.period,
-        unit=unit,
-        before=before,
-        after=_submission_state(submission),
-        note=submission.return_reason,
-        summary=f"{submission.period.code} {who}",
+        user=user,
+        state=Submission.State.RETURNED,
+        returned_at=timezone.now(),
+        returned_by=user,
+        return_reason=reason.strip(),
     )
-    return submission
 
 
 # -- objections ----------------------------------------------------------------------------------
@@ -1090,6 +1196,14 @@ def evidence_add(
         "too_many",
     )
     name = _checked_attachment(file)
+    return evidence_store(period=period, unit=unit, key=key, name=name, file=file, user=user)
+
+
+def evidence_store(
+    *, period: Period, unit: Unit, key: str, name: str, file: File, user: User | None
+) -> Evidence:
+    """Store an evidence file under ``name`` and record it in the audit log. It checks
+    nothing: :func:`evidence_add` checks first (the demo installer stores its own)."""
     evidence = Evidence(period=period, unit=unit, key=key, name=name, size=file.size, added_by=user)
     evidence.file.save(name, file, save=False)
     evidence.save()
@@ -1166,88 +1280,6 @@ def provider_figures_save(
     changed = data_values_update(period=period, cells=cells, user=user, note="form")
     texts = {cell: t for cell, t in (explanations or {}).items() if cell in cells}
     return changed, _explain(period, user, texts)
-
-
-@transaction.atomic
-def provider_submit(*, period: Period, user: User) -> ProviderSubmission:
-    """A data provider submits its department's figures; they are then locked for it."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    rights = provider_rights(user=user, period=period)
-    _require(rights.view, _("Only the department's data provider submits."), "forbidden")
-    _require(rights.submit, _("The figures cannot be submitted now."), "state")
-    department = user.department
-    assert department is not None  # a provider has a department (the rights above)
-    row = next(r for r in provider_board(period) if r.department.pk == department.pk)
-    _require(row.filled > 0, _("Enter the figures before submitting them."), "empty")
-    keys = set(row.keys)
-    missing = [
-        alert
-        for unit in period_units(period)
-        for alert in unit_unexplained(period, unit)
-        if alert.key in keys
-    ]
-    if missing:
-        raise ServiceError(
-            _problem_text(
-                "figures.explanation_required",
-                items=[f"{a.unit.name} {a.name}" for a in missing],
-            ),
-            code="explanation",
-        )
-    submission = (
-        ProviderSubmission.objects.select_for_update()
-        .filter(period=period, department=department)
-        .first()
-    )
-    before = _submission_state(submission)
-    if submission is None:
-        submission = ProviderSubmission(period=period, department=department)
-    submission.state = ProviderSubmission.State.SUBMITTED
-    submission.submitted_at = timezone.now()
-    submission.submitted_by = user
-    submission.save()
-    audit_record(
-        action=Action.SUBMISSION_SUBMITTED,
-        actor=user,
-        obj=submission,
-        period=period,
-        before=before,
-        after=_submission_state(submission) | {"filled": row.filled, "blank": row.blank},
-        summary=f"{period.code} {department.code}",
-    )
-    return submission
-
-
-@transaction.atomic
-def provider_return(
-    *, period: Period, department: Department, user: User, reason: str
-) -> ProviderSubmission:
-    """The office returns a department's submission with a reason; it may then edit again."""
-    _require(
-        user_is_office(user), _("Only the assessment office returns submissions."), "forbidden"
-    )
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    _require(
-        period.state == Period.State.COLLECTING,
-        _("The period is not collecting figures."),
-        "state",
-    )
-    _require(bool(reason.strip()), _("Say why the submission is returned."), "reason")
-    submission = (
-        ProviderSubmission.objects.select_for_update()
-        .filter(period=period, department=department)
-        .first()
-    )
-    _require(
-        submission is not None and submission.state == ProviderSubmission.State.SUBMITTED,
-        _("Only submitted figures can be returned."),
-        "state",
-    )
-    assert submission is not None  # _require above
-    return _returned(submission, user=user, reason=reason, unit=None, who=department.code)
-
-
-# -- who supplies which indicator (the office's assignments page) ----------------------------
 
 
 def _assignment_scope(
@@ -1337,8 +1369,10 @@ def _assignment_values_kept(
 
 def _assignment_department_open(department: Department, reach: list[Period]) -> None:
     submitted = (
-        ProviderSubmission.objects.filter(
-            period__in=reach, department=department, state=ProviderSubmission.State.SUBMITTED
+        Submission.objects.filter(
+            period__in=reach,
+            department=department,
+            state__in=[Submission.State.SUBMITTED, Submission.State.PENDING_APPROVAL],
         )
         .select_related("period")
         .order_by("period__code")

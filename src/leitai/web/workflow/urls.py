@@ -112,6 +112,16 @@ urlpatterns = [
         name="provider_evidence_add",
     ),
     path(
+        "workflow/periods/<slug:period>/departments/<slug:department>/approve/",
+        provider_views.provider_approve,
+        name="provider_approve",
+    ),
+    path(
+        "workflow/periods/<slug:period>/departments/<slug:department>/send-back/",
+        provider_views.provider_send_back,
+        name="provider_send_back",
+    ),
+    path(
         "workflow/periods/<slug:period>/departments/<slug:department>/return/",
         provider_views.provider_return,
         name="provider_return",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -70,6 +71,7 @@ from leitai.web.workflow.selectors import (
     evidence_visible,
     objections_visible,
     period_assignments,
+    period_departments,
     period_readiness,
     period_status,
     period_units,
@@ -85,6 +87,8 @@ from leitai.web.workflow.selectors import (
     unit_supplied_keys,
     uploads_visible,
 )
+
+T = TypeVar("T")
 
 # -- who may come in ---------------------------------------------------------------------------
 
@@ -123,6 +127,44 @@ def _unit(request: HttpRequest, period: Period, code: str) -> Unit:
 
 def _base(request: HttpRequest, section: str, **context: Any) -> dict[str, Any]:
     return {"section": "workflow", "tab": section, **context}
+
+
+def _period_page(
+    request: HttpRequest, template: str, period: Period, **context: Any
+) -> HttpResponse:
+    """A page about one period (with its label), in the workflow's home tab."""
+    return render(
+        request,
+        template,
+        _base(request, "home", period=period, label=period_label(period), **context),
+    )
+
+
+def saved_messages(request: HttpRequest, changed: int, explained: int) -> None:
+    """Say what a form's save changed: figures, explanations, or nothing."""
+    if changed:
+        messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
+    if explained:
+        messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
+    if not (changed or explained):
+        messages.info(request, _("Nothing changed."))
+
+
+def service_step(
+    request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str]
+) -> T | None:
+    """Run a service for the person asking: a refusal of who is asking ("forbidden") is
+    403, any other refusal is said on the next page, and so is ``success`` (or what it
+    says of the result). The service's result, or None when refused."""
+    try:
+        result = call()
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from None
+        error_to_messages(request, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
 
 
 # -- the workflow's home -------------------------------------------------------------------------
@@ -375,20 +417,18 @@ def period_new(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            period = services.period_open(
+        period = service_step(
+            request,
+            lambda: services.period_open(
                 code=form.cleaned_data["code"],
                 name=form.cleaned_data["name"],
                 scheme_version=form.cleaned_data["scheme_version"],
                 previous=form.cleaned_data["previous"],
                 user=signed_in_user(request),
-            )
-        except ServiceError as exc:
-            error_to_messages(request, exc)
-        else:
-            messages.success(
-                request, _("Period %(period)s is open for collection.") % {"period": period.code}
-            )
+            ),
+            lambda opened: _("Period %(period)s is open for collection.") % {"period": opened.code},
+        )
+        if period is not None:
             return redirect("workflow:period", period.code)
     return render(request, "workflow/period_new.html", _base(request, "home", form=form))
 
@@ -403,27 +443,20 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
         return redirect("workflow:unit", period_obj.code, _own_unit(request).code)
     readiness = period_readiness(period_obj)
     providers = provider_board(period_obj)
-    return render(
+    return _period_page(
         request,
         "workflow/period.html",
-        _base(
-            request,
-            "home",
-            period=period_obj,
-            label=period_label(period_obj),
-            readiness=readiness,
-            providers=providers,
-            departments_outstanding="、".join(
-                r.department.name for r in providers if r.status != "submitted"
-            ),
-            uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[
-                :10
-            ],
-            revisions=period_obj.snapshots.published().order_by("revision"),
-            approval=approval_panel(period_obj),
-            alerts=period_alert_rows(period_obj),
-            outliers=period_outlier_rows(period_obj),
+        period_obj,
+        readiness=readiness,
+        providers=providers,
+        departments_outstanding="、".join(
+            r.department.name for r in providers if r.status != "submitted"
         ),
+        uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[:10],
+        revisions=period_obj.snapshots.published().order_by("revision"),
+        approval=approval_panel(period_obj),
+        alerts=period_alert_rows(period_obj),
+        outliers=period_outlier_rows(period_obj),
     )
 
 
@@ -476,22 +509,21 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period(period)
     form = forms.PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            snapshot = services.period_result_publish(
+        snapshot = service_step(
+            request,
+            lambda: services.period_result_publish(
                 period=period_obj,
                 user=signed_in_user(request),
                 reason=form.cleaned_data["reason"],
                 acknowledge=form.cleaned_data["acknowledge"],
                 previous_note=form.cleaned_data["previous_note"],
-            )
-        except ServiceError as exc:
-            error_to_messages(request, exc)
-        else:
-            messages.success(
-                request,
+            ),
+            lambda published: (
                 _("Published: %(period)s, revision %(revision)s.")
-                % {"period": period_label(period_obj), "revision": snapshot.revision},
-            )
+                % {"period": period_label(period_obj), "revision": published.revision}
+            ),
+        )
+        if snapshot is not None:
             return redirect("boards:league", period_obj.code)
     readiness = period_readiness(period_obj)
     draft_rows = result_view(readiness.draft).rows if readiness.draft else []
@@ -500,19 +532,14 @@ def period_publish(request: HttpRequest, period: str) -> HttpResponse:
         if readiness.published and readiness.draft
         else []
     )
-    return render(
+    return _period_page(
         request,
         "workflow/publish.html",
-        _base(
-            request,
-            "home",
-            period=period_obj,
-            label=period_label(period_obj),
-            readiness=readiness,
-            draft_rows=draft_rows,
-            changes=changes,
-            form=form,
-        ),
+        period_obj,
+        readiness=readiness,
+        draft_rows=draft_rows,
+        changes=changes,
+        form=form,
     )
 
 
@@ -853,12 +880,7 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
                         f.target = target
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
-            if changed:
-                messages.success(request, _("Saved: %(n)d figures changed.") % {"n": changed})
-            if explained:
-                messages.success(request, _("Explanations saved: %(n)d.") % {"n": explained})
-            if not (changed or explained):
-                messages.info(request, _("Nothing changed."))
+            saved_messages(request, changed, explained)
             return redirect("workflow:unit", period_obj.code, unit_obj.code)
     groups: list[dict[str, Any]] = []
     alerts = {row.key: row for row in unit_alert_rows(period_obj, unit_obj)}
@@ -925,21 +947,17 @@ def _mark_supplied(fields: list[Any], alerts: dict[str, Any], period: Period, ri
 def unit_submit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
-    try:
-        submission = services.submission_submit(
+    service_step(
+        request,
+        lambda: services.submission_submit(
             period=period_obj, unit=unit_obj, user=signed_in_user(request)
-        )
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from None
-        error_to_messages(request, exc)
-    else:
-        messages.success(
-            request,
+        ),
+        lambda submission: (
             _("Submitted to the unit's approver, who approves it or sends it back.")
             if submission.state == submission.State.PENDING_APPROVAL
-            else _("Submitted. The assessment office has been told."),
-        )
+            else _("Submitted. The assessment office has been told.")
+        ),
+    )
     return redirect("workflow:unit", period_obj.code, unit_obj.code)
 
 
@@ -979,14 +997,13 @@ def unit_approve(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     """The unit's 审核人 approves what a reporter prepared; it goes to the office."""
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
-    try:
-        services.submission_approve(period=period_obj, unit=unit_obj, user=signed_in_user(request))
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from None
-        error_to_messages(request, exc)
-    else:
-        messages.success(request, _("Approved. The figures are with the assessment office."))
+    service_step(
+        request,
+        lambda: services.submission_approve(
+            period=period_obj, unit=unit_obj, user=signed_in_user(request)
+        ),
+        _("Approved. The figures are with the assessment office."),
+    )
     return redirect("workflow:unit", period_obj.code, unit_obj.code)
 
 
@@ -997,19 +1014,16 @@ def unit_send_back(request: HttpRequest, period: str, unit: str) -> HttpResponse
     period_obj = _period(period)
     unit_obj = _unit(request, period_obj, unit)
     form = forms.SendBackForm(request.POST)
-    try:
-        services.submission_send_back(
+    service_step(
+        request,
+        lambda: services.submission_send_back(
             period=period_obj,
             unit=unit_obj,
             user=signed_in_user(request),
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from None
-        error_to_messages(request, exc)
-    else:
-        messages.success(request, _("Sent back to the unit's reporters with your reason."))
+        ),
+        _("Sent back to the unit's reporters with your reason."),
+    )
     return redirect("workflow:unit", period_obj.code, unit_obj.code)
 
 
@@ -1019,24 +1033,27 @@ def period_approval(request: HttpRequest, period: str) -> HttpResponse:
     """The office chooses the units that approve inside before submitting."""
     period_obj = _period(period)
     form = forms.ApprovalForm(
-        request.POST, units=[(u.code, u.name) for u in period_units(period_obj)]
+        request.POST,
+        units=[(u.code, u.name) for u in period_units(period_obj)],
+        departments=[(d.code, d.name) for d in period_departments(period_obj)],
     )
     if not form.is_valid():
         messages.error(request, _("Choose units of this period."))
         return redirect("workflow:period", period_obj.code)
-    try:
-        chosen = services.approval_units_set(
-            period=period_obj, units=form.cleaned_data["units"], user=signed_in_user(request)
-        )
-    except ServiceError as exc:
-        error_to_messages(request, exc)
-    else:
-        messages.success(
-            request,
+    service_step(
+        request,
+        lambda: services.approval_units_set(
+            period=period_obj,
+            units=form.cleaned_data["units"],
+            departments=form.cleaned_data["departments"],
+            user=signed_in_user(request),
+        ),
+        lambda chosen: (
             _("Approval inside units is on for %(n)d units.") % {"n": len(chosen)}
             if chosen
-            else _("Approval inside units is off."),
-        )
+            else _("Approval inside units is off.")
+        ),
+    )
     return redirect("workflow:period", period_obj.code)
 
 
@@ -1161,24 +1178,19 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         corrections = {
             objection_obj.key: (form.cleaned_data["value"], form.cleaned_data["target"] or None)
         }
-    try:
-        with transaction.atomic():
-            services.objection_answer(
-                objection=objection_obj,
-                user=signed_in_user(request),
-                accepted=accepted,
-                answer=form.cleaned_data["answer"],
-                corrections=corrections,
-            )
-    except ServiceError as exc:
-        error_to_messages(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Answered. The figure was corrected and the draft result computed again.")
-            if corrections
-            else _("Answered."),
-        )
+    service_step(
+        request,
+        lambda: transaction.atomic()(services.objection_answer)(
+            objection=objection_obj,
+            user=signed_in_user(request),
+            accepted=accepted,
+            answer=form.cleaned_data["answer"],
+            corrections=corrections,
+        ),
+        _("Answered. The figure was corrected and the draft result computed again.")
+        if corrections
+        else _("Answered."),
+    )
     return redirect("workflow:objection", objection_obj.pk)
 
 
@@ -1241,16 +1253,13 @@ def evidence_attach(request: HttpRequest, period: Period, unit: Unit, key: str) 
     if file is None:
         messages.error(request, _("Choose a file to attach."))
         return
-    try:
-        evidence = services.evidence_add(
+    service_step(
+        request,
+        lambda: services.evidence_add(
             period=period, unit=unit, user=signed_in_user(request), key=key, file=file
-        )
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from None
-        error_to_messages(request, exc)
-    else:
-        messages.success(request, _("Attached: %(name)s.") % {"name": evidence.name})
+        ),
+        lambda evidence: _("Attached: %(name)s.") % {"name": evidence.name},
+    )
 
 
 @require_POST

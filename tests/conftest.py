@@ -34,6 +34,31 @@ def _tasks_run_in_the_request() -> None:
 
 _tasks_run_in_the_request()
 
+# The production hashers, as settings.py lists them (Argon2 first); the tests of the
+# hashing itself use these (tests/web/test_accounts.py).
+PRODUCTION_PASSWORD_HASHERS: list[str] = []
+
+
+def _fast_password_hashing() -> None:
+    """Passwords hashed with MD5 in tests: an Argon2 hash costs about 0.2 s of CPU, and every
+    test process creates and checks a few dozen passwords (the demo's accounts, logins
+    through the form, imported accounts). Argon2 stays listed, so its hashes still verify.
+    """
+    from django.conf import settings
+    from django.core.signals import setting_changed
+
+    from leitai.web import settings as production
+
+    PRODUCTION_PASSWORD_HASHERS[:] = production.PASSWORD_HASHERS
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher", *production.PASSWORD_HASHERS]
+    settings.PASSWORD_HASHERS = hashers
+    setting_changed.send(
+        sender=type(settings), setting="PASSWORD_HASHERS", value=hashers, enter=True
+    )
+
+
+_fast_password_hashing()
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 EXAMPLES = DATA / "spec-examples"

@@ -6,15 +6,28 @@ from django.urls import reverse
 
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import public_boards_enabled
+from leitai.web.accounts.services import user_create
+from tests.conftest import PRODUCTION_PASSWORD_HASHERS
 from tests.web.base import PASSWORD, BaseTestCase
 
 
 class PasswordAndLoginTests(BaseTestCase):
     def test_passwords_are_hashed_with_argon2(self) -> None:
+        # The tests hash with MD5 for speed (tests/conftest.py); the production settings'
+        # hashers are checked here.
         self.assertEqual(
-            settings.PASSWORD_HASHERS[0], "django.contrib.auth.hashers.Argon2PasswordHasher"
+            PRODUCTION_PASSWORD_HASHERS[0], "django.contrib.auth.hashers.Argon2PasswordHasher"
         )
-        self.assertTrue(User.objects.get(pk=self.viewer.pk).password.startswith("argon2$"))
+        with override_settings(PASSWORD_HASHERS=PRODUCTION_PASSWORD_HASHERS):
+            user_create(username="argon", password=PASSWORD, role=User.Role.VIEWER)
+            stored = User.objects.get(username="argon").password
+            self.assertTrue(stored.startswith("argon2$"), stored[:10])
+            response = self.client.post(
+                reverse("accounts:login"), {"username": "argon", "password": PASSWORD}
+            )
+            self.assertEqual(response.status_code, 302)
+            argon = User.objects.get(username="argon")
+            self.assertEqual(self.client.session["_auth_user_id"], str(argon.pk))
 
     def test_a_person_logs_in_with_the_form_and_goes_where_they_were_going(self) -> None:
         response = self.client.post(

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from leitai.web.accounts.models import User
-from leitai.web.accounts.services import site_settings_update, user_create, user_set_password
+from leitai.web.accounts.services import site_settings_update, user_create
 from leitai.web.arena.demo import arena_demo_install
 from leitai.web.assessments.demo import (
     DEMO_APPROVER,
@@ -80,6 +83,16 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
     return out
 
 
+def _demo_password_set(user: User, password: str, hashed: str) -> None:
+    """What :func:`~leitai.web.accounts.services.user_set_password` does, with the hash of
+    ``password`` already made."""
+    user.password = hashed
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    # As saving after set_password does: the password history keeps the hash.
+    password_validation.password_changed(password, user)
+
+
 def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     wanted: list[tuple[str, str, Unit | None, str]] = [("office", User.Role.OFFICE, None, "考核办")]
     for member in Unit.objects.order_by("position", "code"):
@@ -89,15 +102,17 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     approver_unit = Unit.objects.filter(code=DEMO_APPROVER[1]).first()
     if approver_unit is not None:
         wanted.append((DEMO_APPROVER[0], User.Role.REPORTER, approver_unit, DEMO_APPROVER[2]))
+    # One hash for every demo account (their password is the same and printed anyway):
+    # an Argon2 hash costs about 0.2 s of CPU, and the demo has some fifteen accounts.
+    hashed = make_password(password)
     out = []
     for username, role, unit, name in wanted:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(
-                username=username, password=password, role=role, unit=unit, first_name=name
+                username=username, password=None, role=role, unit=unit, first_name=name
             )
-        else:
-            user_set_password(user=user, password=password)
+        _demo_password_set(user, password, hashed)
         approver = username == DEMO_APPROVER[0]
         if approver and not user.unit_approver:
             user.unit_approver = True
@@ -117,13 +132,12 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
         if user is None:
             user = user_create(
                 username=username,
-                password=password,
+                password=None,
                 role=User.Role.PROVIDER,
                 department=department,
                 first_name=name,
             )
-        else:
-            user_set_password(user=user, password=password)
+        _demo_password_set(user, password, hashed)
         if approver and not user.unit_approver:
             user.unit_approver = True
             user.save(update_fields=["unit_approver"])

@@ -17,7 +17,7 @@ from leitai.cli.common import (
     other_results,
     problem,
 )
-from leitai.labels import arrow, label
+from leitai.i18n.words import arrow, label
 
 if TYPE_CHECKING:
     from leitai.engine import Result

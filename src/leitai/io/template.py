@@ -17,9 +17,9 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import IO, Any
 
 from leitai.engine import Scheme
+from leitai.i18n.words import label
 from leitai.io.export import append_row
 from leitai.io.tables import META_SHEET, TARGET_SUFFIX, TEMPLATE_SHEET
-from leitai.labels import label
 
 __all__ = ["template_columns", "write_template"]
 

@@ -238,7 +238,7 @@ def test_a_column_is_converted_by_the_rules_of_spec_section_7(cells, expected):
         assert [None if np.isnan(n) else n for n in numbers.tolist()] == expected
 
 
-@pytest.mark.parametrize("tag", ["<f>", "<f\tt=\"normal\">", "<f\nt=\"normal\">"])
+@pytest.mark.parametrize("tag", ["<f>", '<f\tt="normal">', '<f\nt="normal">'])
 def test_a_formula_however_its_tag_is_spaced_is_refused_by_both_readers(tag):
     """The fast reader read a formula written ``<f\\t...>`` (its cached value) where
     the cell-by-cell reader refuses every formula."""

@@ -15,14 +15,13 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
+from leitai.cli import common
 from leitai.cli.common import (
     EXIT_OK,
-    add_from,
     add_lang,
     console,
     fail,
     guarded,
-    other_results,
     problem,
 )
 from leitai.i18n.words import WordTable, label
@@ -111,7 +110,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=0, help="随机种子 / random seed")
     p.add_argument("--previous", help="上期结果 / previous result (JSON or unit,rank CSV)")
     p.add_argument("--period", help="考核期 / period label")
-    add_from(p)
+    common.add_from(p)  # --from: values of other periods (spec §11)
     p.add_argument(
         "--weights", type=float, default=0.25, help="权重扰动幅度 / weight perturbation share"
     )
@@ -152,7 +151,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("data")
     p.add_argument("--unit", required=True, help="单位代码 / unit id")
     p.add_argument("--previous", help="上期结果 / previous result")
-    add_from(p)
+    common.add_from(p)  # --from: values of other periods (spec §11)
     p.add_argument("--indicator", action="append", help="只看该指标（可重复）/ only this indicator")
     p.add_argument(
         "--set",
@@ -254,7 +253,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
-    others = other_results(args.others)
+    others = common.other_results(args.others)
     # Bad input fails here, before any output.
     assess(scheme, data, previous=previous, others=others)
 
@@ -451,9 +450,7 @@ def _diagnostics_tables(report: Diagnostics, lang: str) -> list[Any]:
         alpha.add_column(word("items", lang), justify="right")
         alpha.add_column("α", justify="right")
         for board_row in report.alpha:
-            alpha.add_row(
-                board_row["name"], str(board_row["items"]), _fmt(board_row["alpha"], 3)
-            )
+            alpha.add_row(board_row["name"], str(board_row["items"]), _fmt(board_row["alpha"], 3))
         tables.append(alpha)
     return tables
 
@@ -495,7 +492,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         )
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
-    others = other_results(args.others)
+    others = common.other_results(args.others)
     edits: dict[str, Any] = {}
     for item in args.set or []:
         name, sep, value = item.partition("=")

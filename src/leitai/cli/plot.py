@@ -8,19 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from leitai.cli.common import EXIT_OK, add_lang, fail, guarded, problem
-
-KINDS = (
-    "bar",
-    "rank-path",
-    "trend",
-    "sensitivity",
-    "correlation",
-    "dot",
-    "distribution",
-    "scatter",
-    "sunburst",
-    "uncertainty",
-)
+from leitai.reports.plots import KINDS
 
 
 def register(subparsers: Any) -> None:

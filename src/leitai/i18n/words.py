@@ -20,8 +20,16 @@ import datetime as dt
 
 from leitai.i18n import translations
 
-__all__ = ["LABELS", "WordTable", "Words", "arrow", "date_text", "gap_text", "label"]
-
+__all__ = [
+    "LABELS",
+    "WordTable",
+    "Words",
+    "arrow",
+    "curly_quotes",
+    "date_text",
+    "gap_text",
+    "label",
+]
 
 
 class WordTable:
@@ -213,3 +221,18 @@ def date_text(day: dt.date | None, lang: str = "zh", *, year: bool = True) -> st
     if year:
         return _DATE("with_year", lang, day=day.day, month=month, year=day.year)
     return _DATE("without_year", lang, day=day.day, month=month)
+
+
+def curly_quotes(text: str, lang: str = "zh") -> str:
+    """Straight double quotes as Chinese curly ones in Chinese (奋战"双过半" -> 奋战“双过半”).
+
+    >>> curly_quotes('奋战"双过半"'), curly_quotes('"a"', "en")
+    ('奋战“双过半”', '"a"')
+    """
+    if lang != "zh" or '"' not in text:
+        return text
+    parts = text.split('"')
+    out = parts[0]
+    for k, part in enumerate(parts[1:]):
+        out += ("“" if k % 2 == 0 else "”") + part
+    return out

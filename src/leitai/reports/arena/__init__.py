@@ -34,16 +34,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import yaml
+from typing_extensions import Unpack
 
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Actual, Progress, Target, progress_all
 from leitai.reports.arena.deck import draw_deck
 from leitai.reports.arena.shape import (
+    DeckOptions,
     Session,
     arena_order,
     deck_model,
@@ -66,14 +68,7 @@ __all__ = [
 def arena_deck(
     result: Mapping[str, Any] | Any,
     target: str | os.PathLike[str] | IO[bytes],
-    *,
-    scheme: Scheme | None = None,
-    progress: Sequence[Progress] | None = None,
-    as_of: dt.date | None = None,
-    previous: Mapping[str, Any] | None = None,
-    session: Session | None = None,
-    lang: str = "zh",
-    names: Mapping[str, str] | None = None,
+    **options: Unpack[DeckOptions],
 ) -> None:
     """Write the arena deck of a period's result to a path or a binary file.
 
@@ -102,22 +97,12 @@ def arena_deck(
         ``{id: name}`` overriding any other source of names.
     """
     if hasattr(result, "to_dict") and hasattr(result, "scheme"):
-        scheme = scheme if scheme is not None else result.scheme
+        options.setdefault("scheme", result.scheme)
         result = result.to_dict()
     if isinstance(target, os.PathLike | str):
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-    model = deck_model(
-        result,
-        scheme=scheme,
-        progress=progress,
-        as_of=as_of,
-        previous=previous,
-        session=session,
-        lang=lang,
-        names=names,
-    )
-    draw_deck(model, target)
+    draw_deck(deck_model(result, **options), target)
 
 
 # ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from leitai.engine.display import ShownScores, shown_scores
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Progress
 from leitai.i18n import translations
-from leitai.i18n.words import date_text, gap_text
+from leitai.i18n.words import curly_quotes, date_text, gap_text
 
 __all__ = [
     "Catalogue",
@@ -278,17 +278,6 @@ def _pct(value: float | None) -> str:
 def date_label(day: dt.date | None, lang: str, *, year: bool = True) -> str:
     """A date in words (:func:`leitai.i18n.words.date_text`)."""
     return date_text(day, lang, year=year)
-
-
-def _quotes(text: str, lang: str) -> str:
-    """Straight double quotes as Chinese curly ones (奋战"双过半" -> 奋战“双过半”)."""
-    if lang != "zh" or '"' not in text:
-        return text
-    parts = text.split('"')
-    out = parts[0]
-    for k, part in enumerate(parts[1:]):
-        out += ("“" if k % 2 == 0 else "”") + part
-    return out
 
 
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
@@ -570,7 +559,7 @@ def _cover(result: Mapping[str, Any], session: Session, words: Words) -> Cover:
     period = period_label(session.period or result.get("period"), lang)
     return Cover(
         title=session.title or words("Secretaries' arena"),
-        theme=_quotes(session.theme, lang),
+        theme=curly_quotes(session.theme, lang),
         caption=words("%(period)s results", period=period) if period else "",
         date=date_label(session.date, lang),
     )
@@ -820,6 +809,18 @@ def _measures(ctx: _Context, unit: str) -> list[MeasuresSlide]:
         )
         for k, page in enumerate(pages or [[]])
     ]
+
+
+class DeckOptions(TypedDict, total=False):
+    """What a deck may be given besides the result (see :func:`deck_model`)."""
+
+    scheme: Scheme | None
+    progress: Sequence[Progress] | None
+    as_of: dt.date | None
+    previous: Mapping[str, Any] | None
+    session: Session | None
+    lang: str
+    names: Mapping[str, str] | None
 
 
 def deck_model(

@@ -16,12 +16,13 @@ import io
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from typing_extensions import TypedDict  # pydantic (the API's schema) reads it on 3.11
 
 from leitai.engine.problems import Problem, Where
 from leitai.i18n import render as render_problem
@@ -59,7 +60,7 @@ class LocatedProblem(TypedDict):
 
 class Anomaly(TypedDict):
     """A change that jumps against the previous published value (the write API's
-    ``AnomalyOut``): ``explained`` when the request or an earlier explanation says why."""
+    ``anomalies``): ``explained`` when the request or an earlier explanation says why."""
 
     unit: str
     indicator: str

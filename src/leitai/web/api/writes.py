@@ -25,7 +25,7 @@ from ninja.throttling import AuthRateThrottle
 from pydantic import StrictFloat, StrictInt, StringConstraints
 
 from leitai.web.api.models import ApiToken
-from leitai.web.api.services import ApiError, figures_submit, token_authenticate
+from leitai.web.api.services import Anomaly, ApiError, figures_submit, token_authenticate
 from leitai.web.assessments.models import Period
 
 MAX_BODY_BYTES = 1024 * 1024  # a request's body; larger ones are refused before reading
@@ -111,23 +111,13 @@ class ChangeOut(Schema):
     after_target: str
 
 
-class AnomalyOut(Schema):
-    unit: str
-    indicator: str
-    value: str
-    previous: float | None
-    change: float | None
-    limit: float
-    explained: bool
-
-
 class ValuesOut(Schema):
     period: str
     dry_run: bool
     saved: bool
     changed: int
     changes: list[ChangeOut]
-    anomalies: list[AnomalyOut]
+    anomalies: list[Anomaly]
 
 
 class Refused(Schema):

@@ -36,6 +36,7 @@ from leitai.web.caching import published_condition
 if TYPE_CHECKING:
     from leitai.web.analysis.types import Correlation
 
+
 def visible(
     view: Callable[..., HttpResponse], methods: tuple[str, ...] = ("GET",)
 ) -> Callable[..., HttpResponse]:

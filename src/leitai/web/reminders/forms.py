@@ -7,21 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from leitai.web.reminders.channels import robot_url_problem
 from leitai.web.reminders.models import PeriodDeadlines, Webhook
+from leitai.web.reminders.services import DEADLINE_FIELDS
 
 
 class DeadlinesForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = PeriodDeadlines
-        fields = [
-            "collection_deadline",
-            "review_until",
-            "publication_planned",
-            "days_before",
-            "overdue_daily",
-            "send_hour",
-            "digest",
-            "active",
-        ]
+        fields = DEADLINE_FIELDS
         widgets = {
             "collection_deadline": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

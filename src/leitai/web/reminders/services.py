@@ -491,18 +491,24 @@ def _record_sent(delivery: Delivery, mine: Any) -> bool:
                 body="\n".join(delivery.message.get("lines", [])),
                 link=delivery.message.get("link", ""),
             )
-        audit_record(
-            action=Action.REMINDER_SENT,
-            obj=delivery,
-            period=delivery.period,
-            after={
-                "point": delivery.point,
-                "recipient": delivery.recipient,
-                "channel": delivery.channel,
-            },
-            summary=str(delivery.message["title"])[:300],
-        )
+        _delivery_audit(delivery, Action.REMINDER_SENT)
     return True
+
+
+def _delivery_audit(delivery: Delivery, action: Action, note: str = "") -> None:
+    """A reminder sent, or given up on after its last attempt, in the audit log."""
+    audit_record(
+        action=action,
+        obj=delivery,
+        period=delivery.period,
+        after={
+            "point": delivery.point,
+            "recipient": delivery.recipient,
+            "channel": delivery.channel,
+        },
+        note=note,
+        summary=str(delivery.message["title"])[:300],
+    )
 
 
 def _failed(delivery: Delivery, mine: Any, error: str) -> None:
@@ -515,18 +521,7 @@ def _failed(delivery: Delivery, mine: Any, error: str) -> None:
             claimed_until=None,
         )
         if final:
-            audit_record(
-                action=Action.REMINDER_FAILED,
-                obj=delivery,
-                period=delivery.period,
-                after={
-                    "point": delivery.point,
-                    "recipient": delivery.recipient,
-                    "channel": delivery.channel,
-                },
-                note=error[:2000],
-                summary=str(delivery.message["title"])[:300],
-            )
+            _delivery_audit(delivery, Action.REMINDER_FAILED, note=error[:2000])
     logger.warning("reminder %s (%s) not sent: %s", delivery.pk, delivery.channel, error)
 
 

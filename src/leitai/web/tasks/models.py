@@ -62,7 +62,6 @@ class Job(models.Model):
         )
 
 
-
 def job_field() -> models.ForeignKey:  # type: ignore[type-arg]
     """The queue's job that builds a row (a file, a run, a text's reading): optional, kept
     when the job is deleted, not followed back from the job (``related_name="+"``)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from leitai.web.audit.admin_audit import AuditedAdmin
+from leitai.web.audit.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from leitai.web.workflow.models import (
     Assignment,
     Department,
@@ -17,19 +17,8 @@ from leitai.web.workflow.models import (
 )
 
 
-class ReadOnly(AuditedAdmin):
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnly):
+class SubmissionAdmin(ReadOnlyAdmin):
     list_display = (
         "period",
         "unit",
@@ -43,21 +32,21 @@ class SubmissionAdmin(ReadOnly):
 
 
 @admin.register(Upload)
-class UploadAdmin(ReadOnly):
+class UploadAdmin(ReadOnlyAdmin):
     list_display = ("pk", "period", "unit", "filename", "state", "uploaded_at", "uploaded_by")
     list_filter = ("state", "period")
     exclude = ("file",)  # downloaded through the workflow's page, which checks who asks
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnly):
+class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ("pk", "period", "unit", "key", "state", "raised_at", "answered_at")
     list_filter = ("state", "period")
     exclude = ("attachment",)
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnly):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("pk", "period", "unit", "key", "name", "size", "added_at", "added_by")
     list_filter = ("period",)
     exclude = ("file",)  # downloaded through the workflow's page, which checks who asks

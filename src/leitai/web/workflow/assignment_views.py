@@ -87,9 +87,7 @@ class AssignmentForm(forms.Form):
     )
 
 
-def _assign(
-    request: HttpRequest, *, period: Period | None, version: SchemeVersion | None
-) -> None:
+def _assign(request: HttpRequest, *, period: Period | None, version: SchemeVersion | None) -> None:
     form = AssignmentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an indicator and who supplies it."))

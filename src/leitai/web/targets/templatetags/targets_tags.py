@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from leitai.i18n.words import curly_quotes
 from leitai.i18n.words import gap_text as words_gap_text
 from leitai.web.boards.templatetags.leitai import number
 
@@ -57,13 +58,8 @@ amount = register.filter("amount", number)
 @register.filter
 def cn_quotes(text: str) -> str:
     """Straight double quotes as Chinese curly ones in Chinese pages (奋战"双过半" → 奋战“双过半”)."""
-    if '"' not in (text or "") or not (get_language() or "").startswith("zh"):
-        return text
-    parts = text.split('"')
-    out = parts[0]
-    for k, part in enumerate(parts[1:]):
-        out += ("“" if k % 2 == 0 else "”") + part
-    return out
+    zh = (get_language() or "").startswith("zh")
+    return curly_quotes(text, "zh") if text and zh else text
 
 
 @register.simple_tag

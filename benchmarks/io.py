@@ -26,8 +26,12 @@ the CPU column is the fairer), ``--repeat 3``, bytecode cached, before (``--src`
 Stages after (CPU): imports 0.25 s, read scheme 0.11 s, read + validate 0.15 s (CSV) /
 0.42 s (XLSX: calamine itself about 0.16 s, the checks before it lets calamine read the
 sheet about 0.13 s), assess 0.02 s, write JSON 0.11 s (0.73 s before), write CSV 0.06 s.
-From XLSX the target is not met on this shared machine (wall 1.1-1.9 s over ten runs,
-CPU 0.9-1.1 s). ``benchmarks/io_same.py`` checks that the outputs are the same bytes.
+On the same machine when quiet (load below 1, after the merge of every branch,
+commit 0394f96), ``--repeat 5``: CSV → JSON 0.56 s wall / 95 MiB, CSV → CSV 0.52 s /
+95 MiB, XLSX → JSON 0.83 s / 114 MiB, XLSX → CSV 0.78 s / 115 MiB, all four within the
+target; with ``--cold`` (no bytecode, ``--repeat 3``) 0.60, 0.59, 0.97 and 0.83 s. Under
+load (above) the XLSX cases were 1.1-1.9 s wall (CPU 0.9-1.1 s).
+``benchmarks/io_same.py`` checks that the outputs are the same bytes.
 
 The children run this checkout's ``src`` (``PYTHONPATH``); ``--src`` runs the same
 against another checkout's, for before/after figures:

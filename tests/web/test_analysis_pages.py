@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from leitai.engine.diagnostics import diagnose
 from leitai.engine.sensitivity import analyse
+from leitai.reports.chartdata import uncertainty_rows
 from leitai.web.accounts.models import AnalysisAudience
 from leitai.web.accounts.services import site_settings_update
 from leitai.web.analysis import services
@@ -171,6 +172,17 @@ class RobustnessPageTests(OpenedAnalysis):
             self.assertLessEqual(row["p5"], row["median"])
             self.assertLessEqual(row["median"], row["p95"])
             self.assertEqual({f["id"] for f in row["flags"]}, {"vanguard", "climber"})
+        # The chart draws what `leitai plot uncertainty` draws from the same run: each unit
+        # in rank order with its rank, median and 5th-95th percentile, as the table says.
+        chart = tables["chart"]
+        self.assertEqual(chart["labels"], [r["name"] for r in tables["rows"]])
+        self.assertEqual(chart["nominal"], [r["rank"] for r in tables["rows"]])
+        self.assertEqual(chart["interval"], [[r["p5"], r["p95"]] for r in tables["rows"]])
+        self.assertEqual(chart["median"], [r["median"] for r in tables["rows"]])
+        run = AnalysisRun.objects.get()
+        self.assertEqual(
+            chart["interval"], [[p["p5"], p["p95"]] for p in uncertainty_rows(run.result_dict)]
+        )
         # One heat table per top-level board, and each unit's star probabilities sum to 1.
         self.assertEqual(len(tables["star_tables"]), 4)
         for table in tables["star_tables"]:

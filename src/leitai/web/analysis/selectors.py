@@ -26,6 +26,7 @@ from leitai.engine.result import Result
 from leitai.engine.sensitivity import SensitivityDict
 from leitai.engine.whatif import WhatIfRow, crossings, recompute, what_it_takes
 from leitai.io import read_table
+from leitai.reports.chartdata import uncertainty_rows
 from leitai.web.accounts.selectors import analysis_visible_to, user_is_office, user_reports_for
 from leitai.web.analysis.models import AnalysisRun
 from leitai.web.analysis.options import RunSettings
@@ -428,11 +429,13 @@ def robustness_tables(*, run: AnalysisRun, view: ResultView) -> RobustnessTables
     units = document["units"]
     flags = view.flags
     n = len(units)
+    # The chart's numbers are the rows `leitai plot uncertainty` draws (one shaping for both).
+    points = uncertainty_rows(document)
     chart: RankChart = {
-        "labels": [u["name"] for u in units],
-        "nominal": [u["rank"] for u in units],
-        "median": [u["median"] for u in units],
-        "interval": [[u["p5"], u["p95"]] for u in units],
+        "labels": [p["name"] for p in points],
+        "nominal": [int(p["rank"]) for p in points],
+        "median": [p["median"] for p in points],
+        "interval": [[p["p5"], p["p95"]] for p in points],
         "n": n,
         "nominal_label": _("Rank as published"),
         "median_label": _("Median rank"),

@@ -9,12 +9,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from leitai.web.assessments.models import Period
 from leitai.web.audit.models import AuditEntry
 from leitai.web.reminders.channels import email_send
 from leitai.web.reminders.models import Delivery, Notification, PeriodDeadlines, Webhook
 from leitai.web.reminders.selectors import due_points, period_owed
 from leitai.web.reminders.services import reminders_send_due
 from leitai.web.workflow.anomalies import period_alert_rows
+from leitai.web.workflow.models import Department
 from tests.web.base import BaseTestCase
 
 
@@ -104,6 +106,28 @@ class PageTests(BaseTestCase):
             )
         self.client.logout()
         self.assertEqual(self.client.get(urls[0]).status_code, 302)
+
+    def test_the_log_names_the_schedule_points_in_words(self) -> None:
+        # A department's reminder against its own deadline (d<id>:…) and a digest.
+        period = Period.objects.get(code="2023Q4")
+        department = Department.objects.get(code="zhujian")
+        for point, user in (
+            (f"d{department.pk}:before-1", self.provider),
+            ("digest-2024-01-10", self.office),
+        ):
+            Delivery.objects.create(
+                period=period,
+                point=point,
+                recipient=f"user:{user.pk}",
+                channel=Delivery.Channel.APP,
+                user=user,
+                message={"title": "催报", "lines": []},
+            )
+        self.client.force_login(self.office)
+        page = self.client.get(reverse("reminders:period", args=["2023Q4"])).content.decode()
+        self.assertIn("<td>市住房城乡建设局 · 截止前 1 天</td>", page)
+        self.assertIn("<td>每日汇总 2024-01-10</td>", page)
+        self.assertNotRegex(page, r"<td>(d\d+:)?(before|digest|overdue|manual)-")
 
     def test_the_office_sets_a_deadline_and_it_is_audited(self) -> None:
         self.client.force_login(self.office)

@@ -6,7 +6,8 @@ board) and anomaly checks (:func:`period_alert_rows`): no second status is kept 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -360,3 +361,39 @@ def department_deadline_rows(period: Period) -> list[dict[str, Any]]:
     return [
         {"department": d, "own": own.get(d.pk), "applies": own.get(d.pk, main)} for d in departments
     ]
+
+
+_POINT = re.compile(
+    r"^(?:d(?P<department>\d+):)?(?P<kind>before|overdue|digest|manual)-(?P<rest>.+)$"
+)
+
+
+def department_names() -> dict[int, str]:
+    """Every department's name by id (for the schedule points of their own deadlines)."""
+    return dict(Department.objects.values_list("pk", "name"))
+
+
+def point_text(point: str, names: Mapping[int, str] | None = None) -> str:
+    """A schedule point in words (:func:`due_points`' codes; ``d<id>:`` is a department's
+    own deadline, named from ``names``); a code it does not know is shown as it is.
+
+    ``before-3`` → 截止前 3 天; ``overdue-2024-01-10`` → 逾期提醒 2024-01-10;
+    ``digest-2024-01-10`` → 每日汇总 2024-01-10; ``manual-20240110T093000…`` → 手动催报
+    2024-01-10 09:30.
+    """
+    match = _POINT.match(point)
+    if match is None:
+        return point
+    kind, rest = match["kind"], match["rest"]
+    if kind == "before":
+        text = _("%(days)s days before the deadline") % {"days": rest}
+    elif kind == "overdue":
+        text = _("Overdue reminder %(date)s") % {"date": rest}
+    elif kind == "digest":
+        text = _("Daily digest %(date)s") % {"date": rest}
+    else:
+        stamp = rest[:13]  # 20240110T0930
+        when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
+        text = _("Sent by hand %(when)s") % {"when": when}
+    name = (names or {}).get(int(match["department"] or 0))
+    return f"{name} · {text}" if name else text

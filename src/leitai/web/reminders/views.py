@@ -18,6 +18,7 @@ from leitai.web.reminders.models import Notification, Webhook
 from leitai.web.reminders.selectors import (
     deadlines_for,
     department_deadline_rows,
+    department_names,
     notifications_of,
     period_deliveries,
 )
@@ -75,6 +76,7 @@ def period_reminders(request: HttpRequest, period: str) -> HttpResponse:
             "form": form,
             "departments": departments,
             "deliveries": period_deliveries(period_obj)[:300],
+            "department_names": department_names(),
         },
     )
 

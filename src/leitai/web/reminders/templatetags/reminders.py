@@ -10,6 +10,7 @@ from leitai.web.reminders.selectors import (
     deliveries_failing,
     department_deadline_rows,
     department_deadlines,
+    point_text,
     unread_count,
 )
 
@@ -48,3 +49,11 @@ def department_deadline(period: Any, department: Any) -> dict[str, Any]:
     own = department_deadlines(period).get(int(getattr(department, "pk", 0) or 0))
     main = getattr(deadlines_for(period), "collection_deadline", None)
     return {"deadline": own or main, "own": own is not None}
+
+
+@register.filter
+def point_label(point: str, names: Any = None) -> str:
+    """A schedule point as the office reads it: ``before-3`` 截止前 3 天, ``overdue-DATE``,
+    ``digest-DATE``, ``manual-…`` (sent by hand), and a department's own ``d<id>:…``
+    prefixed with the department's name (``names``: id → name)."""
+    return point_text(point, names)

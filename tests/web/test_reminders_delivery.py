@@ -127,35 +127,44 @@ IMMEDIATE = {
 }
 
 
+def local_receivers(test: Any, **settings: Any) -> str:
+    """Start a local SMTP server (``test.mailbox``, ``test.smtp``) and a robot receiver
+    (``test.http``) for ``test``, point Django's mail and the task queue at them, and
+    return the receiver's origin (allowed as a robot host: it stands in for the platforms).
+    Everything is stopped and restored at the test's cleanup; ``settings`` add more."""
+    test.mailbox = Mailbox()
+    test.smtp = Controller(test.mailbox, hostname="127.0.0.1", port=_free_port())
+    test.smtp.start()
+    test.addCleanup(test.smtp.stop)
+    Robots.posts = []
+    test.http = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
+    threading.Thread(target=test.http.serve_forever, daemon=True).start()
+    test.addCleanup(test.http.server_close)
+    test.addCleanup(test.http.shutdown)
+    base = f"http://127.0.0.1:{test.http.server_address[1]}"
+    mail = override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=test.smtp.port,
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        DEFAULT_FROM_EMAIL="kaoheban@example.cn",
+        LEITAI_BASE_URL="https://kaohe.example.cn",
+        LEITAI_TASKS_BACKEND="immediate",
+        TASKS=IMMEDIATE,
+        LEITAI_ROBOT_HOSTS=[base],
+        **settings,
+    )
+    mail.enable()
+    test.addCleanup(mail.disable)
+    return base
+
+
 class ReminderDeliveryTests(TransactionTestCase):
     client_class = VerifiedClient  # the office logs in with its second factor, as in use
 
     def setUp(self) -> None:
-        self.mailbox = Mailbox()
-        self.smtp = Controller(self.mailbox, hostname="127.0.0.1", port=_free_port())
-        self.smtp.start()
-        self.addCleanup(self.smtp.stop)
-        Robots.posts = []
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        self.addCleanup(self.http.server_close)
-        self.addCleanup(self.http.shutdown)
-        base = f"http://127.0.0.1:{self.http.server_address[1]}"
-        mail = override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=self.smtp.port,
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            DEFAULT_FROM_EMAIL="kaoheban@example.cn",
-            LEITAI_BASE_URL="https://kaohe.example.cn",
-            LEITAI_REMINDERS_BACKOFF=0.3,
-            LEITAI_TASKS_BACKEND="immediate",
-            TASKS=IMMEDIATE,
-            LEITAI_ROBOT_HOSTS=[base],  # the local receiver stands in for the platforms
-        )
-        mail.enable()
-        self.addCleanup(mail.disable)
+        base = local_receivers(self, LEITAI_REMINDERS_BACKOFF=0.3)
         self._period(base)
 
     def _period(self, base: str) -> None:

@@ -8,15 +8,12 @@ twenty hours) none, 商务局 (its own deadline in ten days) none, and 发改委
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
-from http.server import ThreadingHTTPServer
 from typing import Any
 
-from aiosmtpd.controller import Controller
-from django.test import TransactionTestCase, override_settings
+from django.test import TransactionTestCase
 from django.utils import timezone
 
 from leitai.web.accounts.models import User
@@ -34,12 +31,10 @@ from leitai.web.reminders.selectors import period_owed
 from leitai.web.reminders.services import reminders_tick
 from leitai.web.workflow.models import Assignment, Department, Submission
 from tests.web.test_reminders_delivery import (
-    IMMEDIATE,
     PASSWORD,
-    Mailbox,
     Robots,
-    _free_port,
     _in_threads,
+    local_receivers,
 )
 
 SCHEME = (
@@ -63,30 +58,7 @@ def _when(moment: datetime) -> str:
 
 class ProviderReminderTests(TransactionTestCase):
     def setUp(self) -> None:
-        self.mailbox = Mailbox()
-        self.smtp = Controller(self.mailbox, hostname="127.0.0.1", port=_free_port())
-        self.smtp.start()
-        self.addCleanup(self.smtp.stop)
-        Robots.posts = []
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        self.addCleanup(self.http.server_close)
-        self.addCleanup(self.http.shutdown)
-        base = f"http://127.0.0.1:{self.http.server_address[1]}"
-        mail = override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=self.smtp.port,
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            DEFAULT_FROM_EMAIL="kaoheban@example.cn",
-            LEITAI_BASE_URL="https://kaohe.example.cn",
-            LEITAI_TASKS_BACKEND="immediate",
-            TASKS=IMMEDIATE,
-            LEITAI_ROBOT_HOSTS=[base],
-        )
-        mail.enable()
-        self.addCleanup(mail.disable)
+        base = local_receivers(self)
         self.now = timezone.now()
         self._period(base)
 

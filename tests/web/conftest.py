@@ -72,6 +72,20 @@ def stop(process: subprocess.Popen[str]) -> str:
     return out or ""
 
 
+@pytest.fixture(scope="module")
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A demo server of the test module's own (its base URL), for browser tests whose
+    changes must stay out of the other modules' (``demo_server`` is shared by all)."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    process, base = start_demo_server(tmp_path_factory.mktemp(name))
+    try:
+        yield base
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("leitai-data")

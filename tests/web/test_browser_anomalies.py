@@ -8,24 +8,11 @@ review of 2023Q4 with 市北区's explained jump in 地区生产总值增速).
 
 from __future__ import annotations
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
 
 WHY = "一季度新投产项目集中释放产能，统计局已核实。"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-anomalies"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def test_ties_show_their_decimals_and_a_jump_is_explained_for_the_office(

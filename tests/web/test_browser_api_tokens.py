@@ -9,22 +9,9 @@ token: the token shown once, the form, the list with 市北区's token) and
 
 from __future__ import annotations
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-api-tokens"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def test_the_office_makes_a_token_a_program_uses_it_and_the_office_revokes_it(

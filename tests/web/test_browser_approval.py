@@ -13,25 +13,12 @@ and ``screenshots/approval-office.png`` (the status board with 待单位审核 f
 
 from __future__ import annotations
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
 
 UNIT = "/workflow/periods/2023Q4/units/laoshan/"
 BOARD = "/workflow/periods/2023Q4/"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-approval"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def _person(browser, server: str, username: str, errors: list[str]):  # type: ignore[no-untyped-def]

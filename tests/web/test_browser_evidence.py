@@ -9,25 +9,12 @@ of the same unit with the file).
 
 from __future__ import annotations
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
 
 NAME = "四季度GDP核算反馈.pdf"
 BODY = b"%PDF-1.4 illustrative evidence"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-evidence"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def test_a_reporter_reads_a_definition_attaches_evidence_and_the_office_sees_it(

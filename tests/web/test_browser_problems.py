@@ -10,24 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
 
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-problems"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def test_the_problems_of_a_bad_upload_are_shown_in_chinese_at_their_cells(

@@ -20,25 +20,12 @@ import socket
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.web.browser import MARKS, SHOTS, log_in, screenshot
 
 pytestmark = MARKS
 
 NAME = "老旧小区改造开工台账（示意）.pdf"
 BODY = b"%PDF-1.4 illustrative ledger"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-providers"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def test_a_provider_fills_its_indicators_online_and_the_office_sees_both_boards(

@@ -8,22 +8,9 @@ two versions in words. Screenshots go to ``screenshots/editor-*.png``.
 
 from __future__ import annotations
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-editor"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def field(page, path: str):  # type: ignore[no-untyped-def]

@@ -70,17 +70,6 @@ PROBE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-screens"))
-    try:
-        yield base
-    finally:
-        stop(process)
-
-
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_the_main_pages_fit_phones_and_hall_screens(browser, server: str, size: str) -> None:  # type: ignore[no-untyped-def]
     width, height = SIZES[size]

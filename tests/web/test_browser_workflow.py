@@ -13,22 +13,9 @@ import re
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import start_demo_server, stop
-
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-workflow"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,13 +6,9 @@ evidence and the audit log records the three decisions. Screenshots in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import pytest
 
 from tests.web.browser import MARKS, log_in
 from tests.web.browser import screenshot as shot
-from tests.web.conftest import start_demo_server, stop
 
 pytestmark = MARKS
 
@@ -21,16 +17,6 @@ SPEECH = (
     "萊西市委書(shū)記:一季度萊西新開工項目44個,同比增長12%。"
     "萊西將力爭全年新增規上工業(yè)企業30家,確保上半年引進過億元項(xiàng)目12個,年內建成人才公寓800套。"
 )
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of its own: the decisions made here stay out of the other browser tests."""
-    process, base = start_demo_server(tmp_path_factory.mktemp("leitai-pledges"))
-    try:
-        yield base
-    finally:
-        stop(process)
 
 
 def test_paste_accept_two_reject_one_then_board_and_audit(browser, server: str) -> None:  # type: ignore[no-untyped-def]

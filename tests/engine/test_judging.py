@@ -81,6 +81,63 @@ def test_group_with_fewer_sheets_than_it_trims_falls_back_to_the_mean() -> None:
     assert r.overall[0] == pytest.approx(4700 / 70)
 
 
+def test_ties_at_both_extremes_and_all_equal() -> None:
+    s = scheme(rule="trimmed", trim=1)
+    # 90, 90, 70, 70: one 90 and one 70 go -> (90 + 70) / 2 = 80
+    # 75, 75, 75: one 75 at each end goes -> 75, two dropped
+    sheets = [("rep", "x", v) for v in (70, 90, 70, 90)]
+    sheets += [("rep", "y", 75)] * 3
+    r = judge(s, ["x", "y"], sheets)
+    assert r.group_scores[2].tolist() == [80, 75]
+    assert r.dropped[2].tolist() == [2, 2]
+    assert r.sheets[2].tolist() == [4, 3]
+
+
+def test_trim_two_with_three_four_and_five_sheets() -> None:
+    s = scheme(rule="trimmed", trim=2)
+    # a: 3 sheets, fewer than the 4 it trims -> plain mean (90 + 60 + 30) / 3 = 60
+    # b: 4 sheets = 2 * trim, nothing would be left -> plain mean 220 / 4 = 55
+    # c: 5 sheets 100, 90, 40, 20, 10 -> the two highest and two lowest go -> 40
+    sheets = [("dept", "a", v) for v in (90, 60, 30)]
+    sheets += [("dept", "b", v) for v in (100, 20, 90, 10)]
+    sheets += [("dept", "c", v) for v in (10, 100, 40, 90, 20)]
+    r = judge(s, ["a", "b", "c"], sheets)
+    assert r.group_scores[1].tolist() == [60, 55, 40]
+    assert r.fallback[1].tolist() == [True, True, False]
+    assert r.dropped[1].tolist() == [0, 0, 4]
+    rows = {row["unit"]: row for row in r.as_dict()["rows"]}
+    assert rows["a"]["groups"]["dept"]["fallback"] is True
+    assert rows["c"]["groups"]["dept"] == {
+        "score": 40,
+        "sheets": 5,
+        "abstained": 0,
+        "dropped": 4,
+        "fallback": False,
+    }
+    # only dept scored: its score is the overall one; ranks a 1, b 2, c 3
+    assert r.overall.tolist() == [60, 55, 40] and r.rank.tolist() == [1, 2, 3]
+
+
+def test_weighted_trimmed_groups_with_abstentions() -> None:
+    s = scheme(rule="trimmed", trim=1)
+    # lead: 95, 95, 80, 60, 60 -> one 95 and one 60 go -> (95 + 80 + 60) / 3 = 235/3
+    # dept: 88, 70 and two abstentions -> 2 sheets, too few to trim -> mean 79
+    #       (were the abstentions counted, 4 "sheets" would be trimmed)
+    # rep: 100, 90, 85, 85, 50 and an abstention -> the 100 and the 50 go -> 260/3
+    # overall .4 * 235/3 + .3 * 79 + .3 * 260/3 = 940/30 + 711/30 + 780/30 = 2431/30
+    sheets = [("lead", "x", v) for v in (95, 60, 80, 95, 60)]
+    sheets += [("dept", "x", 88), ("dept", "x", None), ("dept", "x", None), ("dept", "x", 70)]
+    sheets += [("rep", "x", v) for v in (85, 100, None, 50, 90, 85)]
+    r = judge(s, ["x"], sheets)
+    assert r.group_scores[:, 0] == pytest.approx([235 / 3, 79, 260 / 3])
+    assert r.sheets[:, 0].tolist() == [5, 2, 5]
+    assert r.abstained[:, 0].tolist() == [0, 2, 1]
+    assert r.dropped[:, 0].tolist() == [2, 0, 2]
+    assert r.fallback[:, 0].tolist() == [False, True, False]
+    assert r.overall[0] == pytest.approx(2431 / 30)
+    assert r.as_dict()["rows"][0]["overall"] == pytest.approx(81.033333, abs=1e-6)
+
+
 def test_abstentions_never_enter_a_mean() -> None:
     sheets = [("lead", "x", 80), ("lead", "x", None), ("lead", "x", 60)]
     sheets += [("dept", "x", None), ("rep", "x", 90)]

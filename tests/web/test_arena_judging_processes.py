@@ -73,6 +73,43 @@ def _codes(server: Process) -> list[str]:
     return re.findall(r"No\. \d+\s+\S+\s+([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})", server.output())
 
 
+def _score_and_kill(server: Process, judges: list[Judge], unit: str) -> tuple[dict, dict]:
+    """The judges send their sheets in parallel; the server is killed with SIGKILL while
+    they do. Returns each judge's last acknowledged total and last total sent."""
+    # Each judge keeps changing their sheet (the same sheet id); the last total the
+    # server acknowledged is what must be stored.
+    acknowledged: dict[int, int] = {}
+    sent: dict[int, int] = {}
+    unanswered: list[int] = []  # judges whose sheet got no answer (the kill)
+
+    def score(k: int) -> None:
+        total = 60
+        while total < 100:
+            total += 1
+            sent[k] = total
+            status = judges[k].send(unit, total)
+            if status == 200:
+                acknowledged[k] = total
+            elif status == 0:
+                unanswered.append(k)
+                return
+
+    threads = [threading.Thread(target=score, args=(k,)) for k in range(len(judges))]
+    for thread in threads:
+        thread.start()
+    wait_for("some sheets to be acknowledged", lambda: sum(acknowledged.values()) > 5 * 62)
+    server.kill9()
+    # the judges were still scoring when the server died: none had sent its last
+    # sheet, and the sheets after the kill found no server
+    assert all(total < 100 for total in sent.values()), sent
+    for thread in threads:
+        thread.join(30)
+    assert acknowledged, "no sheet was acknowledged before the kill"
+    assert sorted(unanswered) == list(range(len(judges))), (unanswered, sent)
+    print("at the kill: sent", sent, "acknowledged", acknowledged)
+    return acknowledged, sent
+
+
 def test_kill_9_of_the_server_in_the_middle_of_scoring_loses_no_acknowledged_sheet(
     tmp_path: Path,
 ) -> None:
@@ -87,29 +124,7 @@ def test_kill_9_of_the_server_in_the_middle_of_scoring_loses_no_acknowledged_she
             judge.claim()
         unit = judges[0].state()["open"]
         assert unit
-        # Each judge keeps changing their sheet (the same sheet id); the last total the
-        # server acknowledged is what must be stored.
-        acknowledged: dict[int, int] = {}
-        sent: dict[int, int] = {}
-        stop = threading.Event()
-
-        def score(k: int) -> None:
-            total = 60
-            while not stop.is_set() and total < 100:
-                total += 1
-                sent[k] = total
-                if judges[k].send(unit, total) == 200:
-                    acknowledged[k] = total
-
-        threads = [threading.Thread(target=score, args=(k,)) for k in range(len(judges))]
-        for thread in threads:
-            thread.start()
-        wait_for("some sheets to be acknowledged", lambda: sum(acknowledged.values()) > 5 * 62)
-        server.kill9()
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-        assert acknowledged, "no sheet was acknowledged before the kill"
+        acknowledged, sent = _score_and_kill(server, judges, unit)
     finally:
         server.stop()
 

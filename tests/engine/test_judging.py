@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from leitai.engine.errors import LeitaiError
 from leitai.engine.judging import JudgingScheme, judge, sheet_total
+from leitai.i18n import render, translator
 
 GROUPS = [
     {"id": "lead", "name": "市领导", "weight": 40},
@@ -200,9 +201,27 @@ def test_criteria_sheet_total_and_scale() -> None:
     assert s.full_marks == 100
     with pytest.raises(LeitaiError) as error:
         sheet_total(s, {"results": 31, "gaps": 25, "measures": -1})
-    assert [p.code for p in error.value.problems] == ["judging.out_of_scale"] * 2
+    problems = error.value.problems
+    assert [p.code for p in problems] == ["judging.criterion_out_of_scale"] * 2
+    # the criterion by its id (path) and its name; the range as written, 30 not 30.0
+    assert [p.where.path for p in problems] == ["results", "measures"]
+    assert dict(problems[0].params) == {
+        "found": "31",
+        "low": "0",
+        "high": "30",
+        "criterion": "晒成绩 真实充分",
+    }
+    assert render(problems[1], translator("zh")) == (
+        "位置 measures：谈举措 务实可行：-1 超出评分范围：请填写 0 至 40 之间的数"
+    )
     with pytest.raises(LeitaiError) as error:
         sheet_total(s, {"results": 30, "gaps": 25})
+    assert error.value.problems[0].code == "judging.criterion_missing"
+    assert render(error.value.problems[0], translator("zh"), with_where=False) == (
+        "“谈举措 务实可行”还没有打分"
+    )
+    with pytest.raises(LeitaiError) as error:
+        sheet_total(s, 93)
     assert error.value.problems[0].code == "judging.sheet_incomplete"
     with pytest.raises(LeitaiError):
         sheet_total(s, {"results": 30, "gaps": 25, "measures": 10, "extra": 5})
@@ -215,6 +234,9 @@ def test_single_score_scale() -> None:
         with pytest.raises(LeitaiError) as error:
             sheet_total(s, bad)
         assert error.value.problems[0].code == "judging.out_of_scale"
+    assert render(error.value.problems[0], translator("zh")) == (
+        "[50] 超出评分范围：请填写 1 至 100 之间的数"
+    )
 
 
 def test_choices_sheet() -> None:

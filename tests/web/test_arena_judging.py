@@ -95,8 +95,12 @@ class JudgingTests(BaseTestCase):
         # a score outside the scale is refused, naming the criterion's range
         response = self.send(client, unit, {**entry, "c1": 31})
         self.assertEqual(response.status_code, 400)
-        self.assertEqual(response.json()["codes"], ["judging.out_of_scale"])
-        self.assertIn("30", response.json()["errors"][0])
+        self.assertEqual(response.json()["codes"], ["judging.criterion_out_of_scale"])
+        # named by the criterion's name, not its id; the range as written (30, not 30.0)
+        self.assertEqual(
+            response.json()["errors"],
+            ["晒成绩 真实充分：31 超出评分范围：请填写 0 至 30 之间的数"],
+        )
         # another unit than the one on stage is refused
         response = self.send(client, self.scoring.units[3], entry, client_id="c" * 32)
         self.assertEqual(response.json()["codes"], ["arena.unit_not_open"])

@@ -39,6 +39,23 @@ def _count(presenter) -> int:  # type: ignore[no-untyped-def]
     return int(text)
 
 
+def _reload_keeps_what_was_sent_and_what_was_typed(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    sent = page.locator("input[name=c1]").input_value()
+    page.reload()
+    expect(page.locator("input[name=c1]")).to_have_value(sent)
+    expect(page.locator("#status")).to_contain_text("已提交")
+    # a change typed but not submitted survives a reload too, and says it is not sent
+    page.locator("input[name=c1]").fill("7")
+    page.reload()
+    expect(page.locator("input[name=c1]")).to_have_value("7")
+    expect(page.locator("#status")).to_contain_text("已在本机修改，尚未提交")
+    page.locator("input[name=c1]").fill(sent)
+    page.locator("#send").click()
+    expect(page.locator("#status")).to_contain_text("已提交")
+
+
 def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
     browser,
     server: str,  # type: ignore[no-untyped-def]
@@ -107,7 +124,10 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
                 # a score outside the scale is refused, and said so on the phone
                 page.locator("input[name=c1]").fill("31")
                 page.locator("#send").click()
-                expect(page.locator("#status")).to_contain_text("超出评分范围")
+                expect(page.locator("#status")).to_contain_text(
+                    "晒成绩 真实充分：31 超出评分范围：请填写 0 至 30 之间的数"
+                )
+                expect(page.locator(".criterion.bad input")).to_have_attribute("name", "c1")
                 page.locator("input[name=c1]").fill(values[0])
             if k == 4 and round_ == 0:
                 # the hall's Wi-Fi drops: the sheet is kept on the phone and sent later
@@ -126,9 +146,7 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
                 counts_seen.append(_count(presenter))
         if round_ == 0:
             shot(phones[1], "judging-01-phone", full_page=False)
-            # reload: what was sent is still there
-            phones[1].reload()
-            expect(phones[1].locator("input[name=c1]")).not_to_have_value("")
+            _reload_keeps_what_was_sent_and_what_was_typed(phones[1])
         # a second sheet for the same unit from the same judge is refused (another id)
         refused = phones[2].evaluate(
             """async ([url, unit]) => {

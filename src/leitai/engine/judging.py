@@ -160,11 +160,18 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _out_of_scale(found: Any, low: float, high: float, path: str = "") -> Problem:
+def _out_of_scale(
+    found: Any, low: float, high: float, criterion: Criterion | None = None
+) -> Problem:
+    """A score outside its range; the range as written (0 to 30, not 0.0 to 30.0) and,
+    on a ``criteria`` sheet, the criterion by its name (its id is the problem's path)."""
+    params = {"found": str(found)[:40], "low": f"{low:g}", "high": f"{high:g}"}
+    if criterion is None:
+        return Problem("judging.out_of_scale", Where(), params)
     return Problem(
-        "judging.out_of_scale",
-        Where(path=path or None),
-        {"found": str(found)[:40], "low": low, "high": high},
+        "judging.criterion_out_of_scale",
+        Where(path=criterion.id),
+        {**params, "criterion": criterion.name},
     )
 
 
@@ -176,9 +183,11 @@ def _criteria_total(scheme: JudgingScheme, entry: Any) -> float:
     for c in scheme.criteria:
         number = _number(entry.get(c.id))
         if entry.get(c.id) in (None, ""):
-            problems.append(Problem("judging.sheet_incomplete", Where(path=c.id), {}))
+            problems.append(
+                Problem("judging.criterion_missing", Where(path=c.id), {"criterion": c.name})
+            )
         elif number is None or not 0 <= number <= c.max:
-            problems.append(_out_of_scale(entry.get(c.id), 0, c.max, c.id))
+            problems.append(_out_of_scale(entry.get(c.id), 0, c.max, c))
         else:
             total += number
     unknown = sorted(set(entry) - {c.id for c in scheme.criteria})
@@ -210,7 +219,9 @@ def sheet_total(scheme: JudgingScheme, entry: Any) -> float:
     ------
     LeitaiError
         ``judging.out_of_scale`` for a number outside its range (or not a number),
-        ``judging.sheet_incomplete`` for a criterion left empty,
+        ``judging.criterion_out_of_scale`` for a criterion's (named, its id the path),
+        ``judging.criterion_missing`` for a criterion left empty,
+        ``judging.sheet_incomplete`` for a criteria sheet that is not a mapping,
         ``judging.unknown_choice`` / ``judging.unknown_criteria`` for what the sheet
         does not have.
     """

@@ -440,6 +440,10 @@ MESSAGES: dict[str, str] = {
     "judging.out_of_scale": gettext_noop(
         "%(found)s is outside the scale: give a number from %(low)s to %(high)s"
     ),
+    "judging.criterion_out_of_scale": gettext_noop(
+        "%(criterion)s: %(found)s is outside the scale: give a number from %(low)s to %(high)s"
+    ),
+    "judging.criterion_missing": gettext_noop("%(criterion)s has no score yet"),
     "judging.sheet_incomplete": gettext_noop("every criterion needs a score"),
     "judging.unknown_choice": gettext_noop("%(found)s is not one of the sheet's choices"),
     "judging.unknown_criteria": gettext_noop("the sheet has no criterion %(found)s"),

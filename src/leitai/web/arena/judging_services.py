@@ -18,7 +18,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -277,7 +277,9 @@ def sheet_submit(
     try:
         total = None if abstain else sheet_total(scheme_of(scoring), entry)
     except LeitaiError as error:
-        raise ServiceError(problems=error.problems, field="entry") from None
+        # the phone names a criterion by its name in the message, never by its id
+        problems = [replace(p, where=Where()) for p in error.problems]
+        raise ServiceError(problems=problems, field="entry") from None
     entry = None if abstain else entry
     sheet = JudgeSheet.objects.filter(code=code, unit=unit).first()
     if sheet is not None and sheet.client_id != client_id:

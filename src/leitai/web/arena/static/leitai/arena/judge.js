@@ -4,8 +4,9 @@
    The sheet page: what the judge enters is kept in localStorage under the unit, with
    an id made once per unit; the sheet is sent with that id, so sending it again after
    a lost connection or a reload updates the same sheet and never makes a second one.
-   Unsent sheets are re-sent every few seconds and when the connection comes back. The
-   page asks the server every 3 s which unit is on stage. */
+   Unsent sheets are re-sent every few seconds and when the connection comes back. What
+   is typed but not yet submitted is kept too (the draft) and comes back after a reload.
+   The page asks the server every 3 s which unit is on stage. */
 (function () {
   "use strict";
 
@@ -86,6 +87,18 @@
     totalBox.textContent = any ? String(Math.round(sum * 100) / 100) : "—";
   }
 
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  function markBad(on) {
+    // the criteria left empty or outside 0..max, marked on the phone beside the message
+    form.querySelectorAll("input[type=number][data-max]").forEach(function (input) {
+      var v = input.value === "" ? NaN : Number(input.value);
+      var bad = on && !(v >= 0 && v <= Number(input.dataset.max));
+      input.closest(".criterion").classList.toggle("bad", bad);
+      input.setAttribute("aria-invalid", bad ? "true" : "false");
+    });
+  }
+
   function say(text, kindOf) {
     statusLine.textContent = text;
     statusLine.className = "status " + (kindOf || "");
@@ -123,13 +136,16 @@
         if (response.ok) {
           kept.sent = true;
           save(unit, kept);
+          markBad(false);
           say(root.dataset.wordSaved, "good");
+          poll();  // the progress line counts this unit at once
         } else if (response.status >= 500 || response.status === 429) {
           say(root.dataset.wordPending, "pending");
         } else {
           kept.sent = true;  // refused: keep what was typed, do not resend it
           kept.refused = true;
           save(unit, kept);
+          markBad(true);
           say(root.dataset.wordRefused + " " + (body.errors || []).join(" "), "bad");
         }
       });
@@ -147,6 +163,7 @@
     kept.abstain = !!abstain;
     kept.sent = false;
     kept.refused = false;
+    delete kept.draft;
     save(unit, kept);
     send();
   }
@@ -161,8 +178,10 @@
     if (form.dataset.unit !== unit) {
       form.dataset.unit = unit;
       var kept = item();
-      writeEntry(kept.entry);
+      var draft = kept.draft !== undefined && !same(kept.draft, kept.entry);
+      writeEntry(draft ? kept.draft : kept.entry);
       if (!kept.sent) { say(root.dataset.wordPending, "pending"); }
+      else if (draft) { say(root.dataset.wordDraft, "pending"); }
       else if (state.mine && state.mine.unit === unit) { say(root.dataset.wordSaved, "good"); }
       else { say("", ""); }
     }
@@ -189,8 +208,9 @@
     showTotal();
     var unit = current();
     var kept = unit ? item() : null;
-    if (kept && kept.sent) {
-      // keep the draft on the phone too, but do not mark the sent sheet as changed
+    if (kept) {
+      // keep the draft on the phone too (a reload brings it back), but do not mark the
+      // sheet as changed before the judge submits it
       kept.draft = readEntry();
       save(unit, kept);
     }

@@ -150,9 +150,9 @@ class SecondFactorTests(BaseTestCase):
         self.assertEqual(
             [(e.action, e.after.get("method") or e.after.get("reason")) for e in entries][-4:],
             [
-                (Action.ACCOUNT_LOGIN, "password"),
+                (Action.ACCOUNT_LOGIN, "password, code next"),
                 (Action.ACCOUNT_LOGIN, "recovery code"),
-                (Action.ACCOUNT_LOGIN, "password"),
+                (Action.ACCOUNT_LOGIN, "password, code next"),
                 (Action.ACCOUNT_LOGIN_FAILED, "second factor"),
             ],
         )
@@ -321,6 +321,9 @@ class SessionRuleTests(BaseTestCase):
         self.login(self.office)
         page = self.client.get(reverse("accounts:security"))
         self.assertContains(page, "空闲")
+        # Beside each value in force, the 等保-style default.
+        for default in ("开启", "8", "3", "5", "90", "30", "12"):
+            self.assertContains(page, f"默认值（参照等保 2.0）：{default}<")
         data = {
             "form": "rules",
             "office_second_factor": "on",

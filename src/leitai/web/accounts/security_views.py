@@ -60,7 +60,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        login_record(Action.ACCOUNT_LOGIN, self.request, user=form.get_user(), method="password")
+        user = form.get_user()
+        # Where a second factor is owed, the password is only the first step: the
+        # record says so (the code, or a trusted browser, is the next entry).
+        method = "password, code next" if second_factor_required(user) else "password"
+        login_record(Action.ACCOUNT_LOGIN, self.request, user=user, method=method)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -214,6 +218,7 @@ def my_logins(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     methods = {
         "password": _("password"),
+        "password, code next": _("password; the code is asked next"),
         "one-time code": _("one-time code"),
         "recovery code": _("recovery code"),
         "sso": _("single sign-on"),

@@ -376,6 +376,24 @@ class LoginRecordTests(BaseTestCase):
         self.client.force_login(self.reporter_licang)
         self.assertEqual(len(self.client.get(reverse("accounts:my_logins")).context["entries"]), 0)
 
+    def test_the_audit_log_reads_the_login_record_and_the_rules_in_words(self) -> None:
+        self.client.post(
+            reverse("accounts:login"),
+            {"username": self.viewer.username, "password": PASSWORD},
+            HTTP_USER_AGENT="TestBrowser/1.0",
+        )
+        self.client.post(
+            reverse("accounts:login"),
+            {"username": self.viewer.username, "password": "wrong-Password-1"},
+        )
+        site_settings_update(idle_timeout_minutes=15, user=self.office)
+        self.login(self.office)
+        page = self.client.get(reverse("audit:log")).content.decode()
+        for words in ("地址", "浏览器", "方式", "密码", "空闲超时分钟数", "TestBrowser/1.0"):
+            self.assertIn(words, page)
+        for code in ("user_agent", "idle_timeout_minutes", ">method<", ">address<"):
+            self.assertNotIn(code, page)
+
     def test_a_lockout_is_in_the_record_of_the_account(self) -> None:
         from django.conf import settings
 

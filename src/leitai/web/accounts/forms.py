@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -46,7 +47,9 @@ class SecuritySettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            default = SiteSettings._meta.get_field(name).default
+            model_field = SiteSettings._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            default = model_field.default
             if isinstance(default, bool):
                 default = (
                     pgettext_lazy("setting", "on") if default else pgettext_lazy("setting", "off")

@@ -376,6 +376,25 @@ class LoginRecordTests(BaseTestCase):
         self.client.force_login(self.reporter_licang)
         self.assertEqual(len(self.client.get(reverse("accounts:my_logins")).context["entries"]), 0)
 
+    def test_the_admin_has_no_login_of_its_own_that_would_skip_the_record(self) -> None:
+        # The admin's login page leads to the one login page, which keeps the record.
+        response = self.client.get("/admin/login/?next=/admin/")
+        self.assertRedirects(
+            response, reverse("accounts:login") + "?next=/admin/", fetch_redirect_response=False
+        )
+        self.client.post(
+            "/admin/login/?next=/admin/",
+            {"username": self.office.username, "password": PASSWORD, "next": "/admin/"},
+        )
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertFalse(AuditEntry.objects.filter(action=Action.ACCOUNT_LOGIN).exists())
+        # Reaching the admin anonymously goes the same way.
+        response = self.client.get("/admin/", follow=True)
+        self.assertEqual(
+            response.redirect_chain[-1][0], reverse("accounts:login") + "?next=%2Fadmin%2F"
+        )
+        self.assertTemplateUsed(response, "accounts/login.html")
+
     def test_the_audit_log_reads_the_login_record_and_the_rules_in_words(self) -> None:
         self.client.post(
             reverse("accounts:login"),

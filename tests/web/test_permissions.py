@@ -365,7 +365,7 @@ class PermissionMatrixTests(BaseTestCase):
         site_urls = [
             (reverse("admin:index"), 200),
             (reverse("admin:app_list", kwargs={"app_label": "assessments"}), 200),
-            (reverse("admin:password_change"), 200),
+            (reverse("admin:password_change"), 302),
             (reverse("admin:password_change_done"), 200),
             (reverse("admin:jsi18n"), 200),
             (reverse("admin:autocomplete"), 403),

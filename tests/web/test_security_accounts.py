@@ -395,6 +395,19 @@ class LoginRecordTests(BaseTestCase):
         )
         self.assertTemplateUsed(response, "accounts/login.html")
 
+    def test_the_admin_has_no_password_change_that_would_skip_the_record(self) -> None:
+        self.login(self.office)
+        response = self.client.get("/admin/password_change/")
+        self.assertRedirects(
+            response, reverse("accounts:password_change"), fetch_redirect_response=False
+        )
+        self.client.post(
+            "/admin/password_change/",
+            {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        )
+        self.office.refresh_from_db()
+        self.assertTrue(self.office.check_password(PASSWORD))
+
     def test_the_audit_log_reads_the_login_record_and_the_rules_in_words(self) -> None:
         self.client.post(
             reverse("accounts:login"),

@@ -106,17 +106,23 @@ def _office_with_factor(request):  # type: ignore[no-untyped-def]
 admin.site.has_permission = _office_with_factor  # type: ignore[method-assign]
 
 
-def _login_page(request, extra_context=None):  # type: ignore[no-untyped-def]
-    """The admin has no login page of its own, which would log people in past the login
-    record: it leads to the one login page, with the same ``next``."""
-    from django.http import HttpResponseRedirect
-    from django.urls import reverse
+def _ours(name: str):  # type: ignore[no-untyped-def]
+    """An admin page that leads to leitai's own page ``name``, with the same query."""
 
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponseRedirect(reverse("accounts:login") + (f"?{query}" if query else ""))
+    def view(request, extra_context=None):  # type: ignore[no-untyped-def]
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(reverse(name) + (f"?{query}" if query else ""))
+
+    return view
 
 
-admin.site.login = _login_page  # type: ignore[method-assign]
+# The admin has no login and no password change of its own: they would log people in
+# and change passwords past the login record and the password rules' bookkeeping.
+admin.site.login = _ours("accounts:login")  # type: ignore[method-assign]
+admin.site.password_change = _ours("accounts:password_change")  # type: ignore[method-assign]
 # axes names its admin section after its label ("Axes"): a name people read instead.
 from django.apps import apps  # noqa: E402
 

@@ -47,6 +47,7 @@ def test_enrol_totp_log_out_and_log_in_with_a_code(browser, server: str) -> None
     # The password alone leads to the code; a code of the next time step is accepted
     # (one step of tolerance), the one of this step was used by the enrolment.
     expect(page.get_by_role("heading", name="双因素认证")).to_be_visible()
+    screenshot(page, "security-verify")
     page.get_by_label("验证码").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="验证").click()
     page.wait_for_url(re.compile(r"/$"))

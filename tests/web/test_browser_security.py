@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pyotp
 
@@ -14,17 +13,15 @@ from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
 
-# A demo reporter no other browser test uses: its enrolment asks it for codes from now on.
+# A demo reporter; its enrolment asks it for codes from now on, so the module has a demo
+# server of its own (``server``).
 ACCOUNT = "jimo"
 
 
-def test_enrol_totp_log_out_and_log_in_with_a_code(
-    browser,
-    demo_server: tuple[str, Path],  # type: ignore[no-untyped-def]
-) -> None:
+def test_enrol_totp_log_out_and_log_in_with_a_code(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    base, _ = demo_server
+    base = server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, base, ACCOUNT)
@@ -50,6 +47,7 @@ def test_enrol_totp_log_out_and_log_in_with_a_code(
     # The password alone leads to the code; a code of the next time step is accepted
     # (one step of tolerance), the one of this step was used by the enrolment.
     expect(page.get_by_role("heading", name="双因素认证")).to_be_visible()
+    screenshot(page, "security-verify")
     page.get_by_label("验证码").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="验证").click()
     page.wait_for_url(re.compile(r"/$"))
@@ -59,13 +57,10 @@ def test_enrol_totp_log_out_and_log_in_with_a_code(
     context.close()
 
 
-def test_the_office_reads_the_security_settings(
-    browser,
-    demo_server: tuple[str, Path],  # type: ignore[no-untyped-def]
-) -> None:
+def test_the_office_reads_the_security_settings(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    base, _ = demo_server
+    base = server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, base, "office")
@@ -75,5 +70,8 @@ def test_the_office_reads_the_security_settings(
     # The demo leaves the office's second factor off, and says so.
     expect(page.get_by_role("alert")).to_contain_text("等保")
     expect(page.get_by_label("空闲超时分钟数")).to_have_value("30")
+    # Beside each value, the 等保-style default.
+    expect(page.locator(".security-rules .helptext.default")).to_have_count(9)
+    expect(page.locator(".security-rules")).to_contain_text("默认值（参照等保 2.0）：30")
     screenshot(page, "security-settings")
     context.close()

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leitai.web.accounts.models import User
-from leitai.web.accounts.security import LOGIN_AT, SEEN_AT
+from leitai.web.accounts.security import LOGIN_ACTIONS, LOGIN_AT, SEEN_AT
+from leitai.web.accounts.selectors import site_settings_get
 from leitai.web.accounts.services import site_settings_update, user_create
 from leitai.web.audit.models import Action, AuditEntry
 from tests.web.base import PASSWORD, BaseTestCase
@@ -49,12 +50,32 @@ class SecondFactorTests(BaseTestCase):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302, url)
             self.assertTrue(response["Location"].startswith(reverse("accounts:otp_enrol")), url)
-        # An office action (publishing) is refused: nothing published.
-        response = self.client.post(reverse("accounts:settings"), {"public_boards": "on"})
-        self.assertEqual(response.status_code, 302)
+        # Office actions (switching the public boards, returning a submission) are
+        # refused: each leads to the enrolment and nothing changes.
+        public = site_settings_get().public_boards
+        actions = [
+            (reverse("accounts:settings"), {} if public else {"public_boards": "on"}),
+            (
+                reverse("workflow:unit_return", args=["2023Q4", "licang"]),
+                {"reason": "请补充佐证材料"},
+            ),
+        ]
+        for url, data in actions:
+            response = self.client.post(url, data)
+            self.assertEqual(response.status_code, 302, url)
+            self.assertTrue(response["Location"].startswith(reverse("accounts:otp_enrol")), url)
+        self.assertEqual(site_settings_get().public_boards, public)
         self.assertFalse(
-            AuditEntry.objects.filter(action="settings.changed", actor=office).exists()
+            AuditEntry.objects.filter(actor=office).exclude(action__in=LOGIN_ACTIONS).exists()
         )
+        # The same requests from the office that entered its code do both (the control).
+        self.client.logout()
+        self.client.force_login(self.office)
+        for url, data in actions:
+            self.assertEqual(self.client.post(url, data).status_code, 302, url)
+        self.assertEqual(site_settings_get().public_boards, not public)
+        done = set(AuditEntry.objects.filter(actor=self.office).values_list("action", flat=True))
+        self.assertLessEqual({Action.SETTINGS_CHANGED, Action.SUBMISSION_RETURNED}, done)
 
     def test_the_one_office_check_refuses_an_unverified_office(self) -> None:
         from leitai.web.accounts.selectors import user_is_office
@@ -85,7 +106,9 @@ class SecondFactorTests(BaseTestCase):
         self.assertContains(page, "<svg")  # the QR code, drawn inline
         device = TOTPDevice.objects.get(user=office, confirmed=False)
         wrong = self.client.post(reverse("accounts:otp_enrol"), {"code": "000000"})
-        self.assertContains(wrong, "验证码")
+        self.assertContains(wrong, "验证码错误或已过期，请输入当前显示的验证码。")
+        device.refresh_from_db()
+        self.assertFalse(device.confirmed)
         time.sleep(1.1)  # django-otp throttles a device for a second after a wrong code
         done = self.client.post(reverse("accounts:otp_enrol"), {"code": totp_now(device)})
         self.assertEqual(done.status_code, 200)
@@ -109,7 +132,7 @@ class SecondFactorTests(BaseTestCase):
         self.assertEqual(self.client.get("/admin/").status_code, 200)
 
     def test_a_recovery_code_works_once(self) -> None:
-        from leitai.web.accounts.twofactor import recovery_codes_renew
+        from leitai.web.accounts.twofactor import recovery_codes_left, recovery_codes_renew
 
         codes = recovery_codes_renew(self.office)
         for attempt in (1, 2):
@@ -120,8 +143,19 @@ class SecondFactorTests(BaseTestCase):
                 self.assertEqual(self.client.get(reverse("accounts:security")).status_code, 200)
             else:
                 self.assertEqual(response.status_code, 200)
-                self.assertContains(response, "验证码")
+                self.assertContains(response, "验证码错误或已过期。")
                 self.assertEqual(self.client.get(reverse("accounts:security")).status_code, 302)
+        self.assertEqual(recovery_codes_left(self.office), len(codes) - 1)
+        entries = AuditEntry.objects.filter(object_id=str(self.office.pk)).order_by("pk")
+        self.assertEqual(
+            [(e.action, e.after.get("method") or e.after.get("reason")) for e in entries][-4:],
+            [
+                (Action.ACCOUNT_LOGIN, "password, code next"),
+                (Action.ACCOUNT_LOGIN, "recovery code"),
+                (Action.ACCOUNT_LOGIN, "password, code next"),
+                (Action.ACCOUNT_LOGIN_FAILED, "second factor"),
+            ],
+        )
 
     def test_the_office_resets_a_lost_factor_audited(self) -> None:
         other = self.fresh_office()
@@ -287,6 +321,9 @@ class SessionRuleTests(BaseTestCase):
         self.login(self.office)
         page = self.client.get(reverse("accounts:security"))
         self.assertContains(page, "空闲")
+        # Beside each value in force, the 等保-style default.
+        for default in ("开启", "8", "3", "5", "90", "30", "12"):
+            self.assertContains(page, f"默认值（参照等保 2.0）：{default}<")
         data = {
             "form": "rules",
             "office_second_factor": "on",
@@ -338,6 +375,56 @@ class LoginRecordTests(BaseTestCase):
         # Nobody else's logins.
         self.client.force_login(self.reporter_licang)
         self.assertEqual(len(self.client.get(reverse("accounts:my_logins")).context["entries"]), 0)
+
+    def test_the_admin_has_no_login_of_its_own_that_would_skip_the_record(self) -> None:
+        # The admin's login page leads to the one login page, which keeps the record.
+        response = self.client.get("/admin/login/?next=/admin/")
+        self.assertRedirects(
+            response, reverse("accounts:login") + "?next=/admin/", fetch_redirect_response=False
+        )
+        self.client.post(
+            "/admin/login/?next=/admin/",
+            {"username": self.office.username, "password": PASSWORD, "next": "/admin/"},
+        )
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertFalse(AuditEntry.objects.filter(action=Action.ACCOUNT_LOGIN).exists())
+        # Reaching the admin anonymously goes the same way.
+        response = self.client.get("/admin/", follow=True)
+        self.assertEqual(
+            response.redirect_chain[-1][0], reverse("accounts:login") + "?next=%2Fadmin%2F"
+        )
+        self.assertTemplateUsed(response, "accounts/login.html")
+
+    def test_the_admin_has_no_password_change_that_would_skip_the_record(self) -> None:
+        self.login(self.office)
+        response = self.client.get("/admin/password_change/")
+        self.assertRedirects(
+            response, reverse("accounts:password_change"), fetch_redirect_response=False
+        )
+        self.client.post(
+            "/admin/password_change/",
+            {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},
+        )
+        self.office.refresh_from_db()
+        self.assertTrue(self.office.check_password(PASSWORD))
+
+    def test_the_audit_log_reads_the_login_record_and_the_rules_in_words(self) -> None:
+        self.client.post(
+            reverse("accounts:login"),
+            {"username": self.viewer.username, "password": PASSWORD},
+            HTTP_USER_AGENT="TestBrowser/1.0",
+        )
+        self.client.post(
+            reverse("accounts:login"),
+            {"username": self.viewer.username, "password": "wrong-Password-1"},
+        )
+        site_settings_update(idle_timeout_minutes=15, user=self.office)
+        self.login(self.office)
+        page = self.client.get(reverse("audit:log")).content.decode()
+        for words in ("地址", "浏览器", "方式", "密码", "空闲超时分钟数", "TestBrowser/1.0"):
+            self.assertIn(words, page)
+        for code in ("user_agent", "idle_timeout_minutes", ">method<", ">address<"):
+            self.assertNotIn(code, page)
 
     def test_a_lockout_is_in_the_record_of_the_account(self) -> None:
         from django.conf import settings

@@ -203,8 +203,10 @@ class SingleSignOnTests(BaseTestCase):
         entry = AuditEntry.objects.filter(action=Action.ACCOUNT_LOGIN, actor=user).get()
         self.assertEqual(entry.after["method"], "sso")
         # The reporter reaches the unit's own collection page, not another unit's.
-        page = self.client.get(reverse("accounts:my_logins"))
-        self.assertEqual(page.status_code, 200)
+        own = self.client.get(reverse("workflow:unit", args=["2023Q4", "shibei"]))
+        self.assertEqual(own.status_code, 200)
+        other = self.client.get(reverse("workflow:unit", args=["2023Q4", "licang"]))
+        self.assertEqual(other.status_code, 403)
 
     def test_a_claim_mapping_to_no_role_is_refused(self) -> None:
         response = self.sso_login(

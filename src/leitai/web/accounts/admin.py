@@ -104,6 +104,25 @@ def _office_with_factor(request):  # type: ignore[no-untyped-def]
 
 
 admin.site.has_permission = _office_with_factor  # type: ignore[method-assign]
+
+
+def _ours(name: str):  # type: ignore[no-untyped-def]
+    """An admin page that leads to leitai's own page ``name``, with the same query."""
+
+    def view(request, extra_context=None):  # type: ignore[no-untyped-def]
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(reverse(name) + (f"?{query}" if query else ""))
+
+    return view
+
+
+# The admin has no login and no password change of its own: they would log people in
+# and change passwords past the login record and the password rules' bookkeeping.
+admin.site.login = _ours("accounts:login")  # type: ignore[method-assign]
+admin.site.password_change = _ours("accounts:password_change")  # type: ignore[method-assign]
 # axes names its admin section after its label ("Axes"): a name people read instead.
 from django.apps import apps  # noqa: E402
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leitai.web.accounts.models import APPROVER_ROLES, AnalysisAudience, SiteSettings, User
@@ -32,11 +34,27 @@ class SiteSettingsForm(forms.Form):
 
 
 class SecuritySettingsForm(forms.ModelForm):
-    """The account security rules of the site settings (bounds from the model fields)."""
+    """The account security rules of the site settings (bounds from the model fields).
+
+    Each field carries ``default_text``: its default, the value 等保 2.0 assessments
+    usually expect, shown beside the value in force.
+    """
 
     class Meta:
         model = SiteSettings
         fields = SECURITY_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            model_field = SiteSettings._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            default = model_field.default
+            if isinstance(default, bool):
+                default = (
+                    pgettext_lazy("setting", "on") if default else pgettext_lazy("setting", "off")
+                )
+            field.default_text = _("Default, after 等保 2.0: %(value)s") % {"value": default}  # type: ignore[attr-defined]
 
 
 class CodeForm(forms.Form):

@@ -42,6 +42,7 @@ from leitai.web.accounts.twofactor import (
     trust_browser,
     verified_login,
 )
+from leitai.web.audit.labels import value_label
 from leitai.web.audit.models import Action
 
 
@@ -60,7 +61,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        login_record(Action.ACCOUNT_LOGIN, self.request, user=form.get_user(), method="password")
+        user = form.get_user()
+        # Where a second factor is owed, the password is only the first step: the
+        # record says so (the code, or a trusted browser, is the next entry).
+        method = "password, code next" if second_factor_required(user) else "password"
+        login_record(Action.ACCOUNT_LOGIN, self.request, user=user, method=method)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -212,17 +217,10 @@ def security_settings(request: HttpRequest) -> HttpResponse:
 def my_logins(request: HttpRequest) -> HttpResponse:
     """我的登录记录: a person's own recent logins, failures and account changes."""
     user = signed_in_user(request)
-    methods = {
-        "password": _("password"),
-        "one-time code": _("one-time code"),
-        "recovery code": _("recovery code"),
-        "sso": _("single sign-on"),
-        "trusted browser": _("trusted browser"),
-    }
     entries = login_record_for(user)
     for entry in entries:
-        method = (entry.after or {}).get("method", "")
-        entry.method_label = methods.get(method, method)
+        # The audit log's words for how the person logged in (audit.labels).
+        entry.method_label = value_label((entry.after or {}).get("method", ""))
     context = {
         "entries": entries,
         "second_factor": has_second_factor(user),

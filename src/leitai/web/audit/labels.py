@@ -89,6 +89,19 @@ FIELDS = {
     "changed": pgettext_lazy("audit field", "figures changed"),
     "upload": pgettext_lazy("audit field", "upload"),
     "api_self_service": gettext_lazy("people make their own tokens"),
+    # the login record (issue 18) and the office's security rules
+    "address": pgettext_lazy("audit field", "address"),
+    "user_agent": pgettext_lazy("audit field", "browser"),
+    "method": pgettext_lazy("audit field", "method"),
+    "office_second_factor": gettext_lazy("second factor for the office"),
+    "trusted_device_days": gettext_lazy("trusted browser days"),
+    "password_min_length": gettext_lazy("minimum password length"),
+    "password_min_classes": gettext_lazy("character classes"),
+    "password_history": gettext_lazy("earlier passwords refused"),
+    "password_max_age_days": gettext_lazy("password expiry days"),
+    "idle_timeout_minutes": gettext_lazy("idle timeout minutes"),
+    "session_lifetime_hours": gettext_lazy("session lifetime hours"),
+    "max_sessions": gettext_lazy("sessions per account"),
 }
 
 
@@ -176,6 +189,17 @@ _WORDS = {
     "mean": pgettext_lazy("audit value", "mean"),
     "live": pgettext_lazy("audit field", "live"),
     "end": pgettext_lazy("audit value", "at the end"),
+    # how a person logged in, and why a login failed or ended (the login record)
+    "password": gettext_lazy("password"),
+    "password, code next": gettext_lazy("password; the code is asked next"),
+    "one-time code": gettext_lazy("one-time code"),
+    "recovery code": gettext_lazy("recovery code"),
+    "sso": gettext_lazy("single sign-on"),
+    "trusted browser": gettext_lazy("trusted browser"),
+    "second factor": pgettext_lazy("audit value", "wrong code"),
+    "timeout": pgettext_lazy("audit value", "timed out"),
+    "no role": pgettext_lazy("audit value", "no role assigned"),
+    "no unit": pgettext_lazy("audit value", "no unit assigned"),
 }
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from docx import Document
+from pypdf import PdfReader
 
 from leitai.cli import main
+from leitai.reports.notice import libreoffice
 
 
 def _texts(path):
@@ -62,3 +67,38 @@ def test_bad_options_are_said_in_chinese(tmp_path, capsys):
     assert main(["notice", "--demo", "-o", str(tmp_path / "n.docx"), "--date", "5/20"]) == 2
     assert "--date：应为 YYYY-MM-DD" in capsys.readouterr().err
     assert main(["notice", "-o", str(tmp_path / "n.docx")]) == 2
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+def test_the_demo_notice_renders_as_a_pdf_through_libreoffice(tmp_path, capsys):
+    out = tmp_path / "notice.docx"
+    assert main(["notice", "--demo", "--pdf", "-o", str(out)]) == 0
+    pdf = out.with_suffix(".pdf")
+    assert str(pdf) in capsys.readouterr().err
+    reader = PdfReader(str(pdf))
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=0.5)  # A4 portrait
+    pages = [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages]
+    first = pages[0]
+    # The office, the 文号 and the title, in that order, on the first page.
+    assert first.index("青岛市综合考核委员会办公室") < first.index("青考办〔2023〕5号")
+    assert first.index("青考办〔2023〕5号") < first.index(
+        "关于2023年第一季度“摘星夺旗”考核结果的通报"
+    )
+    assert "黄岛区（西海岸新区）、胶州市获得“真抓实干、勇当排头”红旗" in first
+    text = "".join(pages)
+    assert "2023年5月20日" in text
+    # The attached table on a page of its own, its rows in ranking order.
+    last = pages[-1]
+    assert last.startswith("附件2023年第一季度考核结果")
+    assert last.index("黄岛区") < last.index("胶州市") < last.index("城阳区") < last.index("平度市")
+    # The red rule under the 文号: a horizontal stroke in red (E60012) across the 156 mm
+    # of the type area.
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    red = re.search(r"0\.90\d* 0 0\.070\d* RG", content)
+    assert red is not None
+    rule = re.search(r"([\d.]+) ([\d.]+) m\s+([\d.]+) \2 l S", content[red.end() :])
+    assert rule is not None
+    assert abs(float(rule[1]) - float(rule[3])) / 72 * 25.4 == pytest.approx(156, abs=1)
+    # Page numbers at the foot: —1— to —n—.
+    for number, page in enumerate(pages, start=1):
+        assert page.endswith(f"—{number}—"), page[-20:]

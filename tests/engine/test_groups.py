@@ -238,6 +238,51 @@ def test_the_command_line_json_carries_group_and_rank_all(case6, capsys):
     assert rows[0]["boards"]["projects"] == {"score": 80.0, "rank": 2, "stars": 9}
 
 
+def test_the_command_line_json_has_the_stars_flags_and_grades_of_each_group(case6, capsys):
+    # The same hand-checked figures as the API tests above, read from the command's JSON.
+    argv = ["assess", str(case6 / "scheme.yaml"), str(case6 / "data.csv")]
+    argv += ["--previous", str(case6 / "previous.csv"), "--format", "json"]
+    assert main(argv) == 0
+    rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    stars = {
+        u: (r["boards"]["economy"]["stars"], r["boards"]["projects"]["stars"])
+        for u, r in rows.items()
+    }
+    assert stars == {
+        "shinan": (10, 9),
+        "shibei": (9, 10),
+        "licang": (8, 8),
+        "jiaozhou": (10, 10),
+        "laixi": (9, 8),  # economy 85: second in its group, third among all six
+        "pingdu": (8, 9),
+    }
+    assert {u: r["flags"] for u, r in rows.items()} == {
+        "shinan": ["vanguard", "climber", "city"],
+        "shibei": ["city"],
+        "licang": [],
+        "jiaozhou": ["vanguard", "climber", "city"],
+        "laixi": [],
+        "pingdu": [],
+    }
+    # ceil(3 x 0.34) = 2 优秀 in each group: laixi (71, fourth of six) is one of them.
+    assert {u: r["grade"] for u, r in rows.items()} == {
+        "shinan": "优秀",
+        "shibei": "优秀",
+        "licang": "良好",
+        "jiaozhou": "优秀",
+        "laixi": "优秀",
+        "pingdu": "一般",
+    }
+    assert {u: r["rank_change"] for u, r in rows.items()} == {
+        "shinan": 1,
+        "shibei": -1,
+        "licang": None,  # ranked in the county group last period
+        "jiaozhou": 1,
+        "laixi": None,  # absent from the previous result
+        "pingdu": -2,
+    }
+
+
 def test_the_table_has_one_section_per_group(case6, capsys):
     assert main(["assess", str(case6 / "scheme.yaml"), str(case6 / "data.csv")]) == 0
     out = capsys.readouterr().out

@@ -341,3 +341,53 @@ def test_values_from_other_periods_score_as_the_same_values_given_in_the_data(ca
     ours, theirs = result.to_dict(), oracle.to_dict()
     ours["scheme"] = theirs["scheme"]
     assert ours == theirs
+
+
+def _q1_by_the_command_line(tmp_path, capsys) -> dict:
+    """The fixture ``q1`` as ``leitai assess --format json`` writes it; ``kinds.yaml`` and
+    a data table without rows beside it."""
+    (tmp_path / "quarter.yaml").write_text(QUARTER, encoding="utf-8")
+    (tmp_path / "q1.csv").write_text(
+        "unit,gdp,vil,signed\na,80,60,70\nb,90,90,60\nc,50,70,100\n", encoding="utf-8"
+    )
+    argv = ["assess", str(tmp_path / "quarter.yaml"), str(tmp_path / "q1.csv")]
+    assert main([*argv, "--period", "Q1", "--format", "json"]) == 0
+    (tmp_path / "kinds.yaml").write_text(KINDS, encoding="utf-8")
+    (tmp_path / "none.csv").write_text("unit,indicator,value\n", encoding="utf-8")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_every_kind_of_value_through_the_command_line(tmp_path, capsys):
+    # Q1 assessed by `leitai assess --format json`, then read back with --from: the same
+    # hand-checked figures as test_score_rank_stars_board_scores_and_board_stars_of_another_period.
+    q1 = _q1_by_the_command_line(tmp_path, capsys)
+    # The JSON of spec section 8 lists boards of every level without saying which are
+    # top-level: `value: stars` needs the document to name them (scheme.boards), as the
+    # web's published results do; stars_<board> needs nothing more.
+    q1["scheme"]["boards"] = ["economy", "projects"]
+    (tmp_path / "q1.json").write_text(json.dumps(q1, ensure_ascii=False), encoding="utf-8")
+    argv = ["assess", str(tmp_path / "kinds.yaml"), str(tmp_path / "none.csv")]
+    argv += ["--from", f"Q1={tmp_path / 'q1.json'}", "--format", "json"]
+    assert main(argv) == 0
+    rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    kinds = ["k_score", "k_rank", "k_stars", "k_board", "k_sub", "k_bstars"]
+    values = {u: [rows[u]["indicators"][k]["value"] for k in kinds] for u in "abcz"}
+    assert values == {
+        "a": [70, 3, 18, 70, 60, 9],
+        "b": [78, 1, 18, 90, 90, 8],
+        "c": [76, 2, 18, 60, 70, 10],
+        "z": [None] * 6,  # absent from Q1
+    }
+    assert rows["z"]["score"] == 0 and rows["z"]["rank"] == 4
+
+
+def test_stars_of_a_result_as_the_command_line_writes_it_are_refused_where_they_are_asked(
+    tmp_path, capsys
+):
+    q1 = _q1_by_the_command_line(tmp_path, capsys)
+    (tmp_path / "q1.json").write_text(json.dumps(q1, ensure_ascii=False), encoding="utf-8")
+    argv = ["assess", str(tmp_path / "kinds.yaml"), str(tmp_path / "none.csv")]
+    argv += ["--from", f"Q1={tmp_path / 'q1.json'}", "--lang", "en"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "boards[0].indicators[2].from.value" in err and "line 12" in err

@@ -98,6 +98,19 @@ class GroupedBoardsTests(BaseTestCase):
         self.assertIn(" / 10</small>", page)
         self.assertIn("县级市", page.split('data-fact="group-name"')[1])
 
+    def test_a_units_history_gives_the_grouped_rank_out_of_the_groups_size(self) -> None:
+        # licang is seventh of the seven 市内区 units (ninth of all ten) in the variant.
+        row = next(r for r in self.result()["results"] if r["unit"] == "licang")
+        self.assertEqual((row["rank"], row["rank_all"]), (7, 9))
+        page = self.client.get(
+            reverse("boards:unit", args=["2023Q3", "licang"]), HTTP_ACCEPT_LANGUAGE="zh"
+        ).content.decode()
+        link = reverse("boards:unit", args=[GROUPED, "licang"])
+        grouped = page.split(f'<a href="{link}">')[-1].split("</tr>")[0]
+        self.assertIn(">7 / 7<", grouped)
+        ungrouped = page.split(f'<a href="{reverse("boards:unit", args=["2023Q3", "licang"])}">')
+        self.assertIn(">9 / 10<", ungrouped[-1].split("</tr>")[0])
+
     def test_an_ungrouped_period_keeps_its_one_table(self) -> None:
         page = self.client.get(reverse("boards:league", args=["2023Q3"])).content.decode()
         self.assertNotIn("data-group=", page)

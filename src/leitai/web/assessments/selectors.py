@@ -463,6 +463,14 @@ class HistoryRow(TypedDict):
     stars_total: int
 
 
+def _ranked_among(view: ResultView, row: dict[str, Any]) -> int:
+    """How many units ``row``'s rank is out of: its group's where the scheme ranks within
+    groups (spec section 10), else all units of the result."""
+    if getattr(view.scheme, "ranking", "all") != "group":
+        return len(view.rows)
+    return sum(1 for r in view.rows if r.get("group") == row.get("group"))
+
+
 def unit_history(*, unit: Unit, user: Any) -> list[HistoryRow]:
     """The unit's rank, score, flags and stars in every period ``user`` may read."""
     history: list[HistoryRow] = []
@@ -483,7 +491,7 @@ def unit_history(*, unit: Unit, user: Any) -> list[HistoryRow]:
                 "arrow": row["arrow"],
                 "flags": row["flag_list"],
                 "grade": row["grade"],
-                "n": len(view.rows),
+                "n": _ranked_among(view, row),
                 "stars": [
                     {"name": b.name, "stars": row["boards"][b.id]["stars"]} for b in view.top_boards
                 ],

@@ -272,3 +272,59 @@ class DemoYearTests(YearTestCase):
         counts = (Period.objects.count(), Snapshot.objects.count())
         demo_install(accounts=False)  # run on every start: changes nothing the second time
         self.assertEqual((Period.objects.count(), Snapshot.objects.count()), counts)
+
+
+class NothingToReportTests(YearTestCase):
+    """The annual period draws every value from the quarters: no unit owes a figure."""
+
+    def test_every_unit_has_nothing_to_report_and_the_period_owes_nothing(self) -> None:
+        from leitai.web.reminders.selectors import period_owed
+        from leitai.web.workflow.models import PeriodStatus, UnitStatus
+        from leitai.web.workflow.selectors import period_readiness, period_status_for
+
+        annual = Period.objects.get(code="2023")
+        readiness = period_readiness(annual)
+        self.assertEqual({row.status for row in readiness.rows}, {UnitStatus.NOTHING})
+        self.assertEqual(len(readiness.rows), 10)
+        self.assertFalse(readiness.units_report)
+        self.assertEqual(readiness.outstanding, [])
+        self.assertEqual(period_status_for(annual, user=self.office), PeriodStatus.NOTHING)
+        self.assertEqual([o for o in period_owed(annual) if o.unit is not None], [])
+        # An ordinary quarter still collects.
+        self.assertTrue(period_readiness(Period.objects.get(code="2023Q4")).units_report)
+
+    def test_the_status_board_names_the_quarters_it_waits_for_instead_of_a_collection(
+        self,
+    ) -> None:
+        self.login(self.office)
+        page = self.client.get(
+            reverse("workflow:period", args=["2023"]), HTTP_ACCEPT_LANGUAGE="zh"
+        ).content.decode()
+        self.assertIn('id="nothing-to-report"', page)
+        self.assertIn("本期各单位无需填报", page)
+        self.assertIn("尚未发布：2023Q4", page)
+        self.assertEqual(re.findall(r'data-source="([^"]+)"', page), list(QUARTERS))
+        for absent in ("workflow:template", "workflow:upload"):
+            self.assertNotIn(reverse(absent, args=["2023"]), page)
+        self.assertNotIn('id="approval"', page)
+        self.assertNotIn("未填报", page)
+        # A quarter's status board is unchanged.
+        quarter = self.client.get(reverse("workflow:period", args=["2023Q4"])).content.decode()
+        self.assertNotIn('id="nothing-to-report"', quarter)
+        self.assertIn(reverse("workflow:template", args=["2023Q4"]), quarter)
+
+    def test_a_reporter_is_told_there_is_nothing_to_report_and_cannot_submit(self) -> None:
+        self.login(self.reporter_shibei)
+        url = reverse("workflow:unit", args=["2023", "shibei"])
+        page = self.client.get(url, HTTP_ACCEPT_LANGUAGE="zh").content.decode()
+        self.assertIn('id="nothing-to-report"', page)
+        self.assertIn("本单位本期无需填报", page)
+        self.assertNotIn('class="figures-form"', page)
+        self.assertNotIn(reverse("workflow:unit_submit", args=["2023", "shibei"]), page)
+        response = self.client.post(
+            reverse("workflow:unit_submit", args=["2023", "shibei"]), follow=True
+        )
+        self.assertFalse(
+            Period.objects.get(code="2023").submissions.filter(unit__code="shibei").exists()
+        )
+        self.assertEqual(response.status_code, 200)

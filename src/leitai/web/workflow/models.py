@@ -48,6 +48,9 @@ class UnitStatus(models.TextChoices):
     # sent back by them; neither is with the office yet.
     PENDING_APPROVAL = "pending_approval", _("Awaiting the unit's approval")
     SENT_BACK = "sent_back", _("Sent back by the unit's approver")
+    # The unit reports no figure in the period: every indicator comes from other periods'
+    # published results (an annual scheme, spec section 11) or from departments.
+    NOTHING = "nothing", _("Nothing to report")
 
 
 class PeriodStatus(models.TextChoices):
@@ -57,6 +60,7 @@ class PeriodStatus(models.TextChoices):
     PARTLY = "partly", _("Partly filled in")
     SUBMITTED = "submitted", _("All units submitted")
     RETURNED = "returned", _("Returned to a unit")
+    NOTHING = "nothing", _("Nothing to collect")
     REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
     REVISED = "revised", _("Published, revised")

@@ -107,15 +107,21 @@ class UnitRow(BoardRow):
     objections: int = 0
 
 
-def unit_status(*, filled: int, submission: Submission | None, by_office: bool = False) -> str:
+def unit_status(
+    *, filled: int, submission: Submission | None, by_office: bool = False, nothing: bool = False
+) -> str:
     """The one rule for a unit's state in a period.
 
     A submission decides (submitted, returned, or inside the unit: awaiting its
     approver's approval or sent back by them); without one, figures that only the
     office entered (or any figures once the office closed the collection) count as
     entered by the office, which counts as submitted; other figures not submitted are
-    "filled in"; no figures, "not started".
+    "filled in"; no figures, "not started". A unit with no figure to report in the
+    period (``nothing``: its indicators come from other periods or from departments) has
+    nothing to report, which counts as done.
     """
+    if nothing:
+        return UnitStatus.NOTHING
     if submission is not None and submission.state == Submission.State.SUBMITTED:
         return UnitStatus.SUBMITTED
     if submission is not None and submission.state in INSIDE_UNIT:
@@ -133,6 +139,8 @@ def period_status(period: Period, rows: list[UnitRow], *, revision: int = 0) -> 
     if period.state == Period.State.REVIEW:
         return PeriodStatus.REVIEW
     statuses = {row.status for row in rows}
+    if rows and statuses == {UnitStatus.NOTHING}:
+        return PeriodStatus.NOTHING
     if UnitStatus.RETURNED in statuses:
         return PeriodStatus.RETURNED
     if rows and statuses <= DONE:
@@ -143,7 +151,7 @@ def period_status(period: Period, rows: list[UnitRow], *, revision: int = 0) -> 
 
 
 # Units whose figures are in for the office: submitted by the unit or entered by the office.
-DONE = frozenset({UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE})
+DONE = frozenset({UnitStatus.SUBMITTED, UnitStatus.BY_OFFICE, UnitStatus.NOTHING})
 # A submission's states other than "submitted", as the unit's status.
 INSIDE_UNIT: dict[str, UnitStatus] = {
     Submission.State.RETURNED: UnitStatus.RETURNED,
@@ -220,6 +228,7 @@ def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRo
                     filled=count.get("n", 0),
                     submission=submissions.get(unit.pk),
                     by_office=closed or (unit.pk in by_office and unit.pk not in by_other),
+                    nothing=total == 0,
                 ),
                 submission=submissions.get(unit.pk),
                 filled=count.get("n", 0),
@@ -627,6 +636,12 @@ class Readiness:
         return str(PeriodStatus(self.status).label)
 
     @property
+    def units_report(self) -> bool:
+        """Whether any unit reports figures of its own in the period (not when every
+        indicator comes from other periods' results or from departments)."""
+        return any(row.status != UnitStatus.NOTHING for row in self.rows)
+
+    @property
     def with_blanks(self) -> list[UnitRow]:
         return [r for r in self.rows if r.filled and r.blank]
 
@@ -672,6 +687,30 @@ def period_readiness(period: Period) -> Readiness:
         or period_previous_snapshot(period) is not None,
         previous_missing=previous_missing(period),
     )
+
+
+@dataclass(frozen=True)
+class DrawnFrom:
+    """A period whose published result a scheme's ``from:`` indicators read (spec §11)."""
+
+    code: str
+    period: Period | None
+    published: bool
+
+
+def drawn_from(period: Period) -> list[DrawnFrom]:
+    """The periods ``period``'s scheme takes values from, in the scheme's order, and
+    whether each has a published result to take them from."""
+    codes = scheme_version_parsed(period.scheme_version).from_periods
+    found = {p.code: p for p in Period.objects.filter(code__in=codes)}
+    return [
+        DrawnFrom(
+            code=code,
+            period=found.get(code),
+            published=code in found and period_published_snapshot(found[code]) is not None,
+        )
+        for code in codes
+    ]
 
 
 def periods_for(user: Any) -> list[Period]:

@@ -68,6 +68,7 @@ from leitai.web.workflow.selectors import (
     approval_panel,
     approval_required,
     department_keys,
+    drawn_from,
     evidence_visible,
     objections_visible,
     period_assignments,
@@ -448,6 +449,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
         "workflow/period.html",
         period_obj,
         readiness=readiness,
+        drawn_from=drawn_from(period_obj),
         providers=providers,
         departments_outstanding="、".join(
             r.department.name for r in providers if r.status != "submitted"

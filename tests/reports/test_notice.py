@@ -107,3 +107,34 @@ def test_the_pdf_renders_through_libreoffice(q1):
     first = reader.pages[0].extract_text()
     assert "青考办" in first and "通报" in first
     assert "胶州市" in reader.pages[-1].extract_text()
+
+
+def test_page_numbers_sit_outside_odd_on_the_right_even_on_the_left(q1):
+    """GB/T 9704-2012 7.5: 单页码居右空一字，双页码居左空一字."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    text = notice_text(q1, number="青考办〔2023〕5号")
+    buffer = io.BytesIO()
+    write_notice(text, buffer, tables=[notice_table(q1, title=text.attachment)])
+    doc = Document(io.BytesIO(buffer.getvalue()))
+    assert doc.settings.odd_and_even_pages_header_footer
+    odd = doc.sections[0].footer.paragraphs[0]
+    even = doc.sections[0].even_page_footer.paragraphs[0]
+    assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and odd.paragraph_format.right_indent.pt == 14
+    assert even.alignment == WD_ALIGN_PARAGRAPH.LEFT and even.paragraph_format.left_indent.pt == 14
+    assert "PAGE" in odd._p.xml and "PAGE" in even._p.xml
+    if libreoffice() is None:
+        return
+    reader = PdfReader(io.BytesIO(notice_pdf(buffer.getvalue())))
+    assert len(reader.pages) >= 2
+    for number, page in enumerate(reader.pages[:2], start=1):
+        where: list[float] = []
+
+        def visit(text, cm, tm, font, size, where=where, number=number):  # type: ignore[no-untyped-def]
+            if text.strip() == str(number) or text.strip().strip("—- ") == str(number):
+                where.append(tm[4])
+
+        page.extract_text(visitor_text=visit)
+        width = float(page.mediabox.width)
+        assert where, f"no page number found on page {number}"
+        assert (where[-1] > width / 2) == (number % 2 == 1), (number, where, width)

@@ -487,10 +487,21 @@ def _page_setup(doc: Any) -> None:
 
 
 def _page_numbers(doc: Any, fonts: NoticeFonts, words: Words) -> None:
-    """``— 1 —`` centred in the footer, the number a PAGE field."""
-    footer = doc.sections[0].footer
-    paragraph = footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    """``— 1 —`` in the footer, the number a PAGE field, as GB/T 9704-2012 7.5 places it:
+    odd pages on the right and even pages on the left, one character (4号, 14 pt) in from
+    the edge of the text block."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    _page_number(section.footer.paragraphs[0], fonts, words, odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], fonts, words, odd=False)
+
+
+def _page_number(paragraph: Any, fonts: NoticeFonts, words: Words, *, odd: bool) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    if odd:
+        paragraph.paragraph_format.right_indent = Pt(14)
+    else:
+        paragraph.paragraph_format.left_indent = Pt(14)
     before, after = words("page").split("%(n)s")
     _run(paragraph, before, fonts.body, 14)
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1")):

@@ -107,6 +107,12 @@ class AnnualPeriodTests(YearTestCase):
         for code in QUARTERS:
             self.assertIn(reverse("boards:league", args=[code]), note)
         self.assertIn("2023年第四季度</a>（第1版）", note)
+        # The annual scheme awards no flag: the page does not end on an empty "红旗：".
+        self.assertNotIn("红旗：", page)
+        quarter = self.client.get(
+            reverse("boards:league", args=["2023Q1"]), HTTP_ACCEPT_LANGUAGE="zh"
+        ).content.decode()
+        self.assertIn("红旗：", quarter)
 
     def test_the_annual_snapshot_seals_the_results_it_drew_from(self) -> None:
         self.publish_q4()

@@ -362,12 +362,14 @@ def test_every_kind_of_value_through_the_command_line(tmp_path, capsys):
     # hand-checked figures as test_score_rank_stars_board_scores_and_board_stars_of_another_period.
     q1 = _q1_by_the_command_line(tmp_path, capsys)
     # The JSON of spec section 8 lists boards of every level without saying which are
-    # top-level: `value: stars` needs the document to name them (scheme.boards), as the
-    # web's published results do; stars_<board> needs nothing more.
-    q1["scheme"]["boards"] = ["economy", "projects"]
+    # top-level: `value: stars` learns them from the scheme Q1 was assessed with, given by
+    # --from-scheme and matched by its sha256 (the file as the command wrote it is read
+    # unchanged); stars_<board> needs nothing more.
+    assert "boards" not in q1["scheme"]
     (tmp_path / "q1.json").write_text(json.dumps(q1, ensure_ascii=False), encoding="utf-8")
     argv = ["assess", str(tmp_path / "kinds.yaml"), str(tmp_path / "none.csv")]
     argv += ["--from", f"Q1={tmp_path / 'q1.json'}", "--format", "json"]
+    argv += ["--from-scheme", str(tmp_path / "quarter.yaml")]
     assert main(argv) == 0
     rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)["results"]}
     kinds = ["k_score", "k_rank", "k_stars", "k_board", "k_sub", "k_bstars"]
@@ -391,3 +393,17 @@ def test_stars_of_a_result_as_the_command_line_writes_it_are_refused_where_they_
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "boards[0].indicators[2].from.value" in err and "line 12" in err
+    assert "--from-scheme" in err
+
+
+def test_a_from_scheme_that_is_not_the_results_own_tells_nothing(tmp_path, capsys):
+    """A scheme whose sha256 the result does not name (another file, or the same one edited)
+    is not taken for it: the stars are still refused, never summed over a guess."""
+    q1 = _q1_by_the_command_line(tmp_path, capsys)
+    (tmp_path / "q1.json").write_text(json.dumps(q1, ensure_ascii=False), encoding="utf-8")
+    edited = tmp_path / "quarter-edited.yaml"
+    edited.write_text(QUARTER + "\n# edited\n", encoding="utf-8")
+    argv = ["assess", str(tmp_path / "kinds.yaml"), str(tmp_path / "none.csv")]
+    argv += ["--from", f"Q1={tmp_path / 'q1.json'}", "--from-scheme", str(edited)]
+    assert main(argv) == 2
+    assert "boards[0].indicators[2].from.value" in capsys.readouterr().err

@@ -253,7 +253,7 @@ def run_analyse(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
-    others = common.other_results(args.others)
+    others = common.other_results(args.others, args.from_schemes)
     # Bad input fails here, before any output.
     assess(scheme, data, previous=previous, others=others)
 
@@ -492,7 +492,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         )
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
-    others = common.other_results(args.others)
+    others = common.other_results(args.others, args.from_schemes)
     edits: dict[str, Any] = {}
     for item in args.set or []:
         name, sep, value = item.partition("=")

@@ -224,7 +224,7 @@ def run_assess(args: argparse.Namespace) -> int:
     from leitai.io import read_previous, read_table
 
     scheme = load_scheme(args.scheme)
-    others = other_results(args.others)
+    others = other_results(args.others, args.from_schemes)
     data = read_table(args.data, scheme)
     previous = read_previous(args.previous) if args.previous else None
     result = assess(scheme, data, previous=previous, period=args.period, others=others)

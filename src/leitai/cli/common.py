@@ -32,26 +32,49 @@ def add_from(parser: argparse.ArgumentParser) -> None:
         metavar="PERIOD=RESULT.json",
         help="其他考核期的结果（可重复）/ another period's result for from: indicators",
     )
+    parser.add_argument(
+        "--from-scheme",
+        dest="from_schemes",
+        action="append",
+        default=[],
+        metavar="SCHEME.yaml",
+        help="其他考核期所用的考核办法（可重复，按 sha256 对应；用于 value: stars 合计一级板块星级）"
+        " / the scheme another period's result was assessed with (matched by sha256; tells "
+        "which boards are top-level for value: stars)",
+    )
 
 
-def other_results(given: Iterable[str]) -> dict[str, Any]:
+def other_results(given: Iterable[str], schemes: Iterable[str] = ()) -> dict[str, Any]:
     """``--from`` options read into period id -> JSON result.
+
+    The JSON of spec section 8 does not say which boards are top-level; a ``--from-scheme``
+    file whose sha256 is the one a result names (``scheme.sha256``) says so, under
+    ``scheme.boards``, so that ``value: stars`` can sum them. A result no such file
+    matches keeps what it says (and ``value: stars`` of it is refused, never guessed).
 
     Raises
     ------
     DataError
         ``cli.from_syntax`` for an option without ``=``; the reader's problems for a
-        file that is not a result.
+        file that is not a result or a scheme.
     """
-    from leitai.engine import DataError
+    from leitai.engine import DataError, load_scheme
     from leitai.io import read_result
 
+    top = {}
+    for path in schemes:
+        scheme = load_scheme(path)
+        top[scheme.sha256] = [board.id for board in scheme.boards]
     others: dict[str, Any] = {}
     for option in given:
         period, _, path = option.partition("=")
         if not period.strip() or not path.strip():
             raise DataError(problem("cli.from_syntax", found=option))
-        others[period.strip()] = read_result(path.strip())
+        result = read_result(path.strip())
+        named = result.get("scheme") if isinstance(result, dict) else None
+        if isinstance(named, dict) and "boards" not in named and named.get("sha256") in top:
+            result["scheme"] = {**named, "boards": top[named["sha256"]]}
+        others[period.strip()] = result
     return others
 
 

@@ -477,8 +477,8 @@ MESSAGES: dict[str, str] = {
     ),
     "from.top_boards_unknown": gettext_noop(
         "the result of period %(period)s does not say which of its boards (%(boards)s) are "
-        "top-level, so their stars cannot be summed: take stars_<board> of each top-level "
-        "board, or give the result with its top-level boards listed under scheme.boards"
+        "top-level, so their stars cannot be summed: give the scheme it was assessed with "
+        "(--from-scheme SCHEME.yaml), or take stars_<board> of each top-level board"
     ),
     "cli.more_problems": gettext_noop("… and %(count)s more problems, not listed here"),
     "scheme.generalised_needs_power": gettext_noop(

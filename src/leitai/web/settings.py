@@ -319,8 +319,9 @@ for _name in (
 # (LEITAI_CAS_ROLE_ATTRIBUTE, LEITAI_CAS_ROLE_MAP, LEITAI_CAS_UNIT_ATTRIBUTE,
 # LEITAI_CAS_DEPARTMENT_ATTRIBUTE, LEITAI_CAS_APPROVER_ATTRIBUTE). The CAS user name
 # (cas:user) is the account's subject and its login name.
-CAS_SERVER_URL = os.environ.get("LEITAI_CAS_SERVER_URL", "").strip().rstrip("/")
-CAS_SERVER_URL = f"{CAS_SERVER_URL}/" if CAS_SERVER_URL else None
+_cas_server = os.environ.get("LEITAI_CAS_SERVER_URL", "").strip().rstrip("/")
+# python-cas joins "login" and "p3/serviceValidate" to it: it ends with a slash.
+CAS_SERVER_URL = f"{_cas_server}/" if _cas_server else None
 CAS_VERSION = os.environ.get("LEITAI_CAS_VERSION", "3").strip()
 CAS_REDIRECT_URL = "boards:home"
 CAS_IGNORE_REFERER = True

@@ -99,6 +99,8 @@ class LeitaiCASBackend(ModelBackend):
     def authenticate(  # type: ignore[override]
         self, request: HttpRequest | None, ticket: str | None = None, service: str | None = None
     ) -> Any:
+        from leitai.web.accounts.models import User
+
         if not (cas_enabled() and ticket and service):
             return None
         username, attributes = _verified(request, ticket, service)
@@ -107,7 +109,7 @@ class LeitaiCASBackend(ModelBackend):
             return None
         try:
             terms = identity_terms(attributes, attribute_names())
-            user = self.UserModel.objects.filter(oidc_subject=SUBJECT_PREFIX + username).first()
+            user = User.objects.filter(oidc_subject=SUBJECT_PREFIX + username).first()
             if user is not None and not user.is_active:
                 raise Refused("inactive")
         except Refused as refused:
@@ -116,9 +118,7 @@ class LeitaiCASBackend(ModelBackend):
                 setattr(request, _REFUSED, True)
             return None
         if user is None:
-            user = self.UserModel(
-                username=free_username(username), oidc_subject=SUBJECT_PREFIX + username
-            )
+            user = User(username=free_username(username), oidc_subject=SUBJECT_PREFIX + username)
             user.set_unusable_password()
         name = single_value(attributes.get(settings.LEITAI_CAS_NAME_ATTRIBUTE)) or ""
         return account_apply(user, terms, name=name)

@@ -219,6 +219,7 @@ def my_logins(request: HttpRequest) -> HttpResponse:
         "one-time code": _("one-time code"),
         "recovery code": _("recovery code"),
         "sso": _("single sign-on"),
+        "cas": _("single sign-on (CAS)"),
         "trusted browser": _("trusted browser"),
     }
     entries = login_record_for(user)

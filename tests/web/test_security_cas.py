@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +53,7 @@ class StubCASServer:
         self.user = ""
         self.attributes: dict[str, Any] = {}
         self.validated: list[str] = []  # the paths validation came to
+        self.delay = 0.0  # seconds the validation answer waits
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cas"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -92,6 +94,7 @@ class StubCASServer:
                     self.answer(302, location=f"{service}{joiner}{urlencode({'ticket': ticket})}")
                 elif url.path in ("/cas/p3/serviceValidate", "/cas/serviceValidate"):
                     stub.validated.append(url.path)
+                    time.sleep(stub.delay)
                     ticket = query.get("ticket", "")
                     issued = stub.tickets.pop(ticket, None)
                     if issued is None or issued[0] != service:
@@ -123,6 +126,7 @@ class CASLoginTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.cas.validated.clear()
+        self.cas.delay = 0.0
 
     def cas_login(self, user: str, attributes: dict[str, Any], start: str = "") -> Any:
         """Through the CAS server as a browser would; return leitai's answer to the ticket."""
@@ -330,3 +334,15 @@ class CASLoginTests(BaseTestCase):
         self.assertFalse(LoginSession.objects.filter(user=user).exists())
         ended = AuditEntry.objects.get(action=Action.ACCOUNT_LOGGED_OUT, actor=user)
         self.assertEqual(ended.after["reason"], "single logout")
+
+    @override_settings(LEITAI_CAS_TIMEOUT=0.5)
+    def test_a_server_that_does_not_answer_in_time_is_not_waited_for(self) -> None:
+        self.cas.delay = 3.0
+        started = time.monotonic()
+        response = self.cas_login("zhang.san", {"leitai_role": "viewer"})
+        waited = time.monotonic() - started
+        self.assertEqual(response.status_code, 403)
+        self.assertLess(waited, 2.5)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        entry = AuditEntry.objects.get(action=Action.ACCOUNT_LOGIN_FAILED)
+        self.assertEqual(entry.after["reason"], "ticket not valid")

@@ -164,6 +164,11 @@ MATRIX: dict[str, list[Request]] = {
     # Single sign-on is off unless LEITAI_OIDC_ISSUER is set (test_security_oidc.py).
     "accounts:oidc_login": [Request("get", {}, roles(rest=404))],
     "accounts:oidc_callback": [Request("get", {}, roles(rest=404))],
+    # And CAS unless LEITAI_CAS_SERVER_URL is set (test_security_cas.py).
+    "accounts:cas_login": [
+        Request("get", {}, roles(rest=404)),
+        Request("post", {}, roles(rest=404), data={"logoutRequest": "<x/>"}),
+    ],
     "set_language": [
         Request("get", {}, roles(rest=302)),
         Request("post", {}, roles(rest=302), data={"language": "en", "next": "/"}),

@@ -249,3 +249,52 @@ class SingleSignOnTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.viewer.pk)
+
+    def test_a_provider_claim_gets_the_department_and_the_approver_flag(self) -> None:
+        response = self.sso_login(
+            {
+                "sub": "gov-000456",
+                "preferred_username": "wang.wu",
+                "leitai_role": "provider",
+                "leitai_department": "zhujian",
+                "leitai_approver": True,
+            }
+        )
+        self.assertNotIn("sso=failed", response["Location"])
+        user = User.objects.get(oidc_subject="gov-000456")
+        self.assertEqual(
+            (user.role, user.department.code, user.unit, user.unit_approver),
+            ("provider", "zhujian", None, True),
+        )
+        self.assertTrue(user.is_department_approver)
+
+    def test_the_approver_flag_means_nothing_for_a_viewer(self) -> None:
+        self.sso_login({"sub": "gov-000457", "leitai_role": "viewer", "leitai_approver": "true"})
+        user = User.objects.get(oidc_subject="gov-000457")
+        self.assertEqual((user.role, user.unit_approver), ("viewer", False))
+
+    def test_a_provider_claim_without_a_known_department_is_refused(self) -> None:
+        for sub, department in (("gov-000458", None), ("gov-000459", "no-such-bureau")):
+            with self.subTest(department=department):
+                claims = {"sub": sub, "preferred_username": sub, "leitai_role": "provider"}
+                if department:
+                    claims["leitai_department"] = department
+                response = self.sso_login(claims)
+                self.assertIn("sso=failed", response["Location"])
+                self.assertNotIn("_auth_user_id", self.client.session)
+                self.assertFalse(User.objects.filter(oidc_subject=sub).exists())
+                entry = AuditEntry.objects.filter(
+                    action=Action.ACCOUNT_LOGIN_FAILED, summary=sub
+                ).get()
+                self.assertEqual(
+                    (entry.after["reason"], entry.after["method"]), ("no department", "sso")
+                )
+
+    def test_a_reporter_losing_the_unit_claim_is_refused_and_keeps_the_old_terms(self) -> None:
+        claims = {"sub": "gov-000460", "leitai_role": "reporter", "leitai_unit": "shibei"}
+        self.sso_login(claims)
+        self.client.logout()
+        response = self.sso_login({**claims, "leitai_unit": ["shibei", "licang"]})
+        self.assertIn("sso=failed", response["Location"])
+        user = User.objects.get(oidc_subject="gov-000460")
+        self.assertEqual((user.role, user.unit.code), ("reporter", "shibei"))

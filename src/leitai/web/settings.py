@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -148,6 +149,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # CAS single sign-on (its tickets of logged-in sessions, for the server's single logout).
+    "django_cas_ng",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +234,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # Single sign-on; answers nothing unless LEITAI_OIDC_ISSUER is set.
     "leitai.web.accounts.oidc.LeitaiOIDCBackend",
+    # Single sign-on through CAS; answers nothing unless LEITAI_CAS_SERVER_URL is set.
+    "leitai.web.accounts.cas.LeitaiCASBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -275,8 +280,11 @@ OTP_TOTP_ISSUER = os.environ.get("LEITAI_OTP_ISSUER", "leitai")
 # Single sign-on (OpenID Connect, mozilla-django-oidc; leitai.web.accounts.oidc): on when
 # LEITAI_OIDC_ISSUER is set. Endpoints come from the issuer's discovery document unless
 # given. Claims map to a role (LEITAI_OIDC_ROLE_CLAIM, values through
-# LEITAI_OIDC_ROLE_MAP "value=role,...") and a unit (LEITAI_OIDC_UNIT_CLAIM: a unit code);
-# a claim that maps to no role is refused. Local accounts keep working.
+# LEITAI_OIDC_ROLE_MAP "value=role,..."), a reporter's unit (LEITAI_OIDC_UNIT_CLAIM: a
+# unit code), a data provider's department (LEITAI_OIDC_DEPARTMENT_CLAIM: a department
+# code) and the 审核人 flag (LEITAI_OIDC_APPROVER_CLAIM); claims that map to no role, or a
+# reporter or provider without a known unit or department, are refused
+# (leitai.web.accounts.sso, the one mapping of OIDC and CAS). Local accounts keep working.
 LEITAI_OIDC_ISSUER = os.environ.get("LEITAI_OIDC_ISSUER", "").strip().rstrip("/")
 OIDC_RP_CLIENT_ID = os.environ.get("LEITAI_OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("LEITAI_OIDC_CLIENT_SECRET", "")
@@ -289,9 +297,11 @@ LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 LEITAI_OIDC_USERNAME_CLAIM = os.environ.get("LEITAI_OIDC_USERNAME_CLAIM", "preferred_username")
 LEITAI_OIDC_ROLE_CLAIM = os.environ.get("LEITAI_OIDC_ROLE_CLAIM", "leitai_role")
 LEITAI_OIDC_ROLE_MAP = os.environ.get(
-    "LEITAI_OIDC_ROLE_MAP", "office=office,reporter=reporter,viewer=viewer"
+    "LEITAI_OIDC_ROLE_MAP", "office=office,reporter=reporter,viewer=viewer,provider=provider"
 )
 LEITAI_OIDC_UNIT_CLAIM = os.environ.get("LEITAI_OIDC_UNIT_CLAIM", "leitai_unit")
+LEITAI_OIDC_DEPARTMENT_CLAIM = os.environ.get("LEITAI_OIDC_DEPARTMENT_CLAIM", "leitai_department")
+LEITAI_OIDC_APPROVER_CLAIM = os.environ.get("LEITAI_OIDC_APPROVER_CLAIM", "leitai_approver")
 for _name in (
     "OP_AUTHORIZATION_ENDPOINT",
     "OP_TOKEN_ENDPOINT",
@@ -300,6 +310,48 @@ for _name in (
 ):
     if os.environ.get(f"LEITAI_OIDC_{_name}"):
         globals()[f"OIDC_{_name}"] = os.environ[f"LEITAI_OIDC_{_name}"]
+
+# Single sign-on through a CAS server (django-cas-ng; leitai.web.accounts.cas): on when
+# LEITAI_CAS_SERVER_URL is set (the address before /login, e.g. https://ids.example/cas).
+# LEITAI_CAS_VERSION 3 validates at /p3/serviceValidate, 2 at /serviceValidate; the
+# attributes of the answer map to roles, units, departments and the 审核人 flag by the
+# same rules as the OIDC claims, under attribute names that default to the claims'
+# (LEITAI_CAS_ROLE_ATTRIBUTE, LEITAI_CAS_ROLE_MAP, LEITAI_CAS_UNIT_ATTRIBUTE,
+# LEITAI_CAS_DEPARTMENT_ATTRIBUTE, LEITAI_CAS_APPROVER_ATTRIBUTE). The CAS user name
+# (cas:user) is the account's subject and its login name.
+_cas_server = os.environ.get("LEITAI_CAS_SERVER_URL", "").strip().rstrip("/")
+# python-cas joins "login" and "p3/serviceValidate" to it: it ends with a slash.
+CAS_SERVER_URL = f"{_cas_server}/" if _cas_server else None
+CAS_VERSION = os.environ.get("LEITAI_CAS_VERSION", "3").strip()
+CAS_REDIRECT_URL = "boards:home"
+CAS_IGNORE_REFERER = True
+CAS_CREATE_USER = False
+CAS_RETRY_LOGIN = False
+# The package's own greetings are not in leitai's catalogue: none.
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+# python-cas asks the server without a time limit; this session has one.
+LEITAI_CAS_TIMEOUT = 10
+
+
+def _cas_session() -> Any:
+    from leitai.web.accounts.cas import TimeoutSession
+
+    return TimeoutSession()
+
+
+CAS_SESSION_FACTORY = _cas_session
+CAS_ROOT_PROXIED_AS = os.environ.get("LEITAI_CAS_SERVICE_ROOT", "").strip() or None
+LEITAI_CAS_ROLE_ATTRIBUTE = os.environ.get("LEITAI_CAS_ROLE_ATTRIBUTE", LEITAI_OIDC_ROLE_CLAIM)
+LEITAI_CAS_ROLE_MAP = os.environ.get("LEITAI_CAS_ROLE_MAP", LEITAI_OIDC_ROLE_MAP)
+LEITAI_CAS_UNIT_ATTRIBUTE = os.environ.get("LEITAI_CAS_UNIT_ATTRIBUTE", LEITAI_OIDC_UNIT_CLAIM)
+LEITAI_CAS_DEPARTMENT_ATTRIBUTE = os.environ.get(
+    "LEITAI_CAS_DEPARTMENT_ATTRIBUTE", LEITAI_OIDC_DEPARTMENT_CLAIM
+)
+LEITAI_CAS_APPROVER_ATTRIBUTE = os.environ.get(
+    "LEITAI_CAS_APPROVER_ATTRIBUTE", LEITAI_OIDC_APPROVER_CLAIM
+)
+LEITAI_CAS_NAME_ATTRIBUTE = os.environ.get("LEITAI_CAS_NAME_ATTRIBUTE", "name")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

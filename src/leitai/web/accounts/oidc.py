@@ -3,14 +3,15 @@
 On when ``LEITAI_OIDC_ISSUER`` is set (settings.py lists the variables). The endpoints
 come from the issuer's discovery document unless set one by one. The ID token is
 checked (signature against the issuer's JWKS, issuer, audience, expiry, nonce); its
-claims (and the user-info endpoint's, where there is one) decide the account:
+claims (and the user-info endpoint's, where there is one) decide the account through
+the one mapping of both protocols (:func:`leitai.web.accounts.sso.identity_terms`):
+``LEITAI_OIDC_ROLE_CLAIM`` through ``LEITAI_OIDC_ROLE_MAP`` to a role,
+``LEITAI_OIDC_UNIT_CLAIM`` to a reporter's unit, ``LEITAI_OIDC_DEPARTMENT_CLAIM`` to a
+data provider's department, ``LEITAI_OIDC_APPROVER_CLAIM`` to the 审核人 flag; a claim
+that makes no account is refused, with its reason in the login record.
 
-- ``LEITAI_OIDC_ROLE_CLAIM`` (a value or a list of values) maps through
-  ``LEITAI_OIDC_ROLE_MAP`` to office, reporter or viewer; no mapped value: refused;
-- a reporter's ``LEITAI_OIDC_UNIT_CLAIM`` names the unit by its code; no such unit:
-  refused;
-- the account is found by its subject (``sub``), else created (without a password of
-  its own), and its role and unit follow the provider at every login.
+The account is found by its subject (``sub``), else created (without a password of
+its own), and its role, unit and department follow the provider at every login.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
+from leitai.web.accounts.sso import (
+    ClaimNames,
+    Refused,
+    account_apply,
+    free_username,
+    identity_terms,
+    refusal_record,
+)
 from leitai.web.audit.models import Action
 
 log = logging.getLogger("leitai.oidc")
@@ -66,33 +75,15 @@ def oidc_setting(attr: str, *args: Any) -> Any:
     return import_from_settings(attr, *args)
 
 
-def role_map() -> dict[str, str]:
-    pairs = (item.split("=", 1) for item in settings.LEITAI_OIDC_ROLE_MAP.split(",") if "=" in item)
-    return {value.strip(): role.strip() for value, role in pairs}
-
-
-def claimed_role(claims: dict[str, Any]) -> str | None:
-    """The leitai role the claims map to (the first mapped value), or None."""
-    from leitai.web.accounts.models import User
-
-    values = claims.get(settings.LEITAI_OIDC_ROLE_CLAIM)
-    if isinstance(values, str):
-        values = [values]
-    mapping = role_map()
-    for value in values or []:
-        role = mapping.get(str(value))
-        if role in User.Role.values:
-            return role
-    return None
-
-
-def claimed_unit(claims: dict[str, Any]) -> Any:
-    from leitai.web.assessments.models import Unit
-
-    code = claims.get(settings.LEITAI_OIDC_UNIT_CLAIM)
-    if not isinstance(code, str) or not code:
-        return None
-    return Unit.objects.filter(code=code).first()
+def claim_names() -> ClaimNames:
+    """The claims of the ID token (and user info) that the mapping reads."""
+    return ClaimNames(
+        role=settings.LEITAI_OIDC_ROLE_CLAIM,
+        role_map=settings.LEITAI_OIDC_ROLE_MAP,
+        unit=settings.LEITAI_OIDC_UNIT_CLAIM,
+        department=settings.LEITAI_OIDC_DEPARTMENT_CLAIM,
+        approver=settings.LEITAI_OIDC_APPROVER_CLAIM,
+    )
 
 
 class LeitaiOIDCBackend(OIDCAuthenticationBackend):
@@ -141,59 +132,30 @@ class LeitaiOIDCBackend(OIDCAuthenticationBackend):
         return claims
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
-        role = claimed_role(claims)
-        if role is None or not claims.get("sub"):
-            self._refused(claims, "no role")
-            return False
-        if role == "reporter" and claimed_unit(claims) is None:
-            self._refused(claims, "no unit")
+        try:
+            if not claims.get("sub"):
+                raise Refused("no subject")
+            identity_terms(claims, claim_names())
+        except Refused as refused:
+            name = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or claims.get("sub") or "")
+            request = getattr(self, "request", None)
+            refusal_record(request, who=name, reason=refused.reason, method="sso")
             return False
         return True
-
-    def _refused(self, claims: dict[str, Any], reason: str) -> None:
-        from leitai.web.accounts.security import login_record
-
-        name = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or claims.get("sub") or "")
-        login_record(
-            Action.ACCOUNT_LOGIN_FAILED,
-            getattr(self, "request", None),
-            user=None,
-            actor=None,
-            summary=name[:150],
-            method="sso",
-            reason=reason,
-        )
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         return self.UserModel.objects.filter(oidc_subject=str(claims["sub"]))
 
-    def _username(self, claims: dict[str, Any]) -> str:
-        base = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or f"sso-{claims['sub']}")
-        base = base[:140]
-        name, n = base, 1
-        while self.UserModel.objects.filter(username=name).exists():
-            n += 1
-            name = f"{base}-{n}"
-        return name
-
     def create_user(self, claims: dict[str, Any]) -> Any:
-        user = self.UserModel(username=self._username(claims), oidc_subject=str(claims["sub"]))
+        base = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or f"sso-{claims['sub']}")
+        user = self.UserModel(username=free_username(base), oidc_subject=str(claims["sub"]))
         user.set_unusable_password()
         return self.update_user(user, claims)
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
-        """Role and unit follow the provider's claims at every login."""
-        role = claimed_role(claims)
-        user.role = role
-        user.unit = claimed_unit(claims) if role == "reporter" else None
-        office = role == "office"
-        user.is_staff = office
-        user.is_superuser = office
-        if claims.get("name"):
-            user.first_name = str(claims["name"])[:150]
-        user.full_clean(exclude=["password"])
-        user.save()
-        return user
+        """Role, unit, department and approver flag follow the claims at every login."""
+        terms = identity_terms(claims, claim_names())
+        return account_apply(user, terms, name=str(claims.get("name") or ""))
 
 
 class AuthenticationRequestView(oidc_views.OIDCAuthenticationRequestView):

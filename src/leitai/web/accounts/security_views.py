@@ -69,10 +69,12 @@ class LoginView(auth_views.LoginView):
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from leitai.web.accounts.cas import cas_enabled
         from leitai.web.accounts.oidc import oidc_enabled
 
         context = super().get_context_data(**kwargs)
         context["sso"] = oidc_enabled()
+        context["cas"] = cas_enabled()
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
 

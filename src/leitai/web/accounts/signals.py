@@ -35,7 +35,7 @@ def _account(username: Any) -> User | None:
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
     username = credentials.get("username")
     if not username:
-        return  # single sign-on refusals are recorded with their reason (accounts.oidc)
+        return  # single sign-on refusals are recorded with their reason (accounts.sso)
     login_record(
         Action.ACCOUNT_LOGIN_FAILED,
         request,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from leitai.web.accounts import oidc, people_views, security_views, views
+from leitai.web.accounts import cas, oidc, people_views, security_views, views
 
 app_name = "accounts"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/logins/", security_views.my_logins, name="my_logins"),
     path("accounts/sso/", oidc.request_view, name="oidc_login"),
     path("accounts/sso/callback/", oidc.callback_view, name="oidc_callback"),
+    path("accounts/cas/login/", cas.LoginView.as_view(), name="cas_login"),
     path("office/settings/", views.site_settings, name="settings"),
     path("office/security/", security_views.security_settings, name="security"),
     path("office/accounts/", people_views.account_list, name="account_list"),

@@ -195,11 +195,16 @@ _WORDS = {
     "one-time code": gettext_lazy("one-time code"),
     "recovery code": gettext_lazy("recovery code"),
     "sso": gettext_lazy("single sign-on"),
+    "cas": gettext_lazy("single sign-on (CAS)"),
     "trusted browser": gettext_lazy("trusted browser"),
     "second factor": pgettext_lazy("audit value", "wrong code"),
     "timeout": pgettext_lazy("audit value", "timed out"),
     "no role": pgettext_lazy("audit value", "no role assigned"),
     "no unit": pgettext_lazy("audit value", "no unit assigned"),
+    "no department": pgettext_lazy("audit value", "no department assigned"),
+    "no subject": pgettext_lazy("audit value", "no subject in the token"),
+    "inactive": pgettext_lazy("audit value", "account deactivated"),
+    "ticket not valid": pgettext_lazy("audit value", "ticket not valid"),
 }
 
 

@@ -201,7 +201,7 @@ class PasskeyTests(BaseTestCase):
         self.assertEqual(failures.first().after["reason"], "second factor")
 
     def test_another_persons_key_does_not_verify(self) -> None:
-        office, key = self.enrolled()
+        _, key = self.enrolled()
         self.password_login(self.office)  # has an app; tries the other office's key
         self.assertEqual(self.verify(key).status_code, 403)
         self.assertEqual(self.client.get("/admin/").status_code, 302)
@@ -209,9 +209,7 @@ class PasskeyTests(BaseTestCase):
     def test_no_passkey_without_the_password_and_none_without_a_name(self) -> None:
         self.client.logout()
         self.assertEqual(self.post_json("passkey_verify_begin", {}).status_code, 403)
-        self.assertEqual(
-            self.post_json("passkey_register_begin", {"name": "x"}).status_code, 403
-        )
+        self.assertEqual(self.post_json("passkey_register_begin", {"name": "x"}).status_code, 403)
         self.password_login(self.fresh_office())
         response = self.post_json("passkey_register_begin", {"name": "   "})
         self.assertEqual(response.status_code, 400)

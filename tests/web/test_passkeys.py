@@ -16,6 +16,7 @@ import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp_webauthn.models import WebAuthnCredential
 
 from leitai.web.accounts.models import User
@@ -160,8 +161,19 @@ class PasskeyTests(BaseTestCase):
         entry = AuditEntry.objects.get(action=Action.ACCOUNT_FACTOR_ENROLLED, object_id=office.pk)
         self.assertEqual((entry.after["factor"], entry.after["name"]), ("passkey", "办公室 电脑"))
         self.assertEqual(entry.actor, office)
+        # The first factor comes with ten recovery codes, shown once, each working once.
         page = self.client.get(reverse("accounts:passkeys"))
         self.assertContains(page, "办公室 电脑")
+        codes = page.context["codes"]
+        self.assertEqual(len(codes), 10)
+        for code in codes:
+            self.assertContains(page, f"<code>{code}</code>")
+        again = self.client.get(reverse("accounts:passkeys"))
+        self.assertIsNone(again.context["codes"])
+        self.assertNotContains(again, codes[0])
+        self.password_login(office)
+        self.client.post(reverse("accounts:otp_verify"), {"code": codes[0]})
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
 
     def test_a_passkey_replaces_the_code_after_the_password(self) -> None:
         office, key = self.enrolled()
@@ -170,7 +182,7 @@ class PasskeyTests(BaseTestCase):
         self.assertTrue(response["Location"].startswith(reverse("accounts:otp_verify")))
         page = self.client.get(reverse("accounts:otp_verify"))
         self.assertContains(page, 'id="passkey-verify"')
-        self.assertNotContains(page, 'name="code"')  # no app and no recovery codes
+        self.assertContains(page, 'name="code"')  # its recovery codes
         done = self.verify(key)
         self.assertEqual(done.status_code, 200, done.content)
         self.assertEqual(self.client.get("/admin/").status_code, 200)
@@ -223,8 +235,13 @@ class PasskeyTests(BaseTestCase):
         page = self.client.get(reverse("accounts:passkeys"))
         self.assertTrue(page["Location"].startswith(reverse("accounts:otp_verify")))
         self.verify(key)
+        before = set(StaticToken.objects.filter(device__user=office).values_list("token"))
         self.assertEqual(self.register(SoftKey(), name="second").status_code, 200)
         self.assertEqual(WebAuthnCredential.objects.filter(user=office).count(), 2)
+        # A second passkey leaves the recovery codes as they were (none shown).
+        after = set(StaticToken.objects.filter(device__user=office).values_list("token"))
+        self.assertEqual((len(before), after), (10, before))
+        self.assertIsNone(self.client.get(reverse("accounts:passkeys")).context["codes"])
 
     def test_a_person_removes_their_own_passkey_audited_not_anothers(self) -> None:
         office, key = self.enrolled()

@@ -29,6 +29,7 @@ from django_otp_webauthn.views import (
 
 from leitai.web.access import signed_in_user
 from leitai.web.accounts.passkeys import (
+    SESSION_CODES,
     SESSION_NAME,
     clean_name,
     passkey_added,
@@ -51,7 +52,12 @@ def passkeys(request: HttpRequest) -> HttpResponse:
     """通行密钥: the person's own passkeys and security keys; add one with a name."""
     if _unverified_with_factor(request):
         return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
-    context = {"passkeys": passkeys_of(signed_in_user(request)), "section": "security"}
+    context = {
+        "passkeys": passkeys_of(signed_in_user(request)),
+        # Shown once: the recovery codes that came with a first passkey.
+        "codes": request.session.pop(SESSION_CODES, None),
+        "section": "security",
+    }
     response = render(request, "accounts/passkeys.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -95,7 +101,9 @@ class PasskeyRegisterComplete(CompleteCredentialRegistrationView):
         if response.status_code == 200:
             pk = json.loads(response.content)["id"]
             device = WebAuthnCredential.objects.get(pk=pk, user=self.request.user)
-            passkey_added(device=device, request=self.request)
+            codes = passkey_added(device=device, request=self.request)
+            if codes:
+                self.request.session[SESSION_CODES] = codes
             messages.success(
                 self.request, _("The passkey “%(name)s” is added.") % {"name": device.name}
             )

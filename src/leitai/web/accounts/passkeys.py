@@ -22,6 +22,8 @@ from leitai.web.accounts.models import User
 
 NAME_MAX = 64  # django-otp's Device.name
 SESSION_NAME = "leitai_passkey_name"
+# The recovery codes of a first factor, shown once by the passkeys page.
+SESSION_CODES = "leitai_passkey_codes"
 
 
 def rp_id(request: HttpRequest) -> str:
@@ -65,19 +67,28 @@ def has_passkey(user: User) -> bool:
 
 
 @transaction.atomic
-def passkey_added(*, device: WebAuthnCredential, request: HttpRequest | None) -> None:
+def passkey_added(*, device: WebAuthnCredential, request: HttpRequest | None) -> list[str]:
     """Record a newly registered passkey (audited); from now on the person is asked for a
-    second factor at every login, as after setting up the app."""
+    second factor at every login, as after setting up the app.
+
+    A person who had no recovery codes (the passkey is the first factor) gets ten, as
+    with the app; they are returned to be shown once.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     from leitai.web.accounts.security import login_record
+    from leitai.web.accounts.twofactor import recovery_codes_renew
     from leitai.web.audit.models import Action
 
     user = device.user
+    codes = [] if StaticDevice.objects.filter(user=user).exists() else recovery_codes_renew(user)
     if not user.second_factor_required:
         user.second_factor_required = True
         user.save(update_fields=["second_factor_required"])
     login_record(
         Action.ACCOUNT_FACTOR_ENROLLED, request, user=user, factor="passkey", name=device.name
     )
+    return codes
 
 
 @transaction.atomic

@@ -183,6 +183,7 @@ class PasskeyTests(BaseTestCase):
         page = self.client.get(reverse("accounts:otp_verify"))
         self.assertContains(page, 'id="passkey-verify"')
         self.assertContains(page, 'name="code"')  # its recovery codes
+        self.assertContains(page, "或者输入一个恢复码。")
         done = self.verify(key)
         self.assertEqual(done.status_code, 200, done.content)
         self.assertEqual(self.client.get("/admin/").status_code, 200)

@@ -171,6 +171,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         "next": _next(request),
         "trust_days": site_settings_get().trusted_device_days,
         "passkey": has_passkey(user),
+        "app": totp_device(user) is not None,
         "codes": totp_device(user) is not None or recovery_codes_left(user) > 0,
     }
     return render(request, "accounts/otp_verify.html", context)

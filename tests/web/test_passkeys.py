@@ -293,3 +293,29 @@ class PasskeyTests(BaseTestCase):
         self.password_login(office)
         self.client.cookies["leitai_trusted"] = trusted
         self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+    def test_a_configured_domain_and_origins_replace_the_requests_own(self) -> None:
+        from django.test import override_settings
+
+        self.password_login(self.fresh_office())
+        site = "https://kaohe.example.gov.cn"
+        with override_settings(
+            LEITAI_WEBAUTHN_RP_ID="kaohe.example.gov.cn", OTP_WEBAUTHN_ALLOWED_ORIGINS=[site]
+        ):
+            key = SoftKey(rp_id="kaohe.example.gov.cn")
+            options = self.post_json("passkey_register_begin", {"name": "k"}).json()
+            self.assertEqual(options["rp"]["id"], "kaohe.example.gov.cn")
+            # The request's own origin is no longer accepted, the configured one is.
+            answer = self.post_json("passkey_register_complete", key.create(options))
+            self.assertEqual(answer.status_code, 422)
+            options = self.post_json("passkey_register_begin", {"name": "k"}).json()
+            answer = self.post_json("passkey_register_complete", key.create(options, site))
+            self.assertEqual(answer.status_code, 200, answer.content)
+
+    def test_a_malformed_answer_is_refused_not_an_error(self) -> None:
+        office, _ = self.enrolled()
+        self.password_login(office)
+        self.post_json("passkey_verify_begin", {})
+        answer = self.post_json("passkey_verify_complete", {"id": "x", "response": {}})
+        self.assertEqual(answer.status_code, 422)
+        self.assertEqual(self.client.get("/admin/").status_code, 302)

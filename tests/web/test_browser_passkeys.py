@@ -71,4 +71,13 @@ def test_add_a_passkey_log_out_and_log_in_with_it(browser, server: str) -> None:
     screenshot(page, "passkeys-my-logins")
     held = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert held["credentials"][0]["signCount"] >= 1
+
+    # Removing asks first; the only factor of an account that needs one stays.
+    page.goto(base + "/accounts/passkeys/")
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="删除").click()
+    expect(page.locator(".messages")).to_contain_text("这是您仅有的双因素认证方式")
+    assert questions == ["删除通行密钥“办公室电脑”？"]
+    expect(page.locator(".passkey-list tbody tr")).to_have_count(1)
     context.close()

@@ -265,6 +265,26 @@ class PasskeyTests(BaseTestCase):
         self.assertEqual((entry.actor, entry.object_id), (office, str(office.pk)))
         self.assertEqual(entry.after["name"], "spare")
 
+    def test_the_last_factor_stays_and_the_session_outlives_its_passkey(self) -> None:
+        office, key = self.enrolled()
+        first = WebAuthnCredential.objects.get(user=office)
+        self.password_login(office)
+        self.verify(key)
+        self.register(SoftKey(), name="spare")
+        spare = WebAuthnCredential.objects.get(user=office, name="spare")
+        # The passkey that verified this session goes; the session stays verified.
+        self.client.post(reverse("accounts:passkey_remove", args=[first.pk]))
+        self.assertFalse(WebAuthnCredential.objects.filter(pk=first.pk).exists())
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+        # The last one (recovery codes are no factor) stays: the office must have one.
+        response = self.client.post(reverse("accounts:passkey_remove", args=[spare.pk]))
+        self.assertRedirects(response, reverse("accounts:passkeys"), fetch_redirect_response=False)
+        self.assertTrue(WebAuthnCredential.objects.filter(pk=spare.pk).exists())
+        page = self.client.get(reverse("accounts:passkeys"))
+        self.assertContains(page, "这是您仅有的双因素认证方式")
+        removed = AuditEntry.objects.filter(action=Action.ACCOUNT_FACTOR_REMOVED)
+        self.assertEqual([e.after["name"] for e in removed], ["蓝色 U 盾"])
+
     def test_the_office_reset_removes_passkeys_too_audited(self) -> None:
         office, _ = self.enrolled()
         self.client.logout()

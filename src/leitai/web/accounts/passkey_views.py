@@ -31,6 +31,7 @@ from leitai.web.access import signed_in_user
 from leitai.web.accounts.passkeys import (
     SESSION_CODES,
     SESSION_NAME,
+    LastFactor,
     clean_name,
     passkey_added,
     passkey_remove,
@@ -69,7 +70,17 @@ def passkey_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove one of the person's own passkeys (another's is not found); audited."""
     if _unverified_with_factor(request):
         return redirect("accounts:otp_verify")
-    name = passkey_remove(user=signed_in_user(request), pk=pk, request=request)
+    try:
+        name = passkey_remove(user=signed_in_user(request), pk=pk, request=request)
+    except LastFactor:
+        messages.error(
+            request,
+            _(
+                "This is your last second factor: set up an app or another passkey "
+                "before you remove it."
+            ),
+        )
+        return redirect("accounts:passkeys")
     if name is None:
         messages.error(request, _("That passkey was not found."))
     else:

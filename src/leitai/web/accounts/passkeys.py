@@ -91,17 +91,38 @@ def passkey_added(*, device: WebAuthnCredential, request: HttpRequest | None) ->
     return codes
 
 
+class LastFactor(Exception):
+    """The passkey is the last second factor of an account that must have one."""
+
+
 @transaction.atomic
 def passkey_remove(*, user: User, pk: int, request: HttpRequest | None) -> str | None:
-    """Remove one of ``user``'s own passkeys (audited); its name, or None if not theirs."""
-    from leitai.web.accounts.security import login_record
+    """Remove one of ``user``'s own passkeys (audited); its name, or None if not theirs.
+
+    The last factor of an account that must log in with one is not removed
+    (:class:`LastFactor`): the person sets up another first, or the office resets it.
+    A session that this passkey verified stays verified by another factor of the person.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp import login as otp_login
+
+    from leitai.web.accounts.security import login_record, second_factor_required
+    from leitai.web.accounts.twofactor import any_device
     from leitai.web.audit.models import Action
 
     device = WebAuthnCredential.objects.select_for_update().filter(user=user, pk=pk).first()
     if device is None:
         return None
     name = device.name
+    verified_by_it = request is not None and (
+        request.session.get(DEVICE_ID_SESSION_KEY) == device.persistent_id
+    )
     device.delete()
+    other = any_device(user)
+    if other is None and second_factor_required(user):
+        raise LastFactor(name)
+    if verified_by_it and other is not None:
+        otp_login(request, other)
     login_record(Action.ACCOUNT_FACTOR_REMOVED, request, user=user, factor="passkey", name=name)
     return name
 

@@ -157,6 +157,33 @@ MATRIX: dict[str, list[Request]] = {
         Request("post", {}, LOGGED_IN, data={"code": "000000"}),
     ],
     "accounts:my_logins": [Request("get", {}, LOGGED_IN)],
+    # Passkeys: a person's own page; the WebAuthn endpoints answer JSON (403 to a
+    # visitor, as there is no passwordless login), each ceremony in two steps.
+    "accounts:passkeys": [
+        Request("get", {}, LOGGED_IN),
+        Request("post", {}, roles(rest=405)),
+    ],
+    "accounts:passkey_remove": [
+        Request("get", {"pk": "999999"}, roles(rest=405)),
+        # Another's or no passkey: not found, back to one's own list.
+        Request("post", {"pk": "999999"}, roles(rest=302)),
+    ],
+    "accounts:passkey_register_begin": [
+        Request("get", {}, roles(anonymous=403, rest=405)),
+        Request("post", {}, roles(anonymous=403, rest=200), data={"name": "矩阵"}),
+    ],
+    "accounts:passkey_register_complete": [
+        Request("get", {}, roles(anonymous=403, rest=405)),
+        Request("post", {}, roles(anonymous=403, rest=400)),  # no registration begun
+    ],
+    "accounts:passkey_verify_begin": [
+        Request("get", {}, roles(anonymous=403, rest=405)),
+        Request("post", {}, roles(anonymous=403, rest=200)),
+    ],
+    "accounts:passkey_verify_complete": [
+        Request("get", {}, roles(anonymous=403, rest=405)),
+        Request("post", {}, roles(anonymous=403, rest=400)),  # no challenge given
+    ],
     "accounts:security": [
         Request("get", {}, OFFICE_ONLY),
         Request("post", {}, OFFICE_ONLY, data={"form": "rules", "password_min_length": "1"}),

@@ -16,7 +16,9 @@ the part that ``leitai serve`` decides:
   addresses are read from ``X-Forwarded-For`` only that far);
 - ``LEITAI_HTTPS=1`` and its parts ``LEITAI_SECURE_COOKIES``, ``LEITAI_HSTS_SECONDS``,
   ``LEITAI_SSL_REDIRECT``, ``LEITAI_PROXY_SSL_HEADER``;
-- ``LEITAI_STATIC_MANIFEST=1``: serve collected, hashed and compressed static files.
+- ``LEITAI_STATIC_MANIFEST=1``: serve collected, hashed and compressed static files;
+- ``LEITAI_WEBAUTHN_RP_ID``, ``LEITAI_WEBAUTHN_ORIGINS``: the domain passkeys belong to
+  and the addresses they are used at (default: the host the browser asked for).
 """
 
 from __future__ import annotations
@@ -151,6 +153,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # CAS single sign-on (its tickets of logged-in sessions, for the server's single logout).
     "django_cas_ng",
+    # Passkeys and security keys (WebAuthn) as a second factor beside the app.
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +280,20 @@ SESSION_COOKIE_AGE = 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
 # Second factors: the issuer named in authenticator apps.
 OTP_TOTP_ISSUER = os.environ.get("LEITAI_OTP_ISSUER", "leitai")
+# Passkeys (django-otp-webauthn, leitai.web.accounts.passkeys): only as the second factor
+# after the password, never instead of it. The relying party is the host the browser
+# asked for (checked against ALLOWED_HOSTS) unless LEITAI_WEBAUTHN_RP_ID names the domain
+# (then LEITAI_WEBAUTHN_ORIGINS, comma-separated, the addresses people open).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "leitai.web.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "leitai.web.accounts.passkeys.rp_id"
+LEITAI_WEBAUTHN_RP_ID = os.environ.get("LEITAI_WEBAUTHN_RP_ID", "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = _env_list("LEITAI_WEBAUTHN_ORIGINS")
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    # No fixed list: PasskeyHelper accepts the request's own origin (its host is one of
+    # ALLOWED_HOSTS), so the package's "no allowed origins" check does not apply.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+OTP_WEBAUTHN_RP_NAME = os.environ.get("LEITAI_WEBAUTHN_RP_NAME", "leitai")
 
 # Single sign-on (OpenID Connect, mozilla-django-oidc; leitai.web.accounts.oidc): on when
 # LEITAI_OIDC_ISSUER is set. Endpoints come from the issuer's discovery document unless

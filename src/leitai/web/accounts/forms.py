@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from leitai.web.accounts.models import APPROVER_ROLES, AnalysisAudience, SiteSettings, User
 from leitai.web.accounts.services import SECURITY_FIELDS
@@ -76,10 +78,12 @@ class FactorResetForm(forms.Form):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        with_factor = TOTPDevice.objects.values("user_id")
-        self.fields["account"].queryset = User.objects.filter(pk__in=with_factor).order_by(
-            "username"
-        )
+        # An app or a passkey (an account with passkeys only is reset here too).
+        with_app = TOTPDevice.objects.values("user_id")
+        with_passkey = WebAuthnCredential.objects.values("user_id")
+        self.fields["account"].queryset = User.objects.filter(
+            Q(pk__in=with_app) | Q(pk__in=with_passkey)
+        ).order_by("username")
 
 
 class AccountFilterForm(forms.Form):

@@ -28,8 +28,8 @@ from leitai.web.accounts.security import (
 )
 from leitai.web.accounts.selectors import site_settings_get
 from leitai.web.accounts.twofactor import (
+    any_device,
     has_second_factor,
-    totp_device,
     trusted_browser,
     verified_login,
 )
@@ -43,6 +43,11 @@ _OPEN_NAMES = (
     "accounts:password_change_done",
     "accounts:otp_verify",
     "accounts:otp_enrol",
+    "accounts:passkeys",
+    "accounts:passkey_register_begin",
+    "accounts:passkey_register_complete",
+    "accounts:passkey_verify_begin",
+    "accounts:passkey_verify_complete",
     "set_language",
 )
 _OPEN_PREFIXES = ("/static/", "/healthz")
@@ -81,7 +86,7 @@ class AccountRulesMiddleware:
         if second_factor_required(user, rules) and not user.is_verified():
             device_known = has_second_factor(user)
             if device_known and trusted_browser(request, user):
-                verified_login(request, totp_device(user))
+                verified_login(request, any_device(user))
                 login_record(Action.ACCOUNT_LOGIN, request, user=user, method="trusted browser")
             else:
                 user.second_factor_missing = True

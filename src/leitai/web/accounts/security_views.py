@@ -24,6 +24,7 @@ from leitai.web.accounts.forms import (
     VerifyForm,
 )
 from leitai.web.accounts.models import LoginSession
+from leitai.web.accounts.passkeys import has_passkey, passkeys_of
 from leitai.web.accounts.security import login_record, second_factor_required
 from leitai.web.accounts.selectors import login_record_for, site_settings_get, user_is_office
 from leitai.web.accounts.services import (
@@ -39,6 +40,7 @@ from leitai.web.accounts.twofactor import (
     qr_svg,
     recovery_codes_left,
     secret_text,
+    totp_device,
     trust_browser,
     verified_login,
 )
@@ -131,7 +133,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         "qr": qr_svg(device.config_url),
         "secret": secret_text(device),
         "next": _next(request),
-        "replacing": has_second_factor(user),
+        "replacing": totp_device(user) is not None,
     }
     response = render(request, "accounts/otp_enrol.html", context)
     response["Cache-Control"] = "no-store"
@@ -175,6 +177,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": _next(request),
         "trust_days": site_settings_get().trusted_device_days,
+        "passkey": has_passkey(user),
+        "app": totp_device(user) is not None,
+        "codes": totp_device(user) is not None or recovery_codes_left(user) > 0,
     }
     return render(request, "accounts/otp_verify.html", context)
 
@@ -228,5 +233,6 @@ def my_logins(request: HttpRequest) -> HttpResponse:
         "second_factor": has_second_factor(user),
         "second_factor_required": second_factor_required(user),
         "recovery_left": recovery_codes_left(user),
+        "passkeys": len(passkeys_of(user)),
     }
     return render(request, "accounts/my_logins.html", context)

@@ -128,8 +128,10 @@ def second_factor_reset_for(*, account: User, user: User, request: Any = None) -
     from leitai.web.accounts.twofactor import second_factor_reset
     from leitai.web.audit.models import Action
 
-    second_factor_reset(account)
-    login_record(Action.ACCOUNT_FACTOR_RESET, request, user=account, actor=user)
+    passkeys = second_factor_reset(account)
+    login_record(
+        Action.ACCOUNT_FACTOR_RESET, request, user=account, actor=user, passkeys_removed=passkeys
+    )
 
 
 # -- the office's account management (issue 11) ------------------------------------------------

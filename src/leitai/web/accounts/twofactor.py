@@ -1,6 +1,7 @@
 """Second factors through django-otp: a TOTP app (enrolled with a QR code drawn here, no
-outside service) and ten one-time recovery codes; a browser the person trusts skips the
-code for the days the office allows."""
+outside service), passkeys and security keys (leitai.web.accounts.passkeys) and ten
+one-time recovery codes; a browser the person trusts skips the second step for the days
+the office allows."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leitai.web.accounts.models import User
+from leitai.web.accounts.passkeys import has_passkey, passkeys_remove_all
 from leitai.web.accounts.selectors import site_settings_get
 
 RECOVERY_CODES = 10
@@ -28,7 +31,16 @@ def totp_device(user: User) -> TOTPDevice | None:
 
 
 def has_second_factor(user: User) -> bool:
-    return totp_device(user) is not None
+    """Whether ``user`` has an app or a passkey (recovery codes alone are no factor)."""
+    return totp_device(user) is not None or has_passkey(user)
+
+
+def any_device(user: User) -> Device | None:
+    """A confirmed factor of ``user`` (the app first, else a passkey) to mark a session
+    verified that a trusted browser opened."""
+    from leitai.web.accounts.passkeys import passkeys_of
+
+    return totp_device(user) or next(iter(passkeys_of(user)), None)
 
 
 def enrolment_device(user: User) -> TOTPDevice:
@@ -98,15 +110,18 @@ def code_check(user: User, token: str) -> TOTPDevice | StaticDevice | None:
 
 
 @transaction.atomic
-def second_factor_reset(user: User) -> None:
-    """Remove every device of ``user`` and revoke the browsers they trusted."""
+def second_factor_reset(user: User) -> list[str]:
+    """Remove every device of ``user`` (app, recovery codes, passkeys) and revoke the
+    browsers they trusted; the names of the passkeys removed."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    passkeys = passkeys_remove_all(user)
     User.objects.filter(pk=user.pk).update(trusted_epoch=user.trusted_epoch + 1)
     user.trusted_epoch += 1
+    return passkeys
 
 
-def verified_login(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
+def verified_login(request: HttpRequest, device: Device) -> None:
     otp_login(request, device)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from leitai.web.accounts import cas, oidc, people_views, security_views, views
+from leitai.web.accounts import cas, oidc, passkey_views, people_views, security_views, views
 
 app_name = "accounts"
 
@@ -21,6 +21,32 @@ urlpatterns = [
     path("accounts/two-factor/", security_views.otp_verify, name="otp_verify"),
     path("accounts/two-factor/setup/", security_views.otp_enrol, name="otp_enrol"),
     path("accounts/logins/", security_views.my_logins, name="my_logins"),
+    path("accounts/passkeys/", passkey_views.passkeys, name="passkeys"),
+    path(
+        "accounts/passkeys/<int:pk>/remove/",
+        passkey_views.passkey_remove_view,
+        name="passkey_remove",
+    ),
+    path(
+        "accounts/passkeys/register/begin/",
+        passkey_views.PasskeyRegisterBegin.as_view(),
+        name="passkey_register_begin",
+    ),
+    path(
+        "accounts/passkeys/register/complete/",
+        passkey_views.PasskeyRegisterComplete.as_view(),
+        name="passkey_register_complete",
+    ),
+    path(
+        "accounts/passkeys/verify/begin/",
+        passkey_views.PasskeyVerifyBegin.as_view(),
+        name="passkey_verify_begin",
+    ),
+    path(
+        "accounts/passkeys/verify/complete/",
+        passkey_views.PasskeyVerifyComplete.as_view(),
+        name="passkey_verify_complete",
+    ),
     path("accounts/sso/", oidc.request_view, name="oidc_login"),
     path("accounts/sso/callback/", oidc.callback_view, name="oidc_callback"),
     path("accounts/cas/login/", cas.LoginView.as_view(), name="cas_login"),

@@ -194,6 +194,7 @@ _WORDS = {
     "password, code next": gettext_lazy("password; the code is asked next"),
     "one-time code": gettext_lazy("one-time code"),
     "recovery code": gettext_lazy("recovery code"),
+    "passkey": gettext_lazy("passkey"),
     "sso": gettext_lazy("single sign-on"),
     "cas": gettext_lazy("single sign-on (CAS)"),
     "trusted browser": gettext_lazy("trusted browser"),

@@ -84,6 +84,7 @@ class Action(models.TextChoices):
     ACCOUNT_LOGGED_OUT = "account.logged_out", _("Session ended")
     ACCOUNT_FACTOR_ENROLLED = "account.factor_enrolled", _("Second factor set up")
     ACCOUNT_FACTOR_RESET = "account.factor_reset", _("Second factor reset")
+    ACCOUNT_FACTOR_REMOVED = "account.factor_removed", _("Second factor removed")
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("Password changed")
     ACCOUNT_CREATED = "account.created", _("Account created")
     ACCOUNT_CHANGED = "account.changed", _("Account changed")

@@ -8,10 +8,12 @@ machines that run this are small and busy.
 
 from __future__ import annotations
 
+import fcntl
 import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -145,6 +147,56 @@ def start_server(
 
     wait_for(f"{name} to answer", answers, timeout=timeout)
     return process, base
+
+
+DEMO_TEMPLATE = "leitai-demo"
+
+
+def demo_template(root: Path) -> Path:
+    """The data directory of a fresh ``leitai serve --demo`` under ``root``, built once
+    (by whichever process sharing ``root`` comes first; the others wait for it):
+    migrated, static files collected, the demo installed and the secret key made.
+
+    Copies of it (:func:`demo_copy`) start as a fresh demo does, in about a sixth of the
+    CPU: the migrations find nothing to do, the collected files are kept (their
+    fingerprint matches) and the demo adds nothing; only the judge codes, which every
+    ``--demo`` start issues, are issued then (the template has none).
+    """
+    done = root / DEMO_TEMPLATE
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / f"{DEMO_TEMPLATE}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.is_dir():
+            return done
+        building = root / f"{DEMO_TEMPLATE}.building-{os.getpid()}"
+        shutil.rmtree(building, ignore_errors=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pathlib import Path; from leitai.web.server import install; "
+                "install(host='127.0.0.1', data_dir=Path(sys.argv[1]), demo=True); "
+                "from django.db import connections; connections.close_all()",
+                str(building),
+            ],
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"the demo template was not built:\n{result.stdout}{result.stderr}")
+        # Whole or not at all: a process that finds the folder finds it complete.
+        building.rename(done)
+        return done
+
+
+def demo_copy(template: Path, target: Path) -> Path:
+    """A data directory of its own for one server: ``template`` copied to ``target``
+    (modification times kept, so the collected static files stay current)."""
+    shutil.copytree(template, target, symlinks=True)
+    return target
 
 
 def start_worker(name: str, data_dir: Path, *, env: dict[str, str]) -> Process:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.harness import demo_copy
+from tests.deploy.harness import demo_template as build_demo_template
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -72,14 +75,28 @@ def stop(process: subprocess.Popen[str]) -> str:
     return out or ""
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh demo's data directory, built once for the whole run (the xdist workers
+    share it: they share the parent of their temporary folders); never served itself,
+    only copied (:func:`tests.deploy.harness.demo_copy`)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    return build_demo_template(root)
+
+
 @pytest.fixture(scope="module")
 def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_template: Path,
 ) -> Iterator[str]:
     """A demo server of the test module's own (its base URL), for browser tests whose
     changes must stay out of the other modules' (``demo_server`` is shared by all)."""
     name = request.module.__name__.rsplit(".", 1)[-1]
-    process, base = start_demo_server(tmp_path_factory.mktemp(name))
+    data_dir = demo_copy(demo_template, tmp_path_factory.mktemp(name) / "data")
+    process, base = start_demo_server(data_dir)
     try:
         yield base
     finally:
@@ -87,8 +104,10 @@ def server(
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data_dir = tmp_path_factory.mktemp("leitai-data")
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Path
+) -> Iterator[tuple[str, Path]]:
+    data_dir = demo_copy(demo_template, tmp_path_factory.mktemp("leitai-data") / "data")
     process, base = start_demo_server(data_dir)
     try:
         yield base, data_dir

@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.harness import Browser, Process, clean_env, start_server, wait_for
+from tests.deploy.harness import (
+    Browser,
+    Process,
+    clean_env,
+    demo_copy,
+    start_server,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
@@ -111,9 +118,9 @@ def _score_and_kill(server: Process, judges: list[Judge], unit: str) -> tuple[di
 
 
 def test_kill_9_of_the_server_in_the_middle_of_scoring_loses_no_acknowledged_sheet(
-    tmp_path: Path,
+    tmp_path: Path, demo_template: Path
 ) -> None:
-    data = tmp_path / "data"
+    data = demo_copy(demo_template, tmp_path / "data")
     env = clean_env()
     server, base = start_server("first", data, env=env, demo=True, worker=False)
     try:

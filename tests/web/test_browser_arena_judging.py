@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.deploy.harness import clean_env, start_server
+from tests.deploy.harness import clean_env, demo_copy, start_server
 from tests.web.browser import MARKS, log_in
 from tests.web.browser import screenshot as shot
 
@@ -25,8 +26,8 @@ JUDGES = 12
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("judging") / "data"
+def server(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Iterator[str]:
+    data = demo_copy(demo_template, tmp_path_factory.mktemp("judging") / "data")
     process, base = start_server("judging", data, env=clean_env(), demo=True, worker=False)
     try:
         yield base

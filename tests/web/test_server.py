@@ -97,3 +97,62 @@ def test_the_api_documentation_works_offline(demo_server: tuple[str, Path], path
     if not path.endswith(".json"):
         for asset in re.findall(r'(?:src|href)="([^"#][^"]*)"', body):
             assert asset.startswith("/"), f"{asset} is not served by the application"
+
+
+STATIC_SCRIPT = """
+import json, os, sys
+from pathlib import Path
+from leitai.web.server import _prepare_environment
+_prepare_environment(host="127.0.0.1", data_dir=Path(sys.argv[1]))
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.staticfiles.finders import get_finder
+from leitai.web.server import _static_fingerprint, collect_static
+said = {"first": collect_static(), "again": collect_static()}
+root = Path(settings.STATIC_ROOT)
+manifest = json.loads((root / "staticfiles.json").read_text())
+css = root / manifest["paths"]["leitai/css/leitai.css"]
+css.unlink()
+said["a file missing"] = collect_static()
+said["css back"] = css.is_file()
+said["after"] = collect_static()
+# A source file changed (an upgrade): the fingerprint is another.
+extra = Path(sys.argv[2])
+(extra / "x.js").write_text("1")
+settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(extra)]
+get_finder.cache_clear()
+one = _static_fingerprint()
+os.utime(extra / "x.js", ns=(1, 1))
+said["source changed"] = one != _static_fingerprint()
+print(json.dumps(said))
+"""
+
+
+def test_a_restart_collects_the_static_files_only_when_they_changed(tmp_path: Path) -> None:
+    """``leitai serve`` collects (hashes, compresses) the static files at a start only when
+    their sources changed or a collected file is missing; a restart keeps them."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.deploy.harness import clean_env
+
+    (tmp_path / "extra").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", STATIC_SCRIPT, str(tmp_path / "data"), str(tmp_path / "extra")],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    said = json.loads(result.stdout.strip().splitlines()[-1])
+    assert said == {
+        "first": True,
+        "again": False,
+        "a file missing": True,
+        "css back": True,
+        "after": False,
+        "source changed": True,
+    }

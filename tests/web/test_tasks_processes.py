@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from tests.deploy.harness import (
     Browser,
     Process,
     clean_env,
+    demo_copy,
     job_starts,
     reachable,
     start_server,
@@ -44,16 +44,6 @@ pytestmark = [
 
 LEASE = "3"  # seconds: a dead worker's job is taken up quickly
 LONG = 20_000  # samples: long enough to be killed half way (120,000 assessments)
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with the demo installed, copied by each test."""
-    root = tmp_path_factory.mktemp("queue-demo")
-    data = root / "data"
-    server, _ = start_server("demo-setup", data, env=clean_env(), demo=True, worker=False)
-    server.stop()
-    return data
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -86,10 +76,9 @@ def _forget_queue(queue: str) -> None:
 
 
 @pytest.fixture
-def data_dir(demo_data: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(demo_data, target)
-    return target
+def data_dir(demo_template: Path, tmp_path: Path) -> Path:
+    """A data directory with the demo installed (the run's demo template, copied)."""
+    return demo_copy(demo_template, tmp_path / "data")
 
 
 @pytest.fixture

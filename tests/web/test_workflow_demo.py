@@ -161,3 +161,42 @@ class DemoDatesTests(BaseTestCase):
             snapshot = period_published_snapshot(Period.objects.get(code=code))
             self.assertEqual(snapshot.published_at.astimezone().date().isoformat(), day)
             self.assertLess(snapshot.created_at, snapshot.published_at)
+
+
+class DemoAccountsRestartTests(BaseTestCase):
+    """``leitai serve --demo`` at every start: the demo accounts get the demo password
+    back when it was changed, and a start that finds it in place adds nothing."""
+
+    def test_a_second_start_keeps_the_demo_passwords_and_resets_a_changed_one(self) -> None:
+        from leitai.web.accounts.models import PasswordHistory
+        from leitai.web.demo import DEMO_PASSWORD
+
+        accounts = [a.username for a in demo_install()]
+        self.assertIn("office", accounts)
+        users = User.objects.filter(username__in=accounts)
+        hashes = dict(users.values_list("username", "password"))
+        self.assertTrue(all(u.check_password(DEMO_PASSWORD) for u in users))
+        # The office changed one demo account's password.
+        laoshan = User.objects.get(username="laoshan")
+        laoshan.set_password("another-pass-2024")
+        laoshan.save()
+        hashes["laoshan"] = laoshan.password
+        history = PasswordHistory.objects.filter(user__in=users).count()
+        before = dict(users.values_list("username", "password_changed_at"))
+        count = AuditEntry.objects.count()
+
+        demo_install()
+
+        again = dict(users.values_list("username", "password"))
+        self.assertEqual(
+            {u for u in again if again[u] != hashes[u]}, {"laoshan"}, "only laoshan is reset"
+        )
+        laoshan.refresh_from_db()
+        self.assertTrue(laoshan.check_password(DEMO_PASSWORD))
+        # laoshan's new hash joins its history; the others' histories stay as they were.
+        self.assertEqual(PasswordHistory.objects.filter(user__in=users).count(), history + 1)
+        # Every account's password age counts from this start, as a reset's would.
+        after = dict(users.values_list("username", "password_changed_at"))
+        self.assertTrue(all(after[u] > before[u] for u in accounts), (before, after))
+        self.assertEqual(AuditEntry.objects.count(), count)
+        self.assertTrue(audit_verify().intact)

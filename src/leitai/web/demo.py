@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import password_validation
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, identify_hasher, make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,6 +83,34 @@ def demo_install(*, accounts: bool = True, password: str = DEMO_PASSWORD) -> lis
     return out
 
 
+class _DemoPassword:
+    """The demo password: one hash for every account that needs it (an Argon2 hash costs
+    about 0.2 s of CPU, and the demo has some twenty accounts), and whether an account
+    already has it, checked once per stored hash (after the first start they all share
+    one)."""
+
+    def __init__(self, password: str) -> None:
+        self.password = password
+        self._hash = ""
+        self._holds: dict[str, bool] = {}
+
+    def hash(self) -> str:
+        if not self._hash:
+            self._hash = make_password(self.password)
+        return self._hash
+
+    def held_by(self, user: User) -> bool:
+        """Whether ``user``'s password is this one, in a hash that needs no update."""
+        encoded = user.password or ""
+        if encoded not in self._holds:
+            try:
+                current = not identify_hasher(encoded).must_update(encoded)
+            except ValueError:  # an unusable password, or no hash at all
+                current = False
+            self._holds[encoded] = current and check_password(self.password, encoded)
+        return self._holds[encoded]
+
+
 def _demo_password_set(user: User, password: str, hashed: str) -> None:
     """What :func:`~leitai.web.accounts.services.user_set_password` does, with the hash of
     ``password`` already made."""
@@ -102,9 +130,18 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     approver_unit = Unit.objects.filter(code=DEMO_APPROVER[1]).first()
     if approver_unit is not None:
         wanted.append((DEMO_APPROVER[0], User.Role.REPORTER, approver_unit, DEMO_APPROVER[2]))
-    # One hash for every demo account (their password is the same and printed anyway):
-    # an Argon2 hash costs about 0.2 s of CPU, and the demo has some fifteen accounts.
-    hashed = make_password(password)
+    # One hash for every demo account (their password is the same and printed anyway).
+    # An account that has the password already (a restart) keeps its hash: setting it
+    # again would only add the same password to its history at every start.
+    demo_password = _DemoPassword(password)
+    kept: list[int] = []
+
+    def ensure(user: User) -> None:
+        if demo_password.held_by(user):
+            kept.append(user.pk)
+        else:
+            _demo_password_set(user, password, demo_password.hash())
+
     out = []
     for username, role, unit, name in wanted:
         user = User.objects.filter(username=username).first()
@@ -112,7 +149,7 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
             user = user_create(
                 username=username, password=None, role=role, unit=unit, first_name=name
             )
-        _demo_password_set(user, password, hashed)
+        ensure(user)
         approver = username == DEMO_APPROVER[0]
         if approver and not user.unit_approver:
             user.unit_approver = True
@@ -137,11 +174,13 @@ def demo_accounts_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
                 department=department,
                 first_name=name,
             )
-        _demo_password_set(user, password, hashed)
+        ensure(user)
         if approver and not user.unit_approver:
             user.unit_approver = True
             user.save(update_fields=["unit_approver"])
         out.append(DemoAccount(username, password, User.Role.PROVIDER, department.name, approver))
+    # As a reset would: the password's age counts from this start.
+    User.objects.filter(pk__in=kept).update(password_changed_at=timezone.now())
     # The demo is walked from the README with a password only (like the passwords above,
     # at every start): the office's second factor is off, and the security page warns.
     site_settings_update(office_second_factor=False)

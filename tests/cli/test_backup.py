@@ -31,6 +31,16 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
     yield data_dir, archive, dump(data_dir)
 
 
+@pytest.fixture(scope="module")
+def restored(source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The source's backup restored on SQLite by ``leitai restore`` (once per module: a
+    restore migrates a new database and loads every row); tests that change it copy it."""
+    _data_dir, archive, _before = source
+    target = tmp_path_factory.mktemp("restored") / "restored"
+    restore(archive, target)
+    return target
+
+
 def postgres_database() -> Iterator[str]:
     try:
         import psycopg
@@ -80,14 +90,13 @@ def verify(data_dir: Path, url: str | None = None, *args: str) -> subprocess.Com
     return leitai("verify", *args, data_dir=data_dir, database_url=url)
 
 
-def test_a_backup_restores_exactly_on_sqlite_and_verifies(source, tmp_path) -> None:
+def test_a_backup_restores_exactly_on_sqlite_and_verifies(source, restored) -> None:
     _data_dir, archive, before = source
-    restore(archive, tmp_path / "restored")
-    assert_same(before, dump(tmp_path / "restored"))
-    done = verify(tmp_path / "restored")
+    assert_same(before, dump(restored))
+    done = verify(restored)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "记录完整" in done.stdout
-    key = tmp_path / "restored" / "audit_key"
+    key = restored / "audit_key"
     assert key.read_bytes() == (source[0] / "audit_key").read_bytes()
     assert oct(key.stat().st_mode & 0o777) == "0o600"
     assert oct(archive.stat().st_mode & 0o777) == "0o600"
@@ -99,9 +108,8 @@ def test_timestamps_keep_their_microseconds(source) -> None:
     assert any("." in s for s in stamps), stamps[:3]
 
 
-def test_the_restored_installation_goes_on_recording(source, tmp_path) -> None:
-    _data_dir, archive, _before = source
-    restore(archive, tmp_path / "r")
+def test_the_restored_installation_goes_on_recording(restored, tmp_path) -> None:
+    shutil.copytree(restored, tmp_path / "r")  # the same files, which this test changes
     run_python(
         "import django; django.setup()\n"
         "from leitai.web.audit.services import audit_record\n"

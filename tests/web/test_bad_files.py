@@ -38,7 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data" / "bad"))
 import make_bad_files as bad
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SECONDS = 20.0  # per request, generous for a shared machine; tests/io times the reading
+# CPU seconds per request (time.process_time: the test client answers in this process),
+# which a loaded machine does not inflate as it does wall time; tests/io times the reading.
+SECONDS = 20.0
 ZH = translator("zh")
 
 
@@ -53,13 +55,6 @@ def _fixed_part(code: str) -> str:
 
 
 class BadFilesTestCase(BaseTestCase):
-    built: dict[str, bytes]
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.built = {name: case.build() for name, case in bad.CORPUS.items()}
-
     def setUp(self) -> None:
         self.q4 = Period.objects.get(code="2023Q4")
 
@@ -78,7 +73,7 @@ class BadFilesTestCase(BaseTestCase):
 
     def file(self, name: str) -> SimpleUploadedFile:
         case = bad.CORPUS[name]
-        return SimpleUploadedFile(case.filename, self.built[name])
+        return SimpleUploadedFile(case.filename, bad.built(name))
 
     def assert_located(self, name: str, response) -> None:  # type: ignore[no-untyped-def]
         case = bad.CORPUS[name]
@@ -102,13 +97,13 @@ class UploadPreviewTests(BadFilesTestCase):
             if case.kind == "other":
                 continue
             with self.subTest(name):
-                start = time.perf_counter()
+                start = time.process_time()
                 response = self.client.post(
                     reverse("workflow:upload", args=["2023Q4"]),
                     {"file": self.file(name)},
                     follow=True,
                 )
-                self.assertLess(time.perf_counter() - start, SECONDS, name)
+                self.assertLess(time.process_time() - start, SECONDS, name)
                 self.assert_located(name, response)
         self.assertEqual(self.state(), before)
 
@@ -143,12 +138,12 @@ class TargetsImportTests(BadFilesTestCase):
         before = self.state()
         for name, case in bad.CORPUS.items():
             with self.subTest(name):
-                start = time.perf_counter()
+                start = time.process_time()
                 response = self.client.post(
                     reverse("targets:import"),
                     {"kind": "targets", "file": self.file(name), "preview": "1"},
                 )
-                self.assertLess(time.perf_counter() - start, SECONDS, name)
+                self.assertLess(time.process_time() - start, SECONDS, name)
                 self.assertIn(response.status_code, (200, 400), name)
                 if case.code and case.kind != "other":
                     self.assertIn(_fixed_part(case.code), response.content.decode(), name)
@@ -182,7 +177,7 @@ class CommandLineTests(BadFilesTestCase):
             for name, case in bad.CORPUS.items():
                 with self.subTest(name):
                     path = Path(folder) / case.filename
-                    path.write_bytes(self.built[name])
+                    path.write_bytes(bad.built(name))
                     err = io.StringIO()
                     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
                         status = cli_main(["assess", str(scheme), str(path)])
@@ -197,7 +192,7 @@ class CommandLineTests(BadFilesTestCase):
                     continue
                 with self.subTest(name):
                     path = Path(folder) / case.filename
-                    path.write_bytes(self.built[name])
+                    path.write_bytes(bad.built(name))
                     with self.assertRaises(DataError):
                         read_coinr(path, meta)
 

@@ -11,6 +11,7 @@ Usage: ``python tests/data/bad/make_bad_files.py OUT_DIR`` writes every file the
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import sys
@@ -640,6 +641,15 @@ CORPUS: dict[str, Bad] = {
     "whitespace_only": Bad(whitespace_only_csv, "blank.csv", "csv", None),
     "control_chars": Bad(control_chars_csv, "control.csv", "csv", None),
 }
+
+
+@functools.cache
+def built(name: str) -> bytes:
+    """The bytes of ``CORPUS[name]``, built once per process: every builder is
+    deterministic (seeded), and the whole corpus takes about 3 s of CPU to build (the
+    deflate bomb alone 1.5 s), which each test module and class had paid again."""
+    return CORPUS[name].build()
+
 
 BOMBS = {"dimension_bomb", "deflate_bomb", "million_empty_rows", "too_large_csv", "wide_csv"}
 

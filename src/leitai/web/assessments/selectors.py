@@ -485,7 +485,7 @@ def unit_history(*, unit: Unit, user: Any) -> list[HistoryRow]:
     """The unit's rank, score, flags and stars in every period ``user`` may read."""
     history: list[HistoryRow] = []
     for period, snapshot in periods_visible(user=user, unit=unit):
-        # Deferred fields load only when the parsed view is not cached yet.
+        # The deferred sealed texts are read (in one query) and checked on every read.
         view = result_view(snapshot)
         row = view.by_unit.get(unit.code)
         if row is None:

@@ -126,10 +126,43 @@ class AlteredResultTests(BaseTestCase):
         with self.assertRaises(SnapshotAltered):
             period_compute(period=following, user=self.office)
 
+    def test_a_result_read_without_its_texts_is_checked_with_them_in_one_query(self) -> None:
+        """Lists read results without their texts; the check reads the three at once."""
+        from leitai.web.assessments.integrity import SnapshotAltered, snapshot_check
+
+        altered = _deferred(self.snapshot)
+        with self.assertNumQueries(1), self.assertRaises(SnapshotAltered):
+            snapshot_check(altered)
+        sound = period_published_snapshot(Period.objects.get(code="2023Q2"))
+        assert sound is not None
+        one = _deferred(sound)
+        with self.assertNumQueries(1):
+            snapshot_check(one)
+        self.assertEqual(
+            (one.result, one.inputs, one.explanations),
+            (sound.result, sound.inputs, sound.explanations),
+        )
+
+    def test_a_later_unit_page_whose_history_reads_the_altered_period_is_not_served(
+        self,
+    ) -> None:
+        # 2023Q3's result is in 2023Q4's unit page: its history and its trend.
+        following = Period.objects.get(previous=self.period)
+        url = reverse("boards:unit", kwargs={"period": following.code, "unit": "shibei"})
+        self.login(self.office)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 409, url)
+        self.assertNotIn("99.9", response.content.decode())
+
     def test_other_periods_are_still_served(self) -> None:
         self.login(self.viewer)
         url = reverse("boards:league", kwargs={"period": "2023Q2"})
         self.assertEqual(self.client.get(url).status_code, 200)
+
+
+def _deferred(snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` as a list reads it: without its sealed texts."""
+    return Snapshot.objects.defer("inputs", "explanations", "result").get(pk=snapshot.pk)
 
 
 class StableFingerprintTests(BaseTestCase):

@@ -260,6 +260,18 @@ def url_names() -> set[str]:
     return names
 
 
+def matrix_parts() -> list[list[str]]:
+    """``MATRIX``'s URL names in two parts of about as many requests each, in order."""
+    names = list(MATRIX)
+    total = sum(len(MATRIX[n]) for n in names)
+    count = 0
+    for i, name in enumerate(names):
+        count += len(MATRIX[name])
+        if count * 2 >= total:
+            return [names[: i + 1], names[i + 1 :]]
+    return [names, []]
+
+
 class PermissionMatrixTests(BaseTestCase):
     approver_zhujian: User
 
@@ -332,34 +344,50 @@ class PermissionMatrixTests(BaseTestCase):
         self.assertEqual(sorted(names - MATRIX.keys()), [], "URLs without an entry in MATRIX")
         self.assertEqual(sorted(MATRIX.keys() - names), [], "entries for URLs that do not exist")
 
-    def test_every_url_answers_every_role_as_the_matrix_says(self) -> None:
+    def check_matrix(self, public: bool, part: int) -> None:
+        """Every request of one part of ``MATRIX`` (see :func:`matrix_parts`), as every
+        role, with the public boards on or off."""
         failures = []
-        for public in (True, False):
-            for name, requests in MATRIX.items():
-                for request in requests:
-                    url = reverse(name, kwargs=request.kwargs) + (
-                        f"?{request.query}" if request.query else ""
-                    )
-                    for role in ROLES:
-                        # Checked again each time: the office's own request may switch it.
-                        self.set_public_boards(public)
-                        self.as_role(role)
-                        expected = request.expect[role]
-                        if isinstance(expected, tuple):
-                            expected = expected[0] if public else expected[1]
-                        response = getattr(self.client, request.method)(url, request.data or {})
-                        if response.status_code != expected:
-                            failures.append(
-                                f"{request.method.upper()} {url} as {role} (public {'on' if public else 'off'}): "
-                                f"{response.status_code}, expected {expected}"
-                            )
-                        if (
-                            role == "anonymous"
-                            and expected == 302
-                            and request.expect["office"] != 302
-                        ):
-                            self.assertIn("/accounts/login/", response["Location"], url)
+        for name in matrix_parts()[part]:
+            for request in MATRIX[name]:
+                url = reverse(name, kwargs=request.kwargs) + (
+                    f"?{request.query}" if request.query else ""
+                )
+                for role in ROLES:
+                    # Checked again each time: the office's own request may switch it.
+                    self.set_public_boards(public)
+                    self.as_role(role)
+                    expected = request.expect[role]
+                    if isinstance(expected, tuple):
+                        expected = expected[0] if public else expected[1]
+                    response = getattr(self.client, request.method)(url, request.data or {})
+                    if response.status_code != expected:
+                        failures.append(
+                            f"{request.method.upper()} {url} as {role} (public {'on' if public else 'off'}): "
+                            f"{response.status_code}, expected {expected}"
+                        )
+                    if role == "anonymous" and expected == 302 and request.expect["office"] != 302:
+                        self.assertIn("/accounts/login/", response["Location"], url)
         self.assertEqual(failures, [], "\n" + "\n".join(failures))
+
+    # One test per part and setting of the public boards (rather than one test of
+    # every request), so that the suite's workers share the matrix between them.
+    def test_every_url_answers_every_role_as_the_matrix_says_public_on_1(self) -> None:
+        self.check_matrix(True, 0)
+
+    def test_every_url_answers_every_role_as_the_matrix_says_public_on_2(self) -> None:
+        self.check_matrix(True, 1)
+
+    def test_every_url_answers_every_role_as_the_matrix_says_public_off_1(self) -> None:
+        self.check_matrix(False, 0)
+
+    def test_every_url_answers_every_role_as_the_matrix_says_public_off_2(self) -> None:
+        self.check_matrix(False, 1)
+
+    def test_the_parts_are_the_whole_matrix(self) -> None:
+        parts = matrix_parts()
+        self.assertEqual(len(parts), 2)
+        self.assertEqual([n for part in parts for n in part], list(MATRIX))
 
     def test_every_admin_url_is_for_the_office_only(self) -> None:
         """The admin's URLs, one per registered model and action, with real objects."""

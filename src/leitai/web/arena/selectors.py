@@ -24,6 +24,7 @@ from leitai.web.arena.models import ArenaSession
 from leitai.web.assessments.models import Snapshot, Unit
 from leitai.web.assessments.selectors import (
     ResultView,
+    period_has_published,
     period_label,
     period_previous_snapshot,
     period_published_snapshot,
@@ -43,7 +44,7 @@ def session_order(session: ArenaSession) -> str | list[str]:
 def session_readable(user: Any, session: ArenaSession) -> bool:
     if user_is_office(user):
         return True
-    return user_can_read_published(user) and period_published_snapshot(session.period) is not None
+    return user_can_read_published(user) and period_has_published(session.period)
 
 
 def sessions_visible(user: Any) -> list[tuple[ArenaSession, bool]]:
@@ -53,7 +54,7 @@ def sessions_visible(user: Any) -> list[tuple[ArenaSession, bool]]:
     reader = user_can_read_published(user)
     out = []
     for session in sessions:
-        published = period_published_snapshot(session.period) is not None
+        published = period_has_published(session.period)
         if office or (reader and published):
             out.append((session, published))
     return out

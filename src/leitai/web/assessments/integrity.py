@@ -92,12 +92,27 @@ def snapshot_seal(snapshot: Any) -> str:
     return seal(snapshot_seal_document(snapshot))
 
 
+_SEALED_TEXTS = ("result", "inputs", "explanations")
+
+
+def _load_sealed_texts(snapshot: Any) -> None:
+    """Read the sealed texts a list query deferred in one query, not one query each
+    (a page listing every period's result checks each of them)."""
+    deferred = getattr(snapshot, "get_deferred_fields", None)
+    if deferred is None or snapshot.pk is None:
+        return
+    missing = [name for name in _SEALED_TEXTS if name in deferred()]
+    if len(missing) > 1:
+        snapshot.refresh_from_db(fields=missing)
+
+
 def snapshot_problem(snapshot: Any) -> str | None:
     """What is wrong with a stored snapshot, or None when it is as sealed.
 
     ``"result"``: the result is not the one its ``result_sha256`` names;
     ``"seal"``: something the seal covers was changed (or the seal itself).
     """
+    _load_sealed_texts(snapshot)
     if _sha256(snapshot.result) != snapshot.result_sha256:
         return "result"
     if not snapshot.seal or not seals_equal(snapshot.seal, snapshot_seal(snapshot)):

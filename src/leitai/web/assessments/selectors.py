@@ -80,6 +80,24 @@ def period_published_snapshot(period: Period) -> Snapshot | None:
     return period.snapshots.published().order_by("-revision").first()
 
 
+def period_has_published(period: Period) -> bool:
+    """Whether the period has a published result (the result is neither read nor checked)."""
+    return period.snapshots.published().exists()
+
+
+def period_published_revision(period: Period) -> int:
+    """The revision of the period's current published result, 0 when none is: for
+    pages that say whether and how often a period was published without reading the
+    result itself (its texts are neither read nor checked)."""
+    revision = (
+        period.snapshots.published()
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    return revision or 0
+
+
 def period_previous_snapshot(period: Period) -> Snapshot | None:
     """The one previous result that rank change, flags, the comparison, report cards and
     anomaly alerts all use: the published result of the period's previous period.
@@ -475,7 +493,7 @@ def unit_history(*, unit: Unit, user: Any) -> list[HistoryRow]:
     """The unit's rank, score, flags and stars in every period ``user`` may read."""
     history: list[HistoryRow] = []
     for period, snapshot in periods_visible(user=user, unit=unit):
-        # Deferred fields load only when the parsed view is not cached yet.
+        # The deferred sealed texts are read (in one query) and checked on every read.
         view = result_view(snapshot)
         row = view.by_unit.get(unit.code)
         if row is None:

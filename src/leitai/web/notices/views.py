@@ -53,7 +53,7 @@ def _lang() -> str:
 @require_GET
 def notice_list(request: HttpRequest, period: str) -> HttpResponse:
     obj = _period(period)
-    published = assessments.period_published_snapshot(obj) is not None
+    published = assessments.period_has_published(obj)
     if not published and not user_is_office(request.user):
         raise Http404  # nobody but the office learns that an unpublished period exists
     if not selectors.notices_readable(request.user):

@@ -25,6 +25,7 @@ from leitai.web.assessments.selectors import (
     period_draft_snapshot,
     period_previous_cells,
     period_previous_snapshot,
+    period_published_revision,
     period_published_snapshot,
     result_view,
     rules_needing_previous,
@@ -166,14 +167,14 @@ def period_status_for(period: Period, *, user: Any) -> str:
     """:func:`period_status` of ``period`` as it stands, as ``user`` may see it: over every
     unit's row for the office, over their own unit's row for a reporter (a reporter sees
     the period as their unit stands in it, and learns nothing of the other units)."""
-    published = period_published_snapshot(period)
+    revision = period_published_revision(period)
     rows: list[UnitRow] = []
     if period.state != Period.State.PUBLISHED:
         if user_is_office(user):
             rows = status_board(period)
         elif getattr(user, "is_authenticated", False) and user.is_reporter:
             rows = [unit_row(period, user.unit)]
-    return period_status(period, rows, revision=published.revision if published else 0)
+    return period_status(period, rows, revision=revision)
 
 
 def status_board(period: Period, units: list[Unit] | None = None) -> list[UnitRow]:

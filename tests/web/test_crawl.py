@@ -53,6 +53,8 @@ ALLOWED = {
     "PDF",
     "pdf",
     "API",
+    "PIN",
+    "USB",
     "JSON",
     "OpenAPI",
     "leitai",

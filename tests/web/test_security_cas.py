@@ -5,11 +5,8 @@ service tickets at /login and answers /p3/serviceValidate (CAS 3) and /serviceVa
 from __future__ import annotations
 
 import secrets
-import threading
 import time
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 from xml.sax.saxutils import escape
@@ -20,6 +17,7 @@ from django.urls import reverse
 from leitai.web.accounts.models import LoginSession, User
 from leitai.web.audit.models import Action, AuditEntry
 from tests.web.base import BaseTestCase
+from tests.web.sso_helpers import QuietHandler, StubServer, sent_back
 
 
 def _success(user: str, attributes: dict[str, Any]) -> str:
@@ -44,7 +42,7 @@ def _failure(ticket: str) -> str:
     )
 
 
-class StubCASServer:
+class StubCASServer(StubServer):
     """A CAS server in a thread: /cas/login issues a ticket for the service it is given,
     the validation addresses accept each ticket once and for that service only."""
 
@@ -54,34 +52,14 @@ class StubCASServer:
         self.attributes: dict[str, Any] = {}
         self.validated: list[str] = []  # the paths validation came to
         self.delay = 0.0  # seconds the validation answer waits
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cas"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__()
+        self.url = f"{self.base}/cas"
 
-    def __enter__(self) -> StubCASServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def answer(self, status: int, body: str = "", location: str = "") -> None:
-                self.send_response(status)
-                if location:
-                    self.send_header("Location", location)
-                data = body.encode()
-                self.send_header("Content-Type", "application/xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        class Handler(QuietHandler):
+            content_type = "application/xml; charset=utf-8"
 
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
@@ -98,9 +76,9 @@ class StubCASServer:
                     ticket = query.get("ticket", "")
                     issued = stub.tickets.pop(ticket, None)
                     if issued is None or issued[0] != service:
-                        self.answer(200, _failure(ticket))
+                        self.answer(200, _failure(ticket).encode())
                     else:
-                        self.answer(200, _success(issued[1], issued[2]))
+                        self.answer(200, _success(issued[1], issued[2]).encode())
                 else:
                     self.answer(404)
 
@@ -134,15 +112,7 @@ class CASLoginTests(BaseTestCase):
         begin = self.client.get(start or reverse("accounts:cas_login"))
         self.assertEqual(begin.status_code, 302)
         self.assertTrue(begin["Location"].startswith(self.cas.url + "/login?service="))
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any) -> None:
-                return None
-
-        try:
-            urllib.request.build_opener(NoRedirect).open(begin["Location"], timeout=10)
-        except urllib.error.HTTPError as redirect:
-            back = urlsplit(redirect.headers["Location"])
+        back = sent_back(begin["Location"])
         self.assertEqual(back.netloc, "testserver")
         return self.client.get(f"{back.path}?{back.query}")
 
@@ -258,15 +228,7 @@ class CASLoginTests(BaseTestCase):
         begin = self.client.get(reverse("accounts:cas_login"))
         query = parse_qs(urlsplit(begin["Location"]).query)
         service = query["service"][0]
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any) -> None:
-                return None
-
-        try:
-            urllib.request.build_opener(NoRedirect).open(begin["Location"], timeout=10)
-        except urllib.error.HTTPError as redirect:
-            back = urlsplit(redirect.headers["Location"])
+        back = sent_back(begin["Location"])
         self.assertTrue(service.startswith("http://testserver/accounts/cas/login/"))
         first = self.client.get(f"{back.path}?{back.query}")
         self.assertEqual(first.status_code, 302)
@@ -303,15 +265,7 @@ class CASLoginTests(BaseTestCase):
     def test_the_servers_single_logout_ends_the_session(self) -> None:
         self.cas.user, self.cas.attributes = "zhang.san", {"leitai_role": "viewer"}
         begin = self.client.get(reverse("accounts:cas_login"))
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any) -> None:
-                return None
-
-        try:
-            urllib.request.build_opener(NoRedirect).open(begin["Location"], timeout=10)
-        except urllib.error.HTTPError as redirect:
-            back = urlsplit(redirect.headers["Location"])
+        back = sent_back(begin["Location"])
         ticket = parse_qs(back.query)["ticket"][0]
         self.client.get(f"{back.path}?{back.query}")
         user = User.objects.get(oidc_subject="cas:zhang.san")

@@ -7,9 +7,8 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -21,29 +20,21 @@ from django.urls import reverse
 from leitai.web.accounts.models import User
 from leitai.web.audit.models import Action, AuditEntry
 from tests.web.base import BaseTestCase
+from tests.web.sso_helpers import QuietHandler, StubServer, sent_back
 
 CLIENT_ID = "leitai-test"
 CLIENT_SECRET = "client-secret-of-the-test"
 
 
-class StubProvider:
+class StubProvider(StubServer):
     """An OIDC provider in a thread: discovery, authorize, token (PKCE) and JWKS."""
 
     def __init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.codes: dict[str, dict[str, Any]] = {}
         self.claims: dict[str, Any] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> StubProvider:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__()
+        self.issuer = self.base
 
     def jwks(self) -> dict[str, Any]:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
@@ -61,22 +52,14 @@ class StubProvider:
         }
         return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": "test-key"})
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
+        class Handler(QuietHandler):
+            content_type = "application/json"
 
-            def answer(self, status: int, body: Any = None, location: str = "") -> None:
-                self.send_response(status)
-                if location:
-                    self.send_header("Location", location)
-                data = json.dumps(body or {}).encode()
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+            def answer(self, status: int, body: Any = None, location: str = "") -> None:  # type: ignore[override]
+                super().answer(status, json.dumps(body or {}).encode(), location)
 
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
@@ -161,22 +144,12 @@ class SingleSignOnTests(BaseTestCase):
 
     def sso_login(self, claims: dict[str, Any]):
         """Go through the code flow as a browser would; return the callback's answer."""
-        import urllib.request
-
         self.provider.claims = claims
         start = self.client.get(reverse("accounts:oidc_login"))
         self.assertEqual(start.status_code, 302)
         self.assertTrue(start["Location"].startswith(self.provider.issuer + "/authorize?"))
 
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any) -> None:
-                return None
-
-        opener = urllib.request.build_opener(NoRedirect)
-        try:
-            opener.open(start["Location"], timeout=10)
-        except urllib.error.HTTPError as redirect:
-            back = urlsplit(redirect.headers["Location"])
+        back = sent_back(start["Location"])
         return self.client.get(f"{back.path}?{back.query}")
 
     def test_the_login_page_offers_single_sign_on(self) -> None:

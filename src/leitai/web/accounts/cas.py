@@ -71,17 +71,6 @@ class TimeoutSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
-def attribute_names() -> ClaimNames:
-    """The CAS attributes that the mapping reads (by default named as the OIDC claims)."""
-    return ClaimNames(
-        role=settings.LEITAI_CAS_ROLE_ATTRIBUTE,
-        role_map=settings.LEITAI_CAS_ROLE_MAP,
-        unit=settings.LEITAI_CAS_UNIT_ATTRIBUTE,
-        department=settings.LEITAI_CAS_DEPARTMENT_ATTRIBUTE,
-        approver=settings.LEITAI_CAS_APPROVER_ATTRIBUTE,
-    )
-
-
 def _verified(request: HttpRequest | None, ticket: str, service: str) -> tuple[str, dict]:
     """The CAS user name and attributes the server vouches for ("" when it does not)."""
     client = get_cas_client(service_url=service, request=request)
@@ -108,7 +97,7 @@ class LeitaiCASBackend(ModelBackend):
             refusal_record(request, who="", reason="ticket not valid", method="cas")
             return None
         try:
-            terms = identity_terms(attributes, attribute_names())
+            terms = identity_terms(attributes, ClaimNames.from_settings("CAS", "ATTRIBUTE"))
             user = User.objects.filter(oidc_subject=SUBJECT_PREFIX + username).first()
             if user is not None and not user.is_active:
                 raise Refused("inactive")

@@ -75,17 +75,6 @@ def oidc_setting(attr: str, *args: Any) -> Any:
     return import_from_settings(attr, *args)
 
 
-def claim_names() -> ClaimNames:
-    """The claims of the ID token (and user info) that the mapping reads."""
-    return ClaimNames(
-        role=settings.LEITAI_OIDC_ROLE_CLAIM,
-        role_map=settings.LEITAI_OIDC_ROLE_MAP,
-        unit=settings.LEITAI_OIDC_UNIT_CLAIM,
-        department=settings.LEITAI_OIDC_DEPARTMENT_CLAIM,
-        approver=settings.LEITAI_OIDC_APPROVER_CLAIM,
-    )
-
-
 class LeitaiOIDCBackend(OIDCAuthenticationBackend):
     """Accounts from the identity platform's claims; nothing while SSO is off."""
 
@@ -135,7 +124,7 @@ class LeitaiOIDCBackend(OIDCAuthenticationBackend):
         try:
             if not claims.get("sub"):
                 raise Refused("no subject")
-            identity_terms(claims, claim_names())
+            identity_terms(claims, ClaimNames.from_settings("OIDC", "CLAIM"))
         except Refused as refused:
             name = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or claims.get("sub") or "")
             request = getattr(self, "request", None)
@@ -154,7 +143,7 @@ class LeitaiOIDCBackend(OIDCAuthenticationBackend):
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
         """Role, unit, department and approver flag follow the claims at every login."""
-        terms = identity_terms(claims, claim_names())
+        terms = identity_terms(claims, ClaimNames.from_settings("OIDC", "CLAIM"))
         return account_apply(user, terms, name=str(claims.get("name") or ""))
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 from leitai.web.audit.models import Action
 
 if TYPE_CHECKING:
@@ -46,6 +48,19 @@ class ClaimNames:
     unit: str
     department: str
     approver: str
+
+    @classmethod
+    def from_settings(cls, protocol: str, noun: str) -> ClaimNames:
+        """The names a protocol's settings give: ``LEITAI_<PROTOCOL>_ROLE_<NOUN>`` and the
+        like for the unit, department and approver, and ``LEITAI_<PROTOCOL>_ROLE_MAP``."""
+        prefix = f"LEITAI_{protocol}_"
+        return cls(
+            role_map=getattr(settings, f"{prefix}ROLE_MAP"),
+            **{
+                name: getattr(settings, f"{prefix}{name.upper()}_{noun}")
+                for name in ("role", "unit", "department", "approver")
+            },
+        )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from leitai.web.accounts.selectors import (
 from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
+    period_has_published,
     period_previous_cells,
     period_previous_snapshot,
     period_published_revision,
@@ -701,14 +702,15 @@ class DrawnFrom:
 
 def drawn_from(period: Period) -> list[DrawnFrom]:
     """The periods ``period``'s scheme takes values from, in the scheme's order, and
-    whether each has a published result to take them from."""
+    whether each has a published result to take them from (the results themselves are
+    read, and their seals checked, when the period is computed)."""
     codes = scheme_version_parsed(period.scheme_version).from_periods
     found = {p.code: p for p in Period.objects.filter(code__in=codes)}
     return [
         DrawnFrom(
             code=code,
             period=found.get(code),
-            published=code in found and period_published_snapshot(found[code]) is not None,
+            published=code in found and period_has_published(found[code]),
         )
         for code in codes
     ]

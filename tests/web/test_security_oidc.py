@@ -152,6 +152,20 @@ class SingleSignOnTests(BaseTestCase):
         back = sent_back(start["Location"])
         return self.client.get(f"{back.path}?{back.query}")
 
+    def test_a_deactivated_account_is_refused_and_the_refusal_recorded(self) -> None:
+        claims = {"sub": "gov-000777", "preferred_username": "li.si", "leitai_role": "viewer"}
+        self.sso_login(claims)
+        self.client.logout()
+        User.objects.filter(oidc_subject="gov-000777").update(is_active=False)
+        response = self.sso_login(claims)
+        self.assertIn("sso=failed", response["Location"])
+        self.assertNotIn("_auth_user_id", self.client.session)
+        failed = AuditEntry.objects.get(action=Action.ACCOUNT_LOGIN_FAILED)
+        self.assertEqual(
+            (failed.summary, failed.after["reason"], failed.after["method"]),
+            ("li.si", "inactive", "sso"),
+        )
+
     def test_the_login_page_offers_single_sign_on(self) -> None:
         self.assertContains(self.client.get(reverse("accounts:login")), "统一身份认证")
 

@@ -30,14 +30,7 @@ from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from leitai.web.accounts.sso import (
-    ClaimNames,
-    Refused,
-    account_apply,
-    free_username,
-    identity_terms,
-    refusal_record,
-)
+from leitai.web.accounts import sso
 from leitai.web.audit.models import Action
 
 log = logging.getLogger("leitai.oidc")
@@ -123,12 +116,14 @@ class LeitaiOIDCBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         try:
             if not claims.get("sub"):
-                raise Refused("no subject")
-            identity_terms(claims, ClaimNames.from_settings("OIDC", "CLAIM"))
-        except Refused as refused:
+                raise sso.Refused("no subject")
+            sso.identity_terms(claims, sso.ClaimNames.from_settings("OIDC", "CLAIM"))
+            if self.filter_users_by_claims(claims).filter(is_active=False).exists():
+                raise sso.Refused("inactive")
+        except sso.Refused as refused:
             name = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or claims.get("sub") or "")
             request = getattr(self, "request", None)
-            refusal_record(request, who=name, reason=refused.reason, method="sso")
+            sso.refusal_record(request, who=name, reason=refused.reason, method="sso")
             return False
         return True
 
@@ -137,14 +132,14 @@ class LeitaiOIDCBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims: dict[str, Any]) -> Any:
         base = str(claims.get(settings.LEITAI_OIDC_USERNAME_CLAIM) or f"sso-{claims['sub']}")
-        user = self.UserModel(username=free_username(base), oidc_subject=str(claims["sub"]))
+        user = self.UserModel(username=sso.free_username(base), oidc_subject=str(claims["sub"]))
         user.set_unusable_password()
         return self.update_user(user, claims)
 
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
         """Role, unit, department and approver flag follow the claims at every login."""
-        terms = identity_terms(claims, ClaimNames.from_settings("OIDC", "CLAIM"))
-        return account_apply(user, terms, name=str(claims.get("name") or ""))
+        terms = sso.identity_terms(claims, sso.ClaimNames.from_settings("OIDC", "CLAIM"))
+        return sso.account_apply(user, terms, name=str(claims.get("name") or ""))
 
 
 class AuthenticationRequestView(oidc_views.OIDCAuthenticationRequestView):

@@ -13,6 +13,10 @@ token): the server, the count in the hall and the refusals see twelve judges as 
 without nine Chromium contexts (each took about 1.2 s of CPU to open, besides its
 polling; twelve were 14 of the test's 24 s of Chromium CPU).
 
+The phones' and the presenter view's pages poll the server on a timer (judge.js every
+3 s, live.js every 2 s); their clocks are Playwright's, running as usual, and the test
+moves one on (_poll_now) where it waits for a poll rather than wait for the next tick.
+
 The module runs its own ``leitai serve --demo`` (the scoring changes the demo session).
 """
 
@@ -90,6 +94,11 @@ class _Phone:
             return refused.code, json.loads(refused.read())
 
 
+def _poll_now(page) -> None:  # type: ignore[no-untyped-def]
+    """Have the page poll now: its clock jumps past its poll interval (the poll timer fires)."""
+    page.clock.fast_forward(3000)
+
+
 def _count(presenter) -> int:  # type: ignore[no-untyped-def]
     text = presenter.locator("#live-count .n").text_content() or "0"
     return int(text)
@@ -135,6 +144,7 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
     # The hall: the presenter view on a projector.
     hall = browser.new_context(viewport={"width": 1920, "height": 1080})
     presenter = hall.new_page()
+    presenter.clock.install()
     log_in(presenter, base, "viewer")
     presenter.goto(f"{base}/arena/{SLUG}/present/")
     badge = presenter.locator("#live-count")
@@ -145,6 +155,7 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
     for code in codes[: IN_BROWSER - 1]:  # the last one types its code (below)
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         page = context.new_page()
+        page.clock.install()
         page.goto(f"{base}/arena/{SLUG}/judge/#{code}")
         phones.append(page)
     judges: dict[int, _Phone] = {k: _Phone(base, codes[k]) for k in range(IN_BROWSER, JUDGES)}
@@ -154,6 +165,7 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
     # A reused code (another phone) and a forged code are refused; then that phone's
     # judge types the code on its own slip.
     intruder = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    intruder.clock.install()
     intruder.goto(f"{base}/arena/{SLUG}/judge/#{codes[0]}")
     expect(intruder.locator(".error")).to_contain_text("已被另一台设备使用")
     intruder.goto(f"{base}/arena/{SLUG}/judge/")
@@ -177,6 +189,13 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
         if round_ > 0:
             office.goto(f"{base}/arena/{SLUG}/scoring/")
             office.locator(f'tr[data-unit="{unit}"]').get_by_role("button", name="开始评分").click()
+            expect(
+                office.locator(f'tr[data-unit="{unit}"]').get_by_role(
+                    "button", name="结束该单位评分"
+                )
+            ).to_be_visible()
+            for page in phones:
+                _poll_now(page)
         start = None
         sent: dict[int, str] = {}  # the sheets' ids of the phones without a browser
         for k in range(JUDGES):
@@ -218,6 +237,7 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
                 expect(badge.locator(".who")).not_to_be_empty()
                 start = _count(presenter)
             if k % 4 == 3:
+                _poll_now(presenter)
                 expect(badge.locator(".n")).to_have_text(str(k + 1), timeout=15000)
                 counts_seen.append(_count(presenter))
         if round_ == 0:
@@ -253,6 +273,8 @@ def test_twelve_judges_score_three_units_while_the_hall_sees_the_count_rise(
         assert late == ["arena.unit_not_open"]
         status, body = judges[3].send(unit, sent[3], {"c1": 1, "c2": 1, "c3": 1})
         assert (status, body["codes"]) == (400, ["arena.unit_not_open"]), (status, body)
+        _poll_now(phones[0])
+        _poll_now(presenter)
         expect(phones[0].locator("#waiting")).to_be_visible(timeout=15000)
         # the hall's results show the closed unit (shown live in the demo)
         expect(presenter.locator("#results")).to_be_visible(timeout=15000)

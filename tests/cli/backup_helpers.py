@@ -10,23 +10,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-INSTALL = """
-import os, sys
-import django
-django.setup()
-from django.conf import settings
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-from leitai.web.demo import demo_install
-demo_install()
-media = settings.MEDIA_ROOT
-os.makedirs(os.path.join(media, "uploads", "2023Q4"), exist_ok=True)
-with open(os.path.join(media, "uploads", "2023Q4", "表格.csv"), "wb") as f:
-    f.write("unit,indicator,value\\nshinan,gdp_growth,6.1\\n".encode("utf-8"))
-with open(os.path.join(media, "evidence.bin"), "wb") as f:
-    f.write(bytes(range(256)) * 3)
-"""
-
 DUMP = """
 import hashlib, json, os, sys
 from pathlib import Path
@@ -85,8 +68,14 @@ def leitai(
     )
 
 
-def install_demo(data_dir: Path, database_url: str | None = None) -> None:
-    run_python(INSTALL, data_dir, database_url)
+def add_files(data_dir: Path) -> None:
+    """Files of the installation's own beside the demo's evidence: an upload with a Chinese
+    name in a folder of its own, and a binary file of every byte value."""
+    media = data_dir / "media"
+    (media / "uploads" / "2023Q4").mkdir(parents=True, exist_ok=True)
+    table = "unit,indicator,value\nshinan,gdp_growth,6.1\n"
+    (media / "uploads" / "2023Q4" / "表格.csv").write_bytes(table.encode("utf-8"))
+    (media / "evidence.bin").write_bytes(bytes(range(256)) * 3)
 
 
 def dump(data_dir: Path, database_url: str | None = None) -> dict:

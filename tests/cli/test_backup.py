@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.backup_helpers import add_files, dump, leitai, run_python
+from tests.cli.backup_helpers import add_files, dump, dump_and_verify, leitai, run_python
 from tests.deploy.harness import demo_template
 
 POSTGRES = os.environ.get("LEITAI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -105,8 +105,8 @@ def verify(data_dir: Path, url: str | None = None, *args: str) -> subprocess.Com
 
 def test_a_backup_restores_exactly_on_sqlite_and_verifies(source, restored) -> None:
     _data_dir, archive, before = source
-    assert_same(before, dump(restored))
-    done = verify(restored)
+    after, done = dump_and_verify(restored)
+    assert_same(before, after)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "记录完整" in done.stdout
     key = restored / "audit_key"
@@ -208,15 +208,17 @@ def test_verify_finds_the_log_wiped_by_the_anchors_of_a_backup(source, tmp_path)
 def test_a_round_trip_on_postgresql_is_exact(source, tmp_path, pg_url, pg_url_2) -> None:
     _data_dir, archive, before = source
     restore(archive, tmp_path / "p1", pg_url)  # SQLite -> PostgreSQL
-    from_sqlite = dump(tmp_path / "p1", pg_url)
+    from_sqlite, verified = dump_and_verify(tmp_path / "p1", pg_url)
     assert_same(before, from_sqlite)
-    assert verify(tmp_path / "p1", pg_url).returncode == 0
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     second = tmp_path / "p1.zip"
     done = leitai("backup", "-o", str(second), data_dir=tmp_path / "p1", database_url=pg_url)
     assert done.returncode == 0, done.stderr
     restore(second, tmp_path / "p2", pg_url_2)  # PostgreSQL -> PostgreSQL
-    assert_same(from_sqlite, dump(tmp_path / "p2", pg_url_2))
-    assert verify(tmp_path / "p2", pg_url_2).returncode == 0
+    after, verified = dump_and_verify(tmp_path / "p2", pg_url_2)
+    assert_same(from_sqlite, after)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     restore(second, tmp_path / "s2")  # and back to SQLite
-    assert_same(before, dump(tmp_path / "s2"))
-    assert verify(tmp_path / "s2").returncode == 0
+    after, verified = dump_and_verify(tmp_path / "s2")
+    assert_same(before, after)
+    assert verified.returncode == 0, verified.stdout + verified.stderr

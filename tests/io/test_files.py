@@ -274,3 +274,38 @@ def test_a_cell_is_named_with_openpyxls_letters_without_openpyxl():
     ]
     with pytest.raises(ValueError):
         _cell_ref(18278, 1)
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        "<si><t>plain</t></si><si><t/></si><si/>",
+        '<si><t xml:space="preserve"> a </t></si><si><t>a</t><t>b</t></si>',
+        "<si><r><t>x</t></r><r><rPr><b/></rPr><t>y</t></r></si>",  # rich text runs
+        '<si><t>ふ</t><rPh sb="0" eb="1"><t>フ</t></rPh><phoneticPr fontId="1"/></si>',
+        "<si><t>a_x005F_b</t></si><si><t>a<b>c</b>d</t></si><si><t>&amp;&#20013;</t></si>",
+        '<si xmlns:x="urn:x" x:y="1"><t>n</t></si><si><x:t xmlns:x="urn:x">other</x:t></si>',
+    ],
+)
+def test_the_shared_strings_are_read_as_openpyxl_reads_them(entries):
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    from leitai.io.files import _shared_strings
+
+    xml = f'<sst xmlns="{bad.NS}">{entries}</sst>'.encode()
+    assert _shared_strings(io.BytesIO(xml)) == read_string_table(io.BytesIO(xml))
+
+
+def test_an_entry_openpyxl_refuses_is_refused_alike():
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    from leitai.io.files import _shared_strings
+
+    xml = f'<sst xmlns="{bad.NS}"><si unknown="1"><t>a</t></si></sst>'.encode()
+    for read in (read_string_table, _shared_strings):
+        with pytest.raises(TypeError):
+            read(io.BytesIO(xml))

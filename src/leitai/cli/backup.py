@@ -81,13 +81,10 @@ def run_backup(args: argparse.Namespace) -> int:
 @guarded
 def run_restore(args: argparse.Namespace) -> int:
     django_setup(args.data_dir)
-    from django.core.management import call_command
-
     from leitai.i18n import translator
     from leitai.web.audit.backup import BackupError, backup_restore
 
     _ = translator(args.lang)
-    call_command("migrate", interactive=False, verbosity=0)
     try:
         summary = backup_restore(Path(args.archive))
     except BackupError as exc:

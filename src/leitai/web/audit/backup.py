@@ -36,6 +36,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -383,16 +384,24 @@ def _insert_table(archive: zipfile.ZipFile, model: type[Model], using: str) -> i
 
 
 def backup_restore(path: Path, *, using: str = "default") -> BackupSummary:
-    """Restore the archive ``path`` into this (empty, migrated) installation."""
+    """Restore the archive ``path`` into this installation, whose database must be empty.
+
+    What needs no database is checked first (the archive's members, its audit key against
+    the one in place, its files against those in place), so that a damaged or foreign
+    archive is refused at once, before the database is created and migrated (some
+    seconds) and without leaving a new database behind; then the database is migrated and
+    must be at the archive's migrations and empty.
+    """
     path = Path(path)
     archive, manifest = _open(path)
     with archive:
         _check_members(path, archive, manifest)
-        _check_schema(path, manifest, using)
-        _check_empty(using)
         keys = _archive_keys(archive)
         _check_keys(keys)
         _check_media(archive)
+        call_command("migrate", database=using, interactive=False, verbosity=0)
+        _check_schema(path, manifest, using)
+        _check_empty(using)
         for key_name, value in keys.items():
             _write_key(Path(settings.DATA_DIR) / key_name, value)
         models = backed_up_models()

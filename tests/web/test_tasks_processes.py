@@ -25,6 +25,7 @@ from tests.deploy.harness import (
     Process,
     clean_env,
     demo_copy,
+    demo_template_on_redis,
     job_starts,
     reachable,
     start_server,
@@ -43,13 +44,19 @@ pytestmark = [
 ]
 
 LEASE = "3"  # seconds: a dead worker's job is taken up quickly
-LONG = 20_000  # samples: long enough to be killed half way (120,000 assessments)
+# The runs to be killed half way: 2,000 samples are 12,000 assessments in six progress
+# steps (one block of each of the run's six sample matrices). What keeps such a run going
+# is the pause at each step (PACE), not the computing: 9 s, 7.5 of them after the first
+# progress is shown, in which the test sees it and kills. (A run of 20,000 samples lasted
+# about as long on this machine but cost some 7 s of CPU each time it was computed.)
+LONG = 2_000
+LONG_PACE = "1.5"  # seconds at each of the six steps of a run of LONG samples
 
 
 @pytest.fixture(params=["database", "redis"])
 def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    # A pause at each progress step keeps a run going long enough to be killed half
-    # way on a fast, idle machine too.
+    # A pause at each progress step, so that two workers overlap on the short runs;
+    # the tests that kill a run half way pause longer (LONG_PACE).
     env = clean_env(LEITAI_TASKS_LEASE=LEASE, LEITAI_TASKS_PACE="0.05")
     if request.param == "redis":
         if not reachable("127.0.0.1", 6379):
@@ -76,8 +83,11 @@ def _forget_queue(queue: str) -> None:
 
 
 @pytest.fixture
-def data_dir(demo_template: Path, tmp_path: Path) -> Path:
-    """A data directory with the demo installed (the run's demo template, copied)."""
+def data_dir(demo_template: Path, tmp_path: Path, backend_env: dict[str, str]) -> Path:
+    """A data directory with the demo installed (the run's demo template, copied; on
+    Redis, the template as the Redis backend's settings migrate and collect it)."""
+    if backend_env["LEITAI_TASKS_BACKEND"] == "redis":
+        demo_template = demo_template_on_redis(demo_template)
     return demo_copy(demo_template, tmp_path / "data")
 
 
@@ -106,11 +116,6 @@ def _worker_pid(server: Process) -> str | None:
     return match[1] if match else None
 
 
-def _worker_pid(server: Process) -> str | None:
-    match = re.search(r"worker\[(\d+)\] worker started", server.output())
-    return match[1] if match else None
-
-
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
@@ -122,6 +127,7 @@ def _gone(pid: int) -> bool:
 def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
     data_dir: Path, backend_env: dict[str, str], processes: list[Process]
 ) -> None:
+    backend_env = dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
     server, base = start_server("server", data_dir, env=backend_env, worker=False)
     processes.append(server)
     office = Browser(base)
@@ -165,6 +171,7 @@ def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
 def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
     data_dir: Path, backend_env: dict[str, str], processes: list[Process]
 ) -> None:
+    backend_env = dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
     server, base = start_server("server-1", data_dir, env=backend_env)
     processes.append(server)
     office = Browser(base)

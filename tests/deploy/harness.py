@@ -236,8 +236,11 @@ def start_worker(name: str, data_dir: Path, *, env: dict[str, str]) -> Process:
     )
 
 
-def job_starts(*processes: Process) -> dict[int, list[tuple[str, int]]]:
-    """Each job's executions, read from the workers' own logs: job → [(process, attempt)].
+def job_starts(
+    *processes: Process, after: dict[str, int] | None = None
+) -> dict[int, list[tuple[str, int]]]:
+    """Each job's executions, read from the workers' own logs: job → [(process, attempt)];
+    with ``after``, only from where each process's log ended then (process name → length).
 
     The reminders' sending jobs, which every worker queues by itself when reminders are
     due (the demo's 2023Q4 has a deadline and a daily digest), are left out.
@@ -245,7 +248,8 @@ def job_starts(*processes: Process) -> dict[int, list[tuple[str, int]]]:
     starts: dict[int, list[tuple[str, int]]] = {}
     pattern = r"job (\d+) started: kind=(?!leitai\.web\.reminders\.)\S+ attempt=(\d+)"
     for process in processes:
-        for match in re.finditer(pattern, process.output()):
+        output = process.output()[(after or {}).get(process.name, 0) :]
+        for match in re.finditer(pattern, output):
             starts.setdefault(int(match[1]), []).append((process.name, int(match[2])))
     return starts
 

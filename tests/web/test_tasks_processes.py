@@ -15,6 +15,8 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from tests.deploy.harness import (
     Process,
     clean_env,
     demo_copy,
+    demo_template_on_redis,
     job_starts,
     reachable,
     start_server,
@@ -42,16 +45,24 @@ pytestmark = [
     ),
 ]
 
+BACKENDS = ["database", "redis"]
 LEASE = "3"  # seconds: a dead worker's job is taken up quickly
-LONG = 20_000  # samples: long enough to be killed half way (120,000 assessments)
+# The runs to be killed half way: 2,000 samples are 12,000 assessments in six progress
+# steps (one block of each of the run's six sample matrices). What keeps such a run going
+# is the pause at each step (PACE), not the computing: 9 s, 7.5 of them after the first
+# progress is shown, in which the test sees it and kills. (A run of 20,000 samples lasted
+# about as long on this machine but cost some 7 s of CPU each time it was computed.)
+LONG = 2_000
+LONG_PACE = "1.5"  # seconds at each of the six steps of a run of LONG samples
 
 
-@pytest.fixture(params=["database", "redis"])
-def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    # A pause at each progress step keeps a run going long enough to be killed half
-    # way on a fast, idle machine too.
+@contextmanager
+def _backend(name: str) -> Iterator[dict[str, str]]:
+    """The environment of the processes on backend ``name`` (a queue of their own on Redis)."""
+    # A pause at each progress step, so that two workers overlap on the short runs;
+    # the tests that kill a run half way pause longer (LONG_PACE).
     env = clean_env(LEITAI_TASKS_LEASE=LEASE, LEITAI_TASKS_PACE="0.05")
-    if request.param == "redis":
+    if name == "redis":
         if not reachable("127.0.0.1", 6379):
             pytest.skip("no Redis at 127.0.0.1:6379")
         queue = f"leitai-test-{uuid.uuid4().hex[:10]}"
@@ -60,6 +71,12 @@ def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
         _forget_queue(queue)
     else:
         env.update(LEITAI_TASKS_BACKEND="database")
+        yield env
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    with _backend(request.param) as env:
         yield env
 
 
@@ -75,10 +92,50 @@ def _forget_queue(queue: str) -> None:
         pass
 
 
+def _data_dir(demo_template: Path, target: Path, env: dict[str, str]) -> Path:
+    """A data directory with the demo installed (the run's demo template, copied; on
+    Redis, the template as the Redis backend's settings migrate and collect it)."""
+    if env["LEITAI_TASKS_BACKEND"] == "redis":
+        demo_template = demo_template_on_redis(demo_template)
+    return demo_copy(demo_template, target)
+
+
 @pytest.fixture
-def data_dir(demo_template: Path, tmp_path: Path) -> Path:
-    """A data directory with the demo installed (the run's demo template, copied)."""
-    return demo_copy(demo_template, tmp_path / "data")
+def data_dir(demo_template: Path, tmp_path: Path, backend_env: dict[str, str]) -> Path:
+    return _data_dir(demo_template, tmp_path / "data", backend_env)
+
+
+@dataclass
+class Queue:
+    """A server without a worker and two workers beside it, on one backend."""
+
+    server: Process
+    base: str
+    workers: list[Process]
+
+    def marks(self) -> dict[str, int]:
+        """Where each worker's log ends now: :func:`job_starts` after them is a test's own."""
+        return {worker.name: len(worker.output()) for worker in self.workers}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def queue(
+    request: pytest.FixtureRequest, demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Queue]:
+    """One server and two workers per backend, for the tests that kill nothing: each
+    counts the executions of its own jobs (the workers' logs after its start)."""
+    with _backend(request.param) as env:
+        data_dir = _data_dir(demo_template, tmp_path_factory.mktemp("queue") / "data", env)
+        started: list[Process] = []
+        try:
+            server, base = start_server("server", data_dir, env=env, worker=False)
+            started.append(server)
+            workers = [start_worker(f"worker-{n}", data_dir, env=env) for n in (1, 2)]
+            started.extend(workers)
+            yield Queue(server=server, base=base, workers=workers)
+        finally:
+            for process in started:
+                process.stop(timeout=30)
 
 
 @pytest.fixture
@@ -106,11 +163,6 @@ def _worker_pid(server: Process) -> str | None:
     return match[1] if match else None
 
 
-def _worker_pid(server: Process) -> str | None:
-    match = re.search(r"worker\[(\d+)\] worker started", server.output())
-    return match[1] if match else None
-
-
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as handle:
@@ -122,6 +174,7 @@ def _gone(pid: int) -> bool:
 def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
     data_dir: Path, backend_env: dict[str, str], processes: list[Process]
 ) -> None:
+    backend_env = dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
     server, base = start_server("server", data_dir, env=backend_env, worker=False)
     processes.append(server)
     office = Browser(base)
@@ -143,8 +196,9 @@ def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
     answers: list[int] = []
 
     def post() -> None:
-        other = Browser(base)
-        other.log_in("office")
+        # The office's session (a double click, or two tabs): no login of its own first,
+        # so the two posts leave together.
+        other = Browser(base, jar=office.jar)
         answers.append(other.start_run("2023Q3", samples=LONG, seed=11))
 
     racers = [threading.Thread(target=post) for _ in range(2)]
@@ -165,6 +219,7 @@ def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
 def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
     data_dir: Path, backend_env: dict[str, str], processes: list[Process]
 ) -> None:
+    backend_env = dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
     server, base = start_server("server-1", data_dir, env=backend_env)
     processes.append(server)
     office = Browser(base)
@@ -180,8 +235,8 @@ def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
 
     again, base = start_server("server-2", data_dir, env=backend_env)
     processes.append(again)
-    office = Browser(base)
-    office.log_in("office")
+    # The same session: it lives in the database, not in the killed process.
+    office = Browser(base, jar=office.jar)
     status = wait_for(
         "the new server's worker to finish", lambda: _finished(office, run), timeout=300
     )
@@ -191,30 +246,22 @@ def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
     assert list(starts.values()) == [[("server-1", 1), ("server-2", 1)]], starts
 
 
-def test_two_workers_never_run_one_job_twice(
-    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
-) -> None:
-    server, base = start_server("server", data_dir, env=backend_env, worker=False)
-    processes.append(server)
-    office = Browser(base)
+def test_two_workers_never_run_one_job_twice(queue: Queue) -> None:
+    office = Browser(queue.base)
     office.log_in("office")
+    marks = queue.marks()
     runs = [office.start_run("2023Q3", samples=60, seed=seed) for seed in range(100, 108)]
-    workers = [start_worker(f"worker-{n}", data_dir, env=backend_env) for n in (1, 2)]
-    processes.extend(workers)
     for run in runs:
         wait_for(f"run {run} to finish", lambda run=run: _finished(office, run), timeout=300)
-    starts = job_starts(*workers)
+    starts = job_starts(*queue.workers, after=marks)
     assert len(starts) == len(runs), starts
     assert all(len(executions) == 1 for executions in starts.values()), starts
 
 
-def test_the_result_book_is_built_by_a_worker_once_and_then_served(
-    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
-) -> None:
-    server, base = start_server("server", data_dir, env=backend_env)
-    processes.append(server)
-    reader = Browser(base)
+def test_the_result_book_is_built_by_a_worker_once_and_then_served(queue: Queue) -> None:
+    reader = Browser(queue.base)
     reader.log_in("viewer")
+    marks = queue.marks()
     status, _, page = reader.get("/periods/2023Q1/book.xlsx")
     assert status == 200 and b"data-artifact-build" in page
     status, location, _ = reader.post("/periods/2023Q1/book.xlsx", {})
@@ -226,4 +273,5 @@ def test_the_result_book_is_built_by_a_worker_once_and_then_served(
     status, _, content = reader.get("/periods/2023Q1/book.xlsx")
     assert status == 200 and content[:2] == b"PK"  # an XLSX (zip) file
     reader.post("/periods/2023Q1/book.xlsx", {})  # asked again: served, not rebuilt
-    assert len(job_starts(server)) == 1, job_starts(server)
+    starts = job_starts(*queue.workers, after=marks)
+    assert len(starts) == 1, starts

@@ -12,6 +12,9 @@ from tests.web.browser import screenshot as shot
 
 pytestmark = MARKS
 
+# The proposals are made by a background job: the module's server runs its worker.
+SERVER_WORKER = True
+
 # Traditional characters, inserted pinyin and half-width punctuation, as offices receive them.
 SPEECH = (
     "萊西市委書(shū)記:一季度萊西新開工項目44個,同比增長12%。"

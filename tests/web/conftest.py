@@ -98,13 +98,12 @@ def server(
     """A demo server of the test module's own (its base URL), for browser tests whose
     changes must stay out of the other modules' (``demo_server`` is shared by all).
 
-    Without the worker child (about 1.7 s of CPU to start) unless the module sets
-    ``SERVER_WORKER = True``: a module whose pages wait for a background job needs it.
+    Without the worker child (about 1.7 s of CPU to start): a test whose pages wait for
+    a background job uses ``demo_server``, which has one.
     """
     name = request.module.__name__.rsplit(".", 1)[-1]
     data_dir = demo_copy(demo_template, tmp_path_factory.mktemp(name) / "data")
-    worker = bool(getattr(request.module, "SERVER_WORKER", False))
-    process, base = start_demo_server(data_dir, worker=worker)
+    process, base = start_demo_server(data_dir, worker=False)
     try:
         yield base
     finally:

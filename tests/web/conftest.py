@@ -24,9 +24,10 @@ def free_port() -> int:
 
 
 def start_demo_server(
-    data_dir: Path, *, database_url: str | None = None
+    data_dir: Path, *, database_url: str | None = None, worker: bool = True
 ) -> tuple[subprocess.Popen[str], str]:
-    """Start the production server on the demo; return it and its base URL once it answers."""
+    """Start the production server on the demo (``leitai serve --demo``, with its worker
+    child unless ``worker`` is false); return it and its base URL once it answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEITAI_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
@@ -36,12 +37,14 @@ def start_demo_server(
         [
             sys.executable,
             "-m",
-            "leitai.web.server",
+            "leitai.cli",
+            "serve",
             "--demo",
             "--port",
             str(port),
             "--data-dir",
             str(data_dir),
+            *([] if worker else ["--no-worker"]),
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -93,10 +96,14 @@ def server(
     demo_template: Path,
 ) -> Iterator[str]:
     """A demo server of the test module's own (its base URL), for browser tests whose
-    changes must stay out of the other modules' (``demo_server`` is shared by all)."""
+    changes must stay out of the other modules' (``demo_server`` is shared by all).
+
+    Without the worker child (about 1.7 s of CPU to start): a test whose pages wait for
+    a background job uses ``demo_server``, which has one.
+    """
     name = request.module.__name__.rsplit(".", 1)[-1]
     data_dir = demo_copy(demo_template, tmp_path_factory.mktemp(name) / "data")
-    process, base = start_demo_server(data_dir)
+    process, base = start_demo_server(data_dir, worker=False)
     try:
         yield base
     finally:

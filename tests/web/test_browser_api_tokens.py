@@ -9,6 +9,8 @@ token: the token shown once, the form, the list with 市北区's token) and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
@@ -16,9 +18,13 @@ pytestmark = MARKS
 
 def test_the_office_makes_a_token_a_program_uses_it_and_the_office_revokes_it(
     browser,  # type: ignore[no-untyped-def]
-    server: str,
+    demo_server: tuple[str, Path],
 ) -> None:
     from playwright.sync_api import expect
+
+    # The shared demo server: the token is revoked again and the program's figures are
+    # only previewed (dry_run), so no other test sees a change.
+    server, _ = demo_server
 
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()

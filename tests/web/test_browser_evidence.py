@@ -9,6 +9,8 @@ of the same unit with the file).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
@@ -19,9 +21,13 @@ BODY = b"%PDF-1.4 illustrative evidence"
 
 def test_a_reporter_reads_a_definition_attaches_evidence_and_the_office_sees_it(
     browser,  # type: ignore[no-untyped-def]
-    server: str,
+    demo_server: tuple[str, Path],
 ) -> None:
     from playwright.sync_api import expect
+
+    # The shared demo server: a file attached to 市北区's 2023Q4 figure changes no
+    # status, and no other test reads that figure's files there.
+    server, _ = demo_server
 
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page = context.new_page()

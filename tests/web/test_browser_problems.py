@@ -19,11 +19,14 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z]{2,}\b")
 
 def test_the_problems_of_a_bad_upload_are_shown_in_chinese_at_their_cells(
     browser,  # type: ignore[no-untyped-def]
-    server: str,
+    demo_server: tuple[str, Path],
     tmp_path: Path,
 ) -> None:
     import openpyxl
     from playwright.sync_api import expect
+
+    # The shared demo server: checking a file saves nothing ("没有保存任何数据").
+    server, _ = demo_server
 
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page = context.new_page()

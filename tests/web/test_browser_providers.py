@@ -20,7 +20,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from tests.web.browser import MARKS, SHOTS, log_in, screenshot
+from tests.web.browser import MARKS, SCREENSHOTS, SHOTS, log_in, screenshot
 
 pytestmark = MARKS
 
@@ -95,7 +95,8 @@ def test_a_provider_fills_its_indicators_online_and_the_office_sees_both_boards(
     expect(page.locator('tr[data-unit="shibei"]')).to_be_visible()
     board.scroll_into_view_if_needed()
     screenshot(page, "provider-board")
-    board.screenshot(path=str(SHOTS / "provider-board-card.png"))
+    if SCREENSHOTS:
+        board.screenshot(path=str(SHOTS / "provider-board-card.png"))
 
     page.get_by_role("link", name="指标提供方").first.click()
     expect(page.locator("h1")).to_contain_text("指标提供方")

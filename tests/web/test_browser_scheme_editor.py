@@ -1,4 +1,5 @@
-"""The scheme editor in the system Chromium, on a demo server of its own.
+"""The scheme editor in the system Chromium, on the shared demo server (the new scheme
+is used by no period, and no other test lists the schemes there).
 
 The office builds a new two-board scheme in the form without typing any YAML, sees the
 engine's problem at the field that has it, previews the league table on the current
@@ -7,6 +8,8 @@ two versions in words. Screenshots go to ``screenshots/editor-*.png``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from tests.web.browser import MARKS, log_in, screenshot
 
@@ -59,10 +62,11 @@ def save(page, comment: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_office_builds_previews_saves_and_compares_a_scheme_without_yaml(
     browser,  # type: ignore[no-untyped-def]
-    server: str,
+    demo_server: tuple[str, Path],
 ) -> None:
     from playwright.sync_api import expect
 
+    server, _ = demo_server
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -122,10 +126,11 @@ def test_the_office_builds_previews_saves_and_compares_a_scheme_without_yaml(
 
 def test_the_editor_fits_a_phone_without_sideways_scrolling(
     browser,  # type: ignore[no-untyped-def]
-    server: str,
+    demo_server: tuple[str, Path],
 ) -> None:
     from playwright.sync_api import expect
 
+    server, _ = demo_server
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     log_in(page, server, "office")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pyotp
 
@@ -13,15 +14,15 @@ from tests.web.browser import MARKS, log_in, screenshot
 
 pytestmark = MARKS
 
-# A demo reporter; its enrolment asks it for codes from now on, so the module has a demo
-# server of its own (``server``).
+# A demo reporter; its enrolment asks it for codes from now on, so no other test logs in
+# with it on the shared demo server (``demo_server``; test_browser_passkeys has its own).
 ACCOUNT = "jimo"
 
 
-def test_enrol_totp_log_out_and_log_in_with_a_code(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+def test_enrol_totp_log_out_and_log_in_with_a_code(browser, demo_server: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    base = server
+    base, _ = demo_server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, base, ACCOUNT)
@@ -57,10 +58,10 @@ def test_enrol_totp_log_out_and_log_in_with_a_code(browser, server: str) -> None
     context.close()
 
 
-def test_the_office_reads_the_security_settings(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_office_reads_the_security_settings(browser, demo_server: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    base = server
+    base, _ = demo_server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, base, "office")

@@ -6,6 +6,7 @@ evidence and the audit log records the three decisions. Screenshots in
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.web.browser import MARKS, log_in
 from tests.web.browser import screenshot as shot
@@ -19,10 +20,14 @@ SPEECH = (
 )
 
 
-def test_paste_accept_two_reject_one_then_board_and_audit(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+def test_paste_accept_two_reject_one_then_board_and_audit(
+    browser, demo_server: tuple[str, Path]
+) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    base = server
+    # The shared demo server, whose worker makes the proposals: 莱西市's two new targets
+    # are in no other test's way (the arena's tests read 平度市's and 市北区's).
+    base, _ = demo_server
     page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
     log_in(page, base, "office")
     page.goto(base + "/arena/2023-05-27/")

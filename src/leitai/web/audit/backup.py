@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model, QuerySet
 
@@ -145,9 +146,15 @@ def _manifest_seal(manifest: dict[str, Any]) -> str:
 
 
 def _applied_migrations(using: str) -> dict[str, list[str]]:
+    # A squashed migration (one with ``replaces``) is recorded beside the migrations it
+    # replaces, whether a database was migrated through it or through them; it says
+    # nothing they do not, and leaving it out keeps an archive written before a squash
+    # was added restorable after.
+    squashed = set(MigrationLoader(None, ignore_no_migrations=True).replacements)
     applied: dict[str, list[str]] = {}
     for app, name in MigrationRecorder(connections[using]).applied_migrations():
-        applied.setdefault(app, []).append(name)
+        if (app, name) not in squashed:
+            applied.setdefault(app, []).append(name)
     return {app: sorted(names) for app, names in sorted(applied.items())}
 
 

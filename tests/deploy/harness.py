@@ -73,6 +73,24 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+ROOT = Path(__file__).resolve().parents[2]
+# The settings of the processes started here, unless their environment names others:
+# production's with a fast password hasher first (tests/server_settings.py); the
+# deployment scenario names production's own.
+TEST_SETTINGS = "tests.server_settings"
+PRODUCTION_SETTINGS = "leitai.web.settings"
+
+
+def with_settings(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with :data:`TEST_SETTINGS` unless it names a settings module, and the
+    repository's root importable (``tests`` is no installed package)."""
+    env = {"DJANGO_SETTINGS_MODULE": TEST_SETTINGS, **env}
+    if env["DJANGO_SETTINGS_MODULE"].startswith("tests."):
+        path = env.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *([path] if path else [])])
+    return env
+
+
 @dataclass
 class Process:
     """A running ``leitai`` subprocess and the file its output goes to."""
@@ -111,7 +129,7 @@ def start(name: str, args: list[str], *, env: dict[str, str], logs: Path) -> Pro
     with log.open("wb") as out:
         popen = subprocess.Popen(
             [sys.executable, "-m", "leitai.cli", *args],
-            env=env,
+            env=with_settings(env),
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -177,7 +195,7 @@ def _built_once(root: Path, name: str, build: Callable[[Path], None]) -> Path:
 def _install(data_dir: Path, *, demo: bool, env: dict[str, str]) -> None:
     result = subprocess.run(
         [sys.executable, "-c", _INSTALL.format(demo=demo), str(data_dir)],
-        env=env,
+        env=with_settings(env),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -190,7 +208,9 @@ def _install(data_dir: Path, *, demo: bool, env: dict[str, str]) -> None:
 def demo_template(root: Path) -> Path:
     """The data directory of a fresh ``leitai serve --demo`` under ``root``, built once
     (by whichever process sharing ``root`` comes first; the others wait for it):
-    migrated, static files collected, the demo installed and the secret key made.
+    migrated, static files collected, the demo installed and the secret key made; with
+    :data:`TEST_SETTINGS`, so the demo accounts' passwords are MD5 hashes (a server on
+    production's settings hashes them again with Argon2 at its ``--demo`` start).
 
     Copies of it (:func:`demo_copy`) start as a fresh demo does, in about a sixth of the
     CPU: the migrations find nothing to do, the collected files are kept (their

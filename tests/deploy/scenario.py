@@ -36,6 +36,7 @@ from pathlib import Path
 
 from leitai.web.server import STATIC_FINGERPRINT
 from tests.deploy.harness import (
+    PRODUCTION_SETTINGS,
     REDIS_URL,
     Browser,
     Process,
@@ -144,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     name, queue = f"leitai_scenario_{tag}", f"leitai-scenario-{tag}"
     root = Path(tempfile.mkdtemp(prefix="leitai-scenario-"))
     env = clean_env(
+        # Production's settings (the harness's processes take the tests' own otherwise).
+        DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS,
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
         REDIS_URL=REDIS_URL,
         LEITAI_TASKS_QUEUE=queue,

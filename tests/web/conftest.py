@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.harness import demo_copy
+from tests.deploy.harness import PRODUCTION_SETTINGS, TEST_SETTINGS, demo_copy, with_settings
 from tests.deploy.harness import demo_template as build_demo_template
 
 
@@ -24,15 +24,21 @@ def free_port() -> int:
 
 
 def start_demo_server(
-    data_dir: Path, *, database_url: str | None = None, worker: bool = True
+    data_dir: Path,
+    *,
+    database_url: str | None = None,
+    worker: bool = True,
+    settings: str = TEST_SETTINGS,
 ) -> tuple[subprocess.Popen[str], str]:
     """Start the production server on the demo (``leitai serve --demo``, with its worker
-    child unless ``worker`` is false); return it and its base URL once it answers."""
+    child unless ``worker`` is false) with ``settings`` (the tests' own by default:
+    tests/server_settings.py); return it and its base URL once it answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEITAI_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+    env = with_settings({**env, "DJANGO_SETTINGS_MODULE": settings})
     process = subprocess.Popen(
         [
             sys.executable,
@@ -114,8 +120,12 @@ def server(
 def demo_server(
     tmp_path_factory: pytest.TempPathFactory, demo_template: Path
 ) -> Iterator[tuple[str, Path]]:
+    """The demo server all modules share (its base URL and data directory), on
+    production's settings: tests/web/test_server.py and tests/web/test_deploy.py are
+    about the production server. Its ``--demo`` start hashes the demo accounts'
+    passwords again with Argon2 (the template has MD5 hashes)."""
     data_dir = demo_copy(demo_template, tmp_path_factory.mktemp("leitai-data") / "data")
-    process, base = start_demo_server(data_dir)
+    process, base = start_demo_server(data_dir, settings=PRODUCTION_SETTINGS)
     try:
         yield base, data_dir
     finally:

@@ -85,7 +85,9 @@ def _prepare_environment(*, host: str, data_dir: Path) -> None:
     os.environ["LEITAI_STATIC_MANIFEST"] = "1"
     if not os.environ.get("LEITAI_ALLOWED_HOSTS", "").strip():
         os.environ["LEITAI_ALLOWED_HOSTS"] = ",".join(default_allowed_hosts(host))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "leitai.web.settings"
+    # As ``leitai worker`` and wsgi.py: leitai's settings unless the environment names a
+    # module of its own (the tests' servers: tests/server_settings.py).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leitai.web.settings")
 
 
 def demo_summary() -> str:

@@ -70,26 +70,8 @@ def examples() -> Path:
     return EXAMPLES
 
 
-# Test files whose tests mostly wait on processes of their own (servers, workers, Chromium,
-# a PostgreSQL run): they go first, so that the CPU-bound rest runs beside their waiting.
-_WAITING = ("tests/web/test_tasks_processes.py", "tests/web/test_arena_judging_processes.py")
-
-
-def _waits(item: pytest.Item) -> bool:
-    return item.get_closest_marker("browser") is not None or item.nodeid.startswith(_WAITING)
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long PostgreSQL runs first (a subprocess each, on all cores), then the tests that
-    mostly wait on processes, so that the other workers run the rest beside them instead of
-    waiting for them at the end. Runs after pytest-django's own ordering (TestCase before
-    TransactionTestCase), which it keeps within each of the three groups."""
-    items.sort(key=lambda item: (item.get_closest_marker("postgres") is None, not _waits(item)))
-
-
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: one worker more than the cores (``LEITAI_TEST_WORKERS`` to choose): the
-    tests that wait on servers, workers and browsers leave a core idle otherwise."""
-    if os.environ.get("LEITAI_TEST_WORKERS"):
-        return int(os.environ["LEITAI_TEST_WORKERS"])
-    return (os.cpu_count() or 1) + 1
+    """The long PostgreSQL runs first (a subprocess each, on all cores), so that the other
+    workers run the rest beside them instead of waiting for them at the end. Runs after
+    pytest-django's own ordering (TestCase before TransactionTestCase), which it keeps."""
+    items.sort(key=lambda item: item.get_closest_marker("postgres") is None)

@@ -70,6 +70,20 @@ def examples() -> Path:
     return EXAMPLES
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh demo's data directory, built once for the whole run (the xdist workers
+    share it: they share the parent of their temporary folders); never served itself,
+    only copied (:func:`tests.deploy.harness.demo_copy`): by the web tests' servers
+    and the backup tests' installations."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    from tests.deploy.harness import demo_template as build
+
+    return build(root)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long PostgreSQL runs first (a subprocess each, on all cores), so that the other
     workers run the rest beside them instead of waiting for them at the end. Runs after

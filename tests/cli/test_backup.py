@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from tests.cli.backup_helpers import add_files, dump, dump_and_verify, leitai, run_python
-from tests.deploy.harness import demo_template
 
 POSTGRES = os.environ.get("LEITAI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict]]:
+def source(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Path
+) -> Iterator[tuple[Path, Path, dict]]:
     """The demo installed on SQLite, with files of the test's own, its backup and its dump.
 
     The installation is a copy of the run's demo template (tests.deploy.harness: a data
@@ -30,13 +31,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pat
     for the whole run and shared by the xdist workers) without its collected static files,
     which a backup leaves out; installing the demo again here cost about 8.5 s of CPU.
     """
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # where tests/web/conftest.py's workers share the template
     data_dir = tmp_path_factory.mktemp("source") / "data"
-    shutil.copytree(
-        demo_template(root), data_dir, ignore=shutil.ignore_patterns("static", "static.*")
-    )
+    shutil.copytree(demo_template, data_dir, ignore=shutil.ignore_patterns("static", "static.*"))
     add_files(data_dir)
     archive = data_dir.parent / f"{data_dir.name}.zip"
     done = leitai("backup", "-o", str(archive), data_dir=data_dir)

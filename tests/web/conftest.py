@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.harness import PRODUCTION_SETTINGS, TEST_SETTINGS, demo_copy, with_settings
-from tests.deploy.harness import demo_template as build_demo_template
 
 
 def free_port() -> int:
@@ -82,17 +81,6 @@ def stop(process: subprocess.Popen[str]) -> str:
         process.kill()
         out, _ = process.communicate()
     return out or ""
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh demo's data directory, built once for the whole run (the xdist workers
-    share it: they share the parent of their temporary folders); never served itself,
-    only copied (:func:`tests.deploy.harness.demo_copy`)."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    return build_demo_template(root)
 
 
 @pytest.fixture(scope="module")

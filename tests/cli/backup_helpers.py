@@ -7,33 +7,55 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DUMP = """
-import hashlib, json, os, sys
+# Steps run one after another in one process on one installation (see :func:`session`).
+SESSION = """
+import contextlib, hashlib, io, json, os, sys, traceback
 from pathlib import Path
 import django
 django.setup()
-from django.conf import settings
-from leitai.web.audit.backup import backed_up_models, table_rows
-tables = {m._meta.label: list(table_rows(m)) for m in backed_up_models()}
-root = Path(settings.MEDIA_ROOT)
-files = {
-    p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-    for p in sorted(root.rglob("*")) if p.is_file()
-} if root.is_dir() else {}
-verified = None
-if sys.argv[1:] == ["verify"]:
-    # ``leitai verify`` run by the command line's own entry point in this process, which
-    # has started Django on the same installation: a process of its own cost 1.1 s of CPU.
-    import contextlib, io
+
+
+def dump():
+    from django.conf import settings
+    from leitai.web.audit.backup import backed_up_models, table_rows
+    tables = {m._meta.label: list(table_rows(m)) for m in backed_up_models()}
+    root = Path(settings.MEDIA_ROOT)
+    files = {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    } if root.is_dir() else {}
+    return {"tables": tables, "files": files}
+
+
+def leitai(args):
+    # The command line's own entry point, as ``python -m leitai.cli`` runs it.
     from leitai.cli import main
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["verify", "--data-dir", os.environ["LEITAI_DATA_DIR"]])
-    verified = {"returncode": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
-json.dump({"tables": tables, "files": files, "verified": verified}, sys.stdout, ensure_ascii=False)
+        try:
+            status = main([*args, "--data-dir", os.environ["LEITAI_DATA_DIR"]])
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else 1
+        except Exception:
+            traceback.print_exc()
+            status = 1
+    return {"returncode": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
+found = []
+for kind, *args in json.loads(sys.argv[1]):
+    if kind == "dump":
+        found.append(dump())
+    elif kind == "leitai":
+        found.append(leitai(args))
+    else:
+        exec(args[0], {})
+        found.append(None)
+json.dump(found, sys.stdout, ensure_ascii=False)
 """
 
 
@@ -78,6 +100,29 @@ def leitai(
     )
 
 
+def session(data_dir: Path, *steps: tuple[str, ...], database_url: str | None = None) -> list[Any]:
+    """Run ``steps`` in order in one process on the installation in ``data_dir``, which
+    starts Django once for all of them (a process of its own for each cost about 1.9 s of
+    CPU here); returns what each step gives:
+
+    - ``("leitai", *args)``: ``leitai *args --data-dir DATA_DIR`` run by the command line's
+      entry point (:func:`leitai.cli.main`) in this process, as a
+      :class:`subprocess.CompletedProcess` (exit code, stdout, stderr);
+    - ``("dump",)``: every backed-up table's rows and every media file's digest, read then;
+    - ``("python", code)``: ``code`` run (``None``).
+    """
+    found = json.loads(run_python(SESSION, data_dir, database_url, json.dumps(steps)))
+    results: list[Any] = []
+    for step, item in zip(steps, found, strict=True):
+        if step[0] == "leitai":
+            args = ["leitai", *step[1:], "--data-dir", str(data_dir)]
+            item = subprocess.CompletedProcess(
+                args, item["returncode"], item["stdout"], item["stderr"]
+            )
+        results.append(item)
+    return results
+
+
 def add_files(data_dir: Path) -> None:
     """Files of the installation's own beside the demo's evidence: an upload with a Chinese
     name in a folder of its own, and a binary file of every byte value."""
@@ -86,21 +131,3 @@ def add_files(data_dir: Path) -> None:
     table = "unit,indicator,value\nshinan,gdp_growth,6.1\n"
     (media / "uploads" / "2023Q4" / "表格.csv").write_bytes(table.encode("utf-8"))
     (media / "evidence.bin").write_bytes(bytes(range(256)) * 3)
-
-
-def dump(data_dir: Path, database_url: str | None = None) -> dict:
-    """Every backed-up table's rows and every media file's digest of an installation."""
-    return json.loads(run_python(DUMP, data_dir, database_url))
-
-
-def dump_and_verify(
-    data_dir: Path, database_url: str | None = None
-) -> tuple[dict, subprocess.CompletedProcess[str]]:
-    """:func:`dump`, and what ``leitai verify`` of the installation exits with and says
-    (the command line's entry point, run in the dump's process after the dump)."""
-    found = json.loads(run_python(DUMP, data_dir, database_url, "verify"))
-    verified = found.pop("verified")
-    args = ["leitai", "verify", "--data-dir", str(data_dir)]
-    return found, subprocess.CompletedProcess(
-        args, verified["returncode"], verified["stdout"], verified["stderr"]
-    )

@@ -43,7 +43,6 @@ from typing_extensions import Unpack
 
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Actual, Progress, Target, progress_all
-from leitai.reports.arena.deck import draw_deck
 from leitai.reports.arena.shape import (
     DeckOptions,
     Session,
@@ -102,6 +101,9 @@ def arena_deck(
     if isinstance(target, os.PathLike | str):
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
+    # python-pptx only when a deck is drawn: the web imports this package for the order.
+    from leitai.reports.arena.deck import draw_deck
+
     draw_deck(deck_model(result, **options), target)
 
 

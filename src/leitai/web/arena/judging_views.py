@@ -14,7 +14,6 @@ import json
 import secrets
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -136,6 +135,8 @@ def _slips(
     request: HttpRequest, session: ArenaSession, scoring: Scoring, issued: list[svc.IssuedCode]
 ) -> HttpResponse:
     """The printable slips: shown once, right after the codes are issued."""
+    import segno  # the QR codes only when slips are printed, not at the server's start
+
     base = request.build_absolute_uri(reverse("arena:judge", args=[session.slug]))
     groups = {g.id: g.name for g in svc.scheme_of(scoring).groups}
     slips = []

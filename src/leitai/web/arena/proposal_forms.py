@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from leitai.text.readers import KINDS
 from leitai.web.assessments.models import Unit
 from leitai.web.formfields import form_field
 from leitai.web.targets.forms import DateInput, NumberField
@@ -31,9 +30,17 @@ class TextForm(forms.Form):
         label=_("Or a file"),
         required=False,
         help_text=_("TXT, DOCX, PPTX or PDF."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(KINDS)}),
+        widget=forms.ClearableFileInput(),
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The kinds the reader takes; leitai.text (its patterns take a while to compile)
+        # is imported when the form is made, not at the server's start.
+        from leitai.text.readers import KINDS
+
+        self.fields["upload"].widget.attrs["accept"] = ",".join(KINDS)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -15,8 +15,6 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-
 from leitai.engine import DataError, PeriodData, Record
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine.problems import Problem, Where
@@ -85,6 +83,9 @@ class Checked:
 
 def cell_position(reference: str | None) -> tuple[int, int] | None:
     """``"D6"`` as (row 6, column index 3); None for no or another reference."""
+    # openpyxl (and what it imports) only when a table is checked, not at the server's start.
+    from openpyxl.utils.cell import column_index_from_string
+
     match = _CELL.match(reference or "")
     if not match:
         return None
@@ -328,6 +329,8 @@ def _too_long_for_storage(
     sheet: Sheet, located: list[_Located]
 ) -> Iterator[tuple[Problem, tuple[int, int] | None]]:
     """Values longer than the database keeps (a 101-digit number), refused before saving."""
+    from openpyxl.utils.cell import get_column_letter
+
     limit = stored_value_max_chars()
     for item in located:
         for value, col in (
@@ -353,6 +356,8 @@ def _too_long_for_storage(
 
 def _grid(sheet: Sheet, marks: dict[tuple[int, int], dict[str, Any]]) -> dict[str, Any]:
     """The sheet as rows of text, with the marked cells; long sheets keep marked rows only."""
+    from openpyxl.utils.cell import get_column_letter
+
     rows = sheet.rows
     width = min(max((len(r) for r in rows), default=0), MAX_GRID_COLUMNS)
     marked_rows = {r for r, _c in marks}

@@ -88,10 +88,15 @@ def run_python(code: str, data_dir: Path, database_url: str | None = None, *args
 def leitai(
     *args: str, data_dir: Path, database_url: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """``leitai *args`` in a process of its own, as on an operator's machine: without the
+    test run's mark (``PYTEST_VERSION``), so that no development key stands in for a
+    missing secret key."""
+    env = environment(data_dir, database_url)
+    env.pop("PYTEST_VERSION", None)
     return subprocess.run(
         [sys.executable, "-m", "leitai.cli", *args, "--data-dir", str(data_dir)],
         cwd=ROOT,
-        env=environment(data_dir, database_url),
+        env=env,
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -159,9 +159,11 @@ def test_a_backup_restores_exactly_on_sqlite_and_verifies(source, restored) -> N
     assert_same(source.before, restored.found)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "记录完整" in done.stdout
-    key = restored.data_dir / "audit_key"
-    assert key.read_bytes() == (source.data_dir / "audit_key").read_bytes()
-    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    # A new installation's restore needs no key beforehand: it takes the archive's.
+    for name in ("audit_key", "secret_key"):
+        key = restored.data_dir / name
+        assert key.read_bytes() == (source.data_dir / name).read_bytes()
+        assert oct(key.stat().st_mode & 0o777) == "0o600"
     assert oct(source.archive.stat().st_mode & 0o777) == "0o600"
 
 

@@ -8,6 +8,8 @@ PostgreSQL restore into each other exactly), the uploaded files, the keys (unles
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 @guarded
 def run_restore(args: argparse.Namespace) -> int:
+    # A new machine's data directory has no secret key yet: the archive brings it (the
+    # restore writes it there for the next start), and nothing the restore does signs
+    # with it, so a key of this process alone lets Django start.
+    if (
+        not os.environ.get("LEITAI_SECRET_KEY", "").strip()
+        and not (Path(args.data_dir) / "secret_key").exists()
+    ):
+        os.environ["LEITAI_SECRET_KEY"] = secrets.token_urlsafe(50)
     django_setup(args.data_dir)
     from leitai.i18n import translator
     from leitai.web.audit.backup import BackupError, backup_restore

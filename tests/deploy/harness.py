@@ -48,8 +48,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(what: str, check: Callable[[], T | None], *, timeout: float = 120.0) -> T:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+def wait_for(
+    what: str, check: Callable[[], T | None], *, timeout: float = 120.0, most: float = 1.0
+) -> T:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds.
+    The pauses between checks grow from 0.1 s to ``most`` seconds."""
     deadline = time.monotonic() + timeout
     delay = 0.1
     while True:
@@ -59,7 +62,7 @@ def wait_for(what: str, check: Callable[[], T | None], *, timeout: float = 120.0
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(delay)
-        delay = min(delay * 1.5, 1.0)
+        delay = min(delay * 1.5, most)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -163,7 +166,9 @@ def start_server(
         except OSError:
             return False
 
-    wait_for(f"{name} to answer", answers, timeout=timeout)
+    # A start takes seconds: checked four times a second (a refused connection costs
+    # next to nothing), it is seen answering within a quarter of a second.
+    wait_for(f"{name} to answer", answers, timeout=timeout, most=0.25)
     return process, base
 
 

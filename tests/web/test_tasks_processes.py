@@ -6,6 +6,10 @@ backend, and on Redis (RQ) when a server answers at 127.0.0.1:6379. Executions a
 counted from the workers' own logs ("job N started ..."), not from the job rows that
 the claim itself writes. The runs are small; the deadlines are generous (a loaded
 2-core machine) and nothing waits a fixed time.
+
+Each process start costs some 2 s of CPU, so one server per backend (a :class:`Stage`)
+serves the worker-kill test and the tests that kill nothing: the kill test starts it
+without a worker, and its surviving worker is then one of the two the others share.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -47,12 +51,15 @@ pytestmark = [
 
 BACKENDS = ["database", "redis"]
 LEASE = "3"  # seconds: a dead worker's job is taken up quickly
-# The runs to be killed half way: 2,000 samples are 12,000 assessments in six progress
-# steps (one block of each of the run's six sample matrices). What keeps such a run going
-# is the pause at each step (PACE), not the computing: 9 s, 7.5 of them after the first
-# progress is shown, in which the test sees it and kills. (A run of 20,000 samples lasted
-# about as long on this machine but cost some 7 s of CPU each time it was computed.)
-LONG = 2_000
+PACE = "0.05"  # seconds at each progress step: two workers overlap on the short runs
+# The runs to be killed half way: 200 samples are 1,200 assessments in six progress
+# steps (one block of each of the run's six sample matrices, whatever the number of
+# samples up to a block's 4,096). What keeps such a run going is the pause at each step
+# (LONG_PACE), not the computing: 9 s, 7.5 of them after the first progress is shown, in
+# which the test sees it and kills. (2,000 samples lasted as long and cost 0.4 s more
+# CPU per run; 20,000 some 7 s.) The process that finishes the run after the kill
+# pauses PACE only: what it shows is that it finishes, not how long that takes.
+LONG = 200
 LONG_PACE = "1.5"  # seconds at each of the six steps of a run of LONG samples
 
 
@@ -60,8 +67,8 @@ LONG_PACE = "1.5"  # seconds at each of the six steps of a run of LONG samples
 def _backend(name: str) -> Iterator[dict[str, str]]:
     """The environment of the processes on backend ``name`` (a queue of their own on Redis)."""
     # A pause at each progress step, so that two workers overlap on the short runs;
-    # the tests that kill a run half way pause longer (LONG_PACE).
-    env = clean_env(LEITAI_TASKS_LEASE=LEASE, LEITAI_TASKS_PACE="0.05")
+    # the processes whose run is killed half way pause longer (LONG_PACE).
+    env = clean_env(LEITAI_TASKS_LEASE=LEASE, LEITAI_TASKS_PACE=PACE)
     if name == "redis":
         if not reachable("127.0.0.1", 6379):
             pytest.skip("no Redis at 127.0.0.1:6379")
@@ -106,6 +113,59 @@ def data_dir(demo_template: Path, tmp_path: Path, backend_env: dict[str, str]) -
 
 
 @dataclass
+class Stage:
+    """One server without a worker on one backend, and the workers started beside it."""
+
+    data_dir: Path
+    env: dict[str, str]
+    server: Process
+    base: str
+    workers: list[Process] = field(default_factory=list)
+    started: list[Process] = field(default_factory=list)
+
+    def start_worker(self, **env: str) -> Process:
+        """A new worker (its own name, so its log is its own), with ``env`` added."""
+        name = f"worker-{len(self.started) + 1}"
+        worker = start_worker(name, self.data_dir, env=dict(self.env, **env))
+        self.started.append(worker)
+        self.workers.append(worker)
+        return worker
+
+    def live_workers(self, count: int) -> list[Process]:
+        """Exactly ``count`` running workers (those still running, stopped or started),
+        each of them ready: a test's jobs find them all waiting for work."""
+        self.workers = [worker for worker in self.workers if worker.alive()]
+        while len(self.workers) > count:
+            self.workers.pop().stop(timeout=30)
+        while len(self.workers) < count:
+            self.start_worker()
+        for worker in self.workers:
+            wait_for(f"{worker.name} to start", lambda worker=worker: _ready(worker), most=0.25)
+        return list(self.workers)
+
+
+def _ready(worker: Process) -> bool:
+    if not worker.alive():
+        raise AssertionError(f"{worker.name} stopped:\n{worker.output()}")
+    return "worker started" in worker.output()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def stage(
+    request: pytest.FixtureRequest, demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stage]:
+    with _backend(request.param) as env:
+        data_dir = _data_dir(demo_template, tmp_path_factory.mktemp("stage") / "data", env)
+        server, base = start_server("server", data_dir, env=env, worker=False)
+        stage = Stage(data_dir=data_dir, env=env, server=server, base=base)
+        try:
+            yield stage
+        finally:
+            for process in [*stage.started, server]:
+                process.stop(timeout=30)
+
+
+@dataclass
 class Queue:
     """A server without a worker and two workers beside it, on one backend."""
 
@@ -118,24 +178,11 @@ class Queue:
         return {worker.name: len(worker.output()) for worker in self.workers}
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def queue(
-    request: pytest.FixtureRequest, demo_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Queue]:
-    """One server and two workers per backend, for the tests that kill nothing: each
-    counts the executions of its own jobs (the workers' logs after its start)."""
-    with _backend(request.param) as env:
-        data_dir = _data_dir(demo_template, tmp_path_factory.mktemp("queue") / "data", env)
-        started: list[Process] = []
-        try:
-            server, base = start_server("server", data_dir, env=env, worker=False)
-            started.append(server)
-            workers = [start_worker(f"worker-{n}", data_dir, env=env) for n in (1, 2)]
-            started.extend(workers)
-            yield Queue(server=server, base=base, workers=workers)
-        finally:
-            for process in started:
-                process.stop(timeout=30)
+@pytest.fixture
+def queue(stage: Stage) -> Queue:
+    """The stage's server and two workers, for the tests that kill nothing: each counts
+    the executions of its own jobs (the workers' logs after its start)."""
+    return Queue(server=stage.server, base=stage.base, workers=stage.live_workers(2))
 
 
 @pytest.fixture
@@ -172,18 +219,16 @@ def _gone(pid: int) -> bool:
 
 
 def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
-    data_dir: Path, backend_env: dict[str, str], processes: list[Process]
+    stage: Stage,
 ) -> None:
-    backend_env = dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
-    server, base = start_server("server", data_dir, env=backend_env, worker=False)
-    processes.append(server)
+    stage.live_workers(0)  # the run waits for the first worker this test starts
+    base = stage.base
     office = Browser(base)
     office.log_in("office")
     run = office.start_run("2023Q3", samples=LONG, seed=11)
     assert office.run_status("2023Q3", run)["state"] == "pending"  # no worker yet
 
-    first = start_worker("worker-1", data_dir, env=backend_env)
-    processes.append(first)
+    first = stage.start_worker(LEITAI_TASKS_PACE=LONG_PACE)
     wait_for("the first worker to make progress", lambda: _progressing(office, run))
     first.kill9()
     # No worker holds it any more: once its lease runs out the page says so.
@@ -208,19 +253,19 @@ def test_a_run_survives_kill_9_of_its_worker_and_racing_posts_restart_it_once(
         racer.join(120)
     assert answers == [run, run]
 
-    second = start_worker("worker-2", data_dir, env=backend_env)
-    processes.append(second)
+    second = stage.start_worker()  # PACE: it stays, one of the two workers of `queue`
     status = wait_for("the second worker to finish", lambda: _finished(office, run), timeout=300)
     assert status["done"] == status["total"] == LONG * 6
     starts = job_starts(first, second)
-    assert list(starts.values()) == [[("worker-1", 1), ("worker-2", 2)]], starts
+    assert list(starts.values()) == [[(first.name, 1), (second.name, 2)]], starts
 
 
 def test_a_run_survives_kill_9_of_the_server_and_its_worker_child_stops(
     data_dir: Path, backend_env: dict[str, str], processes: list[Process]
 ) -> None:
-    backend_env = dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
-    server, base = start_server("server-1", data_dir, env=backend_env)
+    server, base = start_server(
+        "server-1", data_dir, env=dict(backend_env, LEITAI_TASKS_PACE=LONG_PACE)
+    )
     processes.append(server)
     office = Browser(base)
     office.log_in("office")

@@ -131,26 +131,57 @@ def _run_database(interval: float) -> None:
     worker.run()
 
 
+def redis_worker_class() -> type[Any]:
+    """The RQ worker of ``LEITAI_TASKS_BACKEND=redis``: one process, the job in it
+    (rq's ``SimpleWorker``), stopped as the database worker is (:data:`stopping`)."""
+    from rq.worker import SimpleWorker
+
+    from leitai.web.tasks.services import stopping
+
+    class RedisWorker(SimpleWorker):
+        def request_stop(self, signum: Any, frame: Any) -> None:
+            stopping.set()
+            super().request_stop(signum, frame)
+
+        def subscribe(self) -> None:
+            # rq listens for its commands in a thread that reads with a 60 s timeout,
+            # and redis-py (8.x) makes that thread's stop() wait for the read to end:
+            # a stop that came just after the unsubscribe's answer had waited up to a
+            # minute (and ``leitai serve`` kills its worker after 30 s). Read every
+            # second, so that a stop ends within one.
+            self.log.info(
+                "Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name
+            )
+            self.pubsub = self.connection.pubsub()
+            self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+            # rq declares the attribute as None only (it sets it just so).
+            self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
+                sleep_time=COMMANDS_READ_EVERY,
+                daemon=True,
+                exception_handler=self._pubsub_exception_handler,
+            )
+
+    return RedisWorker
+
+
+# Seconds: how long the Redis worker's command listener reads before it looks whether it
+# is to stop (see :func:`redis_worker_class`).
+COMMANDS_READ_EVERY = 1.0
+
+
 def _run_redis() -> None:
     import django_rq
     from django.conf import settings
     from django_tasks_rq.backend import Job as TaskJob
-    from rq.worker import SimpleWorker
 
-    from leitai.web.tasks.services import stopping, worker_id
-
-    class RedisWorker(SimpleWorker):
-        # One process per worker, the job in it: the same stop as the database worker.
-        def request_stop(self, signum: Any, frame: Any) -> None:
-            stopping.set()
-            super().request_stop(signum, frame)
+    from leitai.web.tasks.services import worker_id
 
     worker = django_rq.get_worker(
         settings.LEITAI_TASKS_QUEUE,
         job_class=TaskJob,
         # django-rq annotates rq.Worker, but takes any rq worker class; SimpleWorker (one
         # process, the job in it) derives from rq's BaseWorker, not from Worker.
-        worker_class=RedisWorker,  # type: ignore[arg-type]
+        worker_class=redis_worker_class(),
         name=worker_id().replace(":", "-")[:64],
     )
     worker.work(with_scheduler=False, logging_level="INFO")

@@ -131,6 +131,11 @@ def _run_database(interval: float) -> None:
     worker.run()
 
 
+# Seconds: how long the Redis worker's command listener reads before it looks whether it
+# is to stop (see :func:`redis_worker_class`).
+COMMANDS_READ_EVERY = 1.0
+
+
 def redis_worker_class() -> type[Any]:
     """The RQ worker of ``LEITAI_TASKS_BACKEND=redis``: one process, the job in it
     (rq's ``SimpleWorker``), stopped as the database worker is (:data:`stopping`)."""
@@ -162,11 +167,6 @@ def redis_worker_class() -> type[Any]:
             )
 
     return RedisWorker
-
-
-# Seconds: how long the Redis worker's command listener reads before it looks whether it
-# is to stop (see :func:`redis_worker_class`).
-COMMANDS_READ_EVERY = 1.0
 
 
 def _run_redis() -> None:

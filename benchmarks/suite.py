@@ -1,0 +1,200 @@
+"""The test suite's time: CPU and wall per test file, and the machine's speed beside them.
+
+The suite runs as the README's test command does (``python -m pytest -q``, every core),
+with this file loaded as a pytest plugin that records, for every test, the CPU its
+process used (user + system, the processes it started and reaped included) and its wall
+time, into one file per xdist worker. Printed: the whole run's wall and CPU, the files
+that cost most, and a calibration (a fixed pure-Python loop's CPU time, before and after
+the run), because a shared machine's speed can change by a third within an hour.
+
+``--save RUN.json`` keeps the per-file figures; ``--against OLD.json`` compares with an
+earlier run, scaled by the files that neither run names in ``--changed`` (their CPU
+ratio is the machine's change of speed between the two runs).
+
+Usage: python benchmarks/suite.py [--save RUN.json] [--against OLD.json]
+       [--changed tests/web/test_crawl.py,...] [--top 25] [-- pytest arguments]
+Target (issue 15): the whole suite under 3 minutes of wall on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_SECONDS = 180.0
+_OUT = "LEITAI_SUITE_CPU_DIR"
+
+
+# -- the plugin (loaded in the suite's processes with ``-p suite``) ----------------------
+
+_record: Any = None
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: Any, nextitem: Any) -> Any:
+    """Time one test (setup, call and teardown) in CPU and wall seconds."""
+    global _record
+    folder = os.environ.get(_OUT)
+    if folder and _record is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        _record = open(Path(folder) / f"{worker}.tsv", "a", encoding="utf-8")  # noqa: SIM115
+    cpu, wall = _cpu(), time.monotonic()
+    try:
+        return (yield)
+    finally:
+        if _record is not None:
+            used, took = _cpu() - cpu, time.monotonic() - wall
+            _record.write(f"{item.nodeid}\t{used:.3f}\t{took:.3f}\n")
+            _record.flush()
+
+
+# -- the runner ---------------------------------------------------------------------------
+
+
+def calibration() -> float:
+    """CPU seconds of a fixed pure-Python loop: the machine's speed at the moment."""
+    start = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - start
+
+
+def per_file(folder: Path) -> dict[str, dict[str, float]]:
+    cpu: Counter[str] = Counter()
+    wall: Counter[str] = Counter()
+    tests: Counter[str] = Counter()
+    for path in folder.glob("*.tsv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            node, used, took = line.split("\t")
+            name = node.split("::")[0]
+            cpu[name] += float(used)
+            wall[name] += float(took)
+            tests[name] += 1
+    return {k: {"cpu": cpu[k], "wall": wall[k], "tests": tests[k]} for k in cpu}
+
+
+def run(pytest_args: list[str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ, **{_OUT: folder})
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(ROOT / "benchmarks"), *filter(None, [env.get("PYTHONPATH")])]
+        )
+        before = calibration()
+        start = time.monotonic()
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "suite", *pytest_args],
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
+        wall = time.monotonic() - start
+        after_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after_usage.ru_utime - used.ru_utime) + (after_usage.ru_stime - used.ru_stime)
+        return {
+            "exit": done.returncode,
+            "wall": wall,
+            "cpu": cpu,
+            "calibration": [before, calibration()],
+            "files": per_file(Path(folder)),
+        }
+
+
+def machine_factor(old: dict[str, Any], new: dict[str, Any], changed: set[str]) -> float:
+    """How much slower the machine was for ``new``: the CPU ratio of the files that both
+    runs have and no change touched (processes and browsers left out: their cost varies
+    with the changes to the harness)."""
+    varying = ("process", "browser", "postgresql", "scenario", "server", "deploy", "backup")
+    same = [
+        name
+        for name in old["files"]
+        if name in new["files"] and name not in changed and not any(v in name for v in varying)
+    ]
+    before = sum(old["files"][n]["cpu"] for n in same)
+    after = sum(new["files"][n]["cpu"] for n in same)
+    return after / before if before else 1.0
+
+
+def report(result: dict[str, Any], against: dict[str, Any] | None, changed: set[str], top: int):
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    files = result["files"]
+    factor = machine_factor(against, result, changed) if against else 1.0
+    table = Table(title="Test files by CPU (seconds; child processes included)")
+    table.add_column("file", overflow="fold")
+    table.add_column("tests", justify="right")
+    table.add_column("CPU", justify="right")
+    table.add_column("wall", justify="right")
+    if against:
+        table.add_column("CPU before", justify="right")
+        table.add_column("CPU now, scaled", justify="right")
+    for name in sorted(files, key=lambda n: -files[n]["cpu"])[:top]:
+        row = [name, str(files[name]["tests"]), f"{files[name]['cpu']:.1f}"]
+        row.append(f"{files[name]['wall']:.1f}")
+        if against:
+            old = against["files"].get(name, {}).get("cpu", 0.0)
+            row += [f"{old:.1f}", f"{files[name]['cpu'] / factor:.1f}"]
+        table.add_row(*row)
+    console.print(table)
+    summary = Table(title="The whole run")
+    summary.add_column("figure")
+    summary.add_column("value", justify="right")
+    summary.add_row("exit status of pytest", str(result["exit"]))
+    summary.add_row("wall (s)", f"{result['wall']:.1f}")
+    summary.add_row("target wall (s)", f"{TARGET_SECONDS:.0f}")
+    summary.add_row("CPU of the suite's processes (s)", f"{result['cpu']:.1f}")
+    summary.add_row(
+        "calibration loop before / after (s)", "{:.2f} / {:.2f}".format(*result["calibration"])
+    )
+    if against:
+        total = sum(f["cpu"] for f in files.values())
+        old_total = sum(f["cpu"] for f in against["files"].values())
+        summary.add_row("machine slower than in the old run by", f"{factor:.3f}x")
+        summary.add_row(
+            "tests' CPU: old / now / now scaled (s)",
+            f"{old_total:.1f} / {total:.1f} / {total / factor:.1f}",
+        )
+    console.print(summary)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--save", type=Path, help="keep this run's figures (JSON)")
+    parser.add_argument("--against", type=Path, help="an earlier run's figures (JSON)")
+    parser.add_argument(
+        "--changed", default="", help="test files a change touched, comma-separated"
+    )
+    parser.add_argument("--top", type=int, default=25)
+    args, pytest_args = parser.parse_known_args()
+    pytest_args = [a for a in pytest_args if a != "--"]
+    result = run(pytest_args)
+    if args.save:
+        args.save.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    against = json.loads(args.against.read_text(encoding="utf-8")) if args.against else None
+    report(result, against, set(filter(None, args.changed.split(","))), args.top)
+    return 0 if result["exit"] == 0 and result["wall"] < TARGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -139,6 +139,8 @@ def report(result: dict[str, Any], against: dict[str, Any] | None, changed: set[
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:  # a log file: room for the file names
+        console = Console(width=120)
     files = result["files"]
     factor = machine_factor(against, result, changed) if against else 1.0
     table = Table(title="Test files by CPU (seconds; child processes included)")

@@ -55,6 +55,7 @@ ALLOWED = {
     "API",
     "PIN",
     "USB",
+    "IP",
     "JSON",
     "OpenAPI",
     "leitai",
@@ -173,6 +174,44 @@ def internal_codes() -> set[str]:
 TOKEN = re.compile(r"[A-Za-z0-9_.-]*[A-Za-z][A-Za-z0-9_.-]*")
 
 
+def readable_ids() -> set[str]:
+    """Ids people read as they are: logins, unit, indicator, target and department codes."""
+    from leitai.web.accounts.models import User
+    from leitai.web.assessments.models import Unit
+    from leitai.web.audit.labels import indicator_names
+    from leitai.web.targets.models import Target
+    from leitai.web.workflow.models import Department
+
+    ids = set(User.objects.values_list("username", flat=True))
+    ids |= set(Unit.objects.values_list("code", flat=True)) | set(indicator_names())
+    ids |= set(Target.objects.values_list("code", flat=True))
+    ids |= set(Department.objects.values_list("code", flat=True))  # issue 11
+    return ids
+
+
+def stray_words(
+    url: str, text: str, words: dict[str, list[str]], *, ids: set[str], codes: set[str]
+) -> None:
+    """Add to ``words`` what a Chinese page's ``text`` should not show: ASCII ':' '.' or
+    ',' among Han characters, internal ``codes``, and Latin words that are neither
+    allowed (:data:`ALLOWED`) nor ``ids``."""
+    for pattern in (ASCII_AFTER_HAN, ASCII_BETWEEN_HAN):
+        for match in pattern.finditer(text):
+            words.setdefault(match.group(0), []).append(url)
+    for token in TOKEN.findall(text):
+        if token.strip(".-") in codes:
+            words.setdefault(f"code {token.strip('.-')}", []).append(url)
+    # Identifiers and file names (resettlement_area, qingdao-2023-quarterly, a.txt)
+    # are ids, read as they are.
+    for word in LATIN_WORD.findall(IDENTIFIER.sub(" ", text)):
+        if word in ALLOWED:
+            continue
+        # An id cut short by a truncated text counts as the id.
+        if any(i == word or (len(word) > 3 and i.startswith(word)) for i in ids):
+            continue
+        words.setdefault(word, []).append(url)
+
+
 @dataclass
 class Crawl:
     """What one role's crawl found: bad answers, stray words and codes, pages visited."""
@@ -207,19 +246,8 @@ class CrawlTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        from leitai.web.accounts.models import User
-        from leitai.web.assessments.models import Unit
-        from leitai.web.audit.labels import indicator_names
-        from leitai.web.targets.models import Target
-        from leitai.web.workflow.models import Department
-
-        # Ids people read as they are: logins, unit codes, indicator ids.
-        ids = set(User.objects.values_list("username", flat=True))
-        ids |= set(Unit.objects.values_list("code", flat=True)) | set(indicator_names())
-        ids |= set(Target.objects.values_list("code", flat=True))
-        ids |= set(Department.objects.values_list("code", flat=True))  # issue 11
-        cls.ids = ids
-        cls.codes = internal_codes() - ALLOWED - ids
+        cls.ids = readable_ids()
+        cls.codes = internal_codes() - ALLOWED - cls.ids
 
     def crawl(self, user) -> Crawl:  # type: ignore[no-untyped-def]
         if user is not None and user.is_reporter:
@@ -284,21 +312,7 @@ class CrawlTests(BaseTestCase):
         return True
 
     def words_of(self, url: str, text: str, words: dict[str, list[str]]) -> None:
-        for pattern in (ASCII_AFTER_HAN, ASCII_BETWEEN_HAN):
-            for match in pattern.finditer(text):
-                words.setdefault(match.group(0), []).append(url)
-        for token in TOKEN.findall(text):
-            if token.strip(".-") in self.codes:
-                words.setdefault(f"code {token.strip('.-')}", []).append(url)
-        # Identifiers and file names (resettlement_area, qingdao-2023-quarterly, a.txt)
-        # are ids, read as they are.
-        for word in LATIN_WORD.findall(IDENTIFIER.sub(" ", text)):
-            if word in ALLOWED:
-                continue
-            # An id cut short by a truncated text counts as the id.
-            if any(i == word or (len(word) > 3 and i.startswith(word)) for i in self.ids):
-                continue
-            words.setdefault(word, []).append(url)
+        stray_words(url, text, words, ids=self.ids, codes=self.codes)
 
     def chrome_of(self, url: str, html: str, words: dict[str, list[str]]) -> None:
         """Nothing more to check on a Chinese page (the English crawl checks its chrome)."""

@@ -428,7 +428,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 or 404 is logged in one line; 5xx errors keep their tracebacks.
+    "filters": {
+        "client_errors": {"()": "leitai.web.logfilters.ClientErrorWithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
@@ -450,7 +455,7 @@ LEITAI_TASKS_LEASE = float(os.environ.get("LEITAI_TASKS_LEASE", "60"))
 # Seconds a job waits at each progress step: only for fault-injection tests (a worker
 # killed half way through a run); 0, no wait, everywhere else.
 LEITAI_TASKS_PACE = float(os.environ.get("LEITAI_TASKS_PACE", "0"))
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "leitai.web.tasks"]
+INSTALLED_APPS += ["django_tasks", "leitai.web.tasks.apps.QueueDatabaseConfig", "leitai.web.tasks"]
 if LEITAI_TASKS_BACKEND == "redis":
     import importlib.util
 

@@ -24,8 +24,13 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     )
     list_filter = ("role", "is_active", "unit", "department")
     search_fields = ("username", "real_name", "phone", "email")
+    # Django's own fields, without its groups and per-user permissions: a person's rights
+    # come from their role (leitai.web.access), never from Django's permissions.
     fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         (_("Role"), {"fields": ("role", "unit", "unit_approver", "department")}),
         (
             _("Account security"),
@@ -81,8 +86,8 @@ class SiteSettingsAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-# The admins of Django and of libraries are audited too: groups, and the login lockouts
-# (deleting an access attempt unlocks an account).
+# The admins of libraries are audited too: the login lockouts (deleting an access attempt
+# unlocks an account).
 import axes.admin  # noqa: E402,F401  (registers axes' admins first, to replace them)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
@@ -91,8 +96,15 @@ from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
 from django_otp.plugins.otp_totp import admin as _otp_totp_admin  # noqa: E402,F401
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice):
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     reregister(_model)
+
+# Not in the admin at all: an authenticator's secret key and QR code and the recovery codes
+# (django-otp's admins show them, and would let the office sign in as anyone), and Django's
+# groups, which grant nothing in leitai. A second factor is reset on the person's account
+# page (services.second_factor_reset_for, audited).
+for _model in (TOTPDevice, StaticDevice, Group):
+    admin.site.unregister(_model)
 
 _staff = admin.site.has_permission
 

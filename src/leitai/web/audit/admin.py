@@ -24,6 +24,6 @@ class ActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "at", "actor_name", "get_action_display", "period", "unit", "summary")
+    list_display = ("id", "at", "actor_name", "get_action_display", "period", "unit", "summary")
     list_filter = (ActionFilter, "period")
     search_fields = ("note", "summary", "actor_name", "unit")

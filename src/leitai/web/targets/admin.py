@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from leitai.web.audit.admin_audit import AuditedAdmin
 from leitai.web.targets.models import Actual, Target
@@ -22,6 +24,17 @@ class TargetAdmin(AuditedAdmin):
     search_fields = ("code", "name", "unit__code", "unit__name")
     inlines = [ActualInline]
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "milestones" and field is not None:
+            # The format is code, shown as code: its keys are not words to translate.
+            field.help_text = format_html(
+                "{} <code>{}</code>",
+                gettext("Values due by dates, written as:"),
+                '[{"date": "2023-06-30", "value": 83}]',
+            )
+        return field
 
 
 @admin.register(Actual)

@@ -8,7 +8,7 @@ from leitai.web.tasks.models import Job
 
 @admin.register(Job)
 class JobAdmin(AuditedAdmin):
-    list_display = ["pk", "kind", "state", "attempts", "done", "total", "worker", "created_at"]
+    list_display = ["id", "kind", "state", "attempts", "done", "total", "worker", "created_at"]
     list_filter = ["state", "kind"]
     readonly_fields = [f.name for f in Job._meta.fields]
 

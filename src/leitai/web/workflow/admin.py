@@ -33,21 +33,21 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
 @admin.register(Upload)
 class UploadAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "period", "unit", "filename", "state", "uploaded_at", "uploaded_by")
+    list_display = ("id", "period", "unit", "filename", "state", "uploaded_at", "uploaded_by")
     list_filter = ("state", "period")
     exclude = ("file",)  # downloaded through the workflow's page, which checks who asks
 
 
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "period", "unit", "key", "state", "raised_at", "answered_at")
+    list_display = ("id", "period", "unit", "key", "state", "raised_at", "answered_at")
     list_filter = ("state", "period")
     exclude = ("attachment",)
 
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ("pk", "period", "unit", "key", "name", "size", "added_at", "added_by")
+    list_display = ("id", "period", "unit", "key", "name", "size", "added_at", "added_by")
     list_filter = ("period",)
     exclude = ("file",)  # downloaded through the workflow's page, which checks who asks
 

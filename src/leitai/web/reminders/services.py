@@ -333,11 +333,17 @@ def _point_rows(period: Period, point: str) -> list[Delivery]:
 
 
 def reminders_plan(*, period: Period, point: str) -> int:
-    """Insert the deliveries of ``point`` (each at most once, whoever plans it)."""
+    """Insert the deliveries of ``point`` (each at most once, whoever plans it).
+
+    A point planned already (by this worker at an earlier tick or by another) is taken,
+    and its rows are not worked out again: every tick goes through every point due so far.
+    Two workers planning the same point at once insert each delivery once
+    (``ignore_conflicts`` on the deliveries' unique key)."""
+    if Delivery.objects.filter(period=period, point=point).exists():
+        return 0
     with translation.override(settings.LANGUAGE_CODE):
         rows = _point_rows(period, point)
-    if not rows or Delivery.objects.filter(period=period, point=point).exists():
-        # Planned already (by this worker earlier or by another): the point is taken.
+    if not rows:
         return 0
     created = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)

@@ -119,11 +119,24 @@ class CASLoginTests(BaseTestCase):
     def test_the_login_page_offers_cas_only_when_configured(self) -> None:
         page = self.client.get(reverse("accounts:login"))
         self.assertContains(page, reverse("accounts:cas_login"))
-        self.assertContains(page, ">统一身份认证</a>")
+        self.assertContains(page, ">通过统一身份认证（CAS）登录</a>")
         with override_settings(CAS_SERVER_URL=None):
             page = self.client.get(reverse("accounts:login"))
             self.assertNotContains(page, reverse("accounts:cas_login"))
             self.assertEqual(self.client.get(reverse("accounts:cas_login")).status_code, 404)
+
+    def test_with_both_platforms_each_button_says_which_platform_it_is(self) -> None:
+        """OIDC and CAS side by side: two buttons that people can tell apart, by the names
+        the installation gives the platforms, else by the kind of platform."""
+        with override_settings(LEITAI_OIDC_ISSUER="https://idp.example"):
+            page = self.client.get(reverse("accounts:login"))
+            self.assertContains(page, ">通过统一身份认证平台登录</a>")
+            self.assertContains(page, ">通过统一身份认证（CAS）登录</a>")
+            with override_settings(LEITAI_OIDC_LABEL="山东通", LEITAI_CAS_LABEL="爱山东<b>"):
+                page = self.client.get(reverse("accounts:login"))
+        self.assertContains(page, ">通过山东通登录</a>")
+        self.assertContains(page, ">通过爱山东&lt;b&gt;登录</a>")  # a setting is text, escaped
+        self.assertNotContains(page, "统一身份认证")
 
     def test_attributes_of_a_reporter_of_one_unit_log_in_as_that_reporter(self) -> None:
         response = self.cas_login(

@@ -338,6 +338,10 @@ for _name in (
 # LEITAI_CAS_DEPARTMENT_ATTRIBUTE, LEITAI_CAS_APPROVER_ATTRIBUTE). The CAS user name
 # (cas:user) is the account's subject and its login name.
 _cas_server = os.environ.get("LEITAI_CAS_SERVER_URL", "").strip().rstrip("/")
+# The names people know the platforms by (山东通, 爱山东...), shown on the login page's
+# buttons ("通过山东通登录"); unset, the buttons name the protocol's kind of platform.
+LEITAI_OIDC_LABEL = os.environ.get("LEITAI_OIDC_LABEL", "").strip()[:40]
+LEITAI_CAS_LABEL = os.environ.get("LEITAI_CAS_LABEL", "").strip()[:40]
 # python-cas joins "login" and "p3/serviceValidate" to it: it ends with a slash.
 CAS_SERVER_URL = f"{_cas_server}/" if _cas_server else None
 CAS_VERSION = os.environ.get("LEITAI_CAS_VERSION", "3").strip()

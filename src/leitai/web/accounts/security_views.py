@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -57,6 +58,12 @@ def _next(request: HttpRequest) -> str:
     return str(reverse_lazy("boards:home"))
 
 
+def _sign_on_label(name: str, default: str) -> str:
+    """A single sign-on button's words: the platform's name where the installation gives
+    one (``LEITAI_OIDC_LABEL``, ``LEITAI_CAS_LABEL``), else ``default``."""
+    return _("Log in with %(platform)s") % {"platform": name} if name else default
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -75,8 +82,12 @@ class LoginView(auth_views.LoginView):
         from leitai.web.accounts.oidc import oidc_enabled
 
         context = super().get_context_data(**kwargs)
-        context["sso"] = oidc_enabled()
-        context["cas"] = cas_enabled()
+        context["sso"] = oidc_enabled() and _sign_on_label(
+            settings.LEITAI_OIDC_LABEL, _("Log in with the unified identity platform")
+        )
+        context["cas"] = cas_enabled() and _sign_on_label(
+            settings.LEITAI_CAS_LABEL, _("Log in with unified identity authentication (CAS)")
+        )
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
 

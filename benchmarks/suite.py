@@ -2,10 +2,13 @@
 
 The suite runs as the README's test command does (``python -m pytest -q``, every core),
 with this file loaded as a pytest plugin that records, for every test, the CPU its
-process used (user + system, the processes it started and reaped included) and its wall
-time, into one file per xdist worker. Printed: the whole run's wall and CPU, the files
-that cost most, and a calibration (a fixed pure-Python loop's CPU time, before and after
-the run), because a shared machine's speed can change by a third within an hour.
+process used (user + system, the processes it started and reaped included), how much of
+it was child processes and how much requests served by Django's test client, and its
+wall time, into one file per xdist worker. Printed: the whole run's wall and CPU, the
+files that cost most, where the CPU went (requests, child processes, the rest; and the
+best wall the cores would allow if requests cost nothing), and a calibration (a fixed
+pure-Python loop's CPU time, before and after the run), because a shared machine's speed
+can change by a third within an hour.
 
 ``--save RUN.json`` keeps the per-file figures; ``--against OLD.json`` compares with an
 earlier run, scaled by the files that neither run names in ``--changed`` (their CPU
@@ -40,29 +43,60 @@ _OUT = "LEITAI_SUITE_CPU_DIR"
 # -- the plugin (loaded in the suite's processes with ``-p suite``) ----------------------
 
 _record: Any = None
+# CPU seconds of this process spent inside Django's test client (requests served in
+# process), counted since the process started.
+_in_requests = [0.0]
 
 
-def _cpu() -> float:
+def _cpu() -> tuple[float, float]:
+    """This process's CPU and that of the child processes it reaped, in seconds."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _count_requests() -> None:
+    """Count the CPU of every request served by Django's test client (once per process)."""
+    try:
+        from django.test import client
+    except ImportError:
+        return
+    serve = client.Client.request
+    if getattr(serve, "_counted", False):
+        return
+
+    def request(self: Any, **environ: Any) -> Any:
+        start = time.process_time()
+        try:
+            return serve(self, **environ)
+        finally:
+            _in_requests[0] += time.process_time() - start
+
+    request._counted = True  # type: ignore[attr-defined]
+    client.Client.request = request  # type: ignore[method-assign]
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: Any, nextitem: Any) -> Any:
-    """Time one test (setup, call and teardown) in CPU and wall seconds."""
+    """Time one test (setup, call and teardown): CPU of the process, of the child
+    processes it reaped and of the test client's requests; wall seconds."""
     global _record
     folder = os.environ.get(_OUT)
     if folder and _record is None:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         _record = open(Path(folder) / f"{worker}.tsv", "a", encoding="utf-8")  # noqa: SIM115
-    cpu, wall = _cpu(), time.monotonic()
+        _count_requests()
+    (own, children), requests, wall = _cpu(), _in_requests[0], time.monotonic()
     try:
         return (yield)
     finally:
         if _record is not None:
-            used, took = _cpu() - cpu, time.monotonic() - wall
-            _record.write(f"{item.nodeid}\t{used:.3f}\t{took:.3f}\n")
+            own_after, children_after = _cpu()
+            took = time.monotonic() - wall
+            used = own_after - own + children_after - children
+            fields = [item.nodeid, f"{used:.3f}", f"{took:.3f}"]
+            fields += [f"{children_after - children:.3f}", f"{_in_requests[0] - requests:.3f}"]
+            _record.write("\t".join(fields) + "\n")
             _record.flush()
 
 
@@ -79,17 +113,33 @@ def calibration() -> float:
 
 
 def per_file(folder: Path) -> dict[str, dict[str, float]]:
-    cpu: Counter[str] = Counter()
-    wall: Counter[str] = Counter()
-    tests: Counter[str] = Counter()
+    """Per test file: tests, CPU (all of it), wall, and the CPU of reaped child processes
+    and of test-client requests within it."""
+    figures: dict[str, Counter[str]] = {}
     for path in folder.glob("*.tsv"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            node, used, took = line.split("\t")
-            name = node.split("::")[0]
-            cpu[name] += float(used)
-            wall[name] += float(took)
-            tests[name] += 1
-    return {k: {"cpu": cpu[k], "wall": wall[k], "tests": tests[k]} for k in cpu}
+            node, used, took, children, requests = line.split("\t")
+            file = figures.setdefault(node.split("::")[0], Counter())
+            file["tests"] += 1
+            file["cpu"] += float(used)
+            file["wall"] += float(took)
+            file["children"] += float(children)
+            file["requests"] += float(requests)
+    return {name: dict(file) for name, file in figures.items()}
+
+
+def breakdown(files: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Where the tests' CPU went: requests served in process by the test client, child
+    processes (servers, workers, browsers, CLI runs, the PostgreSQL run), the rest."""
+    total = sum(f["cpu"] for f in files.values())
+    requests = sum(f.get("requests", 0.0) for f in files.values())
+    children = sum(f.get("children", 0.0) for f in files.values())
+    return {
+        "requests": requests,
+        "children": children,
+        "other": total - requests - children,
+        "total": total,
+    }
 
 
 def run(pytest_args: list[str]) -> dict[str, Any]:
@@ -178,6 +228,21 @@ def report(result: dict[str, Any], against: dict[str, Any] | None, changed: set[
             f"{old_total:.1f} / {total:.1f} / {total / factor:.1f}",
         )
     console.print(summary)
+    parts = breakdown(files)
+    cores = os.cpu_count() or 1
+    where = Table(title="Where the tests' CPU went (seconds)")
+    where.add_column("part")
+    where.add_column("CPU", justify="right")
+    where.add_row("requests served in process by Django's test client", f"{parts['requests']:.1f}")
+    where.add_row(
+        "child processes (servers, workers, browsers, CLI, PostgreSQL run)",
+        f"{parts['children']:.1f}",
+    )
+    where.add_row("the rest of the test processes' own work", f"{parts['other']:.1f}")
+    where.add_row("all tests", f"{parts['total']:.1f}")
+    floor = (parts["total"] - parts["requests"]) / cores
+    where.add_row(f"wall on {cores} cores if requests cost nothing, at best", f"{floor:.1f}")
+    console.print(where)
 
 
 def main() -> int:

@@ -89,10 +89,7 @@ class AdminWordsTests(BaseTestCase):
             text = " ".join(_AdminPage(response.content.decode()).text)
             for name in names:
                 text = text.replace(name, " ")
-            found: dict[str, list[str]] = {}
-            stray_words(url, text, found, ids=ids | DJANGO_UNTRANSLATED, codes=codes)
-            for word, where in found.items():
-                words.setdefault(word, []).extend(where)
+            stray_words(url, text, words, ids=ids | DJANGO_UNTRANSLATED, codes=codes)
         self.assertGreater(read, 100)
         self.assertEqual(words, {}, "\n" + _report(words))
 

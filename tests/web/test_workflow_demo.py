@@ -150,6 +150,31 @@ class DemoRestartMessageTests(BaseTestCase):
         self.assertIn("2023Q4", published)
         self.assertNotIn("Collecting data: 2023Q4", said)
 
+    def test_the_start_speaks_chinese_unless_told_english(self) -> None:
+        """``leitai serve --demo`` prints in Chinese by default (``--lang en``: English)."""
+        import io
+        from pathlib import Path
+        from types import SimpleNamespace
+
+        from django.utils import translation
+
+        from leitai.web.server import _print_setup, django_language
+
+        account = SimpleNamespace(username="office", password="leitai-demo", description="考核办")
+        printed = {}
+        for lang in ("zh", "en"):
+            out = io.StringIO()
+            with translation.override(django_language(lang)):
+                _print_setup(Path("leitai-data"), [account], out)
+            printed[lang] = out.getvalue()
+        self.assertIn("演示数据已载入。考核期——已发布：2022Q4、", printed["zh"])
+        self.assertIn("演示账号：\n  office  leitai-demo  考核办", printed["zh"])
+        self.assertRegex(printed["zh"], r"\n  \d+号 +代表  [0-9A-Z-]{19}\n")
+        self.assertIn("数据目录：", printed["zh"])
+        self.assertIn("Demo loaded. Periods: Published: 2022Q4, ", printed["en"])
+        self.assertRegex(printed["en"], r"\n  No\. \d+ +代表  [0-9A-Z-]{19}\n")
+        self.assertNotRegex(printed["en"], "[\u4e00-\u9fff]{2}：")
+
 
 class DemoDatesTests(BaseTestCase):
     def test_the_demo_results_are_dated_in_the_weeks_after_their_quarter(self) -> None:

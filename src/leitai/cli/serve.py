@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from leitai.cli.common import EXIT_OK, guarded
+from leitai.cli.common import EXIT_OK, add_lang, guarded
 
 
 def register(subparsers: Any) -> None:
@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
         action="store_false",
         help="不启动后台任务进程（另行运行 leitai worker）/ no worker beside the server",
     )
+    add_lang(p)
     p.set_defaults(handler=run_serve)
 
 
@@ -50,5 +51,6 @@ def run_serve(args: argparse.Namespace) -> int:
         threads=args.threads,
         connection_limit=args.connection_limit,
         worker=args.worker,
+        lang=args.lang,
     )
     return EXIT_OK

@@ -92,14 +92,27 @@ def _prepare_environment(*, host: str, data_dir: Path) -> None:
 
 def demo_summary() -> str:
     """What the data holds now, period by period, as the database says (on a restart the
-    demo keeps the periods already there, whatever the office did with them)."""
+    demo keeps the periods already there, whatever the office did with them), in the
+    active language."""
+    from django.utils.translation import gettext as _
+
     from leitai.web.assessments.models import Period
 
     by_state: dict[str, list[str]] = {}
     for period in Period.objects.order_by("code"):
         by_state.setdefault(str(period.get_state_display()), []).append(period.code)
-    states = "; ".join(f"{state}: {', '.join(codes)}" for state, codes in by_state.items())
-    return f"Demo loaded. Periods — {states or 'none'}; public boards are on."
+    label, joined = _(": "), _(", ")
+    states = _("; ").join(
+        f"{state}{label}{joined.join(codes)}" for state, codes in by_state.items()
+    )
+    return _("Demo loaded. Periods: %(states)s. The public boards are on.") % {
+        "states": states or _("none")
+    }
+
+
+def django_language(lang: str) -> str:
+    """Django's code of a command line's ``--lang`` (``zh`` or ``en``)."""
+    return "en" if lang == "en" else "zh-hans"
 
 
 STATIC_FINGERPRINT = "static.fingerprint"
@@ -198,15 +211,28 @@ def install(*, host: str, data_dir: Path, demo: bool) -> list[Any]:
     return demo_install()
 
 
-def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ignore[no-untyped-def]
-    """:func:`install`, then what the demo prints (its judge codes issued); return the
-    WSGI app."""
+def setup(*, host: str, data_dir: Path, demo: bool, lang: str = "zh", out=sys.stdout):  # type: ignore[no-untyped-def]
+    """:func:`install`, then what the demo prints (its judge codes issued) in ``lang``;
+    return the WSGI app."""
     accounts = install(host=host, data_dir=data_dir, demo=demo)
-    from django.conf import settings
+    from django.utils import translation
 
-    if demo:
+    with translation.override(django_language(lang)):
+        _print_setup(data_dir, accounts if demo else None, out)
+    from leitai.web.wsgi import application
+
+    return application
+
+
+def _print_setup(data_dir: Path, accounts: list[Any] | None, out: Any) -> None:
+    """The demo's periods, accounts and judge codes (``accounts`` None: no demo), and
+    where the data is, in the active language."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    if accounts is not None:
         print(demo_summary(), file=out)
-        print("Demo accounts (演示账号):", file=out)
+        print(_("Demo accounts:"), file=out)
         width = max(len(a.username) for a in accounts)
         for account in accounts:
             print(
@@ -217,22 +243,18 @@ def setup(*, host: str, data_dir: Path, demo: bool, out=sys.stdout):  # type: ig
 
         codes = arena_demo_judge_codes()
         if codes:
-            print(
-                "Demo judge codes (演示评委码), at /arena/2023-05-27/judge/ (single-use):",
-                file=out,
-            )
+            where = "/arena/2023-05-27/judge/"
+            print(_("Demo judge codes, each used once, at %(path)s:") % {"path": where}, file=out)
             for number, group, code in codes:
-                print(f"  No. {number:<3} {group}  {code}", file=out)
+                print(f"  {_('No. %(number)s') % {'number': number}:<6} {group}  {code}", file=out)
     database = settings.DATABASES["default"]
     where = (
         database["NAME"]
         if "sqlite" in database["ENGINE"]
         else f"{database['ENGINE'].rsplit('.', 1)[-1]} {database.get('HOST') or ''}/{database['NAME']}"
     )
-    print(f"Data directory: {Path(data_dir).resolve()}  (database: {where})", file=out)
-    from leitai.web.wsgi import application
-
-    return application
+    said = _("Data directory: %(path)s (database: %(database)s)")
+    print(said % {"path": Path(data_dir).resolve(), "database": where}, file=out)
 
 
 # -- waitress: how many connections and threads ------------------------------------------
@@ -273,6 +295,7 @@ def serve(
     threads: int | None = None,
     connection_limit: int | None = None,
     worker: bool = True,
+    lang: str = "zh",
 ) -> None:
     """Run leitai's web application on a production WSGI server (waitress).
 
@@ -285,14 +308,18 @@ def serve(
     ``threads`` and ``connection_limit`` (else ``LEITAI_THREADS``,
     ``LEITAI_CONNECTION_LIMIT``; see :data:`SERVER_OPTIONS`) size the server.
     ``worker`` runs one ``leitai worker`` process beside the server, stopped with it
-    (docs/tasks.md).
+    (docs/tasks.md). What it prints is in ``lang`` (``zh``, the default, or ``en``).
     """
     from waitress import serve as waitress_serve
 
     options = server_options(threads=threads, connection_limit=connection_limit)
-    application = setup(host=host, data_dir=data_dir, demo=demo)
+    application = setup(host=host, data_dir=data_dir, demo=demo, lang=lang)
+    from django.utils import translation
+
     shown = f"[{host}]" if ":" in host else host
-    print(f"leitai is serving on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+    with translation.override(django_language(lang)):
+        said = translation.gettext("leitai is serving on %(url)s (Ctrl+C to stop)")
+    print(said % {"url": f"http://{shown}:{port}/"}, flush=True)
     from leitai.web.tasks.worker import worker_child
 
     # SIGTERM ends the server like Ctrl+C, so that its worker is stopped with it.

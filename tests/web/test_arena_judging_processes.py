@@ -77,7 +77,8 @@ class Judge:
 
 
 def _codes(server: Process) -> list[str]:
-    return re.findall(r"No\. \d+\s+\S+\s+([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})", server.output())
+    """The judge codes ``leitai serve --demo`` printed (in Chinese, its default: 31号 代表 …)."""
+    return re.findall(r"\d+号\s+\S+\s+([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})", server.output())
 
 
 def _score_and_kill(server: Process, judges: list[Judge], unit: str) -> tuple[dict, dict]:

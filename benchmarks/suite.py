@@ -132,8 +132,8 @@ def breakdown(files: dict[str, dict[str, float]]) -> dict[str, float]:
     """Where the tests' CPU went: requests served in process by the test client, child
     processes (servers, workers, browsers, CLI runs, the PostgreSQL run), the rest."""
     total = sum(f["cpu"] for f in files.values())
-    requests = sum(f.get("requests", 0.0) for f in files.values())
-    children = sum(f.get("children", 0.0) for f in files.values())
+    requests = sum(f["requests"] for f in files.values())
+    children = sum(f["children"] for f in files.values())
     return {
         "requests": requests,
         "children": children,
@@ -219,8 +219,9 @@ def report(result: dict[str, Any], against: dict[str, Any] | None, changed: set[
     summary.add_row(
         "calibration loop before / after (s)", "{:.2f} / {:.2f}".format(*result["calibration"])
     )
+    parts = breakdown(files)
     if against:
-        total = sum(f["cpu"] for f in files.values())
+        total = parts["total"]
         old_total = sum(f["cpu"] for f in against["files"].values())
         summary.add_row("machine slower than in the old run by", f"{factor:.3f}x")
         summary.add_row(
@@ -228,7 +229,6 @@ def report(result: dict[str, Any], against: dict[str, Any] | None, changed: set[
             f"{old_total:.1f} / {total:.1f} / {total / factor:.1f}",
         )
     console.print(summary)
-    parts = breakdown(files)
     cores = os.cpu_count() or 1
     where = Table(title="Where the tests' CPU went (seconds)")
     where.add_column("part")

@@ -62,3 +62,18 @@ def period_pages(name: str) -> list[Request]:
         Request("get", {"period": "1999Q1"}, roles(rest=404)),
         Request("post", {"period": "2023Q1"}, roles(rest=405)),
     ]
+
+
+def admin_pages(model: Any) -> tuple[dict[str, str], Any]:
+    """The admin's pages of ``model`` by action: its list and its add page and, for its
+    first row (returned beside them; None where it has none), its change, history and
+    delete pages."""
+    from django.urls import reverse
+
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    pages = {action: reverse(f"{prefix}_{action}") for action in ("changelist", "add")}
+    first = model._default_manager.order_by("pk").first()
+    if first is not None:
+        for action in ("change", "history", "delete"):
+            pages[action] = reverse(f"{prefix}_{action}", args=[first.pk])
+    return pages, first

@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.web.base import BaseTestCase
+from tests.web.matrix import admin_pages
 from tests.web.test_crawl import (
     ALLOWED,
     _Page,
@@ -62,15 +63,10 @@ class AdminWordsTests(BaseTestCase):
         urls += [reverse("admin:app_list", kwargs={"app_label": label}) for label in labels]
         names = []
         for model in admin.site._registry:
-            prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-            urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
-            obj = model._default_manager.order_by("pk").first()
-            if obj is not None:
-                names.append(str(obj))
-                urls += [
-                    reverse(f"{prefix}_{action}", args=[obj.pk])
-                    for action in ("change", "history", "delete")
-                ]
+            pages, first = admin_pages(model)
+            urls += pages.values()
+            if first is not None:
+                names.append(str(first))
         return urls, sorted(names, key=len, reverse=True)
 
     def test_the_office_reads_the_admin_in_chinese(self) -> None:

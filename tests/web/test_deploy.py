@@ -90,6 +90,38 @@ def test_the_key_file_of_the_data_directory_is_the_same_key_in_every_process(
     assert first.stdout.startswith("a-key-kept-in-the-data-directory-")
 
 
+def test_the_suite_keeps_out_of_the_data_directory_of_the_working_folder(
+    tmp_path: Path,
+) -> None:
+    """The README starts the demo (which leaves ./leitai-data) and then runs the tests in
+    the same folder: under pytest, without LEITAI_DATA_DIR, the settings take an empty
+    folder of the process's own, gone when it ends, and never ./leitai-data's key."""
+    demo = tmp_path / "leitai-data"
+    demo.mkdir()
+    (demo / "secret_key").write_text("the-demo-servers-own-key-" + "q" * 40)
+    (demo / "audit_head.json").write_text("{}")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LEITAI_", "DJANGO_"))}
+    clean.update(DJANGO_SETTINGS_MODULE="leitai.web.settings", PYTEST_VERSION="9")
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATA_DIR); print(list(settings.DATA_DIR.iterdir())); "
+        "print(settings.SECRET_KEY)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    folder, files, key = done.stdout.splitlines()
+    assert Path(folder) != demo.resolve() and files == "[]"
+    assert not key.startswith("the-demo-servers-own-key-")
+    assert not Path(folder).exists()  # removed when the process ended
+
+
 def test_the_environment_key_wins_over_the_file(tmp_path: Path) -> None:
     (tmp_path / "secret_key").write_text("file-key-" + "y" * 50)
     done = run_django(

@@ -23,7 +23,10 @@ the part that ``leitai serve`` decides:
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,25 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("LEITAI_DATA_DIR", "leitai-data")).resolve()
+# The test suite (pytest sets PYTEST_VERSION) and development may run without a key.
+_UNDER_TEST = "PYTEST_VERSION" in os.environ
+
+
+def _data_dir() -> Path:
+    """``LEITAI_DATA_DIR``, else ``./leitai-data``; in the test suite, else a new empty
+    folder of the process's own (removed when it ends): the README runs the demo server
+    (which leaves ./leitai-data with its key and its audit head) and then the tests in the
+    same folder, and the tests must not read that installation's files."""
+    if os.environ.get("LEITAI_DATA_DIR"):
+        return Path(os.environ["LEITAI_DATA_DIR"]).resolve()
+    if _UNDER_TEST:
+        folder = Path(tempfile.mkdtemp(prefix="leitai-test-data-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return folder
+    return Path("leitai-data").resolve()
+
+
+DATA_DIR = _data_dir()
 
 
 # -- deployment: values from the environment ---------------------------------------------
@@ -68,8 +89,6 @@ def _env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = _env_flag("LEITAI_DEBUG")
-# The test suite (pytest sets PYTEST_VERSION) and development may run without a key.
-_UNDER_TEST = "PYTEST_VERSION" in os.environ
 # A fixed, visibly insecure key for development and tests only: never a random key per
 # process, which would make each of several processes reject the others' sessions.
 _DEVELOPMENT_KEY = "django-insecure-leitai-development-key-never-use-in-production"

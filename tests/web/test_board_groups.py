@@ -3,6 +3,7 @@ where the office wants it, and the report card's rank within the group."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.urls import reverse
@@ -103,13 +104,31 @@ class GroupedBoardsTests(BaseTestCase):
         row = next(r for r in self.result()["results"] if r["unit"] == "licang")
         self.assertEqual((row["rank"], row["rank_all"]), (7, 9))
         page = self.client.get(
-            reverse("boards:unit", args=["2023Q3", "licang"]), HTTP_ACCEPT_LANGUAGE="zh"
+            reverse("boards:unit", args=[GROUPED, "licang"]), HTTP_ACCEPT_LANGUAGE="zh"
         ).content.decode()
         link = reverse("boards:unit", args=[GROUPED, "licang"])
         grouped = page.split(f'<a href="{link}">')[-1].split("</tr>")[0]
         self.assertIn(">7 / 7<", grouped)
-        ungrouped = page.split(f'<a href="{reverse("boards:unit", args=["2023Q3", "licang"])}">')
-        self.assertIn(">9 / 10<", ungrouped[-1].split("</tr>")[0])
+
+    def test_the_quarters_history_lists_the_variant_apart_not_in_its_series(self) -> None:
+        # The variant has no previous period: its rank within a group is not a point of
+        # the quarters' rank chart, and 2023Q3's card links to it below the table.
+        page = self.client.get(
+            reverse("boards:unit", args=["2023Q3", "licang"]), HTTP_ACCEPT_LANGUAGE="zh"
+        ).content.decode()
+        chart = json.loads(
+            page.split('<script id="history-data" type="application/json">')[1].split("</script>")[
+                0
+            ]
+        )
+        self.assertEqual(chart["labels"][-1], "2023年第三季度")
+        self.assertFalse([label for label in chart["labels"] if "分类考核" in label])
+        table = page.split('data-links="other-periods"')[0].split('id="history-data"')[1]
+        self.assertIn(">9 / 10<", table)
+        self.assertNotIn(">7 / 7<", table)
+        others = page.split('data-links="other-periods"')[1].split("</p>")[0]
+        self.assertIn(reverse("boards:unit", args=[GROUPED, "licang"]), others)
+        self.assertIn("不在本序列中的其他考核期结果", page)
 
     def test_an_ungrouped_period_keeps_its_one_table(self) -> None:
         page = self.client.get(reverse("boards:league", args=["2023Q3"])).content.decode()

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from django.test import SimpleTestCase
 from django.urls import reverse
 
 from leitai.web.assessments.models import Period
-from leitai.web.assessments.selectors import period_published_snapshot
+from leitai.web.assessments.selectors import period_line, period_published_snapshot
 from tests.web.base import BaseTestCase
 
 PUBLISHED = ("2022Q4", "2023Q1", "2023Q2", "2023Q3")
@@ -148,6 +149,85 @@ class UnitTrendTests(BaseTestCase):
         self.login(None)
         response = self.client.get(reverse("boards:unit", args=["2023Q3", "shibei"]))
         self.assertEqual(response.status_code, 302)
+
+
+class PeriodLineTests(SimpleTestCase):
+    """The line of periods orders them: periods have no dates, and codes do not sort in
+    time ("2023" and "2023-Q3-grouped" sort before "2023Q1")."""
+
+    @staticmethod
+    def periods(*rows: tuple[int, str, int | None]) -> dict[int, Period]:
+        return {pk: Period(pk=pk, code=code, previous_id=prev) for pk, code, prev in rows}
+
+    def codes(self, code: str, periods: dict[int, Period]) -> list[str]:
+        period = next(p for p in periods.values() if p.code == code)
+        return [p.code for p in period_line(period, periods)]
+
+    def test_a_line_runs_back_through_previous_periods_and_on_through_followers(self) -> None:
+        periods = self.periods(
+            (1, "2023-Q3-grouped", None),
+            (2, "2023", None),
+            (3, "2022Q4", None),
+            (4, "2023Q1", 3),
+            (5, "2023Q2", 4),
+            (6, "2023Q3", 5),
+            (7, "2023Q4", 6),
+        )
+        quarters = ["2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4"]
+        for code in quarters:
+            self.assertEqual(self.codes(code, periods), quarters)
+        self.assertEqual(self.codes("2023", periods), ["2023"])
+        self.assertEqual(self.codes("2023-Q3-grouped", periods), ["2023-Q3-grouped"])
+
+    def test_where_two_periods_follow_one_the_line_goes_on_with_the_longer(self) -> None:
+        # A variant of 2023Q3 made later, with 2023Q2 as its previous period, and one made
+        # earlier: from 2023Q1 the line goes on through 2023Q3 to 2023Q4 either way.
+        periods = self.periods(
+            (1, "2023Q3-early-variant", 3),
+            (2, "2023Q1", None),
+            (3, "2023Q2", 2),
+            (4, "2023Q3", 3),
+            (5, "2023Q4", 4),
+            (6, "2023Q3-variant", 3),
+        )
+        self.assertEqual(self.codes("2023Q1", periods), ["2023Q1", "2023Q2", "2023Q3", "2023Q4"])
+        self.assertEqual(
+            self.codes("2023Q3-variant", periods), ["2023Q1", "2023Q2", "2023Q3-variant"]
+        )
+        # Of two that run as long, the first created.
+        del periods[5]
+        self.assertEqual(
+            self.codes("2023Q1", periods), ["2023Q1", "2023Q2", "2023Q3-early-variant"]
+        )
+
+    def test_a_loop_of_previous_periods_ends(self) -> None:
+        periods = self.periods((1, "a", 2), (2, "b", 1))
+        self.assertEqual(self.codes("a", periods), ["b", "a"])
+
+
+class UnitHistoryTests(BaseTestCase):
+    def test_the_history_and_its_chart_follow_the_line_in_time_order(self) -> None:
+        self.login(self.office)
+        response = self.client.get(reverse("boards:unit", args=["2023Q2", "shibei"]))
+        rows = response.context["history"].rows
+        self.assertEqual(
+            [h["period"].code for h in rows],
+            ["2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1"],
+        )
+        # The office reads the drafts of 2023Q4 and 2024Q1 too, marked as drafts.
+        self.assertEqual([h["draft"] for h in rows], [False] * 4 + [True] * 2)
+        chart = response.context["chart"]
+        self.assertEqual(chart["ranks"], [h["rank"] for h in rows])
+        self.assertEqual(
+            [o["period"].code for o in response.context["history"].others], ["2023-Q3-grouped"]
+        )
+
+    def test_a_visitor_sees_the_published_periods_of_the_line_only(self) -> None:
+        response = self.client.get(reverse("boards:unit", args=["2023Q2", "shibei"]))
+        rows = response.context["history"].rows
+        self.assertEqual([h["period"].code for h in rows], list(PUBLISHED))
+        for h, row in zip(rows, published_rows("shibei"), strict=True):
+            self.assertEqual((h["rank"], h["score"]), (row["rank"], row["score"]))
 
 
 class IndicatorTrendTests(BaseTestCase):

@@ -489,34 +489,116 @@ def _ranked_among(view: ResultView, row: dict[str, Any]) -> int:
     return sum(1 for r in view.rows if r.get("group") == row.get("group"))
 
 
-def unit_history(*, unit: Unit, user: Any) -> list[HistoryRow]:
-    """The unit's rank, score, flags and stars in every period ``user`` may read."""
-    history: list[HistoryRow] = []
-    for period, snapshot in periods_visible(user=user, unit=unit):
+def previous_chain(period: Period, periods: Mapping[int, Period]) -> list[Period]:
+    """``period`` and its previous periods, newest first, each once (a loop ends it);
+    ``periods`` are all the periods stored, by primary key."""
+    chain: list[Period] = []
+    seen: set[int] = set()
+    current: Period | None = period
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        chain.append(current)
+        current = periods.get(current.previous_id) if current.previous_id else None
+    return chain
+
+
+def period_line(period: Period, periods: Mapping[int, Period]) -> list[Period]:
+    """The line of periods through ``period``, oldest first: its previous periods, itself
+    and the periods that follow it, one after another (``periods``: all the periods
+    stored, by primary key).
+
+    Periods have no dates; the line is what orders them. Where two periods follow the
+    same one (a variant computed beside a quarter), the line goes on with the one whose
+    own line runs longer, then with the one created first. A period outside the line (an
+    annual assessment, a variant with no previous period) has a line of its own.
+    """
+    line = previous_chain(period, periods)[::-1]
+    followers: dict[int, list[Period]] = {}
+    for candidate in sorted(periods.values(), key=lambda p: p.pk):
+        if candidate.previous_id is not None:
+            followers.setdefault(candidate.previous_id, []).append(candidate)
+    seen = {p.pk for p in line}
+
+    def runs(start: Period) -> int:
+        # How many periods follow ``start`` at most (each counted once: a loop ends it).
+        depth, level, counted = 0, [start], {start.pk}
+        while level:
+            level = [f for p in level for f in followers.get(p.pk, []) if f.pk not in counted]
+            counted.update(f.pk for f in level)
+            depth += bool(level)
+        return depth
+
+    current = period
+    while True:
+        after = [f for f in followers.get(current.pk, []) if f.pk not in seen]
+        if not after:
+            return line
+        current = max(after, key=lambda f: (runs(f), -f.pk))
+        seen.add(current.pk)
+        line.append(current)
+
+
+class OtherPeriod(TypedDict):
+    """A period outside the line of :func:`unit_history` whose result names the unit."""
+
+    period: Period
+    label: str
+    draft: bool
+
+
+@dataclass(frozen=True)
+class UnitHistory:
+    """A unit's results along the line of the period shown (:func:`period_line`), oldest
+    first, and the other periods with a result of the unit that the reader may read."""
+
+    rows: list[HistoryRow]
+    others: list[OtherPeriod]
+
+
+def unit_history(*, unit: Unit, user: Any, period: Period) -> UnitHistory:
+    """The unit's rank, score, flags and stars in every period of ``period``'s line that
+    ``user`` may read; the other periods ``user`` may read the unit's result in apart.
+
+    Ranks of different lines (an annual assessment, a variant ranked within groups) are
+    not drawn as one series: they are listed, not charted, beside it."""
+    periods = {p.pk: p for p in Period.objects.all()}
+    order = {p.pk: i for i, p in enumerate(period_line(period, periods))}
+    rows: list[tuple[int, HistoryRow]] = []
+    others: list[OtherPeriod] = []
+    for shown, snapshot in periods_visible(user=user, unit=unit):
         # The deferred sealed texts are read (in one query) and checked on every read.
         view = result_view(snapshot)
         row = view.by_unit.get(unit.code)
         if row is None:
             continue
-        history.append(
-            {
-                "period": period,
-                "label": period_label(period),
-                "draft": not snapshot.is_published,
-                "rank": row["rank"],
-                "score": row["score"],
-                "rank_change": row["rank_change"],
-                "arrow": row["arrow"],
-                "flags": row["flag_list"],
-                "grade": row["grade"],
-                "n": _ranked_among(view, row),
-                "stars": [
-                    {"name": b.name, "stars": row["boards"][b.id]["stars"]} for b in view.top_boards
-                ],
-                "stars_total": sum(row["boards"][b.id]["stars"] or 0 for b in view.top_boards),
-            }
+        label = period_label(shown)
+        if shown.pk not in order:
+            others.append({"period": shown, "label": label, "draft": not snapshot.is_published})
+            continue
+        rows.append(
+            (
+                order[shown.pk],
+                {
+                    "period": shown,
+                    "label": label,
+                    "draft": not snapshot.is_published,
+                    "rank": row["rank"],
+                    "score": row["score"],
+                    "rank_change": row["rank_change"],
+                    "arrow": row["arrow"],
+                    "flags": row["flag_list"],
+                    "grade": row["grade"],
+                    "n": _ranked_among(view, row),
+                    "stars": [
+                        {"name": b.name, "stars": row["boards"][b.id]["stars"]}
+                        for b in view.top_boards
+                    ],
+                    "stars_total": sum(row["boards"][b.id]["stars"] or 0 for b in view.top_boards),
+                },
+            )
         )
-    return history
+    rows.sort(key=lambda item: item[0])
+    return UnitHistory(rows=[r for _i, r in rows], others=others)
 
 
 class ComparisonRow(TypedDict):

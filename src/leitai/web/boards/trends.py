@@ -28,6 +28,7 @@ from leitai.web.assessments.models import Period, Snapshot
 from leitai.web.assessments.selectors import (
     ResultView,
     period_label,
+    previous_chain,
     result_view,
 )
 
@@ -76,14 +77,7 @@ def trend_points(*, user: Any, period: Period, shown: Snapshot) -> list[Point]:
 def _chain(period: Period) -> list[Period]:
     """``period`` and its previous periods, newest first, each once (a loop ends it)."""
     periods = {p.pk: p for p in Period.objects.select_related("scheme_version")}
-    chain: list[Period] = []
-    seen: set[int] = set()
-    current: Period | None = period
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        chain.append(current)
-        current = periods.get(current.previous_id) if current.previous_id else None
-    return chain
+    return previous_chain(period, periods)
 
 
 def _latest_published(period_ids: list[int]) -> dict[int, Snapshot]:

@@ -243,12 +243,12 @@ def unit(request: HttpRequest, period: str, unit: str) -> HttpResponse:
         ctx.view = _only_unit(ctx.view, unit)
     card = selectors.unit_card(ctx.view, unit)
     card["n"] = population
-    history = selectors.unit_history(unit=unit_obj, user=request.user)
+    history = selectors.unit_history(unit=unit_obj, user=request.user, period=ctx.period)
     chart = {
-        "labels": [h["label"] for h in history],
-        "ranks": [h["rank"] for h in history],
-        "scores": [round(h["score"], 2) for h in history],
-        "n": max([h["n"] for h in history] or [1]),
+        "labels": [h["label"] for h in history.rows],
+        "ranks": [h["rank"] for h in history.rows],
+        "scores": [round(h["score"], 2) for h in history.rows],
+        "n": max([h["n"] for h in history.rows] or [1]),
         "rank_label": _("Rank"),
         "score_label": _("Composite score"),
     }

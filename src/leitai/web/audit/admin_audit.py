@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 
@@ -129,8 +130,37 @@ def _record_changes(
         )
 
 
+# Django writes the alt text of its admin icons in English in code, whatever the
+# language (admin_list._boolean_icon writes the value, admin/search_form.html "Search"):
+# each is replaced by the catalogue's word. Values in pages are escaped, so these
+# attributes can only be Django's own markup.
+_ICON_ALTS = (
+    ('alt="True"', "Yes"),
+    ('alt="False"', "No"),
+    ('alt="None"', "Unknown"),
+    ('alt="Search"', "Search"),
+)
+
+
+def _icons_in_language(response: Any) -> Any:
+    """``response`` (a rendered admin page) with its icons' alt texts translated."""
+    content = response.content.decode(response.charset)
+    for english, word in _ICON_ALTS:
+        content = content.replace(english, f'alt="{escape(gettext(word))}"')
+    response.content = content.encode(response.charset)
+    return response
+
+
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """A ``ModelAdmin`` whose every add, change and delete is written to the audit log."""
+    """A ``ModelAdmin`` whose every add, change and delete is written to the audit log
+    (the base of every admin of the project; its lists and forms in the reader's
+    language down to the icons' alt texts)."""
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        return _in_language(super().changelist_view(request, extra_context))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        return _in_language(super().changeform_view(request, object_id, form_url, extra_context))
 
     def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
         """What a deletion removes, each line "model: object" joined as the language joins
@@ -229,6 +259,14 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 after={name: "•••••• (changed)" for name in fields},
             )
         return entry
+
+
+def _in_language(response: Any) -> Any:
+    """Translate the icons of ``response`` once it is rendered (a template response; a
+    redirect has none)."""
+    if hasattr(response, "add_post_render_callback"):
+        response.add_post_render_callback(_icons_in_language)
+    return response
 
 
 def _joined(lines: Any) -> Any:

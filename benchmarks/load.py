@@ -128,7 +128,10 @@ def start_servers(
     env.pop("PYTEST_VERSION", None)
     env.update(
         DATABASE_URL=database_url,
-        LEITAI_SECRET_KEY=secrets.token_urlsafe(50),  # one key shared by every process
+        # One secret key and one audit key shared by every process, as docs/deploy.md
+        # asks: with a key file of its own each, a process would refuse to start.
+        LEITAI_SECRET_KEY=secrets.token_urlsafe(50),
+        LEITAI_AUDIT_KEY=secrets.token_urlsafe(48),
     )
     if threads:
         env["LEITAI_THREADS"] = str(threads)

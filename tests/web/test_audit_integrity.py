@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
+from unittest import mock
 
 from django.db import connection
 from django.test import override_settings
@@ -13,7 +15,12 @@ from django.urls import reverse
 
 from leitai.web.assessments.models import Period, Snapshot
 from leitai.web.assessments.selectors import period_published_snapshot
-from leitai.web.audit.integrity import anchor_write, integrity_report
+from leitai.web.audit.integrity import (
+    KEY_PROBE,
+    anchor_write,
+    audit_key_problem,
+    integrity_report,
+)
 from leitai.web.audit.models import AuditEntry
 from leitai.web.audit.selectors import (
     GENESIS,
@@ -74,6 +81,27 @@ class KeyedChainTests(BaseTestCase):
         self.assertEqual(
             canonical_time(moment.replace(microsecond=120)), "2024-01-01T19:04:05.000120Z"
         )
+
+    def test_the_installations_key_fits_and_another_is_named_as_the_reason_to_stop(
+        self,
+    ) -> None:
+        self.assertIsNone(audit_key_problem())
+        with mock.patch.dict(os.environ, {"LEITAI_AUDIT_KEY": "not-this-installations-key"}):
+            problem = audit_key_problem()
+        assert problem is not None
+        self.assertIn("本进程的审计密钥（LEITAI_AUDIT_KEY）不是本系统的", problem)
+        self.assertIn("未启动", problem)
+
+    def test_altered_newest_entries_do_not_make_the_key_wrong(self) -> None:
+        # Every newest entry but one altered: the key still verifies that one, and the
+        # alterations are for the verification to report, not for a start to refuse.
+        newest = list(AuditEntry.objects.order_by("-pk")[:KEY_PROBE])
+        drop_triggers()
+        for entry in newest[:-1]:
+            sql("UPDATE audit_auditentry SET note = 'forged' WHERE id = %s", [entry.pk])
+        self.assertIsNone(audit_key_problem())
+        sql("UPDATE audit_auditentry SET note = 'forged' WHERE id = %s", [newest[-1].pk])
+        self.assertIsNotNone(audit_key_problem())
 
     def test_a_middle_edit_is_found(self) -> None:
         entry = AuditEntry.objects.order_by("pk")[5]

@@ -162,3 +162,41 @@ def test_a_restart_collects_the_static_files_only_when_they_changed(tmp_path: Pa
         "after": False,
         "source changed": True,
     }
+
+
+def test_a_server_or_worker_with_another_audit_key_does_not_start(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """A second host given no LEITAI_AUDIT_KEY makes a key file of its own: it would read
+    every published result as altered and chain entries nobody else can verify. It
+    stops at its start, naming the key, before it writes anything."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.deploy.harness import clean_env, demo_copy, free_port, with_settings
+
+    data_dir = demo_copy(demo_template, tmp_path / "data")
+
+    def entries() -> int:
+        with sqlite3.connect(data_dir / "leitai.sqlite3") as db:
+            return int(db.execute("SELECT COUNT(*) FROM audit_auditentry").fetchone()[0])
+
+    before = entries()
+    env = with_settings(clean_env(LEITAI_AUDIT_KEY="another-key-than-the-installations"))
+    for args in (
+        ["serve", "--demo", "--port", str(free_port()), "--data-dir", str(data_dir)],
+        ["worker", "--data-dir", str(data_dir)],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "leitai.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode != 0, args
+        assert "本进程的审计密钥（LEITAI_AUDIT_KEY）不是本系统的" in result.stderr, result.stderr
+    # The demo start issues judge codes (an audited change): it never got that far.
+    assert entries() == before

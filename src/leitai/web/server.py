@@ -193,16 +193,24 @@ def collect_static() -> bool:
     return True
 
 
-def install(*, host: str, data_dir: Path, demo: bool) -> list[Any]:
-    """Configure Django, migrate, collect the static files and, with ``demo``, load the
-    demo; return the demo accounts (none without ``demo``)."""
+def install(*, host: str, data_dir: Path, demo: bool, lang: str = "zh") -> list[Any]:
+    """Configure Django, migrate, check the audit key, collect the static files and, with
+    ``demo``, load the demo; return the demo accounts (none without ``demo``). A key that
+    is not the installation's stops the start (SystemExit, its reason in ``lang``)."""
     _prepare_environment(host=host, data_dir=Path(data_dir).resolve())
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.utils import translation
+
+    from leitai.web.audit.integrity import audit_key_problem
 
     call_command("migrate", interactive=False, verbosity=0)
+    with translation.override(django_language(lang)):
+        problem = audit_key_problem()
+    if problem:
+        raise SystemExit(problem)
     collect_static()
     if not demo:
         return []
@@ -214,7 +222,7 @@ def install(*, host: str, data_dir: Path, demo: bool) -> list[Any]:
 def setup(*, host: str, data_dir: Path, demo: bool, lang: str = "zh", out=sys.stdout):  # type: ignore[no-untyped-def]
     """:func:`install`, then what the demo prints (its judge codes issued) in ``lang``;
     return the WSGI app."""
-    accounts = install(host=host, data_dir=data_dir, demo=demo)
+    accounts = install(host=host, data_dir=data_dir, demo=demo, lang=lang)
     from django.utils import translation
 
     with translation.override(django_language(lang)):

@@ -30,14 +30,19 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from leitai.engine.problems import Problem, Where
-from leitai.web.audit.keys import seal, seals_equal
+from leitai.web.audit.keys import AUDIT_KEY_ENV, audit_key_path, seal, seals_equal
 from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.audit.selectors import GENESIS, ChainHead, audit_head, entry_expected_digest
 
 ANCHORS_FILE = "audit_anchors.jsonl"
 HEAD_FILE = "audit_head.json"
+# How many of the newest entries a starting process tries its key on: the installation's
+# key verifies all of them, and a few altered ones (the business of `leitai audit
+# verify`) do not make a key wrong.
+KEY_PROBE = 20
 
 
 @dataclass(frozen=True)
@@ -270,3 +275,30 @@ def integrity_report(*, extra_anchors: list[Anchor] | None = None) -> IntegrityR
     _check_snapshots(report, snapshots)
     report.head = audit_head()
     return report
+
+
+def audit_key_fits() -> bool:
+    """Whether this process's audit key is the installation's: the log is empty, or one
+    of its :data:`KEY_PROBE` newest entries verifies under the key."""
+    entries = list(AuditEntry.objects.order_by("-pk")[:KEY_PROBE])
+    return not entries or any(
+        seals_equal(entry.digest, entry_expected_digest(entry, entry.previous_digest))
+        for entry in entries
+    )
+
+
+def audit_key_problem() -> str | None:
+    """Why a server or worker must not start with its audit key, in the active language;
+    None where the key fits.
+
+    A process with another key (a second host given no ``LEITAI_AUDIT_KEY`` makes a key
+    file of its own) would read every published result as altered and chain entries
+    onto the log that no other process can verify."""
+    if audit_key_fits():
+        return None
+    from_env = bool(os.environ.get(AUDIT_KEY_ENV, "").strip())
+    return gettext(
+        "The audit key of this process (%(where)s) is not this installation's: none of "
+        "the newest entries of the audit log verifies under it. Give every server and "
+        "worker the same key in %(variable)s (docs/operations.md); not started."
+    ) % {"where": AUDIT_KEY_ENV if from_env else str(audit_key_path()), "variable": AUDIT_KEY_ENV}

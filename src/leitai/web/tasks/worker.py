@@ -213,6 +213,12 @@ def worker_main(*, data_dir: Path, parent_pid: int | None = None, interval: floa
             file=sys.stderr,
         )
         return 2
+    from leitai.web.audit.integrity import audit_key_problem
+
+    problem = audit_key_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     lease = float(settings.LEITAI_TASKS_LEASE)
     threading.Thread(
         target=_janitor, args=(parent_pid, max(lease / 2, 0.5)), name="janitor", daemon=True

@@ -84,6 +84,10 @@ class ProposalTests(PreviousPeriodTestCase):
                 user=self.office,
             )
         self.assertEqual(caught.exception.code, "previous_unpublished")
+        # Under the form's field, in words (never the rule's code as a message).
+        self.assertEqual(caught.exception.field, "previous")
+        self.assertEqual(caught.exception.fields, {})
+        self.assertIn("2023Q4", " ".join(caught.exception.errors))
 
 
 class ScenarioTests(PreviousPeriodTestCase):

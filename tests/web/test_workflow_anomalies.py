@@ -58,6 +58,10 @@ class OnlineFormTests(AnomalyTestCase):
         refused = self.submit()
         self.assertFalse(self.submitted())
         self.assertContains(refused, "地区生产总值增速")
+        # Said once, in words: no rule's code among the messages.
+        said = [str(m) for m in refused.context["messages"]]
+        self.assertEqual(len(said), 1, said)
+        self.assertNotIn("explanation", said[0])
         [row] = unit_unexplained(self.q4, self.shibei)
         self.assertEqual((row.key, row.value, row.previous), ("gdp_growth", "9.8", 4.5))
 

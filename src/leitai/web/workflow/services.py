@@ -167,7 +167,7 @@ def _refuse_unpublished(previous: Period) -> None:
     raise ServiceError(
         _problem_text("period.previous_unpublished", period=previous.code),
         code="previous_unpublished",
-        fields={"previous": "previous_unpublished"},
+        field="previous",
     )
 
 
@@ -952,7 +952,6 @@ def _explanations_required(period: Period, unit: Unit) -> None:
         raise ServiceError(
             _problem_text("figures.explanation_required", items=[row.name for row in missing]),
             code="explanation",
-            fields={row.key: "explanation" for row in missing},
         )
 
 

@@ -23,6 +23,8 @@ HAN = "\u4e00-\u9fff"
 ASCII_AFTER_HAN = re.compile(rf"[{HAN}][:.](?![0-9A-Za-z/])")
 # ASCII punctuation between Chinese characters (本月新增9个,累计9个): '，' not ','.
 ASCII_BETWEEN_HAN = re.compile(rf"[{HAN}0-9] ?[,;:!?] ?[{HAN}]")
+# ASCII brackets around Chinese words (2023年第四季度 (草稿)): '（草稿）'.
+ASCII_BRACKET_HAN = re.compile(rf"[{HAN}] ?\([{HAN}][^()]*\)|\([{HAN}][^()]*\) ?[{HAN}]")
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z]+\b")
 IDENTIFIER = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+")
 # Ids, units of measure, proper names and abbreviations people read as they are.
@@ -195,7 +197,7 @@ def stray_words(
     """Add to ``words`` what a Chinese page's ``text`` should not show: ASCII ':' '.' or
     ',' among Han characters, internal ``codes``, and Latin words that are neither
     allowed (:data:`ALLOWED`) nor ``ids``."""
-    for pattern in (ASCII_AFTER_HAN, ASCII_BETWEEN_HAN):
+    for pattern in (ASCII_AFTER_HAN, ASCII_BETWEEN_HAN, ASCII_BRACKET_HAN):
         for match in pattern.finditer(text):
             words.setdefault(match.group(0), []).append(url)
     for token in TOKEN.findall(text):

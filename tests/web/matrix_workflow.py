@@ -190,6 +190,15 @@ ENTRIES: dict[str, list[Request]] = {
             data={"step": "review"},
         ),
     ],
+    "workflow:period_last_day": [
+        Request("get", {"period": "2023-Q3-grouped"}, GET_ONLY),
+        Request(
+            "post",
+            {"period": "2023-Q3-grouped"},
+            roles(anonymous=302, office=302, rest=403),
+            data={"ends_on": "2023-09-30"},
+        ),
+    ],
     "workflow:period_compute": [
         Request("get", {"period": "2024Q1"}, GET_ONLY),
         Request("post", {"period": "2024Q1"}, roles(anonymous=302, office=302, rest=403)),

@@ -7,10 +7,17 @@ class ApiTests(BaseTestCase):
     def test_the_periods_list_holds_the_published_periods_in_order(self) -> None:
         data = self.client.get("/api/periods").json()
         # 2023Q4 is in collection in the demo: not listed until it is published; nor the
-        # annual period 2023, which waits for it. 2023-Q3-grouped is the grouped variant.
+        # annual period 2023, which waits for it. 2023-Q3-grouped is the grouped variant
+        # of 2023Q3: in time order (by the last day assessed), beside it.
         self.assertEqual(
-            [p["period"] for p in data],
-            ["2022Q4", "2023-Q3-grouped", "2023Q1", "2023Q2", "2023Q3"],
+            [(p["period"], p["ends_on"]) for p in data],
+            [
+                ("2022Q4", "2022-12-31"),
+                ("2023Q1", "2023-03-31"),
+                ("2023Q2", "2023-06-30"),
+                ("2023-Q3-grouped", "2023-09-30"),
+                ("2023Q3", "2023-09-30"),
+            ],
         )
         q1 = next(p for p in data if p["period"] == "2023Q1")
         self.assertEqual(q1["previous"], "2022Q4")

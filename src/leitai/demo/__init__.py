@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -142,13 +143,15 @@ class DemoExtra:
     """A demo period beside the quarters: the 2023 annual assessment or the grouped variant.
 
     ``data_path`` is None where every value comes from other periods (the annual
-    scheme); ``name`` is the period's name for people.
+    scheme); ``name`` is the period's name for people; ``ends_on`` the last day it
+    assesses, where its code does not say it.
     """
 
     period: str
     name: str
     scheme_path: Path
     data_path: Path | None
+    ends_on: dt.date | None = None
 
 
 def demo_annual() -> DemoExtra:
@@ -175,10 +178,10 @@ def demo_grouped() -> DemoExtra:
     ['市内区', '县级市']
     """
     root = demo_dir()
-    # The code sorts before 2023Q1, so that 2023Q3 stays the latest published period.
     return DemoExtra(
         "2023-Q3-grouped",
         "2023年第三季度（分类考核示意）",
         root / "scheme-2023-v2-grouped.yaml",
         root / "data" / "2023Q3.csv",
+        dt.date(2023, 9, 30),
     )

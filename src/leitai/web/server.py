@@ -96,10 +96,10 @@ def demo_summary() -> str:
     active language."""
     from django.utils.translation import gettext as _
 
-    from leitai.web.assessments.models import Period
+    from leitai.web.assessments.models import Period, period_order
 
     by_state: dict[str, list[str]] = {}
-    for period in Period.objects.order_by("code"):
+    for period in Period.objects.order_by(*period_order()):
         by_state.setdefault(str(period.get_state_display()), []).append(period.code)
     label, joined = _(": "), _(", ")
     states = _("; ").join(

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.models import User
-from leitai.web.assessments.models import Period
+from leitai.web.assessments.models import Period, period_order
 from leitai.web.formfields import form_field
 
 
@@ -23,7 +23,7 @@ class TokenForm(forms.Form):
     )
     period = forms.ModelChoiceField(
         label=_("period"),
-        queryset=Period.objects.order_by("-code"),
+        queryset=Period.objects.order_by(*period_order(newest_first=True)),
         required=False,
         empty_label=_("every period"),
         help_text=_("Only this period, if one is chosen."),

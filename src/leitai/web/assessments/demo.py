@@ -96,7 +96,12 @@ def _demo_extras_install(periods: dict[str, Period]) -> None:
             source=grouped.scheme_path.name,
             comment="示例",
         )
-        period = period_create(code=grouped.period, name=grouped.name, scheme_version=version)
+        period = period_create(
+            code=grouped.period,
+            name=grouped.name,
+            ends_on=grouped.ends_on,
+            scheme_version=version,
+        )
         data_values_import(period=period, source=grouped.data_path, filename=grouped.data_path.name)
         snapshot_publish(snapshot=period_compute(period=period), previous_note=GROUPED_NOTE)
         period_city_table_set(period=period, on=True)  # the city-wide table beside the groups

@@ -8,7 +8,10 @@ frozen: a correction is a new revision, and both stay.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import json
+import re
 from functools import cached_property
 from typing import Any
 
@@ -22,6 +25,48 @@ from leitai.web.accounts.fields import person_field
 code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]+$", _("Use letters, digits, hyphens and underscores only.")
 )
+
+# Period codes whose time they say: 2024Q1, 2024H1, 2024 (as their labels read them).
+PERIOD_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
+PERIOD_HALF = re.compile(r"^(\d{4})[Hh]([12])$")
+PERIOD_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_end(code: str) -> dt.date | None:
+    """The last day a period of ``code`` assesses, where the code says it (a quarter, a
+    half or a year); None for any other code (a variant, a custom name).
+
+    >>> period_end("2024Q1"), period_end("2024H2"), period_end("2024")
+    (datetime.date(2024, 3, 31), datetime.date(2024, 12, 31), datetime.date(2024, 12, 31))
+    >>> period_end("2023-Q3-grouped") is None
+    True
+    """
+    if m := PERIOD_QUARTER.match(code):
+        month = 3 * int(m[2])
+    elif m := PERIOD_HALF.match(code):
+        month = 6 * int(m[2])
+    elif m := PERIOD_YEAR.match(code):
+        month = 12
+    else:
+        return None
+    year = int(m[1])
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_sort_key(period: Period) -> tuple[bool, dt.date, str]:
+    """:func:`period_order` (oldest first) for periods in hand."""
+    return (period.ends_on is not None, period.ends_on or dt.date.min, period.code)
+
+
+def period_order(prefix: str = "", *, newest_first: bool = False) -> list[Any]:
+    """The order of periods in time, for ``order_by`` (``prefix`` "period__" orders rows
+    by their period): by the last day they assess, then by code. Periods whose end is
+    not known (a code that does not say it, stored before periods had an end) come
+    first, as the oldest."""
+    end, code = models.F(f"{prefix}ends_on"), f"{prefix}code"
+    if newest_first:
+        return [end.desc(nulls_last=True), f"-{code}"]
+    return [end.asc(nulls_first=True), code]
 
 
 class Scheme(models.Model):
@@ -98,6 +143,15 @@ class Period(models.Model):
         on_delete=models.PROTECT,
         related_name="periods",
     )
+    ends_on = models.DateField(
+        _("last day assessed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day of the time the period assesses (2024-03-31 for 2024Q1); "
+            "periods are listed in time by it."
+        ),
+    )
     previous = models.ForeignKey(
         "self",
         verbose_name=_("previous period"),
@@ -118,7 +172,7 @@ class Period(models.Model):
     class Meta:
         verbose_name = _("period")
         verbose_name_plural = _("periods")
-        ordering = ["code"]
+        ordering = period_order()
 
     def __str__(self) -> str:
         return self.code

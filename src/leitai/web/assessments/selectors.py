@@ -7,7 +7,6 @@ keyed by their seal; every read checks the seal first (see ``integrity``).
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -26,7 +25,17 @@ from leitai.web.accounts.selectors import (
     user_reports_for,
 )
 from leitai.web.assessments.integrity import snapshot_check
-from leitai.web.assessments.models import Period, SchemeVersion, Snapshot, Unit
+from leitai.web.assessments.models import (
+    PERIOD_HALF,
+    PERIOD_QUARTER,
+    PERIOD_YEAR,
+    Period,
+    SchemeVersion,
+    Snapshot,
+    Unit,
+    period_order,
+    period_sort_key,
+)
 
 _lock = threading.Lock()
 _schemes: dict[str, EngineScheme] = {}
@@ -46,10 +55,6 @@ def scheme_version_parsed(version: SchemeVersion) -> EngineScheme:
 
 # -- periods ---------------------------------------------------------------------------
 
-_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
-_HALF = re.compile(r"^(\d{4})[Hh]([12])$")
-_YEAR = re.compile(r"^(\d{4})$")
-
 
 def period_label(period: Period | str) -> str:
     """A period's name for people: ``2023年第一季度`` or ``2023 Q1``."""
@@ -59,7 +64,7 @@ def period_label(period: Period | str) -> str:
         code = period.code
     else:
         code = period
-    if m := _QUARTER.match(code):
+    if m := PERIOD_QUARTER.match(code):
         quarters = [
             pgettext("period", "Q1"),
             pgettext("period", "Q2"),
@@ -67,10 +72,10 @@ def period_label(period: Period | str) -> str:
             pgettext("period", "Q4"),
         ]
         return _("%(year)s %(part)s") % {"year": m[1], "part": quarters[int(m[2]) - 1]}
-    if m := _HALF.match(code):
+    if m := PERIOD_HALF.match(code):
         halves = [pgettext("period", "H1"), pgettext("period", "H2")]
         return _("%(year)s %(part)s") % {"year": m[1], "part": halves[int(m[2]) - 1]}
-    if m := _YEAR.match(code):
+    if m := PERIOD_YEAR.match(code):
         return _("Year %(year)s") % {"year": m[1]}
     return code
 
@@ -145,7 +150,7 @@ def period_previous_proposed(scheme_version: SchemeVersion | None) -> Period | N
         Period.objects.filter(
             scheme_version__scheme_id=scheme_version.scheme_id, state=Period.State.PUBLISHED
         )
-        .order_by("-code")
+        .order_by(*period_order(newest_first=True))
         .first()
     )
 
@@ -240,7 +245,7 @@ def periods_visible(*, user: Any, unit: Unit | None = None) -> list[tuple[Period
     snapshots = (
         Snapshot.objects.select_related("period", "scheme_version")
         .defer("inputs", "explanations", "result", "scheme_version__text")
-        .order_by("period__code", "revision")
+        .order_by("period_id", "revision")
     )
     published: dict[int, Snapshot] = {}
     drafts: dict[int, Snapshot] = {}
@@ -254,7 +259,7 @@ def periods_visible(*, user: Any, unit: Unit | None = None) -> list[tuple[Period
             chosen.append(published[period_id])
         elif period_id in drafts and may_draft:
             chosen.append(drafts[period_id])
-    chosen.sort(key=lambda s: s.period.code)
+    chosen.sort(key=lambda s: period_sort_key(s.period))
     return [(s.period, s) for s in chosen]
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +32,7 @@ from leitai.web.assessments.models import (
     SchemeVersion,
     Snapshot,
     Unit,
+    period_end,
 )
 from leitai.web.assessments.selectors import (
     period_previous_snapshot,
@@ -166,9 +167,18 @@ def period_create(
     scheme_version: SchemeVersion,
     previous: Period | None = None,
     name: str = "",
+    ends_on: date | None = None,
     user: User | None = None,
 ) -> Period:
-    period = Period(code=code, name=name, scheme_version=scheme_version, previous=previous)
+    """Store a new period; ``ends_on`` (the last day it assesses) defaults to the one its
+    code says (:func:`period_end`), else stays unknown."""
+    period = Period(
+        code=code,
+        name=name,
+        scheme_version=scheme_version,
+        previous=previous,
+        ends_on=ends_on or period_end(code),
+    )
     period.full_clean()
     period.save()
     audit_record(
@@ -181,6 +191,7 @@ def period_create(
             "name": period.name,
             "scheme_version": str(scheme_version),
             "previous": previous.code if previous else None,
+            "ends_on": period.ends_on.isoformat() if period.ends_on else None,
             "state": period.state,
         },
         summary=f"{period.code} · {scheme_version}",

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.accounts.selectors import person_display
-from leitai.web.assessments.models import Period, Unit
+from leitai.web.assessments.models import Period, Unit, period_order
 from leitai.web.audit.models import Action
 from leitai.web.audit.selectors import audit_actor_names
 from leitai.web.formfields import form_field
@@ -30,7 +30,10 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         every = [("", _("all"))]
         form_field(self, "period", forms.ChoiceField).choices = every + [
-            (p, p) for p in Period.objects.order_by("-code").values_list("code", flat=True)
+            (p, p)
+            for p in Period.objects.order_by(*period_order(newest_first=True)).values_list(
+                "code", flat=True
+            )
         ]
         form_field(self, "unit", forms.ChoiceField).choices = every + [
             (u.code, u.name) for u in Unit.objects.all()

@@ -263,10 +263,12 @@ def _check_snapshots(report: IntegrityReport, snapshots: list[Any]) -> None:
 
 def integrity_report(*, extra_anchors: list[Anchor] | None = None) -> IntegrityReport:
     """Verify the audit chain, its anchors and every snapshot; see the module's text."""
-    from leitai.web.assessments.models import Snapshot
+    from leitai.web.assessments.models import Snapshot, period_order
 
     report = IntegrityReport()
-    snapshots = list(Snapshot.objects.select_related("period").order_by("period__code", "revision"))
+    snapshots = list(
+        Snapshot.objects.select_related("period").order_by(*period_order("period__"), "revision")
+    )
     anchors = _snapshot_anchors(snapshots) + _file_anchors(report.problems)
     anchors += _head_anchor(report.problems)
     anchors += extra_anchors or []

@@ -7,7 +7,7 @@ The OpenAPI schema is at ``/api/openapi.json``, its documentation in words at
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -77,6 +77,9 @@ class PeriodOut(Schema):
     scheme_version: int
     previous: str | None
     previous_note: str = ""  # why it was published without a previous result, if it was
+    # The last day the period assesses: the list is in time order by it (None where
+    # unknown: a period stored before periods had an end, whose code does not say it).
+    ends_on: date | None = None
     revision: int
     published: bool
     published_at: datetime | None
@@ -172,6 +175,7 @@ def _period_out(period: Period, snapshot: Snapshot) -> dict[str, Any]:
         "scheme_version": version.number,
         "previous": _previous_code(period),
         "previous_note": snapshot.previous_note,
+        "ends_on": period.ends_on,
         "revision": snapshot.revision,
         "published": snapshot.is_published,
         "published_at": snapshot.published_at,

@@ -28,7 +28,7 @@ from leitai.web.accounts.selectors import (
     user_reports_for,
 )
 from leitai.web.assessments import selectors
-from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
+from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit, period_order
 from leitai.web.assessments.selectors import NotVisible, ResultView
 from leitai.web.boards import trends
 from leitai.web.caching import published_condition
@@ -148,7 +148,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if user_is_office(request.user):
         office_periods = [
             {"period": p, "label": selectors.period_label(p)}
-            for p in Period.objects.select_related("scheme_version__scheme").order_by("-code")
+            for p in Period.objects.select_related("scheme_version__scheme").order_by(
+                *period_order(newest_first=True)
+            )
         ]
     return render(
         request,

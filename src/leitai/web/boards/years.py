@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from leitai.web.accounts.selectors import user_can_read_published
-from leitai.web.assessments.models import Period, Snapshot, Unit
+from leitai.web.assessments.models import Period, Snapshot, Unit, period_order
 from leitai.web.assessments.selectors import (
     NotVisible,
     ResultView,
@@ -126,7 +126,7 @@ def year_annual(*, year: int) -> Annual | None:
 
     quarter_codes = {quarter_code(year, q) for q in QUARTERS}
     candidates = Period.objects.filter(code__startswith=str(year)).select_related("scheme_version")
-    for period in candidates.exclude(code__in=quarter_codes).order_by("code"):
+    for period in candidates.exclude(code__in=quarter_codes).order_by(*period_order()):
         scheme = scheme_version_parsed(period.scheme_version)
         needed = set(getattr(scheme, "from_periods", ()) or ())
         if not needed or not needed & quarter_codes:

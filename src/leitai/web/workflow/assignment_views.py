@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from leitai.web.access import office, signed_in_user
-from leitai.web.assessments.models import Period, SchemeVersion
+from leitai.web.assessments.models import Period, SchemeVersion, period_order
 from leitai.web.assessments.selectors import period_label, scheme_version_parsed
 from leitai.web.errors import ServiceError, error_to_messages
 from leitai.web.workflow import services
@@ -161,7 +161,7 @@ def version_assignments(request: HttpRequest, scheme: str, number: int) -> HttpR
         _assign(request, period=None, version=version)
         url = reverse("workflow:version_assignments", args=[scheme, number])
         return redirect(f"{url}#a-{request.POST.get('key', '')}")
-    periods = list(version.periods.order_by("code"))
+    periods = list(version.periods.order_by(*period_order()))
     return _page(
         request,
         period=None,

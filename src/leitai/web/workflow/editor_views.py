@@ -34,7 +34,7 @@ from leitai.i18n.schemes import (
     version_label,
 )
 from leitai.web.access import office, signed_in_user
-from leitai.web.assessments.models import Period, SchemeVersion
+from leitai.web.assessments.models import Period, SchemeVersion, period_order
 from leitai.web.assessments.selectors import period_label, scheme_version_parsed
 from leitai.web.errors import ServiceError
 from leitai.web.workflow import services
@@ -176,7 +176,7 @@ def _current_period() -> Period | None:
     return (
         Period.objects.filter(values__isnull=False)
         .select_related("scheme_version__scheme", "previous")
-        .order_by("-code")
+        .order_by(*period_order(newest_first=True))
         .first()
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from leitai.web.assessments.models import Period, SchemeVersion
+from leitai.web.assessments.models import Period, SchemeVersion, period_order
 from leitai.web.formfields import form_field
 
 
@@ -68,6 +68,15 @@ class PeriodOpenForm(forms.Form):
         required=False,
         help_text=_("Optional; by default the period's code is shown as 2024年第一季度."),
     )
+    ends_on = forms.DateField(
+        label=_("Last day assessed"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Periods are listed in time by it. Leave it empty where the code says it "
+            "(2024Q1 ends on 2024-03-31, 2024H1 on 2024-06-30, 2024 on 2024-12-31)."
+        ),
+    )
     scheme_version = forms.ModelChoiceField(
         label=_("Scheme version"), queryset=SchemeVersion.objects.none()
     )
@@ -88,7 +97,7 @@ class PeriodOpenForm(forms.Form):
             "scheme__code", "-number"
         )
         form_field(self, "previous", forms.ModelChoiceField).queryset = Period.objects.order_by(
-            "-code"
+            *period_order(newest_first=True)
         )
 
     def clean_previous(self) -> Period | None:
@@ -108,6 +117,13 @@ class PeriodOpenForm(forms.Form):
         if Period.objects.filter(code=code).exists():
             raise forms.ValidationError(_("This period exists already."))
         return code
+
+
+class PeriodEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Last day assessed"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class PeriodStepForm(forms.Form):

@@ -20,7 +20,7 @@ from leitai.web.accounts.selectors import (
     user_is_office,
     user_reports_for,
 )
-from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit
+from leitai.web.assessments.models import DataValue, Period, Snapshot, Unit, period_order
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
     period_has_published,
@@ -718,7 +718,9 @@ def drawn_from(period: Period) -> list[DrawnFrom]:
 
 def periods_for(user: Any) -> list[Period]:
     """The periods a person works on, newest first (all of them for the office)."""
-    periods = Period.objects.select_related("scheme_version__scheme", "previous").order_by("-code")
+    periods = Period.objects.select_related("scheme_version__scheme", "previous").order_by(
+        *period_order(newest_first=True)
+    )
     if user_is_office(user):
         return list(periods)
     if getattr(user, "is_authenticated", False) and user.is_reporter:
@@ -928,7 +930,9 @@ def periods_for_provider(user: Any) -> list[Period]:
     """The periods in which ``user``'s department supplies indicators, newest first."""
     if not getattr(user, "is_authenticated", False) or not user.is_provider:
         return []
-    periods = Period.objects.select_related("scheme_version__scheme").order_by("-code")
+    periods = Period.objects.select_related("scheme_version__scheme").order_by(
+        *period_order(newest_first=True)
+    )
     return [p for p in periods if department_keys(p, user.department_id)]
 
 
@@ -1033,7 +1037,7 @@ def _units_already_report(assignment: Assignment, name: str) -> None:
         )
         .exclude(value="")
         .select_related("period", "unit")
-        .order_by("period__code", "unit__position", "unit__code")
+        .order_by(*period_order("period__"), "unit__position", "unit__code")
     )
     first = reported.first()
     if first is not None:

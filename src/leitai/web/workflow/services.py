@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -22,7 +23,15 @@ from leitai.i18n import render as render_problem
 from leitai.io.files import ATTACHMENT_SUFFIXES, TABLE_SUFFIXES
 from leitai.web.accounts.models import User
 from leitai.web.accounts.selectors import user_is_office, user_reports_for
-from leitai.web.assessments.models import DataValue, Period, SchemeVersion, Snapshot, Unit
+from leitai.web.assessments.models import (
+    DataValue,
+    Period,
+    SchemeVersion,
+    Snapshot,
+    Unit,
+    period_end,
+    period_order,
+)
 from leitai.web.assessments.selectors import (
     period_draft_snapshot,
     period_previous_snapshot,
@@ -143,13 +152,67 @@ def period_open(
     scheme_version: SchemeVersion,
     previous: Period | None,
     name: str = "",
+    ends_on: date | None = None,
     user: User,
 ) -> Period:
+    """Open a period for collection. ``ends_on``, the last day it assesses, may be left
+    out where the code says it (2024Q1, 2024H1, 2024), and must agree with it there."""
     _require(user_is_office(user), _("Only the assessment office opens periods."), "forbidden")
     _previous_published_required(previous)
     return period_create(
-        code=code, scheme_version=scheme_version, previous=previous, name=name, user=user
+        code=code,
+        scheme_version=scheme_version,
+        previous=previous,
+        name=name,
+        ends_on=_period_end_checked(code, ends_on),
+        user=user,
     )
+
+
+@transaction.atomic
+def period_end_set(*, period: Period, ends_on: date, user: User) -> Period:
+    """Give the last day a period assesses where its code does not say it (a variant, a
+    period stored before periods had an end); audited."""
+    _require(user_is_office(user), _("Only the assessment office changes periods."), "forbidden")
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    end = _period_end_checked(period.code, ends_on)
+    if period.ends_on == end:
+        return period
+    before = period.ends_on
+    period.ends_on = end
+    period.save(update_fields=["ends_on"])
+    audit_record(
+        action=Action.SETTINGS_CHANGED,
+        actor=user,
+        obj=period,
+        period=period,
+        before={"ends_on": before.isoformat() if before else None},
+        after={"ends_on": end.isoformat()},
+        summary=f"{period.code}: ends_on {before} → {end}",
+    )
+    return period
+
+
+def _period_end_checked(code: str, ends_on: date | None) -> date:
+    """The last day a new period assesses: as given, else as its code says; refused where
+    neither says it, or where the two disagree (which one is meant?)."""
+    said = period_end(code)
+    end = ends_on or said
+    if end is None:
+        raise ServiceError(
+            _("%(code)s does not say when the period ends: give the last day it assesses.")
+            % {"code": code},
+            code="ends_on",
+            field="ends_on",
+        )
+    if said is not None and end != said:
+        raise ServiceError(
+            _("%(code)s ends on %(said)s, not on %(given)s: correct the code or the date.")
+            % {"code": code, "said": said.isoformat(), "given": end.isoformat()},
+            code="ends_on",
+            field="ends_on",
+        )
+    return end
 
 
 def _previous_published_required(previous: Period | None) -> None:
@@ -1288,7 +1351,7 @@ def _assignment_scope(
     if period is not None and scheme_version is None:
         return period.scheme_version, [period]
     if scheme_version is not None and period is None:
-        return scheme_version, list(scheme_version.periods.order_by("code"))
+        return scheme_version, list(scheme_version.periods.order_by(*period_order()))
     raise ServiceError(_("Choose a scheme version or a period."), code="scope")
 
 
@@ -1342,7 +1405,7 @@ def _assignment_values_kept(
     first = (
         values.filter(losing)
         .select_related("period", "unit", "updated_by")
-        .order_by("period__code", "unit__position", "unit__code")
+        .order_by(*period_order("period__"), "unit__position", "unit__code")
         .first()
     )
     if first is None:
@@ -1374,7 +1437,7 @@ def _assignment_department_open(department: Department, reach: list[Period]) -> 
             state__in=[Submission.State.SUBMITTED, Submission.State.PENDING_APPROVAL],
         )
         .select_related("period")
-        .order_by("period__code")
+        .order_by(*period_order("period__"))
         .first()
     )
     if submitted is not None:

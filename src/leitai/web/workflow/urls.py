@@ -44,6 +44,7 @@ urlpatterns = [
     path("workflow/periods/new/", views.period_new, name="period_new"),
     path("workflow/periods/<slug:period>/", views.period, name="period"),
     path("workflow/periods/<slug:period>/step/", views.period_step, name="period_step"),
+    path("workflow/periods/<slug:period>/last-day/", views.period_last_day, name="period_last_day"),
     path("workflow/periods/<slug:period>/compute/", views.period_compute, name="period_compute"),
     path("workflow/periods/<slug:period>/publish/", views.period_publish, name="period_publish"),
     path("workflow/periods/<slug:period>/template.xlsx", views.template, name="template"),

@@ -37,7 +37,15 @@ from leitai.web.accounts.selectors import (
     user_is_office,
     user_reports_for,
 )
-from leitai.web.assessments.models import DataValue, Period, Scheme, SchemeVersion, Unit
+from leitai.web.assessments.models import (
+    DataValue,
+    Period,
+    Scheme,
+    SchemeVersion,
+    Unit,
+    period_end,
+    period_order,
+)
 from leitai.web.assessments.selectors import (
     period_label,
     period_previous_proposed,
@@ -45,7 +53,7 @@ from leitai.web.assessments.selectors import (
     scheme_version_parsed,
 )
 from leitai.web.downloads import uploaded_file_response
-from leitai.web.errors import ServiceError, error_to_messages
+from leitai.web.errors import ServiceError, error_to_messages, form_write
 from leitai.web.redirects import next_url
 from leitai.web.workflow import forms, services
 from leitai.web.workflow.anomalies import (
@@ -304,7 +312,7 @@ def scheme_version(request: HttpRequest, scheme: str, number: int) -> HttpRespon
             version=version,
             versions=versions,
             lines=version.text.splitlines(),
-            periods=version.periods.order_by("code"),
+            periods=version.periods.order_by(*period_order()),
             parsed=parsed,
             rules=_rules_in_words(parsed),
         ),
@@ -418,18 +426,21 @@ def period_new(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        period = service_step(
-            request,
+        period = form_write(
+            form,
             lambda: services.period_open(
                 code=form.cleaned_data["code"],
                 name=form.cleaned_data["name"],
+                ends_on=form.cleaned_data["ends_on"],
                 scheme_version=form.cleaned_data["scheme_version"],
                 previous=form.cleaned_data["previous"],
                 user=signed_in_user(request),
             ),
-            lambda opened: _("Period %(period)s is open for collection.") % {"period": opened.code},
         )
         if period is not None:
+            messages.success(
+                request, _("Period %(period)s is open for collection.") % {"period": period.code}
+            )
             return redirect("workflow:period", period.code)
     return render(request, "workflow/period_new.html", _base(request, "home", form=form))
 
@@ -459,7 +470,30 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
         approval=approval_panel(period_obj),
         alerts=period_alert_rows(period_obj),
         outliers=period_outlier_rows(period_obj),
+        end_form=None if period_end(period_obj.code) else forms.PeriodEndForm(),
     )
+
+
+@require_POST
+@office
+def period_last_day(request: HttpRequest, period: str) -> HttpResponse:
+    """The office gives the last day a period assesses, where its code does not say it."""
+    period_obj = _period(period)
+    form = forms.PeriodEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the last day the period assesses."))
+        return redirect("workflow:period", period_obj.code)
+    service_step(
+        request,
+        lambda: services.period_end_set(
+            period=period_obj, ends_on=form.cleaned_data["ends_on"], user=signed_in_user(request)
+        ),
+        lambda changed: (
+            _("%(period)s assesses the time up to %(date)s.")
+            % {"period": changed.code, "date": form.cleaned_data["ends_on"].isoformat()}
+        ),
+    )
+    return redirect("workflow:period", period_obj.code)
 
 
 @require_POST

@@ -512,10 +512,12 @@ def period_line(period: Period, periods: Mapping[int, Period]) -> list[Period]:
     and the periods that follow it, one after another (``periods``: all the periods
     stored, by primary key).
 
-    Periods have no dates; the line is what orders them. Where two periods follow the
-    same one (a variant computed beside a quarter), the line goes on with the one whose
-    own line runs longer, then with the one created first. A period outside the line (an
-    annual assessment, a variant with no previous period) has a line of its own.
+    The line follows the previous-period links, which say whose ranks a period's rank
+    changes count against; periods listed by their last day (:func:`period_order`) can
+    be of other lines. Where two periods follow the same one (a variant computed beside
+    a quarter), the line goes on with the one whose own line runs longer, then with the
+    one created first. A period outside the line (an annual assessment, a variant with
+    no previous period) has a line of its own.
     """
     line = previous_chain(period, periods)[::-1]
     followers: dict[int, list[Period]] = {}

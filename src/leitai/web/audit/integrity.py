@@ -40,8 +40,8 @@ from leitai.web.audit.selectors import GENESIS, ChainHead, audit_head, entry_exp
 ANCHORS_FILE = "audit_anchors.jsonl"
 HEAD_FILE = "audit_head.json"
 # How many of the newest entries a starting process tries its key on: the installation's
-# key verifies all of them, and a few altered ones (the business of `leitai audit
-# verify`) do not make a key wrong.
+# key verifies all of them, and a few altered ones (the business of `leitai verify`) do
+# not make a key wrong.
 KEY_PROBE = 20
 
 

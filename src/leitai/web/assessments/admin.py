@@ -30,7 +30,15 @@ class UnitAdmin(AuditedAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "scheme_version", "previous", "state", "published_at")
+    list_display = (
+        "code",
+        "name",
+        "ends_on",
+        "scheme_version",
+        "previous",
+        "state",
+        "published_at",
+    )
     list_filter = ("state", "scheme_version__scheme")
 
 

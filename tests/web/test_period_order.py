@@ -33,6 +33,8 @@ class PeriodEndTests(SimpleTestCase):
         "2024Q5": None,
         "Q1": None,
         "20241": None,
+        "0000": None,
+        "0000Q1": None,
     }
 
     def test_a_quarter_a_half_or_a_year_says_its_last_day_and_nothing_else_does(self) -> None:

@@ -50,6 +50,8 @@ def period_end(code: str) -> dt.date | None:
     else:
         return None
     year = int(m[1])
+    if year < dt.MINYEAR:  # "0000" says no day
+        return None
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -13,7 +13,7 @@ _CODE = re.compile(r"^(\d{4})(?:[Qq]([1-4])|[Hh]([12]))?$")
 
 def _end(code):
     m = _CODE.match(code)
-    if m is None:
+    if m is None or int(m[1]) < dt.MINYEAR:
         return None
     year = int(m[1])
     month = 3 * int(m[2]) if m[2] else 6 * int(m[3]) if m[3] else 12

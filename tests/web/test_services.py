@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import json
 
+import yaml
 from django.db import IntegrityError
+from django.utils import translation
 
 from leitai.demo import demo_periods
 from leitai.engine import DataError, SchemeError
@@ -11,6 +13,7 @@ from leitai.web.assessments.services import (
     data_values_import,
     period_compute,
     scheme_version_create,
+    scheme_version_save,
     snapshot_publish,
     snapshot_recompute,
 )
@@ -31,8 +34,26 @@ class SchemeVersionTests(BaseTestCase):
             .scheme_path.read_text(encoding="utf-8")
             .replace("points: 40", "points: 41")
         )
-        with self.assertRaisesMessage(ServiceError, "bump the version"):
+        # In the reader's language (Chinese by default), naming the file and the version.
+        with self.assertRaisesMessage(
+            ServiceError, "edited.yaml：考核办法 qingdao-2023-quarterly 的第 1 版"
+        ):
             scheme_version_create(content=text, source="edited.yaml")
+        with (
+            translation.override("en"),
+            self.assertRaisesMessage(ServiceError, "give the new rules a new version number"),
+        ):
+            scheme_version_create(content=text, source="edited.yaml")
+
+    def test_a_taken_number_without_a_version_line_to_renumber_is_refused_in_words(self) -> None:
+        text = demo_periods()[0].scheme_path.read_text(encoding="utf-8")
+        # The same rules in a flow mapping: no line "version: 1" to rewrite.
+        flowed = json.dumps(
+            {**yaml.safe_load(text), "boards": yaml.safe_load(text)["boards"][:1]},
+            ensure_ascii=False,
+        )
+        with self.assertRaisesMessage(ServiceError, "第 1 版已被其他规则占用"):
+            scheme_version_save(text=flowed, comment="只留一个板块")
 
     def test_an_invalid_scheme_is_refused_with_its_yaml_path(self) -> None:
         text = (
@@ -73,13 +94,13 @@ class ComputeAndPublishTests(BaseTestCase):
         self.assertTrue(snapshot.is_published)
         self.assertEqual(self.draft_period.state, "published")
         self.assertEqual(snapshot.published_by, self.office)
-        with self.assertRaises(ServiceError):
+        with self.assertRaisesMessage(ServiceError, "该结果已经发布。"):
             snapshot_publish(snapshot=snapshot)
 
     def test_a_revision_of_a_published_result_needs_a_reason_and_keeps_the_first(self) -> None:
         first = snapshot_publish(snapshot=self.draft)
         second = period_compute(period=self.draft_period)
-        with self.assertRaisesMessage(ServiceError, "needs a reason"):
+        with self.assertRaisesMessage(ServiceError, "修订已发布的结果须说明原因。"):
             snapshot_publish(snapshot=second)
         revised = snapshot_publish(snapshot=second, reason="市北区数据更正")
         self.assertEqual(revised.revision, first.revision + 1)

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leitai.engine import DataError, Result, assess, parse_scheme
 from leitai.engine import Scheme as EngineScheme
@@ -70,8 +71,11 @@ def scheme_version_create(
     if existing is not None:
         if existing.sha256 != sha256:
             raise ServiceError(
-                f"{source}: version {parsed.version} of scheme {parsed.id!r} is already stored "
-                "with different rules; bump the version"
+                _(
+                    "%(source)s: version %(version)s of scheme %(scheme)s is stored already "
+                    "with other rules; give the new rules a new version number."
+                )
+                % {"source": source, "version": parsed.version, "scheme": parsed.id}
             )
         return existing
     if scheme.name != parsed.name:
@@ -131,20 +135,28 @@ def scheme_version_save(
     text = text.replace("\r\n", "\n")
     parsed = parse_scheme(text, source=source)
     if not comment.strip():
-        raise ServiceError("a new scheme version needs a comment saying what changed")
+        raise ServiceError(_("Say in a comment what changed."))
     scheme = Scheme.objects.select_for_update().filter(code=parsed.id).first()
     if scheme is not None:
         latest = scheme.versions.order_by("-number").first()
         if latest is not None and latest.text.replace("\r\n", "\n") == text:
             raise ServiceError(
-                f"nothing changed: the text is version {latest.number} as it is stored"
+                _("Nothing changed: this is version %(number)s as it is stored.")
+                % {"number": latest.number}
             )
         # Taken by other rules, or by an older version the office goes back to.
         taken = scheme.versions.filter(number=parsed.version).first()
         if taken is not None:
             number = (latest.number if latest else 0) + 1
             if not _VERSION_LINE.search(text):
-                raise ServiceError("the scheme has no top-level version line to renumber")
+                raise ServiceError(
+                    _(
+                        "Version %(number)s is taken by other rules, and the scheme has no "
+                        "line 'version: …' at its top level to renumber: give it a new "
+                        "version number."
+                    )
+                    % {"number": parsed.version}
+                )
             text = _VERSION_LINE.sub(f"version: {number}", text, count=1)
     return scheme_version_create(content=text, source=source, comment=comment.strip(), user=user)
 
@@ -611,11 +623,11 @@ def snapshot_publish(
     """
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.is_published:
-        raise ServiceError("this result is already published")
+        raise ServiceError(_("This result is published already."))
     period = Period.objects.select_for_update().get(pk=snapshot.period_id)
     earlier = period_published_snapshot(period)
     if earlier is not None and not reason.strip():
-        raise ServiceError("a revision of a published result needs a reason")
+        raise ServiceError(_("A revision of a published result needs a reason."))
     before = _snapshot_state(snapshot)
     if earlier is not None:
         before["published_revision"] = earlier.revision

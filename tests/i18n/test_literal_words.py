@@ -1,0 +1,83 @@
+"""No sentence a person reads is written in code: the web app's refusals
+(``ServiceError``) and page messages (``messages.error`` and its kin) take their words
+from the catalogue, never from a string literal or an f-string, which would reach a
+Chinese page in English (as "this result is already published" and a rule's code
+"explanation" once did)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+WEB = Path(__file__).resolve().parents[2] / "src" / "leitai" / "web"
+MESSAGE_LEVELS = {"debug", "info", "success", "warning", "error"}
+WORD = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
+def _literal(node: ast.AST | None) -> bool:
+    """Words written in code: a string constant or an f-string with a letter or a Han
+    character of its own (an f-string of data only, `f" {token}"`, has none), alone or
+    joined to something else."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(WORD.search(node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_literal(part) for part in node.values)
+    return isinstance(node, ast.BinOp) and (_literal(node.left) or _literal(node.right))
+
+
+def _fields_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.Dict):
+        return any(_literal(value) for value in node.values)
+    return isinstance(node, ast.DictComp) and _literal(node.value)
+
+
+def _words_in_code(text: str, name: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        said = None
+        if isinstance(func, ast.Name) and func.id == "ServiceError":
+            said = node.args[0] if node.args else None
+            # ``fields`` holds a message per form field: words too.
+            for keyword in node.keywords:
+                if keyword.arg == "fields" and _fields_literal(keyword.value):
+                    said = keyword.value
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr in MESSAGE_LEVELS
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("messages", "django_messages")
+            and len(node.args) >= 2
+        ):
+            said = node.args[1]
+        if said is not None and (_literal(said) or _fields_literal(said)):
+            found.append(f"{name}:{node.lineno}: {ast.unparse(node)[:100]}")
+    return found
+
+
+def test_refusals_and_page_messages_take_their_words_from_the_catalogue() -> None:
+    found = [
+        line
+        for path in sorted(WEB.rglob("*.py"))
+        for line in _words_in_code(path.read_text(encoding="utf-8"), str(path.relative_to(WEB)))
+    ]
+    assert found == [], "\n".join(found)
+
+
+def test_the_check_finds_a_sentence_written_in_code() -> None:
+    text = (
+        "from django.contrib import messages\n"
+        "from django.utils.translation import gettext as _\n"
+        "def view(request, n, token):\n"
+        "    messages.error(request, f'{n} figures are missing')\n"
+        "    messages.error(request, _('Say why.'))\n"
+        "    messages.warning(request, _('Copy the token:') + f' {token}')\n"
+        "    raise ServiceError('this result is already published')\n"
+        "    raise ServiceError(_('Explain.'), fields={k: 'explanation' for k in n})\n"
+        "    raise ServiceError(_('Check.'), fields={k: _('Not a number.') for k in n})\n"
+    )
+    found = _words_in_code(text, "sample.py")
+    assert [line.split(":")[1] for line in found] == ["4", "7", "8"]

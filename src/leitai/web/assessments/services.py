@@ -672,19 +672,32 @@ def snapshot_publish(
 @transaction.atomic
 def period_city_table_set(*, period: Period, on: bool, user: User | None = None) -> Period:
     """Show (or hide) the city-wide table beside the groups' tables of a grouped period."""
+    return period_setting_set(period=period, name="city_table", value=on, user=user)
+
+
+@transaction.atomic
+def period_setting_set(
+    *, period: Period, name: str, value: bool | date, user: User | None = None
+) -> Period:
+    """Change one of a period's settings (``city_table``, ``ends_on``), audited with its
+    value before and after; nothing is written where it does not change."""
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.city_table == on:
+    before = getattr(period, name)
+    if before == value:
         return period
-    before = period.city_table
-    period.city_table = on
-    period.save(update_fields=["city_table"])
+    setattr(period, name, value)
+    period.save(update_fields=[name])
+
+    def plain(v: bool | date | None) -> bool | str | None:
+        return v.isoformat() if isinstance(v, date) else v
+
     audit_record(
         action=Action.SETTINGS_CHANGED,
         actor=user,
         obj=period,
         period=period,
-        before={"city_table": before},
-        after={"city_table": on},
-        summary=f"{period.code}: city_table {before} → {on}",
+        before={name: plain(before)},
+        after={name: plain(value)},
+        summary=f"{period.code}: {name} {plain(before)} → {plain(value)}",
     )
     return period

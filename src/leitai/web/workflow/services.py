@@ -41,6 +41,7 @@ from leitai.web.assessments.services import (
     data_values_update,
     period_compute,
     period_create,
+    period_setting_set,
     period_state_set,
     scheme_version_save,
     snapshot_publish,
@@ -169,28 +170,12 @@ def period_open(
     )
 
 
-@transaction.atomic
 def period_end_set(*, period: Period, ends_on: date, user: User) -> Period:
     """Give the last day a period assesses where its code does not say it (a variant, a
     period stored before periods had an end); audited."""
     _require(user_is_office(user), _("Only the assessment office changes periods."), "forbidden")
-    period = Period.objects.select_for_update().get(pk=period.pk)
     end = _period_end_checked(period.code, ends_on)
-    if period.ends_on == end:
-        return period
-    before = period.ends_on
-    period.ends_on = end
-    period.save(update_fields=["ends_on"])
-    audit_record(
-        action=Action.SETTINGS_CHANGED,
-        actor=user,
-        obj=period,
-        period=period,
-        before={"ends_on": before.isoformat() if before else None},
-        after={"ends_on": end.isoformat()},
-        summary=f"{period.code}: ends_on {before} → {end}",
-    )
-    return period
+    return period_setting_set(period=period, name="ends_on", value=end, user=user)
 
 
 def _period_end_checked(code: str, ends_on: date | None) -> date:

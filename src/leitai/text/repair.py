@@ -139,6 +139,19 @@ def _plausibility(text: str) -> float:
     return (sum(char_logprob(c) for c in kept) - 10.0 * lost) / len(text)
 
 
+def _beyond_gbk(char: str) -> bool:
+    """A Chinese character GBK cannot encode. Bytes read as GBK never make one, so a
+    stretch holding one is not a confusion this step can undo (OpenCC's simplified form
+    of 鏉 is 𨱒, outside GBK: a second repair must leave it, not read it as lost)."""
+    if "CJK" not in unicodedata.name(char, ""):
+        return False
+    try:
+        char.encode("gbk")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _best_repair(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """The most plausible reading of the cluster, its edges moved by a few characters."""
     best: tuple[float, int, int, str] | None = None
@@ -146,6 +159,8 @@ def _best_repair(text: str, start: int, end: int) -> tuple[int, int, str] | None
         for e in range(end, min(len(text), end + 2) + 1):
             segment = text[s:e]
             if any((c.isascii() and c != "?") or c in "，。；：！？" for c in segment):
+                continue
+            if any(_beyond_gbk(c) for c in segment):
                 continue
             before = _plausibility(segment)
             for reading in _readings(segment):

@@ -16,10 +16,10 @@ depends on besides the template:
 Drafts, pages with a pending message and answers that are not visible get no
 validator and are rendered every time. Anonymous readers of public boards get
 ``Cache-Control: public`` (a shared proxy cache may keep the answer, keyed by the
-``Vary: Cookie`` every answer carries) unless the answer sets a cookie — a rendered
-page renews the CSRF cookie of its forms, so pages are public only as 304s and the
-API always; everyone else gets ``private``. ``max-age`` is
-``LEITAI_CACHE_MAX_AGE`` (default 0: always revalidate, answered by 304).
+``Vary: Cookie`` every answer carries) unless the answer sets a cookie: a visitor's
+boards carry no form token (the language switch, their only form, needs none), so
+their pages, their 304s and the API are public; everyone else gets ``private``.
+``max-age`` is ``LEITAI_CACHE_MAX_AGE`` (default 0: always revalidate, answered by 304).
 """
 
 from __future__ import annotations
@@ -133,8 +133,8 @@ def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime 
 
 def _cache_headers(request: HttpRequest, response: HttpResponse, found: Validators) -> None:
     max_age = settings.LEITAI_CACHE_MAX_AGE
-    # An answer that sets a cookie is nobody else's: pages with a form renew the CSRF
-    # cookie each time they are rendered, so only the API and 304s end up public.
+    # An answer that sets a cookie is nobody else's (a page with a form token renews
+    # the CSRF cookie each time it is rendered).
     sets_cookie = bool(response.cookies) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     if found.public and not sets_cookie:
         patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)

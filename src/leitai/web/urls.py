@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from leitai.web.api.writes import install as install_write_api
@@ -27,7 +28,10 @@ urlpatterns = [
     path("", include("leitai.web.notices.urls")),
     path("", include("leitai.web.reminders.urls")),
     path("", include("leitai.web.api.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The language switch is on every page, anonymous boards included: with a CSRF token
+    # in it, every rendered board would set a cookie and no shared cache could keep it.
+    # Switching someone's language from another site changes nothing of theirs but that.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

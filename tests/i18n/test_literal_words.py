@@ -1,8 +1,8 @@
 """No sentence a person reads is written in code: the web app's refusals
-(``ServiceError``) and page messages (``messages.error`` and its kin) take their words
-from the catalogue, never from a string literal or an f-string, which would reach a
-Chinese page in English (as "this result is already published" and a rule's code
-"explanation" once did)."""
+(``ServiceError``), the API's (``HttpError``) and page messages (``messages.error``
+and its kin) take their words from the catalogue, never from a string literal or an
+f-string, which would reach a Chinese page in English (as "this result is already
+published" and a rule's code "explanation" once did)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ def _words_in_code(text: str, name: str) -> list[str]:
             for keyword in node.keywords:
                 if keyword.arg == "fields" and _fields_literal(keyword.value):
                     said = keyword.value
+        elif isinstance(func, ast.Name) and func.id == "HttpError" and len(node.args) >= 2:
+            said = node.args[1]  # the API's answer: {"detail": ...}
         elif (
             isinstance(func, ast.Attribute)
             and func.attr in MESSAGE_LEVELS
@@ -78,6 +80,8 @@ def test_the_check_finds_a_sentence_written_in_code() -> None:
         "    raise ServiceError('this result is already published')\n"
         "    raise ServiceError(_('Explain.'), fields={k: 'explanation' for k in n})\n"
         "    raise ServiceError(_('Check.'), fields={k: _('Not a number.') for k in n})\n"
+        "    raise HttpError(404, 'no such unit in this period')\n"
+        "    raise HttpError(404, _('No such unit in this period.'))\n"
     )
     found = _words_in_code(text, "sample.py")
-    assert [line.split(":")[1] for line in found] == ["4", "7", "8"]
+    assert [line.split(":")[1] for line in found] == ["4", "7", "8", "10"]

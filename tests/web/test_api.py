@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from leitai.web.assessments.models import Unit
 from tests.web.base import BaseTestCase
 
 
@@ -67,6 +68,27 @@ class ApiTests(BaseTestCase):
         self.login(self.office)
         self.assertEqual(self.client.post("/api/periods/2023Q1").status_code, 405)
         self.assertEqual(self.client.delete("/api/periods/2023Q1").status_code, 405)
+
+
+class RefusalWordsTests(BaseTestCase):
+    def test_a_refusal_says_why_in_the_readers_language(self) -> None:
+        # A unit the API does not know at all (ninja's own answer is "Not Found").
+        missing = self.client.get("/api/periods/2023Q1/units/nowhere")
+        self.assertEqual((missing.status_code, missing.json()["detail"]), (404, "没有找到。"))
+        # A unit known, but not in this period's result.
+        Unit.objects.create(code="newtown", name="新城区")
+        absent = self.client.get("/api/periods/2023Q1/units/newtown")
+        self.assertEqual(
+            (absent.status_code, absent.json()["detail"]), (404, "该考核期没有这个单位。")
+        )
+        self.public_boards(False)
+        anonymous = self.client.get("/api/periods/2023Q1")
+        self.assertEqual(
+            (anonymous.status_code, anonymous.json()["detail"]), (401, "请登录后查看成绩。")
+        )
+        self.client.cookies["django_language"] = "en"
+        english = self.client.get("/api/periods/2023Q1").json()["detail"]
+        self.assertEqual(english, "Log in to read results.")
 
 
 class ApiDocsTests(BaseTestCase):

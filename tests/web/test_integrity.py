@@ -116,8 +116,11 @@ class AlteredResultTests(BaseTestCase):
         response = self.client.get("/api/periods/2023Q3")
         self.assertEqual(response.status_code, 503)
         self.assertNotIn("99.9", response.content.decode())
+        self.assertEqual(response.json()["detail"], "该成绩正在核验，暂不可查看。")
         self.login(self.office)
-        self.assertEqual(self.client.get("/api/periods/2023Q3/units/shinan").status_code, 409)
+        office = self.client.get("/api/periods/2023Q3/units/shinan")
+        self.assertEqual(office.status_code, 409)
+        self.assertEqual(office.json()["detail"], "2023Q3 的成绩未通过完整性校验。")
 
     def test_the_next_period_is_not_computed_from_altered_ranks(self) -> None:
         from leitai.web.assessments.integrity import SnapshotAltered

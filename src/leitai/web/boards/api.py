@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
@@ -51,15 +52,22 @@ def _integrity_failed(request: HttpRequest, exc: Exception | type[Exception]) ->
     office = user_is_office(request.user)
     failed = exc if isinstance(exc, SnapshotAltered | NotReproducible) else None
     detail = (
-        f"the result of {failed.snapshot.period.code} failed its integrity check"
+        _("The result of %(period)s failed its integrity check.")
+        % {"period": failed.snapshot.period.code}
         if office and failed is not None
-        else "this result is unavailable while it is being verified"
+        else _("This result is unavailable while it is being verified.")
     )
     return api.create_response(request, {"detail": detail}, status=409 if office else 503)
 
 
+def _not_found(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """What the API does not hold (ninja's own answer is "Not Found" in every language)."""
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
 api.add_exception_handler(SnapshotAltered, _integrity_failed)
 api.add_exception_handler(NotReproducible, _integrity_failed)
+api.add_exception_handler(Http404, _not_found)
 
 
 class SchemeRef(Schema):
@@ -188,10 +196,10 @@ def _visible(request: HttpRequest, code: str, unit: Unit | None = None) -> Snaps
         return selectors.snapshot_visible(period=period, user=request.user, unit=unit)
     except NotVisible as exc:
         if exc.reason == "login":
-            raise HttpError(401, "log in to read results") from None
+            raise HttpError(401, _("Log in to read results.")) from None
         if exc.reason == "forbidden":
-            raise HttpError(403, "you may not read results") from None
-        raise HttpError(404, "no result for this period") from None
+            raise HttpError(403, _("You may not read results.")) from None
+        raise HttpError(404, _("No result for this period.")) from None
 
 
 @api.get("/periods", response=list[PeriodOut], summary="Periods with a readable result")
@@ -231,7 +239,7 @@ def card(request: HttpRequest, period: str, unit: str) -> dict[str, Any]:
     snapshot = _visible(request, period, unit=unit_obj)
     view = selectors.result_view(snapshot)
     if unit not in view.by_unit:
-        raise HttpError(404, "no such unit in this period")
+        raise HttpError(404, _("No such unit in this period."))
     explanation = dict(view.explanations[unit])
     if not snapshot.is_published and not user_is_office(request.user):
         explanation["above"] = None  # another unit's draft score

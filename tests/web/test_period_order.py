@@ -121,6 +121,7 @@ class LastDayTests(BaseTestCase):
         page = self.client.get(reverse("workflow:period", args=[self.variant.code]))
         self.assertContains(page, 'data-form="last-day"')
         self.assertContains(page, "考核期末日：2023-09-30")
+        self.assertContains(page, 'name="ends_on" value="2023-09-30"')
         response = self.client.post(
             reverse("workflow:period_last_day", args=[self.variant.code]),
             {"ends_on": "2023-09-29"},

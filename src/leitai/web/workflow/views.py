@@ -470,7 +470,11 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
         approval=approval_panel(period_obj),
         alerts=period_alert_rows(period_obj),
         outliers=period_outlier_rows(period_obj),
-        end_form=None if period_end(period_obj.code) else forms.PeriodEndForm(),
+        end_form=(
+            None
+            if period_end(period_obj.code)
+            else forms.PeriodEndForm(initial={"ends_on": period_obj.ends_on})
+        ),
     )
 
 

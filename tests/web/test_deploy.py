@@ -3,19 +3,26 @@ HEAD on every page and HTTP caching of published results."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.http import http_date
 
 from leitai.web.assessments.models import Period
-from leitai.web.assessments.services import period_compute, snapshot_publish
+from leitai.web.assessments.services import (
+    period_compute,
+    period_setting_set,
+    snapshot_publish,
+)
 from leitai.web.server import default_allowed_hosts, prepare_data_dir, server_options
 from tests.web.base import BaseTestCase
 
@@ -361,6 +368,28 @@ class CachingTests(BaseTestCase):
         again = self.client.get(url, headers={"if-none-match": first["ETag"]})
         self.assertEqual(again.status_code, 200)
         self.assertNotEqual(again["ETag"], first["ETag"])
+
+    def test_a_period_moved_in_time_changes_the_validator_and_the_date(self) -> None:
+        # The switcher orders periods by their last day: the office setting the
+        # variant's last day reorders every board's switcher, with no new result.
+        url = "/periods/2023Q1/"
+        first = self.client.get(url)
+
+        def order(response) -> bool:
+            page = response.content.decode()
+            return page.index("/periods/2023-Q3-grouped/") < page.index("/periods/2023Q2/")
+
+        self.assertFalse(order(first))
+        if first["Last-Modified"] == http_date(time.time()):
+            time.sleep(1)  # a date has whole seconds: the change must come after it
+        variant = Period.objects.get(code="2023-Q3-grouped")
+        period_setting_set(period=variant, name="ends_on", value=dt.date(2023, 5, 15))
+        again = self.client.get(url, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(again.status_code, 200)
+        self.assertNotEqual(again["ETag"], first["ETag"])
+        self.assertTrue(order(again))
+        since = self.client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        self.assertEqual(since.status_code, 200)
 
     def test_the_validator_differs_by_language_and_by_reader(self) -> None:
         url = "/periods/2023Q1/"

@@ -8,10 +8,18 @@ depends on besides the template:
 - the snapshot shown (id, revision, stored result and input hashes);
 - the state of every result (count, newest id and newest publication), since period
   switchers, histories and comparisons list the other periods;
-- the names and order of units and periods, and the public-boards switch;
+- the units (names, order) and the periods (names, states, last days, which period
+  each follows, scheme versions, the city-wide table switch): switchers order periods
+  by their last day and histories follow the periods' line;
+- the public-boards switch;
 - who is asking (their account and role, or anonymous), their language, their CSRF
   cookie (pages carry a form token tied to it) and the query string;
 - the version of leitai (templates change with it).
+
+``Last-Modified`` is the time of the newest audit entry: every change to what a page
+shows is audited, so nothing shown changed after it (a client that sends only
+``If-Modified-Since`` revalidates after any change, the price of a date that is never
+late).
 
 Drafts, pages with a pending message and answers that are not visible get no
 validator and are rendered every time. Anonymous readers of public boards get
@@ -44,6 +52,7 @@ from leitai.web.accounts.selectors import public_boards_enabled
 from leitai.web.assessments import selectors
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
+from leitai.web.audit.models import AuditEntry
 
 _ATTRIBUTE = "_leitai_validators"
 
@@ -77,9 +86,14 @@ def _world() -> tuple[list[Any], datetime | None]:
         n=Count("pk"), newest=Max("pk"), published=Max("published_at")
     )
     units = list(Unit.objects.order_by("pk").values_list("code", "name", "position"))
-    periods = list(Period.objects.order_by("pk").values_list("code", "name", "state", "city_table"))
+    periods = list(
+        Period.objects.order_by("pk").values_list(
+            "code", "name", "state", "ends_on", "previous_id", "scheme_version_id", "city_table"
+        )
+    )
     public = public_boards_enabled()
-    return [results, units, periods, public], results["published"]
+    changed = AuditEntry.objects.aggregate(at=Max("at"))["at"]
+    return [results, units, periods, public], changed
 
 
 def _who(request: HttpRequest) -> list[Any]:
@@ -97,7 +111,7 @@ def validators(request: HttpRequest, **kwargs: Any) -> Validators | None:
     if len(messages.get_messages(request)) == 0:
         snapshot = _published_snapshot(request, kwargs)
         if snapshot is not None:
-            world, newest = _world()
+            world, changed = _world()
             key = [
                 __version__,
                 snapshot.pk,
@@ -114,7 +128,7 @@ def validators(request: HttpRequest, **kwargs: Any) -> Validators | None:
             anonymous = not getattr(request.user, "is_authenticated", False)
             found = Validators(
                 etag=f'"{digest}"',
-                last_modified=max(filter(None, [newest, snapshot.published_at]), default=None),
+                last_modified=max(filter(None, [changed, snapshot.published_at]), default=None),
                 public=anonymous,
             )
     setattr(request, _ATTRIBUTE, found)

@@ -9,6 +9,11 @@ directory, or the database of ``DATABASE_URL``) on a free loopback port, then
 2. runs 20 concurrent keep-alive clients against each page for a few seconds and
    reports the requests per second and the errors (any answer but 200).
 
+Both are run twice, on two servers: with the page store off (every page drawn, as for
+a signed-in reader) and on (a visitor's page drawn once, then served from the store
+after its seals are checked); the "stored" column is the share of the sequential
+answers the server says came from the store (its ``Server-Timing`` header).
+
 Usage: python benchmarks/web.py [--requests 200] [--seconds 5] [--clients 20]
 Exits with status 1 when any request failed or a median exceeds the 50 ms target.
 """
@@ -41,9 +46,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(data_dir: str) -> tuple[subprocess.Popen[bytes], int]:
+def start(data_dir: str, store_seconds: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEITAI_", "DJANGO_"))}
+    env["LEITAI_PAGE_STORE_SECONDS"] = str(store_seconds)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -72,8 +78,8 @@ def start(data_dir: str) -> tuple[subprocess.Popen[bytes], int]:
     raise SystemExit("the server did not start")
 
 
-def sequential(port: int, path: str, count: int) -> tuple[list[float], list[float], int]:
-    server, client, errors = [], [], 0
+def sequential(port: int, path: str, count: int) -> tuple[list[float], list[float], int, int]:
+    server, client, errors, stored = [], [], 0, 0
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for _ in range(count):
         began = time.perf_counter()
@@ -83,11 +89,13 @@ def sequential(port: int, path: str, count: int) -> tuple[list[float], list[floa
         client.append((time.perf_counter() - began) * 1000)
         if response.status != 200:
             errors += 1
-        match = re.search(r"dur=([0-9.]+)", response.getheader("Server-Timing") or "")
+        timing = response.getheader("Server-Timing") or ""
+        match = re.search(r"dur=([0-9.]+)", timing)
         if match:
             server.append(float(match[1]))
+        stored += 'page;desc="stored"' in timing
     connection.close()
-    return server, client, errors
+    return server, client, errors, stored
 
 
 def concurrent(port: int, path: str, clients: int, seconds: float) -> tuple[int, int, float]:
@@ -137,28 +145,31 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="leitai-bench-") as data_dir:
-        process, port = start(data_dir)
-        try:
-            rows = []
-            for name, path in PAGES.items():
-                sequential(port, path, 20)  # warm the caches and the connection pool
-                server, client, seq_errors = sequential(port, path, args.requests)
-                done, failed, elapsed = concurrent(port, path, args.clients, args.seconds)
-                rows.append(
-                    (
-                        name,
-                        statistics.median(server),
-                        p95(server),
-                        statistics.median(client),
-                        done / elapsed,
-                        done,
-                        failed + seq_errors,
+    rows = []
+    for store, store_seconds in (("off", 0), ("on", 600)):
+        with tempfile.TemporaryDirectory(prefix="leitai-bench-") as data_dir:
+            process, port = start(data_dir, store_seconds)
+            try:
+                for name, path in PAGES.items():
+                    sequential(port, path, 20)  # warm the caches and the connection pool
+                    server, client, seq_errors, stored = sequential(port, path, args.requests)
+                    done, failed, elapsed = concurrent(port, path, args.clients, args.seconds)
+                    rows.append(
+                        (
+                            name,
+                            store,
+                            stored / len(client),
+                            statistics.median(server),
+                            p95(server),
+                            statistics.median(client),
+                            done / elapsed,
+                            done,
+                            failed + seq_errors,
+                        )
                     )
-                )
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+            finally:
+                process.terminate()
+                process.wait(timeout=15)
 
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     print(f"leitai web benchmark: demo data, waitress (8 threads), {database}, loopback")
@@ -166,13 +177,13 @@ def main() -> int:
         f"{args.requests} sequential requests per page; {args.clients} concurrent clients for {args.seconds:g} s"
     )
     print()
-    header = f"{'page':<42} {'server median':>13} {'server p95':>10} {'client median':>13} {'req/s':>8} {'requests':>9} {'errors':>6}"
+    header = f"{'page':<42} {'store':>5} {'stored':>6} {'server median':>13} {'server p95':>10} {'client median':>13} {'req/s':>8} {'requests':>9} {'errors':>6}"
     print(header)
     print("-" * len(header))
     ok = True
-    for name, median, high, client_median, rate, done, errors in rows:
+    for name, store, share, median, high, client_median, rate, done, errors in rows:
         print(
-            f"{name:<42} {median:>10.1f} ms {high:>7.1f} ms {client_median:>10.1f} ms {rate:>8.0f} {done:>9} {errors:>6}"
+            f"{name:<42} {store:>5} {share:>6.0%} {median:>10.1f} ms {high:>7.1f} ms {client_median:>10.1f} ms {rate:>8.0f} {done:>9} {errors:>6}"
         )
         ok = ok and errors == 0 and median < TARGET_MS
     print()

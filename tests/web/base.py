@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
@@ -222,6 +223,11 @@ class BaseTestCase(TestCase):
         cls.outsider = User.objects.get(username="waibu")
         cls.draft_period = Period.objects.get(code="2024Q1")
         cls.draft = cls.draft_period.snapshots.get()
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Each test starts without the pages an earlier one left in the page store.
+        cache.clear()
 
     def public_boards(self, on: bool) -> None:
         site_settings_update(public_boards=on, user=self.office)

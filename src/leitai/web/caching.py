@@ -28,11 +28,26 @@ validator and are rendered every time. Anonymous readers of public boards get
 boards carry no form token (the language switch, their only form, needs none), so
 their pages, their 304s and the API are public; everyone else gets ``private``.
 ``max-age`` is ``LEITAI_CACHE_MAX_AGE`` (default 0: always revalidate, answered by 304).
+
+The page store keeps a visitor's published answer, rendered once, in Django's cache
+(each process's memory, or Redis shared by every process and host where
+``REDIS_URL`` is set) under its validator, for ``LEITAI_PAGE_STORE_SECONDS`` (default
+600; 0 turns it off): when the whole city opens the boards at once, each page is drawn
+once per change. A stored answer is served only after two checks: its own seal (an
+HMAC under the audit key over its status, headers, body and the snapshots it read),
+so that a page altered in the cache is drawn again instead; and the seal of every
+snapshot the page read when it was drawn, so that a result altered in the database
+is refused exactly as when the page is drawn (a 503, never the stored numbers).
+Answers that set a cookie, use a form token or carry a message are never stored, nor
+answers to a query string (anyone can vary one without end to fill the store; the
+site's own pages are a bounded set); a signed-in reader's never are.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +56,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -50,9 +66,14 @@ from django.views.decorators.http import condition
 from leitai import __version__
 from leitai.web.accounts.selectors import public_boards_enabled
 from leitai.web.assessments import selectors
+from leitai.web.assessments.integrity import snapshot_check, snapshots_checked
 from leitai.web.assessments.models import Period, Snapshot, Unit
 from leitai.web.assessments.selectors import NotVisible
+from leitai.web.audit.keys import seal, seals_equal
 from leitai.web.audit.models import AuditEntry
+from leitai.web.middleware import server_timing_note
+
+log = logging.getLogger("leitai.caching")
 
 _ATTRIBUTE = "_leitai_validators"
 
@@ -156,12 +177,106 @@ def _cache_headers(request: HttpRequest, response: HttpResponse, found: Validato
         patch_cache_control(response, private=True, max_age=max_age, must_revalidate=True)
 
 
+# -- the page store ----------------------------------------------------------------------
+
+
+def store_key(etag: str) -> str:
+    """The page store's key of the answer whose validator is ``etag``."""
+    return "leitai:page:1:" + etag.strip('"')
+
+
+def _entry_seal(header: dict[str, Any], content: bytes) -> str:
+    document = dict(header, content=hashlib.sha256(content).hexdigest())
+    return seal(json.dumps(document, ensure_ascii=False, sort_keys=True))
+
+
+def _store(key: str, response: HttpResponse, snapshots: set[int]) -> None:
+    header = {
+        "status": response.status_code,
+        "headers": [list(item) for item in response.items()],
+        "snapshots": sorted(snapshots),
+    }
+    entry = {"header": header, "content": response.content}
+    entry["seal"] = _entry_seal(header, response.content)
+    cache.set(key, entry, settings.LEITAI_PAGE_STORE_SECONDS)
+
+
+def _stored(key: str) -> HttpResponse | None:
+    """The answer kept under ``key``, checked; None where there is none or it fails its
+    own seal. A snapshot it read that fails its seal raises ``SnapshotAltered``."""
+    entry = cache.get(key)
+    try:
+        header, content, mark = entry["header"], entry["content"], entry["seal"]
+        intact = seals_equal(mark, _entry_seal(header, content))
+        ids = [int(pk) for pk in header["snapshots"]]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if not intact:
+        log.error("the stored page %s does not match its seal: drawn again", key)
+        return None
+    snapshots = list(Snapshot.objects.filter(pk__in=ids))
+    if len(snapshots) != len(ids):
+        return None
+    for snapshot in snapshots:
+        snapshot_check(snapshot)
+    response = HttpResponse(content, status=header["status"])
+    for name, value in header["headers"]:
+        response[name] = value
+    return response
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether ``response`` is the same for every visitor who asks as ``request`` did,
+    and its address one of the site's own: an answer to a query string (which anyone
+    can vary without end to fill the store) is drawn each time."""
+    session = getattr(request, "session", None)
+    return (
+        not request.META.get("QUERY_STRING")
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(session, "modified", False)
+        and len(messages.get_messages(request)) == 0
+    )
+
+
+def _stored_or_drawn(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A visitor's answer from the page store, or drawn by ``view`` and stored."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        found = validators(request, **kwargs)
+        if (
+            found is None
+            or not found.public
+            or request.method != "GET"
+            or not settings.LEITAI_PAGE_STORE_SECONDS
+        ):
+            return view(request, *args, **kwargs)
+        key = store_key(found.etag)
+        stored = _stored(key)
+        if stored is not None:
+            server_timing_note(request, 'page;desc="stored"')
+            return stored
+        with snapshots_checked() as read:
+            response = view(request, *args, **kwargs)
+        if _storable(request, response):
+            _store(key, response, read)
+        return response
+
+    return wrapper
+
+
 def published_condition(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Validate answers drawn from a published snapshot; 304 when the client has it.
+    """Validate answers drawn from a published snapshot; 304 when the client has it; a
+    visitor's answer from the page store.
 
     The view's URL gives ``period`` (and ``unit`` for a unit's answers).
     """
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(
+        _stored_or_drawn(view)
+    )
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

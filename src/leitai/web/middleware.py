@@ -36,8 +36,21 @@ class LanguageMiddleware:
         return response
 
 
+_SERVER_TIMING = "_leitai_server_timing"
+
+
+def server_timing_note(request: HttpRequest, metric: str) -> None:
+    """Add ``metric`` (``name;desc="..."``) to the answer's ``Server-Timing`` header."""
+    notes = getattr(request, _SERVER_TIMING, None)
+    if notes is None:
+        notes = []
+        setattr(request, _SERVER_TIMING, notes)
+    notes.append(metric)
+
+
 class ServerTimingMiddleware:
-    """Report the time the application spent on a request in a ``Server-Timing`` header.
+    """Report the time the application spent on a request in a ``Server-Timing`` header,
+    with what the request noted (:func:`server_timing_note`: a page from the store).
 
     Browsers show it in their developer tools; ``benchmarks/web.py`` reads it.
     """
@@ -49,7 +62,8 @@ class ServerTimingMiddleware:
         start = time.perf_counter()
         response = self.get_response(request)
         elapsed = (time.perf_counter() - start) * 1000.0
-        response.headers["Server-Timing"] = f"app;dur={elapsed:.2f}"
+        notes = getattr(request, _SERVER_TIMING, [])
+        response.headers["Server-Timing"] = ", ".join([f"app;dur={elapsed:.2f}", *notes])
         return response
 
 

@@ -417,6 +417,9 @@ LEITAI_CONTENT_SECURITY_POLICY = {
 # Published boards: seconds a browser or proxy may reuse them before asking again
 # (always with If-None-Match / If-Modified-Since, answered 304 when nothing changed).
 LEITAI_CACHE_MAX_AGE = _env_int("LEITAI_CACHE_MAX_AGE", 0)
+# Seconds a visitor's published page, drawn once, is kept to be served again (checked
+# against its seal and its results' seals each time; 0: draw every page every time).
+LEITAI_PAGE_STORE_SECONDS = _env_int("LEITAI_PAGE_STORE_SECONDS", 600)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from leitai.web.audit.keys import seal, seals_equal
@@ -120,8 +123,27 @@ def snapshot_problem(snapshot: Any) -> str | None:
     return None
 
 
+# The ids of the snapshots checked while an answer is drawn (see snapshots_checked).
+_checked: ContextVar[set[int] | None] = ContextVar("leitai_snapshots_checked", default=None)
+
+
+@contextmanager
+def snapshots_checked() -> Iterator[set[int]]:
+    """The ids of the snapshots whose seal is checked inside the block: what an answer
+    kept to be served again read, so that each is checked again whenever it is."""
+    found: set[int] = set()
+    token = _checked.set(found)
+    try:
+        yield found
+    finally:
+        _checked.reset(token)
+
+
 def snapshot_check(snapshot: Any) -> None:
     """Raise :class:`SnapshotAltered` unless the snapshot is exactly as sealed."""
+    checked = _checked.get()
+    if checked is not None and snapshot.pk is not None:
+        checked.add(snapshot.pk)
     reason = snapshot_problem(snapshot)
     if reason is not None:
         raise SnapshotAltered(snapshot, reason)

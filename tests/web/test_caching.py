@@ -1,0 +1,260 @@
+"""HTTP caching of published results (validators, 304, Cache-Control) and the page
+store that serves a visitor's published page drawn once, checked on every serve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.http import http_date
+
+from leitai.web.assessments.models import Period
+from leitai.web.assessments.selectors import period_published_snapshot
+from leitai.web.assessments.services import (
+    period_compute,
+    period_setting_set,
+    snapshot_publish,
+)
+from leitai.web.caching import _storable, store_key
+from tests.web.base import BaseTestCase
+from tests.web.test_integrity import tamper
+
+
+class CachingTests(BaseTestCase):
+    def test_a_published_board_is_validated_and_answered_304_when_unchanged(self) -> None:
+        # A visitor's boards carry no form token and set no cookie: the first answer is
+        # public already, for a shared cache (nginx) to keep for every visitor.
+        for url in (
+            "/periods/2023Q1/",
+            "/periods/2023Q1/stars/",
+            "/periods/2023Q1/posters/",
+            "/periods/2023Q1/units/shibei/",
+            "/periods/2023Q1/compare/",
+            "/api/periods/2023Q1",
+            "/api/periods/2023Q1/units/shibei",
+        ):
+            first = self.client.get(url)
+            self.assertEqual(first.status_code, 200, url)
+            self.assertTrue(first.has_header("ETag"), url)
+            self.assertTrue(first.has_header("Last-Modified"), url)
+            self.assertEqual(dict(first.cookies), {}, url)
+            self.assertNotIn("csrfmiddlewaretoken", first.content.decode(), url)
+            self.assertIn("public", first["Cache-Control"], url)
+            self.assertIn("Cookie", first["Vary"], url)
+            again = self.client.get(url, headers={"if-none-match": first["ETag"]})
+            self.assertEqual(again.status_code, 304, url)
+            self.assertEqual(again["ETag"], first["ETag"], url)
+            self.assertIn("public", again["Cache-Control"], url)
+            since = self.client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+            self.assertEqual(since.status_code, 304, url)
+
+    def test_the_language_switch_needs_no_form_token(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(
+            reverse("set_language"), {"language": "en", "next": "/periods/2023Q1/"}
+        )
+        self.assertEqual((response.status_code, response["Location"]), (302, "/periods/2023Q1/"))
+        self.assertEqual(response.cookies["django_language"].value, "en")
+        page = client.get("/periods/2023Q1/").content.decode()
+        self.assertIn("League table", page)
+        # Forms that change something still need their token.
+        self.assertEqual(client.post(reverse("accounts:login"), {}).status_code, 403)
+
+    def test_a_new_revision_changes_the_validator(self) -> None:
+        url = "/periods/2023Q1/"
+        self.client.get("/")
+        first = self.client.get(url)
+        period = Period.objects.get(code="2023Q1")
+        draft = period_compute(period=period, user=self.office)
+        snapshot_publish(snapshot=draft, user=self.office, reason="a corrected figure")
+        again = self.client.get(url, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(again.status_code, 200)
+        self.assertNotEqual(again["ETag"], first["ETag"])
+
+    def test_a_period_moved_in_time_changes_the_validator_and_the_date(self) -> None:
+        # The switcher orders periods by their last day: the office setting the
+        # variant's last day reorders every board's switcher, with no new result.
+        url = "/periods/2023Q1/"
+        first = self.client.get(url)
+
+        def order(response) -> bool:
+            page = response.content.decode()
+            return page.index("/periods/2023-Q3-grouped/") < page.index("/periods/2023Q2/")
+
+        self.assertFalse(order(first))
+        if first["Last-Modified"] == http_date(time.time()):
+            time.sleep(1)  # a date has whole seconds: the change must come after it
+        variant = Period.objects.get(code="2023-Q3-grouped")
+        period_setting_set(period=variant, name="ends_on", value=dt.date(2023, 5, 15))
+        again = self.client.get(url, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(again.status_code, 200)
+        self.assertNotEqual(again["ETag"], first["ETag"])
+        self.assertTrue(order(again))
+        since = self.client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        self.assertEqual(since.status_code, 200)
+
+    def test_the_validator_differs_by_language_and_by_reader(self) -> None:
+        url = "/periods/2023Q1/"
+        self.client.get("/")
+        chinese = self.client.get(url)
+        self.assertEqual(
+            self.client.get(url, headers={"if-none-match": chinese["ETag"]}).status_code, 304
+        )
+        self.client.cookies["django_language"] = "en"
+        english = self.client.get(url, headers={"if-none-match": chinese["ETag"]})
+        self.assertEqual(english.status_code, 200)
+        self.client.force_login(self.viewer)
+        viewer = self.client.get(url, headers={"if-none-match": english["ETag"]})
+        self.assertEqual(viewer.status_code, 200)
+        self.assertIn("private", viewer["Cache-Control"])
+        self.assertNotIn("public", viewer["Cache-Control"])
+
+    def test_drafts_are_never_validated(self) -> None:
+        self.client.force_login(self.office)
+        response = self.client.get("/periods/2024Q1/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("public", response.get("Cache-Control", ""))
+        self.assertFalse(response.has_header("Last-Modified"))
+
+    def test_boards_switched_off_are_not_answered_304_to_a_visitor(self) -> None:
+        url = "/periods/2023Q1/"
+        self.client.get("/")
+        first = self.client.get(url)
+        self.assertEqual(
+            self.client.get(url, headers={"if-none-match": first["ETag"]}).status_code, 304
+        )
+        self.public_boards(False)
+        again = self.client.get(url, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(again.status_code, 302)
+
+    @override_settings(LEITAI_CACHE_MAX_AGE=60)
+    def test_max_age_comes_from_the_settings(self) -> None:
+        response = self.client.get("/periods/2023Q1/")
+        self.assertIn("max-age=60", response["Cache-Control"])
+
+
+STORED = 'page;desc="stored"'
+VISITOR_PAGES = (
+    "/periods/2023Q3/",
+    "/periods/2023Q3/stars/",
+    "/periods/2023Q3/units/shibei/",
+    "/periods/2023Q3/compare/",
+    "/api/periods/2023Q3",
+    "/api/periods/2023Q3/units/shibei",
+)
+
+
+class PageStoreTests(BaseTestCase):
+    def get(self, url: str, **headers: str) -> HttpResponse:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url, headers=headers)
+        response.queries = len(queries)  # type: ignore[attr-defined]
+        return response
+
+    def test_a_visitors_page_is_drawn_once_then_served_from_the_store(self) -> None:
+        for url in VISITOR_PAGES:
+            drawn = self.get(url)
+            self.assertEqual(drawn.status_code, 200, url)
+            self.assertNotIn(STORED, drawn["Server-Timing"], url)
+            stored = self.get(url)
+            self.assertEqual(stored.status_code, 200, url)
+            self.assertIn(STORED, stored["Server-Timing"], url)
+            self.assertEqual(stored.content, drawn.content, url)
+            for header in ("Content-Type", "ETag", "Last-Modified", "Vary", "Content-Language"):
+                self.assertEqual(stored[header], drawn[header], (url, header))
+            self.assertIn("public", stored["Cache-Control"], url)
+            self.assertEqual(dict(stored.cookies), {}, url)
+            # Checking the store's entry and the results it read costs a few queries
+            # where drawing the page costs many.
+            self.assertLess(stored.queries, drawn.queries, url)
+            # A client that has the page is still answered 304.
+            again = self.get(url, if_none_match=drawn["ETag"])
+            self.assertEqual(again.status_code, 304, url)
+
+    def test_each_language_is_drawn_and_stored_apart(self) -> None:
+        url = "/periods/2023Q3/"
+        self.get(url)
+        self.assertIn(STORED, self.get(url)["Server-Timing"])
+        self.client.cookies["django_language"] = "en"
+        english = self.get(url)
+        self.assertNotIn(STORED, english["Server-Timing"])
+        self.assertIn("League table", english.content.decode())
+        self.assertNotIn("排行榜", english.content.decode())
+        self.assertIn(STORED, self.get(url)["Server-Timing"])
+
+    def test_signed_in_readers_never_get_a_stored_page(self) -> None:
+        url = "/periods/2023Q3/units/shibei/"
+        self.get(url)
+        self.get(url)
+        self.login(self.viewer)
+        for _ in range(2):
+            page = self.get(url)
+            self.assertEqual(page.status_code, 200)
+            self.assertNotIn(STORED, page["Server-Timing"])
+            self.assertIn("private", page["Cache-Control"])
+            self.assertIn(self.viewer.username, page.content.decode())
+
+    def test_a_shown_result_altered_after_its_page_was_stored_is_refused(self) -> None:
+        url = "/periods/2023Q3/units/shibei/"
+        self.get(url)
+        self.assertIn(STORED, self.get(url)["Server-Timing"])
+        # Its stored hash kept, the result's change leaves the validator as it was:
+        # only the seal tells.
+        tamper(period_published_snapshot(Period.objects.get(code="2023Q3")), fix_hash=False)
+        response = self.get(url)
+        self.assertEqual(response.status_code, 503)
+        self.assertNotIn("99.9", response.content.decode())
+
+    def test_a_result_the_page_read_for_its_history_altered_is_refused(self) -> None:
+        # 2023Q3's report card draws 2023Q2's rank and score in its history and trend;
+        # the validator names only 2023Q3's result.
+        url = "/periods/2023Q3/units/shibei/"
+        self.get(url)
+        self.assertIn(STORED, self.get(url)["Server-Timing"])
+        tamper(period_published_snapshot(Period.objects.get(code="2023Q2")))
+        response = self.get(url)
+        self.assertEqual(response.status_code, 503)
+        self.assertNotIn("99.9", response.content.decode())
+
+    def test_a_page_altered_in_the_store_is_drawn_again(self) -> None:
+        url = "/periods/2023Q3/"
+        drawn = self.get(url)
+        key = store_key(drawn["ETag"])
+        entry = cache.get(key)
+        entry["content"] = drawn.content.replace(b"</h1>", b" 99.9</h1>", 1)
+        self.assertNotEqual(entry["content"], drawn.content)
+        cache.set(key, entry)
+        with self.assertLogs("leitai.caching", "ERROR"):
+            again = self.get(url)
+        self.assertNotIn(STORED, again["Server-Timing"])
+        self.assertEqual(again.content, drawn.content)
+        self.assertIn(STORED, self.get(url)["Server-Timing"])
+
+    @override_settings(LEITAI_PAGE_STORE_SECONDS=0)
+    def test_no_page_is_stored_when_the_store_is_off(self) -> None:
+        for _ in range(2):
+            self.assertNotIn(STORED, self.get("/periods/2023Q3/")["Server-Timing"])
+
+    def test_an_answer_with_a_cookie_or_a_form_token_is_not_stored(self) -> None:
+        request = RequestFactory().get("/periods/2023Q3/")
+        self.assertTrue(_storable(request, HttpResponse("page")))
+        with_cookie = HttpResponse("page")
+        with_cookie.set_cookie("x", "1")
+        self.assertFalse(_storable(request, with_cookie))
+        get_token(request)
+        self.assertFalse(_storable(request, HttpResponse("page")))
+        self.assertFalse(_storable(RequestFactory().get("/"), HttpResponse(status=302)))
+
+    def test_an_answer_to_a_query_string_is_drawn_each_time(self) -> None:
+        # Anyone can vary a query string without end: the store would fill with copies.
+        for query in ("?with=2023Q2", "?x=1"):
+            url = "/periods/2023Q3/compare/" + query
+            self.assertEqual(self.get(url).status_code, 200)
+            self.assertNotIn(STORED, self.get(url)["Server-Timing"], url)

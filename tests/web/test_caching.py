@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
+from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
@@ -23,6 +25,7 @@ from leitai.web.assessments.services import (
     snapshot_publish,
 )
 from leitai.web.caching import _storable, store_key
+from tests.deploy.harness import REDIS_URL, reachable
 from tests.web.base import BaseTestCase
 from tests.web.test_integrity import tamper
 
@@ -236,6 +239,39 @@ class PageStoreTests(BaseTestCase):
         self.assertNotIn(STORED, again["Server-Timing"])
         self.assertEqual(again.content, drawn.content)
         self.assertIn(STORED, self.get(url)["Server-Timing"])
+
+    def test_a_cache_that_is_down_only_means_every_page_is_drawn(self) -> None:
+        url = "/periods/2023Q3/units/shibei/"
+        down = ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        with (
+            mock.patch.object(cache, "get", side_effect=down),
+            mock.patch.object(cache, "set", side_effect=down),
+            self.assertLogs("leitai.caching", "WARNING") as logged,
+        ):
+            for _ in range(2):
+                page = self.get(url)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn(STORED, page["Server-Timing"])
+        self.assertEqual(len(logged.records), 4)
+
+    def test_the_store_shared_through_redis_serves_and_checks_alike(self) -> None:
+        if not reachable("127.0.0.1", 6379):
+            self.skipTest("no Redis at 127.0.0.1:6379")
+        prefix = f"leitai-test-{uuid.uuid4().hex}"
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+        with override_settings(
+            CACHES={"default": dict(redis, LOCATION=REDIS_URL, KEY_PREFIX=prefix)}
+        ):
+            url = "/periods/2023Q3/units/shibei/"
+            drawn = self.get(url)
+            try:
+                stored = self.get(url)
+                self.assertIn(STORED, stored["Server-Timing"])
+                self.assertEqual(stored.content, drawn.content)
+                tamper(period_published_snapshot(Period.objects.get(code="2023Q2")))
+                self.assertEqual(self.get(url).status_code, 503)
+            finally:
+                cache.delete(store_key(drawn["ETag"]))
 
     @override_settings(LEITAI_PAGE_STORE_SECONDS=0)
     def test_no_page_is_stored_when_the_store_is_off(self) -> None:

@@ -40,7 +40,8 @@ snapshot the page read when it was drawn, so that a result altered in the databa
 is refused exactly as when the page is drawn (a 503, never the stored numbers).
 Answers that set a cookie, use a form token or carry a message are never stored, nor
 answers to a query string (anyone can vary one without end to fill the store; the
-site's own pages are a bounded set); a signed-in reader's never are.
+site's own pages are a bounded set); a signed-in reader's never are. A cache that cannot be reached (Redis down) only
+means that every page is drawn.
 """
 
 from __future__ import annotations
@@ -198,13 +199,21 @@ def _store(key: str, response: HttpResponse, snapshots: set[int]) -> None:
     }
     entry = {"header": header, "content": response.content}
     entry["seal"] = _entry_seal(header, response.content)
-    cache.set(key, entry, settings.LEITAI_PAGE_STORE_SECONDS)
+    try:
+        cache.set(key, entry, settings.LEITAI_PAGE_STORE_SECONDS)
+    except Exception:  # the store is a saving: a cache that is down never fails a page
+        log.warning("the page store could not keep %s", key, exc_info=True)
 
 
 def _stored(key: str) -> HttpResponse | None:
     """The answer kept under ``key``, checked; None where there is none or it fails its
-    own seal. A snapshot it read that fails its seal raises ``SnapshotAltered``."""
-    entry = cache.get(key)
+    own seal or the cache cannot be read. A snapshot it read that fails its seal raises
+    ``SnapshotAltered``."""
+    try:
+        entry = cache.get(key)
+    except Exception:  # the store is a saving: a cache that is down never fails a page
+        log.warning("the page store could not be read", exc_info=True)
+        return None
     try:
         header, content, mark = entry["header"], entry["content"], entry["seal"]
         intact = seals_equal(mark, _entry_seal(header, content))

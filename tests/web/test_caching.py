@@ -226,6 +226,18 @@ class PageStoreTests(BaseTestCase):
         self.assertEqual(response.status_code, 503)
         self.assertNotIn("99.9", response.content.decode())
 
+    def test_a_scheme_altered_after_its_page_was_stored_is_refused(self) -> None:
+        url = "/periods/2023Q3/"
+        self.get(url)
+        self.assertIn(STORED, self.get(url)["Server-Timing"])
+        version = Period.objects.get(code="2023Q3").scheme_version
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE assessments_schemeversion SET text = %s WHERE id = %s",
+                [version.text.replace("地区生产总值增速", "篡改的名称"), version.pk],
+            )
+        self.assertEqual(self.get(url).status_code, 503)
+
     def test_a_page_altered_in_the_store_is_drawn_again(self) -> None:
         url = "/periods/2023Q3/"
         drawn = self.get(url)

@@ -130,7 +130,8 @@ class AlteredResultTests(BaseTestCase):
             period_compute(period=following, user=self.office)
 
     def test_a_result_read_without_its_texts_is_checked_with_them_in_one_query(self) -> None:
-        """Lists read results without their texts; the check reads the three at once."""
+        """Lists read results without their texts; the check reads the three at once
+        (and, for a sound result, its scheme's text in one more)."""
         from leitai.web.assessments.integrity import SnapshotAltered, snapshot_check
 
         altered = _deferred(self.snapshot)
@@ -139,8 +140,11 @@ class AlteredResultTests(BaseTestCase):
         sound = period_published_snapshot(Period.objects.get(code="2023Q2"))
         assert sound is not None
         one = _deferred(sound)
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(2):
             snapshot_check(one)
+        with_scheme = Snapshot.objects.select_related("scheme_version").get(pk=sound.pk)
+        with self.assertNumQueries(0):
+            snapshot_check(with_scheme)
         self.assertEqual(
             (one.result, one.inputs, one.explanations),
             (sound.result, sound.inputs, sound.explanations),
@@ -161,6 +165,59 @@ class AlteredResultTests(BaseTestCase):
         self.login(self.viewer)
         url = reverse("boards:league", kwargs={"period": "2023Q2"})
         self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class AlteredSchemeTests(BaseTestCase):
+    """The names a result is shown with come from its scheme's stored text, which no
+    trigger guards: two indicators' names swapped there would show each one's scores
+    under the other's name."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.period = Period.objects.get(code="2023Q2")
+        version = self.period.scheme_version
+        text = version.text.replace("地区生产总值增速", "@").replace(
+            "规模以上工业增加值增速", "地区生产总值增速"
+        )
+        text = text.replace("@", "规模以上工业增加值增速")
+        self.assertNotEqual(text, version.text)
+        raw("UPDATE assessments_schemeversion SET text = %s WHERE id = %s", [text, version.pk])
+
+    def test_the_results_are_not_shown_under_the_swapped_names(self) -> None:
+        indicator = reverse(
+            "boards:indicator", kwargs={"period": "2023Q2", "indicator": "gdp_growth"}
+        )
+        self.login(self.office)
+        response = self.client.get(indicator)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "与计算该结果时的方案不符", status_code=409)
+        self.login(None)
+        for url in (indicator, reverse("boards:league", kwargs={"period": "2023Q2"})):
+            self.assertEqual(self.client.get(url).status_code, 503, url)
+
+    def test_verify_names_the_results_whose_scheme_was_changed(self) -> None:
+        from leitai.web.audit.integrity import integrity_report
+
+        report = integrity_report()
+        altered = {p.where.path for p in report.problems if p.code == "snapshot.scheme_altered"}
+        shared = Snapshot.objects.filter(scheme_version=self.period.scheme_version)
+        self.assertIn("2023Q2/r1", altered)
+        self.assertEqual(len(altered), shared.count())
+        self.assertFalse(report.intact)
+
+    def test_a_scheme_file_that_began_with_a_byte_order_mark_is_intact(self) -> None:
+        from leitai.web.assessments.integrity import scheme_text_matches
+
+        data = "\ufeffid: x\n".encode()
+        self.assertTrue(scheme_text_matches(data.decode("utf-8-sig"), sha256(data)))
+        self.assertTrue(scheme_text_matches("id: x\n", sha256(b"id: x\n")))
+        self.assertFalse(scheme_text_matches("id: y\n", sha256(data)))
+
+
+def sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _deferred(snapshot: Snapshot) -> Snapshot:

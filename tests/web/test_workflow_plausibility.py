@@ -5,7 +5,6 @@ preview, each problem at its sheet and cell in Chinese; the same file through
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from contextlib import redirect_stderr
@@ -13,7 +12,8 @@ from contextlib import redirect_stderr
 from django.urls import reverse
 
 from leitai.cli import main
-from leitai.web.assessments.models import Period, SchemeVersion
+from leitai.web.assessments.models import Period
+from leitai.web.assessments.services import scheme_version_save
 from leitai.web.workflow.models import Upload
 from tests.web.base import BaseTestCase
 from tests.web.workflow_helpers import cell_of, edited, figures, template, xlsx
@@ -35,11 +35,12 @@ class RangesTestCase(BaseTestCase):
         for anchor, extra in RANGES.items():
             self.assertIn(anchor, text)
             text = text.replace(anchor, anchor + extra, 1)
-        SchemeVersion.objects.filter(pk=version.pk).update(
-            text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
-        )
+        # A new version (a stored version never changes: the results computed with it
+        # are checked against its text), which the period in collection now uses.
+        ranged = scheme_version_save(text=text, comment="plausible ranges", user=self.office)
+        Period.objects.filter(pk=self.q4.pk).update(scheme_version=ranged)
         self.q4.refresh_from_db()
-        self.text = text
+        self.text = ranged.text
 
 
 class PlausibilityTests(RangesTestCase):

@@ -52,6 +52,10 @@ MESSAGES: dict[str, str] = {
         "the result of %(period)s, revision %(revision)s, does not match its seal: it was "
         "changed outside leitai"
     ),
+    "snapshot.scheme_altered": gettext_noop(
+        "the scheme the result of %(period)s, revision %(revision)s, is shown with differs "
+        "from the one it was computed with: it was changed outside leitai"
+    ),
     "snapshot.publication_unrecorded": gettext_noop(
         "the published result of %(period)s, revision %(revision)s, has no publication with "
         "its SHA-256 in the audit log"

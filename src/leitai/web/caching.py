@@ -223,7 +223,7 @@ def _stored(key: str) -> HttpResponse | None:
     if not intact:
         log.error("the stored page %s does not match its seal: drawn again", key)
         return None
-    snapshots = list(Snapshot.objects.filter(pk__in=ids))
+    snapshots = list(Snapshot.objects.filter(pk__in=ids).select_related("scheme_version"))
     if len(snapshots) != len(ids):
         return None
     for snapshot in snapshots:

@@ -6,7 +6,11 @@ its result, explanations and inputs, its state, who published it and when, and t
 head of the audit chain at its publication. The seal is made whenever the application
 saves the row and checked whenever a result is read (:func:`snapshot_check`), so
 that numbers edited in the database behind the application's back (even with
-``result_sha256`` recomputed) are never served as official.
+``result_sha256`` recomputed) are never served as official. The seal covers the SHA-256
+of the scheme the result was computed with, and the check reads the stored scheme text
+against it too: the names, boards, flags and grades a result is shown with come from
+that text, and two indicators' names swapped in it would put each one's numbers under
+the other's name.
 
 The reproducibility check (a result recomputed from the stored inputs gives the same
 numbers) compares :func:`result_fingerprint`\\ s: the result with every number
@@ -109,18 +113,42 @@ def _load_sealed_texts(snapshot: Any) -> None:
         snapshot.refresh_from_db(fields=missing)
 
 
+_BOM = "\ufeff"
+
+
+def scheme_text_matches(text: str, sha256: str) -> bool:
+    """Whether a stored scheme text is the file whose bytes had ``sha256``: it is stored
+    decoded as UTF-8 with a byte order mark dropped, so the file may have begun with one."""
+    return sha256 in (_sha256(text), _sha256(_BOM + text))
+
+
 def snapshot_problem(snapshot: Any) -> str | None:
     """What is wrong with a stored snapshot, or None when it is as sealed.
 
     ``"result"``: the result is not the one its ``result_sha256`` names;
-    ``"seal"``: something the seal covers was changed (or the seal itself).
+    ``"seal"``: something the seal covers was changed (or the seal itself);
+    ``"scheme"``: the stored text of its scheme version is not the scheme the sealed
+    ``scheme_sha256`` names.
     """
     _load_sealed_texts(snapshot)
     if _sha256(snapshot.result) != snapshot.result_sha256:
         return "result"
     if not snapshot.seal or not seals_equal(snapshot.seal, snapshot_seal(snapshot)):
         return "seal"
+    if not scheme_text_matches(_scheme_text(snapshot), snapshot.scheme_sha256):
+        return "scheme"
     return None
+
+
+def _scheme_text(snapshot: Any) -> str:
+    """The stored text of the snapshot's scheme version: the version read with it, else
+    the text alone (one small query; the versions' other fields are not needed)."""
+    if "scheme_version" in snapshot._state.fields_cache:
+        return str(snapshot.scheme_version.text)
+    from leitai.web.assessments.models import SchemeVersion
+
+    texts = SchemeVersion.objects.filter(pk=snapshot.scheme_version_id).values_list("text")
+    return next((text for (text,) in texts), "")
 
 
 # The ids of the snapshots checked while an answer is drawn (see snapshots_checked).

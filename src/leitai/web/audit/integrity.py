@@ -12,7 +12,8 @@ directory — and every snapshot against its seal. It finds:
   on a server a cut tail is found even between publications and backups
   (``audit.anchor_missing``), or rewritten up to it (``audit.anchor_differs``);
 - a result whose numbers or seal no longer fit (``snapshot.result_altered``,
-  ``snapshot.seal_invalid``), and a published result whose publication is not in the
+  ``snapshot.seal_invalid``), or whose scheme text is not the one it was computed with
+  (``snapshot.scheme_altered``), and a published result whose publication is not in the
   log with the same SHA-256 (``snapshot.publication_unrecorded``).
 
 Entries added after the newest anchor and then removed cannot be told from entries
@@ -61,7 +62,7 @@ class SnapshotState:
     period: str
     revision: int
     published_at: Any
-    problem: str | None  # None, "result" or "seal"
+    problem: str | None  # None, "result", "seal" or "scheme"
 
 
 @dataclass
@@ -245,6 +246,8 @@ def _check_snapshots(report: IntegrityReport, snapshots: list[Any]) -> None:
             report.problems.append(Problem("snapshot.result_altered", where, params))
         elif problem == "seal":
             report.problems.append(Problem("snapshot.seal_invalid", where, params))
+        elif problem == "scheme":
+            report.problems.append(Problem("snapshot.scheme_altered", where, params))
         if snapshot.is_published and snapshot.result_sha256 not in publications.get(
             str(snapshot.pk), set()
         ):

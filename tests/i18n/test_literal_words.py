@@ -1,6 +1,7 @@
 """No sentence a person reads is written in code: the web app's refusals
-(``ServiceError``), the API's (``HttpError``) and page messages (``messages.error``
-and its kin) take their words from the catalogue, never from a string literal or an
+(``ServiceError``), the API's (``HttpError``), page messages (``messages.error``
+and its kin) and a reminder channel's failure kept for the office (``ChannelError``,
+shown on the period's board) take their words from the catalogue, never from a string literal or an
 f-string, which would reach a Chinese page in English (as "this result is already
 published" and a rule's code "explanation" once did)."""
 
@@ -39,7 +40,7 @@ def _words_in_code(text: str, name: str) -> list[str]:
             continue
         func = node.func
         said = None
-        if isinstance(func, ast.Name) and func.id == "ServiceError":
+        if isinstance(func, ast.Name) and func.id in ("ServiceError", "ChannelError"):
             said = node.args[0] if node.args else None
             # ``fields`` holds a message per form field: words too.
             for keyword in node.keywords:
@@ -82,6 +83,8 @@ def test_the_check_finds_a_sentence_written_in_code() -> None:
         "    raise ServiceError(_('Check.'), fields={k: _('Not a number.') for k in n})\n"
         "    raise HttpError(404, 'no such unit in this period')\n"
         "    raise HttpError(404, _('No such unit in this period.'))\n"
+        "    raise ChannelError(f'the robot refused: {n}')\n"
+        "    raise ChannelError(_('The robot refused: %(n)s') % {'n': n})\n"
     )
     found = _words_in_code(text, "sample.py")
-    assert [line.split(":")[1] for line in found] == ["4", "7", "8", "10"]
+    assert [line.split(":")[1] for line in found] == ["4", "7", "8", "10", "12"]

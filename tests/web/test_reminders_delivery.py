@@ -63,6 +63,8 @@ class Mailbox:
 
 class Robots(BaseHTTPRequestHandler):
     posts: list[dict[str, Any]] = []
+    # What a platform answers a message it does not take (WeCom's keyword check).
+    refusal: bytes | None = None
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
@@ -76,6 +78,7 @@ class Robots(BaseHTTPRequestHandler):
             }
         )
         answer = b'{"code": 0, "msg": "success"}' if url.path == "/feishu" else b'{"errcode": 0}'
+        answer = Robots.refusal or answer
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -137,6 +140,7 @@ def local_receivers(test: Any, **settings: Any) -> str:
     test.smtp.start()
     test.addCleanup(test.smtp.stop)
     Robots.posts = []
+    Robots.refusal = None
     test.http = ThreadingHTTPServer(("127.0.0.1", 0), Robots)
     threading.Thread(target=test.http.serve_forever, daemon=True).start()
     test.addCleanup(test.http.server_close)
@@ -313,6 +317,7 @@ class ReminderDeliveryTests(TransactionTestCase):
         for delivery in waiting:
             self.assertEqual((delivery.state, delivery.attempts), (Delivery.State.PENDING, 1))
             self.assertIn("451", delivery.error)
+            self.assertTrue(delivery.error.startswith("邮件服务器未接收该催报："), delivery.error)
             self.assertIsNotNone(delivery.next_attempt_at)
         self.client.force_login(self.office)
         board = self.client.get(
@@ -330,6 +335,26 @@ class ReminderDeliveryTests(TransactionTestCase):
             reverse("workflow:period", args=[self.period.code])
         ).content.decode()
         self.assertNotIn("未发出的催报", board)
+
+    def test_a_robot_that_refuses_is_shown_to_the_office_in_its_language(self) -> None:
+        Robots.refusal = b'{"errcode": 310000, "errmsg": "keywords not in content"}'
+        reminders_tick()
+        refused = Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK)
+        self.assertTrue(refused.exists())
+        for delivery in refused:
+            self.assertEqual((delivery.state, delivery.attempts), (Delivery.State.PENDING, 1))
+            self.assertTrue(delivery.error.startswith("群机器人拒收了该催报："), delivery.error)
+            self.assertIn("310000", delivery.error)
+        self.client.force_login(self.office)
+        board = self.client.get(reverse("workflow:period", args=[self.period.code]))
+        self.assertContains(board, "群机器人拒收了该催报")
+        Robots.refusal = b"<html>busy</html>"
+        time.sleep(0.35)  # the pause before the next attempt
+        reminders_tick()
+        self.assertEqual(
+            {d.error for d in Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK)},
+            {"群机器人的回复不是 JSON。"},
+        )
 
     def test_a_mail_server_that_keeps_failing_ends_in_a_visible_failure(self) -> None:
         self.mailbox.refuse = True

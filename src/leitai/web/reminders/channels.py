@@ -37,7 +37,11 @@ MAX_ANSWER = 64 * 1024
 
 
 class ChannelError(Exception):
-    """The channel refused or did not answer; the reminder is tried again later."""
+    """The channel refused or did not answer; the reminder is tried again later.
+
+    The message is the office's (in the site's language, in which reminders are sent):
+    it is kept with the reminder and shown on the period's board. The channel's own
+    words (an SMTP reply, a robot's answer) follow it as they came."""
 
 
 def absolute(link: str) -> str:
@@ -74,7 +78,10 @@ def email_send(*, to: str, message: dict[str, Any]) -> None:
     try:
         mail.send(fail_silently=False)
     except Exception as exc:  # SMTP errors, refused connections, timeouts
-        raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
+        raise ChannelError(
+            _("The mail server did not take the reminder: %(detail)s")
+            % {"detail": f"{type(exc).__name__}: {exc}"}
+        ) from exc
 
 
 def _hmac_b64(key: str, msg: str) -> str:
@@ -194,15 +201,20 @@ def webhook_send(webhook: Webhook, message: dict[str, Any]) -> None:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             answer = response.read(MAX_ANSWER)
     except Exception as exc:  # HTTP errors, refused connections, timeouts
-        raise ChannelError(f"{type(exc).__name__}: {exc}") from exc
+        raise ChannelError(
+            _("The group robot could not be reached: %(detail)s")
+            % {"detail": f"{type(exc).__name__}: {exc}"}
+        ) from exc
     try:
         data = json.loads(answer or b"{}")
     except ValueError as exc:
-        raise ChannelError("the robot's answer is not JSON") from exc
+        raise ChannelError(_("The group robot's answer is not JSON.")) from exc
     code = (
         data.get("errcode", data.get("code", data.get("StatusCode", 0)))
         if isinstance(data, dict)
         else 0
     )
     if code not in (0, "0", None):
-        raise ChannelError(f"the robot refused: {str(data)[:300]}")
+        raise ChannelError(
+            _("The group robot refused the reminder: %(answer)s") % {"answer": str(data)[:300]}
+        )

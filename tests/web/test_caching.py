@@ -8,6 +8,7 @@ import time
 import uuid
 from unittest import mock
 
+import numpy as np
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -24,7 +25,7 @@ from leitai.web.assessments.services import (
     period_setting_set,
     snapshot_publish,
 )
-from leitai.web.caching import _storable, store_key
+from leitai.web.caching import _storable, sealed_get, sealed_set, store_key
 from tests.deploy.harness import REDIS_URL, reachable
 from tests.web.base import BaseTestCase
 from tests.web.test_integrity import tamper
@@ -243,14 +244,24 @@ class PageStoreTests(BaseTestCase):
         drawn = self.get(url)
         key = store_key(drawn["ETag"])
         entry = cache.get(key)
-        entry["content"] = drawn.content.replace(b"</h1>", b" 99.9</h1>", 1)
-        self.assertNotEqual(entry["content"], drawn.content)
+        entry["text"] = entry["text"].replace("</h1>", " 99.9</h1>", 1)
+        self.assertIn("99.9", entry["text"])
         cache.set(key, entry)
         with self.assertLogs("leitai.caching", "ERROR"):
             again = self.get(url)
         self.assertNotIn(STORED, again["Server-Timing"])
         self.assertEqual(again.content, drawn.content)
         self.assertIn(STORED, self.get(url)["Server-Timing"])
+
+    def test_a_page_copied_under_another_pages_key_is_not_served(self) -> None:
+        # Sealed, but another page's: 2023Q2's league table under 2023Q3's validator.
+        other = self.get("/periods/2023Q2/")
+        shown = self.get("/periods/2023Q3/")
+        cache.set(store_key(shown["ETag"]), cache.get(store_key(other["ETag"])))
+        with self.assertLogs("leitai.caching", "ERROR"):
+            again = self.get("/periods/2023Q3/")
+        self.assertEqual(again.content, shown.content)
+        self.assertNotIn(STORED, again["Server-Timing"])
 
     def test_a_cache_that_is_down_only_means_every_page_is_drawn(self) -> None:
         url = "/periods/2023Q3/units/shibei/"
@@ -265,6 +276,21 @@ class PageStoreTests(BaseTestCase):
                 self.assertEqual(page.status_code, 200)
                 self.assertNotIn(STORED, page["Server-Timing"])
         self.assertEqual(len(logged.records), 4)
+
+    def test_a_sealed_value_comes_back_as_kept_and_only_under_its_key(self) -> None:
+        value = {"rows": [{"score": 0.1 + 0.2, "rank": np.int64(3), "flag": None}], "n": 10}
+        sealed_set("leitai:test:a", value, 60)
+        self.assertEqual(
+            sealed_get("leitai:test:a"),
+            {"rows": [{"score": 0.30000000000000004, "rank": 3, "flag": None}], "n": 10},
+        )
+        self.assertIsNone(sealed_get("leitai:test:none"))
+        cache.set("leitai:test:b", cache.get("leitai:test:a"))
+        with self.assertLogs("leitai.caching", "ERROR"):
+            self.assertIsNone(sealed_get("leitai:test:b"))
+        cache.set("leitai:test:c", {"text": "{}", "seal": "0" * 64})
+        with self.assertLogs("leitai.caching", "ERROR"):
+            self.assertIsNone(sealed_get("leitai:test:c"))
 
     def test_the_store_shared_through_redis_serves_and_checks_alike(self) -> None:
         if not reachable("127.0.0.1", 6379):

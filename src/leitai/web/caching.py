@@ -29,15 +29,20 @@ boards carry no form token (the language switch, their only form, needs none), s
 their pages, their 304s and the API are public; everyone else gets ``private``.
 ``max-age`` is ``LEITAI_CACHE_MAX_AGE`` (default 0: always revalidate, answered by 304).
 
-The page store keeps a visitor's published answer, rendered once, in Django's cache
-(each process's memory, or Redis shared by every process and host where
-``REDIS_URL`` is set) under its validator, for ``LEITAI_PAGE_STORE_SECONDS`` (default
-600; 0 turns it off): when the whole city opens the boards at once, each page is drawn
-once per change. A stored answer is served only after two checks: its own seal (an
-HMAC under the audit key over its status, headers, body and the snapshots it read),
-so that a page altered in the cache is drawn again instead; and the seal of every
-snapshot the page read when it was drawn, so that a result altered in the database
-is refused exactly as when the page is drawn (a 503, never the stored numbers).
+What is kept in Django's cache (each process's memory, or Redis shared by every
+process and host where ``REDIS_URL`` is set) is sealed (:func:`sealed_set`, an HMAC
+under the audit key over the key and the value) and used only when its seal holds
+(:func:`sealed_get`): an entry altered in the cache, or copied there under another
+key, is not used.
+
+The page store keeps a visitor's published answer, rendered once, under its
+validator for ``LEITAI_PAGE_STORE_SECONDS`` (default 600; 0 turns it off): when the
+whole city opens the boards at once, each page is drawn once per change. A stored
+answer is served only after two checks: its own seal (over its status, headers, body
+and the snapshots it read), so that a page altered in the cache is drawn again
+instead; and the check of every snapshot the page read when it was drawn, so that a
+result altered in the database is refused exactly as when the page is drawn (a 503,
+never the stored numbers).
 Answers that set a cookie, use a form token or carry a message are never stored, nor
 answers to a query string (anyone can vary one without end to fill the store; the
 site's own pages are a bounded set); a signed-in reader's never are. A cache that cannot be reached (Redis down) only
@@ -178,6 +183,55 @@ def _cache_headers(request: HttpRequest, response: HttpResponse, found: Validato
         patch_cache_control(response, private=True, max_age=max_age, must_revalidate=True)
 
 
+# -- the shared cache, sealed ------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number as the Python number it is (JSON knows no other)."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not kept in the cache")
+
+
+def _entry_seal(key: str, text: str) -> str:
+    # The key is sealed too: an entry copied under another key (another page, another
+    # unit's figures) fails.
+    return seal(f"{key}\n{text}")
+
+
+def sealed_set(key: str, value: Any, seconds: int) -> None:
+    """Keep ``value`` (JSON: numbers, text, lists and dicts) in Django's cache under
+    ``key`` for ``seconds``, sealed with the audit key. What is kept is a saving: a
+    cache that cannot be written is logged and nothing else happens."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+    try:
+        cache.set(key, {"text": text, "seal": _entry_seal(key, text)}, seconds)
+    except Exception:  # a cache that is down (Redis) never fails the answer
+        log.warning("the cache could not keep %s", key, exc_info=True)
+
+
+def sealed_get(key: str) -> Any | None:
+    """The value :func:`sealed_set` kept under ``key``; None where there is none, the
+    cache cannot be read (logged) or the entry fails its seal (logged as an error: it
+    was changed in the cache, or copied there from another key)."""
+    try:
+        entry = cache.get(key)
+    except Exception:  # a cache that is down (Redis) never fails the answer
+        log.warning("the cache could not be read", exc_info=True)
+        return None
+    if entry is None:
+        return None
+    try:
+        text, mark = entry["text"], entry["seal"]
+        intact = isinstance(text, str) and seals_equal(str(mark), _entry_seal(key, text))
+    except (KeyError, TypeError):
+        intact = False
+    if not intact:
+        log.error("the cache entry %s does not match its seal: not used", key)
+        return None
+    return json.loads(text)
+
+
 # -- the page store ----------------------------------------------------------------------
 
 
@@ -186,51 +240,36 @@ def store_key(etag: str) -> str:
     return "leitai:page:1:" + etag.strip('"')
 
 
-def _entry_seal(header: dict[str, Any], content: bytes) -> str:
-    document = dict(header, content=hashlib.sha256(content).hexdigest())
-    return seal(json.dumps(document, ensure_ascii=False, sort_keys=True))
-
-
 def _store(key: str, response: HttpResponse, snapshots: set[int]) -> None:
-    header = {
+    try:
+        content = response.content.decode(response.charset)
+    except (UnicodeDecodeError, LookupError):
+        return  # not text: drawn each time
+    page = {
         "status": response.status_code,
         "headers": [list(item) for item in response.items()],
         "snapshots": sorted(snapshots),
+        "content": content,
     }
-    entry = {"header": header, "content": response.content}
-    entry["seal"] = _entry_seal(header, response.content)
-    try:
-        cache.set(key, entry, settings.LEITAI_PAGE_STORE_SECONDS)
-    except Exception:  # the store is a saving: a cache that is down never fails a page
-        log.warning("the page store could not keep %s", key, exc_info=True)
+    sealed_set(key, page, settings.LEITAI_PAGE_STORE_SECONDS)
 
 
 def _stored(key: str) -> HttpResponse | None:
-    """The answer kept under ``key``, checked; None where there is none or it fails its
-    own seal or the cache cannot be read. A snapshot it read that fails its seal raises
-    ``SnapshotAltered``."""
+    """The answer kept under ``key``, checked (:func:`sealed_get`); None where there is
+    none. A result it read that fails its check raises ``SnapshotAltered``."""
+    page = sealed_get(key)
     try:
-        entry = cache.get(key)
-    except Exception:  # the store is a saving: a cache that is down never fails a page
-        log.warning("the page store could not be read", exc_info=True)
-        return None
-    try:
-        header, content, mark = entry["header"], entry["content"], entry["seal"]
-        intact = seals_equal(mark, _entry_seal(header, content))
-        ids = [int(pk) for pk in header["snapshots"]]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    if not intact:
-        log.error("the stored page %s does not match its seal: drawn again", key)
+        ids = [int(pk) for pk in page["snapshots"]]
+        response = HttpResponse(page["content"], status=page["status"])
+        for name, value in page["headers"]:
+            response[name] = value
+    except (KeyError, TypeError, ValueError):
         return None
     snapshots = list(Snapshot.objects.filter(pk__in=ids).select_related("scheme_version"))
     if len(snapshots) != len(ids):
         return None
     for snapshot in snapshots:
         snapshot_check(snapshot)
-    response = HttpResponse(content, status=header["status"])
-    for name, value in header["headers"]:
-        response[name] = value
     return response
 
 

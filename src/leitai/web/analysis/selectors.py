@@ -15,7 +15,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, cast
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from leitai.engine import Scheme as EngineScheme
@@ -67,6 +66,7 @@ from leitai.web.assessments.selectors import (
     snapshot_others,
     snapshot_visible,
 )
+from leitai.web.caching import sealed_get, sealed_set
 
 _lock = threading.Lock()
 _data: OrderedDict[tuple[int, str], PeriodData] = OrderedDict()
@@ -198,13 +198,13 @@ def whatif_report(*, snapshot: Snapshot, unit: str) -> WhatIfReport:
     cell per goal: one place up, one more star in the indicator's board, each flag.
     """
     key = f"leitai:whatif:{snapshot.pk}:{snapshot.result_sha256}:{unit}"
-    rows: list[WhatIfRow] | None = cache.get(key)
+    rows: list[WhatIfRow] | None = sealed_get(key)
     scheme, data = snapshot_period_data(snapshot)
     if rows is None:
         rows = what_it_takes(
             scheme, data, unit, previous=snapshot.previous_ranks, others=snapshot_others(snapshot)
         ).rows
-        cache.set(key, rows, WHATIF_CACHE_SECONDS)
+        sealed_set(key, rows, WHATIF_CACHE_SECONDS)
     written = snapshot_unit_inputs(snapshot, unit)
     flags = [(f.id, f.name) for f in scheme.flags]
     boards = {b.id: b.name for b in scheme.boards}

@@ -473,6 +473,26 @@ class WhatIfTests(OpenedAnalysis):
         self.assertContains(response, 'name="value-gdp_growth" value="4.5"')
         self.assertEqual(response.context["outcome"]["edited"], [])
 
+    def test_the_rows_kept_in_the_cache_are_the_ones_computed_and_a_cache_down_is_passed_over(
+        self,
+    ) -> None:
+        from django.core.cache import cache
+
+        self.login(self.reporter_shibei)
+        url = whatif_url("2023Q3", "shibei")
+        computed = self.client.get(url).context["report"]
+        kept = self.client.get(url).context["report"]
+        self.assertEqual(kept, computed)
+        down = ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        with (
+            mock.patch.object(cache, "get", side_effect=down),
+            mock.patch.object(cache, "set", side_effect=down),
+            self.assertLogs("leitai.caching", "WARNING"),
+        ):
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["report"], computed)
+
     def test_each_claimed_change_applied_moves_the_unit_as_claimed_and_one_step_short_does_not(
         self,
     ) -> None:

@@ -258,6 +258,8 @@ def _stored(key: str) -> HttpResponse | None:
     """The answer kept under ``key``, checked (:func:`sealed_get`); None where there is
     none. A result it read that fails its check raises ``SnapshotAltered``."""
     page = sealed_get(key)
+    if page is None:
+        return None
     try:
         ids = [int(pk) for pk in page["snapshots"]]
         response = HttpResponse(page["content"], status=page["status"])

@@ -89,6 +89,10 @@ class Validators:
     etag: str
     last_modified: datetime | None
     public: bool
+    # The page store's key: the validator's inputs but the form-token cookie, which a
+    # stored page never depends on (one that used a token is never stored) and which
+    # a visitor could vary without end to fill the store with copies.
+    store: str
 
 
 def _published_snapshot(request: HttpRequest, kwargs: dict[str, Any]) -> Snapshot | None:
@@ -130,6 +134,10 @@ def _who(request: HttpRequest) -> list[Any]:
     return [user.pk, user.get_username(), getattr(user, "role", ""), getattr(user, "unit_id", "")]
 
 
+def _digest(key: list[Any]) -> str:
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+
+
 def validators(request: HttpRequest, **kwargs: Any) -> Validators | None:
     """The validators of the published answer to ``request``, or ``None`` (computed once)."""
     if hasattr(request, _ATTRIBUTE):
@@ -139,7 +147,7 @@ def validators(request: HttpRequest, **kwargs: Any) -> Validators | None:
         snapshot = _published_snapshot(request, kwargs)
         if snapshot is not None:
             world, changed = _world()
-            key = [
+            page = [
                 __version__,
                 snapshot.pk,
                 snapshot.revision,
@@ -148,15 +156,15 @@ def validators(request: HttpRequest, **kwargs: Any) -> Validators | None:
                 world,
                 _who(request),
                 get_language(),
-                request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
                 request.get_full_path(),
             ]
-            digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+            token = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
             anonymous = not getattr(request.user, "is_authenticated", False)
             found = Validators(
-                etag=f'"{digest}"',
+                etag=f'"{_digest([*page, token])}"',
                 last_modified=max(filter(None, [changed, snapshot.published_at]), default=None),
                 public=anonymous,
+                store=f"leitai:page:1:{_digest(page)}",
             )
     setattr(request, _ATTRIBUTE, found)
     return found
@@ -235,11 +243,6 @@ def sealed_get(key: str) -> Any | None:
 # -- the page store ----------------------------------------------------------------------
 
 
-def store_key(etag: str) -> str:
-    """The page store's key of the answer whose validator is ``etag``."""
-    return "leitai:page:1:" + etag.strip('"')
-
-
 def _store(key: str, response: HttpResponse, snapshots: set[int]) -> None:
     try:
         content = response.content.decode(response.charset)
@@ -304,7 +307,7 @@ def _stored_or_drawn(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             or not settings.LEITAI_PAGE_STORE_SECONDS
         ):
             return view(request, *args, **kwargs)
-        key = store_key(found.etag)
+        key = found.store
         stored = _stored(key)
         if stored is not None:
             server_timing_note(request, 'page;desc="stored"')

@@ -214,6 +214,36 @@ class AlteredSchemeTests(BaseTestCase):
         self.assertFalse(scheme_text_matches("id: y\n", sha256(data)))
 
 
+class SwappedPeriodTests(BaseTestCase):
+    """A period's code is not sealed; each result names the period it was computed for."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        for old, new in (("2023Q2", "swap"), ("2023Q3", "2023Q2"), ("swap", "2023Q3")):
+            raw("UPDATE assessments_period SET code = %s WHERE code = %s", [new, old])
+
+    def test_the_results_are_not_shown_under_each_others_period(self) -> None:
+        for period in ("2023Q2", "2023Q3"):
+            url = reverse("boards:league", kwargs={"period": period})
+            self.login(None)
+            self.assertEqual(self.client.get(url).status_code, 503, url)
+            self.login(self.office)
+            response = self.client.get(url)
+            self.assertContains(response, "考核期代码被修改过", status_code=409)
+        self.assertEqual(self.client.get("/periods/2023Q1/").status_code, 200)
+
+    def test_verify_names_both_periods(self) -> None:
+        from leitai.web.audit.integrity import integrity_report
+
+        report = integrity_report()
+        swapped = [p for p in report.problems if p.code == "snapshot.period_altered"]
+        self.assertEqual(
+            sorted((p.where.path, p.params["computed_for"]) for p in swapped),
+            [("2023Q2/r1", "2023Q3"), ("2023Q3/r1", "2023Q2")],
+        )
+        self.assertFalse(report.intact)
+
+
 def sha256(data: bytes) -> str:
     import hashlib
 

@@ -56,6 +56,10 @@ MESSAGES: dict[str, str] = {
         "the scheme the result of %(period)s, revision %(revision)s, is shown with differs "
         "from the one it was computed with: it was changed outside leitai"
     ),
+    "snapshot.period_altered": gettext_noop(
+        "the result filed under %(period)s, revision %(revision)s, was computed for "
+        "%(computed_for)s: a period's code was changed outside leitai"
+    ),
     "snapshot.publication_unrecorded": gettext_noop(
         "the published result of %(period)s, revision %(revision)s, has no publication with "
         "its SHA-256 in the audit log"

@@ -24,7 +24,7 @@ from leitai.web.accounts.selectors import (
     user_is_office,
     user_reports_for,
 )
-from leitai.web.assessments.integrity import snapshot_check
+from leitai.web.assessments.integrity import SnapshotAltered, snapshot_check
 from leitai.web.assessments.models import (
     PERIOD_HALF,
     PERIOD_QUARTER,
@@ -371,6 +371,13 @@ def row_plain_scores(row: dict[str, Any]) -> dict[str, Any]:
 _SHOWN_KEYS = ("score_text", "score_tie", "score_extended", "score_text_short")
 
 
+def _period_matches(snapshot: Snapshot, document: dict[str, Any]) -> None:
+    """The sealed result names the period it was computed for; the period row it is
+    shown under (whose code and name the seal does not cover) must be that period."""
+    if document.get("period") != snapshot.period.code:
+        raise SnapshotAltered(snapshot, "period")
+
+
 def result_view(snapshot: Snapshot) -> ResultView:
     """The parsed, board-ready form of a snapshot's result (cached).
 
@@ -381,9 +388,11 @@ def result_view(snapshot: Snapshot) -> ResultView:
     key = (snapshot.pk, snapshot.seal)
     view = _views.get(key)
     if view is not None:
+        _period_matches(snapshot, view.document)
         return view
     scheme = scheme_version_parsed(snapshot.scheme_version)
     document = json.loads(snapshot.result)
+    _period_matches(snapshot, document)
     explanations = json.loads(snapshot.explanations)
     boards = _boards_of(scheme)
     flags = {flag.id: flag.name for flag in scheme.flags}

@@ -13,7 +13,9 @@ directory — and every snapshot against its seal. It finds:
   (``audit.anchor_missing``), or rewritten up to it (``audit.anchor_differs``);
 - a result whose numbers or seal no longer fit (``snapshot.result_altered``,
   ``snapshot.seal_invalid``), or whose scheme text is not the one it was computed with
-  (``snapshot.scheme_altered``), and a published result whose publication is not in the
+  (``snapshot.scheme_altered``), or which is filed under a period other than the one it
+  was computed for (``snapshot.period_altered``: a period's code changed), and a
+  published result whose publication is not in the
   log with the same SHA-256 (``snapshot.publication_unrecorded``).
 
 Entries added after the newest anchor and then removed cannot be told from entries
@@ -62,7 +64,7 @@ class SnapshotState:
     period: str
     revision: int
     published_at: Any
-    problem: str | None  # None, "result", "seal" or "scheme"
+    problem: str | None  # None, "result", "seal", "scheme" or "period"
 
 
 @dataclass
@@ -234,6 +236,14 @@ def _publications() -> dict[str, set[str]]:
     return out
 
 
+def _computed_for(snapshot: Any) -> str:
+    """The period a result names itself as computed for (its sealed text says it)."""
+    try:
+        return str(json.loads(snapshot.result).get("period", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
 def _check_snapshots(report: IntegrityReport, snapshots: list[Any]) -> None:
     from leitai.web.assessments.integrity import snapshot_problem
 
@@ -248,6 +258,10 @@ def _check_snapshots(report: IntegrityReport, snapshots: list[Any]) -> None:
             report.problems.append(Problem("snapshot.seal_invalid", where, params))
         elif problem == "scheme":
             report.problems.append(Problem("snapshot.scheme_altered", where, params))
+        elif _computed_for(snapshot) != snapshot.period.code:
+            problem = "period"
+            params["computed_for"] = _computed_for(snapshot)
+            report.problems.append(Problem("snapshot.period_altered", where, params))
         if snapshot.is_published and snapshot.result_sha256 not in publications.get(
             str(snapshot.pk), set()
         ):

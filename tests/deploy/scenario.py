@@ -31,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -65,6 +66,12 @@ def _database(name: str, *, create: bool) -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _visitor(base: str, path: str) -> tuple[int, str, bytes]:
+    """A visitor's GET (no cookie): status, Server-Timing header, body."""
+    with urllib.request.urlopen(base + path, timeout=60) as response:
+        return response.status, response.headers.get("Server-Timing", ""), response.read()
+
+
 def _forget_queue(queue: str) -> None:
     import redis
 
@@ -95,6 +102,14 @@ def _steps(root: Path, env: dict[str, str], started: list[Process]) -> None:
     started.append(worker)
     _say(f"A at {base_a}, B at {base_b}, one worker (pid {worker.pid})")
 
+    # Visitors on both processes: the page A drew is kept in the store both share
+    # (Redis), and B serves it checked.
+    drawn_a, stored_b = _visitor(base_a, "/periods/2023Q3/"), _visitor(base_b, "/periods/2023Q3/")
+    assert drawn_a[0] == stored_b[0] == 200, (drawn_a[0], stored_b[0])
+    assert "stored" not in drawn_a[1] and "stored" in stored_b[1], (drawn_a[1], stored_b[1])
+    assert drawn_a[2] == stored_b[2], "B's stored page is not the page A drew"
+    _say("visitors: A drew the league table, B served it from the shared page store")
+
     office = Browser(base_a)
     office.log_in("office")
     status, location, _ = office.post("/workflow/periods/2023Q3/compute/", {})
@@ -115,6 +130,10 @@ def _steps(root: Path, env: dict[str, str], started: list[Process]) -> None:
     status, _, page = on_b.get("/periods/2023Q3/")
     assert status == 200 and "2023" in page.decode(), f"league on B: {status}"
     _say("B: the published league table and its revisions read with A's session")
+    status, timing, page = _visitor(base_b, "/periods/2023Q3/")
+    assert status == 200 and "stored" not in timing, (status, timing)
+    assert "scenario: revision of 2023Q3" in page.decode(), "a visitor on B reads the old result"
+    _say("visitors: B draws the revision A published, not the page stored before it")
 
     run = on_b.start_run("2023Q3", samples=500, seed=2026)
     _say(f"B: robustness run {run} queued")

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from leitai.web.assessments.models import Period, period_end
+from leitai.web.assessments.models import Period, period_end, period_order, period_sort_key
 from leitai.web.audit.models import Action, AuditEntry
 from tests.web.base import BaseTestCase
 
@@ -47,12 +47,31 @@ class PeriodEndTests(SimpleTestCase):
 
 
 class DemoOrderTests(BaseTestCase):
-    TIME_ORDER = ["2022Q4", "2023Q1", "2023Q2", "2023-Q3-grouped", "2023Q3", "2023", "2023Q4"]
+    # The year 2023 ends with its fourth quarter and sums it up: it comes after it.
+    TIME_ORDER = ["2022Q4", "2023Q1", "2023Q2", "2023-Q3-grouped", "2023Q3", "2023Q4", "2023"]
 
     def test_the_demo_periods_are_in_time_order_with_the_variant_beside_its_quarter(self) -> None:
         codes = [p.code for p in Period.objects.exclude(code="2024Q1")]
         self.assertEqual(codes, self.TIME_ORDER)
         self.assertEqual(Period.objects.get(code="2023-Q3-grouped").ends_on, dt.date(2023, 9, 30))
+
+    def test_of_periods_that_end_on_one_day_the_shorter_comes_first(self) -> None:
+        q4 = Period.objects.get(code="2023Q4")
+        Period.objects.create(
+            code="2023H2", scheme_version=q4.scheme_version, ends_on=dt.date(2023, 12, 31)
+        )
+        Period.objects.create(
+            code="2023-year-end", scheme_version=q4.scheme_version, ends_on=dt.date(2023, 12, 31)
+        )
+        year_end = ["2023-year-end", "2023Q4", "2023H2", "2023"]
+        codes = [p.code for p in Period.objects.filter(ends_on=dt.date(2023, 12, 31))]
+        self.assertEqual(codes, year_end)
+        newest = Period.objects.filter(ends_on=dt.date(2023, 12, 31)).order_by(
+            *period_order(newest_first=True)
+        )
+        self.assertEqual([p.code for p in newest], year_end[::-1])
+        in_hand = sorted(Period.objects.all(), key=period_sort_key)
+        self.assertEqual([p.code for p in in_hand], [p.code for p in Period.objects.all()])
 
     def test_the_boards_period_switcher_goes_through_the_periods_in_time(self) -> None:
         response = self.client.get(reverse("boards:league", args=["2023Q2"]))

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.lookups import Regex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,20 +56,50 @@ def period_end(code: str) -> dt.date | None:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def period_sort_key(period: Period) -> tuple[bool, dt.date, str]:
+# Months a period assesses, where its code says it: of the periods that end on one day,
+# the quarter comes first, then the half-year, then the year that sums them up.
+_SPANS = ((PERIOD_QUARTER, 3), (PERIOD_HALF, 6), (PERIOD_YEAR, 12))
+
+
+def period_span(code: str) -> int:
+    """The months a period of ``code`` assesses where the code says it, else 0.
+
+    >>> period_span("2024Q4"), period_span("2024H2"), period_span("2024")
+    (3, 6, 12)
+    >>> period_span("2023-Q3-grouped")
+    0
+    """
+    return next((months for pattern, months in _SPANS if pattern.match(code)), 0)
+
+
+def period_sort_key(period: Period) -> tuple[bool, dt.date, int, str]:
     """:func:`period_order` (oldest first) for periods in hand."""
-    return (period.ends_on is not None, period.ends_on or dt.date.min, period.code)
+    return (
+        period.ends_on is not None,
+        period.ends_on or dt.date.min,
+        period_span(period.code),
+        period.code,
+    )
 
 
 def period_order(prefix: str = "", *, newest_first: bool = False) -> list[Any]:
     """The order of periods in time, for ``order_by`` (``prefix`` "period__" orders rows
-    by their period): by the last day they assess, then by code. Periods whose end is
-    not known (a code that does not say it, stored before periods had an end) come
-    first, as the oldest."""
+    by their period): by the last day they assess, then, of periods that end on one day,
+    the shorter first (2023Q4, 2023H2, then the year 2023; a code that does not say its
+    length comes before them), then by code. Periods whose end is not known (a code that
+    does not say it, stored before periods had an end) come first, as the oldest."""
     end, code = models.F(f"{prefix}ends_on"), f"{prefix}code"
+    span = models.Case(
+        *(
+            models.When(Regex(models.F(code), pattern.pattern), then=models.Value(months))
+            for pattern, months in _SPANS
+        ),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
     if newest_first:
-        return [end.desc(nulls_last=True), f"-{code}"]
-    return [end.asc(nulls_first=True), code]
+        return [end.desc(nulls_last=True), span.desc(), f"-{code}"]
+    return [end.asc(nulls_first=True), span.asc(), code]
 
 
 class Scheme(models.Model):

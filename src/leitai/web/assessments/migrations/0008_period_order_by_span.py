@@ -5,14 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0007_period_ends_on'),
+        ("assessments", "0007_period_ends_on"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='period',
-            options={'ordering': [models.OrderBy(models.F('ends_on'), nulls_first=True), models.OrderBy(models.Case(models.When(django.db.models.lookups.Regex(models.F('code'), '^(\\d{4})[Qq]([1-4])$'), then=models.Value(3)), models.When(django.db.models.lookups.Regex(models.F('code'), '^(\\d{4})[Hh]([12])$'), then=models.Value(6)), models.When(django.db.models.lookups.Regex(models.F('code'), '^(\\d{4})$'), then=models.Value(12)), default=models.Value(0), output_field=models.IntegerField())), 'code'], 'verbose_name': 'period', 'verbose_name_plural': 'periods'},
+            name="period",
+            options={
+                "ordering": [
+                    models.OrderBy(models.F("ends_on"), nulls_first=True),
+                    models.OrderBy(
+                        models.Case(
+                            models.When(
+                                django.db.models.lookups.Regex(
+                                    models.F("code"), "^(\\d{4})[Qq]([1-4])$"
+                                ),
+                                then=models.Value(3),
+                            ),
+                            models.When(
+                                django.db.models.lookups.Regex(
+                                    models.F("code"), "^(\\d{4})[Hh]([12])$"
+                                ),
+                                then=models.Value(6),
+                            ),
+                            models.When(
+                                django.db.models.lookups.Regex(models.F("code"), "^(\\d{4})$"),
+                                then=models.Value(12),
+                            ),
+                            default=models.Value(0),
+                            output_field=models.IntegerField(),
+                        )
+                    ),
+                    "code",
+                ],
+                "verbose_name": "period",
+                "verbose_name_plural": "periods",
+            },
         ),
     ]

@@ -191,6 +191,7 @@ class AlteredSchemeTests(BaseTestCase):
         response = self.client.get(indicator)
         self.assertEqual(response.status_code, 409)
         self.assertContains(response, "与计算该结果时的方案不符", status_code=409)
+        self.assertContains(response, "的结果本身与其封签相符", status_code=409)
         self.login(None)
         for url in (indicator, reverse("boards:league", kwargs={"period": "2023Q2"})):
             self.assertEqual(self.client.get(url).status_code, 503, url)
@@ -230,6 +231,7 @@ class SwappedPeriodTests(BaseTestCase):
             self.login(self.office)
             response = self.client.get(url)
             self.assertContains(response, "考核期代码被修改过", status_code=409)
+            self.assertContains(response, "的结果本身与其封签相符", status_code=409)
         self.assertEqual(self.client.get("/periods/2023Q1/").status_code, 200)
 
     def test_verify_names_both_periods(self) -> None:

@@ -181,6 +181,7 @@ class AlteredSchemeTests(BaseTestCase):
         )
         text = text.replace("@", "规模以上工业增加值增速")
         self.assertNotEqual(text, version.text)
+        self.original = version.text
         raw("UPDATE assessments_schemeversion SET text = %s WHERE id = %s", [text, version.pk])
 
     def test_the_results_are_not_shown_under_the_swapped_names(self) -> None:
@@ -195,6 +196,26 @@ class AlteredSchemeTests(BaseTestCase):
         self.login(None)
         for url in (indicator, reverse("boards:league", kwargs={"period": "2023Q2"})):
             self.assertEqual(self.client.get(url).status_code, 503, url)
+
+    def test_a_request_reads_a_schemes_text_once_and_the_next_request_again(self) -> None:
+        from leitai.web.assessments.integrity import request_reads, snapshot_problem
+
+        version = Period.objects.get(code="2023Q1").scheme_version
+        sharing = Snapshot.objects.filter(scheme_version=version, period__code__lt="2023Q3")
+        self.assertGreaterEqual(sharing.count(), 2)
+        # The swapped names stored in setUp: every result of the version fails.
+        read = [_deferred(s) for s in sharing]
+        # Each result's texts in one query, the scheme's text once.
+        with request_reads(), self.assertNumQueries(len(read) + 1):
+            problems = [snapshot_problem(s) for s in read]
+        self.assertEqual(set(problems), {"scheme"})
+        # Restored, the next request reads the text anew and finds them sound.
+        raw(
+            "UPDATE assessments_schemeversion SET text = %s WHERE id = %s",
+            [self.original, version.pk],
+        )
+        with request_reads():
+            self.assertEqual({snapshot_problem(_deferred(s)) for s in sharing}, {None})
 
     def test_verify_names_the_results_whose_scheme_was_changed(self) -> None:
         from leitai.web.audit.integrity import integrity_report

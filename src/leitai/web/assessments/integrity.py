@@ -140,15 +140,42 @@ def snapshot_problem(snapshot: Any) -> str | None:
     return None
 
 
+# The scheme texts read in the current request (see request_reads): a page that shows
+# ten results of one scheme reads its text once, and checks each result against it.
+_texts: ContextVar[dict[int, str] | None] = ContextVar("leitai_scheme_texts", default=None)
+
+
+@contextmanager
+def request_reads() -> Iterator[None]:
+    """One request's reads: a scheme version's text (which never changes) is read from
+    the database once in it, however many results of that version the request checks."""
+    token = _texts.set({})
+    try:
+        yield
+    finally:
+        _texts.reset(token)
+
+
 def _scheme_text(snapshot: Any) -> str:
-    """The stored text of the snapshot's scheme version: the version read with it, else
-    the text alone (one small query; the versions' other fields are not needed)."""
-    if "scheme_version" in snapshot._state.fields_cache:
+    """The stored text of the snapshot's scheme version: the version read with it, the
+    text read earlier in this request, else the text alone (one small query)."""
+    if (
+        "scheme_version" in snapshot._state.fields_cache
+        and not snapshot.scheme_version.get_deferred_fields()
+    ):
         return str(snapshot.scheme_version.text)
+    texts = _texts.get()
+    if texts is not None and snapshot.scheme_version_id in texts:
+        return texts[snapshot.scheme_version_id]
     from leitai.web.assessments.models import SchemeVersion
 
-    texts = SchemeVersion.objects.filter(pk=snapshot.scheme_version_id).values_list("text")
-    return next((text for (text,) in texts), "")
+    rows = (
+        SchemeVersion.objects.filter(pk=snapshot.scheme_version_id).order_by().values_list("text")
+    )
+    text = next((text for (text,) in rows), "")
+    if texts is not None:
+        texts[snapshot.scheme_version_id] = text
+    return text
 
 
 # The ids of the snapshots checked while an answer is drawn (see snapshots_checked).

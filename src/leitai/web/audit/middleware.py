@@ -1,4 +1,5 @@
-"""A result that fails its integrity check becomes a clear page, never a 500.
+"""A result that fails its integrity check becomes a clear page, never a 500; each
+request is one scope of reads (a scheme's text read once however many results use it).
 
 The office reads what is wrong (409); everyone else reads that the result is
 unavailable while it is being verified (503). The altered numbers are never shown.
@@ -13,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from leitai.web.accounts.selectors import user_is_office
-from leitai.web.assessments.integrity import NotReproducible, SnapshotAltered
+from leitai.web.assessments.integrity import NotReproducible, SnapshotAltered, request_reads
 
 log = logging.getLogger("leitai.integrity")
 
@@ -42,7 +43,8 @@ class IntegrityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        with request_reads():
+            return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, SnapshotAltered | NotReproducible):

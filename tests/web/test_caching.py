@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Callable
 from unittest import mock
 
 import numpy as np
@@ -232,39 +233,41 @@ class PageStoreTests(BaseTestCase):
             self.assertIn("private", page["Cache-Control"])
             self.assertIn(self.viewer.username, page.content.decode())
 
-    def test_a_shown_result_altered_after_its_page_was_stored_is_refused(self) -> None:
-        url = "/periods/2023Q3/units/shibei/"
+    def assert_refused_once_altered(self, url: str, alter: Callable[[], object]) -> None:
+        """``url``'s page stored, then something it shows altered in the database: a
+        visitor is refused (503), never served the stored page."""
         self.get(url)
         self.assertIn(STORED, self.get(url)["Server-Timing"])
-        # Its stored hash kept, the result's change leaves the validator as it was:
-        # only the seal tells.
-        tamper(period_published_snapshot(Period.objects.get(code="2023Q3")), fix_hash=False)
+        alter()
         response = self.get(url)
         self.assertEqual(response.status_code, 503)
         self.assertNotIn("99.9", response.content.decode())
+
+    def test_a_shown_result_altered_after_its_page_was_stored_is_refused(self) -> None:
+        # Its stored hash kept, the result's change leaves the validator as it was:
+        # only the seal tells.
+        q3 = period_published_snapshot(Period.objects.get(code="2023Q3"))
+        self.assert_refused_once_altered(
+            "/periods/2023Q3/units/shibei/", lambda: tamper(q3, fix_hash=False)
+        )
 
     def test_a_result_the_page_read_for_its_history_altered_is_refused(self) -> None:
         # 2023Q3's report card draws 2023Q2's rank and score in its history and trend;
         # the validator names only 2023Q3's result.
-        url = "/periods/2023Q3/units/shibei/"
-        self.get(url)
-        self.assertIn(STORED, self.get(url)["Server-Timing"])
-        tamper(period_published_snapshot(Period.objects.get(code="2023Q2")))
-        response = self.get(url)
-        self.assertEqual(response.status_code, 503)
-        self.assertNotIn("99.9", response.content.decode())
+        q2 = period_published_snapshot(Period.objects.get(code="2023Q2"))
+        self.assert_refused_once_altered("/periods/2023Q3/units/shibei/", lambda: tamper(q2))
 
     def test_a_scheme_altered_after_its_page_was_stored_is_refused(self) -> None:
-        url = "/periods/2023Q3/"
-        self.get(url)
-        self.assertIn(STORED, self.get(url)["Server-Timing"])
         version = Period.objects.get(code="2023Q3").scheme_version
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE assessments_schemeversion SET text = %s WHERE id = %s",
-                [version.text.replace("地区生产总值增速", "篡改的名称"), version.pk],
-            )
-        self.assertEqual(self.get(url).status_code, 503)
+
+        def rename() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE assessments_schemeversion SET text = %s WHERE id = %s",
+                    [version.text.replace("地区生产总值增速", "篡改的名称"), version.pk],
+                )
+
+        self.assert_refused_once_altered("/periods/2023Q3/", rename)
 
     def test_a_page_altered_in_the_store_is_drawn_again(self) -> None:
         url = "/periods/2023Q3/"

@@ -42,11 +42,11 @@ answer is served only after two checks: its own seal (over its status, headers, 
 and the snapshots it read), so that a page altered in the cache is drawn again
 instead; and the check of every snapshot the page read when it was drawn, so that a
 result altered in the database is refused exactly as when the page is drawn (a 503,
-never the stored numbers).
-Answers that set a cookie, use a form token or carry a message are never stored, nor
-answers to a query string (anyone can vary one without end to fill the store; the
-site's own pages are a bounded set); a signed-in reader's never are. A cache that cannot be reached (Redis down) only
-means that every page is drawn.
+never the stored numbers). Answers that set a cookie, use a form token or carry a
+message are never stored, nor answers to a query string (anyone can vary one without
+end to fill the store; the site's own pages are a bounded set); a signed-in reader's
+never are. A cache that cannot be reached (Redis down) only means that every page is
+drawn.
 """
 
 from __future__ import annotations

@@ -194,6 +194,14 @@ def snapshots_checked() -> Iterator[set[int]]:
         _checked.reset(token)
 
 
+def period_elsewhere(snapshot: Any, document: Any) -> str | None:
+    """The period a result's sealed document names, where it is not the period the
+    result is filed under (whose code the seal does not cover: it was changed outside
+    leitai); None where they agree."""
+    named = document.get("period") if isinstance(document, dict) else None
+    return None if named == snapshot.period.code else str(named or "")
+
+
 def snapshot_check(snapshot: Any) -> None:
     """Raise :class:`SnapshotAltered` unless the snapshot is exactly as sealed."""
     checked = _checked.get()

@@ -24,7 +24,7 @@ from leitai.web.accounts.selectors import (
     user_is_office,
     user_reports_for,
 )
-from leitai.web.assessments.integrity import SnapshotAltered, snapshot_check
+from leitai.web.assessments.integrity import SnapshotAltered, period_elsewhere, snapshot_check
 from leitai.web.assessments.models import (
     PERIOD_HALF,
     PERIOD_QUARTER,
@@ -374,7 +374,7 @@ _SHOWN_KEYS = ("score_text", "score_tie", "score_extended", "score_text_short")
 def _period_matches(snapshot: Snapshot, document: dict[str, Any]) -> None:
     """The sealed result names the period it was computed for; the period row it is
     shown under (whose code and name the seal does not cover) must be that period."""
-    if document.get("period") != snapshot.period.code:
+    if period_elsewhere(snapshot, document) is not None:
         raise SnapshotAltered(snapshot, "period")
 
 

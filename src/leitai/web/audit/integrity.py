@@ -236,16 +236,16 @@ def _publications() -> dict[str, set[str]]:
     return out
 
 
-def _computed_for(snapshot: Any) -> str:
-    """The period a result names itself as computed for (its sealed text says it)."""
+def _document(snapshot: Any) -> Any:
+    """A result's sealed document (None where it is not JSON)."""
     try:
-        return str(json.loads(snapshot.result).get("period", ""))
-    except (ValueError, AttributeError):
-        return ""
+        return json.loads(snapshot.result)
+    except ValueError:
+        return None
 
 
 def _check_snapshots(report: IntegrityReport, snapshots: list[Any]) -> None:
-    from leitai.web.assessments.integrity import snapshot_problem
+    from leitai.web.assessments.integrity import period_elsewhere, snapshot_problem
 
     publications = _publications()
     for snapshot in snapshots:
@@ -258,10 +258,11 @@ def _check_snapshots(report: IntegrityReport, snapshots: list[Any]) -> None:
             report.problems.append(Problem("snapshot.seal_invalid", where, params))
         elif problem == "scheme":
             report.problems.append(Problem("snapshot.scheme_altered", where, params))
-        elif _computed_for(snapshot) != snapshot.period.code:
+        elif (named := period_elsewhere(snapshot, _document(snapshot))) is not None:
             problem = "period"
-            params["computed_for"] = _computed_for(snapshot)
-            report.problems.append(Problem("snapshot.period_altered", where, params))
+            report.problems.append(
+                Problem("snapshot.period_altered", where, dict(params, computed_for=named))
+            )
         if snapshot.is_published and snapshot.result_sha256 not in publications.get(
             str(snapshot.pk), set()
         ):

@@ -15,8 +15,8 @@ directory — and every snapshot against its seal. It finds:
   ``snapshot.seal_invalid``), or whose scheme text is not the one it was computed with
   (``snapshot.scheme_altered``), or which is filed under a period other than the one it
   was computed for (``snapshot.period_altered``: a period's code changed), and a
-  published result whose publication is not in the
-  log with the same SHA-256 (``snapshot.publication_unrecorded``).
+  published result whose publication is not in the log with the same SHA-256
+  (``snapshot.publication_unrecorded``).
 
 Entries added after the newest anchor and then removed cannot be told from entries
 never written; every committed entry (on a server), publication and backup moves an

@@ -12,8 +12,10 @@ from leitai.web.api.services import token_create, token_revoke
 from leitai.web.api.writes import MAX_BODY_BYTES, MAX_ROWS
 from leitai.web.assessments.models import DataValue, Period, Unit
 from leitai.web.audit.models import Action, AuditEntry
+from leitai.web.ratelimit import counts
 from leitai.web.workflow.models import Upload
 from tests.web.base import BaseTestCase
+from tests.web.test_ratelimit import cache_down
 from tests.web.workflow_helpers import csv_file, figures
 
 VALUES = "/api/periods/{}/values"
@@ -303,6 +305,19 @@ class RefusalTests(WriteApiTestCase):
         answers = [self.client.get("/api/token", headers=headers).status_code for _ in range(61)]
         self.assertEqual(answers[:60], [200] * 60)
         self.assertEqual(answers[60], 429)
+
+    def test_with_the_cache_down_a_token_still_writes_and_is_still_rate_limited(self) -> None:
+        counts.local.clear()
+        headers = {"Authorization": f"Bearer {self.raw}"}
+        with cache_down():
+            saved = self.post([{"unit": "shibei", "indicator": "gdp_growth", "value": 6.5}])
+            answers = [
+                self.client.get("/api/token", headers=headers).status_code for _ in range(60)
+            ]
+        counts.local.clear()
+        self.assertEqual(saved.status_code, 200, saved.content)
+        self.assertEqual(answers[:59], [200] * 59)
+        self.assertEqual(answers[59], 429)
 
 
 class TokenTests(WriteApiTestCase):

@@ -28,7 +28,9 @@ from leitai.web.arena.services import session_create
 from leitai.web.assessments.models import DataValue, Period
 from leitai.web.audit.models import AuditEntry
 from leitai.web.errors import ServiceError
+from leitai.web.ratelimit import counts
 from tests.web.base import BaseTestCase
+from tests.web.test_ratelimit import cache_down
 
 
 class JudgingTests(BaseTestCase):
@@ -167,6 +169,23 @@ class JudgingTests(BaseTestCase):
         statuses = [
             client.post(self.judge_url, {"code": f"WRONG{n:011d}"}).status_code for n in range(22)
         ]
+        self.assertEqual(statuses[:20], [403] * 20)
+        self.assertEqual(statuses[-1], 429)
+
+    def test_with_the_cache_down_judges_still_score_and_wrong_codes_are_still_limited(
+        self,
+    ) -> None:
+        counts.local.clear()
+        with cache_down():
+            client = self.judge_client(self.new_code())
+            response = self.send(client, self.scoring.open_unit, {"c1": 1, "c2": 1, "c3": 1})
+            self.assertEqual(response.status_code, 200, response.content)
+            guesser = Client()
+            statuses = [
+                guesser.post(self.judge_url, {"code": f"WRONG{n:011d}"}).status_code
+                for n in range(22)
+            ]
+        counts.local.clear()
         self.assertEqual(statuses[:20], [403] * 20)
         self.assertEqual(statuses[-1], 429)
 

@@ -192,6 +192,31 @@ class JobTests(TestCase):
         )
         self.assertGreaterEqual(status["oldest_queued_seconds"], 29)
 
+    @override_settings(LEITAI_TASKS_BACKEND="redis")
+    def test_a_job_submitted_while_redis_is_down_waits_and_is_announced_again(self) -> None:
+        from leitai.web.tasks.tasks import job_run
+
+        down = ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        queue = mock.Mock()
+        with mock.patch.object(type(job_run), "using", return_value=queue):
+            queue.enqueue.side_effect = down
+            with (
+                self.assertLogs("leitai.tasks", "WARNING") as logged,
+                self.captureOnCommitCallbacks(execute=True),
+            ):
+                job = job_submit(handler=reporting_job, args={})
+            self.assertIn("Redis could not be told", logged.output[0])
+            job.refresh_from_db()
+            self.assertEqual(job.state, Job.State.QUEUED)
+            # Redis answers again; the janitor announces the job that waited five leases.
+            queue.enqueue.side_effect = None
+            queue.enqueue.return_value = mock.Mock(id="rq-1")
+            Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - timedelta(hours=1))
+            with self.captureOnCommitCallbacks(execute=True):
+                jobs_recover()
+        queue.enqueue.assert_called_with(job.pk)
+        self.assertEqual(Job.objects.get(pk=job.pk).task_id, "rq-1")
+
     @override_settings(
         LEITAI_TASKS_BACKEND="redis", RQ_QUEUES={"leitai": {"URL": "redis://127.0.0.1:1/0"}}
     )

@@ -27,6 +27,7 @@ from pydantic import StrictFloat, StrictInt, StringConstraints
 from leitai.web.api.models import ApiToken
 from leitai.web.api.services import Anomaly, ApiError, figures_submit, token_authenticate
 from leitai.web.assessments.models import Period
+from leitai.web.ratelimit import counts
 
 MAX_BODY_BYTES = 1024 * 1024  # a request's body; larger ones are refused before reading
 MAX_ROWS = 5000  # rows of one submission (10 units x 500 indicators)
@@ -41,7 +42,10 @@ class TokenAuth(HttpBearer):
 
 
 class TokenRateThrottle(AuthRateThrottle):
-    """At most :data:`RATE` requests a token (counted in Django's cache)."""
+    """At most :data:`RATE` requests a token (counted in Django's cache, in this process's
+    memory while a shared cache is down: :mod:`leitai.web.ratelimit`)."""
+
+    cache = counts
 
     def get_cache_key(self, request: HttpRequest) -> str:
         token = getattr(request, "auth", None)

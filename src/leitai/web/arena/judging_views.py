@@ -15,7 +15,6 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from leitai.web.arena.services import session_speakers
 from leitai.web.assessments.models import Period, Unit
 from leitai.web.clientip import client_ip
 from leitai.web.errors import ServiceError, error_to_json
+from leitai.web.ratelimit import limited, over
 from leitai.web.targets.views import readers
 
 JUDGE_KEY = "arena_judge"
@@ -41,22 +41,6 @@ JUDGE_KEY = "arena_judge"
 CODE_FAILURES = (20, 600)
 SHEET_WRITES = (60, 60)
 MAX_BODY = 8192
-
-
-def _limited(key: str, limit: tuple[int, int]) -> bool:
-    """Count one hit on ``key``; True once the hits in the window pass the limit."""
-    count, window = limit
-    cache.add(key, 0, window)
-    try:
-        hits = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        hits = 1
-    return hits > count
-
-
-def _over(key: str, limit: tuple[int, int]) -> bool:
-    return int(cache.get(key) or 0) >= limit[0]
 
 
 def _session(slug: str) -> ArenaSession:
@@ -246,7 +230,7 @@ def judge(request: HttpRequest, session: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         key = f"arena:codefail:{client_ip(request)}"
-        if _over(key, CODE_FAILURES):
+        if over(key, CODE_FAILURES):
             return render(
                 request,
                 "arena/judge_start.html",
@@ -261,7 +245,7 @@ def judge(request: HttpRequest, session: str) -> HttpResponse:
             if claimed.scoring_id != scoring.pk:
                 raise ServiceError(problems=Problem("arena.code_invalid", Where(), {}))
         except ServiceError as failure:
-            _limited(key, CODE_FAILURES)
+            limited(key, CODE_FAILURES)
             error = " ".join(failure.errors)
         else:
             request.session.cycle_key()
@@ -306,7 +290,7 @@ def judge_sheet(request: HttpRequest, session: str) -> JsonResponse:
     code = _judge_code(request, _session(session))
     if code is None:
         return JsonResponse({"ok": False, "codes": ["arena.code_invalid"]}, status=403)
-    if _limited(f"arena:sheet:{code.pk}", SHEET_WRITES):
+    if limited(f"arena:sheet:{code.pk}", SHEET_WRITES):
         return JsonResponse({"ok": False, "codes": ["arena.too_many"]}, status=429)
     if len(request.body) > MAX_BODY:
         return JsonResponse({"ok": False}, status=413)

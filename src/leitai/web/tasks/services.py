@@ -99,7 +99,9 @@ def job_enqueue(*, job: Job) -> None:
 
     The database backend writes its message in the same transaction as the job; Redis
     is told only once the job is committed, so that no worker looks for a job it cannot
-    see yet. Telling twice is harmless: only one claim succeeds.
+    see yet. Telling twice is harmless: only one claim succeeds. A Redis that cannot be
+    told (it is down) does not fail the request that submitted the job: the job is
+    saved, waiting, and :func:`jobs_recover` announces it again once Redis answers.
     """
     from leitai.web.tasks.tasks import job_run
 
@@ -108,8 +110,14 @@ def job_enqueue(*, job: Job) -> None:
         if settings.LEITAI_TASKS_BACKEND != "immediate":
             Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
+    def send_to_redis() -> None:
+        try:
+            send()
+        except Exception:
+            logger.warning("job %s: Redis could not be told; announced again later", job.pk)
+
     if settings.LEITAI_TASKS_BACKEND == "redis":
-        transaction.on_commit(send)
+        transaction.on_commit(send_to_redis)
     else:
         send()
 

@@ -40,10 +40,14 @@ class _Counts(BaseCache):
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         return self._call("get", key, default)
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         self._call("set", key, value, timeout)
 
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
         return bool(self._call("add", key, value, timeout))
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:

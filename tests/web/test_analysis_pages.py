@@ -737,11 +737,12 @@ class BackgroundRunTests(TransactionTestCase):
         from leitai.web.tasks.services import job_execute
 
         office = user_create(username="o", password="correct horse battery", role=User.Role.OFFICE)
-        release = threading.Event()
+        reported, release = threading.Event(), threading.Event()
 
         def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
             kwargs["progress"](10, 100)
-            release.wait(10)
+            reported.set()
+            release.wait(30)
             return analyse(*args, **kwargs)
 
         self.client.force_login(office)
@@ -764,11 +765,10 @@ class BackgroundRunTests(TransactionTestCase):
         ):
             worker = threading.Thread(target=job_execute, kwargs={"job_id": run.job.pk})
             worker.start()
-            for _ in range(500):
-                status = self.client.get(status_url).json()
-                if status["done"]:
-                    break
-                threading.Event().wait(0.02)
+            # Read once the worker has reported, not polled: a poll of ten seconds once
+            # ended before a loaded machine's worker had started ('pending').
+            self.assertTrue(reported.wait(60), "the worker did not start the run")
+            status = self.client.get(status_url).json()
             self.assertEqual(status["state"], "running")
             self.assertEqual((status["done"], status["total"]), (10, 100))
             release.set()

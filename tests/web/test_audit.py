@@ -189,9 +189,28 @@ class AuditPageTests(BaseTestCase):
         response = self.client.get(reverse("audit:export"), {"period": "2023Q4", "unit": "shibei"})
         text = response.content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
-        self.assertEqual(rows[0][:4], ["id", "at", "who", "action"])
-        self.assertTrue(all(r[5] == "2023Q4" and r[6] == "shibei" for r in rows[1:]))
-        self.assertEqual(rows[-1][9:11], ['{"gdp_growth": "6.1"}', '{"gdp_growth": "6.3"}'])
+        header = ["序号", "时间", "操作人", "操作", "操作代码", "考核期", "单位", "对象", "说明"]
+        self.assertEqual(rows[0][:9], header)
+        self.assertEqual(
+            rows[0][9:], ["变更内容", "变更前（原始记录）", "变更后（原始记录）", "摘要值"]
+        )
+        self.assertTrue(all(r[5] == "2023Q4" and r[6] == "市北区" for r in rows[1:]))
+        # The entry in words, then the exact records its digest covers.
+        entry = AuditEntry.objects.filter(action="data.changed").latest("pk")
+        self.assertEqual(rows[-1][0], str(entry.pk))
+        self.assertEqual(rows[-1][3:5], ["数据变更", "data.changed"])
+        self.assertEqual(rows[-1][9], "地区生产总值增速：6.1 → 6.3")
+        self.assertEqual(
+            rows[-1][10:], ['{"gdp_growth": "6.1"}', '{"gdp_growth": "6.3"}', entry.digest]
+        )
+        demo = next(r for r in rows[1:] if r[4] == "data.changed" and r[2] == "系统")
+        self.assertEqual(demo[8], "示例数据")  # the note's words, not its code ("demo")
         book = self.client.get(reverse("audit:export"), {"format": "xlsx", "period": "2023Q4"})
         sheet = openpyxl.load_workbook(io.BytesIO(book.content)).active
         self.assertEqual(sheet.max_row - 1, AuditEntry.objects.filter(period="2023Q4").count())
+        self.assertEqual([c.value for c in sheet[1]][:4], ["序号", "时间", "操作人", "操作"])
+        self.client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        english = self.client.get(reverse("audit:export"), {"period": "2023Q4", "unit": "shibei"})
+        rows = list(csv.reader(io.StringIO(english.content.decode("utf-8-sig"))))
+        self.assertEqual(rows[0][:5], ["No.", "Time", "By", "Action", "Action code"])
+        self.assertIn("→ 6.3", rows[-1][9])

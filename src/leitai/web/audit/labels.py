@@ -7,6 +7,7 @@ indicator's name (from the schemes), a record's type as its model's name.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -150,6 +151,44 @@ def note_label(note: str) -> str:
     if found := _OBJECTION.match(note):
         return _("objection #%(n)s") % {"n": found[1]}
     return note
+
+
+def value_text(value: Any) -> str:
+    """A value of the audit log as a person reads it: a dash for nothing, "(empty)" for
+    empty text, a tick or a cross, mappings and lists as JSON, the rest as it is."""
+    if value is None:
+        return "—"
+    if value == "":
+        return _("(empty)")
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def changes_text(before: Any, after: Any, names: dict[str, str] | None = None) -> str:
+    """What an entry changed, in words: each changed item with its value before and
+    after ("地区生产总值增速：6.1 → 6.3"), for the exported log."""
+    from leitai.web.audit.selectors import changed_keys
+
+    parts = []
+    for row in changed_keys(before, after):
+        if not row["changed"]:
+            continue
+        change = (
+            f"{value_text(value_label(row['before']))} → {value_text(value_label(row['after']))}"
+        )
+        if row["key"]:
+            # Translators: one changed item of an audit entry and its change, as in
+            # "地区生产总值增速：6.1 → 6.3".
+            change = _("%(item)s: %(change)s") % {
+                "item": field_label(row["key"], names),
+                "change": change,
+            }
+        parts.append(change)
+    # Translators: the separator between the changed items of an audit entry.
+    return _("; ").join(parts)
 
 
 def field_label(key: str, names: dict[str, str] | None = None) -> str:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from leitai.i18n import render as render_problem
@@ -19,7 +20,7 @@ from leitai.web.access import office
 from leitai.web.assessments.models import Unit
 from leitai.web.audit.forms import AuditFilterForm
 from leitai.web.audit.integrity import IntegrityReport, integrity_report
-from leitai.web.audit.labels import indicator_names
+from leitai.web.audit.labels import changes_text, indicator_names, note_label, object_label
 from leitai.web.audit.models import Action, AuditEntry
 from leitai.web.audit.selectors import KeyChange, audit_entries, changed_keys
 
@@ -98,36 +99,43 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The exported log's columns: the entry in words for the office and the auditors who
+# read it in Excel, with the codes and the exact records the chain's digests cover.
 COLUMNS = (
-    "id",
-    "at",
-    "who",
-    "action",
-    "action_name",
-    "period",
-    "unit",
-    "object",
-    "note",
-    "before",
-    "after",
-    "digest",
+    pgettext_lazy("audit export", "No."),
+    pgettext_lazy("audit export", "Time"),
+    pgettext_lazy("audit export", "By"),
+    pgettext_lazy("audit export", "Action"),
+    pgettext_lazy("audit export", "Action code"),
+    pgettext_lazy("audit export", "Period"),
+    pgettext_lazy("audit export", "Unit"),
+    pgettext_lazy("audit export", "Record"),
+    pgettext_lazy("audit export", "Note"),
+    pgettext_lazy("audit export", "Changes"),
+    pgettext_lazy("audit export", "Before (as recorded)"),
+    pgettext_lazy("audit export", "After (as recorded)"),
+    pgettext_lazy("audit export", "Digest"),
 )
 
 
 def _rows(entries: Any) -> Any:
     labels = _labels()
+    names = indicator_names()
+    units = dict(Unit.objects.values_list("code", "name"))
     zone = timezone.get_current_timezone()
     for e in entries.iterator(chunk_size=1000):
+        record = f"{object_label(e.object_type)} {e.object_id}".strip() if e.object_type else ""
         yield [
             e.pk,
             e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
             e.actor_name or _("system"),
-            e.action,
             labels.get(e.action, e.action),
+            e.action,
             e.period,
-            e.unit,
-            f"{e.object_type} {e.object_id}".strip(),
-            e.note,
+            units.get(e.unit, e.unit),
+            record,
+            note_label(e.note),
+            changes_text(e.before, e.after, names),
             "" if e.before is None else json.dumps(e.before, ensure_ascii=False, sort_keys=True),
             "" if e.after is None else json.dumps(e.after, ensure_ascii=False, sort_keys=True),
             e.digest,
@@ -144,12 +152,13 @@ def export(request: HttpRequest) -> HttpResponse:
     if kind not in EXPORT_FORMATS:
         kind = "csv"
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    header = [str(column) for column in COLUMNS]
     if kind == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Audit log")[:31])
-        append_row(sheet, list(COLUMNS))
+        append_row(sheet, header)
         for row in _rows(entries):
             append_row(sheet, row)
         buffer = io.BytesIO()
@@ -159,7 +168,7 @@ def export(request: HttpRequest) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        text = csv_text(_rows(entries), header=COLUMNS, bom=True, lineterminator="\r\n")
+        text = csv_text(_rows(entries), header=header, bom=True, lineterminator="\r\n")
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leitai-audit-{stamp}.{kind}"'
     return response

@@ -25,18 +25,10 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def show(value: Any) -> str:
-    """A value of the audit log as a person reads it: blank for nothing, text as it is."""
-    if value is None:
-        return "—"
-    if value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, dict | list):
-        import json
+    """A value of the audit log as a person reads it (:func:`leitai.web.audit.labels.value_text`)."""
+    from leitai.web.audit.labels import value_text
 
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return value_text(value)
 
 
 @register.filter

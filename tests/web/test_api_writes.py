@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
 from leitai.web.api.models import ApiToken
@@ -223,6 +224,55 @@ class SubmitTests(WriteApiTestCase):
             {tuple(e["loc"][2:5]) for e in response.json()["errors"]},
             {("rows", "1", "value"), ("rows", "2", "unit")},
         )
+        # In words, at their rows and fields: the line break, not "not a number".
+        self.assertEqual(
+            [(p["row"], p["field"], p["code"]) for p in response.json()["problems"]],
+            [(1, "value", "api.control_character"), (2, "unit", "api.control_character")],
+        )
+        self.assertEqual(
+            response.json()["problems"][0]["text"],
+            "位置 rows[1].value：文本含控制字符（换行、制表符或 NUL），每项只能是一行",
+        )
+
+    def test_a_request_off_the_schema_is_refused_in_words_at_its_rows_and_fields(self) -> None:
+        before = figures(self.q4)
+        rows = [
+            {"unit": "shibei", "indicator": "gdp_growth", "value": {"a": 1}},
+            {"unit": 5, "indicator": "", "value": 1},
+            {"unit": "shibei", "value": 1},
+        ]
+        response = self.post(rows)
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(
+            [(p["row"], p["field"], p["code"], p["message"]) for p in response.json()["problems"]],
+            [
+                (0, "value", "api.not_a_value", "应为数字、文本或 null"),
+                (1, "unit", "api.not_text", "应为文本（代码）"),
+                (1, "indicator", "api.empty", "为空，请填写代码"),
+                (2, "indicator", "api.missing", "缺少此项"),
+            ],
+        )
+        headers = {"Authorization": f"Bearer {self.raw}"}
+        empty = self.client.post(
+            VALUES.format("2023Q4"),
+            '{"rows": []}',
+            content_type="application/json",
+            headers=headers,
+        )
+        self.assertEqual(
+            [(p["row"], p["code"]) for p in empty.json()["problems"]], [(None, "api.no_rows")]
+        )
+        broken = self.client.post(
+            VALUES.format("2023Q4"), '{"rows": [', content_type="application/json", headers=headers
+        )
+        self.assertEqual(broken.status_code, 400)
+        self.assertEqual(broken.json()["detail"], "请求体不是 JSON 文本。")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+        english = self.client.post(
+            VALUES.format("2023Q4"), '{"rows": [', content_type="application/json", headers=headers
+        )
+        self.assertEqual(english.json()["detail"], "The request's body is not JSON text.")
+        self.assertEqual(figures(self.q4), before)
 
 
 class RefusalTests(WriteApiTestCase):
@@ -299,6 +349,9 @@ class RefusalTests(WriteApiTestCase):
         response = self.post(rows)
         self.assertEqual(response.status_code, 422)
         self.assertIn("接口", response.json()["detail"])
+        self.assertEqual(
+            [p["message"] for p in response.json()["problems"]], ["超过 5000 行，请分批报送"]
+        )
 
     def test_a_token_is_rate_limited(self) -> None:
         headers = {"Authorization": f"Bearer {self.raw}"}

@@ -374,6 +374,20 @@ MESSAGES: dict[str, str] = {
         "unknown column “%(found)s”; the columns are %(expected)s"
     ),
     "targets.unknown_unit": gettext_noop("unknown unit “%(unit)s”"),
+    # -- the write API: a request that does not follow its schema (leitai.web.api)
+    "api.missing": gettext_noop("missing"),
+    "api.not_text": gettext_noop("expected text (a code)"),
+    "api.not_a_value": gettext_noop("expected a number, a text or null"),
+    "api.not_a_row": gettext_noop("expected an object with unit, indicator and value"),
+    "api.not_rows": gettext_noop("expected “rows”, a list of rows"),
+    "api.no_rows": gettext_noop("the list of rows is empty"),
+    "api.too_many_rows": gettext_noop("more than %(limit)s rows; send them in several requests"),
+    "api.control_character": gettext_noop(
+        "the text holds a control character (a line break, a tab or NUL); a cell is one line"
+    ),
+    "api.too_long": gettext_noop("longer than %(limit)s characters"),
+    "api.empty": gettext_noop("empty; write the code"),
+    "api.not_as_described": gettext_noop("not as the API's description says (%(kind)s)"),
     "upload.no_figures": gettext_noop("the table has no figures"),
     "upload.not_your_unit": gettext_noop(
         "%(found)s is not your unit: you may upload only the rows of %(own)s, so the whole upload is refused and nothing is saved"

@@ -263,6 +263,78 @@ def located_problem(stored: Mapping[str, Any]) -> LocatedProblem:
     }
 
 
+# A request that does not follow the schema: pydantic's error types as problem codes.
+# Per field, the first of these wins over a "not of this type" (a text with a line
+# break is also "not a number": the line break is what to say).
+_SCHEMA_CODES = {
+    "missing": "api.missing",
+    "string_pattern_mismatch": "api.control_character",
+    "string_too_long": "api.too_long",
+    "string_too_short": "api.empty",
+}
+_TYPE_ERRORS = frozenset({"string_type", "int_type", "float_type", "model_type", "dict_type"})
+_VALUE_FIELDS = frozenset({"value", "target"})
+
+
+def _schema_place(loc: Sequence[str]) -> tuple[int | None, str | None, bool]:
+    """The request's row index and field an error's ``loc`` names, and whether it is
+    about the list of rows itself."""
+    if "rows" not in loc:
+        return None, None, False
+    rest = list(loc[loc.index("rows") + 1 :])
+    if not rest or not rest[0].isdigit():
+        return None, None, True
+    return int(rest[0]), (rest[1] if len(rest) > 1 else None), False
+
+
+def _schema_problem(error: Mapping[str, Any], field: str | None, of_rows: bool) -> Problem:
+    kind = str(error.get("type", ""))
+    limit = (error.get("ctx") or {}).get("max_length")
+    if of_rows:
+        if kind == "too_long":
+            return Problem("api.too_many_rows", Where(), {"limit": limit})
+        if kind == "too_short":
+            return Problem("api.no_rows", Where(), {})
+        if kind in ("list_type", "missing"):
+            return Problem("api.not_rows", Where(), {})
+    if kind in _SCHEMA_CODES:
+        return Problem(_SCHEMA_CODES[kind], Where(), {"limit": limit} if limit else {})
+    if kind in _TYPE_ERRORS:
+        if field is None:
+            return Problem("api.not_a_row", Where(), {})
+        return Problem("api.not_a_value" if field in _VALUE_FIELDS else "api.not_text", Where(), {})
+    return Problem("api.not_as_described", Where(), {"kind": kind})
+
+
+def schema_problems(errors: Sequence[Mapping[str, Any]]) -> list[LocatedProblem]:
+    """pydantic's errors of a request that does not follow the API's schema, as the
+    problems of refused figures are given: one per row and field, in the reader's
+    language (``errors`` keeps pydantic's own, for programs)."""
+    found: dict[tuple[int | None, str | None], Problem] = {}
+    for error in errors:
+        index, name, of_rows = _schema_place([str(p) for p in error.get("loc", ())])
+        problem = _schema_problem(error, name, of_rows)
+        place = (index, name)
+        if place not in found or (
+            str(found[place].code) in ("api.not_a_value", "api.not_text", "api.not_a_row")
+            and str(error.get("type")) not in _TYPE_ERRORS
+        ):
+            found[place] = problem
+    out: list[LocatedProblem] = []
+    for (index, name), problem in found.items():
+        placed = Problem(problem.code, Where(path=_path(index, name)), problem.params)
+        out.append(
+            {
+                "row": index,
+                "field": name,
+                "code": problem.code,
+                "message": render_problem(placed, _, with_where=False),
+                "text": render_problem(placed, _),
+            }
+        )
+    return out
+
+
 def _problems(upload: Upload) -> list[LocatedProblem]:
     listed = [located_problem(p) for p in upload.problems if "problem" in p]
     more = sum(int(p.get("more", 0)) for p in upload.problems)

@@ -25,7 +25,13 @@ from ninja.throttling import AuthRateThrottle
 from pydantic import StrictFloat, StrictInt, StringConstraints
 
 from leitai.web.api.models import ApiToken
-from leitai.web.api.services import Anomaly, ApiError, figures_submit, token_authenticate
+from leitai.web.api.services import (
+    Anomaly,
+    ApiError,
+    figures_submit,
+    schema_problems,
+    token_authenticate,
+)
 from leitai.web.assessments.models import Period
 from leitai.web.ratelimit import counts
 
@@ -236,10 +242,19 @@ def install(api: NinjaAPI) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type", "")}
             for e in exc.errors
         ]
-        detail = _("The request does not follow the API's schema (see errors).")
-        return _answer(api, request, 422, detail, problems=[], errors=errors)
+        detail = _("The request does not follow the API's schema; nothing was saved.")
+        problems = schema_problems(exc.errors)
+        return _answer(api, request, 422, detail, problems=problems, errors=errors)
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        detail = str(exc)
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # django-ninja's own refusal of a body its parser could not read (in English).
+            detail = _("The request's body is not JSON text.")
+        return _answer(api, request, exc.status_code, detail, problems=[])
 
     api.add_exception_handler(ApiError, refused)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(HttpError, http_error)

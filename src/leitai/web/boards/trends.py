@@ -93,7 +93,7 @@ def _latest_published(period_ids: list[int]) -> dict[int, Snapshot]:
         .values_list("period_id", "pk")
     ):
         newest[period_id] = pk
-    found = Snapshot.objects.in_bulk(list(newest.values()))
+    found = Snapshot.objects.select_related("period").in_bulk(list(newest.values()))
     return {period_id: found[pk] for period_id, pk in newest.items()}
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.test import RequestFactory, SimpleTestCase, override_settings
+from django.conf import settings
+from django.test import Client, RequestFactory, SimpleTestCase, override_settings
 from django.urls import reverse
 
-from leitai.web.assessments.models import Scheme
+from leitai.web.assessments.models import DataValue, Scheme
 from leitai.web.clientip import client_ip
 from tests.web.base import PASSWORD, BaseTestCase
 
@@ -222,3 +223,45 @@ class QueryParameterTests(BaseTestCase):
             for value in HOSTILE:
                 response = self.client.get(url, dict.fromkeys(names, value))
                 self.assertLess(response.status_code, 500, f"{url} {names}={value[:20]}")
+
+
+class RefusedRequestTests(BaseTestCase):
+    """Requests Django refuses before any view: in the site's words and language, and no
+    ordinary form among them."""
+
+    def test_a_form_of_a_large_scheme_is_not_refused_for_its_number_of_fields(self) -> None:
+        # A unit's figures take three fields an indicator: 400 indicators, 1,200 fields.
+        self.login(self.reporter_shibei)
+        form = {f"x-indicator_{n}": "" for n in range(1200)}
+        form["v-gdp_growth"] = "6.4"
+        url = reverse("workflow:unit", args=["2023Q4", "shibei"])
+        response = self.client.post(url, form)
+        self.assertEqual(response.status_code, 302, response.content[:300])
+        self.assertEqual(
+            DataValue.objects.get(
+                period__code="2023Q4", unit__code="shibei", key="gdp_growth"
+            ).value,
+            "6.4",
+        )
+
+    def test_a_request_too_large_to_read_is_refused_in_words(self) -> None:
+        self.login(self.reporter_shibei)
+        url = reverse("workflow:unit", args=["2023Q4", "shibei"])
+        response = self.client.post(url, {f"f{n}": "" for n in range(20_001)})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "data-bad-request", status_code=400)
+        self.assertContains(response, "请求无法处理", status_code=400)
+        self.assertContains(response, "未保存任何内容", status_code=400)
+
+    def test_a_form_without_its_csrf_token_is_refused_in_words(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(LOGIN, {"username": "kaoheban", "password": PASSWORD})
+        self.assertContains(response, "data-csrf-failure", status_code=403)
+        self.assertContains(response, "页面已过期", status_code=403)
+        self.assertContains(response, "Cookie", status_code=403)  # none was set
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(LOGIN)  # sets the CSRF cookie; the form's token is left out
+        self.assertEqual(page.status_code, 200)
+        response = client.post(LOGIN, {"username": "kaoheban", "password": PASSWORD})
+        self.assertContains(response, "The page has expired", status_code=403)
+        self.assertContains(response, "reload the page", status_code=403)

@@ -125,6 +125,7 @@ ALLOWED_HOSTS = _env_list("LEITAI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],tes
 if "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("LEITAI_ALLOWED_HOSTS must name the hosts; '*' is refused.")
 CSRF_TRUSTED_ORIGINS = _env_list("LEITAI_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "leitai.web.refusals.csrf_failure"
 # Reverse proxies in front of the application whose X-Forwarded-For entries are
 # believed (leitai.web.clientip); 0 means the peer address is the client.
 LEITAI_TRUSTED_PROXIES = _env_int("LEITAI_TRUSTED_PROXIES", 0)
@@ -437,6 +438,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded workbooks and objection attachments. No URL serves this folder: files go out
 # only through the workflow's views, which check who is asking (there is no MEDIA_URL).
 MEDIA_ROOT = DATA_DIR / "media"
+# A form's fields: a unit's figures take three per indicator (value, target,
+# explanation), so Django's 1,000 would refuse the form of a scheme of 334 indicators.
+# The body stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {

@@ -246,7 +246,7 @@ def install(api: NinjaAPI) -> None:
         problems = schema_problems(exc.errors)
         return _answer(api, request, 422, detail, problems=problems, errors=errors)
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = str(exc)
         if exc.status_code == 400 and exc.__cause__ is not None:
             # django-ninja's own refusal of a body its parser could not read (in English).

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from leitai.web.accounts.selectors import user_is_office
 
@@ -24,6 +26,29 @@ if TYPE_CHECKING:
     from leitai.web.accounts.models import User
 
 View = Callable[..., HttpResponseBase]
+
+
+def return_path(request: HttpRequest) -> str | None:
+    """Where to come back to once logged in (or past the second factor): the page itself
+    for a page opened (GET); for a form sent (a button pressed after the session ended)
+    the page the form was on (its Referer, if it is of this site), since the form's own
+    address only takes the form: opened afterwards it would answer 405 with an empty
+    page. None where there is no such page. Nothing of the form is kept."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        page = urlsplit(referer)
+        return page.path + (f"?{page.query}" if page.query else "") or "/"
+    return None
+
+
+def login_redirect(request: HttpRequest) -> HttpResponseRedirect:
+    """The login page for a visitor who must log in first, then back where they were
+    (:func:`return_path`)."""
+    return redirect_to_login(return_path(request) or "/")
 
 
 def requires(rule: Callable[[Any], bool], *, public: bool = False) -> Callable[[View], View]:
@@ -39,7 +64,7 @@ def requires(rule: Callable[[Any], bool], *, public: bool = False) -> Callable[[
             anonymous = not request.user.is_authenticated
             if (anonymous and not public) or not rule(request.user):
                 if anonymous:
-                    return redirect_to_login(request.get_full_path())
+                    return login_redirect(request)
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

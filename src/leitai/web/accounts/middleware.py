@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from leitai.web.access import return_path
 from leitai.web.accounts.security import (
     login_record,
     password_change_due,
@@ -59,7 +60,8 @@ def _open_paths() -> tuple[str, ...]:
 
 
 def _redirect(name: str, request: HttpRequest) -> HttpResponse:
-    query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+    back = return_path(request)
+    query = urlencode({"next": back}) if back else ""
     return HttpResponseRedirect(reverse(name) + (f"?{query}" if query else ""))
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leitai.web.access import signed_in_user
+from leitai.web.access import login_redirect, signed_in_user
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.api import services
 from leitai.web.api.forms import ApiSettingsForm, TokenForm
@@ -29,7 +29,7 @@ def _allowed(request: HttpRequest) -> bool | HttpResponse:
     visitor; 403 for an account without a role."""
     user = request.user
     if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return login_redirect(request)
     if not user.has_role:
         raise PermissionDenied
     return user_is_office(user) or self_service_allowed(user)

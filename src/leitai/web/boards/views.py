@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leitai.reports.chartdata import indicator_points
+from leitai.web.access import login_redirect
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -48,7 +48,7 @@ def visible(
             return view(request, *args, **kwargs)
         except NotVisible as exc:
             if exc.reason == "login":
-                return redirect_to_login(request.get_full_path())
+                return login_redirect(request)
             if exc.reason == "forbidden":
                 raise PermissionDenied from None
             raise Http404 from None
@@ -296,7 +296,7 @@ def _only_unit(view: ResultView, unit: str) -> ResultView:
 def unit_data(request: HttpRequest, period: str, unit: str) -> HttpResponse:
     """A unit's figures as entered: for the office and the unit's own reporter."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return login_redirect(request)
     period_obj = get_object_or_404(Period.objects.select_related("scheme_version"), code=period)
     unit_obj = get_object_or_404(Unit, code=unit)
     if not (user_is_office(request.user) or user_reports_for(request.user, unit_obj.pk)):

@@ -8,7 +8,6 @@ results), issuing is the office's.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leitai.web.access import login_redirect
 from leitai.web.accounts.selectors import user_is_office
 from leitai.web.assessments import selectors as assessments
 from leitai.web.assessments.models import Period
@@ -27,7 +27,7 @@ from leitai.web.notices.models import Notice
 
 def _deny(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return login_redirect(request)
     raise PermissionDenied
 
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -31,7 +30,7 @@ from leitai.i18n import render as render_problem
 from leitai.i18n import render_where
 from leitai.i18n.schemes import change_sentences, rule_words
 from leitai.io import write_template
-from leitai.web.access import office, signed_in_user, supplier, worker
+from leitai.web.access import login_redirect, office, signed_in_user, supplier, worker
 from leitai.web.accounts.selectors import (
     user_can_read_published,
     user_is_office,
@@ -1257,7 +1256,7 @@ def revisions(request: HttpRequest, period: str) -> HttpResponse:
         raise Http404
     if not user_can_read_published(request.user):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return login_redirect(request)
         raise PermissionDenied
     items = []
     for i, snapshot in enumerate(published):

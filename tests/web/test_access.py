@@ -12,6 +12,7 @@ from tests.web.base import PASSWORD, BaseTestCase
 
 COMPUTE = "/workflow/periods/2023Q4/compute/"  # takes a form only (POST)
 PERIOD = "/workflow/periods/2023Q4/"  # the page its button is on
+SUBMIT = "/workflow/periods/2023Q4/units/shibei/submit/"  # a unit submits its figures (POST)
 
 
 class LoginRedirectTests(BaseTestCase):
@@ -49,3 +50,16 @@ class LoginRedirectTests(BaseTestCase):
             response["Location"],
             f"{reverse('accounts:login')}?next=%2Fworkflow%2Fperiods%2F2023Q4%2F",
         )
+
+
+class MethodPageTests(BaseTestCase):
+    def test_an_address_that_only_takes_a_form_says_so_when_opened(self) -> None:
+        self.login(self.reporter_shibei)
+        page = self.client.get(SUBMIT, headers={"accept": "text/html"})
+        self.assertEqual(page.status_code, 405)
+        self.assertIn("POST", page["Allow"])
+        self.assertContains(page, "data-method-not-allowed", status_code=405)
+        self.assertContains(page, "此地址只用于按钮提交", status_code=405)
+        # A program (no HTML asked for) keeps the bare answer.
+        bare = self.client.get(SUBMIT)
+        self.assertEqual((bare.status_code, bare.content), (405, b""))

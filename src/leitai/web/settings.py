@@ -196,6 +196,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout, session lifetime, forced password change and the second factor.
     "leitai.web.accounts.middleware.AccountRulesMiddleware",
+    # A 405 answered with nothing (an address that only takes a form) gets words.
+    "leitai.web.refusals.MethodPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

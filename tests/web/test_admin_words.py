@@ -114,3 +114,19 @@ class AdminWordsTests(BaseTestCase):
         self.login(self.office)
         for url in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
             self.assertEqual(self.client.get(url).status_code, 404, url)
+
+    def test_the_audit_list_and_the_login_records_are_named_in_words(self) -> None:
+        from axes.models import AccessLog
+        from django.utils import timezone
+
+        self.login(self.office)
+        page = self.client.get(reverse("admin:audit_auditentry_changelist"), {"period": "2023Q3"})
+        cells = re.findall(r'<td class="field-changes">(.*?)</td>', page.content.decode())
+        self.assertIn("状态：数据填报中 → 已发布", cells)
+        self.assertTrue(all(len(cell) <= 120 for cell in cells))
+        AccessLog.objects.create(
+            username="kaoheban", attempt_time=timezone.now(), ip_address="127.0.0.1"
+        )
+        page = self.client.get(reverse("admin:axes_accesslog_changelist"))
+        self.assertNotContains(page, "Access Log for")
+        self.assertContains(page, "kaoheban，20")

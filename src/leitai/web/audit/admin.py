@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from leitai.web.audit.admin_audit import ReadOnlyAdmin
+from leitai.web.audit.labels import changes_text, indicator_names
 from leitai.web.audit.models import Action, AuditEntry
 
 
@@ -24,6 +26,13 @@ class ActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("id", "at", "actor_name", "get_action_display", "period", "unit", "summary")
+    list_display = ("id", "at", "actor_name", "get_action_display", "period", "unit", "changes")
     list_filter = (ActionFilter, "period")
     search_fields = ("note", "summary", "actor_name", "unit")
+
+    @admin.display(description=_("changes"))
+    def changes(self, entry: AuditEntry) -> str:
+        """What the entry changed in words, as the audit log's page and export say it
+        (the ``summary`` column is the code's shorthand, still searched)."""
+        text = changes_text(entry.before, entry.after, indicator_names())
+        return Truncator(text).chars(120) if text else "—"

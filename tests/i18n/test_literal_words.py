@@ -88,3 +88,45 @@ def test_the_check_finds_a_sentence_written_in_code() -> None:
     )
     found = _words_in_code(text, "sample.py")
     assert [line.split(":")[1] for line in found] == ["4", "7", "8", "10", "12"]
+
+
+# Chinese written into a template, outside its comments: Han characters and the
+# punctuation Chinese writes (an English page would show "截止时间：" or "a、b").
+CHINESE = re.compile(r"[\u4e00-\u9fff：，；（）、。「」]")
+# What a template does not write itself: its comments, the catalogue's words (tags, their
+# msgids included, and blocktranslate's) and the values of form options (data stored).
+TEMPLATE_NOT_WRITTEN = re.compile(
+    r"{#.*?#}|{% comment %}.*?{% endcomment %}"
+    r"|{% blocktranslate.*?{% endblocktranslate %}|{%.*?%}|\svalue=\"[^\"]*\"",
+    re.S,
+)
+# The brand's seal (擂) is Chinese in every language. The page of a server error is
+# drawn in both languages without the catalogue (it must not depend on anything), and a
+# notice's date line is part of the Chinese document the office issues.
+TEMPLATE_CHINESE_ALLOWED = {"擂", "templates/500.html", 'notice.date|date:"Y年n月j日"'}
+
+
+def _chinese_in_templates() -> list[str]:
+    found = []
+    for path in sorted(WEB.rglob("*.html")):
+        name = path.relative_to(WEB).as_posix()
+        if name in TEMPLATE_CHINESE_ALLOWED:
+            continue
+        text = TEMPLATE_NOT_WRITTEN.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text())
+        for allowed in TEMPLATE_CHINESE_ALLOWED:
+            text = text.replace(allowed, "")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if CHINESE.search(line):
+                found.append(f"{name}:{number}: {CHINESE.search(line).group(0)}")
+    return found
+
+
+def test_templates_take_their_chinese_and_its_punctuation_from_the_catalogue() -> None:
+    assert _chinese_in_templates() == []
+
+
+def test_the_check_finds_chinese_punctuation_written_in_a_template(tmp_path, monkeypatch) -> None:
+    page = tmp_path / "page.html"
+    page.write_text('{# 注释：不算 #}\n<p>{% translate "Deadline" %}：{{ when }}</p>\n')
+    monkeypatch.setattr(f"{__name__}.WEB", tmp_path)
+    assert _chinese_in_templates() == ["page.html:2: ："]

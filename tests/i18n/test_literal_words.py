@@ -130,3 +130,54 @@ def test_the_check_finds_chinese_punctuation_written_in_a_template(tmp_path, mon
     page.write_text('{# 注释：不算 #}\n<p>{% translate "Deadline" %}：{{ when }}</p>\n')
     monkeypatch.setattr(f"{__name__}.WEB", tmp_path)
     assert _chinese_in_templates() == ["page.html:2: ："]
+
+
+# Chinese punctuation in the web app's code, outside docstrings and the catalogue's
+# msgids: a list joined with "、" or a name with "（login）" reads so in English too.
+PUNCTUATION = re.compile(r"[：，；（）、。「」]")
+# Code that reads what people type (a list of days "1，3，7"; pasted names) and the
+# worker's start-up line on the terminal (both languages, as the command line's are).
+PUNCTUATION_READ = {
+    "arena/forms.py",
+    "reminders/forms.py",
+    "reminders/models.py",
+    "tasks/worker.py",
+}
+GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "gettext_noop"}
+
+
+def _punctuation_in_code(root: Path) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if "migrations" in path.parts or path.name == "demo.py" or name in PUNCTUATION_READ:
+            continue
+        tree = ast.parse(path.read_text())
+        skipped = set()
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+                skipped.add(id(body[0].value))  # a docstring
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in GETTEXT:
+                skipped.update(id(arg) for arg in node.args)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skipped
+                and PUNCTUATION.search(node.value)
+            ):
+                found.append(f"{name}:{node.lineno}: {node.value[:40]!r}")
+    return found
+
+
+def test_the_web_apps_code_takes_its_punctuation_from_the_catalogue() -> None:
+    assert _punctuation_in_code(WEB) == []
+
+
+def test_the_check_finds_a_list_joined_with_a_chinese_comma(tmp_path) -> None:
+    (tmp_path / "views.py").write_text(
+        '"""Docstring：不算。"""\nfrom django.utils.translation import gettext as _\n'
+        'names = "、".join(["a", "b"])\nsaid = _("%(a)s：%(b)s")\n'
+    )
+    assert _punctuation_in_code(tmp_path) == ["views.py:3: '、'"]

@@ -189,7 +189,7 @@ class _Checker:
         }
 
     def _role_names(self) -> str:
-        return "、".join(str(label) for _value, label in User.Role.choices)
+        return _(", ").join(str(label) for _value, label in User.Role.choices)
 
     def _username(self, number: int, cells: dict[str, str], bad: Any) -> None:
         username = cells.get("username", "")

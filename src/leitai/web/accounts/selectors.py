@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from leitai.web.accounts.models import AnalysisAudience, SiteSettings, User
 
 
@@ -93,7 +95,7 @@ def person_display(person: Any, *, viewer: Any = None) -> str:
     else:
         login, name = person.get_username(), person.display_name
     if name != login and user_is_office(viewer):
-        return f"{name}（{login}）"
+        return _("%(name)s (%(more)s)") % {"name": name, "more": login}
     return name
 
 

@@ -1,11 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from leitai.web.accounts.models import User
 from leitai.web.assessments.models import Period, period_order
 from leitai.web.formfields import form_field
+
+
+def _owner_label(user: Any) -> str:
+    """An account to choose as a token's owner: its name, login, role and unit."""
+    details = [user.get_username(), str(user.get_role_display())]
+    if user.unit_id:
+        details.append(user.unit.name)
+    return _("%(name)s (%(more)s)") % {
+        "name": user.display_name,
+        "more": pgettext("clause", ", ").join(details),
+    }
 
 
 class TokenForm(forms.Form):
@@ -37,11 +51,7 @@ class TokenForm(forms.Form):
             self.fields["owner"].initial = user.pk
         owner = form_field(self, "owner", forms.ModelChoiceField)
         owner.queryset = owners
-        owner.label_from_instance = lambda u: (  # type: ignore[method-assign,assignment]
-            f"{u.display_name}（{u.get_username()}，{u.get_role_display()}"
-            + (f"，{u.unit.name}" if u.unit_id else "")
-            + "）"
-        )
+        owner.label_from_instance = _owner_label  # type: ignore[method-assign,assignment]
 
 
 class ApiSettingsForm(forms.Form):

@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from leitai.engine.judging import GroupScore, JudgedUnit, JudgingResult, JudgingScheme, judge
 from leitai.engine.problems import number_text
@@ -93,7 +93,9 @@ def result_from_frozen(scoring: Scoring) -> JudgingResult:
 
 def rule_words(scheme: JudgingScheme) -> str:
     """The rule applied, in the reader's language (shown on the results screen)."""
-    groups = "，".join(f"{g.name} {number_text(round(g.weight, 4))}" for g in scheme.groups)
+    groups = pgettext("clause", ", ").join(
+        f"{g.name} {number_text(round(g.weight, 4))}" for g in scheme.groups
+    )
     total = sum(g.weight for g in scheme.groups)
     if scheme.rule == "trimmed":
         how = ngettext(

@@ -143,7 +143,7 @@ def accept(request: HttpRequest, session: str, pk: int, proposal: int) -> HttpRe
         except ServiceError as error:
             error_to_form(form, error)
         except ValidationError as error:
-            form.add_error(None, "；".join(error.messages))
+            form.add_error(None, _("; ").join(error.messages))
         else:
             messages.success(
                 request,

@@ -177,7 +177,7 @@ def robot_url_problem(url: str) -> str | None:
     if host in allowed and port in (None, 443):
         return None
     return _("Group robots may post only to %(hosts)s; %(host)s is not one of them.") % {
-        "hosts": "、".join(allowed) or "—",
+        "hosts": _(", ").join(allowed) or "—",
         "host": host,
     }
 

@@ -274,7 +274,7 @@ def period_digest_lines(period: Period) -> list[str]:
             % {
                 "n": len(providers) - len(late),
                 "total": len(providers),
-                "late": _("; not yet: %(names)s") % {"names": "、".join(late)} if late else "",
+                "late": _("; not yet: %(names)s") % {"names": _(", ").join(late)} if late else "",
             },
         )
     if counts[UnitStatus.PENDING_APPROVAL]:

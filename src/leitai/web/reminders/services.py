@@ -284,7 +284,7 @@ def _robot_rows(period: Period, point: str, owed: list[Owed]) -> list[Delivery]:
     if not debtors:
         return []
     title = _("%(period)s reminder: units that still owe figures") % {"period": period.code}
-    lines = [f"{o.who}：{'；'.join(o.items)}" for o in debtors]
+    lines = [f"{o.who}{_(': ')}{_('; ').join(o.items)}" for o in debtors]
     message = _message(period, title, lines, reverse("workflow:period", args=[period.code]))
     return [
         Delivery(

@@ -1000,7 +1000,11 @@ def assignment_problems(assignment: Assignment) -> None:
                 "key": _(
                     "“%(key)s” is not an indicator of %(scheme)s; the indicators are %(keys)s."
                 )
-                % {"key": assignment.key, "scheme": version, "keys": "、".join(scheme_keys(scheme))}
+                % {
+                    "key": assignment.key,
+                    "scheme": version,
+                    "keys": _(", ").join(scheme_keys(scheme)),
+                }
             }
         )
     name = scheme_names(scheme).get(assignment.key, assignment.key)

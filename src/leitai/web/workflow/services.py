@@ -251,7 +251,7 @@ def period_review_start(*, period: Period, user: User, acknowledge: bool = False
     )
     readiness = period_readiness(period)
     if readiness.not_started:
-        names = "、".join(r.unit.name for r in readiness.not_started)
+        names = _(", ").join(r.unit.name for r in readiness.not_started)
         raise ServiceError(
             _("These units have not entered any figures: %(units)s.") % {"units": names},
             code="not_started",
@@ -267,7 +267,7 @@ def period_review_start(*, period: Period, user: User, acknowledge: bool = False
                     "These units have not submitted: %(units)s. Tick the box to close the "
                     "collection anyway and take their figures as they are."
                 )
-                % {"units": "、".join(r.unit.name for r in outstanding)}
+                % {"units": _(", ").join(r.unit.name for r in outstanding)}
             )
         if departments:
             messages.append(
@@ -275,7 +275,7 @@ def period_review_start(*, period: Period, user: User, acknowledge: bool = False
                     "These departments have not submitted: %(departments)s. Tick the box to "
                     "close the collection anyway and take their figures as they are."
                 )
-                % {"departments": "、".join(r.department.name for r in departments)}
+                % {"departments": _(", ").join(r.department.name for r in departments)}
             )
         raise ServiceError(messages, code="acknowledge")
     late = [f"{r.unit.code} ({r.status})" for r in outstanding] + [
@@ -344,7 +344,7 @@ def period_result_publish(
         "stale",
     )
     if readiness.pending_objections:
-        names = "、".join(sorted({o.unit.name for o in readiness.pending_objections}))
+        names = _(", ").join(sorted({o.unit.name for o in readiness.pending_objections}))
         raise ServiceError(
             _("Objections are waiting for an answer: %(units)s.") % {"units": names},
             code="objections",
@@ -356,7 +356,7 @@ def period_result_publish(
             "reason",
         )
     elif readiness.outstanding and not acknowledge:
-        names = "、".join(r.unit.name for r in readiness.outstanding)
+        names = _(", ").join(r.unit.name for r in readiness.outstanding)
         raise ServiceError(
             _(
                 "These units have not submitted: %(units)s. Tick the box to publish "
@@ -458,7 +458,7 @@ def _writable_values(
         names = scheme_names(scheme)
         raise ServiceError(
             _("You may not change these figures: %(items)s.")
-            % {"items": "、".join(names.get(k, k) for k in refused)},
+            % {"items": _(", ").join(names.get(k, k) for k in refused)},
             code="forbidden",
         )
     return {
@@ -940,7 +940,7 @@ def approval_units_set(
     unknown = sorted(code for kind, code in wanted if _key(kind, code) not in by_code)
     _require(
         not unknown,
-        _("Not a unit of this period: %(units)s.") % {"units": "、".join(unknown)},
+        _("Not a unit of this period: %(units)s.") % {"units": _(", ").join(unknown)},
         "unit",
     )
     parties = {pair: by_code[_key(*pair)] for pair in wanted | current}
@@ -1320,7 +1320,7 @@ def provider_figures_save(
         allowed = writable_keys(user=user, period=period, unit=units[code])
         checked = _writable_values(period, allowed, unit_values)
         for key, message in figures_check(period=period, unit=units[code], values=checked).items():
-            errors[f"{code}:{key}"] = f"{units[code].name}：{message}"
+            errors[f"{code}:{key}"] = f"{units[code].name}{_(': ')}{message}"
         cells.update({(code, key): pair for key, pair in checked.items()})
     if errors:
         raise ServiceError(list(errors.values()), code="invalid", fields=errors)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from leitai.engine import DataError, PeriodData, Record
 from leitai.engine import Scheme as EngineScheme
 from leitai.engine.problems import Problem, Where
@@ -253,7 +255,7 @@ def _other_units(
             continue
         refused_rows.add(item.row)
         name = unit_names.get(other)
-        found = f"{other}（{name}）" if name else other
+        found = _("%(name)s (%(more)s)") % {"name": other, "more": name} if name else other
         where = item.record.unit_at or item.record.where
         marks.problem(
             Problem("upload.not_your_unit", where, {"found": found, "own": own}),
@@ -318,7 +320,7 @@ def _outside_allowed(
             continue
         where = item.record.value_at or item.record.where
         name = key_names.get(key)
-        found = f"{name}（{key}）" if name else key
+        found = _("%(name)s (%(more)s)") % {"name": name, "more": key} if name else key
         number = checked.problem(Problem("upload.not_your_indicator", where, {"found": found}))
         if number is not None:
             mark(cell_position(where.cell), error=number)

@@ -461,7 +461,7 @@ def period(request: HttpRequest, period: str) -> HttpResponse:
         readiness=readiness,
         drawn_from=drawn_from(period_obj),
         providers=providers,
-        departments_outstanding="、".join(
+        departments_outstanding=_(", ").join(
             r.department.name for r in providers if r.status != "submitted"
         ),
         uploads=Upload.objects.filter(period=period_obj).select_related("unit", "uploaded_by")[:10],

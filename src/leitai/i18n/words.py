@@ -17,6 +17,7 @@ keeps its words under one gettext context, so that a short English word (``Stars
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from leitai.i18n import translations
 
@@ -25,10 +26,12 @@ __all__ = [
     "WordTable",
     "Words",
     "arrow",
+    "aside_text",
     "curly_quotes",
     "date_text",
     "gap_text",
     "label",
+    "list_text",
 ]
 
 
@@ -76,6 +79,7 @@ LABELS: dict[str, str] = {
     "flags": "Flags",
     "grade": "Grade",
     "stars": "Stars",
+    "board_stars": "%(board)s stars",
     "vetoed": "Vetoed",
     "new": "new",
     "board": "Board",
@@ -145,9 +149,13 @@ _LABEL = WordTable("label", LABELS)
 _SHEET = WordTable("book sheet", LABELS)
 
 
-def label(key: str, lang: str = "zh") -> str:
-    """The label ``key`` in ``lang`` (``"zh"`` or ``"en"``)."""
-    return (_SHEET if key in _SHEETS else _LABEL)(key, lang)
+def label(key: str, lang: str = "zh", **values: object) -> str:
+    """The label ``key`` in ``lang`` (``"zh"`` or ``"en"``), with its ``values``.
+
+    >>> label("board_stars", board="经济运行"), label("board_stars", "en", board="Economy")
+    ('经济运行星级', 'Economy stars')
+    """
+    return (_SHEET if key in _SHEETS else _LABEL)(key, lang, **values)
 
 
 def arrow(change: int | None, lang: str = "zh") -> str:
@@ -236,3 +244,22 @@ def curly_quotes(text: str, lang: str = "zh") -> str:
     for k, part in enumerate(parts[1:]):
         out += ("“" if k % 2 == 0 else "”") + part
     return out
+
+
+def list_text(items: Iterable[str], lang: str = "zh") -> str:
+    """Words listed as the language lists them (the catalogue's ``", "``).
+
+    >>> list_text(["真抓实干", "勇当排头"]), list_text(["a", "b"], "en")
+    ('真抓实干、勇当排头', 'a, b')
+    """
+    return translations(lang).gettext(", ").join(items)
+
+
+def aside_text(text: str, lang: str = "zh") -> str:
+    """``text`` as an aside after a word, in the language's brackets.
+
+    >>> aside_text("亿元"), aside_text("km", "en")
+    ('（亿元）', ' (km)')
+    """
+    gettext = translations(lang).gettext
+    return f"{gettext(' (')}{text}{gettext(')')}"

@@ -15,7 +15,7 @@ from typing import IO, Any, TypedDict
 
 from leitai.engine import Result
 from leitai.engine.display import Shown, ShownScores, shown_scores
-from leitai.i18n.words import arrow, label
+from leitai.i18n.words import arrow, label, list_text
 from leitai.io.export import append_row
 
 __all__ = ["write_result_book"]
@@ -148,7 +148,7 @@ def _league_sheet(book: Any, result: Result, shown: Any, styles: _Styles, lang: 
     league = book.active
     league.title = L("league")
     header = [L("rank"), L("unit"), L("score"), L("change")]
-    header += [f"{b.name}{L('stars')}" for b in top] + [
+    header += [label("board_stars", lang, board=b.name) for b in top] + [
         L("flags"),
         L("grade"),
         L("vetoed"),
@@ -163,7 +163,7 @@ def _league_sheet(book: Any, result: Result, shown: Any, styles: _Styles, lang: 
             [row["rank"], row["name"], row["score"], arrow(row["rank_change"], lang)]
             + [row[f"stars_{b.id}"] for b in top]
             + [
-                "、".join(row["flag_names"]),
+                list_text(row["flag_names"], lang),
                 row["grade"] or "",
                 L("yes") if row["vetoed"] else "",
                 row["unit"],
@@ -287,11 +287,11 @@ def _explain_sheet(book: Any, result: Result, styles: _Styles, lang: str) -> Non
                 card["rank"],
                 card["name"],
                 card["score"],
-                "、".join(names[i] for i in card["strongest"]),
-                "、".join(names[i] for i in card["weakest"]),
+                list_text((names[i] for i in card["strongest"]), lang),
+                list_text((names[i] for i in card["weakest"]), lang),
                 above["name"] if above else "",
                 above["gap"] if above else None,
-                "、".join(flag_names[f] for f in card["flags"]),
+                list_text((flag_names[f] for f in card["flags"]), lang),
             ]
         )
     _table(

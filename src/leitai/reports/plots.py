@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from leitai.i18n.words import WordTable, label
+from leitai.i18n.words import WordTable, aside_text, label
 
 __all__ = [
     "KINDS",
@@ -221,8 +221,7 @@ def trend(
         text = "—" if math.isnan(growth) else f"{growth:+.2%}"
         axes.plot(range(len(labels)), scores, marker="o", linewidth=1.5, label=f"{name} {text}")
     axes.set_ylabel(label("score", lang))
-    brackets = "（{}）" if lang != "en" else " ({})"
-    axes.set_title(word("trend", lang) + brackets.format(word("growth", lang)))
+    axes.set_title(word("trend", lang) + aside_text(word("growth", lang), lang))
     axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     _period_axis(axes, labels, lang)
     return figure

@@ -21,7 +21,7 @@ from leitai.engine.display import ShownScores, shown_scores
 from leitai.engine.scheme import Scheme
 from leitai.engine.targets import Progress
 from leitai.i18n import translations
-from leitai.i18n.words import curly_quotes, date_text, gap_text
+from leitai.i18n.words import aside_text, curly_quotes, date_text, gap_text, list_text
 
 __all__ = [
     "Catalogue",
@@ -661,7 +661,10 @@ def _results(ctx: _Context, unit: str) -> ResultsSlide:
     vetoes = [k for k, v in (row.get("adjustments") or {}).items() if v is True]
     veto = ""
     if row.get("vetoed"):
-        veto = words("Vetoed: %(names)s", names="、".join(ctx.names.name(v) for v in vetoes) or "—")
+        veto = words(
+            "Vetoed: %(names)s",
+            names=list_text((ctx.names.name(v) for v in vetoes), ctx.words.lang) or "—",
+        )
     stars = []
     for board in ctx.top_boards[:6]:
         info = (row.get("boards") or {}).get(board) or {}
@@ -762,7 +765,7 @@ def _measure_row(p: Progress, words: Words) -> list[Text | Lines]:
     t = p.target
     name: Lines = [[Text(t.name, strong=True)]]
     if t.unit_of_measure:
-        name[0].append(Text(f"（{t.unit_of_measure}）", "muted", small=True))
+        name[0].append(Text(aside_text(t.unit_of_measure, words.lang), "muted", small=True))
     for m in t.milestones[:1]:
         milestone = words(
             "milestone: %(value)s by %(date)s",

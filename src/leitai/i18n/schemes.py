@@ -381,7 +381,7 @@ def _words(node: tuple[Any, ...], boards: Mapping[str, str], _: Translate) -> st
         symbol = {"*": "×", "/": "÷"}.get(node[1], node[1])
         return f"{_words(node[2], boards, _)} {symbol} {_words(node[3], boards, _)}"
     if kind == "call":
-        args = "，".join(_words(arg, boards, _) for arg in node[2:])
+        args = _(", ").join(_words(arg, boards, _) for arg in node[2:])
         return f"{node[1]}({args})"
     return str(node)
 
@@ -447,7 +447,7 @@ def _value(field: str | None, value: Any, boards: Mapping[str, str], _: Translat
         if key == "range" and len(value) == 2:
             low, high = (_value(None, v, boards, _) for v in value)
             return _("%(low)s to %(high)s") % {"low": low, "high": high}
-        return "、".join(_value(key, v, boards, _) for v in value) or _("none")
+        return _(", ").join(_value(key, v, boards, _) for v in value) or _("none")
     if key == "tie_break":
         return boards.get(str(value), str(value))
     return str(value)
@@ -524,7 +524,7 @@ def change_sentences(edits: list[SchemeEdit], boards: Mapping[str, str], _: Tran
         if names:
             sentence = _("%(board)s, with the indicators %(names)s") % {
                 "board": sentence,
-                "names": "、".join(_("“%(board)s”") % {"board": n} for n in names),
+                "names": _(", ").join(_("“%(board)s”") % {"board": n} for n in names),
             }
         sentences.append(sentence)
     return sentences

@@ -17,7 +17,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import IO, Any
 
 from leitai.engine import Scheme
-from leitai.i18n.words import label
+from leitai.i18n import translations
+from leitai.i18n.words import aside_text, label
 from leitai.io.export import append_row
 from leitai.io.tables import META_SHEET, TARGET_SUFFIX, TEMPLATE_SHEET
 
@@ -48,7 +49,7 @@ def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
             columns.append(
                 {
                     "id": indicator.id + TARGET_SUFFIX,
-                    "name": f"{indicator.name}（{label('target', lang)}）",
+                    "name": indicator.name + aside_text(label("target", lang), lang),
                     "measure": indicator.unit or "",
                     "direction": "> 0",
                     "kind": "target",
@@ -56,7 +57,8 @@ def template_columns(scheme: Scheme, lang: str = "zh") -> list[dict[str, Any]]:
             )
     for adjustment in scheme.adjustments:
         if adjustment.kind == "veto":
-            rule = f"{label('veto', lang)}（{label('yes', lang)}/{label('no', lang)}）"
+            choices = f"{label('yes', lang)}/{label('no', lang)}"
+            rule = label("veto", lang) + aside_text(choices, lang)
         else:
             rule = f"{label(adjustment.kind, lang)} 0–{adjustment.max_points:g}"
         columns.append(
@@ -232,7 +234,8 @@ def _meta_sheet(book: Any, scheme: Scheme, chosen: Sequence[Any], period: str | 
 
 
 def _note_text(notes: Mapping[str, str], lang: str) -> str:
-    return "\n".join(f"{label(f, lang)}：{notes[f]}" for f in NOTE_FIELDS if f in notes)
+    colon = translations(lang).gettext(": ")
+    return "\n".join(f"{label(f, lang)}{colon}{notes[f]}" for f in NOTE_FIELDS if f in notes)
 
 
 def _add_notes(book: Any, sheet: Any, columns: list[dict[str, Any]], lang: str) -> None:

@@ -39,6 +39,7 @@ class MethodPageMiddleware:
         response = self.get_response(request)
         if (
             response.status_code == 405
+            and not response.streaming
             and not response.content
             and "text/html" in request.headers.get("accept", "")
         ):

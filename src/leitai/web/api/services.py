@@ -298,7 +298,8 @@ def _schema_problem(error: Mapping[str, Any], field: str | None, of_rows: bool) 
         if kind in ("list_type", "missing"):
             return Problem("api.not_rows", Where(), {})
     if kind in _SCHEMA_CODES:
-        return Problem(_SCHEMA_CODES[kind], Where(), {"limit": limit} if limit else {})
+        code = _SCHEMA_CODES[kind]
+        return Problem(code, Where(), {"limit": limit} if code == "api.too_long" else {})
     if kind in _TYPE_ERRORS:
         if field is None:
             return Problem("api.not_a_row", Where(), {})

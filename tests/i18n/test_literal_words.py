@@ -108,7 +108,8 @@ TEMPLATE_CHINESE_ALLOWED = {"擂", "templates/500.html", 'notice.date|date:"Y年
 
 def _chinese_in_templates() -> list[str]:
     found = []
-    for path in sorted(WEB.rglob("*.html")):
+    pages = [*WEB.rglob("*.html"), *(p for p in WEB.rglob("*.txt") if "templates" in p.parts)]
+    for path in sorted(pages):
         name = path.relative_to(WEB).as_posix()
         if name in TEMPLATE_CHINESE_ALLOWED:
             continue

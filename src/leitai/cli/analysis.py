@@ -24,6 +24,7 @@ from leitai.cli.common import (
     guarded,
     problem,
 )
+from leitai.i18n import translations
 from leitai.i18n.words import WordTable, label
 
 if TYPE_CHECKING:
@@ -432,7 +433,7 @@ def _diagnostics_tables(report: Diagnostics, lang: str) -> list[Any]:
             _fmt(row["sd"], 3),
             _fmt(row["skew"]),
             _fmt(row["kurtosis"]),
-            f"[red]{'；'.join(notes)}[/]" if notes else "",
+            f"[red]{translations(lang).gettext('; ').join(notes)}[/]" if notes else "",
         )
     tables = [table]
     names = {row["indicator"]: row["name"] for row in report.indicators}

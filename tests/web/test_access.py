@@ -63,3 +63,12 @@ class MethodPageTests(BaseTestCase):
         # A program (no HTML asked for) keeps the bare answer.
         bare = self.client.get(SUBMIT)
         self.assertEqual((bare.status_code, bare.content), (405, b""))
+
+    def test_the_api_answers_a_method_it_does_not_take_in_words(self) -> None:
+        response = self.client.get("/api/periods/2023Q4/values")
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response["Allow"], "POST")
+        self.assertEqual(
+            response.json(),
+            {"detail": "此地址不接受 GET 请求，只接受 POST。", "problems": []},
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from leitai.web.audit.admin_audit import ReadOnlyAdmin
 from leitai.web.audit.labels import changes_text, indicator_names
 from leitai.web.audit.models import Action, AuditEntry
+
+# The indicators' names while the audit list is drawn (AuditEntryAdmin.changelist_view).
+_names: ContextVar[dict[str, str] | None] = ContextVar("leitai_audit_admin_names", default=None)
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -30,9 +35,23 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = (ActionFilter, "period")
     search_fields = ("note", "summary", "actor_name", "unit")
 
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        """The list, drawn here with the indicators' names read once (not once a row)."""
+        token = _names.set(indicator_names())
+        try:
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            _names.reset(token)
+
     @admin.display(description=_("changes"))
     def changes(self, entry: AuditEntry) -> str:
         """What the entry changed in words, as the audit log's page and export say it
         (the ``summary`` column is the code's shorthand, still searched)."""
-        text = changes_text(entry.before, entry.after, indicator_names())
+        names = _names.get()
+        text = changes_text(
+            entry.before, entry.after, indicator_names() if names is None else names
+        )
         return Truncator(text).chars(120) if text else "—"

@@ -196,7 +196,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout, session lifetime, forced password change and the second factor.
     "leitai.web.accounts.middleware.AccountRulesMiddleware",
-    # A 405 answered with nothing (an address that only takes a form) gets words.
+    # A 405 in words: a page for a browser, JSON in the reader's language for the API.
     "leitai.web.refusals.MethodPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -18,9 +18,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from leitai.web.accounts.selectors import user_is_office
+from leitai.web.redirects import of_this_site
 
 if TYPE_CHECKING:
     from leitai.web.accounts.models import User
@@ -37,9 +37,7 @@ def return_path(request: HttpRequest) -> str | None:
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
     referer = request.headers.get("referer", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if of_this_site(request, referer):
         page = urlsplit(referer)
         return page.path + (f"?{page.query}" if page.query else "") or "/"
     return None
